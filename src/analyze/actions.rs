@@ -1,0 +1,313 @@
+//! User actions extracted from rrweb events, one pass in timestamp order.
+//!
+//! Thresholds follow the published Mixpanel session-replay analyzer (this project's seed):
+//! scroll, input and selection bursts are debounced over [`DEBOUNCE_MS`] so a drag-scroll or a
+//! typed word reads as one action.
+
+use super::describe::{describe, truncate_chars, Target};
+use super::dom::DomTracker;
+use crate::model::{
+    Event, EventData, IncrementalData, InputData, MouseInteraction, MouseInteractionData, ScrollData, SelectionData,
+};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Debounce window for scroll (per target), input (per node) and text-selection actions, in ms
+/// (Mixpanel seed analyzer: 1,000 ms).
+pub const DEBOUNCE_MS: i64 = 1_000;
+/// Longest typed value or selection excerpt shown in a description, in characters.
+pub const MAX_VALUE_CHARS: usize = 60;
+/// Longest console error message kept, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 200;
+
+/// The kind of a user action. Click-family detail (click, dblclick, right_click, focus) lives
+/// in `metadata.interaction` so aggregations stay uniform (`../shared/design.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    Navigate,
+    Click,
+    TouchStart,
+    Scroll,
+    Input,
+    Select,
+    ConsoleError,
+    Custom,
+}
+
+impl ActionKind {
+    /// The snake_case name used in JSON, CSV and labels.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Navigate => "navigate",
+            ActionKind::Click => "click",
+            ActionKind::TouchStart => "touch_start",
+            ActionKind::Scroll => "scroll",
+            ActionKind::Input => "input",
+            ActionKind::Select => "select",
+            ActionKind::ConsoleError => "console_error",
+            ActionKind::Custom => "custom",
+        }
+    }
+}
+
+/// One user action.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Action {
+    /// When it happened: Unix epoch milliseconds (the rrweb event's timestamp; for debounced
+    /// actions, the first event of the burst).
+    pub t_ms: i64,
+    pub action: ActionKind,
+    /// rrweb node id of the element acted on, when there is one.
+    pub target_node_id: Option<i64>,
+    /// The element as [`describe`] reads it (`button "Sign in"`).
+    pub target_desc: Option<String>,
+    /// One line for people and LLMs (`Clicked button "Sign in"`).
+    pub description: String,
+    /// The page URL (last Meta href) when the action happened.
+    pub url: Option<String>,
+    /// Kind-specific detail: `interaction`, `x`/`y` (CSS px), `selectors` (`data-*`), `value`,
+    /// `checked`, `level`… Keys are sorted, so output is deterministic.
+    pub metadata: Map<String, Value>,
+}
+
+/// The single-pass action extractor. Feed events in timestamp order with [`Actions::push`].
+#[derive(Default)]
+pub(crate) struct Actions {
+    pub(crate) dom: DomTracker,
+    pub(crate) list: Vec<Action>,
+    pub(crate) url: Option<String>,
+    pub(crate) entry_url: Option<String>,
+    /// Index in `list` and last event time of the scroll burst in progress, with its target.
+    scroll: Option<(usize, i64, i64)>,
+    /// Per input node: index in `list` and last event time.
+    inputs: FxHashMap<i64, (usize, i64)>,
+    /// Index in `list` and last event time of the selection burst in progress.
+    selection: Option<(usize, i64)>,
+}
+
+impl Actions {
+    pub(crate) fn push(&mut self, event: Event) {
+        let t = event.timestamp;
+        match event.data {
+            EventData::Meta(meta) => self.navigate(t, meta.href, meta.width, meta.height),
+            EventData::FullSnapshot(snapshot) => self.dom.load_snapshot(snapshot.node),
+            EventData::IncrementalSnapshot(data) => match data {
+                IncrementalData::Mutation(m) => self.dom.apply_mutation(m),
+                IncrementalData::MouseInteraction(m) => self.mouse(t, &m),
+                IncrementalData::Scroll(s) => self.scroll(t, &s),
+                IncrementalData::Input(i) => self.input(t, &i),
+                IncrementalData::Selection(s) => self.selection(t, &s),
+                _ => {}
+            },
+            EventData::Custom(custom) => {
+                let mut metadata = Map::new();
+                // Small payloads only: this is a timeline, not an event store. serde_json's
+                // recursion limit guards the parse.
+                if let Some(payload) = custom.payload.filter(|p| p.get().len() <= 1024) {
+                    if let Ok(v) = serde_json::from_str::<Value>(payload.get()) {
+                        metadata.insert("payload".into(), v);
+                    }
+                }
+                let description = if custom.tag.is_empty() { "custom event".to_string() } else { custom.tag };
+                self.add(t, ActionKind::Custom, None, description, metadata);
+            }
+            EventData::Plugin(plugin) => {
+                if let Some(console) = plugin.console() {
+                    if console.level == "error" {
+                        let message = console_message(&console.payload);
+                        let mut metadata = Map::new();
+                        metadata.insert("level".into(), console.level.into());
+                        if let Some(frame) = console.trace.first() {
+                            metadata.insert("trace".into(), frame.clone().into());
+                        }
+                        let description = format!("Console error: {message}");
+                        metadata.insert("message".into(), message.into());
+                        self.add(t, ActionKind::ConsoleError, None, description, metadata);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn add(&mut self, t: i64, action: ActionKind, target: Option<(i64, Target)>, description: String, mut metadata: Map<String, Value>) -> usize {
+        let (target_node_id, target_desc) = match target {
+            Some((id, target)) => {
+                if !target.selectors.is_empty() {
+                    let selectors: Map<String, Value> = target.selectors.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+                    metadata.insert("selectors".into(), Value::Object(selectors));
+                }
+                (Some(id), Some(target.desc))
+            }
+            None => (None, None),
+        };
+        self.list.push(Action { t_ms: t, action, target_node_id, target_desc, description, url: self.url.clone(), metadata });
+        self.list.len() - 1
+    }
+
+    fn navigate(&mut self, t: i64, href: String, width: f64, height: f64) {
+        // rrweb emits a Meta before every FullSnapshot, periodic checkouts included; only a
+        // changed URL is a navigation.
+        if self.url.as_deref() == Some(href.as_str()) {
+            return;
+        }
+        self.entry_url.get_or_insert_with(|| href.clone());
+        self.url = Some(href.clone());
+        let mut metadata = Map::new();
+        metadata.insert("width".into(), number(width));
+        metadata.insert("height".into(), number(height));
+        self.add(t, ActionKind::Navigate, None, format!("Navigated to {href}"), metadata);
+    }
+
+    fn mouse(&mut self, t: i64, m: &MouseInteractionData) {
+        let (kind, interaction, verb) = match m.interaction {
+            MouseInteraction::Click => (ActionKind::Click, "click", "Clicked"),
+            MouseInteraction::DblClick => (ActionKind::Click, "dblclick", "Double-clicked"),
+            MouseInteraction::ContextMenu => (ActionKind::Click, "right_click", "Right-clicked"),
+            MouseInteraction::Focus => (ActionKind::Click, "focus", "Focused"),
+            MouseInteraction::TouchStart => (ActionKind::TouchStart, "touch_start", "Touched"),
+            _ => return,
+        };
+        let target = describe(&self.dom, m.id);
+        let mut metadata = Map::new();
+        metadata.insert("interaction".into(), interaction.into());
+        if let (Some(x), Some(y)) = (m.x, m.y) {
+            metadata.insert("x".into(), number(x));
+            metadata.insert("y".into(), number(y));
+        }
+        let description = format!("{verb} {}", target.desc);
+        self.add(t, kind, Some((m.id, target)), description, metadata);
+    }
+
+    fn scroll(&mut self, t: i64, s: &ScrollData) {
+        let target = describe(&self.dom, s.id);
+        let place = if s.x.abs() >= 0.5 { format!("x={}, y={}", round(s.x), round(s.y)) } else { format!("y={}", round(s.y)) };
+        let description = format!("Scrolled {} to {place}", target.desc);
+        let mut metadata = Map::new();
+        metadata.insert("x".into(), number(s.x));
+        metadata.insert("y".into(), number(s.y));
+        if let Some((index, last, id)) = self.scroll {
+            if id == s.id && t - last <= DEBOUNCE_MS {
+                let action = &mut self.list[index];
+                action.description = description;
+                action.metadata.extend(metadata);
+                self.scroll = Some((index, t, id));
+                return;
+            }
+        }
+        let index = self.add(t, ActionKind::Scroll, Some((s.id, target)), description, metadata);
+        self.scroll = Some((index, t, s.id));
+    }
+
+    fn input(&mut self, t: i64, i: &InputData) {
+        if i.user_triggered == Some(false) {
+            return; // set by the page's own script, not the user
+        }
+        let input_type = self.dom.attr(i.id, "type").map(str::to_ascii_lowercase);
+        let tag = self.dom.tag(i.id).unwrap_or("");
+        let toggle = tag == "input" && matches!(input_type.as_deref(), Some("checkbox" | "radio"));
+        // rrweb also reports the radios a click unchecked; the checked one is the action.
+        if toggle && input_type.as_deref() == Some("radio") && !i.is_checked {
+            return;
+        }
+        let target = describe(&self.dom, i.id);
+        let mut metadata = Map::new();
+        let description = if toggle {
+            metadata.insert("checked".into(), i.is_checked.into());
+            format!("{} {}", if i.is_checked { "Checked" } else { "Unchecked" }, target.desc)
+        } else {
+            metadata.insert("value".into(), i.text.clone().into());
+            let shown = truncate_chars(&i.text, MAX_VALUE_CHARS);
+            if i.text.is_empty() {
+                format!("Cleared {}", target.desc)
+            } else if tag == "select" {
+                format!("Chose \"{shown}\" in {}", target.desc)
+            } else {
+                format!("Typed \"{shown}\" into {}", target.desc)
+            }
+        };
+        if let Some(&(index, last)) = self.inputs.get(&i.id) {
+            if t - last <= DEBOUNCE_MS {
+                let action = &mut self.list[index];
+                action.description = description;
+                action.metadata.extend(metadata);
+                self.inputs.insert(i.id, (index, t));
+                return;
+            }
+        }
+        let index = self.add(t, ActionKind::Input, Some((i.id, target)), description, metadata);
+        self.inputs.insert(i.id, (index, t));
+    }
+
+    fn selection(&mut self, t: i64, s: &SelectionData) {
+        let Some(range) = s.ranges.iter().find(|r| r.start != r.end || r.start_offset != r.end_offset) else {
+            return; // cleared or collapsed: a caret, not a selection
+        };
+        let mut metadata = Map::new();
+        let excerpt = if range.start == range.end { self.text_slice(range.start, range.start_offset, range.end_offset) } else { None };
+        let target = describe(&self.dom, range.start);
+        let description = match &excerpt {
+            Some(text) => format!("Selected text \"{}\" in {}", truncate_chars(text, MAX_VALUE_CHARS), target.desc),
+            None => format!("Selected text in {}", target.desc),
+        };
+        if let Some(text) = excerpt {
+            metadata.insert("excerpt".into(), text.into());
+        }
+        metadata.insert("ranges".into(), s.ranges.len().into());
+        if let Some((index, last)) = self.selection {
+            if t - last <= DEBOUNCE_MS {
+                let action = &mut self.list[index];
+                action.description = description;
+                action.target_desc = Some(target.desc);
+                action.target_node_id = Some(range.start);
+                action.metadata = metadata;
+                self.selection = Some((index, t));
+                return;
+            }
+        }
+        let index = self.add(t, ActionKind::Select, Some((range.start, target)), description, metadata);
+        self.selection = Some((index, t));
+    }
+
+    /// Text of node `id` between two DOM offsets, which count UTF-16 code units.
+    fn text_slice(&self, id: i64, start: i64, end: i64) -> Option<String> {
+        let text = match &self.dom.get(id)?.data {
+            super::dom::NodeData::Text(t) => t,
+            _ => return None,
+        };
+        let (lo, hi) = (start.min(end).max(0) as usize, start.max(end).max(0) as usize);
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let slice = units.get(lo..hi.min(units.len()))?;
+        let out = String::from_utf16_lossy(slice);
+        let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!out.is_empty()).then_some(out)
+    }
+}
+
+/// Joins the console plugin's stringified arguments. A string argument arrives JSON-quoted
+/// (`"\"Failed\""`); it is shown unquoted, as the console would.
+fn console_message(args: &[Box<serde_json::value::RawValue>]) -> String {
+    let parts: Vec<String> = args
+        .iter()
+        .map(|raw| match serde_json::from_str::<String>(raw.get()) {
+            Ok(s) => serde_json::from_str::<String>(&s).unwrap_or(s),
+            Err(_) => raw.get().to_string(),
+        })
+        .collect();
+    truncate_chars(parts.join(" ").trim(), MAX_MESSAGE_CHARS)
+}
+
+/// A JSON number, integral when the value is (so `12` not `12.0`).
+fn number(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        Value::from(v as i64)
+    } else {
+        serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)
+    }
+}
+
+fn round(v: f64) -> i64 {
+    v.round() as i64
+}

@@ -1,0 +1,413 @@
+//! The DOM tracker: the recorded page as far as the analyzer needs it to describe elements.
+//!
+//! Built from FullSnapshot and kept current by Mutation adds/removes/texts/attributes. Only
+//! what descriptions use is kept: tag names, a fixed set of naming attributes plus `data-*`,
+//! and text. Every walk is iterative, so no recording can exhaust the stack.
+
+use crate::model::{AttrValue, MutationData, NodeKind, NodeTree};
+use rustc_hash::FxHashMap;
+
+/// Most nodes tracked at once. New nodes past it are skipped and counted
+/// ([`DomTracker::skipped_nodes`]); the map never grows past it. 50,000 covers real pages
+/// (the HTTP Archive's 90th-percentile page has about 3,000 elements) with a wide margin while
+/// bounding the analyzer's memory on hostile input.
+pub const MAX_TRACKED_NODES: usize = 50_000;
+
+/// Attributes the descriptions read; everything else (style, class, src, inlined CSS…) is
+/// dropped on the way in. `data-*` attributes are kept too, as selectors.
+const KEPT_ATTRIBUTES: &[&str] = &[
+    "id",
+    "for",
+    "type",
+    "href",
+    "role",
+    "name",
+    "value",
+    "title",
+    "alt",
+    "placeholder",
+    "aria-label",
+    "aria-labelledby",
+];
+
+/// Text inside these elements is never shown to a user as text.
+const TEXTLESS_PARENTS: &[&str] = &["script", "style", "noscript", "template"];
+
+#[derive(Debug)]
+pub(crate) enum NodeData {
+    Document,
+    Element { tag: Box<str>, attributes: Vec<(Box<str>, Box<str>)> },
+    Text(Box<str>),
+    Other,
+}
+
+#[derive(Debug)]
+pub(crate) struct TrackedNode {
+    pub(crate) parent: Option<i64>,
+    pub(crate) children: Vec<i64>,
+    pub(crate) data: NodeData,
+}
+
+/// The tracked DOM: node id → node, plus indexes by the HTML `id` attribute and by
+/// `<label for>`, kept in step with every change.
+#[derive(Debug, Default)]
+pub struct DomTracker {
+    nodes: FxHashMap<i64, TrackedNode>,
+    by_html_id: FxHashMap<Box<str>, i64>,
+    label_by_for: FxHashMap<Box<str>, i64>,
+    skipped: u64,
+}
+
+impl DomTracker {
+    /// An empty tracker.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of nodes currently tracked (≤ [`MAX_TRACKED_NODES`]).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// True when no node is tracked.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// New nodes not tracked so far because the tracker was full (or their parent was not
+    /// tracked), over the whole recording.
+    pub fn skipped_nodes(&self) -> u64 {
+        self.skipped
+    }
+
+    /// Replaces the tracked DOM with a FullSnapshot's tree (node ids restart after a page load).
+    pub fn load_snapshot(&mut self, tree: NodeTree) {
+        self.nodes.clear();
+        self.by_html_id.clear();
+        self.label_by_for.clear();
+        self.insert_tree(tree, None, None);
+    }
+
+    /// Applies one Mutation in rrweb's replay order: removes, adds, texts, attributes.
+    pub fn apply_mutation(&mut self, mutation: MutationData) {
+        for removed in &mutation.removes {
+            self.remove_subtree(removed.id);
+        }
+        for added in mutation.adds {
+            self.insert_tree(added.node, Some(added.parent_id), added.next_id);
+        }
+        for text in mutation.texts {
+            let parent = match self.nodes.get(&text.id) {
+                Some(TrackedNode { data: NodeData::Text(_), parent, .. }) => *parent,
+                _ => continue,
+            };
+            let value: Box<str> = if self.parent_is_textless(parent) { "".into() } else { text.value.unwrap_or_default().into() };
+            if let Some(TrackedNode { data: NodeData::Text(t), .. }) = self.nodes.get_mut(&text.id) {
+                *t = value;
+            }
+        }
+        for change in mutation.attributes {
+            for (name, value) in change.attributes {
+                self.set_attribute(change.id, &name, &value);
+            }
+        }
+    }
+
+    pub(crate) fn get(&self, id: i64) -> Option<&TrackedNode> {
+        self.nodes.get(&id)
+    }
+
+    /// The node whose HTML `id` attribute is `html_id`.
+    pub(crate) fn by_html_id(&self, html_id: &str) -> Option<i64> {
+        self.by_html_id.get(html_id).copied()
+    }
+
+    /// The `<label>` whose `for` attribute is `html_id`.
+    pub(crate) fn label_for(&self, html_id: &str) -> Option<i64> {
+        self.label_by_for.get(html_id).copied()
+    }
+
+    /// Lower-case tag name of element `id`.
+    pub(crate) fn tag(&self, id: i64) -> Option<&str> {
+        match &self.nodes.get(&id)?.data {
+            NodeData::Element { tag, .. } => Some(tag),
+            _ => None,
+        }
+    }
+
+    /// Value of a kept attribute of element `id`.
+    pub(crate) fn attr(&self, id: i64, name: &str) -> Option<&str> {
+        match &self.nodes.get(&id)?.data {
+            NodeData::Element { attributes, .. } => {
+                attributes.iter().find(|(k, _)| &**k == name).map(|(_, v)| &**v)
+            }
+            _ => None,
+        }
+    }
+
+    /// The visible text under `id` (its own text if it is a text node), whitespace collapsed,
+    /// collecting at most about `limit` bytes. Form controls' inner text (options, textarea
+    /// content) is skipped: it is a value, not a name.
+    pub(crate) fn text_of(&self, id: i64, limit: usize) -> String {
+        let mut out = String::new();
+        let mut stack = vec![id];
+        while let Some(current) = stack.pop() {
+            if out.len() >= limit {
+                break;
+            }
+            let Some(node) = self.nodes.get(&current) else { continue };
+            match &node.data {
+                NodeData::Text(t) => push_collapsed(&mut out, t),
+                NodeData::Element { tag, .. }
+                    if current != id && matches!(&**tag, "select" | "textarea" | "script" | "style") => {}
+                _ => stack.extend(node.children.iter().rev()),
+            }
+        }
+        out.trim_end().to_string()
+    }
+
+    fn parent_is_textless(&self, parent: Option<i64>) -> bool {
+        parent.and_then(|p| self.tag(p)).is_some_and(|t| TEXTLESS_PARENTS.contains(&t))
+    }
+
+    fn insert_tree(&mut self, tree: NodeTree, root_parent: Option<i64>, next_id: Option<i64>) {
+        // Ids of the tree's nodes by arena index, for parent lookups (None: not tracked).
+        let mut ids: Vec<Option<i64>> = Vec::with_capacity(tree.nodes.len());
+        for (index, node) in tree.nodes.into_iter().enumerate() {
+            let parent = match node.parent {
+                None => root_parent,
+                Some(p) => match ids[p] {
+                    Some(id) => Some(id),
+                    None => {
+                        // The parent was skipped, so is this whole subtree.
+                        self.skipped += 1;
+                        ids.push(None);
+                        continue;
+                    }
+                },
+            };
+            if node.id < 0 || parent.is_some_and(|p| !self.nodes.contains_key(&p)) {
+                // slimDOM's ignored nodes (id -2) and adds under an unknown parent.
+                if node.id >= 0 {
+                    self.skipped += 1;
+                }
+                ids.push(None);
+                continue;
+            }
+            let exists = self.nodes.contains_key(&node.id);
+            if !exists && self.nodes.len() >= MAX_TRACKED_NODES {
+                self.skipped += 1;
+                ids.push(None);
+                continue;
+            }
+            let data = match node.kind {
+                NodeKind::Document { .. } => NodeData::Document,
+                NodeKind::Element { tag_name, attributes, .. } => {
+                    let tag: Box<str> = tag_name.to_ascii_lowercase().into();
+                    let attributes: Vec<(Box<str>, Box<str>)> = attributes
+                        .into_iter()
+                        .filter(|(k, _)| is_kept(k))
+                        .filter_map(|(k, v)| Some((Box::from(k), Box::from(v.as_text()?.as_ref()))))
+                        .collect();
+                    NodeData::Element { tag, attributes }
+                }
+                NodeKind::Text { text_content, .. } => {
+                    if self.parent_is_textless(parent) {
+                        NodeData::Text(Box::from(""))
+                    } else {
+                        NodeData::Text(text_content.into())
+                    }
+                }
+                _ => NodeData::Other,
+            };
+            if exists {
+                // A moved node: rrweb re-adds it (without children) under its new parent.
+                self.detach(node.id);
+                self.unindex(node.id);
+                if let Some(n) = self.nodes.get_mut(&node.id) {
+                    n.parent = parent;
+                    n.data = data;
+                }
+            } else {
+                self.nodes.insert(node.id, TrackedNode { parent, children: Vec::new(), data });
+            }
+            self.index(node.id);
+            if let Some(p) = parent {
+                let before = if index == 0 { next_id } else { None };
+                if let Some(parent_node) = self.nodes.get_mut(&p) {
+                    match before.and_then(|b| parent_node.children.iter().position(|&c| c == b)) {
+                        Some(at) => parent_node.children.insert(at, node.id),
+                        None => parent_node.children.push(node.id),
+                    }
+                }
+            }
+            ids.push(Some(node.id));
+        }
+    }
+
+    fn detach(&mut self, id: i64) {
+        let parent = self.nodes.get(&id).and_then(|n| n.parent);
+        if let Some(parent_node) = parent.and_then(|p| self.nodes.get_mut(&p)) {
+            parent_node.children.retain(|&c| c != id);
+        }
+    }
+
+    fn remove_subtree(&mut self, id: i64) {
+        self.detach(id);
+        let mut stack = vec![id];
+        while let Some(current) = stack.pop() {
+            self.unindex(current);
+            if let Some(node) = self.nodes.remove(&current) {
+                stack.extend(node.children);
+            }
+        }
+    }
+
+    fn set_attribute(&mut self, id: i64, name: &str, value: &AttrValue) {
+        if !is_kept(name) {
+            return;
+        }
+        self.unindex(id);
+        if let Some(TrackedNode { data: NodeData::Element { attributes, .. }, .. }) = self.nodes.get_mut(&id) {
+            attributes.retain(|(k, _)| &**k != name);
+            if let Some(text) = value.as_text() {
+                attributes.push((name.into(), text.as_ref().into()));
+            }
+        }
+        self.index(id);
+    }
+
+    fn index(&mut self, id: i64) {
+        if let Some(html_id) = self.attr(id, "id") {
+            let html_id: Box<str> = html_id.into();
+            self.by_html_id.insert(html_id, id);
+        }
+        if self.tag(id) == Some("label") {
+            if let Some(target) = self.attr(id, "for") {
+                let target: Box<str> = target.into();
+                self.label_by_for.insert(target, id);
+            }
+        }
+    }
+
+    fn unindex(&mut self, id: i64) {
+        if let Some(html_id) = self.attr(id, "id") {
+            if self.by_html_id.get(html_id) == Some(&id) {
+                let html_id: Box<str> = html_id.into();
+                self.by_html_id.remove(&html_id);
+            }
+        }
+        if let Some(target) = self.attr(id, "for") {
+            if self.label_by_for.get(target) == Some(&id) {
+                let target: Box<str> = target.into();
+                self.label_by_for.remove(&target);
+            }
+        }
+    }
+}
+
+fn is_kept(name: &str) -> bool {
+    name.starts_with("data-") || KEPT_ATTRIBUTES.contains(&name)
+}
+
+/// Appends `text` with runs of whitespace collapsed to one space (HTML's rendering of
+/// inter-element whitespace), never starting `out` with a space.
+fn push_collapsed(out: &mut String, text: &str) {
+    for word in text.split_whitespace() {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if text.ends_with(char::is_whitespace) && !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Event;
+
+    fn tree(json: &str) -> NodeTree {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn mutation(json: &str) -> MutationData {
+        let e: Event = serde_json::from_str(&format!(r#"{{"type":3,"timestamp":1,"data":{{"source":0,{json}}}}}"#)).unwrap();
+        match e.data {
+            crate::model::EventData::IncrementalSnapshot(crate::model::IncrementalData::Mutation(m)) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    fn page() -> DomTracker {
+        let mut dom = DomTracker::new();
+        dom.load_snapshot(tree(
+            r#"{"type":0,"id":1,"childNodes":[{"type":2,"tagName":"HTML","id":2,"attributes":{},"childNodes":[
+                {"type":2,"tagName":"style","id":3,"attributes":{},"childNodes":[{"type":3,"id":4,"textContent":"a{color:red}"}]},
+                {"type":2,"tagName":"ul","id":5,"attributes":{"id":"list","class":"big"},"childNodes":[
+                  {"type":2,"tagName":"li","id":6,"attributes":{},"childNodes":[{"type":3,"id":7,"textContent":"  one \n"}]}]}]}]}"#,
+        ));
+        dom
+    }
+
+    #[test]
+    fn snapshot_keeps_naming_attributes_and_visible_text() {
+        let dom = page();
+        assert_eq!(dom.len(), 7);
+        assert_eq!(dom.tag(2), Some("html"));
+        assert_eq!(dom.attr(5, "id"), Some("list"));
+        assert_eq!(dom.attr(5, "class"), None);
+        assert_eq!(dom.by_html_id("list"), Some(5));
+        assert_eq!(dom.text_of(2, 100), "one");
+    }
+
+    #[test]
+    fn adds_respect_next_id_and_removes_drop_subtrees() {
+        let mut dom = page();
+        dom.apply_mutation(mutation(
+            r#""adds":[{"parentId":5,"nextId":6,"node":{"type":2,"tagName":"li","id":8,"attributes":{"id":"first"},"childNodes":[]}},
+                       {"parentId":8,"nextId":null,"node":{"type":3,"id":9,"textContent":"zero"}}]"#,
+        ));
+        assert_eq!(dom.text_of(5, 100), "zero one");
+        dom.apply_mutation(mutation(r#""texts":[{"id":7,"value":"uno"}],"attributes":[{"id":5,"attributes":{"id":"items"}}]"#));
+        assert_eq!(dom.text_of(5, 100), "zero uno");
+        assert_eq!(dom.by_html_id("list"), None);
+        assert_eq!(dom.by_html_id("items"), Some(5));
+        dom.apply_mutation(mutation(r#""removes":[{"parentId":5,"id":8}]"#));
+        assert!(dom.get(8).is_none() && dom.get(9).is_none());
+        assert_eq!(dom.by_html_id("first"), None);
+        assert_eq!(dom.text_of(5, 100), "uno");
+    }
+
+    #[test]
+    fn moved_nodes_change_parent() {
+        let mut dom = page();
+        dom.apply_mutation(mutation(
+            r#""adds":[{"parentId":2,"nextId":null,"node":{"type":2,"tagName":"li","id":6,"attributes":{},"childNodes":[]}}]"#,
+        ));
+        assert_eq!(dom.get(6).unwrap().parent, Some(2));
+        assert!(!dom.get(5).unwrap().children.contains(&6));
+        assert_eq!(dom.text_of(6, 100), "one");
+    }
+
+    #[test]
+    fn node_cap_skips_and_counts_without_growing() {
+        let mut dom = DomTracker::new();
+        let mut json = String::from(r#"{"type":0,"id":1,"childNodes":["#);
+        for i in 0..MAX_TRACKED_NODES + 10 {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push_str(&format!(r#"{{"type":3,"id":{},"textContent":"x"}}"#, i + 2));
+        }
+        json.push_str("]}");
+        dom.load_snapshot(tree(&json));
+        assert_eq!(dom.len(), MAX_TRACKED_NODES);
+        assert_eq!(dom.skipped_nodes(), 11);
+        dom.apply_mutation(mutation(r#""adds":[{"parentId":1,"nextId":null,"node":{"type":3,"id":999999,"textContent":"y"}}]"#));
+        assert_eq!(dom.len(), MAX_TRACKED_NODES);
+        assert_eq!(dom.skipped_nodes(), 12);
+    }
+}

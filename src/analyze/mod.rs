@@ -1,0 +1,149 @@
+//! The analyzer: rrweb events → user actions, an LLM-friendly markdown timeline and session
+//! metrics, in a single pass over timestamp-sorted events.
+//!
+//! [`analyze`] takes a decoded [`Recording`]; [`Analyzer`] is the same pass fed one event at a
+//! time. Pure Rust, so the CLI and the browser (wasm) produce identical output.
+
+mod actions;
+mod describe;
+mod dom;
+mod timeline;
+
+pub use actions::{Action, ActionKind, DEBOUNCE_MS, MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};
+pub use describe::{describe, Target, MAX_CONTEXT_ANCESTORS, MAX_NAME_CHARS};
+pub use dom::{DomTracker, MAX_TRACKED_NODES};
+pub use timeline::{timeline_markdown, NO_ACTIONS};
+
+use crate::model::{Event, Recording};
+use serde::Serialize;
+
+/// Per-session metrics (one row of the sessions table).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SessionSummary {
+    /// The recording's session id, or `rrweb-{start_time}` when it carried none.
+    pub replay_id: String,
+    /// The user, when the recording says.
+    pub distinct_id: Option<String>,
+    /// First event, Unix epoch milliseconds (`None` for a recording without events).
+    pub start_time: Option<i64>,
+    /// Last event, Unix epoch milliseconds.
+    pub end_time: Option<i64>,
+    /// `end_time - start_time`, in seconds.
+    pub duration_s: f64,
+    pub n_events: usize,
+    pub n_actions: usize,
+    /// Genuine clicks: click, dblclick and right_click; focus-only interactions are excluded.
+    pub n_clicks: usize,
+    pub n_inputs: usize,
+    /// Navigations (Meta events with a new href).
+    pub n_pages: usize,
+    /// Console errors.
+    pub n_errors: usize,
+    pub entry_url: Option<String>,
+    pub exit_url: Option<String>,
+}
+
+/// Everything the analyzer says about one recording.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Analysis {
+    pub session: SessionSummary,
+    pub actions: Vec<Action>,
+    /// The timeline: one `{seconds since start}s: {description}` line per action, consecutive
+    /// duplicates collapsed as ` (×N)`; [`NO_ACTIONS`] when empty.
+    pub summary_markdown: String,
+    /// Things the analysis had to leave out (e.g. DOM nodes past [`MAX_TRACKED_NODES`]).
+    pub warnings: Vec<String>,
+}
+
+impl Analysis {
+    /// The replay as one JSON object: the session summary fields, then `summary_markdown`,
+    /// `actions` and `warnings`. This is the element of `rewind analyze --format json`'s
+    /// `replays` array, and what the wasm `analyzeJson` returns, byte for byte.
+    pub fn to_replay_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Replay<'a> {
+            #[serde(flatten)]
+            session: &'a SessionSummary,
+            summary_markdown: &'a str,
+            actions: &'a [Action],
+            warnings: &'a [String],
+        }
+        serde_json::to_string(&Replay {
+            session: &self.session,
+            summary_markdown: &self.summary_markdown,
+            actions: &self.actions,
+            warnings: &self.warnings,
+        })
+        .expect("analysis serializes: string keys, finite numbers")
+    }
+}
+
+/// Analyses a decoded recording (events already sorted, as [`crate::codec::decode`] returns them).
+pub fn analyze(recording: Recording) -> Analysis {
+    let mut analyzer = Analyzer::new();
+    for event in recording.events {
+        analyzer.push(event);
+    }
+    analyzer.finish(recording.session_id, recording.distinct_id)
+}
+
+/// The analysis pass, fed one event at a time in timestamp order. Events are consumed: their
+/// node trees move into the DOM tracker instead of being copied.
+#[derive(Default)]
+pub struct Analyzer {
+    actions: actions::Actions,
+    n_events: usize,
+    start: Option<i64>,
+    end: Option<i64>,
+}
+
+impl Analyzer {
+    /// A fresh pass.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes the next event (timestamps must not decrease; see [`crate::codec::sort_events`]).
+    pub fn push(&mut self, event: Event) {
+        self.n_events += 1;
+        self.start.get_or_insert(event.timestamp);
+        self.end = Some(event.timestamp);
+        self.actions.push(event);
+    }
+
+    /// Ends the pass. `replay_id` falls back to `rrweb-{start_time}`.
+    pub fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Analysis {
+        let Analyzer { actions, n_events, start, end } = self;
+        let list = actions.list;
+        let count = |f: &dyn Fn(&Action) -> bool| list.iter().filter(|a| f(a)).count();
+        let session = SessionSummary {
+            replay_id: replay_id.unwrap_or_else(|| format!("rrweb-{}", start.unwrap_or(0))),
+            distinct_id,
+            start_time: start,
+            end_time: end,
+            duration_s: match (start, end) {
+                (Some(s), Some(e)) => (e - s) as f64 / 1000.0,
+                _ => 0.0,
+            },
+            n_events,
+            n_actions: list.len(),
+            n_clicks: count(&|a| {
+                a.action == ActionKind::Click && a.metadata.get("interaction").and_then(|v| v.as_str()) != Some("focus")
+            }),
+            n_inputs: count(&|a| a.action == ActionKind::Input),
+            n_pages: count(&|a| a.action == ActionKind::Navigate),
+            n_errors: count(&|a| a.action == ActionKind::ConsoleError),
+            entry_url: actions.entry_url,
+            exit_url: actions.url,
+        };
+        let mut warnings = Vec::new();
+        let skipped = actions.dom.skipped_nodes();
+        if skipped > 0 {
+            warnings.push(format!(
+                "{skipped} DOM nodes not tracked (limit {MAX_TRACKED_NODES} nodes, or parent unknown); descriptions of their elements read `element`"
+            ));
+        }
+        let summary_markdown = timeline_markdown(&list, start.unwrap_or(0));
+        Analysis { session, actions: list, summary_markdown, warnings }
+    }
+}

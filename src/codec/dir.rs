@@ -1,0 +1,92 @@
+//! A directory of rewind batch files for one session (as the collector stores them:
+//! `{seq}.json.gz`), joined in `seq` order.
+
+use super::{decode_batches, sort_events, DecodeError};
+use crate::model::Recording;
+use std::path::{Path, PathBuf};
+
+/// True when `path` is a directory whose regular files are all named `{number}.json`,
+/// `{number}.json.gz` or `{number}.jsonl[.gz]` (at least one): the layout of one session's batches.
+pub fn is_batch_dir(path: &Path) -> bool {
+    match batch_files(path) {
+        Ok(files) => !files.is_empty(),
+        Err(_) => false,
+    }
+}
+
+fn batch_files(path: &Path) -> Result<Vec<PathBuf>, DecodeError> {
+    let io = |e: std::io::Error| DecodeError::Io { message: format!("{}: {e}", path.display()) };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        if !entry.file_type().map_err(io)?.is_file() {
+            continue;
+        }
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let stem = ["json.gz", "jsonl.gz", "json", "jsonl"]
+            .iter()
+            .find_map(|ext| name.strip_suffix(ext).and_then(|s| s.strip_suffix('.')));
+        match stem {
+            Some(stem) if !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit()) => files.push(entry.path()),
+            _ => return Ok(Vec::new()),
+        }
+    }
+    Ok(files)
+}
+
+/// Reads every batch file of one session directory and joins their events in `seq` order
+/// (the envelope's `seq`, falling back to the number in the file name). A batch stored twice
+/// (same `seq`) counts once.
+///
+/// Errors: [`DecodeError::Io`] when the directory cannot be read or holds no batch files, the
+/// error of the first batch that fails to decode (prefixed with its file name), or
+/// [`DecodeError::UnsupportedFormat`] when the batches belong to different sessions.
+pub fn decode_dir(path: &Path) -> Result<Recording, DecodeError> {
+    let files = batch_files(path)?;
+    if files.is_empty() {
+        return Err(DecodeError::Io { message: format!("{}: no rewind batch files ({{seq}}.json.gz)", path.display()) });
+    }
+    let mut batches = Vec::with_capacity(files.len());
+    for file in &files {
+        let bytes = std::fs::read(file).map_err(|e| DecodeError::Io { message: format!("{}: {e}", file.display()) })?;
+        let name_seq: u64 = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.split('.').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(u64::MAX);
+        for batch in decode_batches(&bytes).map_err(|e| prefix(file, e))? {
+            batches.push((batch.seq.unwrap_or(name_seq), batch));
+        }
+    }
+    batches.sort_by_key(|(seq, _)| *seq);
+    batches.dedup_by_key(|(seq, _)| *seq);
+    let mut recording = Recording::default();
+    for (_, batch) in batches {
+        match (&recording.session_id, &batch.session_id) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(DecodeError::UnsupportedFormat {
+                    seen: format!("batches of two sessions ({a} and {b}) in {}", path.display()),
+                })
+            }
+            (None, Some(_)) => recording.session_id = batch.session_id,
+            _ => {}
+        }
+        recording.distinct_id = recording.distinct_id.or(batch.distinct_id);
+        recording.events.extend(batch.events);
+    }
+    sort_events(&mut recording.events);
+    Ok(recording)
+}
+
+fn prefix(file: &Path, e: DecodeError) -> DecodeError {
+    match e {
+        DecodeError::Json { message } => DecodeError::Json { message: format!("{}: {message}", file.display()) },
+        DecodeError::Gzip { message } => DecodeError::Gzip { message: format!("{}: {message}", file.display()) },
+        DecodeError::UnsupportedFormat { seen } => {
+            DecodeError::UnsupportedFormat { seen: format!("{}: {seen}", file.display()) }
+        }
+        other => other,
+    }
+}

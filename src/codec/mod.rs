@@ -1,0 +1,150 @@
+//! Input decoding: one entry point, [`decode`], for every way an rrweb recording arrives.
+//!
+//! Accepted, detected from the bytes (never from a file name):
+//! - a JSON array of rrweb events;
+//! - an object with an `events` array (rewind's batch envelope, or any export that wraps
+//!   events with session metadata such as `session_id` / `distinct_id`), or PostHog's export
+//!   (`{"data": {"id", "snapshots": [...]}}`);
+//! - JSON Lines: one event, event array or envelope per line (any whitespace-separated run of
+//!   those values);
+//! - gzip of any of these (magic bytes `1f 8b`), multi-member streams included;
+//! - natively, a directory of rewind batch files for one session ([`decode_dir`]), joined in
+//!   `seq` order.
+//!
+//! Pure Rust (serde_json, flate2): runs the same natively and in wasm.
+
+mod envelope;
+#[cfg(not(target_arch = "wasm32"))]
+mod dir;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use dir::{decode_dir, is_batch_dir};
+pub use envelope::BatchEnvelope;
+
+use crate::model::{Event, Recording, UNSUPPORTED_MARK};
+use std::fmt;
+use std::io::Read;
+
+/// Largest decompressed size [`decode`] will produce from gzip input, in bytes (1 GiB).
+/// Decompression stops as soon as the output passes it, so a gzip bomb costs at most this much.
+pub const MAX_DECOMPRESSED_BYTES: usize = 1 << 30;
+
+/// Why a recording could not be decoded. Each message names the problem in one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// No bytes, or only whitespace.
+    Empty,
+    /// Malformed JSON or a known field of the wrong type; `message` includes line and column.
+    Json { message: String },
+    /// Corrupt or truncated gzip.
+    Gzip { message: String },
+    /// Decompressed input larger than `limit` bytes.
+    TooLarge { limit: usize },
+    /// Valid JSON that is not a web rrweb recording; `seen` says what was found instead.
+    UnsupportedFormat { seen: String },
+    /// A file or directory could not be read (native only).
+    Io { message: String },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            DecodeError::Empty => f.write_str("empty input: no rrweb events"),
+            DecodeError::Json { message } => write!(f, "invalid JSON: {message}"),
+            DecodeError::Gzip { message } => write!(f, "invalid gzip: {message}"),
+            DecodeError::TooLarge { limit } => write!(f, "input too large: more than {limit} bytes after decompression"),
+            DecodeError::UnsupportedFormat { seen } => write!(f, "unsupported format: {seen}"),
+            DecodeError::Io { message } => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl From<serde_json::Error> for DecodeError {
+    fn from(e: serde_json::Error) -> Self {
+        let message = e.to_string();
+        match message.strip_prefix(UNSUPPORTED_MARK) {
+            Some(seen) => DecodeError::UnsupportedFormat {
+                // The position serde_json appends is noise for a "wrong kind of file" message.
+                seen: seen.split(" at line ").next().unwrap_or(seen).to_string(),
+            },
+            None => DecodeError::Json { message },
+        }
+    }
+}
+
+/// Decodes a recording from raw bytes (JSON, JSON Lines, or gzip of either), sorting the
+/// events by timestamp.
+///
+/// Errors: [`DecodeError::Empty`] for empty input, [`DecodeError::Gzip`] /
+/// [`DecodeError::TooLarge`] for bad compressed input, [`DecodeError::Json`] for malformed JSON
+/// or wrong field types, [`DecodeError::UnsupportedFormat`] for JSON that is not web rrweb.
+pub fn decode(bytes: &[u8]) -> Result<Recording, DecodeError> {
+    let batches = decode_batches(bytes)?;
+    let mut recording = Recording::default();
+    for batch in batches {
+        recording.session_id = recording.session_id.or(batch.session_id);
+        recording.distinct_id = recording.distinct_id.or(batch.distinct_id);
+        if recording.events.is_empty() {
+            recording.events = batch.events;
+        } else {
+            recording.events.extend(batch.events);
+        }
+    }
+    sort_events(&mut recording.events);
+    Ok(recording)
+}
+
+/// Sorts events by timestamp, keeping the recorded order of equal timestamps (rrweb emits a
+/// Meta and its FullSnapshot in the same millisecond, and their order matters).
+pub fn sort_events(events: &mut [Event]) {
+    if !events.windows(2).all(|w| w[0].timestamp <= w[1].timestamp) {
+        events.sort_by_key(|e| e.timestamp);
+    }
+}
+
+/// Decodes every top-level value of the input (one for plain JSON, one per line for JSON Lines)
+/// without sorting or merging.
+pub(crate) fn decode_batches(bytes: &[u8]) -> Result<Vec<BatchEnvelope>, DecodeError> {
+    let inflated;
+    let mut bytes = bytes;
+    if is_gzip(bytes) {
+        inflated = gunzip(bytes, MAX_DECOMPRESSED_BYTES)?;
+        bytes = &inflated;
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(DecodeError::Empty);
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // Node trees are depth-checked by the model's own seeds (MAX_NODE_DEPTH); everything else is
+    // either fixed-shape or skipped iteratively, so serde_json's 128-level cap is not needed and
+    // would reject real pages about 60 DOM levels deep.
+    de.disable_recursion_limit();
+    let mut out = Vec::new();
+    loop {
+        out.push(serde::de::Deserializer::deserialize_any(&mut de, envelope::TopLevelVisitor)?);
+        // `end` only skips whitespace and reports whether input remains; on "trailing
+        // characters" the next JSON Lines value starts there.
+        if de.end().is_ok() {
+            return Ok(out);
+        }
+    }
+}
+
+/// True when `bytes` start with the gzip magic number (RFC 1952: `1f 8b`).
+pub fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// Inflates gzip (all members), refusing to produce more than `limit` bytes.
+pub fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(limit));
+    let mut reader = flate2::read::MultiGzDecoder::new(bytes).take(limit as u64 + 1);
+    reader.read_to_end(&mut out).map_err(|e| DecodeError::Gzip { message: e.to_string() })?;
+    if out.len() > limit {
+        return Err(DecodeError::TooLarge { limit });
+    }
+    Ok(out)
+}

@@ -1,0 +1,26 @@
+//! rewind: session replay for the web, in Rust compiled to WebAssembly.
+//!
+//! The crate is a pure core with thin edges:
+//! - [`model`] — the rrweb event model (serde types for every event type, incremental source,
+//!   mouse interaction and serialized node type), lenient on unknown input.
+//! - [`codec`] — input detection and decoding: JSON arrays, `{"events": [...]}` envelopes,
+//!   JSON Lines, gzip of each, and directories of rewind batch files.
+//! - [`analyze`] — the DOM tracker, element descriptions, user actions, the markdown timeline
+//!   and session metrics.
+//! - `wasm` (wasm32 only) — the `#[wasm_bindgen]` surface: converts and delegates.
+//!
+//! Everything outside `wasm` is plain Rust with no browser APIs and is tested natively.
+
+pub mod analyze;
+pub mod codec;
+pub mod model;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+use codec::DecodeError;
+
+/// Decodes and analyses raw recording bytes (any format [`codec::decode`] accepts).
+pub fn analyze_bytes(bytes: &[u8]) -> Result<analyze::Analysis, DecodeError> {
+    Ok(analyze::analyze(codec::decode(bytes)?))
+}

@@ -1,0 +1,649 @@
+//! IncrementalSnapshot payloads (rrweb EventType 3), one type per `IncrementalSource`.
+//!
+//! Numbers and field names follow rrweb `packages/types/src/index.ts` (v2.1). Every field a
+//! player or analyzer does not strictly need is optional, so exports that omit them still load;
+//! unknown fields are skipped.
+
+use super::node::{AttrMap, AttrValue, KeyStr, NodeTree};
+use serde::de::{self, value::MapAccessDeserializer, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// rrweb `IncrementalSource` numbers (0–16).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IncrementalSource {
+    Mutation = 0,
+    MouseMove = 1,
+    MouseInteraction = 2,
+    Scroll = 3,
+    ViewportResize = 4,
+    Input = 5,
+    TouchMove = 6,
+    MediaInteraction = 7,
+    StyleSheetRule = 8,
+    CanvasMutation = 9,
+    Font = 10,
+    Log = 11,
+    Drag = 12,
+    StyleDeclaration = 13,
+    Selection = 14,
+    AdoptedStyleSheet = 15,
+    CustomElement = 16,
+}
+
+impl IncrementalSource {
+    /// Maps rrweb's number to the variant; `None` for numbers rrweb does not define.
+    pub fn from_number(n: i64) -> Option<Self> {
+        use IncrementalSource::*;
+        Some(match n {
+            0 => Mutation,
+            1 => MouseMove,
+            2 => MouseInteraction,
+            3 => Scroll,
+            4 => ViewportResize,
+            5 => Input,
+            6 => TouchMove,
+            7 => MediaInteraction,
+            8 => StyleSheetRule,
+            9 => CanvasMutation,
+            10 => Font,
+            11 => Log,
+            12 => Drag,
+            13 => StyleDeclaration,
+            14 => Selection,
+            15 => AdoptedStyleSheet,
+            16 => CustomElement,
+            _ => return None,
+        })
+    }
+}
+
+/// rrweb `MouseInteractions` (0–10); other numbers are kept as `Unknown`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MouseInteraction {
+    MouseUp,
+    MouseDown,
+    Click,
+    ContextMenu,
+    DblClick,
+    Focus,
+    Blur,
+    TouchStart,
+    /// rrweb's `TouchMove_Departed` (8).
+    TouchMoveDeparted,
+    TouchEnd,
+    TouchCancel,
+    Unknown(i64),
+}
+
+impl MouseInteraction {
+    /// Maps rrweb's number (MouseUp 0 … TouchCancel 10) to the variant.
+    pub fn from_number(n: i64) -> Self {
+        use MouseInteraction::*;
+        match n {
+            0 => MouseUp,
+            1 => MouseDown,
+            2 => Click,
+            3 => ContextMenu,
+            4 => DblClick,
+            5 => Focus,
+            6 => Blur,
+            7 => TouchStart,
+            8 => TouchMoveDeparted,
+            9 => TouchEnd,
+            10 => TouchCancel,
+            n => Unknown(n),
+        }
+    }
+
+    /// rrweb's number for the variant.
+    pub fn number(self) -> i64 {
+        use MouseInteraction::*;
+        match self {
+            MouseUp => 0,
+            MouseDown => 1,
+            Click => 2,
+            ContextMenu => 3,
+            DblClick => 4,
+            Focus => 5,
+            Blur => 6,
+            TouchStart => 7,
+            TouchMoveDeparted => 8,
+            TouchEnd => 9,
+            TouchCancel => 10,
+            Unknown(n) => n,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MouseInteraction {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Self::from_number(i64::deserialize(d)?))
+    }
+}
+
+/// The payload of an IncrementalSnapshot, by source.
+#[derive(Clone, Debug)]
+pub enum IncrementalData {
+    Mutation(MutationData),
+    MouseMove(PositionsData),
+    MouseInteraction(MouseInteractionData),
+    Scroll(ScrollData),
+    ViewportResize(ViewportResizeData),
+    Input(InputData),
+    TouchMove(PositionsData),
+    MediaInteraction(MediaInteractionData),
+    StyleSheetRule(StyleSheetRuleData),
+    CanvasMutation(CanvasMutationData),
+    Font(FontData),
+    /// Legacy console source; rrweb 1.x+ sends console output as Plugin events instead.
+    Log(Box<RawValue>),
+    Drag(PositionsData),
+    StyleDeclaration(StyleDeclarationData),
+    Selection(SelectionData),
+    AdoptedStyleSheet(AdoptedStyleSheetData),
+    CustomElement(CustomElementData),
+    /// A source number rrweb does not define; the whole payload is kept as JSON text.
+    Unknown { source: i64, data: Box<RawValue> },
+}
+
+impl IncrementalData {
+    /// The rrweb `IncrementalSource` number of this payload.
+    pub fn source_number(&self) -> i64 {
+        use IncrementalData::*;
+        match self {
+            Mutation(_) => 0,
+            MouseMove(_) => 1,
+            MouseInteraction(_) => 2,
+            Scroll(_) => 3,
+            ViewportResize(_) => 4,
+            Input(_) => 5,
+            TouchMove(_) => 6,
+            MediaInteraction(_) => 7,
+            StyleSheetRule(_) => 8,
+            CanvasMutation(_) => 9,
+            Font(_) => 10,
+            Log(_) => 11,
+            Drag(_) => 12,
+            StyleDeclaration(_) => 13,
+            Selection(_) => 14,
+            AdoptedStyleSheet(_) => 15,
+            CustomElement(_) => 16,
+            Unknown { source, .. } => *source,
+        }
+    }
+}
+
+/// Mutation (source 0): DOM changes coalesced by rrweb per tick.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MutationData {
+    pub texts: Vec<TextMutation>,
+    pub attributes: Vec<AttributeMutation>,
+    pub removes: Vec<RemovedNode>,
+    pub adds: Vec<AddedNode>,
+    pub is_attach_iframe: Option<bool>,
+}
+
+/// A characterData change: `value` is the node's new text (`null` in rare rrweb output).
+#[derive(Clone, Debug, Deserialize)]
+pub struct TextMutation {
+    pub id: i64,
+    pub value: Option<String>,
+}
+
+/// Attribute changes of one element; [`AttrValue::Null`] means removed.
+#[derive(Clone, Debug)]
+pub struct AttributeMutation {
+    pub id: i64,
+    pub attributes: Vec<(String, AttrValue)>,
+}
+
+impl<'de> Deserialize<'de> for AttributeMutation {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            id: i64,
+            #[serde(default)]
+            attributes: Option<AttrMap>,
+        }
+        let raw = Raw::deserialize(d)?;
+        Ok(AttributeMutation { id: raw.id, attributes: raw.attributes.map(|a| a.0).unwrap_or_default() })
+    }
+}
+
+/// A removed node: `id` left `parentId`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemovedNode {
+    pub parent_id: i64,
+    pub id: i64,
+    #[serde(default)]
+    pub is_shadow: Option<bool>,
+}
+
+/// An added node (with any serialized descendants) under `parentId`, before `nextId`
+/// (`null`: append). `previousId` is legacy rrweb output.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddedNode {
+    pub parent_id: i64,
+    #[serde(default)]
+    pub next_id: Option<i64>,
+    #[serde(default)]
+    pub previous_id: Option<i64>,
+    pub node: NodeTree,
+}
+
+/// MouseMove (1), TouchMove (6) and Drag (12): sampled pointer positions.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PositionsData {
+    pub positions: Vec<PointerPosition>,
+}
+
+/// One pointer sample. `time_offset` (ms, ≤ 0) is relative to the event's timestamp.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PointerPosition {
+    pub x: f64,
+    pub y: f64,
+    #[serde(default)]
+    pub id: Option<i64>,
+    #[serde(default)]
+    pub time_offset: f64,
+}
+
+/// MouseInteraction (2). `x`/`y` are viewport CSS pixels; absent for focus/blur.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MouseInteractionData {
+    #[serde(rename = "type")]
+    pub interaction: MouseInteraction,
+    pub id: i64,
+    #[serde(default)]
+    pub x: Option<f64>,
+    #[serde(default)]
+    pub y: Option<f64>,
+    /// rrweb PointerTypes: Mouse 0, Pen 1, Touch 2.
+    #[serde(default)]
+    pub pointer_type: Option<i64>,
+}
+
+/// Scroll (3): the scroll offset (CSS pixels) of node `id` (the document's id for the page).
+#[derive(Clone, Debug, Deserialize)]
+pub struct ScrollData {
+    pub id: i64,
+    #[serde(default)]
+    pub x: f64,
+    #[serde(default)]
+    pub y: f64,
+}
+
+/// ViewportResize (4), CSS pixels.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ViewportResizeData {
+    pub width: f64,
+    pub height: f64,
+}
+
+/// Input (5): the value of input/textarea/select `id` (masked by the recorder where configured)
+/// or the checked state of a checkbox/radio.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InputData {
+    pub id: i64,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub is_checked: bool,
+    /// Present when the recorder ran with `userTriggeredOnInput`; `false` means the page set
+    /// the value from script.
+    #[serde(default)]
+    pub user_triggered: Option<bool>,
+}
+
+/// MediaInteraction (7). `interaction`: Play 0, Pause 1, Seeked 2, VolumeChange 3, RateChange 4.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaInteractionData {
+    #[serde(rename = "type")]
+    pub interaction: i64,
+    pub id: i64,
+    /// Seconds, as `HTMLMediaElement.currentTime`.
+    #[serde(default)]
+    pub current_time: Option<f64>,
+    #[serde(default)]
+    pub volume: Option<f64>,
+    #[serde(default)]
+    pub muted: Option<bool>,
+    #[serde(default, rename = "loop")]
+    pub looped: Option<bool>,
+    #[serde(default)]
+    pub playback_rate: Option<f64>,
+}
+
+/// A CSS rule index: a number, or a path of numbers into nested grouping rules.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum RuleIndex {
+    At(i64),
+    Path(Vec<i64>),
+}
+
+/// A rule inserted into a stylesheet.
+#[derive(Clone, Debug, Deserialize)]
+pub struct StyleRuleAdd {
+    pub rule: String,
+    #[serde(default)]
+    pub index: Option<RuleIndex>,
+}
+
+/// A rule deleted from a stylesheet.
+#[derive(Clone, Debug, Deserialize)]
+pub struct StyleRuleRemove {
+    pub index: RuleIndex,
+}
+
+/// StyleSheetRule (8): rule inserts/deletes on the sheet of node `id` or adopted sheet `styleId`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StyleSheetRuleData {
+    pub id: Option<i64>,
+    pub style_id: Option<i64>,
+    pub adds: Option<Vec<StyleRuleAdd>>,
+    pub removes: Option<Vec<StyleRuleRemove>>,
+    pub replace: Option<String>,
+    pub replace_sync: Option<String>,
+}
+
+/// One recorded canvas call; `args` stay raw JSON (they may be serialized typed arrays).
+#[derive(Clone, Debug, Deserialize)]
+pub struct CanvasCommand {
+    pub property: String,
+    #[serde(default)]
+    pub args: Vec<Box<RawValue>>,
+    #[serde(default)]
+    pub setter: Option<bool>,
+}
+
+/// CanvasMutation (9): either a `commands` list or a single command inline.
+/// `context`: 2D 0, WebGL 1, WebGL2 2.
+#[derive(Clone, Debug, Deserialize)]
+pub struct CanvasMutationData {
+    pub id: i64,
+    #[serde(default, rename = "type")]
+    pub context: Option<i64>,
+    #[serde(default)]
+    pub commands: Option<Vec<CanvasCommand>>,
+    #[serde(default)]
+    pub property: Option<String>,
+    #[serde(default)]
+    pub args: Option<Vec<Box<RawValue>>>,
+    #[serde(default)]
+    pub setter: Option<bool>,
+}
+
+/// Font (10): a font loaded through the FontFace API.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FontData {
+    pub family: String,
+    pub font_source: String,
+    #[serde(default)]
+    pub buffer: bool,
+    #[serde(default)]
+    pub descriptors: Option<Box<RawValue>>,
+}
+
+/// StyleDeclaration (13): `style.setProperty`/`removeProperty` on a CSS rule found by `index`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StyleDeclarationData {
+    pub id: Option<i64>,
+    pub style_id: Option<i64>,
+    pub index: Vec<i64>,
+    pub set: Option<StyleDeclarationSet>,
+    pub remove: Option<StyleDeclarationRemove>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct StyleDeclarationSet {
+    pub property: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub priority: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct StyleDeclarationRemove {
+    pub property: String,
+}
+
+/// Selection (14). An empty `ranges` means the selection was cleared.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SelectionData {
+    pub ranges: Vec<SelectionRange>,
+}
+
+/// A selected range between two nodes. Offsets count UTF-16 code units (DOM `Range`
+/// offsets) in text nodes, child positions otherwise.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectionRange {
+    pub start: i64,
+    pub start_offset: i64,
+    pub end: i64,
+    pub end_offset: i64,
+}
+
+/// AdoptedStyleSheet (15): the sheets adopted by a document or shadow root `id`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdoptedStyleSheetData {
+    pub id: i64,
+    #[serde(default)]
+    pub styles: Option<Vec<AdoptedStyle>>,
+    #[serde(default)]
+    pub style_ids: Vec<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdoptedStyle {
+    pub style_id: i64,
+    #[serde(default)]
+    pub rules: Vec<StyleRuleAdd>,
+}
+
+/// CustomElement (16): `customElements.define(name)` was called.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CustomElementData {
+    pub define: Option<CustomElementDefine>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct CustomElementDefine {
+    pub name: String,
+}
+
+impl<'de> Deserialize<'de> for IncrementalData {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(IncrementalVisitor)
+    }
+}
+
+struct IncrementalVisitor;
+
+impl<'de> Visitor<'de> for IncrementalVisitor {
+    type Value = IncrementalData;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an rrweb incremental snapshot object with a `source`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<IncrementalData, A::Error> {
+        // rrweb always writes `source` first, so the rest of the map can go straight into the
+        // typed payload. Other writers may order keys differently: then the entries are kept
+        // as raw JSON and re-read once the source is known.
+        let first = map.next_key::<KeyStr>()?;
+        if let Some(KeyStr(k)) = &first {
+            if k == "source" {
+                let source: i64 = map.next_value()?;
+                return payload_for_source(source, map);
+            }
+        }
+        let mut entries: Vec<(String, Box<RawValue>)> = Vec::new();
+        if let Some(KeyStr(k)) = first {
+            entries.push((k.into_owned(), map.next_value()?));
+        }
+        while let Some((k, v)) = map.next_entry::<String, Box<RawValue>>()? {
+            entries.push((k, v));
+        }
+        let source_at = entries
+            .iter()
+            .position(|(k, _)| k == "source")
+            .ok_or_else(|| de::Error::missing_field("source"))?;
+        let (_, source_raw) = entries.remove(source_at);
+        let source: i64 = serde_json::from_str(source_raw.get()).map_err(de::Error::custom)?;
+        let rest = raw_object(&entries);
+        let mut inner = serde_json::Deserializer::from_str(&rest);
+        inner.disable_recursion_limit();
+        inner
+            .deserialize_map(SourceKnown(source))
+            .map_err(de::Error::custom)
+    }
+}
+
+/// Re-reads a payload whose `source` was found after other keys.
+struct SourceKnown(i64);
+
+impl<'de> Visitor<'de> for SourceKnown {
+    type Value = IncrementalData;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an rrweb incremental snapshot object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<IncrementalData, A::Error> {
+        payload_for_source(self.0, map)
+    }
+}
+
+/// Rebuilds a JSON object from raw entries (keys re-escaped by serde_json).
+pub(crate) fn raw_object(entries: &[(String, Box<RawValue>)]) -> String {
+    let mut out = String::from("{");
+    for (i, (k, v)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(k).unwrap_or_else(|_| "\"\"".into()));
+        out.push(':');
+        out.push_str(v.get());
+    }
+    out.push('}');
+    out
+}
+
+fn payload_for_source<'de, A: MapAccess<'de>>(source: i64, map: A) -> Result<IncrementalData, A::Error> {
+    use IncrementalData as D;
+    let rest = MapAccessDeserializer::new(map);
+    Ok(match IncrementalSource::from_number(source) {
+        Some(IncrementalSource::Mutation) => D::Mutation(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::MouseMove) => D::MouseMove(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::MouseInteraction) => D::MouseInteraction(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::Scroll) => D::Scroll(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::ViewportResize) => D::ViewportResize(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::Input) => D::Input(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::TouchMove) => D::TouchMove(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::MediaInteraction) => D::MediaInteraction(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::StyleSheetRule) => D::StyleSheetRule(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::CanvasMutation) => D::CanvasMutation(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::Font) => D::Font(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::Log) => D::Log(raw_rest(rest)?),
+        Some(IncrementalSource::Drag) => D::Drag(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::StyleDeclaration) => D::StyleDeclaration(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::Selection) => D::Selection(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::AdoptedStyleSheet) => D::AdoptedStyleSheet(Deserialize::deserialize(rest)?),
+        Some(IncrementalSource::CustomElement) => D::CustomElement(Deserialize::deserialize(rest)?),
+        None => D::Unknown { source, data: raw_rest(rest)? },
+    })
+}
+
+/// Collects the remaining entries of a map as one raw JSON object.
+fn raw_rest<'de, A: MapAccess<'de>>(rest: MapAccessDeserializer<A>) -> Result<Box<RawValue>, A::Error> {
+    struct Collect;
+    impl<'de> Visitor<'de> for Collect {
+        type Value = Vec<(String, Box<RawValue>)>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(e) = map.next_entry::<String, Box<RawValue>>()? {
+                entries.push(e);
+            }
+            Ok(entries)
+        }
+    }
+    let entries = rest.deserialize_map(Collect)?;
+    RawValue::from_string(raw_object(&entries)).map_err(de::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> IncrementalData {
+        let mut de = serde_json::Deserializer::from_str(json);
+        de.disable_recursion_limit();
+        IncrementalData::deserialize(&mut de).unwrap()
+    }
+
+    #[test]
+    fn source_first_fast_path() {
+        match parse(r#"{"source":2,"type":2,"id":14,"x":10.5,"y":20}"#) {
+            IncrementalData::MouseInteraction(m) => {
+                assert_eq!(m.interaction, MouseInteraction::Click);
+                assert_eq!((m.id, m.x, m.y), (14, Some(10.5), Some(20.0)));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn source_anywhere_is_accepted() {
+        match parse(r#"{"id":9,"text":"***","isChecked":false,"source":5,"extra":[1]}"#) {
+            IncrementalData::Input(i) => assert_eq!((i.id, i.text.as_str()), (9, "***")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_sources_are_kept_raw() {
+        match parse(r#"{"source":42,"foo":{"bar":[1,2]}}"#) {
+            IncrementalData::Unknown { source, data } => {
+                assert_eq!(source, 42);
+                assert_eq!(data.get(), r#"{"foo":{"bar":[1,2]}}"#);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn mutation_payload() {
+        let m = parse(
+            r#"{"source":0,"texts":[{"id":5,"value":"3 items"}],
+                "attributes":[{"id":6,"attributes":{"class":"on","hidden":null,"style":{"color":"red"}}}],
+                "removes":[{"parentId":4,"id":7}],
+                "adds":[{"parentId":4,"nextId":null,"node":{"type":2,"tagName":"li","attributes":{},"childNodes":[],"id":8}}]}"#,
+        );
+        let IncrementalData::Mutation(m) = m else { panic!() };
+        assert_eq!(m.texts[0].value.as_deref(), Some("3 items"));
+        assert_eq!(m.attributes[0].attributes[1].1, AttrValue::Null);
+        assert_eq!(m.removes[0].id, 7);
+        assert_eq!(m.adds[0].node.nodes[0].id, 8);
+        assert_eq!(m.adds[0].next_id, None);
+    }
+}

@@ -1,0 +1,32 @@
+//! The rrweb event model: serde types for every rrweb EventType (0–7), IncrementalSource
+//! (0–16), MouseInteractions (0–10) and serialized NodeType (0–5), per rrweb
+//! `packages/types/src/index.ts` and `packages/rrweb-snapshot/src/types.ts` (v2.1).
+//!
+//! Lenient on input: unknown event types and sources are kept as raw JSON, unknown fields are
+//! skipped, keys may come in any order. Wrong types in known fields are errors.
+//! Pure Rust: no browser APIs.
+
+mod event;
+mod incremental;
+mod node;
+
+pub use event::{
+    ConsolePayload, CustomData, Event, EventData, EventType, FullSnapshotData, MetaData, Offset, PluginData,
+};
+pub(crate) use event::{EventFields, UNSUPPORTED_MARK};
+pub use incremental::*;
+pub(crate) use node::KeyStr;
+pub use node::{AttrValue, NodeKind, NodeTree, NodeType, SerializedNode, StyleValue, MAX_NODE_DEPTH};
+
+/// A decoded recording: rrweb events in timestamp order plus what the container said about the
+/// session.
+#[derive(Clone, Debug, Default)]
+pub struct Recording {
+    /// Sorted by `timestamp` (stable: equal timestamps keep their recorded order).
+    pub events: Vec<Event>,
+    /// The session (replay) id, when the input carried one (`session_id`, `sessionId`,
+    /// `replay_id`, `$session_id`).
+    pub session_id: Option<String>,
+    /// The user, when the input carried one (`distinct_id`, `distinctId`, `$distinct_id`, `user_id`).
+    pub distinct_id: Option<String>,
+}
