@@ -4,7 +4,7 @@
 //! scroll, input and selection bursts are debounced over [`DEBOUNCE_MS`] so a drag-scroll or a
 //! typed word reads as one action.
 
-use super::describe::{describe, truncate_chars, Target};
+use super::describe::{describe, truncate_chars, Target, MAX_CONTEXT_ANCESTORS};
 use super::dom::DomTracker;
 use crate::model::{
     Event, EventData, IncrementalData, InputData, MouseInteraction, MouseInteractionData, ScrollData, SelectionData,
@@ -16,6 +16,9 @@ use serde_json::{Map, Value};
 /// Debounce window for scroll (per target), input (per node) and text-selection actions, in ms
 /// (Mixpanel seed analyzer: 1,000 ms).
 pub const DEBOUNCE_MS: i64 = 1_000;
+/// Longest gap between a focus and the click that caused it, in ms. A held mouse button
+/// separates them by the press duration; a second is far longer than a normal click.
+pub const FOCUS_CLICK_MS: i64 = 1_000;
 /// Longest typed value or selection excerpt shown in a description, in characters.
 pub const MAX_VALUE_CHARS: usize = 60;
 /// Longest console error message kept, in characters.
@@ -150,7 +153,7 @@ impl Actions {
     fn navigate(&mut self, t: i64, href: String, width: f64, height: f64) {
         // rrweb emits a Meta before every FullSnapshot, periodic checkouts included; only a
         // changed URL is a navigation.
-        if self.url.as_deref() == Some(href.as_str()) {
+        if href.is_empty() || self.url.as_deref() == Some(href.as_str()) {
             return;
         }
         self.entry_url.get_or_insert_with(|| href.clone());
@@ -170,6 +173,9 @@ impl Actions {
             MouseInteraction::TouchStart => (ActionKind::TouchStart, "touch_start", "Touched"),
             _ => return,
         };
+        if interaction == "click" {
+            self.drop_focus_from_click(t, m.id);
+        }
         let target = describe(&self.dom, m.id);
         let mut metadata = Map::new();
         metadata.insert("interaction".into(), interaction.into());
@@ -179,6 +185,31 @@ impl Actions {
         }
         let description = format!("{verb} {}", target.desc);
         self.add(t, kind, Some((m.id, target)), description, metadata);
+    }
+
+    /// A mouse click fires mousedown → focus → mouseup → click; the focus it caused says
+    /// nothing the click does not, so it is dropped. Focus that no click explains (keyboard
+    /// navigation, script) stays.
+    fn drop_focus_from_click(&mut self, t: i64, clicked: i64) {
+        let Some(last) = self.list.last() else { return };
+        let is_focus = last.action == ActionKind::Click
+            && last.metadata.get("interaction").and_then(Value::as_str) == Some("focus");
+        if !is_focus || t - last.t_ms > FOCUS_CLICK_MS {
+            return;
+        }
+        let Some(focused) = last.target_node_id else { return };
+        // The click lands on the focused control or on something inside it (an icon in a button).
+        let mut node = Some(clicked);
+        for _ in 0..=MAX_CONTEXT_ANCESTORS {
+            match node {
+                Some(n) if n == focused => {
+                    self.list.pop();
+                    return;
+                }
+                Some(n) => node = self.dom.get(n).and_then(|n| n.parent),
+                None => return,
+            }
+        }
     }
 
     fn scroll(&mut self, t: i64, s: &ScrollData) {

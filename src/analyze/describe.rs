@@ -42,12 +42,26 @@ pub fn describe(dom: &DomTracker, id: i64) -> Target {
     if matches!(dom.get(element).map(|n| &n.data), Some(NodeData::Document)) {
         return Target { desc: "page".into(), selectors: Vec::new() };
     }
+    // A click on the icon or text inside a button or link means the button or link: describe
+    // the control, with the element hit as context (`span in button "Sign in"`).
+    let control = if is_interactive(dom, element) {
+        None
+    } else {
+        ancestors(dom, element).take(MAX_CONTEXT_ANCESTORS).find(|a| is_interactive(dom, *a))
+    };
+    if let Some(control) = control {
+        let bare = bare_description(dom, element);
+        let outer = own_description(dom, control).unwrap_or_else(|| bare_description(dom, control));
+        return Target { desc: format!("{bare} in {outer}"), selectors: selectors(dom, element) };
+    }
     let desc = match own_description(dom, element) {
         Some(desc) => desc,
         None => {
             let bare = bare_description(dom, element);
+            // `body` and `html` would be "named" by the whole page's text: no context at all.
             let context = ancestors(dom, element)
                 .take(MAX_CONTEXT_ANCESTORS)
+                .take_while(|a| !matches!(dom.tag(*a), Some("body" | "html")))
                 .find_map(|a| own_description(dom, a));
             match context {
                 Some(context) => format!("{bare} in {context}"),
@@ -115,6 +129,25 @@ fn push_type(dom: &DomTracker, id: i64, out: &mut String) {
     }
 }
 
+/// Elements a user operates (HTML interactive content, and the ARIA widget roles that stand in
+/// for it).
+fn is_interactive(dom: &DomTracker, id: i64) -> bool {
+    let tag_says = matches!(
+        dom.tag(id),
+        Some("a" | "button" | "input" | "select" | "textarea" | "label" | "summary" | "option")
+    );
+    tag_says
+        || matches!(
+            dom.attr(id, "role"),
+            Some("button" | "link" | "menuitem" | "tab" | "checkbox" | "radio" | "switch" | "option")
+        )
+}
+
+/// Elements whose children are fallback content, never shown as their text.
+fn has_fallback_content(tag: &str) -> bool {
+    matches!(tag, "video" | "audio" | "canvas" | "object" | "iframe" | "picture")
+}
+
 fn is_form_field(tag: &str) -> bool {
     matches!(tag, "input" | "select" | "textarea")
 }
@@ -157,7 +190,7 @@ fn accessible_name(dom: &DomTracker, id: i64) -> Option<(NameSource, String)> {
         if let Some(found) = label(dom.attr(id, "value").filter(|_| button_like).map(str::to_string)) {
             return Some(found);
         }
-    } else if !is_form_field(tag) {
+    } else if !is_form_field(tag) && !has_fallback_content(tag) {
         if let Some(found) = label(Some(dom.text_of(id, 200))) {
             return Some(found);
         }
@@ -290,6 +323,13 @@ mod tests {
     fn ancestor_context_for_unnamed_children() {
         let body = r#"[["button",{"type":"submit"},["span",{},["i",{}]],"Sign in"]]"#;
         assert_eq!(desc(body, 6), r#"i in button "Sign in""#);
+        assert_eq!(desc(body, 5), r#"span in button "Sign in""#);
+        let body = r#"[["div",{"role":"button","title":"Menu"},["svg",{},["path",{}]]]]"#;
+        assert_eq!(desc(body, 6), r#"path in div "Menu""#);
+        // Without an interactive ancestor, the nearest named ancestor gives context.
+        let body = r#"[["section",{"aria-label":"Pricing"},["div",{},["div",{}]]]]"#;
+        assert_eq!(desc(body, 6), r#"div in section "Pricing""#);
+        assert_eq!(desc(r#"[["video",{},"Your browser does not support video"]]"#, 4), "video");
         // A text node is described as its element.
         assert_eq!(desc(r#"[["p",{},"Hello   world"]]"#, 5), r#"p "Hello world""#);
     }
@@ -299,7 +339,8 @@ mod tests {
         let body = r#"[["a",{"href":"https://shop.test/app/settings?tab=2#x"},"Settings"]]"#;
         assert_eq!(desc(body, 4), r#"a "Settings" to /app/settings"#);
         let body = r#"[["a",{"href":"https://shop.test/"},["img",{"alt":"Company logo"}]]]"#;
-        assert_eq!(desc(body, 5), r#"img alt="Company logo""#);
+        assert_eq!(desc(body, 5), r#"img in a "Company logo" to /"#);
+        assert_eq!(desc(r#"[["img",{"alt":"Company logo"}]]"#, 4), r#"img alt="Company logo""#);
         assert_eq!(desc(body, 4), r#"a "Company logo" to /"#);
         assert_eq!(desc(r#"[["input",{"type":"search","placeholder":"Search"}]]"#, 4), r#"input placeholder="Search" type=search"#);
         assert_eq!(desc(r#"[["div",{"id":"main"}]]"#, 4), "div #main");

@@ -147,7 +147,8 @@ impl DomTracker {
 
     /// The visible text under `id` (its own text if it is a text node), whitespace collapsed,
     /// collecting at most about `limit` bytes. Form controls' inner text (options, textarea
-    /// content) is skipped: it is a value, not a name.
+    /// content) is skipped, being a value rather than a name, and so is media fallback content,
+    /// which browsers that play the media never show.
     pub(crate) fn text_of(&self, id: i64, limit: usize) -> String {
         let mut out = String::new();
         let mut stack = vec![id];
@@ -159,7 +160,11 @@ impl DomTracker {
             match &node.data {
                 NodeData::Text(t) => push_collapsed(&mut out, t),
                 NodeData::Element { tag, .. }
-                    if current != id && matches!(&**tag, "select" | "textarea" | "script" | "style") => {}
+                    if current != id
+                        && matches!(
+                            &**tag,
+                            "select" | "textarea" | "script" | "style" | "video" | "audio" | "canvas" | "object" | "iframe"
+                        ) => {}
                 _ => stack.extend(node.children.iter().rev()),
             }
         }

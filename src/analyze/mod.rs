@@ -9,7 +9,7 @@ mod describe;
 mod dom;
 mod timeline;
 
-pub use actions::{Action, ActionKind, DEBOUNCE_MS, MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};
+pub use actions::{Action, ActionKind, DEBOUNCE_MS, FOCUS_CLICK_MS, MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};
 pub use describe::{describe, Target, MAX_CONTEXT_ANCESTORS, MAX_NAME_CHARS};
 pub use dom::{DomTracker, MAX_TRACKED_NODES};
 pub use timeline::{timeline_markdown, NO_ACTIONS};
