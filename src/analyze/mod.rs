@@ -147,3 +147,6 @@ impl Analyzer {
         Analysis { session, actions: list, summary_markdown, warnings }
     }
 }
+
+#[cfg(test)]
+mod tests;

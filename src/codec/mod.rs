@@ -148,3 +148,6 @@ pub fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests;
