@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks to build and test rewind. Idempotent: every step checks
+# first, so a second run costs seconds.
+#
+#   scripts/setup.sh          everything: Rust wasm target, wasm-pack, wasm-bindgen-cli,
+#                             Chromium + ChromeDriver, npm packages
+#   scripts/setup.sh native   only what the native CLI needs (a Rust toolchain)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
+
+command -v cargo >/dev/null || { log "cargo not found: install Rust (rustup) first"; exit 1; }
+[ "${1:-}" = native ] && exit 0
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v wasm-pack >/dev/null; then
+  log "installing wasm-pack"
+  cargo install wasm-pack
+fi
+
+# wasm-pack would download wasm-bindgen from GitHub, which this kind of machine cannot reach;
+# a wasm-bindgen on PATH at exactly the version in Cargo.lock is used instead.
+want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  log "installing wasm-bindgen-cli $want (found: ${have:-none})"
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+
+if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+  log "installing chromium and chromium-driver"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+if ! [ -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

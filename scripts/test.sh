@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine (scripts/setup.sh) and runs every test:
+#   1. native Rust tests (core unit tests, fixture timelines, CLI integration tests)
+#   2. the wasm build tested in headless Chromium (wasm-bindgen-test): wasm == native
+#   3. the npm package's JS tests (node:test) against the release wasm build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+scripts/setup.sh
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step "native tests"
+cargo test --workspace --all-targets --quiet
+cargo test --workspace --doc --quiet
+
+step "wasm tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome -- --quiet
+
+step "npm package build and JS tests"
+npm run --silent build:wasm
+cargo build --quiet -p rewind-cli
+npm run --silent test:js
