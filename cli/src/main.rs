@@ -1,1 +1,115 @@
-fn main() {}
+//! `rewind`: the command line for rewind, session replay for the web.
+//!
+//! `rewind analyze PATH...` turns exported rrweb recordings into user actions, a markdown
+//! timeline, JSON or CSV. The work happens in the `rewind` library; this binary finds the
+//! inputs ([`analyze_cmd`]) and renders the results ([`output`]).
+//!
+//! Exit codes: 0 success, 2 bad input or usage, 70 internal error, 74 output error.
+
+#![warn(missing_docs)]
+
+mod analyze_cmd;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit code for bad input (and clap's usage errors).
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code for an internal error (a panic): sysexits `EX_SOFTWARE`.
+pub const EXIT_INTERNAL: i32 = 70;
+/// Exit code when output cannot be written: sysexits `EX_IOERR`.
+pub const EXIT_OUTPUT: u8 = 74;
+
+/// Stack size of the worker thread, in bytes: headroom for deeply nested recordings.
+const WORKER_STACK_BYTES: usize = 64 << 20;
+
+/// Session replay for the web: analyse rrweb recordings from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "rewind", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 success, 2 bad input or usage, 70 internal error, 74 output not writable.")]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract user actions and a timeline from rrweb recordings.
+    Analyze(analyze_cmd::AnalyzeArgs),
+}
+
+fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = Cli::parse();
+    // The core parses node trees recursively, up to rewind::model::MAX_NODE_DEPTH levels (a
+    // debug build overflows 1 MiB of stack near 300 levels). A roomy worker thread keeps the
+    // deepest accepted recordings well clear of a stack overflow, which no hook could catch.
+    let worker = std::thread::Builder::new().name("rewind".into()).stack_size(WORKER_STACK_BYTES).spawn(move || {
+        match cli.command {
+            Command::Analyze(args) => analyze_cmd::run(&args),
+        }
+    });
+    match worker {
+        Ok(handle) => handle.join().unwrap_or(ExitCode::from(EXIT_INTERNAL as u8)),
+        Err(e) => {
+            eprintln!("rewind: cannot start worker thread: {e}");
+            ExitCode::from(EXIT_INTERNAL as u8)
+        }
+    }
+}
+
+/// Last resort: a panic prints one line (no backtrace) and exits with [`EXIT_INTERNAL`].
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("unknown panic");
+        let message = message.lines().next().unwrap_or_default();
+        let place = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+        eprintln!("rewind: internal error: {message}{place}; please report this bug");
+        std::process::exit(EXIT_INTERNAL);
+    }));
+}
+
+/// An I/O error as a reason: `No such file or directory`, without Rust's ` (os error 2)`.
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => text[..i].to_string(),
+        _ => text,
+    }
+}
+
+/// `text` with control characters (newlines included) escaped as `\n`, `\u{7}`…, so a message
+/// quoting the input stays on one line.
+pub(crate) fn escape_controls(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape_controls, io_reason, Cli};
+    use clap::CommandFactory;
+
+    #[test]
+    fn control_characters_escaped() {
+        assert_eq!(escape_controls("keys [a\nb\u{7}] ok"), "keys [a\\nb\\u{7}] ok");
+    }
+
+    #[test]
+    fn io_reasons_drop_os_error() {
+        let e = std::io::Error::from_raw_os_error(2);
+        assert_eq!(io_reason(&e), "No such file or directory");
+    }
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

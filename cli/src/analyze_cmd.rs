@@ -1,0 +1,280 @@
+//! `rewind analyze`: command-line paths → inputs → decoded recordings → analyses.
+//!
+//! Every path becomes zero or more [`Input`]s (a file, a batch directory, or stdin); each input
+//! is decoded and analysed on its own, so one bad file is reported and the rest still come out.
+
+use crate::output::{self, Format};
+use crate::{escape_controls, io_reason, EXIT_BAD_INPUT, EXIT_OUTPUT};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use rewind::analyze::{analyze, Analysis};
+use rewind::codec::{decode, decode_dir, is_batch_dir};
+use std::collections::HashSet;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// File name endings a directory walk picks up (`.json.gz` and `.jsonl.gz` end in `.gz`).
+/// The format itself is always detected from the bytes.
+const WALK_SUFFIXES: [&str; 3] = [".json", ".jsonl", ".gz"];
+
+/// Show a progress bar only for more inputs than this (and only on a terminal).
+const PROGRESS_MIN_INPUTS: usize = 3;
+
+/// Arguments of `rewind analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Recordings to analyse: files, directories, or `-` for stdin.
+    ///
+    /// A file holds a JSON array of rrweb events, an {"events": [...]} envelope, JSON Lines,
+    /// or gzip of any of these (detected from the bytes, not the name). A directory is searched
+    /// recursively, in path order, for *.json, *.jsonl and *.gz files; a directory holding only
+    /// {seq}.json[l][.gz] batch files is one session. `-` reads standard input (stdin).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format: markdown, json or csv.
+    ///
+    /// `markdown`: a totals table, then each replay's timeline (times in seconds since the
+    /// replay's first event). `json`: {"replays": [...]}, one object per replay (times in Unix
+    /// epoch milliseconds, durations in seconds). `csv`: one row per action (times in Unix
+    /// epoch milliseconds).
+    #[arg(long, short, value_enum, default_value_t = Format::Markdown, value_name = "FORMAT")]
+    pub format: Format,
+
+    /// Write files into DIR instead of printing to stdout.
+    ///
+    /// DIR is created if missing. markdown writes DIR/{replay_id}.md per replay, json writes
+    /// DIR/analysis.json, csv writes DIR/actions.csv; each written file is named on stderr.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Where one replay's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    Stdin,
+    File(PathBuf),
+    /// A directory of one session's batch files ([`is_batch_dir`]).
+    BatchDir(PathBuf),
+}
+
+/// One replay to analyse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Input {
+    source: Source,
+}
+
+impl Input {
+    /// The path as the user (or the directory walk) spelled it, for messages.
+    fn label(&self) -> String {
+        match &self.source {
+            Source::Stdin => "-".to_string(),
+            Source::File(p) | Source::BatchDir(p) => p.display().to_string(),
+        }
+    }
+
+    /// The replay id used when the recording carries no session id.
+    fn fallback_id(&self) -> String {
+        match &self.source {
+            Source::Stdin => "stdin".to_string(),
+            Source::File(p) => file_stem_id(p),
+            Source::BatchDir(p) => dir_name_id(p),
+        }
+    }
+}
+
+/// Runs `rewind analyze`; returns the process exit code.
+pub fn run(args: &AnalyzeArgs) -> ExitCode {
+    let mut failed = false;
+    let mut report = |label: &str, reason: &str| {
+        failed = true;
+        eprintln!("rewind: {}: {}", escape_controls(label), escape_controls(reason));
+    };
+
+    let inputs = collect_inputs(&args.paths, &mut report);
+
+    let progress = if inputs.len() > PROGRESS_MIN_INPUTS && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(inputs.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let mut analyses = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        let label = input.label();
+        progress.set_message(label.clone());
+        match analyse_input(input) {
+            Ok(analysis) => analyses.push(analysis),
+            Err(reason) => progress.suspend(|| report(&label, &reason)),
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+
+    // Nothing decoded and something failed: the error lines say it all.
+    let nothing_to_show = analyses.is_empty() && failed;
+    if !nothing_to_show {
+        let written = match &args.out {
+            None => output::print(&analyses, args.format),
+            Some(dir) => output::write_files(&analyses, args.format, dir),
+        };
+        if let Err(e) = written {
+            eprintln!("rewind: {e}");
+            return ExitCode::from(EXIT_OUTPUT);
+        }
+    }
+    if failed {
+        ExitCode::from(EXIT_BAD_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Decodes and analyses one input; the error is the one-line reason (no path).
+fn analyse_input(input: &Input) -> Result<Analysis, String> {
+    let mut recording = match &input.source {
+        Source::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin().lock().read_to_end(&mut bytes).map_err(|e| io_reason(&e))?;
+            decode(&bytes)
+        }
+        Source::File(path) => decode(&std::fs::read(path).map_err(|e| io_reason(&e))?),
+        Source::BatchDir(path) => decode_dir(path),
+    }
+    .map_err(|e| e.to_string())?;
+    if recording.session_id.as_deref().map_or(true, |id| id.trim().is_empty()) {
+        recording.session_id = Some(input.fallback_id());
+    }
+    Ok(analyze(recording))
+}
+
+/// Expands the command-line paths into inputs, reporting paths that cannot be read.
+fn collect_inputs(paths: &[PathBuf], report: &mut impl FnMut(&str, &str)) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        let label = path.display().to_string();
+        if path.as_os_str() == "-" {
+            inputs.push(Input { source: Source::Stdin });
+            continue;
+        }
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                report(&label, &io_reason(&e));
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            inputs.push(Input { source: Source::File(path.clone()) });
+        } else if is_batch_dir(path) {
+            inputs.push(Input { source: Source::BatchDir(path.clone()) });
+        } else {
+            let before = inputs.len();
+            let mut visited = HashSet::new();
+            walk(path, &mut inputs, &mut visited, report);
+            if inputs.len() == before {
+                report(&label, "no recordings found (looked for *.json, *.jsonl and *.gz files)");
+            }
+        }
+    }
+    inputs
+}
+
+/// Recursively collects recordings and batch directories under `dir`, in path order.
+/// `visited` holds canonical directory paths, so symlink loops are walked once.
+fn walk(dir: &Path, inputs: &mut Vec<Input>, visited: &mut HashSet<PathBuf>, report: &mut impl FnMut(&str, &str)) {
+    if let Ok(canonical) = std::fs::canonicalize(dir) {
+        if !visited.insert(canonical) {
+            return;
+        }
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            report(&dir.display().to_string(), &io_reason(&e));
+            return;
+        }
+    };
+    let mut paths = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => paths.push(entry.path()),
+            Err(e) => report(&dir.display().to_string(), &io_reason(&e)),
+        }
+    }
+    paths.sort();
+    for path in paths {
+        // Follows symlinks; a dangling one is skipped like any other non-recording.
+        let Ok(meta) = std::fs::metadata(&path) else { continue };
+        if meta.is_dir() {
+            if is_batch_dir(&path) {
+                inputs.push(Input { source: Source::BatchDir(path) });
+            } else {
+                walk(&path, inputs, visited, report);
+            }
+        } else if meta.is_file() && has_recording_suffix(&path) {
+            inputs.push(Input { source: Source::File(path) });
+        }
+    }
+}
+
+fn has_recording_suffix(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    WALK_SUFFIXES.iter().any(|suffix| name.len() > suffix.len() && name.ends_with(suffix))
+}
+
+/// A file's name without its `.json`, `.jsonl` and `.gz` extensions (`login-form.json.gz` →
+/// `login-form`).
+fn file_stem_id(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut stem = name.as_str();
+    while let Some(shorter) = [".gz", ".jsonl", ".json"].iter().find_map(|ext| stem.strip_suffix(ext)) {
+        stem = shorter;
+    }
+    if stem.is_empty() {
+        if name.is_empty() {
+            "replay".to_string()
+        } else {
+            name
+        }
+    } else {
+        stem.to_string()
+    }
+}
+
+/// A directory's own name (for `.` or `..`, the name it resolves to).
+fn dir_name_id(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .or_else(|| std::fs::canonicalize(path).ok()?.file_name().map(|n| n.to_string_lossy().into_owned()));
+    name.filter(|n| !n.is_empty()).unwrap_or_else(|| "replay".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stem_ids() {
+        assert_eq!(file_stem_id(Path::new("a/login-form.json")), "login-form");
+        assert_eq!(file_stem_id(Path::new("login-form.json.gz")), "login-form");
+        assert_eq!(file_stem_id(Path::new("x.jsonl.gz")), "x");
+        assert_eq!(file_stem_id(Path::new("a.b.json")), "a.b");
+        assert_eq!(file_stem_id(Path::new("noext")), "noext");
+        assert_eq!(file_stem_id(Path::new(".json")), ".json");
+    }
+
+    #[test]
+    fn suffixes() {
+        assert!(has_recording_suffix(Path::new("d/0.json.gz")));
+        assert!(has_recording_suffix(Path::new("x.jsonl")));
+        assert!(!has_recording_suffix(Path::new("x.txt")));
+        assert!(!has_recording_suffix(Path::new(".json")));
+    }
+}
