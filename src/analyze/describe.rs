@@ -243,14 +243,18 @@ pub(crate) fn truncate_chars(text: &str, max: usize) -> String {
     }
 }
 
-/// The path of an absolute `href` (`http://x/a/b?q#h` → `/a/b`); `None` for relative,
-/// `javascript:` or fragment-only hrefs.
+/// The path and fragment of an absolute `href` (`http://x/a/b?q#h` → `/a/b#h`); `None` for
+/// relative, `javascript:` or fragment-only hrefs. The query is left out: it is noise for a
+/// reader and often carries tokens.
 fn link_path(href: &str) -> Option<String> {
     let url = url::Url::parse(href.trim()).ok()?;
     if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https" | "file") {
         return None;
     }
-    Some(url.path().to_string())
+    Some(match url.fragment().filter(|f| !f.is_empty()) {
+        Some(fragment) => format!("{}#{fragment}", url.path()),
+        None => url.path().to_string(),
+    })
 }
 
 fn selectors(dom: &DomTracker, id: i64) -> Vec<(String, String)> {
@@ -336,8 +340,10 @@ mod tests {
 
     #[test]
     fn links_alt_placeholder_and_ids() {
-        let body = r#"[["a",{"href":"https://shop.test/app/settings?tab=2#x"},"Settings"]]"#;
+        let body = r#"[["a",{"href":"https://shop.test/app/settings?tab=2"},"Settings"]]"#;
         assert_eq!(desc(body, 4), r#"a "Settings" to /app/settings"#);
+        let body = r#"[["a",{"href":"https://shop.test/app/settings?tab=2#notifications"},"Jump"]]"#;
+        assert_eq!(desc(body, 4), r#"a "Jump" to /app/settings#notifications"#);
         let body = r#"[["a",{"href":"https://shop.test/"},["img",{"alt":"Company logo"}]]]"#;
         assert_eq!(desc(body, 5), r#"img in a "Company logo" to /"#);
         assert_eq!(desc(r#"[["img",{"alt":"Company logo"}]]"#, 4), r#"img alt="Company logo""#);

@@ -84,7 +84,9 @@ pub fn analyze(recording: Recording) -> Analysis {
     for event in recording.events {
         analyzer.push(event);
     }
-    analyzer.finish(recording.session_id, recording.distinct_id)
+    let mut analysis = analyzer.finish(recording.session_id, recording.distinct_id);
+    analysis.warnings.splice(0..0, recording.warnings);
+    analysis
 }
 
 /// The analysis pass, fed one event at a time in timestamp order. Events are consumed: their

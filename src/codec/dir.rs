@@ -1,7 +1,7 @@
 //! A directory of rewind batch files for one session (as the collector stores them:
 //! `{seq}.json.gz`), joined in `seq` order.
 
-use super::{decode_batches, sort_events, DecodeError};
+use super::{decode_batches, finish, DecodeError};
 use crate::model::Recording;
 use std::path::{Path, PathBuf};
 
@@ -15,7 +15,7 @@ pub fn is_batch_dir(path: &Path) -> bool {
 }
 
 fn batch_files(path: &Path) -> Result<Vec<PathBuf>, DecodeError> {
-    let io = |e: std::io::Error| DecodeError::Io { message: format!("{}: {e}", path.display()) };
+    let io = |e: std::io::Error| io_error(path, e);
     let mut files = Vec::new();
     for entry in std::fs::read_dir(path).map_err(io)? {
         let entry = entry.map_err(io)?;
@@ -37,10 +37,10 @@ fn batch_files(path: &Path) -> Result<Vec<PathBuf>, DecodeError> {
 
 /// Reads every batch file of one session directory and joins their events in `seq` order
 /// (the envelope's `seq`, falling back to the number in the file name). A batch stored twice
-/// (same `seq`) counts once.
+/// (same `seq`) counts once. Gaps in `seq` are reported in [`Recording::warnings`].
 ///
-/// Errors: [`DecodeError::Io`] when the directory cannot be read or holds no batch files, the
-/// error of the first batch that fails to decode (prefixed with its file name), or
+/// Errors: [`DecodeError::Io`] when the directory cannot be read or holds no batch files,
+/// [`DecodeError::InFile`] with the error of the first batch file that fails to decode, or
 /// [`DecodeError::UnsupportedFormat`] when the batches belong to different sessions.
 pub fn decode_dir(path: &Path) -> Result<Recording, DecodeError> {
     let files = batch_files(path)?;
@@ -49,20 +49,32 @@ pub fn decode_dir(path: &Path) -> Result<Recording, DecodeError> {
     }
     let mut batches = Vec::with_capacity(files.len());
     for file in &files {
-        let bytes = std::fs::read(file).map_err(|e| DecodeError::Io { message: format!("{}: {e}", file.display()) })?;
+        let bytes = std::fs::read(file).map_err(|e| io_error(file, e))?;
         let name_seq: u64 = file
             .file_name()
             .and_then(|n| n.to_str())
             .and_then(|n| n.split('.').next())
             .and_then(|n| n.parse().ok())
             .unwrap_or(u64::MAX);
-        for batch in decode_batches(&bytes).map_err(|e| prefix(file, e))? {
+        let in_file = |error| DecodeError::InFile {
+            file: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            error: Box::new(error),
+        };
+        for batch in decode_batches(&bytes).map_err(in_file)? {
             batches.push((batch.seq.unwrap_or(name_seq), batch));
         }
     }
     batches.sort_by_key(|(seq, _)| *seq);
     batches.dedup_by_key(|(seq, _)| *seq);
     let mut recording = Recording::default();
+    let missing: Vec<String> = batches
+        .windows(2)
+        .filter(|w| w[1].0 > w[0].0 + 1)
+        .map(|w| if w[1].0 == w[0].0 + 2 { (w[0].0 + 1).to_string() } else { format!("{}–{}", w[0].0 + 1, w[1].0 - 1) })
+        .collect();
+    if !missing.is_empty() {
+        recording.warnings.push(format!("batches missing from the session: seq {}", missing.join(", ")));
+    }
     for (_, batch) in batches {
         match (&recording.session_id, &batch.session_id) {
             (Some(a), Some(b)) if a != b => {
@@ -76,17 +88,13 @@ pub fn decode_dir(path: &Path) -> Result<Recording, DecodeError> {
         recording.distinct_id = recording.distinct_id.or(batch.distinct_id);
         recording.events.extend(batch.events);
     }
-    sort_events(&mut recording.events);
+    finish(&mut recording);
     Ok(recording)
 }
 
-fn prefix(file: &Path, e: DecodeError) -> DecodeError {
-    match e {
-        DecodeError::Json { message } => DecodeError::Json { message: format!("{}: {message}", file.display()) },
-        DecodeError::Gzip { message } => DecodeError::Gzip { message: format!("{}: {message}", file.display()) },
-        DecodeError::UnsupportedFormat { seen } => {
-            DecodeError::UnsupportedFormat { seen: format!("{}: {seen}", file.display()) }
-        }
-        other => other,
-    }
+/// An I/O error naming the path, without Rust's " (os error N)" suffix.
+fn io_error(path: &Path, e: std::io::Error) -> DecodeError {
+    let message = e.to_string();
+    let message = message.split(" (os error").next().unwrap_or(&message).to_string();
+    DecodeError::Io { message: format!("{}: {message}", path.display()) }
 }

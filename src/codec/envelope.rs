@@ -40,7 +40,7 @@ impl<'de> Visitor<'de> for TopLevelVisitor {
         let mut keys: Vec<String> = Vec::new();
         while let Some(KeyStr(key)) = map.next_key()? {
             if keys.len() < 8 {
-                keys.push(key.to_string());
+                keys.push(shown_key(&key));
             }
             match key.as_ref() {
                 "events" | "snapshots" => events = Some(map.next_value_seed(EventsSeed)?),
@@ -207,6 +207,13 @@ fn without_position(e: &serde_json::Error) -> String {
     }
 }
 
+/// A key as an error message shows it: control characters escaped (messages stay one line),
+/// at most 40 characters.
+fn shown_key(key: &str) -> String {
+    let escaped: String = key.escape_debug().take(40).collect();
+    escaped
+}
+
 /// The first keys of a JSON object, for error messages.
 fn object_keys(text: &str) -> Vec<String> {
     struct Keys;
@@ -219,7 +226,7 @@ fn object_keys(text: &str) -> Vec<String> {
             let mut keys = Vec::new();
             while let Some(KeyStr(k)) = map.next_key()? {
                 if keys.len() < 8 {
-                    keys.push(k.into_owned());
+                    keys.push(shown_key(&k));
                 }
                 map.next_value::<IgnoredAny>()?;
             }

@@ -44,6 +44,8 @@ pub enum DecodeError {
     UnsupportedFormat { seen: String },
     /// A file or directory could not be read (native only).
     Io { message: String },
+    /// One file of a batch directory failed; `file` is its name within the directory.
+    InFile { file: String, error: Box<DecodeError> },
 }
 
 impl fmt::Display for DecodeError {
@@ -55,6 +57,7 @@ impl fmt::Display for DecodeError {
             DecodeError::TooLarge { limit } => write!(f, "input too large: more than {limit} bytes after decompression"),
             DecodeError::UnsupportedFormat { seen } => write!(f, "unsupported format: {seen}"),
             DecodeError::Io { message } => write!(f, "{message}"),
+            DecodeError::InFile { file, error } => write!(f, "{file}: {error}"),
         }
     }
 }
@@ -82,6 +85,13 @@ impl From<serde_json::Error> for DecodeError {
 /// or wrong field types, [`DecodeError::UnsupportedFormat`] for JSON that is not web rrweb.
 pub fn decode(bytes: &[u8]) -> Result<Recording, DecodeError> {
     let batches = decode_batches(bytes)?;
+    let mut recording = join(batches);
+    finish(&mut recording);
+    Ok(recording)
+}
+
+/// Joins batches in the given order, taking the first session and user ids seen.
+fn join(batches: Vec<BatchEnvelope>) -> Recording {
     let mut recording = Recording::default();
     for batch in batches {
         recording.session_id = recording.session_id.or(batch.session_id);
@@ -92,8 +102,39 @@ pub fn decode(bytes: &[u8]) -> Result<Recording, DecodeError> {
             recording.events.extend(batch.events);
         }
     }
+    recording
+}
+
+/// Repairs isolated clock spikes, then sorts.
+fn finish(recording: &mut Recording) {
+    let retimed = retime_clock_spikes(&mut recording.events);
+    if retimed > 0 {
+        recording.warnings.push(format!(
+            "{retimed} events had a timestamp more than 24 h away from both neighbours; they were given their predecessor's time"
+        ));
+    }
     sort_events(&mut recording.events);
-    Ok(recording)
+}
+
+/// A single event whose timestamp jumps more than this from both its neighbours in recorded
+/// order, while the neighbours agree with each other, has a corrupt clock value (rrweb's own
+/// `video-playback` test recording has one with a digit too many). 24 h is the longest a
+/// session lasts (design: a new session after 24 h), so no real gap is mistaken for one.
+pub const MAX_CLOCK_SPIKE_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Gives every isolated clock spike (see [`MAX_CLOCK_SPIKE_MS`]) its predecessor's timestamp,
+/// so one bad value cannot stretch a session to years. Returns how many were changed.
+pub fn retime_clock_spikes(events: &mut [Event]) -> usize {
+    let far = |a: i64, b: i64| a.abs_diff(b) > MAX_CLOCK_SPIKE_MS as u64;
+    let mut retimed = 0;
+    for i in 1..events.len().saturating_sub(1) {
+        let (prev, here, next) = (events[i - 1].timestamp, events[i].timestamp, events[i + 1].timestamp);
+        if far(here, prev) && far(here, next) && !far(prev, next) {
+            events[i].timestamp = prev;
+            retimed += 1;
+        }
+    }
+    retimed
 }
 
 /// Sorts events by timestamp, keeping the recorded order of equal timestamps (rrweb emits a

@@ -122,10 +122,37 @@ fn batch_directory_joins_in_seq_order_once() {
     assert!(is_batch_dir(&dir));
     let r = decode_dir(&dir).unwrap();
     assert_eq!(types(&r), [(100, 4), (200, 3)]);
+    assert!(r.warnings.is_empty());
     assert_eq!(r.session_id.as_deref(), Some("s1"));
+    std::fs::write(dir.join("4.json"), batch(4, CLICK)).unwrap();
+    let r = decode_dir(&dir).unwrap();
+    assert_eq!(r.warnings, ["batches missing from the session: seq 2–3"]);
+    std::fs::write(dir.join("3.json"), "[").unwrap();
+    let err = decode_dir(&dir).unwrap_err().to_string();
+    assert!(err.starts_with("3.json: invalid JSON: EOF"), "{err}");
+    std::fs::remove_file(dir.join("3.json")).unwrap();
     std::fs::write(dir.join("2.json"), r#"{"session_id":"other","seq":2,"events":[]}"#).unwrap();
     assert!(matches!(decode_dir(&dir), Err(DecodeError::UnsupportedFormat { .. })));
     std::fs::write(dir.join("notes.txt"), "x").unwrap();
     assert!(!is_batch_dir(&dir));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn isolated_clock_spikes_are_retimed_and_reported() {
+    let ev = |t: i64| format!(r#"{{"type":3,"data":{{"source":2,"type":2,"id":1}},"timestamp":{t}}}"#);
+    let day = MAX_CLOCK_SPIKE_MS;
+    let json = format!("[{},{},{},{}]", ev(1000), ev(1000 + 10 * day), ev(2000), ev(3000));
+    let r = decode(json.as_bytes()).unwrap();
+    assert_eq!(r.events.iter().map(|e| e.timestamp).collect::<Vec<_>>(), [1000, 1000, 2000, 3000]);
+    assert_eq!(r.warnings.len(), 1);
+    // A real gap (everything after it moves too) is not a spike.
+    let json = format!("[{},{},{}]", ev(1000), ev(1000 + 2 * day), ev(1001 + 2 * day));
+    assert!(decode(json.as_bytes()).unwrap().warnings.is_empty());
+}
+
+#[test]
+fn unsupported_keys_are_escaped_to_one_line() {
+    let err = decode(br#"{"a\nb":1}"#).unwrap_err().to_string();
+    assert!(!err.contains('\n') && err.contains(r"a\nb"), "{err}");
 }
