@@ -20,8 +20,9 @@ use wasm_bindgen::JsCast;
 /// Accepted shapes: an array of rrweb events, an object with an `events` array (rewind batch
 /// envelope or similar export), PostHog's export, or one such value per line.
 ///
-/// `replayId` is used as `replay_id` when the recording carries no session id of its own
-/// (the native CLI passes the file stem); without it the id falls back to `rrweb-{start_time}`.
+/// `replayId` is used as `replay_id` when the recording carries no (or a blank) session id of
+/// its own — the native CLI passes the file stem; without it the id falls back to
+/// `rrweb-{start_time}`.
 ///
 /// The result is exactly `rewind analyze --format json`'s element of `replays`, byte for byte:
 /// `{replay_id, distinct_id, start_time, end_time, duration_s, n_events, n_actions, n_clicks,
@@ -87,7 +88,8 @@ pub fn version() -> String {
 /// Decode, fill in the caller's replay id when the recording has none, analyse.
 fn analyze_bytes(bytes: &[u8], replay_id: Option<String>) -> Result<String, JsError> {
     let mut recording = codec::decode(bytes).map_err(|e| JsError::new(&e.to_string()))?;
-    if recording.session_id.is_none() {
+    // The CLI's rule (cli/src/analyze_cmd.rs): a missing or blank session id takes the caller's.
+    if replay_id.is_some() && recording.session_id.as_deref().map_or(true, |id| id.trim().is_empty()) {
         recording.session_id = replay_id;
     }
     Ok(analyze::analyze(recording).to_replay_json())

@@ -194,7 +194,7 @@ impl Actions {
         let Some(last) = self.list.last() else { return };
         let is_focus = last.action == ActionKind::Click
             && last.metadata.get("interaction").and_then(Value::as_str) == Some("focus");
-        if !is_focus || t - last.t_ms > FOCUS_CLICK_MS {
+        if !is_focus || t.saturating_sub(last.t_ms) > FOCUS_CLICK_MS {
             return;
         }
         let Some(focused) = last.target_node_id else { return };
@@ -220,7 +220,7 @@ impl Actions {
         metadata.insert("x".into(), number(s.x));
         metadata.insert("y".into(), number(s.y));
         if let Some((index, last, id)) = self.scroll {
-            if id == s.id && t - last <= DEBOUNCE_MS {
+            if id == s.id && t.saturating_sub(last) <= DEBOUNCE_MS {
                 let action = &mut self.list[index];
                 action.description = description;
                 action.metadata.extend(metadata);
@@ -260,7 +260,7 @@ impl Actions {
             }
         };
         if let Some(&(index, last)) = self.inputs.get(&i.id) {
-            if t - last <= DEBOUNCE_MS {
+            if t.saturating_sub(last) <= DEBOUNCE_MS {
                 let action = &mut self.list[index];
                 action.description = description;
                 action.metadata.extend(metadata);
@@ -288,7 +288,7 @@ impl Actions {
         }
         metadata.insert("ranges".into(), s.ranges.len().into());
         if let Some((index, last)) = self.selection {
-            if t - last <= DEBOUNCE_MS {
+            if t.saturating_sub(last) <= DEBOUNCE_MS {
                 let action = &mut self.list[index];
                 action.description = description;
                 action.target_desc = Some(target.desc);

@@ -124,7 +124,7 @@ impl Analyzer {
             start_time: start,
             end_time: end,
             duration_s: match (start, end) {
-                (Some(s), Some(e)) => (e - s) as f64 / 1000.0,
+                (Some(s), Some(e)) => e.saturating_sub(s) as f64 / 1000.0,
                 _ => 0.0,
             },
             n_events,

@@ -223,3 +223,16 @@ fn replay_json_has_the_contract_fields_in_order() {
         r#"{"t_ms":2000,"action":"click","target_node_id":5,"target_desc":"button \"Go\"","description":"Clicked button \"Go\"","url":"https://shop.test/a?x=1","metadata":"#
     ));
 }
+
+#[test]
+fn extreme_timestamps_do_not_overflow() {
+    let json = format!(
+        "[{},{},{}]",
+        r#"{"type":3,"timestamp":-9223372036854775808,"data":{"source":3,"id":1,"x":0,"y":1}}"#,
+        r#"{"type":3,"timestamp":9223372036854775807,"data":{"source":3,"id":1,"x":0,"y":2}}"#,
+        r#"{"type":3,"timestamp":9223372036854775807,"data":{"source":2,"type":2,"id":1}}"#
+    );
+    let a = analyze(decode(json.as_bytes()).unwrap());
+    assert_eq!(a.actions.len(), 3);
+    assert!(a.session.duration_s > 0.0);
+}

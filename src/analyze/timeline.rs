@@ -19,7 +19,7 @@ pub fn timeline_markdown(actions: &[Action], start_ms: i64) -> String {
     while i < actions.len() {
         let first = &actions[i];
         let run = actions[i..].iter().take_while(|a| a.description == first.description).count();
-        let seconds = (first.t_ms - start_ms) as f64 / 1000.0;
+        let seconds = first.t_ms.saturating_sub(start_ms) as f64 / 1000.0;
         let _ = write!(out, "{seconds:.1}s: {}", first.description);
         if run > 1 {
             let _ = write!(out, " (×{run})");

@@ -69,8 +69,11 @@ pub fn decode_dir(path: &Path) -> Result<Recording, DecodeError> {
     let mut recording = Recording::default();
     let missing: Vec<String> = batches
         .windows(2)
-        .filter(|w| w[1].0 > w[0].0 + 1)
-        .map(|w| if w[1].0 == w[0].0 + 2 { (w[0].0 + 1).to_string() } else { format!("{}–{}", w[0].0 + 1, w[1].0 - 1) })
+        .filter(|w| w[1].0 > w[0].0.saturating_add(1))
+        .map(|w| {
+            let (first, last) = (w[0].0 + 1, w[1].0 - 1);
+            if first == last { first.to_string() } else { format!("{first}–{last}") }
+        })
         .collect();
     if !missing.is_empty() {
         recording.warnings.push(format!("batches missing from the session: seq {}", missing.join(", ")));
