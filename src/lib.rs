@@ -16,7 +16,7 @@ pub mod codec;
 pub mod model;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 use codec::DecodeError;
 

@@ -88,9 +88,8 @@ pub fn version() -> String {
 /// Decode, fill in the caller's replay id when the recording has none, analyse.
 fn analyze_bytes(bytes: &[u8], replay_id: Option<String>) -> Result<String, JsError> {
     let mut recording = codec::decode(bytes).map_err(|e| JsError::new(&e.to_string()))?;
-    // The CLI's rule (cli/src/analyze_cmd.rs): a missing or blank session id takes the caller's.
-    if replay_id.is_some() && recording.session_id.as_deref().map_or(true, |id| id.trim().is_empty()) {
-        recording.session_id = replay_id;
+    if let Some(replay_id) = replay_id {
+        recording.fill_session_id(replay_id);
     }
     Ok(analyze::analyze(recording).to_replay_json())
 }

@@ -147,9 +147,7 @@ fn analyse_input(input: &Input) -> Result<Analysis, String> {
         Source::BatchDir(path) => decode_dir(path),
     }
     .map_err(|e| e.to_string())?;
-    if recording.session_id.as_deref().map_or(true, |id| id.trim().is_empty()) {
-        recording.session_id = Some(input.fallback_id());
-    }
+    recording.fill_session_id(input.fallback_id());
     Ok(analyze(recording))
 }
 

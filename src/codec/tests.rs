@@ -111,6 +111,7 @@ fn gzip_bombs_stop_at_the_limit() {
     assert_eq!(gunzip(&zeros, 1000), Err(DecodeError::TooLarge { limit: 1000 }));
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn batch_directory_joins_in_seq_order_once() {
     let dir = std::env::temp_dir().join(format!("rewind-codec-dir-{}", std::process::id()));

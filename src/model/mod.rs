@@ -33,3 +33,13 @@ pub struct Recording {
     /// sentence each; the analyzer passes them on in its own warnings.
     pub warnings: Vec<String>,
 }
+
+impl Recording {
+    /// Uses `fallback` as the session id when the recording carries none (or a blank one):
+    /// the CLI passes the file name, the wasm API the caller's `replayId`.
+    pub fn fill_session_id(&mut self, fallback: impl Into<String>) {
+        if self.session_id.as_deref().is_none_or(|id| id.trim().is_empty()) {
+            self.session_id = Some(fallback.into());
+        }
+    }
+}
