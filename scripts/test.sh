@@ -16,7 +16,7 @@ cargo test --workspace --all-targets --quiet
 cargo test --workspace --doc --quiet
 
 step "wasm tests in headless Chromium"
-CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome
+CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome -- --test web
 
 step "npm package build and JS tests"
 npm run --silent build:wasm
