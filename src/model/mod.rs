@@ -9,6 +9,7 @@
 mod event;
 mod incremental;
 mod node;
+mod payloads;
 
 pub use event::{
     ConsolePayload, CustomData, Event, EventData, EventType, FullSnapshotData, MetaData, Offset, PluginData,
