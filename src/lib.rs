@@ -7,6 +7,8 @@
 //!   JSON Lines, gzip of each, and directories of rewind batch files.
 //! - [`analyze`] — the DOM tracker, element descriptions, user actions, the markdown timeline
 //!   and session metrics.
+//! - [`privacy`] — masking, URL scrubbing and PII redaction, shared by record and analyze.
+//! - `record` (wasm32 only) — the recorder: snapshot, observers, rrweb events.
 //! - `wasm` (wasm32 only) — the `#[wasm_bindgen]` surface: converts and delegates.
 //!
 //! Everything outside `wasm` is plain Rust with no browser APIs and is tested natively.
@@ -14,6 +16,10 @@
 pub mod analyze;
 pub mod codec;
 pub mod model;
+pub mod privacy;
+
+#[cfg(target_arch = "wasm32")]
+pub mod record;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
