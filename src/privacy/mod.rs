@@ -1,1 +1,63 @@
 //! Privacy rules shared by the recorder and the analyzer: masking, URL scrubbing, PII redaction.
+//!
+//! Everything here is pure Rust (no `web-sys`): the recorder implements [`ElementView`] over
+//! `web_sys::Element`, and the tests implement it over a plain struct.
+//!
+//! - [`options`] — [`PrivacyOptions`] (the JS `init({privacy})` options, protective defaults)
+//!   and the per-element decisions: [`PrivacyOptions::element_policy`],
+//!   [`PrivacyOptions::text_value`], [`PrivacyOptions::input_value`],
+//!   [`PrivacyOptions::attribute_value`].
+//! - [`mask`] — rrweb's mask algorithm ([`mask_text`]) and the inputs that are masked whatever
+//!   the options say ([`always_masked_input`]).
+//! - [`url`] — query/fragment stripping ([`PrivacyOptions::scrub_url`]) and `srcset` handling.
+//! - [`redact`] — PII redaction of free text and JSON ([`PrivacyOptions::redact`],
+//!   [`PrivacyOptions::redact_json`]).
+//!
+//! Sources for the defaults are in `../shared/field-notes.md`: Sentry (maskAllText,
+//! maskAllInputs, title/placeholder/aria-label masked), PostHog (passwords always masked),
+//! Clarity (fields mentioning password/secret/ssn excluded), rrweb (mask algorithm, the
+//! `rr-block` / `rr-mask` / `rr-ignore` class conventions, `SCRIPT_PLACEHOLDER`).
+
+#![warn(missing_docs)]
+
+pub mod mask;
+pub mod options;
+pub mod redact;
+pub mod url;
+
+#[cfg(test)]
+mod tests;
+
+pub use mask::{always_masked_input, mask_input_value, mask_text};
+pub use options::PrivacyOptions;
+pub use redact::PiiKind;
+
+/// What the recorder knows about an element; implemented over `web_sys::Element` by the
+/// recorder and by a plain struct in the tests.
+pub trait ElementView {
+    /// The element's tag name, lower-case (`"input"`, `"div"`, `"style"`).
+    fn tag_name(&self) -> String;
+    /// The value of attribute `name` (lower-case), `None` when absent.
+    fn attribute(&self, name: &str) -> Option<String>;
+    /// True when the element's own `class` list contains `class` (DOM `classList.contains`).
+    fn has_class(&self, class: &str) -> bool;
+    /// True when this element or an ancestor matches the CSS selector (DOM `closest`).
+    /// Invalid selectors → false.
+    fn closest(&self, selector: &str) -> bool;
+}
+
+/// The privacy decisions for one element, from [`PrivacyOptions::element_policy`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NodePolicy {
+    /// Record a placeholder instead of the element: rrweb's blocked box, which keeps only
+    /// `class`, `rr_width` and `rr_height` ("Npx") and has no children. The recorder does not
+    /// descend into a blocked element.
+    pub block: bool,
+    /// Text inside this element is masked with [`mask_text`] (and its title/placeholder/
+    /// aria-label/alt attributes too).
+    pub mask_text: bool,
+    /// The value of this input/textarea/select (and its `value` attribute) is masked.
+    pub mask_input: bool,
+    /// Record no input events for this element (rrweb's `rr-ignore`).
+    pub ignore_input: bool,
+}

@@ -1,0 +1,132 @@
+//! rrweb's mask algorithm and the inputs that are always masked.
+
+use super::ElementView;
+
+/// True for the characters JavaScript's `\s` matches, which rrweb's `/[\S]/g` keeps.
+///
+/// That is Unicode `White_Space` plus U+FEFF (BOM), minus U+0085 (NEL), which JS does not
+/// count as whitespace.
+fn is_js_whitespace(c: char) -> bool {
+    (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}'
+}
+
+/// rrweb's text mask (`text.replace(/[\S]/g, '*')`): every non-whitespace char → `*`,
+/// whitespace kept, so the length (in chars) and the line structure are preserved.
+///
+/// One difference from rrweb: rrweb counts UTF-16 code units (an emoji becomes `**`); this
+/// counts Unicode scalar values (an emoji becomes `*`).
+pub fn mask_text(text: &str) -> String {
+    text.chars().map(|c| if is_js_whitespace(c) { c } else { '*' }).collect()
+}
+
+/// rrweb's input mask (`'*'.repeat(value.length)`): `*` × the value's length in chars
+/// (whitespace is masked too, unlike [`mask_text`]).
+pub fn mask_input_value(value: &str) -> String {
+    "*".repeat(value.chars().count())
+}
+
+/// Autocomplete tokens that always mean a secret (HTML autofill field names).
+const SECRET_AUTOCOMPLETE: &[&str] = &["one-time-code", "current-password", "new-password"];
+
+/// Words that make a field secret when they appear anywhere in its name/id/autocomplete
+/// (case-insensitive substring; long enough to be unambiguous).
+const SECRET_SUBSTRINGS: &[&str] = &["password", "passwd", "secret"];
+
+/// Short words that make a field secret only as a whole word of its name/id/autocomplete
+/// (`user_ssn`, `cardCvc`, `cc-csc`; not `classname`).
+const SECRET_WORDS: &[&str] = &["ssn", "cvv", "cvc", "cvn", "csc", "otp", "pwd"];
+
+/// Inputs masked always, whatever the options (even inside an unmask selector):
+///
+/// - `type=password` (PostHog: "password always masked"; plain rrweb masks only passwords),
+/// - `type=hidden` (hidden fields carry CSRF tokens and ids),
+/// - an `autocomplete` token starting with `cc-` (card data: `cc-number`, `cc-csc`, `cc-exp`…)
+///   or equal to `one-time-code`, `current-password`, `new-password`,
+/// - a `name`, `id` or `autocomplete` that mentions password/passwd/secret (substring) or has
+///   the word ssn/cvv/cvc/cvn/csc/otp/pwd (Clarity's rule: fields whose attributes mention
+///   password/secret/ssn are excluded; field-notes.md). Clarity's broader "code" is not used:
+///   it would catch postal and coupon codes; `one-time-code` covers verification codes.
+pub fn always_masked_input(el: &dyn ElementView) -> bool {
+    if let Some(t) = el.attribute("type") {
+        let t = t.trim();
+        if t.eq_ignore_ascii_case("password") || t.eq_ignore_ascii_case("hidden") {
+            return true;
+        }
+    }
+    if let Some(ac) = el.attribute("autocomplete") {
+        let ac = ac.to_ascii_lowercase();
+        if ac.split_ascii_whitespace().any(|tok| tok.starts_with("cc-") || SECRET_AUTOCOMPLETE.contains(&tok)) {
+            return true;
+        }
+        if mentions_secret(&ac) {
+            return true;
+        }
+    }
+    ["name", "id"].iter().filter_map(|a| el.attribute(a)).any(|v| mentions_secret(&v))
+}
+
+/// True when `s` contains a secret substring or a secret whole word (see
+/// [`always_masked_input`]). Words split at non-alphanumerics, letter/digit changes and
+/// camelCase humps (`userSSN` → `user`, `ssn`).
+pub(crate) fn mentions_secret(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    if SECRET_SUBSTRINGS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    words(s).any(|w| SECRET_WORDS.iter().any(|s| w.eq_ignore_ascii_case(s)))
+}
+
+/// Splits an identifier into words: at non-alphanumeric chars, at letter↔digit changes and
+/// before an upper-case letter that follows a lower-case one.
+pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut prev: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        if !c.is_alphanumeric() {
+            if let Some(st) = start.take() {
+                out.push(&s[st..i]);
+            }
+            prev = None;
+            continue;
+        }
+        if let (Some(st), Some(p)) = (start, prev) {
+            let hump = p.is_lowercase() && c.is_uppercase();
+            let kind_change = p.is_ascii_digit() != c.is_ascii_digit();
+            if hump || kind_change {
+                out.push(&s[st..i]);
+                start = Some(i);
+            }
+        }
+        if start.is_none() {
+            start = Some(i);
+        }
+        prev = Some(c);
+    }
+    if let Some(st) = start {
+        out.push(&s[st..]);
+    }
+    out.into_iter()
+}
+
+/// A CSS class selector (`.name`) for `class`, with CSS.escape-style escaping so class names
+/// with `:`/`.`/leading digits still form a valid selector.
+pub(crate) fn class_selector(class: &str) -> String {
+    let mut sel = String::with_capacity(class.len() + 1);
+    sel.push('.');
+    for (i, c) in class.chars().enumerate() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' || !c.is_ascii() {
+            if i == 0 && c.is_ascii_digit() {
+                sel.push_str(&format!("\\{:x} ", c as u32));
+            } else {
+                sel.push(c);
+            }
+        } else if c.is_ascii_control() {
+            sel.push_str(&format!("\\{:x} ", c as u32));
+        } else {
+            sel.push('\\');
+            sel.push(c);
+        }
+    }
+    sel
+}

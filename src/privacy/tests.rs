@@ -1,0 +1,838 @@
+//! Unit tests for the privacy rules, over a plain-struct [`ElementView`].
+
+use serde_json::json;
+
+use super::mask::{class_selector, mask_input_value};
+use super::*;
+
+/// A test element: its tag, attributes, own classes, and the selectors `closest` matches
+/// (`.class` of itself or an ancestor, or any other selector string listed).
+#[derive(Default)]
+struct El {
+    tag: &'static str,
+    attrs: Vec<(&'static str, &'static str)>,
+    classes: Vec<&'static str>,
+    /// Classes of ancestors (and itself, via `classes`) for `.class` selectors.
+    ancestor_classes: Vec<&'static str>,
+    /// Other selectors that match this element or an ancestor.
+    matches: Vec<&'static str>,
+}
+
+impl El {
+    fn new(tag: &'static str) -> Self {
+        El { tag, ..Default::default() }
+    }
+    fn attr(mut self, k: &'static str, v: &'static str) -> Self {
+        self.attrs.push((k, v));
+        self
+    }
+    fn class(mut self, c: &'static str) -> Self {
+        self.classes.push(c);
+        self
+    }
+    fn in_class(mut self, c: &'static str) -> Self {
+        self.ancestor_classes.push(c);
+        self
+    }
+    fn in_sel(mut self, s: &'static str) -> Self {
+        self.matches.push(s);
+        self
+    }
+}
+
+impl ElementView for El {
+    fn tag_name(&self) -> String {
+        self.tag.to_string()
+    }
+    fn attribute(&self, name: &str) -> Option<String> {
+        self.attrs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+    fn has_class(&self, class: &str) -> bool {
+        self.classes.contains(&class)
+    }
+    fn closest(&self, selector: &str) -> bool {
+        if let Some(c) = selector.strip_prefix('.') {
+            if self.classes.contains(&c) || self.ancestor_classes.contains(&c) {
+                return true;
+            }
+        }
+        self.matches.contains(&selector)
+    }
+}
+
+fn opts() -> PrivacyOptions {
+    PrivacyOptions::default()
+}
+
+fn open() -> PrivacyOptions {
+    PrivacyOptions { mask_all_text: false, mask_all_inputs: false, ..PrivacyOptions::default() }
+}
+
+const ORIGIN: &str = "https://app.example.com";
+
+// ----------------------------------------------------------------------------- options
+
+#[test]
+fn defaults_are_protective() {
+    let o = opts();
+    assert!(o.mask_all_text && o.mask_all_inputs && o.strip_url_query);
+    assert_eq!(o.block_class, "rr-block");
+    assert_eq!(o.mask_text_class, "rr-mask");
+    assert_eq!(o.ignore_class, "rr-ignore");
+    assert!(o.block_selector.is_none() && o.unmask_selector.is_none());
+    assert!(o.redact_patterns.is_empty());
+}
+
+#[test]
+fn deserializes_camel_case_with_defaults() {
+    let o: PrivacyOptions = serde_json::from_value(json!({
+        "maskAllText": false,
+        "unmaskSelector": ".public",
+        "redactPatterns": ["ACME-\\d+"],
+        "somethingUnknown": 1
+    }))
+    .unwrap();
+    assert!(!o.mask_all_text);
+    assert!(o.mask_all_inputs, "missing fields keep the protective default");
+    assert_eq!(o.unmask_selector.as_deref(), Some(".public"));
+    assert_eq!(o.redact_patterns, vec!["ACME-\\d+".to_string()]);
+    let empty: PrivacyOptions = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(empty, PrivacyOptions::default());
+    let null_patterns: PrivacyOptions = serde_json::from_value(json!({"redactPatterns": null})).unwrap();
+    assert!(null_patterns.redact_patterns.is_empty());
+    // Round trip.
+    let back: PrivacyOptions = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+    assert_eq!(back, o);
+}
+
+// ----------------------------------------------------------------------------- mask
+
+#[test]
+fn mask_text_keeps_whitespace_and_char_count() {
+    assert_eq!(mask_text("Hello world"), "***** *****");
+    assert_eq!(mask_text("  a\n\tb  "), "  *\n\t*  ");
+    assert_eq!(mask_text(""), "");
+    // Unicode: one '*' per char, not per byte.
+    assert_eq!(mask_text("Grüße, 世界!"), "****** ***");
+    assert_eq!(mask_text("héllo 👋").chars().count(), "héllo 👋".chars().count());
+    // JS \s: NBSP and ideographic space kept, BOM kept, NEL masked.
+    assert_eq!(mask_text("a\u{a0}b\u{3000}c\u{feff}d\u{85}"), "*\u{a0}*\u{3000}*\u{feff}**");
+}
+
+#[test]
+fn input_mask_is_star_per_char_including_spaces() {
+    assert_eq!(mask_input_value("ab c"), "****");
+    assert_eq!(mask_input_value("пароль"), "******");
+    assert_eq!(mask_input_value(""), "");
+}
+
+#[test]
+fn class_selector_escapes() {
+    assert_eq!(class_selector("rr-mask"), ".rr-mask");
+    assert_eq!(class_selector("a:b.c"), ".a\\:b\\.c");
+    assert_eq!(class_selector("1x"), ".\\31 x");
+}
+
+// ----------------------------------------------------------------------------- always masked
+
+#[test]
+fn always_masked_inputs() {
+    assert!(always_masked_input(&El::new("input").attr("type", "password")));
+    assert!(always_masked_input(&El::new("input").attr("type", "PASSWORD")));
+    assert!(always_masked_input(&El::new("input").attr("type", "hidden")));
+    assert!(always_masked_input(&El::new("input").attr("autocomplete", "cc-number")));
+    assert!(always_masked_input(&El::new("input").attr("autocomplete", "section-pay billing cc-csc")));
+    assert!(always_masked_input(&El::new("input").attr("autocomplete", "one-time-code")));
+    assert!(always_masked_input(&El::new("input").attr("autocomplete", "current-password")));
+    assert!(always_masked_input(&El::new("input").attr("autocomplete", "new-password")));
+    assert!(always_masked_input(&El::new("input").attr("name", "user[password]")));
+    assert!(always_masked_input(&El::new("input").attr("id", "confirmPassword")));
+    assert!(always_masked_input(&El::new("input").attr("name", "client_secret")));
+    assert!(always_masked_input(&El::new("input").attr("name", "ssn")));
+    assert!(always_masked_input(&El::new("input").attr("id", "userSSN")));
+    assert!(always_masked_input(&El::new("input").attr("name", "card-cvv")));
+    assert!(always_masked_input(&El::new("input").attr("name", "cardCvc")));
+    // Not secret.
+    assert!(!always_masked_input(&El::new("input").attr("type", "text").attr("name", "email")));
+    assert!(!always_masked_input(&El::new("input").attr("name", "classname")), "ssn only as a word");
+    assert!(!always_masked_input(&El::new("input").attr("autocomplete", "email")));
+    assert!(!always_masked_input(&El::new("input").attr("name", "postal_code")));
+    assert!(!always_masked_input(&El::new("input")));
+}
+
+// ----------------------------------------------------------------------------- policy
+
+#[test]
+fn default_policy_masks_text_and_inputs() {
+    let p = opts().element_policy(&El::new("div"));
+    assert_eq!(p, NodePolicy { block: false, mask_text: true, mask_input: true, ignore_input: false });
+}
+
+#[test]
+fn open_policy_masks_nothing_but_secrets() {
+    let o = open();
+    let p = o.element_policy(&El::new("p"));
+    assert!(!p.mask_text && !p.mask_input && !p.block && !p.ignore_input);
+    assert!(o.element_policy(&El::new("input").attr("type", "password")).mask_input);
+    assert!(!o.element_policy(&El::new("input").attr("type", "password")).mask_text);
+}
+
+#[test]
+fn block_by_class_and_selector() {
+    let o = PrivacyOptions { block_selector: Some("[data-private]".into()), ..opts() };
+    assert!(o.element_policy(&El::new("div").class("rr-block")).block);
+    assert!(o.element_policy(&El::new("img").in_sel("[data-private]")).block);
+    assert!(!o.element_policy(&El::new("div")).block);
+    // The class test is on the element itself (the recorder stops at a blocked ancestor).
+    assert!(!o.element_policy(&El::new("div").in_class("rr-block")).block);
+    // Empty block class / blank selector block nothing.
+    let none = PrivacyOptions { block_class: String::new(), block_selector: Some("  ".into()), ..opts() };
+    assert!(!none.element_policy(&El::new("div").class("rr-block")).block);
+    let custom = PrivacyOptions { block_class: "secret-box".into(), ..opts() };
+    assert!(custom.element_policy(&El::new("div").class("secret-box")).block);
+}
+
+#[test]
+fn unmask_allow_list() {
+    let o = PrivacyOptions { unmask_selector: Some(".public".into()), ..opts() };
+    let p = o.element_policy(&El::new("span").in_class("public"));
+    assert!(!p.mask_text && !p.mask_input);
+    let outside = o.element_policy(&El::new("span"));
+    assert!(outside.mask_text && outside.mask_input);
+}
+
+#[test]
+fn explicit_mask_wins_over_unmask() {
+    let o = PrivacyOptions {
+        unmask_selector: Some(".public".into()),
+        mask_text_selector: Some("[data-pii]".into()),
+        ..opts()
+    };
+    let by_class = o.element_policy(&El::new("span").in_class("public").in_class("rr-mask"));
+    assert!(by_class.mask_text && by_class.mask_input);
+    let by_sel = o.element_policy(&El::new("span").in_class("public").in_sel("[data-pii]"));
+    assert!(by_sel.mask_text && by_sel.mask_input);
+    // With everything open, the explicit mask still masks.
+    let o2 = PrivacyOptions { mask_text_selector: Some("[data-pii]".into()), ..open() };
+    assert!(o2.element_policy(&El::new("b").in_sel("[data-pii]")).mask_text);
+    assert!(o2.element_policy(&El::new("b").in_class("rr-mask")).mask_text);
+}
+
+#[test]
+fn password_masked_even_when_unmasked() {
+    let o = PrivacyOptions { unmask_selector: Some("form".into()), ..opts() };
+    let pw = El::new("input").attr("type", "password").in_sel("form");
+    assert!(o.element_policy(&pw).mask_input);
+    assert_eq!(o.input_value(&pw, "hunter2"), "*******");
+    let cc = El::new("input").attr("autocomplete", "cc-number").in_sel("form");
+    assert_eq!(o.input_value(&cc, "4111 1111"), "*********");
+    let plain = El::new("input").attr("type", "text").in_sel("form");
+    assert_eq!(o.input_value(&plain, "hello"), "hello");
+    assert_eq!(open().input_value(&El::new("input").attr("type", "password"), "pw"), "**");
+}
+
+#[test]
+fn ignore_by_class_and_selector() {
+    let o = PrivacyOptions { ignore_selector: Some("#search".into()), ..opts() };
+    assert!(o.element_policy(&El::new("input").class("rr-ignore")).ignore_input);
+    assert!(o.element_policy(&El::new("input").in_class("rr-ignore")).ignore_input);
+    assert!(o.element_policy(&El::new("input").in_sel("#search")).ignore_input);
+    assert!(!o.element_policy(&El::new("input")).ignore_input);
+    // Ignore is independent of masking.
+    assert!(o.element_policy(&El::new("input").class("rr-ignore")).mask_input);
+}
+
+#[test]
+fn block_mask_ignore_together() {
+    let el = El::new("input").class("rr-block").in_class("rr-mask").in_class("rr-ignore");
+    let p = open().element_policy(&el);
+    assert_eq!(p, NodePolicy { block: true, mask_text: true, mask_input: true, ignore_input: true });
+}
+
+// ----------------------------------------------------------------------------- text & inputs
+
+#[test]
+fn text_value_rules() {
+    let o = opts();
+    assert_eq!(o.text_value(&El::new("p"), "Hi Ann"), "** ***");
+    assert_eq!(o.text_value(&El::new("style"), ".a{color:red}"), ".a{color:red}");
+    assert_eq!(o.text_value(&El::new("script"), "window.user={}"), "SCRIPT_PLACEHOLDER");
+    let u = open();
+    assert_eq!(u.text_value(&El::new("p"), "Hi Ann"), "Hi Ann");
+    assert_eq!(u.text_value(&El::new("style"), "x"), "x");
+    // Textarea/option text follows the input policy too.
+    let inputs_only = PrivacyOptions { mask_all_text: false, ..opts() };
+    assert_eq!(inputs_only.text_value(&El::new("textarea"), "my note"), "** ****");
+    assert_eq!(inputs_only.text_value(&El::new("option"), "Ms"), "**");
+    assert_eq!(inputs_only.text_value(&El::new("p"), "Ms"), "Ms");
+    let unmask = PrivacyOptions { unmask_selector: Some(".ok".into()), ..opts() };
+    assert_eq!(unmask.text_value(&El::new("p").in_class("ok"), "Hi"), "Hi");
+    // The precomputed-policy form agrees.
+    let masked = NodePolicy { mask_text: true, ..NodePolicy::default() };
+    assert_eq!(PrivacyOptions::text_value_for("p", masked, "a b"), "* *");
+    assert_eq!(PrivacyOptions::text_value_for("p", NodePolicy::default(), "a b"), "a b");
+    assert_eq!(PrivacyOptions::text_value_for("style", masked, "a{}"), "a{}");
+    let input_only = NodePolicy { mask_input: true, ..NodePolicy::default() };
+    assert_eq!(PrivacyOptions::text_value_for("textarea", input_only, "ab"), "**");
+}
+
+#[test]
+fn input_value_rules() {
+    let o = opts();
+    assert_eq!(o.input_value(&El::new("input").attr("type", "email"), "a@b.c"), "*****");
+    assert_eq!(o.input_value(&El::new("textarea"), "two words"), "*********");
+    assert_eq!(o.input_value(&El::new("select"), "fr"), "**");
+    // Submit buttons' values are labels: masked as text.
+    let submit = El::new("input").attr("type", "submit");
+    assert_eq!(o.input_value(&submit, "Send it"), "*******");
+    let text_open = PrivacyOptions { mask_all_text: false, ..opts() };
+    assert_eq!(text_open.input_value(&submit, "Send"), "Send");
+    assert_eq!(text_open.input_value(&El::new("input"), "x y"), "***");
+    assert_eq!(open().input_value(&El::new("input"), "visible"), "visible");
+}
+
+// ----------------------------------------------------------------------------- attributes
+
+#[test]
+fn text_attributes_masked_with_text() {
+    let o = opts();
+    let el = El::new("input");
+    for a in ["title", "placeholder", "aria-label", "alt", "aria-description"] {
+        assert_eq!(o.attribute_value(&el, a, "Jane Doe", ORIGIN).as_deref(), Some("**** ***"), "{a}");
+    }
+    assert_eq!(o.attribute_value(&el, "Title", "Jane", ORIGIN).as_deref(), Some("****"));
+    assert_eq!(o.attribute_value(&el, "class", "btn primary", ORIGIN).as_deref(), Some("btn primary"));
+    assert_eq!(o.attribute_value(&el, "id", "main", ORIGIN).as_deref(), Some("main"));
+    assert_eq!(open().attribute_value(&el, "title", "Jane", ORIGIN).as_deref(), Some("Jane"));
+}
+
+#[test]
+fn value_attribute_masked_with_inputs() {
+    let o = opts();
+    assert_eq!(o.attribute_value(&El::new("input"), "value", "secret", ORIGIN).as_deref(), Some("******"));
+    assert_eq!(o.attribute_value(&El::new("option"), "value", "fr", ORIGIN).as_deref(), Some("**"));
+    assert_eq!(o.attribute_value(&El::new("li"), "value", "3", ORIGIN).as_deref(), Some("3"));
+    assert_eq!(o.attribute_value(&El::new("progress"), "value", "70", ORIGIN).as_deref(), Some("70"));
+    let u = open();
+    assert_eq!(u.attribute_value(&El::new("input"), "value", "ok", ORIGIN).as_deref(), Some("ok"));
+    let pw = El::new("input").attr("type", "password");
+    assert_eq!(u.attribute_value(&pw, "value", "pw", ORIGIN).as_deref(), Some("**"));
+}
+
+#[test]
+fn dropped_attributes() {
+    let o = opts();
+    assert_eq!(o.attribute_value(&El::new("script"), "nonce", "abc", ORIGIN), None);
+    assert_eq!(o.attribute_value(&El::new("iframe"), "srcdoc", "<p>Hi</p>", ORIGIN), None);
+    assert_eq!(open().attribute_value(&El::new("iframe"), "srcdoc", "<p>Hi</p>", ORIGIN).as_deref(), Some("<p>Hi</p>"));
+}
+
+#[test]
+fn meta_content_masked_only_for_text_metadata() {
+    let o = opts();
+    let desc = El::new("meta").attr("name", "description");
+    assert_eq!(o.attribute_value(&desc, "content", "Ann's page", ORIGIN).as_deref(), Some("***** ****"));
+    let og = El::new("meta").attr("property", "og:title");
+    assert_eq!(o.attribute_value(&og, "content", "Ann", ORIGIN).as_deref(), Some("***"));
+    let vp = El::new("meta").attr("name", "viewport");
+    assert_eq!(o.attribute_value(&vp, "content", "width=device-width", ORIGIN).as_deref(), Some("width=device-width"));
+}
+
+#[test]
+fn same_origin_url_attributes_scrubbed() {
+    let o = opts();
+    let a = El::new("a");
+    assert_eq!(
+        o.attribute_value(&a, "href", "https://app.example.com/reset?token=abc#x", ORIGIN).as_deref(),
+        Some("https://app.example.com/reset")
+    );
+    assert_eq!(
+        o.attribute_value(&El::new("form"), "action", "/search?q=ann", ORIGIN).as_deref(),
+        Some("https://app.example.com/search")
+    );
+    assert_eq!(
+        o.attribute_value(&El::new("img"), "src", "/avatars/1.png?email=a@b.com", ORIGIN).as_deref(),
+        Some("https://app.example.com/avatars/1.png")
+    );
+    // Nothing to strip: unchanged spelling.
+    assert_eq!(
+        o.attribute_value(&a, "href", "https://app.example.com/docs", ORIGIN).as_deref(),
+        Some("https://app.example.com/docs")
+    );
+}
+
+#[test]
+fn other_origin_and_other_scheme_urls_untouched_in_attributes() {
+    let o = opts();
+    let a = El::new("a");
+    for v in [
+        "https://cdn.other.com/x.js?v=3",
+        "http://app.example.com/x?y=1", // other scheme: other origin
+        "https://api.example.com/x?y=1",
+        "//cdn.other.com/a.css?v=2",
+        "data:image/png;base64,iVBOR?x",
+        "javascript:void(0)",
+        "blob:https://app.example.com/1234",
+    ] {
+        assert_eq!(o.attribute_value(&a, "href", v, ORIGIN).as_deref(), Some(v), "{v}");
+    }
+    let keep = PrivacyOptions { strip_url_query: false, ..opts() };
+    assert_eq!(keep.attribute_value(&a, "href", "/x?q=1", ORIGIN).as_deref(), Some("/x?q=1"));
+}
+
+#[test]
+fn relative_urls_resolved_against_page() {
+    let o = opts();
+    let img = El::new("img");
+    assert_eq!(
+        o.attribute_value(&img, "src", "pic.png?s=1", ORIGIN).as_deref(),
+        Some("https://app.example.com/pic.png")
+    );
+    // With the full page URL, path-relative URLs resolve against the page's directory.
+    let page = "https://app.example.com/users/42/profile?tab=1";
+    assert_eq!(
+        o.attribute_value(&img, "src", "pic.png?s=1", page).as_deref(),
+        Some("https://app.example.com/users/42/pic.png")
+    );
+    assert_eq!(
+        o.attribute_value(&El::new("a"), "href", "?page=2#x", page).as_deref(),
+        Some("https://app.example.com/users/42/profile")
+    );
+    // Same-document references stay (SVG sprites, in-page anchors).
+    assert_eq!(o.attribute_value(&El::new("a"), "href", "#section", page).as_deref(), Some("#section"));
+    assert_eq!(o.attribute_value(&El::new("use"), "xlink:href", "#icon-x", page).as_deref(), Some("#icon-x"));
+    assert_eq!(o.attribute_value(&El::new("a"), "href", "", page).as_deref(), Some(""));
+}
+
+#[test]
+fn srcset_and_ping_scrubbed_per_url() {
+    let o = opts();
+    let img = El::new("img");
+    assert_eq!(
+        o.attribute_value(&img, "srcset", "/a.png?u=1 1x, https://cdn.other.com/b.png?u=2 2x", ORIGIN).as_deref(),
+        Some("https://app.example.com/a.png 1x, https://cdn.other.com/b.png?u=2 2x")
+    );
+    assert_eq!(
+        o.attribute_value(&img, "srcset", "/a.png?x=1", ORIGIN).as_deref(),
+        Some("https://app.example.com/a.png")
+    );
+    assert_eq!(
+        o.attribute_value(&El::new("a"), "ping", "/p?id=1 https://t.other.com/p?id=2", ORIGIN).as_deref(),
+        Some("https://app.example.com/p https://t.other.com/p?id=2")
+    );
+}
+
+#[test]
+fn contact_links_redacted_when_text_masked() {
+    let o = opts();
+    let a = El::new("a");
+    assert_eq!(
+        o.attribute_value(&a, "href", "mailto:ann@example.com", ORIGIN).as_deref(),
+        Some("mailto:[REDACTED:email]")
+    );
+    assert_eq!(o.attribute_value(&a, "href", "tel:+1-555-123-4567", ORIGIN).as_deref(), Some("tel:[REDACTED:phone]"));
+    assert_eq!(
+        open().attribute_value(&a, "href", "mailto:ann@example.com", ORIGIN).as_deref(),
+        Some("mailto:ann@example.com")
+    );
+}
+
+// ----------------------------------------------------------------------------- scrub_url
+
+#[test]
+fn scrub_url_keeps_path_strips_query_and_hash() {
+    let o = opts();
+    assert_eq!(o.scrub_url("https://app.example.com/a/b?x=1&y=2#frag", ORIGIN), "https://app.example.com/a/b");
+    assert_eq!(o.scrub_url("https://app.example.com/a/b#/route/1", ORIGIN), "https://app.example.com/a/b");
+    assert_eq!(o.scrub_url("https://app.example.com:8443/p?x", ORIGIN), "https://app.example.com:8443/p");
+    // Any origin (Meta href, network URLs).
+    assert_eq!(o.scrub_url("https://api.other.com/v1/users?email=a@b.com", ORIGIN), "https://api.other.com/v1/users");
+    // Relative → absolute.
+    assert_eq!(o.scrub_url("/path?q=1", ORIGIN), "https://app.example.com/path");
+    // Nothing to strip: unchanged.
+    assert_eq!(o.scrub_url("https://app.example.com/x", ORIGIN), "https://app.example.com/x");
+    // Other schemes unchanged; unparseable cut textually.
+    assert_eq!(o.scrub_url("mailto:a@b.com?subject=x", ORIGIN), "mailto:a@b.com?subject=x");
+    assert_eq!(o.scrub_url("/x?y=1", "not a url"), "/x");
+    assert_eq!(o.scrub_url("http://[::1?x=1", ORIGIN), "http://[::1");
+    assert_eq!(o.scrub_url("https://ann:pw@app.example.com/x", ORIGIN), "https://app.example.com/x");
+    let keep = PrivacyOptions { strip_url_query: false, ..opts() };
+    assert_eq!(keep.scrub_url("https://a.com/?q=1#h", ORIGIN), "https://a.com/?q=1#h");
+}
+
+// ----------------------------------------------------------------------------- redact
+
+fn r(text: &str) -> String {
+    opts().redact(text)
+}
+
+#[test]
+fn redacts_emails_in_sentences() {
+    assert_eq!(r("Contact ann.lee+work@mail.example.co.uk today."), "Contact [REDACTED:email] today.");
+    assert_eq!(r("(bob@example.com), 'c_d@x.io'"), "([REDACTED:email]), '[REDACTED:email]'");
+    assert_eq!(r("a@b.com;c@d.org"), "[REDACTED:email];[REDACTED:email]");
+    assert_eq!(r("ends with a@b.com."), "ends with [REDACTED:email].");
+    assert_eq!(r("Grüße an jo@example.de!"), "Grüße an [REDACTED:email]!");
+}
+
+#[test]
+fn not_emails() {
+    for s in ["icon@2x.png", "user@localhost", "@handle", "a@b", "x@.com", "a@b.c", "npm i pkg@1.2.3", "@@@"] {
+        assert_eq!(r(s), s, "{s}");
+    }
+}
+
+#[test]
+fn redacts_luhn_valid_cards_only() {
+    assert_eq!(r("card 4111 1111 1111 1111 ok"), "card [REDACTED:card] ok");
+    assert_eq!(r("card 4111-1111-1111-1111"), "card [REDACTED:card]");
+    assert_eq!(r("4111111111111111"), "[REDACTED:card]");
+    assert_eq!(r("amex 3782 822463 10005"), "amex [REDACTED:card]");
+    assert_eq!(r("mc 5555555555554444."), "mc [REDACTED:card].");
+    // Luhn-invalid, glued to letters, or not a card prefix: kept.
+    assert_eq!(r("4111 1111 1111 1112"), "4111 1111 1111 1112");
+    assert_eq!(r("id4111111111111111"), "id4111111111111111");
+    assert_eq!(r("4111111111111111abc"), "4111111111111111abc");
+    assert_eq!(r("ts 1700000000000"), "ts 1700000000000");
+}
+
+#[test]
+fn redacts_phone_numbers() {
+    for (s, want) in [
+        ("call +1 (555) 123-4567 now", "call [REDACTED:phone] now"),
+        ("+44 20 7946 0958", "[REDACTED:phone]"),
+        ("+4915112345678", "[REDACTED:phone]"),
+        ("(555) 123-4567", "[REDACTED:phone]"),
+        ("555-123-4567", "[REDACTED:phone]"),
+        ("555.123.4567", "[REDACTED:phone]"),
+        ("1-555-123-4567", "[REDACTED:phone]"),
+        ("tel 030 1234567", "tel [REDACTED:phone]"),
+        ("06 12 34 56 78", "[REDACTED:phone]"),
+        ("0612345678", "[REDACTED:phone]"),
+        ("0049 30 1234567", "[REDACTED:phone]"),
+        ("+44 (0)20 7946 0958", "[REDACTED:phone]"),
+        ("+1 555 123 4567", "[REDACTED:phone]"),
+        ("555 123 4567", "[REDACTED:phone]"),
+        ("Tel.555-123-4567", "Tel.[REDACTED:phone]"),
+        ("tel:+33612345678;", "tel:[REDACTED:phone];"),
+    ] {
+        assert_eq!(r(s), want, "{s}");
+    }
+}
+
+#[test]
+fn ordinary_numbers_dates_and_times_untouched() {
+    for s in [
+        "2026",
+        "price 12.50 EUR",
+        "1,234,567,890",
+        "1.234.567.890",
+        "2026-11-21",
+        "2026-11-21 08:54:45",
+        "2026-11-21T08:54:45.123Z",
+        "21.11.2026 08:54",
+        "11/21/2026",
+        "192.168.100.200",
+        "10.0.0.1",
+        "3.14159265358979",
+        "order 123456",
+        "1700000000",
+        "2019 2020 2021",
+        "100 200 300 400",
+        "1 2 3 4 5 6 7 8 9 10",
+        "v1.2.3",
+        "550e8400-e29b-41d4-a716-446655440000",
+        "0000012345",
+        "+1",
+        "(",
+        "+",
+    ] {
+        assert_eq!(r(s), s, "{s}");
+    }
+}
+
+#[test]
+fn redacts_ssn() {
+    assert_eq!(r("SSN 123-45-6789."), "SSN [REDACTED:ssn].");
+    assert_eq!(r("ssn: 123 45 6789"), "ssn: [REDACTED:ssn]");
+    // Invalid SSNs (area 000/666/9xx, group 00, serial 0000) are not SSNs nor phones.
+    for s in ["000-12-3456", "666-12-3456", "912-34-5678", "123-00-4567", "123-45-0000"] {
+        assert_eq!(r(s), s, "{s}");
+    }
+}
+
+#[test]
+fn redacts_jwts() {
+    let jwt =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+    assert_eq!(r(&format!("token={jwt}; path=/")), "token=[REDACTED:token]; path=/");
+    assert_eq!(r(&format!("\"{jwt}\"")), "\"[REDACTED:token]\"");
+    // Unsigned (empty signature) and five-part JWE.
+    assert_eq!(r("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0. x"), "[REDACTED:token] x");
+    assert_eq!(r("eyJhbGciOiJSU0EtT0FFUCJ9.OKOawDo13gRp2oja.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIz.XFBoMYUZodetZdvTiFvSkQ x"), "[REDACTED:token] x");
+    // Two parts, or not at a word start: kept.
+    assert_eq!(r("eyJhbGciOiJIUzI1NiJ9.eyJzdWIi"), "eyJhbGciOiJIUzI1NiJ9.eyJzdWIi");
+    assert_eq!(r("xeyJhbGciOiJIUzI1NiJ9.eyJz.abc"), "xeyJhbGciOiJIUzI1NiJ9.eyJz.abc");
+}
+
+#[test]
+fn redacts_bearer_tokens() {
+    assert_eq!(r("Authorization: Bearer abc123DEF456ghi789"), "Authorization: Bearer [REDACTED:token]");
+    assert_eq!(r("authorization=bearer  sk-live_9a8b7c6d."), "authorization=bearer  [REDACTED:token].");
+    assert_eq!(r("BEARER dGVzdDp0ZXN0dGVzdA=="), "BEARER [REDACTED:token]");
+    // English, short words, no token after: kept.
+    for s in ["the bearer instruments", "Bearer token", "Bearer", "Bearer ", "bearers 12345678"] {
+        assert_eq!(r(s), s, "{s}");
+    }
+}
+
+#[test]
+fn app_patterns_redact_as_custom() {
+    let o = PrivacyOptions { redact_patterns: vec![r"ACME-\d{6}".into(), r"(?i)patient\s+#?\d+".into()], ..opts() };
+    assert_eq!(o.redact("order ACME-123456 for Patient #42"), "order [REDACTED:custom] for [REDACTED:custom]");
+    // Built-ins still apply; overlapping spans merge.
+    assert_eq!(o.redact("ACME-123456 a@b.com"), "[REDACTED:custom] [REDACTED:email]");
+    // Invalid and empty-matching patterns are ignored, not fatal.
+    let bad = PrivacyOptions { redact_patterns: vec!["(".into(), "x*".into(), "ok".into()], ..opts() };
+    assert_eq!(bad.redact("see ok"), "see [REDACTED:custom]");
+    let invalid = bad.invalid_redact_patterns();
+    assert_eq!(invalid.len(), 1);
+    assert_eq!(invalid[0].0, "(");
+    // Changing the patterns recompiles (cache keyed by the sources).
+    let other = PrivacyOptions { redact_patterns: vec!["look".into()], ..opts() };
+    assert_eq!(other.redact("look ok"), "[REDACTED:custom] ok");
+    assert_eq!(bad.redact("see ok"), "see [REDACTED:custom]");
+}
+
+#[test]
+fn app_patterns_limits() {
+    let many = PrivacyOptions { redact_patterns: (0..40).map(|i| format!("w{i}x")).collect(), ..opts() };
+    assert_eq!(many.redact("w0x w31x w32x"), "[REDACTED:custom] [REDACTED:custom] w32x");
+    assert_eq!(many.invalid_redact_patterns().len(), 8);
+    let long = PrivacyOptions { redact_patterns: vec!["a".repeat(2000)], ..opts() };
+    assert_eq!(long.invalid_redact_patterns().len(), 1);
+    // Long text: matches in every window, including across the default window size.
+    let o = PrivacyOptions { redact_patterns: vec![r"ID-\d+".into()], ..opts() };
+    let text = "word ID-7 ".repeat(5000);
+    let red = o.redact(&text);
+    assert_eq!(red.matches("[REDACTED:custom]").count(), 5000);
+    assert!(!red.contains("ID-"));
+}
+
+#[test]
+fn overlapping_builtins_merge() {
+    // An SSN-looking local part is part of the email.
+    assert_eq!(r("123-45-6789@example.com"), "[REDACTED:email]");
+    // Bearer + JWT.
+    assert_eq!(r("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"), "Bearer [REDACTED:token]");
+}
+
+#[test]
+fn redact_never_panics_on_unicode_and_edges() {
+    let samples = [
+        "",
+        "@",
+        "+",
+        "(",
+        "eyJ",
+        "bearer",
+        "é@é.é",
+        "ü4111 1111 1111 1111ü",
+        "📞+1 555 123 4567📞",
+        "a@b.cö",
+        "日本語のテキスト test@example.jp です",
+        "\u{0}\u{ffff}",
+        "1-",
+        "+(",
+        "((((1",
+        "eyJ\u{1F600}.eyJ.x",
+        "Bearer 👋👋👋👋👋👋👋👋👋",
+    ];
+    for s in samples {
+        let out = r(s);
+        assert!(out.is_char_boundary(out.len()));
+    }
+    assert_eq!(r("ü4111 1111 1111 1111ü"), "ü[REDACTED:card]ü");
+    assert_eq!(r("日本語のテキスト test@example.jp です"), "日本語のテキスト [REDACTED:email] です");
+    assert_eq!(r("📞+1 555 123 4567📞"), "📞[REDACTED:phone]📞");
+    // Every prefix of a mixed string (cuts inside multi-byte chars are impossible for &str,
+    // but every char boundary is tried).
+    let mixed = "Grüße 📞 +49 30 1234567, mail jo@ex.de, card 4111-1111-1111-1111 🎉";
+    for (i, _) in mixed.char_indices() {
+        let _ = r(&mixed[..i]);
+        let _ = r(&mixed[i..]);
+    }
+}
+
+#[test]
+fn redact_is_fast_on_long_hostile_inputs() {
+    let inputs = [
+        "@".repeat(200_000),
+        "a".repeat(200_000) + "@",
+        "a@".repeat(100_000),
+        "eyJ".repeat(100_000),
+        "eyJaaaaaaaaaaa.".repeat(20_000),
+        "1-".repeat(100_000),
+        "1 ".repeat(100_000),
+        "(1".repeat(100_000),
+        "bearer ".repeat(30_000),
+        "9".repeat(200_000),
+        "x.".repeat(100_000) + "@" + &"y.".repeat(100_000),
+        "password=".repeat(50_000),
+        "\"token\":\"".to_string() + &"a".repeat(200_000),
+        "token: ".repeat(50_000),
+        "a-".repeat(100_000) + ":",
+    ];
+    let start = std::time::Instant::now();
+    for s in &inputs {
+        let _ = opts().redact(s);
+    }
+    // A pathological app pattern (every search scans to the window's end): windows bound it.
+    let o = PrivacyOptions { redact_patterns: vec![r"[a-z]*z|a".into()], ..opts() };
+    let red = o.redact(&"a".repeat(2_000));
+    assert_eq!(red, "[REDACTED:custom]".repeat(2_000));
+    // Debug builds: linear scanners finish well under this; quadratic ones would not.
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}
+
+#[test]
+fn redact_json_values_only_iteratively() {
+    let o = opts();
+    let mut v = json!({
+        "user": {"email": "ann@example.com", "note": "call 555-123-4567"},
+        "items": ["ok", "4111 1111 1111 1111", 42, null, true],
+        "ann@example.com": "key kept",
+        "password": "hunter2",
+        "headers": {"Authorization": "Basic dXNlcjpwYXNz", "Accept": "text/html"},
+        "cvv": 123,
+        "max_tokens": 4096,
+        "cardNumber": "4111111111111111",
+        "password_hint": ""
+    });
+    o.redact_json(&mut v);
+    assert_eq!(v["user"]["email"], "[REDACTED:email]");
+    assert_eq!(v["user"]["note"], "call [REDACTED:phone]");
+    assert_eq!(v["items"], json!(["ok", "[REDACTED:card]", 42, null, true]));
+    assert_eq!(v["ann@example.com"], "key kept");
+    assert_eq!(v["password"], "[REDACTED:secret]");
+    assert_eq!(v["headers"]["Authorization"], "[REDACTED:secret]");
+    assert_eq!(v["headers"]["Accept"], "text/html");
+    assert_eq!(v["cvv"], "[REDACTED:secret]");
+    assert_eq!(v["max_tokens"], 4096, "numbers under substring keys are kept");
+    assert_eq!(v["cardNumber"], "[REDACTED:card]");
+    assert_eq!(v["password_hint"], "");
+}
+
+#[test]
+fn redact_json_deep_nesting_does_not_overflow() {
+    // Build a 100k-deep array without recursion, redact it, then take it apart iteratively.
+    let mut v = json!("a@b.com");
+    for _ in 0..100_000 {
+        v = serde_json::Value::Array(vec![v]);
+    }
+    opts().redact_json(&mut v);
+    let mut cur = v;
+    loop {
+        match cur {
+            serde_json::Value::Array(mut a) => cur = a.pop().unwrap(),
+            other => {
+                assert_eq!(other, json!("[REDACTED:email]"));
+                break;
+            }
+        }
+    }
+}
+
+#[test]
+fn app_patterns_match_like_an_unbounded_search() {
+    // Matches straddling every lookahead boundary, multi-byte text around them: the bounded
+    // search must agree with regex-lite's own replace_all.
+    let pattern = r"(?i)ID-[0-9a-f]{4,40}|Kunde: \w+ \w+";
+    let re = regex_lite::Regex::new(pattern).unwrap();
+    let o = PrivacyOptions { redact_patterns: vec![pattern.into()], ..opts() };
+    let mut text = String::new();
+    for k in 0..400 {
+        text.push_str(&"é".repeat(k % 37));
+        text.push_str(if k % 3 == 0 { " id-00ff00ff00ff00ff00ff " } else { " Kunde: Anna Lee, " });
+        text.push_str(&"x".repeat(k % 11));
+    }
+    let want = re.replace_all(&text, "[REDACTED:custom]").into_owned();
+    assert_eq!(o.redact(&text), want);
+}
+
+#[test]
+fn redact_fuzz_no_panics_and_no_marker_corruption() {
+    // Deterministic xorshift over an alphabet of the characters the scanners care about.
+    let alphabet: Vec<char> = "@.-+()_ 0123456789aeyJzBbr\n\t:/#?=é📞世".chars().collect();
+    let o = PrivacyOptions { redact_patterns: vec![r"\d{3}[a-z]".into(), "é+".into()], ..opts() };
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..3_000 {
+        let mut s = String::new();
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let len = (state % 80) as usize;
+        for _ in 0..len {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            s.push(alphabet[(state % alphabet.len() as u64) as usize]);
+        }
+        let out = o.redact(&s);
+        // Text outside markers is the input's own text, in order.
+        let stripped: String = out.split("[REDACTED:").map(|p| p.split_once(']').map_or(p, |(_, rest)| rest)).collect();
+        assert!(stripped.chars().count() <= s.chars().count(), "{s:?} -> {out:?}");
+        let mut v = serde_json::Value::String(s.clone());
+        o.redact_json(&mut v);
+        assert_eq!(v, serde_json::Value::String(out));
+    }
+}
+
+#[test]
+fn redacts_secret_key_value_pairs_in_text() {
+    for (s, want) in [
+        ("GET /reset?token=abc123&lang=en", "GET /reset?token=[REDACTED:secret]&lang=en"),
+        ("{\"password\":\"hunter 2\",\"user\":\"x\"}", "{\"password\":\"[REDACTED:secret]\",\"user\":\"x\"}"),
+        ("{'api_key': 'k-1'}", "{'api_key': '[REDACTED:secret]'}"),
+        ("password: hunter2.", "password: [REDACTED:secret]."),
+        ("Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic [REDACTED:secret]"),
+        ("Cookie=sid=abc; theme=dark", "Cookie=[REDACTED:secret]; theme=dark"),
+        ("cardNumber=4111111111111112", "cardNumber=[REDACTED:card]"),
+        ("{\"secret\":\"a\\\"b\"}", "{\"secret\":\"[REDACTED:secret]\"}"),
+        ("ssn: 123 45 6789", "ssn: [REDACTED:ssn]"),
+    ] {
+        assert_eq!(r(s), want, "{s}");
+    }
+    for s in [
+        "name=ann&lang=en",
+        "classname: big",
+        "the password is wrong",
+        "token",
+        "password:",
+        "password=",
+        "x == token",
+        "https://tokens.example",
+        "password==1",
+    ] {
+        assert_eq!(r(s), s, "{s}");
+    }
+}
+
+/// Throughput of the built-in scanners on a realistic mixed log (run with
+/// `cargo test --release -p rewind --lib redact_throughput -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn redact_throughput() {
+    let line = "2026-11-21 08:54:45 INFO user ann.lee@example.com paid 12.50 EUR with 4111 1111 1111 1111, \
+                call +1 (555) 123-4567, GET /api/orders?id=42&token=abc123 took 35 ms; Grüße 世界\n";
+    let text = line.repeat(20_000);
+    let o = opts();
+    let start = std::time::Instant::now();
+    let out = o.redact(&text);
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!("{} MB in {:.1} ms = {:.0} MB/s", text.len() / 1_000_000, secs * 1e3, text.len() as f64 / 1e6 / secs);
+    assert_eq!(out.matches("[REDACTED:email]").count(), 20_000);
+    assert_eq!(out.matches("[REDACTED:card]").count(), 20_000);
+    assert_eq!(out.matches("[REDACTED:phone]").count(), 20_000);
+    assert_eq!(out.matches("[REDACTED:secret]").count(), 20_000);
+}
