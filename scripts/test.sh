@@ -3,6 +3,7 @@
 #   1. native Rust tests (core unit tests, fixture timelines, CLI integration tests)
 #   2. the wasm build tested in headless Chromium (wasm-bindgen-test): wasm == native
 #   3. the npm package's JS tests (node:test) against the release wasm build
+#   4. end-to-end tests in headless Chromium: consent, masking, rrweb Replayer compatibility, React
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -16,9 +17,12 @@ cargo test --workspace --all-targets --quiet
 cargo test --workspace --doc --quiet
 
 step "wasm tests in headless Chromium"
-CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome -- --test web
+CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome -- --test web --test record_web
 
 step "npm package build and JS tests"
 npm run --silent build:wasm
 cargo build --quiet -p rewind-cli
 npm run --silent test:js
+
+step "end-to-end tests in headless Chromium"
+npm run --silent test:e2e

@@ -1,0 +1,231 @@
+//! The `Recorder` class exported to JS (see the module docs of `record` for the format).
+
+use super::json::Obj;
+use super::observers::{attach, Attached};
+use super::state::{window, Core, Options, State, CUSTOM};
+use crate::privacy::PrivacyOptions;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// Records the page as rrweb events, handed one by one (JSON text) to `emit`.
+#[wasm_bindgen]
+pub struct Recorder {
+    core: Core,
+    attached: RefCell<Option<Attached>>,
+}
+
+fn parse_options(options: &JsValue) -> Result<(PrivacyOptions, Options), JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok((PrivacyOptions::default(), Options::default()));
+    }
+    let text = js_sys::JSON::stringify(options)
+        .map_err(|_| JsError::new("Recorder: options must be a plain object"))?
+        .as_string()
+        .unwrap_or_else(|| "{}".into());
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| JsError::new(&format!("Recorder: invalid options: {e}")))?;
+    if !value.is_object() {
+        return Err(JsError::new("Recorder: options must be a plain object"));
+    }
+    let privacy = match value.get("privacy") {
+        None | Some(serde_json::Value::Null) => PrivacyOptions::default(),
+        Some(p) => serde_json::from_value(p.clone())
+            .map_err(|e| JsError::new(&format!("Recorder: invalid privacy options: {e}")))?,
+    };
+    let mut opts = Options::default();
+    let number = |key: &str| value.get(key).and_then(|v| v.as_f64()).filter(|n| *n >= 0.0);
+    if let Some(n) = number("checkoutEveryMs") {
+        opts.checkout_every_ms = n;
+    }
+    if let Some(n) = number("mousemoveThrottleMs") {
+        opts.mousemove_throttle_ms = n;
+    }
+    if let Some(n) = number("scrollThrottleMs") {
+        opts.scroll_throttle_ms = n;
+    }
+    if let Some(n) = number("mutationLimit") {
+        opts.mutation_limit = n.min(u32::MAX as f64) as u32;
+    }
+    if let Some(b) = value.get("captureConsole").and_then(|v| v.as_bool()) {
+        opts.capture_console = b;
+    }
+    if let Some(levels) = value.get("consoleLevels").and_then(|v| v.as_array()) {
+        opts.console_levels = levels
+            .iter()
+            .filter_map(|l| l.as_str())
+            .filter(|l| matches!(*l, "log" | "info" | "warn" | "error" | "debug" | "trace" | "assert"))
+            .map(String::from)
+            .collect();
+    }
+    Ok((privacy, opts))
+}
+
+#[wasm_bindgen]
+impl Recorder {
+    /// `options`: `{privacy?: PrivacyOptions, checkoutEveryMs? = 300000 (0 = never),
+    /// mousemoveThrottleMs? = 50, scrollThrottleMs? = 100, captureConsole? = false,
+    /// consoleLevels? = ["error","warn"], mutationLimit? = 10000}`.
+    /// `emit(eventJson: string)` is called synchronously, in order, once per rrweb event.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "{ privacy?: Record<string, unknown>; checkoutEveryMs?: number; \
+            mousemoveThrottleMs?: number; scrollThrottleMs?: number; captureConsole?: boolean; \
+            consoleLevels?: string[]; mutationLimit?: number } | undefined")]
+        options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(eventJson: string) => void")] emit: js_sys::Function,
+    ) -> Result<Recorder, JsError> {
+        let (privacy, opts) = parse_options(&options)?;
+        let state = State::new(privacy, opts);
+        Ok(Recorder {
+            core: Core { state: Rc::new(RefCell::new(state)), emit: Rc::new(emit) },
+            attached: RefCell::new(None),
+        })
+    }
+
+    /// Emits Meta then FullSnapshot, then attaches the observers. Starting twice is a no-op.
+    pub fn start(&self) -> Result<(), JsError> {
+        if self.attached.borrow().is_some() {
+            return Ok(());
+        }
+        let result = self.core.with(|s| {
+            s.recording = true;
+            s.full_snapshot()
+        });
+        match result {
+            Some(Ok(())) => {}
+            Some(Err(e)) => {
+                self.core.with(|s| s.recording = false);
+                return Err(JsError::new(&e));
+            }
+            None => return Err(JsError::new("Recorder.start: the recorder is busy")),
+        }
+        let t0 = super::state::perf_now();
+        *self.attached.borrow_mut() = Some(attach(&self.core));
+        let ms = super::state::perf_now() - t0;
+        self.core.state.borrow_mut().stats.attach_ms = ms;
+        Ok(())
+    }
+
+    /// Records what is pending (queued mutations, buffered positions and scrolls), then detaches
+    /// every observer, listener, timer and patch. Idempotent; nothing is emitted afterwards.
+    pub fn stop(&self) {
+        self.finish(true);
+    }
+}
+
+impl Recorder {
+    /// Ends the recording: with `flush`, pending mutations/positions/scrolls are emitted first.
+    fn finish(&self, flush: bool) {
+        let Some(attached) = self.attached.borrow_mut().take() else { return };
+        if flush {
+            self.core.with(|s| {
+                s.flush_mutations();
+                s.flush_positions();
+                s.flush_scrolls();
+            });
+        }
+        // Flushing may have re-entered; whatever happens, end the recording now.
+        {
+            let mut s = self.core.state.borrow_mut();
+            s.recording = false;
+            s.out.clear();
+            let win = window();
+            if let Some(id) = s.move_timer.take() {
+                win.clear_timeout_with_handle(id);
+            }
+            if let Some(id) = s.scroll_timer.take() {
+                win.clear_timeout_with_handle(id);
+            }
+            s.move_fn = None;
+            s.scroll_fn = None;
+            s.observer = None;
+            s.positions.clear();
+            s.scroll_pending.clear();
+            s.last_input.clear();
+            s.scroll_last.clear();
+            // Release every recorded node (no DOM kept alive by a stopped recorder); a later
+            // start() begins again at id 1 with a new FullSnapshot, as rrweb's record() does.
+            s.mirror = super::mirror::Mirror::new();
+        }
+        attached.detach();
+    }
+}
+
+/// A recorder freed from JS (`free()`) without `stop()` detaches everything, so no listener
+/// is left calling a dropped closure.
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.finish(false);
+    }
+}
+
+#[wasm_bindgen]
+impl Recorder {
+    /// A new Meta + FullSnapshot now (pending mutations are recorded first). No-op when not
+    /// recording.
+    #[wasm_bindgen(js_name = takeFullSnapshot)]
+    pub fn take_full_snapshot(&self) -> Result<(), JsError> {
+        match self.core.with(|s| s.full_snapshot()) {
+            Some(Ok(())) => Ok(()),
+            Some(Err(e)) => Err(JsError::new(&e)),
+            None => Err(JsError::new("takeFullSnapshot: the recorder is busy")),
+        }
+    }
+
+    /// A Custom event `{tag, payload}`; strings in `payload` are PII-redacted. Dropped when
+    /// not recording.
+    #[wasm_bindgen(js_name = addCustomEvent)]
+    pub fn add_custom_event(
+        &self,
+        tag: &str,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] payload: JsValue,
+    ) -> Result<(), JsError> {
+        let mut value: serde_json::Value = if payload.is_undefined() {
+            serde_json::Value::Null
+        } else {
+            let text = js_sys::JSON::stringify(&payload)
+                .map_err(|_| JsError::new("addCustomEvent: payload cannot be serialized to JSON"))?
+                .as_string()
+                .unwrap_or_else(|| "null".into());
+            serde_json::from_str(&text).map_err(|e| JsError::new(&format!("addCustomEvent: {e}")))?
+        };
+        self.core.with(|s| {
+            s.privacy.redact_json(&mut value);
+            let tag = s.privacy.redact(tag);
+            let payload = serde_json::to_string(&value).unwrap_or_else(|_| "null".into());
+            s.push(CUSTOM, Obj::new().str("tag", &tag).raw("payload", &payload).end());
+        });
+        Ok(())
+    }
+
+    /// Counters: `{recording, eventsEmitted, emitErrors, nodesSerialized, mirrorSize,
+    /// mutationBatches, mutationsDropped, snapshots, snapshotMs, snapshotMsMax, snapshotNodes,
+    /// consoleLogs, attachMs, emitMs}` (times in ms, from `performance.now()`; `emitMs` is the
+    /// time spent inside the `emit` sink, string conversion included).
+    #[wasm_bindgen(unchecked_return_type = "{ recording: boolean; eventsEmitted: number; emitErrors: number; \
+        nodesSerialized: number; mirrorSize: number; mutationBatches: number; mutationsDropped: number; \
+        snapshots: number; snapshotMs: number; snapshotMsMax: number; snapshotNodes: number; consoleLogs: number; \
+        attachMs: number; emitMs: number }")]
+    pub fn stats(&self) -> JsValue {
+        let s = self.core.state.borrow();
+        let st = &s.stats;
+        let text = Obj::new()
+            .bool("recording", s.recording)
+            .num("eventsEmitted", st.events_emitted as f64)
+            .num("emitErrors", st.emit_errors as f64)
+            .num("nodesSerialized", st.nodes_serialized as f64)
+            .num("mirrorSize", s.mirror.len() as f64)
+            .num("mutationBatches", st.mutation_batches as f64)
+            .num("mutationsDropped", st.mutations_dropped as f64)
+            .num("snapshots", st.snapshots as f64)
+            .num("snapshotMs", st.snapshot_ms)
+            .num("snapshotMsMax", st.snapshot_ms_max)
+            .num("snapshotNodes", st.snapshot_nodes as f64)
+            .num("consoleLogs", st.console_logs as f64)
+            .num("attachMs", st.attach_ms)
+            .num("emitMs", st.emit_ms)
+            .end();
+        js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
+    }
+}

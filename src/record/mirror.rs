@@ -1,0 +1,127 @@
+//! Node ↔ id. Ids are small positive integers handed out in order and never reused; the
+//! document is 1. `WeakMap` node→id answers "does this node have an id" without keeping
+//! nodes alive; the id→node map (needed to drop subtrees and check liveness) holds only nodes
+//! currently in the recorded tree and is pruned on removal.
+
+use js_sys::WeakMap;
+use rustc_hash::{FxHashMap, FxHashSet};
+use wasm_bindgen::JsValue;
+use web_sys::Node;
+
+pub struct Mirror {
+    ids: WeakMap,
+    nodes: FxHashMap<i32, Node>,
+    /// Elements whose children are not recorded (blocked, `<script>`, `<textarea>`).
+    opaque: FxHashSet<i32>,
+    /// Blocked elements (a subset of `opaque`).
+    blocked: FxHashSet<i32>,
+    next: i32,
+}
+
+impl Mirror {
+    pub fn new() -> Self {
+        Mirror {
+            ids: WeakMap::new(),
+            nodes: FxHashMap::default(),
+            opaque: FxHashSet::default(),
+            blocked: FxHashSet::default(),
+            next: 1,
+        }
+    }
+
+    pub fn id(&self, node: &Node) -> Option<i32> {
+        let v = self.ids.get(node.as_ref());
+        v.as_f64().map(|n| n as i32)
+    }
+
+    /// The node's id, assigning the next one when it has none.
+    pub fn id_or_assign(&mut self, node: &Node) -> i32 {
+        if let Some(id) = self.id(node) {
+            if self.nodes.contains_key(&id) {
+                return id;
+            }
+        }
+        let id = self.next;
+        self.next += 1;
+        self.ids.set(node.as_ref(), &JsValue::from(id));
+        self.nodes.insert(id, node.clone());
+        id
+    }
+
+    pub fn has_id(&self, id: i32) -> bool {
+        self.nodes.contains_key(&id)
+    }
+
+    pub fn set_opaque(&mut self, id: i32, opaque: bool, blocked: bool) {
+        if opaque {
+            self.opaque.insert(id);
+        } else {
+            self.opaque.remove(&id);
+        }
+        if blocked {
+            self.blocked.insert(id);
+        } else {
+            self.blocked.remove(&id);
+        }
+    }
+
+    /// Whether events on `node` are left out: it is a blocked element, or it is not recorded
+    /// at all (inside a blocked element, a `<script>`…).
+    pub fn event_blocked(&self, node: &Node) -> bool {
+        match self.id(node) {
+            Some(id) => self.blocked.contains(&id),
+            None => true,
+        }
+    }
+
+    /// Whether the children of node `id` are recorded.
+    pub fn children_recorded(&self, id: i32) -> bool {
+        !self.opaque.contains(&id)
+    }
+
+    /// The id of `node` or of its nearest recorded ancestor (events on unrecorded nodes,
+    /// e.g. inside a blocked element, are attributed to the nearest recorded one).
+    pub fn nearest_id(&self, node: &Node) -> Option<i32> {
+        let mut cur = Some(node.clone());
+        while let Some(n) = cur {
+            if let Some(id) = self.id(&n) {
+                if self.nodes.contains_key(&id) {
+                    return Some(id);
+                }
+            }
+            cur = n.parent_node();
+        }
+        None
+    }
+
+    /// Drops `node` and every recorded descendant (iteratively).
+    pub fn remove_subtree(&mut self, node: &Node) {
+        let mut stack = vec![node.clone()];
+        while let Some(n) = stack.pop() {
+            let Some(id) = self.id(&n) else { continue };
+            self.ids.delete(n.as_ref());
+            if self.nodes.remove(&id).is_none() {
+                continue;
+            }
+            self.opaque.remove(&id);
+            self.blocked.remove(&id);
+            let mut child = n.first_child();
+            while let Some(c) = child {
+                child = c.next_sibling();
+                stack.push(c);
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+}
+
+impl Mirror {
+    /// The id the next new node will get (ids only grow, so `id >= next_id()` at the start of
+    /// a batch means "added during this batch").
+    pub fn next_id(&self) -> i32 {
+        self.next
+    }
+}

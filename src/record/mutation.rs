@@ -1,0 +1,172 @@
+//! MutationObserver records → one rrweb Mutation (IncrementalSnapshot source 0) per batch.
+//!
+//! Removes first, then adds, then texts and attributes, read from the DOM as it is now (as
+//! rrweb does). Adds are ordered so that a replayer can apply them one by one: every node
+//! comes after its parent and after its following siblings, so `nextId` always names a node
+//! the replayer already has (or is null for "append"). Each added node is its own entry with
+//! `childNodes: []`.
+
+use super::json::{array, push_str, Obj};
+use super::mirror::Mirror;
+use super::serialize::{attribute, open_node, text_of, Ctx, ElView};
+use js_sys::Array;
+use rustc_hash::{FxHashMap, FxHashSet};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, MutationRecord, Node};
+
+/// What one batch produced: the Mutation's `data` JSON (None when nothing to record) and the
+/// number of nodes serialized.
+pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<String>, usize) {
+    let batch_start = mirror.next_id();
+    let mut removes: Vec<String> = Vec::new();
+    let mut texts: Vec<(i32, Node)> = Vec::new();
+    let mut text_seen: FxHashSet<i32> = FxHashSet::default();
+    let mut attrs: Vec<(i32, Element, Vec<String>)> = Vec::new();
+    let mut attr_index: FxHashMap<i32, usize> = FxHashMap::default();
+    let mut dirty: Vec<(i32, Node)> = Vec::new();
+    let mut dirty_seen: FxHashSet<i32> = FxHashSet::default();
+
+    for rec in records.iter() {
+        let Ok(rec) = rec.dyn_into::<MutationRecord>() else { continue };
+        let Some(target) = rec.target() else { continue };
+        match rec.type_().as_str() {
+            "characterData" => {
+                if let Some(id) = mirror.id(&target) {
+                    if text_seen.insert(id) {
+                        texts.push((id, target));
+                    }
+                }
+            }
+            "attributes" => {
+                let (Some(id), Some(name)) = (mirror.id(&target), rec.attribute_name()) else { continue };
+                let Ok(el) = target.dyn_into::<Element>() else { continue };
+                let i = *attr_index.entry(id).or_insert_with(|| {
+                    attrs.push((id, el, Vec::new()));
+                    attrs.len() - 1
+                });
+                if !attrs[i].2.contains(&name) {
+                    attrs[i].2.push(name);
+                }
+            }
+            "childList" => {
+                let Some(parent_id) = mirror.id(&target) else { continue };
+                let removed = rec.removed_nodes();
+                for i in 0..removed.length() {
+                    let Some(node) = removed.item(i) else { continue };
+                    if let Some(id) = mirror.id(&node) {
+                        removes.push(format!("{{\"parentId\":{parent_id},\"id\":{id}}}"));
+                        mirror.remove_subtree(&node);
+                    }
+                }
+                if rec.added_nodes().length() > 0 && dirty_seen.insert(parent_id) {
+                    dirty.push((parent_id, target));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let mut adds: Vec<String> = Vec::new();
+    let mut count = 0usize;
+    let mut stack: Vec<(Node, Option<std::rc::Rc<ElView>>)> = Vec::new();
+    for (parent_id, parent) in dirty {
+        if !mirror.has_id(parent_id) || !parent.is_connected() || !mirror.children_recorded(parent_id) {
+            continue;
+        }
+        // Last child first, so each node's following siblings are known before it.
+        let mut child = parent.last_child();
+        while let Some(c) = child {
+            child = c.previous_sibling();
+            if mirror.id(&c).is_some() {
+                continue;
+            }
+            stack.push((c, None));
+            while let Some((n, parent_view)) = stack.pop() {
+                let Some(p) = n.parent_node() else { continue };
+                let Some(pid) = mirror.id(&p) else { continue };
+                if !mirror.children_recorded(pid) || mirror.id(&n).is_some() {
+                    continue;
+                }
+                let mut next_id = None;
+                let mut sib = n.next_sibling();
+                while let Some(s) = sib {
+                    if let Some(id) = mirror.id(&s) {
+                        next_id = Some(id);
+                        break;
+                    }
+                    sib = s.next_sibling();
+                }
+                let Some((open, view)) = open_node(&n, parent_view.as_ref(), mirror, ctx) else { continue };
+                count += 1;
+                let recurse = open.container && open.recurse;
+                let next = next_id.map_or_else(|| "null".to_string(), |id| id.to_string());
+                adds.push(format!("{{\"parentId\":{pid},\"nextId\":{next},\"node\":{}}}", open.shallow()));
+                if recurse {
+                    // Pushed first to last: popped last to first (reverse pre-order).
+                    let mut gc = n.first_child();
+                    while let Some(g) = gc {
+                        gc = g.next_sibling();
+                        stack.push((g, view.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    let texts: Vec<String> = texts
+        .into_iter()
+        .filter(|(id, _)| *id < batch_start && mirror.has_id(*id))
+        .map(|(id, node)| Obj::new().num("id", id as f64).str("value", &text_of(&node, None, ctx)).end())
+        .collect();
+
+    let mut attributes: Vec<String> = Vec::new();
+    for (id, el, names) in attrs {
+        if id >= batch_start || !mirror.has_id(id) {
+            continue;
+        }
+        let view = ElView::new(&el);
+        if ctx.privacy.element_policy(&view).block {
+            continue;
+        }
+        let tag = el.tag_name().to_ascii_lowercase();
+        let form_field = matches!(tag.as_str(), "input" | "textarea" | "select");
+        let mut body = String::from("{");
+        let mut first = true;
+        for name in &names {
+            let value = match el.get_attribute(name) {
+                None => None,
+                Some(v) if form_field && name == "value" => Some(ctx.privacy.input_value(&view, &v)),
+                Some(v) => match attribute(&el, &tag, &view, ctx, name, &v) {
+                    Some(v) => Some(v),
+                    None => continue, // not recorded at all
+                },
+            };
+            if !first {
+                body.push(',');
+            }
+            first = false;
+            push_str(&mut body, name);
+            body.push(':');
+            match value {
+                Some(v) => push_str(&mut body, &v),
+                None => body.push_str("null"),
+            }
+        }
+        body.push('}');
+        if !first {
+            attributes.push(format!("{{\"id\":{id},\"attributes\":{body}}}"));
+        }
+    }
+
+    if adds.is_empty() && removes.is_empty() && texts.is_empty() && attributes.is_empty() {
+        return (None, count);
+    }
+    let data = Obj::new()
+        .num("source", 0.0)
+        .raw("texts", &array(texts))
+        .raw("attributes", &array(attributes))
+        .raw("removes", &array(removes))
+        .raw("adds", &array(adds))
+        .end();
+    (Some(data), count)
+}

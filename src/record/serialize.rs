@@ -1,0 +1,471 @@
+//! rrweb serialized nodes, written straight to JSON text with an explicit stack (no recursion),
+//! with the privacy rules applied.
+//!
+//! Node shapes (rrweb-snapshot 2.x, `id` on every node): Document 0 `{compatMode, childNodes}`,
+//! DocumentType 1 `{name, publicId, systemId}`, Element 2 `{tagName, attributes, isSVG?,
+//! needBlock?, childNodes}`, Text 3 `{textContent}`, CDATA 4 `{textContent: ""}`, Comment 5.
+
+use super::json::{push_num, push_str};
+use super::mirror::Mirror;
+use crate::privacy::{self, ElementView, PrivacyOptions};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Node};
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+/// `privacy::ElementView` over a live DOM element, built for speed: the tag name and `class`
+/// are read once, simple class selectors (`.rr-mask`) are answered in Rust, and `closest`
+/// answers are cached per element and inherited from the parent's view during a traversal, so
+/// the privacy policy of a subtree costs one `matches` per element and selector at most.
+pub struct ElView {
+    el: Element,
+    tag: String,
+    class: Option<String>,
+    /// Every attribute, read once (name, value) in document order.
+    attrs: Vec<(String, String)>,
+    parent: Option<Rc<ElView>>,
+    cache: RefCell<Vec<(String, bool)>>,
+}
+
+impl ElView {
+    pub fn new(el: &Element) -> Self {
+        Self::with_parent(el, None)
+    }
+
+    /// `parent` must be the view of `el`'s parent element.
+    pub fn with_parent(el: &Element, parent: Option<Rc<ElView>>) -> Self {
+        let map = el.attributes();
+        let mut attrs = Vec::with_capacity(map.length() as usize);
+        let mut class = None;
+        for i in 0..map.length() {
+            if let Some(attr) = map.item(i) {
+                let (name, value) = (attr.name(), attr.value());
+                if name == "class" {
+                    class = Some(value.clone());
+                }
+                attrs.push((name, value));
+            }
+        }
+        ElView {
+            el: el.clone(),
+            tag: el.tag_name().to_ascii_lowercase(),
+            class,
+            attrs,
+            parent,
+            cache: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn cached(&self, selector: &str) -> Option<bool> {
+        self.cache.borrow().iter().find(|(s, _)| s == selector).map(|&(_, v)| v)
+    }
+
+    fn store(&self, selector: &str, value: bool) {
+        self.cache.borrow_mut().push((selector.to_string(), value));
+    }
+
+    fn own_matches(&self, selector: &str) -> bool {
+        match simple_class(selector) {
+            Some(class) => self.has_class(class),
+            None => self.el.matches(selector).unwrap_or(false),
+        }
+    }
+}
+
+/// `foo` for a selector that is exactly one class (`.foo`).
+fn simple_class(selector: &str) -> Option<&str> {
+    let class = selector.strip_prefix('.')?;
+    (!class.is_empty() && class.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')).then_some(class)
+}
+
+impl ElementView for ElView {
+    fn tag_name(&self) -> String {
+        self.tag.clone()
+    }
+    fn attribute(&self, name: &str) -> Option<String> {
+        self.attrs.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone())
+    }
+    fn has_class(&self, class: &str) -> bool {
+        self.class.as_deref().is_some_and(|c| c.split_ascii_whitespace().any(|x| x == class))
+    }
+    fn closest(&self, selector: &str) -> bool {
+        // Walk up the views (iteratively) to a cached answer or a match; past the topmost view,
+        // ask the DOM.
+        let mut chain: Vec<&ElView> = Vec::new();
+        let mut cur = Some(self);
+        let mut result = None;
+        while let Some(v) = cur {
+            if let Some(c) = v.cached(selector) {
+                result = Some(c);
+                break;
+            }
+            if v.own_matches(selector) {
+                v.store(selector, true);
+                result = Some(true);
+                break;
+            }
+            chain.push(v);
+            cur = v.parent.as_deref();
+        }
+        let result = result.unwrap_or_else(|| {
+            let top = chain.last().expect("at least self");
+            top.el.parent_element().is_some_and(|p| matches!(p.closest(selector), Ok(Some(_))))
+        });
+        for v in chain {
+            v.store(selector, result);
+        }
+        result
+    }
+}
+
+/// What serializing needs besides the node: the privacy rules and the page's URLs.
+pub struct Ctx<'a> {
+    pub privacy: &'a PrivacyOptions,
+    /// The page URL (`document.baseURI`), for `attribute_value`: same-origin URLs lose their
+    /// query, relative ones resolve against it.
+    pub origin: String,
+    /// `document.baseURI`, to absolutize relative `src`/`href` as rrweb does.
+    pub base: Option<url::Url>,
+}
+
+impl Ctx<'_> {
+    pub fn for_document<'a>(privacy: &'a PrivacyOptions, doc: &web_sys::Document) -> Ctx<'a> {
+        let origin = doc.base_uri().ok().flatten().unwrap_or_default();
+        let base = url::Url::parse(&origin).ok();
+        Ctx { privacy, origin, base }
+    }
+
+    fn absolutize(&self, value: &str) -> String {
+        let trimmed = value.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("data:") {
+            return value.to_string();
+        }
+        match &self.base {
+            Some(base) => base.join(trimmed).map(String::from).unwrap_or_else(|_| value.to_string()),
+            None => value.to_string(),
+        }
+    }
+}
+
+/// An attribute value: a string, or `true` (`checked`, `selected`).
+enum Val {
+    S(String),
+    True,
+}
+
+/// One node's JSON up to (not including) `childNodes`, and whether it has children to record.
+pub struct Open {
+    /// JSON text of the node without the closing brace.
+    pub head: String,
+    /// Element or Document: the node takes a `childNodes` array.
+    pub container: bool,
+    /// Its children are recorded (false for blocked elements, `<script>`, `<textarea>`).
+    pub recurse: bool,
+}
+
+impl Open {
+    /// The node alone, `childNodes: []` — one entry of a Mutation's `adds`.
+    pub fn shallow(self) -> String {
+        let mut s = self.head;
+        if self.container {
+            s.push_str(",\"childNodes\":[]");
+        }
+        s.push('}');
+        s
+    }
+}
+
+/// Serializes `node` itself (assigning its id), or `None` for node types rrweb does not record.
+/// `parent` is the view of the node's parent element when the caller has it; an element's own
+/// view is returned for its children.
+pub fn open_node(
+    node: &Node,
+    parent: Option<&Rc<ElView>>,
+    mirror: &mut Mirror,
+    ctx: &Ctx,
+) -> Option<(Open, Option<Rc<ElView>>)> {
+    let mut head = String::with_capacity(64);
+    match node.node_type() {
+        Node::DOCUMENT_NODE => {
+            let doc: &web_sys::Document = node.unchecked_ref();
+            let id = mirror.id_or_assign(node);
+            head.push_str("{\"type\":0,\"compatMode\":");
+            push_str(&mut head, &doc.compat_mode());
+            head.push_str(",\"id\":");
+            head.push_str(&id.to_string());
+            Some((Open { head, container: true, recurse: true }, None))
+        }
+        Node::DOCUMENT_TYPE_NODE => {
+            let dt: &web_sys::DocumentType = node.unchecked_ref();
+            let id = mirror.id_or_assign(node);
+            head.push_str("{\"type\":1,\"name\":");
+            push_str(&mut head, &dt.name());
+            head.push_str(",\"publicId\":");
+            push_str(&mut head, &dt.public_id());
+            head.push_str(",\"systemId\":");
+            push_str(&mut head, &dt.system_id());
+            head.push_str(",\"id\":");
+            head.push_str(&id.to_string());
+            Some((Open { head, container: false, recurse: false }, None))
+        }
+        Node::ELEMENT_NODE => {
+            let el: &Element = node.unchecked_ref();
+            let view = Rc::new(ElView::with_parent(el, parent.cloned()));
+            let open = open_element(el, &view, node, mirror, ctx)?;
+            Some((open, Some(view)))
+        }
+        Node::TEXT_NODE | Node::COMMENT_NODE => {
+            let text = text_of(node, parent.map(|p| &**p), ctx);
+            let id = mirror.id_or_assign(node);
+            head.push_str(if node.node_type() == Node::TEXT_NODE { "{\"type\":3" } else { "{\"type\":5" });
+            head.push_str(",\"textContent\":");
+            push_str(&mut head, &text);
+            head.push_str(",\"id\":");
+            head.push_str(&id.to_string());
+            Some((Open { head, container: false, recurse: false }, None))
+        }
+        Node::CDATA_SECTION_NODE => {
+            let id = mirror.id_or_assign(node);
+            head.push_str("{\"type\":4,\"textContent\":\"\",\"id\":");
+            head.push_str(&id.to_string());
+            Some((Open { head, container: false, recurse: false }, None))
+        }
+        _ => None,
+    }
+}
+
+/// A text or comment node's recorded text: `<style>` text as is (it is CSS), other text
+/// through the privacy rules of its parent element.
+pub fn text_of(node: &Node, parent: Option<&ElView>, ctx: &Ctx) -> String {
+    let raw = node.text_content().unwrap_or_default();
+    if let Some(view) = parent {
+        return ctx.privacy.text_value(view, &raw);
+    }
+    match node.parent_element() {
+        Some(p) => ctx.privacy.text_value(&ElView::new(&p), &raw),
+        None => privacy::mask_text(&raw),
+    }
+}
+
+fn open_element(el: &Element, view: &ElView, node: &Node, mirror: &mut Mirror, ctx: &Ctx) -> Option<Open> {
+    let tag = view.tag.clone();
+    let policy = ctx.privacy.element_policy(view);
+    let is_svg = tag == "svg" || el.namespace_uri().as_deref() == Some(SVG_NS);
+    let mut attrs: Vec<(String, Val)> = Vec::new();
+    let recurse = if policy.block {
+        if let Some(class) = view.class.clone() {
+            attrs.push(("class".into(), Val::S(class)));
+        }
+        let rect = el.get_bounding_client_rect();
+        attrs.push(("rr_width".into(), Val::S(px(rect.width()))));
+        attrs.push(("rr_height".into(), Val::S(px(rect.height()))));
+        false
+    } else {
+        element_attributes(el, &tag, view, ctx, &mut attrs);
+        tag != "script" && tag != "textarea"
+    };
+    let id = mirror.id_or_assign(node);
+    mirror.set_opaque(id, !recurse, policy.block);
+    let mut head = String::with_capacity(64 + attrs.len() * 24);
+    head.push_str("{\"type\":2,\"tagName\":");
+    push_str(&mut head, &tag);
+    head.push_str(",\"attributes\":{");
+    for (i, (name, val)) in attrs.iter().enumerate() {
+        if i > 0 {
+            head.push(',');
+        }
+        push_str(&mut head, name);
+        head.push(':');
+        match val {
+            Val::S(s) => push_str(&mut head, s),
+            Val::True => head.push_str("true"),
+        }
+    }
+    head.push('}');
+    if is_svg {
+        head.push_str(",\"isSVG\":true");
+    }
+    if policy.block {
+        head.push_str(",\"needBlock\":true");
+    }
+    head.push_str(",\"id\":");
+    head.push_str(&id.to_string());
+    Some(Open { head, container: true, recurse })
+}
+
+fn px(n: f64) -> String {
+    let mut s = String::new();
+    push_num(&mut s, n);
+    s.push_str("px");
+    s
+}
+
+/// Whether attribute `name` of `tag` holds a URL rrweb absolutizes.
+fn is_url_attribute(tag: &str, name: &str, value: &str) -> bool {
+    match name {
+        "src" | "background" | "poster" | "action" => true,
+        "href" => !(tag == "use" && value.starts_with('#')),
+        _ => false,
+    }
+}
+
+/// The transformed value of one attribute, or `None` when it is not recorded.
+pub fn attribute(el: &Element, tag: &str, view: &ElView, ctx: &Ctx, name: &str, value: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with("on") || (tag == "script" && lower == "src") {
+        return None;
+    }
+    let _ = el;
+    let value = if is_url_attribute(tag, &lower, value) { ctx.absolutize(value) } else { value.to_string() };
+    ctx.privacy.attribute_value(view, name, &value, &ctx.origin)
+}
+
+fn element_attributes(el: &Element, tag: &str, view: &ElView, ctx: &Ctx, out: &mut Vec<(String, Val)>) {
+    let is_form_field = matches!(tag, "input" | "textarea" | "select");
+    for (name, value) in &view.attrs {
+        let name = name.clone();
+        if is_form_field && (name == "value" || name == "checked") {
+            continue; // the live value and checkedness are written below, masked
+        }
+        if tag == "option" && name == "selected" {
+            continue;
+        }
+        if tag == "iframe" && name == "src" {
+            // The frame's content is not recorded; rrweb keeps its address as `rr_src`.
+            if let Some(v) = attribute(el, tag, view, ctx, "src", value) {
+                out.push(("rr_src".into(), Val::S(v)));
+            }
+            continue;
+        }
+        if let Some(v) = attribute(el, tag, view, ctx, &name, value) {
+            out.push((name, Val::S(v)));
+        }
+    }
+    match tag {
+        "input" => {
+            let input: &web_sys::HtmlInputElement = el.unchecked_ref();
+            let kind = input.type_().to_ascii_lowercase();
+            let value = input.value();
+            if !matches!(kind.as_str(), "radio" | "checkbox" | "submit" | "button") && !value.is_empty() {
+                out.push(("value".into(), Val::S(ctx.privacy.input_value(view, &value))));
+            } else if matches!(kind.as_str(), "radio" | "checkbox" | "submit" | "button") {
+                if let Some(v) = view.attribute("value") {
+                    if let Some(v) = attribute(el, tag, view, ctx, "value", &v) {
+                        out.push(("value".into(), Val::S(v)));
+                    }
+                }
+                if input.checked() {
+                    out.push(("checked".into(), Val::True));
+                }
+            }
+        }
+        "textarea" => {
+            let value = el.unchecked_ref::<web_sys::HtmlTextAreaElement>().value();
+            if !value.is_empty() {
+                out.push(("value".into(), Val::S(ctx.privacy.input_value(view, &value))));
+            }
+        }
+        "select" => {
+            let value = el.unchecked_ref::<web_sys::HtmlSelectElement>().value();
+            if !value.is_empty() {
+                out.push(("value".into(), Val::S(ctx.privacy.input_value(view, &value))));
+            }
+        }
+        "option" if el.unchecked_ref::<web_sys::HtmlOptionElement>().selected() => {
+            out.push(("selected".into(), Val::True));
+        }
+        "link" => {
+            let rel = view.attribute("rel").unwrap_or_default().to_ascii_lowercase();
+            if rel.split_ascii_whitespace().any(|r| r == "stylesheet") {
+                if let Some(css) = sheet_text(el.unchecked_ref::<web_sys::HtmlLinkElement>().sheet()) {
+                    // As rrweb: the inlined sheet replaces the link's address.
+                    out.retain(|(n, _)| n != "rel" && n != "href");
+                    out.push(("_cssText".into(), Val::S(css)));
+                }
+            }
+        }
+        // Rules inserted through the CSSOM are not in the text: rrweb inlines the sheet.
+        "style" if el.text_content().is_none_or(|t| t.trim().is_empty()) => {
+            if let Some(css) = sheet_text(el.unchecked_ref::<web_sys::HtmlStyleElement>().sheet()) {
+                if !css.is_empty() {
+                    out.push(("_cssText".into(), Val::S(css)));
+                }
+            }
+        }
+        "video" | "audio" => {
+            let media: &web_sys::HtmlMediaElement = el.unchecked_ref();
+            out.push(("rr_mediaState".into(), Val::S(if media.paused() { "paused" } else { "played" }.into())));
+            out.push(("rr_mediaCurrentTime".into(), Val::S(media.current_time().to_string())));
+        }
+        _ => {}
+    }
+}
+
+/// `cssRules` joined, or `None` when the sheet is missing or cross-origin (unreadable).
+fn sheet_text(sheet: Option<web_sys::StyleSheet>) -> Option<String> {
+    let sheet: web_sys::CssStyleSheet = sheet?.dyn_into().ok()?;
+    let rules = sheet.css_rules().ok()?;
+    let mut out = String::new();
+    for i in 0..rules.length() {
+        if let Some(rule) = rules.item(i) {
+            out.push_str(&rule.css_text());
+        }
+    }
+    Some(out)
+}
+
+/// The whole subtree under `root` as one nested serialized node (a FullSnapshot's `node`),
+/// built with an explicit stack. Returns the JSON and the number of nodes written.
+pub fn serialize_tree(root: &Node, mirror: &mut Mirror, ctx: &Ctx) -> Option<(String, usize)> {
+    enum Frame {
+        Visit(Node, Option<Rc<ElView>>),
+        Close,
+    }
+    let mut out = String::with_capacity(1 << 16);
+    let mut firsts: Vec<bool> = Vec::new();
+    let mut stack = vec![Frame::Visit(root.clone(), None)];
+    let mut count = 0usize;
+    let mut children: Vec<Node> = Vec::new();
+    while let Some(frame) = stack.pop() {
+        match frame {
+            Frame::Close => {
+                firsts.pop();
+                out.push_str("]}");
+            }
+            Frame::Visit(node, parent) => {
+                let Some((open, view)) = open_node(&node, parent.as_ref(), mirror, ctx) else { continue };
+                count += 1;
+                if let Some(first) = firsts.last_mut() {
+                    if !*first {
+                        out.push(',');
+                    }
+                    *first = false;
+                }
+                out.push_str(&open.head);
+                if !open.container {
+                    out.push('}');
+                } else if !open.recurse {
+                    out.push_str(",\"childNodes\":[]}");
+                } else {
+                    out.push_str(",\"childNodes\":[");
+                    firsts.push(true);
+                    stack.push(Frame::Close);
+                    children.clear();
+                    let mut child = node.first_child();
+                    while let Some(c) = child {
+                        child = c.next_sibling();
+                        children.push(c);
+                    }
+                    stack.extend(children.drain(..).rev().map(|c| Frame::Visit(c, view.clone())));
+                }
+            }
+        }
+    }
+    if count == 0 {
+        None
+    } else {
+        Some((out, count))
+    }
+}

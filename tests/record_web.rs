@@ -1,0 +1,752 @@
+//! The recorder (`rewind::record::Recorder`) in headless Chromium:
+//! `CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome -- --test record_web`
+//!
+//! Each test builds a page in `document.body`, records it through a JS sink closure that
+//! collects the emitted JSON strings, drives the page (DOM mutations, dispatched events), stops,
+//! and checks the events: rrweb's shapes, privacy, ids, and that the core codec and analyzer
+//! accept the recording. A small replayer (`Replay`) applies FullSnapshot + Mutations the way
+//! rrweb's Replayer does (insert before `nextId`, which must already exist) and compares the
+//! result with the live DOM.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use rewind::record::Recorder;
+use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+type Sink = Rc<RefCell<Vec<String>>>;
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn body() -> web_sys::HtmlElement {
+    document().body().unwrap()
+}
+
+/// Replaces the test page's content (a `<div id="page">` in the body: the test runner keeps
+/// its own output element in the body, which must stay).
+fn page(html: &str) {
+    let doc = document();
+    let div = match doc.get_element_by_id("page") {
+        Some(d) => d,
+        None => {
+            let d = doc.create_element("div").unwrap();
+            d.set_id("page");
+            body().append_child(&d).unwrap();
+            d
+        }
+    };
+    div.set_inner_html(html);
+}
+
+fn recorder(options: &str) -> (Recorder, Sink) {
+    let sink: Sink = Rc::new(RefCell::new(Vec::new()));
+    let s = sink.clone();
+    let emit = Closure::<dyn FnMut(String)>::new(move |event: String| s.borrow_mut().push(event));
+    let emit: js_sys::Function = emit.into_js_value().unchecked_into();
+    let options = js_sys::JSON::parse(options).unwrap();
+    (Recorder::new(options, emit).map_err(JsValue::from).unwrap(), sink)
+}
+
+async fn tick() {
+    TimeoutFuture::new(0).await;
+}
+
+fn parsed(sink: &Sink) -> Vec<Value> {
+    sink.borrow().iter().map(|e| serde_json::from_str(e).expect("each event is JSON")).collect()
+}
+
+fn incremental(events: &[Value], source: i64) -> Vec<&Value> {
+    events.iter().filter(|e| e["type"] == 3 && e["data"]["source"] == source).map(|e| &e["data"]).collect()
+}
+
+fn joined(sink: &Sink) -> String {
+    format!("[{}]", sink.borrow().join(","))
+}
+
+fn el(selector: &str) -> web_sys::Element {
+    document().query_selector(selector).unwrap().unwrap()
+}
+
+/// Every serialized node of a tree, pre-order (iterative).
+fn nodes_of(root: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        out.push(n);
+        if let Some(children) = n["childNodes"].as_array() {
+            stack.extend(children.iter().rev());
+        }
+    }
+    out
+}
+
+fn find_element(root: &Value, pred: impl Fn(&Value) -> bool) -> Option<&Value> {
+    nodes_of(root).into_iter().find(|n| n["type"] == 2 && pred(n))
+}
+
+fn attr<'a>(n: &'a Value, name: &str) -> &'a Value {
+    &n["attributes"][name]
+}
+
+/// The rrweb Replayer's tree bookkeeping, reduced to structure: tag names and text.
+#[derive(Default)]
+struct Replay {
+    nodes: HashMap<i64, (String, Vec<i64>)>,
+    parent: HashMap<i64, i64>,
+}
+
+impl Replay {
+    fn label(n: &Value) -> String {
+        match n["type"].as_i64() {
+            Some(2) => n["tagName"].as_str().unwrap().to_string(),
+            Some(3) => format!("'{}'", n["textContent"].as_str().unwrap_or("")),
+            Some(t) => format!("#{t}"),
+            None => panic!("node without type: {n}"),
+        }
+    }
+
+    fn insert_tree(&mut self, root: &Value, parent: Option<i64>) {
+        let mut stack = vec![(root, parent)];
+        while let Some((n, p)) = stack.pop() {
+            let id = n["id"].as_i64().unwrap();
+            assert!(!self.nodes.contains_key(&id), "id {id} serialized twice");
+            self.nodes.insert(id, (Self::label(n), Vec::new()));
+            if let Some(p) = p {
+                self.nodes.get_mut(&p).unwrap().1.push(id);
+                self.parent.insert(id, p);
+            }
+            if let Some(children) = n["childNodes"].as_array() {
+                for c in children.iter().rev() {
+                    stack.push((c, Some(id)));
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, m: &Value) {
+        for r in m["removes"].as_array().unwrap() {
+            let (pid, id) = (r["parentId"].as_i64().unwrap(), r["id"].as_i64().unwrap());
+            let Some(parent) = self.nodes.get_mut(&pid) else { panic!("remove from unknown parent {r}") };
+            let before = parent.1.len();
+            parent.1.retain(|c| *c != id);
+            assert_eq!(parent.1.len() + 1, before, "remove of a node not in its parent: {r}");
+            let mut stack = vec![id];
+            while let Some(n) = stack.pop() {
+                if let Some((_, children)) = self.nodes.remove(&n) {
+                    stack.extend(children);
+                }
+                self.parent.remove(&n);
+            }
+        }
+        for a in m["adds"].as_array().unwrap() {
+            let pid = a["parentId"].as_i64().unwrap();
+            let node = &a["node"];
+            assert!(node["childNodes"].as_array().is_none_or(|c| c.is_empty()), "adds are shallow: {a}");
+            let id = node["id"].as_i64().unwrap();
+            assert!(!self.nodes.contains_key(&id), "add of an existing id: {a}");
+            let Some(parent) = self.nodes.get(&pid) else { panic!("add under unknown parent: {a}") };
+            let at = match a["nextId"].as_i64() {
+                None => parent.1.len(),
+                Some(next) => {
+                    parent.1.iter().position(|c| *c == next).unwrap_or_else(|| panic!("nextId not yet known: {a}"))
+                }
+            };
+            self.nodes.insert(id, (Self::label(node), Vec::new()));
+            self.nodes.get_mut(&pid).unwrap().1.insert(at, id);
+            self.parent.insert(id, pid);
+        }
+        for t in m["texts"].as_array().unwrap() {
+            let id = t["id"].as_i64().unwrap();
+            let n = self.nodes.get_mut(&id).unwrap_or_else(|| panic!("text of unknown node {t}"));
+            n.0 = format!("'{}'", t["value"].as_str().unwrap());
+        }
+        for a in m["attributes"].as_array().unwrap() {
+            let id = a["id"].as_i64().unwrap();
+            assert!(self.nodes.contains_key(&id), "attributes of unknown node {a}");
+        }
+    }
+
+    /// `tag(child child …)` of the subtree under the first element labelled `tag`.
+    fn render(&self, tag: &str) -> String {
+        let root = *self.nodes.iter().find(|(_, n)| n.0 == tag).map(|(id, _)| id).unwrap();
+        let mut out = String::new();
+        enum F {
+            Open(i64),
+            Close,
+        }
+        let mut stack = vec![F::Open(root)];
+        while let Some(f) = stack.pop() {
+            match f {
+                F::Close => out.push(')'),
+                F::Open(id) => {
+                    let (label, children) = &self.nodes[&id];
+                    out.push_str(label);
+                    out.push(' ');
+                    if !label.starts_with('\'') {
+                        out.push('(');
+                        stack.push(F::Close);
+                        stack.extend(children.iter().rev().map(|c| F::Open(*c)));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The same rendering of the live DOM, text masked as the default privacy options do.
+fn render_live(root: &web_sys::Node) -> String {
+    let mut out = String::new();
+    enum F {
+        Open(web_sys::Node),
+        Close,
+    }
+    let mut stack = vec![F::Open(root.clone())];
+    while let Some(f) = stack.pop() {
+        match f {
+            F::Close => out.push(')'),
+            F::Open(n) => {
+                if n.node_type() == web_sys::Node::TEXT_NODE {
+                    let masked = rewind::privacy::mask_text(&n.text_content().unwrap_or_default());
+                    out.push_str(&format!("'{masked}' "));
+                } else if n.node_type() == web_sys::Node::ELEMENT_NODE {
+                    let e: &web_sys::Element = n.unchecked_ref();
+                    out.push_str(&e.tag_name().to_ascii_lowercase());
+                    out.push_str(" (");
+                    stack.push(F::Close);
+                    let mut children = Vec::new();
+                    let mut c = n.first_child();
+                    while let Some(x) = c {
+                        c = x.next_sibling();
+                        children.push(F::Open(x));
+                    }
+                    stack.extend(children.into_iter().rev());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn replay(events: &[Value]) -> Replay {
+    let mut r = Replay::default();
+    for e in events {
+        if e["type"] == 2 {
+            r = Replay::default();
+            r.insert_tree(&e["data"]["node"], None);
+        } else if e["type"] == 3 && e["data"]["source"] == 0 {
+            r.apply(&e["data"]);
+        }
+    }
+    r
+}
+
+#[wasm_bindgen_test]
+async fn full_snapshot_shapes_and_privacy() {
+    page(
+        r#"<h1 id="title">Hello Alice</h1>
+        <p class="lead">Contact: alice@example.com</p>
+        <div class="rr-block" style="width:120px;height:30px">secret block <b>text</b></div>
+        <form><label for="pw">Password</label><input id="pw" type="password" value="hunter2-SECRET">
+        <input id="email" type="email" value="alice@example.com"><input id="cb" type="checkbox" checked>
+        <textarea id="ta">private notes</textarea>
+        <select id="sel"><option value="a">A</option><option value="b" selected>B</option></select></form>
+        <a id="link" href="/page?token=abc#frag">link</a><img id="img" src="pic.png">
+        <script>window.__x = 1;</script><style>.lead { color: red; }</style><!-- a comment -->"#,
+    );
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0}"#);
+    rec.start().map_err(JsValue::from).unwrap();
+    rec.stop();
+    let events = parsed(&sink);
+    assert_eq!(events.len(), 2, "Meta then FullSnapshot: {:?}", sink.borrow());
+    assert_eq!(events[0]["type"], 4);
+    let href = events[0]["data"]["href"].as_str().unwrap();
+    assert!(href.starts_with("http") && !href.contains('?'), "scrubbed href {href}");
+    assert!(events[0]["data"]["width"].as_f64().unwrap() > 0.0);
+    assert_eq!(events[1]["type"], 2);
+    assert!(events[1]["timestamp"].as_i64().unwrap() > 1_600_000_000_000);
+    let root = &events[1]["data"]["node"];
+    assert_eq!(root["type"], 0);
+    assert_eq!(root["id"], 1);
+    assert!(events[1]["data"]["initialOffset"]["top"].is_number());
+
+    // ids unique
+    let all = nodes_of(root);
+    let mut ids: Vec<i64> = all.iter().map(|n| n["id"].as_i64().unwrap()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), all.len(), "unique ids");
+
+    let raw = joined(&sink);
+    for secret in ["hunter2-SECRET", "alice@example.com", "private notes", "Alice", "token=abc", "__x"] {
+        assert!(!raw.contains(secret), "{secret} leaked: {raw}");
+    }
+    let h1 = find_element(root, |n| n["tagName"] == "h1").unwrap();
+    assert_eq!(h1["childNodes"][0]["textContent"], "***** *****");
+    let block = find_element(root, |n| attr(n, "class") == "rr-block").unwrap();
+    assert_eq!(attr(block, "rr_width"), "120px");
+    assert_eq!(attr(block, "rr_height"), "30px");
+    assert_eq!(block["childNodes"].as_array().unwrap().len(), 0);
+    assert_eq!(block["attributes"].as_object().unwrap().len(), 3, "blocked keeps class, rr_width, rr_height");
+    let pw = find_element(root, |n| attr(n, "id") == "pw").unwrap();
+    assert_eq!(attr(pw, "value"), "**************");
+    let cb = find_element(root, |n| attr(n, "id") == "cb").unwrap();
+    assert_eq!(attr(cb, "checked"), true);
+    let ta = find_element(root, |n| attr(n, "id") == "ta").unwrap();
+    assert_eq!(ta["childNodes"].as_array().unwrap().len(), 0);
+    assert!(attr(ta, "value").as_str().unwrap().chars().all(|c| c == '*'));
+    let option =
+        find_element(root, |n| attr(n, "value") == "b" || n["tagName"] == "option" && attr(n, "selected") == true);
+    assert!(option.is_some(), "selected option");
+    let link = find_element(root, |n| attr(n, "id") == "link").unwrap();
+    let href = attr(link, "href").as_str().unwrap();
+    assert!(href.starts_with("http") && href.ends_with("/page"), "absolute, scrubbed href: {href}");
+    let img = find_element(root, |n| attr(n, "id") == "img").unwrap();
+    assert!(attr(img, "src").as_str().unwrap().starts_with("http"), "absolute src");
+    let script = find_element(root, |n| n["tagName"] == "script").unwrap();
+    assert_eq!(script["childNodes"].as_array().unwrap().len(), 0);
+    let style = find_element(root, |n| n["tagName"] == "style").unwrap();
+    assert_eq!(style["childNodes"][0]["textContent"], ".lead { color: red; }");
+    assert!(nodes_of(root).iter().any(|n| n["type"] == 5), "comment");
+
+    // the core accepts it
+    let recording = rewind::codec::decode(raw.as_bytes()).expect("codec decodes the recording");
+    assert_eq!(recording.events.len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn mutations_replay_to_the_live_dom() {
+    page(r#"<div id="root"><ul id="list"><li>one</li><li>two</li></ul><p id="p">para</p></div>"#);
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0}"#);
+    rec.start().map_err(JsValue::from).unwrap();
+    let doc = document();
+    let list = el("#list");
+    // adds: a subtree, an insert at the front, an insert in the middle
+    let li = doc.create_element("li").unwrap();
+    li.set_inner_html("<b>three</b> <i>x</i>");
+    list.append_child(&li).unwrap();
+    let first = doc.create_element("li").unwrap();
+    first.set_text_content(Some("zero"));
+    list.insert_before(&first, list.first_child().as_ref()).unwrap();
+    let a = doc.create_element("span").unwrap();
+    let b = doc.create_element("span").unwrap();
+    el("#root").insert_before(&a, Some(&el("#p"))).unwrap();
+    el("#root").insert_before(&b, Some(&el("#p"))).unwrap();
+    // text, attribute
+    el("#p").first_child().unwrap().set_node_value(Some("changed"));
+    el("#p").set_attribute("data-state", "on").unwrap();
+    tick().await;
+    // removes, a move, an add-then-remove in one batch
+    let second = list.children().item(1).unwrap();
+    list.remove_child(&second).unwrap();
+    el("#root").append_child(&li).unwrap(); // move
+    let gone = doc.create_element("em").unwrap();
+    el("#p").append_child(&gone).unwrap();
+    el("#p").remove_child(&gone).unwrap();
+    el("#p").remove_attribute("data-state").unwrap();
+    tick().await;
+    // a detached subtree built then inserted
+    let frag = doc.create_element("section").unwrap();
+    frag.set_inner_html("<h2>t</h2><div><span>a</span><span>b</span></div>");
+    el("#root").insert_before(&frag, el("#root").first_child().as_ref()).unwrap();
+    tick().await;
+    rec.stop();
+
+    let events = parsed(&sink);
+    let muts = incremental(&events, 0);
+    assert_eq!(muts.len(), 3, "one Mutation per observer batch: {:?}", sink.borrow());
+    assert!(muts[0]["texts"][0]["value"] == "*******", "masked text mutation: {}", muts[0]);
+    let attrs = &muts[0]["attributes"][0]["attributes"];
+    assert_eq!(attrs["data-state"], "on");
+    assert_eq!(muts[1]["attributes"][0]["attributes"]["data-state"], Value::Null, "removed attribute is null");
+    assert!(!muts[1]["removes"].as_array().unwrap().is_empty());
+    assert!(
+        muts[1]["adds"].as_array().unwrap().iter().all(|a| a["node"]["tagName"] != "em"),
+        "added-then-removed is not recorded"
+    );
+
+    let replayed = replay(&events);
+    let live = render_live(el("#root").as_ref());
+    let root_id = {
+        let snap = events.iter().find(|e| e["type"] == 2).unwrap();
+        find_element(&snap["data"]["node"], |n| attr(n, "id") == "root").unwrap()["id"].as_i64().unwrap()
+    };
+    let mut r = replayed;
+    // render from #root: relabel it uniquely
+    r.nodes.get_mut(&root_id).unwrap().0 = "ROOT".into();
+    let got = r.render("ROOT").replacen("ROOT", "div", 1);
+    assert_eq!(got, live, "replayed DOM equals live DOM");
+    rewind::codec::decode(joined(&sink).as_bytes()).expect("codec decodes mutations");
+}
+
+#[wasm_bindgen_test]
+async fn click_and_input_are_recorded_masked_and_analyzed() {
+    page(
+        r#"<button id="go">Sign in</button>
+        <label for="name">Full name</label><input id="name" type="text"><input id="pw" type="password">
+        <input id="ign" class="rr-ignore"><input type="radio" name="g" id="r1" value="1" checked><input type="radio" name="g" id="r2" value="2">
+        <div class="rr-block"><button id="hidden">x</button></div>"#,
+    );
+    // Text is masked by default; the app declares the button and labels safe.
+    let (rec, sink) = recorder(r##"{"checkoutEveryMs":0,"privacy":{"unmaskSelector":"#go, label"}}"##);
+    rec.start().map_err(JsValue::from).unwrap();
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &{
+        let init = web_sys::MouseEventInit::new();
+        init.set_bubbles(true);
+        init.set_client_x(12);
+        init.set_client_y(34);
+        init
+    })
+    .unwrap();
+    el("#go").dispatch_event(&click).unwrap();
+    el("#hidden").dispatch_event(&click).unwrap();
+    let input_event = || {
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        web_sys::Event::new_with_event_init_dict("input", &init).unwrap()
+    };
+    let name: web_sys::HtmlInputElement = el("#name").unchecked_into();
+    name.set_value("Bob Smith");
+    name.dispatch_event(&input_event()).unwrap();
+    let pw: web_sys::HtmlInputElement = el("#pw").unchecked_into();
+    pw.set_value("hunter2-SECRET");
+    pw.dispatch_event(&input_event()).unwrap();
+    let ign: web_sys::HtmlInputElement = el("#ign").unchecked_into();
+    ign.set_value("ignored-SECRET");
+    ign.dispatch_event(&input_event()).unwrap();
+    let r2: web_sys::HtmlInputElement = el("#r2").unchecked_into();
+    r2.set_checked(true);
+    let change = web_sys::Event::new_with_event_init_dict("change", &{
+        let i = web_sys::EventInit::new();
+        i.set_bubbles(true);
+        i
+    })
+    .unwrap();
+    r2.dispatch_event(&change).unwrap();
+    tick().await;
+    rec.stop();
+    let count = sink.borrow().len();
+    // nothing after stop
+    el("#go").dispatch_event(&click).unwrap();
+    body().append_child(&document().create_element("div").unwrap()).unwrap();
+    tick().await;
+    assert_eq!(sink.borrow().len(), count, "nothing emitted after stop");
+
+    let events = parsed(&sink);
+    let raw = joined(&sink);
+    for secret in ["Bob Smith", "hunter2-SECRET", "ignored-SECRET"] {
+        assert!(!raw.contains(secret), "{secret} leaked");
+    }
+    let snap = &events[1]["data"]["node"];
+    let id_of = |sel: &str| find_element(snap, |n| attr(n, "id") == sel).unwrap()["id"].clone();
+    let clicks = incremental(&events, 2);
+    assert_eq!(clicks.len(), 1, "one click (blocked one skipped): {clicks:?}");
+    assert_eq!(clicks[0]["type"], 2);
+    assert_eq!(clicks[0]["id"], id_of("go"));
+    assert_eq!(clicks[0]["x"], 12);
+    assert_eq!(clicks[0]["y"], 34);
+    let inputs = incremental(&events, 5);
+    assert_eq!(inputs[0]["id"], id_of("name"));
+    assert_eq!(inputs[0]["text"], "*********");
+    assert_eq!(inputs[0]["isChecked"], false);
+    assert_eq!(inputs[0]["userTriggered"], false);
+    assert_eq!(inputs[1]["id"], id_of("pw"));
+    assert!(inputs.iter().all(|i| i["id"] != id_of("ign")), "rr-ignore input not recorded");
+    let r2_ev = inputs.iter().find(|i| i["id"] == id_of("r2")).unwrap();
+    assert_eq!(r2_ev["isChecked"], true);
+    let r1_ev = inputs.iter().find(|i| i["id"] == id_of("r1")).expect("radio group sibling");
+    assert_eq!(r1_ev["isChecked"], false);
+
+    // Events dispatched by a test are untrusted (`userTriggered: false`), and the analyzer
+    // rightly skips scripted input; a real user's events are trusted.
+    let as_user = raw.replace("\"userTriggered\":false", "\"userTriggered\":true");
+    let analysis = rewind::analyze::analyze(rewind::codec::decode(as_user.as_bytes()).unwrap());
+    let descriptions: Vec<&str> = analysis.actions.iter().map(|a| a.description.as_str()).collect();
+    web_sys::console::log_1(&format!("actions: {descriptions:?}").into());
+    assert!(descriptions.iter().any(|d| d.contains("Clicked") && d.contains("Sign in")), "{descriptions:?}");
+    assert!(analysis.session.n_inputs >= 1, "{descriptions:?}");
+    assert!(descriptions.iter().any(|d| d.contains("Full name")), "{descriptions:?}");
+}
+
+#[wasm_bindgen_test]
+async fn custom_events_checkout_navigation_and_stats() {
+    page("<p>hi</p>");
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0}"#);
+    rec.add_custom_event("before", JsValue::NULL).map_err(JsValue::from).unwrap();
+    assert!(sink.borrow().is_empty(), "nothing before start");
+    rec.start().map_err(JsValue::from).unwrap();
+    let payload = js_sys::JSON::parse(r#"{"email":"bob@example.com","n":3}"#).unwrap();
+    rec.add_custom_event("consent", payload).map_err(JsValue::from).unwrap();
+    rec.take_full_snapshot().map_err(JsValue::from).unwrap();
+    let history = web_sys::window().unwrap().history().unwrap();
+    history.push_state_with_url(&JsValue::NULL, "", Some("/spa-page?q=secret")).unwrap();
+    rec.stop();
+    rec.stop();
+    history.push_state_with_url(&JsValue::NULL, "", Some("/after-stop")).unwrap();
+    let events = parsed(&sink);
+    let types: Vec<i64> = events.iter().map(|e| e["type"].as_i64().unwrap()).collect();
+    assert_eq!(types, vec![4, 2, 5, 4, 2, 4], "{:?}", sink.borrow());
+    assert_eq!(events[2]["data"]["tag"], "consent");
+    assert!(!events[2]["data"]["payload"]["email"].as_str().unwrap().contains("bob@"));
+    assert_eq!(events[2]["data"]["payload"]["n"], 3);
+    let nav = events[5]["data"]["href"].as_str().unwrap();
+    assert!(nav.ends_with("/spa-page"), "{nav}");
+    // same ids across the two snapshots
+    assert_eq!(
+        nodes_of(&events[1]["data"]["node"]).iter().map(|n| n["id"].clone()).collect::<Vec<_>>(),
+        nodes_of(&events[4]["data"]["node"]).iter().map(|n| n["id"].clone()).collect::<Vec<_>>()
+    );
+    let stats = rec.stats();
+    let get = |k: &str| js_sys::Reflect::get(&stats, &k.into()).unwrap().as_f64().unwrap();
+    assert_eq!(get("snapshots"), 2.0);
+    assert!(get("nodesSerialized") > 0.0);
+    history.replace_state_with_url(&JsValue::NULL, "", Some("/")).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn console_capture_is_opt_in_redacted_and_restored() {
+    page("<p>hi</p>");
+    let console: JsValue = js_sys::Reflect::get(&web_sys::window().unwrap(), &"console".into()).unwrap();
+    let original = js_sys::Reflect::get(&console, &"warn".into()).unwrap();
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0,"captureConsole":true}"#);
+    rec.start().map_err(JsValue::from).unwrap();
+    web_sys::console::warn_2(&"mail me at bob@example.com".into(), &JsValue::from(42));
+    web_sys::console::log_1(&"not captured".into());
+    rec.stop();
+    assert!(js_sys::Reflect::get(&console, &"warn".into()).unwrap() == original, "console.warn restored");
+    let events = parsed(&sink);
+    let plugins: Vec<&Value> = events.iter().filter(|e| e["type"] == 6).collect();
+    assert_eq!(plugins.len(), 1, "{:?}", sink.borrow());
+    let p = &plugins[0]["data"];
+    assert_eq!(p["plugin"], "rrweb/console@1");
+    assert_eq!(p["payload"]["level"], "warn");
+    let first = p["payload"]["payload"][0].as_str().unwrap();
+    assert!(first.starts_with('"') && !first.contains("bob@"), "{first}");
+    assert_eq!(p["payload"]["payload"][1], "42");
+}
+
+#[wasm_bindgen_test]
+async fn snapshot_of_10000_elements_timing() {
+    let mut html = String::with_capacity(400_000);
+    html.push_str("<table>");
+    for r in 0..2000 {
+        html.push_str(&format!(
+            "<tr class=\"row\" data-i=\"{r}\"><td>cell {r}</td><td><a href=\"/x/{r}\">link</a></td><td>v</td></tr>"
+        ));
+    }
+    html.push_str("</table>");
+    page(&html);
+    let n = document().get_elements_by_tag_name("*").length();
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0}"#);
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let t0 = perf.now();
+    rec.start().map_err(JsValue::from).unwrap();
+    let total = perf.now() - t0;
+    let get = |k: &str| js_sys::Reflect::get(&rec.stats(), &k.into()).unwrap().as_f64().unwrap();
+    let first = get("snapshotMs");
+    let mut warm = Vec::new();
+    for _ in 0..3 {
+        rec.take_full_snapshot().map_err(JsValue::from).unwrap();
+        warm.push(format!("{:.1}", get("snapshotMs")));
+    }
+    web_sys::console::log_1(&format!("cold snapshot {first:.1} ms; checkouts (warm) {} ms", warm.join(", ")).into());
+    sink.borrow_mut().truncate(2);
+    rec.stop();
+    let bytes = sink.borrow().iter().map(|s| s.len()).sum::<usize>();
+    let msg = format!(
+        "snapshot of {n} elements ({} nodes): serialize {:.1} ms, attach {:.1} ms, emit {:.1} ms, start() {:.1} ms, {} bytes",
+        get("snapshotNodes"),
+        first,
+        get("attachMs"),
+        get("emitMs"),
+        total,
+        bytes
+    );
+    web_sys::console::log_1(&msg.clone().into());
+    assert!(n >= 10_000, "{msg}");
+}
+
+fn event(name: &str) -> web_sys::Event {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    web_sys::Event::new_with_event_init_dict(name, &init).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn mouse_moves_scroll_selection_and_media() {
+    page(
+        r#"<div id="box" style="height:50px;overflow:auto"><div style="height:500px">tall</div></div>
+        <p id="sel">select me</p><video id="vid"></video>"#,
+    );
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0,"mousemoveThrottleMs":0,"scrollThrottleMs":0}"#);
+    rec.start().map_err(JsValue::from).unwrap();
+    for (x, y) in [(1, 2), (3, 4), (5, 6)] {
+        let init = web_sys::MouseEventInit::new();
+        init.set_bubbles(true);
+        init.set_client_x(x);
+        init.set_client_y(y);
+        let e = web_sys::MouseEvent::new_with_mouse_event_init_dict("mousemove", &init).unwrap();
+        el("#box").dispatch_event(&e).unwrap();
+        TimeoutFuture::new(2).await;
+    }
+    let bx = el("#box");
+    bx.set_scroll_top(100);
+    bx.dispatch_event(&event("scroll")).unwrap();
+    document().dispatch_event(&event("scroll")).unwrap();
+    let range = document().create_range().unwrap();
+    range.select_node_contents(&el("#sel")).unwrap();
+    let selection = web_sys::window().unwrap().get_selection().unwrap().unwrap();
+    selection.remove_all_ranges().unwrap();
+    selection.add_range(&range).unwrap();
+    el("#vid").dispatch_event(&event("play")).unwrap();
+    TimeoutFuture::new(600).await; // the 500 ms mouse-move batch, and selectionchange
+    rec.stop();
+    selection.remove_all_ranges().unwrap();
+
+    let events = parsed(&sink);
+    let snap = &events[1]["data"]["node"];
+    let id_of = |sel: &str| find_element(snap, |n| attr(n, "id") == sel).unwrap()["id"].clone();
+    let moves = incremental(&events, 1);
+    assert_eq!(moves.len(), 1, "one batch: {moves:?}");
+    let positions = moves[0]["positions"].as_array().unwrap();
+    assert_eq!(positions.len(), 3);
+    assert_eq!(positions[0]["x"], 1);
+    assert_eq!(positions[2]["y"], 6);
+    assert_eq!(positions[0]["id"], id_of("box"));
+    assert!(positions.iter().all(|p| p["timeOffset"].as_f64().unwrap() <= 0.0));
+    let scrolls = incremental(&events, 3);
+    assert!(scrolls.iter().any(|s| s["id"] == id_of("box") && s["y"] == 100), "{scrolls:?}");
+    assert!(scrolls.iter().any(|s| s["id"] == 1), "document scroll has the document's id: {scrolls:?}");
+    let selections = incremental(&events, 14);
+    assert!(!selections.is_empty(), "selection recorded");
+    let r = &selections.last().unwrap()["ranges"][0];
+    assert_eq!(r["start"], id_of("sel"));
+    assert_eq!(r["end"], id_of("sel"));
+    let media = incremental(&events, 7);
+    assert_eq!(media.len(), 1);
+    assert_eq!(media[0]["type"], 0);
+    assert_eq!(media[0]["id"], id_of("vid"));
+    rewind::codec::decode(joined(&sink).as_bytes()).expect("codec decodes");
+}
+
+#[wasm_bindgen_test]
+async fn mutation_ordering_blocked_and_scripts() {
+    page(
+        r#"<div id="root"><p id="a">a</p><script>1</script><div id="blk" class="rr-block">x</div><p id="z">z</p></div>"#,
+    );
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0}"#);
+    rec.start().map_err(JsValue::from).unwrap();
+    let doc = document();
+    let root = el("#root");
+    // siblings inserted in reverse order before an existing node, next to a script
+    let z = el("#z");
+    for i in 0..5 {
+        let n = doc.create_element("i").unwrap();
+        n.set_text_content(Some(&format!("n{i}")));
+        root.insert_before(&n, root.first_child().as_ref()).unwrap();
+    }
+    let t = doc.create_text_node("after script");
+    root.insert_before(&t, Some(&el("#blk"))).unwrap();
+    root.insert_before(&doc.create_element("hr").unwrap(), Some(&z)).unwrap();
+    // inside a blocked element: nothing to record
+    el("#blk").append_child(&doc.create_element("span").unwrap()).unwrap();
+    el("#blk").set_attribute("data-x", "1").unwrap();
+    // nested: add a subtree, then add into it in the same batch
+    let sec = doc.create_element("section").unwrap();
+    root.append_child(&sec).unwrap();
+    let inner = doc.create_element("ul").unwrap();
+    sec.append_child(&inner).unwrap();
+    for _ in 0..3 {
+        inner.append_child(&doc.create_element("li").unwrap()).unwrap();
+    }
+    tick().await;
+    // a move between parents
+    sec.append_child(&el("#a")).unwrap();
+    tick().await;
+    rec.stop();
+
+    let events = parsed(&sink);
+    let muts = incremental(&events, 0);
+    assert_eq!(muts.len(), 2, "{muts:?}");
+    let blk = find_element(&events[1]["data"]["node"], |n| attr(n, "class") == "rr-block").unwrap()["id"].clone();
+    for m in &muts {
+        assert!(
+            m["adds"].as_array().unwrap().iter().all(|a| a["parentId"] != blk),
+            "nothing added into a blocked element"
+        );
+        assert!(m["attributes"].as_array().unwrap().iter().all(|a| a["id"] != blk));
+    }
+    let mut r = replay(&events);
+    let root_id =
+        find_element(&events[1]["data"]["node"], |n| attr(n, "id") == "root").unwrap()["id"].as_i64().unwrap();
+    r.nodes.get_mut(&root_id).unwrap().0 = "ROOT".into();
+    let got = r.render("ROOT").replacen("ROOT", "div", 1);
+    // the live rendering includes the blocked element's and the script's children, which are
+    // not recorded
+    let live = render_live(root.as_ref()).replace("script ('*' )", "script ()").replace("div ('*' span ())", "div ()");
+    assert_eq!(got, live);
+}
+
+#[wasm_bindgen_test]
+async fn periodic_checkout() {
+    page("<p>checkout</p>");
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":100}"#);
+    rec.start().map_err(JsValue::from).unwrap();
+    TimeoutFuture::new(350).await;
+    rec.stop();
+    let n = sink.borrow().len();
+    TimeoutFuture::new(250).await;
+    assert_eq!(sink.borrow().len(), n, "the interval is cleared on stop");
+    let events = parsed(&sink);
+    let snapshots = events.iter().filter(|e| e["type"] == 2).count();
+    assert!(snapshots >= 3, "initial + at least 2 checkouts, got {snapshots}");
+    for (i, e) in events.iter().enumerate() {
+        if e["type"] == 2 {
+            assert_eq!(events[i - 1]["type"], 4, "each FullSnapshot follows a Meta");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_freed_recorder_detaches_everything() {
+    page(r#"<button id="b">b</button>"#);
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":50,"captureConsole":true}"#);
+    rec.start().map_err(JsValue::from).unwrap();
+    drop(rec); // what JS `recorder.free()` does, without stop()
+    let n = sink.borrow().len();
+    el("#b").dispatch_event(&event("click")).unwrap();
+    el("#b").set_attribute("data-x", "1").unwrap();
+    web_sys::console::error_1(&"after free".into());
+    web_sys::window().unwrap().history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some("/freed")).unwrap();
+    TimeoutFuture::new(120).await;
+    assert_eq!(sink.borrow().len(), n, "nothing emitted (and nothing threw) after free");
+    web_sys::window().unwrap().history().unwrap().replace_state_with_url(&JsValue::NULL, "", Some("/")).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_mutation_storm_becomes_a_full_snapshot() {
+    page(r#"<ul id="storm"></ul>"#);
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0,"mutationLimit":5}"#);
+    rec.start().map_err(JsValue::from).unwrap();
+    for _ in 0..10 {
+        el("#storm").append_child(&document().create_element("li").unwrap()).unwrap();
+    }
+    tick().await;
+    let get = |k: &str| js_sys::Reflect::get(&rec.stats(), &k.into()).unwrap().as_f64().unwrap();
+    assert_eq!(get("mutationsDropped"), 10.0);
+    rec.stop();
+    let events = parsed(&sink);
+    let types: Vec<i64> = events.iter().map(|e| e["type"].as_i64().unwrap()).collect();
+    assert_eq!(types, vec![4, 2, 4, 2], "the storm is replaced by Meta + FullSnapshot");
+    let storm = find_element(&events[3]["data"]["node"], |n| attr(n, "id") == "storm").unwrap();
+    assert_eq!(storm["childNodes"].as_array().unwrap().len(), 10);
+}
