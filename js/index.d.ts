@@ -1,0 +1,171 @@
+// Types for rewind-replay (js/index.js): the consent-gated session recorder.
+//
+// Units: every `*Ms` option is milliseconds; event timestamps are Unix epoch milliseconds.
+
+/** Where the wasm comes from (same as `rewind-replay/analyze`'s `init`). */
+export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
+
+/** The user's consent as the recorder knows it. */
+export type ConsentStatus = 'deferred' | 'granted' | 'denied';
+
+/** One rrweb event (`{type, data, timestamp}`), as parsed from the recorder's JSON. */
+export interface RecordedEvent {
+  /** rrweb EventType: 0 DomContentLoaded, 1 Load, 2 FullSnapshot, 3 IncrementalSnapshot, 4 Meta, 5 Custom, 6 Plugin. */
+  type: number;
+  data: any;
+  /** Unix epoch milliseconds. */
+  timestamp: number;
+  [key: string]: unknown;
+}
+
+/** What is masked, blocked and redacted. Applied in Rust (`src/privacy/`) before an event exists. */
+export interface PrivacyOptions {
+  /** Mask all page text: every non-whitespace character becomes `*` (length kept); also masks the `title`, `placeholder`, `aria-label` and `alt` attributes. Default `true`. */
+  maskAllText?: boolean;
+  /** Mask all input values (`*` × value length). Default `true`. Password, hidden and credit-card (`autocomplete="cc-*"`) inputs are masked always, whatever this says. */
+  maskAllInputs?: boolean;
+  /** Elements with this class are recorded as an empty placeholder box of the same size (`rr_width`/`rr_height`). Default `"rr-block"`. */
+  blockClass?: string;
+  /** CSS selector of elements to block like `blockClass`. Default: none. */
+  blockSelector?: string;
+  /** Text and inputs inside elements with this class are masked, even inside `unmaskSelector` (useful when `maskAllText` is `false`). Default `"rr-mask"`. */
+  maskTextClass?: string;
+  /** CSS selector of elements whose text and inputs are masked. Default: none. */
+  maskTextSelector?: string;
+  /** Inputs with this class produce no input events. Default `"rr-ignore"`. */
+  ignoreClass?: string;
+  /** CSS selector of inputs that produce no input events. Default: none. */
+  ignoreSelector?: string;
+  /** Allow-list: CSS selector of elements whose text and inputs the app declares safe to record unmasked. Never unmasks password/hidden/card inputs; `maskTextClass`/`maskTextSelector` win. Default: none. */
+  unmaskSelector?: string;
+  /** Strip the query string and hash from Meta hrefs and from same-origin link/src attributes. Default `true`. */
+  stripUrlQuery?: boolean;
+  /**
+   * Extra PII patterns redacted from custom events, tags, identify traits and console messages,
+   * on top of the built-in emails, Luhn-valid card numbers, phone numbers, US SSNs and JWT/bearer
+   * tokens (each → `[REDACTED:<kind>]`); matches of these become `[REDACTED:custom]`. Regular
+   * expression source in Rust `regex-lite` syntax; a `RegExp` is passed as its `.source` (flags
+   * dropped); invalid patterns are ignored. Default `[]`.
+   */
+  redactPatterns?: Array<string | RegExp>;
+}
+
+/** What is captured besides the DOM and user input. */
+export interface CaptureOptions {
+  /** Record console messages (as rrweb's `rrweb/console@1` plugin events), uncaught errors and unhandled rejections. Default `false`. */
+  console?: boolean;
+  /** Console levels recorded when `console` is on. Default `["error", "warn"]`. */
+  consoleLevels?: Array<'error' | 'warn' | 'info' | 'log' | 'debug' | 'trace' | 'assert'>;
+  /** Minimum time between recorded mouse positions, ms. Default `50`. */
+  mousemoveThrottleMs?: number;
+  /** Minimum time between recorded scroll positions of one element, ms. Default `100`. */
+  scrollThrottleMs?: number;
+  /** Most mutation records handled from one MutationObserver batch; a bigger batch (a mutation storm) is recorded as a fresh FullSnapshot instead, and counted in `stats().mutationsDropped`. Default `10000`. */
+  mutationLimit?: number;
+  /** A new Meta + FullSnapshot every this many ms, so a player can seek without replaying from the start; `0` turns it off. Default `300000` (5 minutes). */
+  checkoutEveryMs?: number;
+}
+
+/** Session sampling. */
+export interface SamplingOptions {
+  /** Fraction of sessions recorded, 0..1, decided once per session (on the first start). Default `1` (all). */
+  sessionRate?: number;
+}
+
+/** Delivery context passed to `onEvents` as its second argument. */
+export interface DeliveryInfo {
+  /** `sessionId()` of the handle. */
+  sessionId: string;
+  /** `true` for the last delivery of a page or a stopped recorder (`stop()`, `pagehide`, `flush({final: true})`). */
+  final: boolean;
+}
+
+export interface InitOptions {
+  /** Your app's id at the ingest service (used by the delivery layer; not needed with `onEvents`). */
+  appId?: string;
+  /** Public (write-only) ingest key (used by the delivery layer). */
+  publicKey?: string;
+  /** Base URL of the ingest service (used by the delivery layer). */
+  ingestBaseUrl?: string;
+  /**
+   * Consent at start-up. `"deferred"` (default): record nothing — no wasm loaded, no listener, no
+   * event kept — until `optIn()`. `"granted"`: the app already has consent; start at once (still
+   * subject to Global Privacy Control). `"denied"`: like deferred, status `"denied"`.
+   */
+  consent?: ConsentStatus;
+  /**
+   * Honour the browser's Global Privacy Control (`navigator.globalPrivacyControl === true`): while
+   * it is on, `consent: "granted"` and a plain `optIn()` record nothing and set the status to
+   * `"denied"`; only `optIn({overrideGlobalPrivacyControl: true})` — the user's explicit opt-in,
+   * for that user — records. Default `true`.
+   */
+  respectGlobalPrivacyControl?: boolean;
+  privacy?: PrivacyOptions;
+  capture?: CaptureOptions;
+  sampling?: SamplingOptions;
+  /** Called with each parsed event before it is buffered; return the (possibly changed) event, or `null` to drop it. A throwing callback drops the event. */
+  beforeRecordEvent?: (event: RecordedEvent) => RecordedEvent | null | undefined;
+  /** Receives buffered events every `onEventsIntervalMs`, on `flush()`, on `stop()` and on `pagehide`. Never called with an empty array. May return a promise (`flush()` waits for it). */
+  onEvents?: (events: RecordedEvent[], info: DeliveryInfo) => void | Promise<void>;
+  /** How often buffered events go to `onEvents`, ms; `0` delivers only on `flush()`/`stop()`/`pagehide`. Default `5000`. */
+  onEventsIntervalMs?: number;
+  /** Errors from loading the wasm, the recorder and your callbacks. Default: `console.error`. */
+  onError?: (error: unknown) => void;
+  /**
+   * Where the wasm comes from. Default: `rewind_bg.wasm` next to `pkg/rewind.js` (wasm-pack's
+   * `new URL(..., import.meta.url)`), fetched on the first consented start. The wasm is loaded once
+   * per page: the first successful load wins and later handles' `wasm` options are ignored; a
+   * failed load is retried by the next start.
+   */
+  wasm?: InitInput;
+}
+
+/** Who/what granted consent; recorded as the Custom event `rewind.consent` `{granted, source, version, at}` right after the FullSnapshot. */
+export interface ConsentMeta {
+  /** Where consent came from, e.g. `"banner"`, `"settings"`. Default `"api"`. */
+  source?: string;
+  /** Version of the consent text/policy the user accepted. Default `null`. */
+  version?: string;
+  /**
+   * Record even though the browser sends Global Privacy Control. Set it only when this user has
+   * explicitly opted in to recording (e.g. ticked a box that names it). Default `false`.
+   */
+  overrideGlobalPrivacyControl?: boolean;
+}
+
+export interface RewindHandle {
+  /** Records the user's consent and starts recording (loads the wasm on first use). Resolves `true` when recording, `false` when not (Global Privacy Control without override, not sampled, stopped, not in a browser, or a load error reported to `onError`). */
+  optIn(meta?: ConsentMeta): Promise<boolean>;
+  /** Withdraws consent: stops every observer and drops buffered (undelivered) events. */
+  optOut(): void;
+  /** `optIn({source: "setConsent", ...meta})` or `optOut()`. */
+  setConsent(granted: boolean, meta?: ConsentMeta): Promise<boolean>;
+  consentStatus(): ConsentStatus;
+  /** Whether a recorder is running right now. */
+  isRecording(): boolean;
+  /** Calls `listener` whenever `consentStatus()` changes; returns the unsubscribe function. */
+  onConsentChange(listener: (status: ConsentStatus) => void): () => void;
+  /** Adds a Custom event (payload PII-redacted in Rust). Returns `false` (and keeps nothing) when not recording. */
+  addCustomEvent(name: string, payload?: unknown): boolean;
+  /** Custom event `rewind.identify` `{userId, traits}` (PII-redacted in Rust). Remembered and re-sent whenever recording (re)starts, so it may be called before consent; nothing leaves the page without consent. */
+  identify(userId: string, traits?: Record<string, unknown>): boolean;
+  /** Custom event `rewind.tag` `{key, value}`. Returns `false` when not recording. */
+  tag(key: string, value: unknown): boolean;
+  /** A new FullSnapshot now. Returns `false` when not recording. */
+  takeFullSnapshot(): boolean;
+  /** Hands the buffered events to `onEvents` now; resolves when `onEvents` (and its promise) is done. */
+  flush(options?: { final?: boolean }): Promise<void>;
+  /** Stops recording for good and delivers what is buffered (`final: true`). Idempotent. */
+  stop(): Promise<void>;
+  /** Random id (UUID v4) of this session, stable for the handle's life. */
+  sessionId(): string;
+  /**
+   * The wasm recorder's counters, or `null` when not recording: `{recording, eventsEmitted,
+   * emitErrors, nodesSerialized, mirrorSize, mutationBatches, mutationsDropped, snapshots,
+   * snapshotMs, snapshotMsMax, snapshotNodes, consoleLogs}` (times in ms).
+   */
+  stats(): Record<string, number | boolean> | null;
+}
+
+/** Creates a recorder handle; records nothing until consent. Safe to call during SSR (it then never records). */
+export function init(options?: InitOptions): RewindHandle;

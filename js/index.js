@@ -1,0 +1,357 @@
+// rewind-replay — the recorder SDK: consent-gated, masked, rrweb-compatible session capture.
+// Types and documented defaults: ./index.d.ts.
+//
+// SSR-safe: importing this module touches no browser global and loads nothing. `init()` only
+// reads options (and `navigator.globalPrivacyControl` when present); the wasm, the Recorder and
+// every DOM listener come into being only once the user has consented (`optIn()`, or
+// `consent: "granted"` at init).
+
+/** Defaults applied by `init` (documented in index.d.ts; keep both in step). */
+const DEFAULTS = Object.freeze({
+  consent: 'deferred',
+  respectGlobalPrivacyControl: true,
+  onEventsIntervalMs: 5000,
+  sessionRate: 1,
+  checkoutEveryMs: 5 * 60 * 1000,
+  mousemoveThrottleMs: 50,
+  scrollThrottleMs: 100,
+  console: false,
+  consoleLevels: ['error', 'warn'],
+  mutationLimit: 10000,
+});
+
+const PRIVACY_KEYS = [
+  'maskAllText', 'maskAllInputs', 'blockClass', 'blockSelector', 'maskTextClass', 'maskTextSelector',
+  'ignoreClass', 'ignoreSelector', 'unmaskSelector', 'stripUrlQuery', 'redactPatterns',
+];
+
+/** @type {Promise<typeof import('../pkg/rewind.js')> | undefined} */
+let loading;
+
+/** Loads the wasm once (shared by every handle); after a failed load the next call tries again. */
+function loadWasm(moduleOrPath) {
+  if (!loading) {
+    loading = (async () => {
+      const bindings = await import('../pkg/rewind.js');
+      await bindings.default(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath });
+      if (typeof bindings.Recorder !== 'function') {
+        throw new Error('rewind: this build of pkg/rewind.js has no Recorder (rebuild with `npm run build:wasm`)');
+      }
+      return bindings;
+    })();
+    loading.catch(() => {
+      loading = undefined;
+    });
+  }
+  return loading;
+}
+
+function randomId() {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (c && typeof c.getRandomValues === 'function') c.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function globalPrivacyControl() {
+  return typeof navigator !== 'undefined' && navigator !== null && navigator.globalPrivacyControl === true;
+}
+
+function isBrowser() {
+  return typeof window !== 'undefined' && typeof document !== 'undefined';
+}
+
+/** The options object handed to the wasm `Recorder` (unset privacy fields are left to Rust's defaults). */
+function recorderOptions(privacy = {}, capture = {}) {
+  const outPrivacy = {};
+  for (const key of PRIVACY_KEYS) {
+    const value = privacy[key];
+    if (value === undefined || value === null) continue;
+    outPrivacy[key] = key === 'redactPatterns'
+      ? Array.from(value, (p) => (p instanceof RegExp ? p.source : String(p)))
+      : value;
+  }
+  return {
+    privacy: outPrivacy,
+    checkoutEveryMs: num(capture.checkoutEveryMs, DEFAULTS.checkoutEveryMs),
+    mousemoveThrottleMs: num(capture.mousemoveThrottleMs, DEFAULTS.mousemoveThrottleMs),
+    scrollThrottleMs: num(capture.scrollThrottleMs, DEFAULTS.scrollThrottleMs),
+    captureConsole: capture.console ?? DEFAULTS.console,
+    consoleLevels: [...(capture.consoleLevels ?? DEFAULTS.consoleLevels)],
+    mutationLimit: num(capture.mutationLimit, DEFAULTS.mutationLimit),
+  };
+}
+
+function num(value, fallback) {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+function defaultOnError(error) {
+  if (typeof console !== 'undefined') console.error('rewind:', error);
+}
+
+/**
+ * Creates a recorder handle. Records nothing until the user consents. See index.d.ts.
+ *
+ * @param {import('./index.js').InitOptions} [options]
+ * @returns {import('./index.js').RewindHandle}
+ */
+export function init(options = {}) {
+  const {
+    consent = DEFAULTS.consent,
+    respectGlobalPrivacyControl = DEFAULTS.respectGlobalPrivacyControl,
+    privacy,
+    capture,
+    sampling,
+    beforeRecordEvent,
+    onEvents,
+    onEventsIntervalMs = DEFAULTS.onEventsIntervalMs,
+    onError = defaultOnError,
+    wasm: wasmSource,
+    _recorderFactory: recorderFactory,
+  } = options;
+  if (!['deferred', 'granted', 'denied'].includes(consent)) {
+    throw new TypeError(`rewind: consent must be "deferred", "granted" or "denied", not ${JSON.stringify(consent)}`);
+  }
+  const sessionRate = num(sampling?.sessionRate, DEFAULTS.sessionRate);
+  const intervalMs = num(onEventsIntervalMs, DEFAULTS.onEventsIntervalMs);
+  const gpc = respectGlobalPrivacyControl && globalPrivacyControl();
+
+  let status = consent === 'granted' && gpc ? 'denied' : consent;
+  /** @type {{granted: boolean, source: string, version: string | null, at: number} | null} */
+  let consentRecord = null;
+  let sampled; // decided once, on the first start
+  let sessionId; // made on first use
+  let stopped = false; // stop() is final
+  let generation = 0; // bumps on every start/stop so a late wasm load cannot resurrect a stopped recorder
+  let recorder = null;
+  let starting = null;
+  let startPromise = null;
+  let timer = null;
+  let buffer = [];
+  let identity = null; // last identify(), re-emitted when recording (re)starts
+  const listeners = new Set();
+
+  const onPageHide = () => {
+    handle.flush({ final: true });
+  };
+  const onVisibility = () => {
+    if (document.visibilityState === 'hidden') handle.flush({ final: false });
+  };
+
+  function setStatus(next) {
+    if (next === status) return;
+    status = next;
+    for (const listener of [...listeners]) {
+      try {
+        listener(next);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
+
+  function emit(json) {
+    if (!recorder && !starting) return; // nothing is kept once stopped
+    let event;
+    try {
+      event = typeof json === 'string' ? JSON.parse(json) : json;
+    } catch (error) {
+      onError(error);
+      return;
+    }
+    if (typeof beforeRecordEvent === 'function') {
+      try {
+        event = beforeRecordEvent(event);
+      } catch (error) {
+        onError(error);
+        event = null; // a failing filter drops the event: never leak what it meant to remove
+      }
+    }
+    if (event == null) return;
+    buffer.push(event);
+  }
+
+  function start() {
+    if (startPromise) return startPromise;
+    if (stopped || recorder || status !== 'granted' || !isBrowser()) return Promise.resolve(Boolean(recorder));
+    const promise = startNow().finally(() => {
+      if (startPromise === promise) startPromise = null;
+    });
+    startPromise = promise;
+    return promise;
+  }
+
+  async function startNow() {
+    if (sampled === undefined) sampled = sessionRate >= 1 || Math.random() < sessionRate;
+    if (!sampled) return false;
+    const gen = ++generation;
+    const opts = recorderOptions(privacy, capture);
+    starting = (async () => {
+      let made;
+      if (typeof recorderFactory === 'function') {
+        made = await recorderFactory(opts, emit);
+      } else {
+        const { Recorder } = await loadWasm(wasmSource);
+        if (gen !== generation) return false;
+        made = new Recorder(opts, emit);
+      }
+      if (gen !== generation) {
+        made?.stop?.();
+        made?.free?.();
+        return false;
+      }
+      recorder = made;
+      recorder.start();
+      addEvent('rewind.consent', consentRecord ?? { granted: true, source: 'init', version: null, at: Date.now() });
+      if (identity) addEvent('rewind.identify', identity);
+      if (typeof onEvents === 'function' && intervalMs > 0) timer = setInterval(() => handle.flush(), intervalMs);
+      window.addEventListener('pagehide', onPageHide);
+      document.addEventListener('visibilitychange', onVisibility);
+      return true;
+    })();
+    try {
+      return await starting;
+    } catch (error) {
+      if (gen === generation) halt();
+      onError(error);
+      return false;
+    } finally {
+      if (gen === generation) starting = null;
+    }
+  }
+
+  /**
+   * Stops observing. `keepPending`: the recorder's last flush (mutations and positions it still
+   * holds) is kept in the buffer (stop()); otherwise it is dropped with the buffer (optOut()).
+   */
+  function halt({ keepPending = false } = {}) {
+    generation++;
+    starting = null;
+    startPromise = null;
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+    if (recorder) {
+      const r = recorder;
+      if (!keepPending) recorder = null; // emit() drops from here on
+      try {
+        r.stop();
+      } catch (error) {
+        onError(error);
+      }
+      recorder = null;
+      try {
+        r.free?.();
+      } catch {
+        // already freed
+      }
+      window.removeEventListener('pagehide', onPageHide);
+      document.removeEventListener('visibilitychange', onVisibility);
+    }
+  }
+
+  function addEvent(tag, payload) {
+    if (!recorder) return false;
+    try {
+      recorder.addCustomEvent(String(tag), payload === undefined ? null : payload);
+      return true;
+    } catch (error) {
+      onError(error);
+      return false;
+    }
+  }
+
+  async function deliver(events, final) {
+    if (typeof onEvents !== 'function' || events.length === 0) return;
+    try {
+      await onEvents(events, { sessionId: handle.sessionId(), final });
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  const handle = {
+    optIn(meta = {}) {
+      if (stopped) return Promise.resolve(false);
+      if (gpc && !meta.overrideGlobalPrivacyControl) {
+        // The browser says "do not track me"; only an explicit, per-user override records.
+        setStatus('denied');
+        return Promise.resolve(false);
+      }
+      consentRecord = {
+        granted: true,
+        source: meta.source == null ? 'api' : String(meta.source),
+        version: meta.version == null ? null : String(meta.version),
+        at: Date.now(),
+      };
+      setStatus('granted');
+      return start();
+    },
+    optOut() {
+      consentRecord = null;
+      halt();
+      buffer = [];
+      setStatus('denied');
+    },
+    setConsent(granted, meta = {}) {
+      if (granted) return handle.optIn({ source: 'setConsent', ...meta });
+      handle.optOut();
+      return Promise.resolve(false);
+    },
+    consentStatus() {
+      return status;
+    },
+    isRecording() {
+      return recorder !== null;
+    },
+    onConsentChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    addCustomEvent(name, payload) {
+      return addEvent(name, payload);
+    },
+    identify(userId, traits = {}) {
+      identity = { userId: userId == null ? null : String(userId), traits: traits ?? {} };
+      return addEvent('rewind.identify', identity);
+    },
+    tag(key, value) {
+      return addEvent('rewind.tag', { key: String(key), value: value === undefined ? null : value });
+    },
+    takeFullSnapshot() {
+      if (!recorder) return false;
+      recorder.takeFullSnapshot();
+      return true;
+    },
+    flush({ final = false } = {}) {
+      const events = buffer;
+      buffer = [];
+      return deliver(events, final);
+    },
+    stop() {
+      if (stopped) return Promise.resolve();
+      stopped = true;
+      halt({ keepPending: true });
+      listeners.clear();
+      return handle.flush({ final: true });
+    },
+    sessionId() {
+      if (sessionId === undefined) sessionId = randomId();
+      return sessionId;
+    },
+    stats() {
+      return recorder && typeof recorder.stats === 'function' ? recorder.stats() : null;
+    },
+  };
+
+  if (status === 'granted') {
+    consentRecord = { granted: true, source: 'init', version: null, at: Date.now() };
+    start();
+  }
+  return handle;
+}

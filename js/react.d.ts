@@ -1,0 +1,41 @@
+// Types for rewind-replay/react (js/react.js).
+import type { ReactNode, ReactElement } from 'react';
+import type { ConsentMeta, ConsentStatus, InitOptions } from './index.js';
+
+export interface SessionReplayProviderProps {
+  /**
+   * `init()` options of the one recorder this provider owns. Pass a stable object (a module
+   * constant or `useMemo`): the recorder is keyed by the object's identity, so a new object makes a
+   * new recorder. StrictMode's double mount reuses the same recorder; it is stopped after the last
+   * provider using it unmounts. During SSR the provider only renders its children.
+   */
+  config?: InitOptions;
+  children?: ReactNode;
+}
+
+/** Provides one consent-gated recorder to its subtree. */
+export function SessionReplayProvider(props: SessionReplayProviderProps): ReactElement;
+
+export interface ConsentApi {
+  /** The recorder's consent status; `config.consent` (default `"deferred"`) during SSR and the first render. */
+  status: ConsentStatus;
+  /** `optIn(meta)`: resolves `true` when recording started. */
+  grant(meta?: ConsentMeta): Promise<boolean>;
+  /** `optOut()`: stops recording and drops buffered events. */
+  deny(): void;
+}
+
+/** Consent state and actions; re-renders when the status changes. Must be inside `<SessionReplayProvider>`. */
+export function useConsent(): ConsentApi;
+
+export interface ReplayApi {
+  /** Custom event (payload PII-redacted); `false` when not recording. */
+  addCustomEvent(name: string, payload?: unknown): boolean;
+  /** Custom event `rewind.identify`; remembered and re-sent when recording starts. */
+  identify(userId: string, traits?: Record<string, unknown>): boolean;
+  /** Custom event `rewind.tag` `{key, value}`; `false` when not recording. */
+  tag(key: string, value: unknown): boolean;
+}
+
+/** The provider's recorder's event API. Must be inside `<SessionReplayProvider>`. */
+export function useReplay(): ReplayApi;

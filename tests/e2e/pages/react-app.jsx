@@ -1,0 +1,90 @@
+// The React test app (bundled by react.test.mjs with esbuild): <SessionReplayProvider> under
+// StrictMode, a consent banner driven by useConsent(), a button using useReplay(), and a switch
+// that unmounts the provider. `?impl=fake` injects the rrweb-backed fake recorder.
+import { StrictMode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { SessionReplayProvider, useConsent, useReplay } from 'rewind-replay/react';
+import { fakeRecorderFactory } from './fake-recorder.js';
+
+const params = new URLSearchParams(location.search);
+const impl = params.get('impl') ?? 'real';
+window.__events = [];
+window.__deliveries = [];
+window.__recorders = 0;
+window.__renders = 0;
+window.__effectRuns = 0; // StrictMode proof: a mount effect runs twice in development
+
+const config = {
+  consent: params.get('consent') ?? 'deferred',
+  onEventsIntervalMs: 100,
+  onEvents: (events, info) => {
+    window.__deliveries.push({ n: events.length, ...info });
+    window.__events.push(...events);
+  },
+  wasm: '/pkg/rewind_bg.wasm',
+  ...(impl === 'fake' ? { _recorderFactory: fakeRecorderFactory } : {}),
+};
+
+function Banner() {
+  const { status, grant, deny } = useConsent();
+  window.__renders++;
+  return (
+    <div id="banner">
+      <p id="status">{status}</p>
+      {status === 'deferred' && (
+        <>
+          <button id="accept" onClick={() => grant({ source: 'banner', version: 'v1' })}>Accept</button>
+          <button id="decline" onClick={deny}>Decline</button>
+        </>
+      )}
+      {status === 'granted' && <button id="withdraw" onClick={deny}>Withdraw consent</button>}
+      {status === 'denied' && <button id="reconsider" onClick={() => grant({ source: 'settings', version: 'v1' })}>Record again</button>}
+    </div>
+  );
+}
+
+function Shop() {
+  const { addCustomEvent, identify, tag } = useReplay();
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    window.__effectRuns++;
+  }, []);
+  return (
+    <div>
+      <button
+        id="buy"
+        onClick={() => {
+          setCount(count + 1);
+          addCustomEvent('buy', { n: count + 1 });
+          tag('buyer', true);
+          identify('user-7', { plan: 'pro' });
+        }}
+      >
+        Buy
+      </button>
+      <p id="count">{count} bought</p>
+    </div>
+  );
+}
+
+function App() {
+  const [mounted, setMounted] = useState(true);
+  return (
+    <>
+      <button id="unmount" onClick={() => setMounted(false)}>Unmount provider</button>
+      {mounted && (
+        <SessionReplayProvider config={config}>
+          <Banner />
+          <Shop />
+        </SessionReplayProvider>
+      )}
+    </>
+  );
+}
+
+createRoot(document.getElementById('root')).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+window.__ready = true;

@@ -1,0 +1,123 @@
+// Shared helpers of the end-to-end tests (not a test file): a static server for the repo's js/,
+// pkg/, the e2e pages, rrweb's dist and an optional build dir; Chromium via playwright-core; and
+// which recorder implementations can run.
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+
+export const root = new URL('../../', import.meta.url);
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const TYPES = {
+  '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.wasm': 'application/wasm',
+  '.json': 'application/json', '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.map': 'application/json',
+};
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch {
+  // reported by browserSkipReason()
+}
+
+/** Why browser tests cannot run here, or null. */
+export function browserSkipReason() {
+  if (!chromium) return 'needs playwright-core (npm ci)';
+  if (!existsSync(CHROMIUM)) return `needs Chromium at ${CHROMIUM}`;
+  return null;
+}
+
+/** Why the real wasm Recorder cannot run, or null (it needs `npm run build:wasm` with src/record). */
+export function realRecorderSkipReason() {
+  const file = new URL('pkg/rewind.js', root);
+  if (!existsSync(file)) return 'pkg/rewind.js missing: run `npm run build:wasm`';
+  if (!/class Recorder\b/.test(readFileSync(file, 'utf8'))) {
+    return 'the wasm Recorder is not in pkg/rewind.js yet (src/record bindings not built): run `npm run build:wasm`';
+  }
+  return null;
+}
+
+/**
+ * The recorder implementations a test runs against: "real" (the wasm Recorder) and "fake" (the
+ * private `_recorderFactory` hook backed by the real rrweb.record — it exercises the JS layer and
+ * proves the harness; see pages/fake-recorder.js).
+ */
+export const IMPLS = ['fake', 'real'];
+
+export function skipReason(impl) {
+  return browserSkipReason() ?? (impl === 'real' ? realRecorderSkipReason() : null);
+}
+
+/**
+ * Serves `/js/*` and `/pkg/*` from the repo, `/pages/*` from tests/e2e/pages, `/rrweb/*` from
+ * node_modules/rrweb/dist, `/build/*` from `buildDir` (when given). Records every request path.
+ */
+export function serve({ buildDir } = {}) {
+  const requests = [];
+  const server = http.createServer(async (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    requests.push(path);
+    let file;
+    let m;
+    if ((m = /^\/(js|pkg)\/([\w.-]+)$/.exec(path))) file = new URL(`${m[1]}/${m[2]}`, root);
+    else if ((m = /^\/pages\/([\w.-]+)$/.exec(path))) file = new URL(`tests/e2e/pages/${m[1]}`, root);
+    else if ((m = /^\/rrweb\/([\w.-]+)$/.exec(path))) file = new URL(`node_modules/rrweb/dist/${m[1]}`, root);
+    else if (buildDir && (m = /^\/build\/([\w.-]+)$/.exec(path))) file = new URL(m[1], `file://${buildDir}/`);
+    try {
+      if (!file) throw new Error('not found');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      server.origin = `http://127.0.0.1:${server.address().port}`;
+      server.requests = requests;
+      resolve(server);
+    }),
+  );
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A browser and a server for one test file; closed after the test `t` (or suite). */
+export async function setup(t, serveOptions) {
+  const server = await serve(serveOptions);
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    server.close();
+  });
+  return { server, browser };
+}
+
+/** A new page that fails the test on page errors and collects console messages. */
+export async function newPage(browser, { gpc = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  if (gpc) {
+    await context.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }),
+    );
+  }
+  const page = await context.newPage();
+  page.errors = [];
+  page.logs = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => page.logs.push(`${m.type()}: ${m.text()}`));
+  page.requests = [];
+  page.on('request', (r) => page.requests.push(new URL(r.url()).pathname));
+  return page;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** rrweb EventType names for messages. */
+export const TYPE = { DomContentLoaded: 0, Load: 1, FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5, Plugin: 6 };

@@ -1,0 +1,25 @@
+// Compiled (never run) by types.test.mjs: the public .d.ts files accept real usage and reject bad options.
+import { init, type RewindHandle, type InitOptions } from '../../../js/index.js';
+import { SessionReplayProvider, useConsent, useReplay } from '../../../js/react.js';
+import { createElement } from 'react';
+
+const config: InitOptions = {
+  appId: 'a', consent: 'deferred', respectGlobalPrivacyControl: true,
+  privacy: { maskAllText: true, redactPatterns: [/x/, 'y'], unmaskSelector: '.safe' },
+  capture: { console: true, consoleLevels: ['error'], mousemoveThrottleMs: 50, checkoutEveryMs: 0, mutationLimit: 5 },
+  sampling: { sessionRate: 0.5 },
+  beforeRecordEvent: (e) => (e.type === 3 ? null : e),
+  onEvents: async (events, info) => { console.log(events.length, info.sessionId, info.final); },
+  onEventsIntervalMs: 2000,
+};
+const h: RewindHandle = init(config);
+const p: Promise<boolean> = h.optIn({ source: 'banner', version: '1', overrideGlobalPrivacyControl: true });
+h.optOut(); h.setConsent(true); const s: 'deferred' | 'granted' | 'denied' = h.consentStatus();
+h.addCustomEvent('x', { a: 1 }); h.identify('u', { plan: 'pro' }); h.tag('k', 1);
+const f: Promise<void> = h.flush({ final: true }); h.stop(); const id: string = h.sessionId();
+const off = h.onConsentChange((st) => console.log(st)); off();
+function Banner() { const { status, grant, deny } = useConsent(); const r = useReplay(); r.tag('a', 1); grant({ source: 'b' }); deny(); return createElement('p', null, status); }
+createElement(SessionReplayProvider, { config }, createElement(Banner));
+// @ts-expect-error consent must be one of the three
+init({ consent: 'maybe' });
+console.log(p, s, f, id);
