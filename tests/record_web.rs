@@ -6,249 +6,27 @@
 //! and checks the events: rrweb's shapes, privacy, ids, and that the core codec and analyzer
 //! accept the recording. A small replayer (`Replay`) applies FullSnapshot + Mutations the way
 //! rrweb's Replayer does (insert before `nextId`, which must already exist) and compares the
-//! result with the live DOM.
+//! result with the live DOM. Big-page tests (sliced snapshots, mutation storms) are in
+//! `record_web/slicing.rs`, helpers in `record_web/support.rs`.
+//!
+//! wasm-bindgen-test-runner gives the whole run 20 s (`WASM_BINDGEN_TEST_TIMEOUT`); in the
+//! debug build that `wasm-pack test` uses, this file takes about 10 s: keep new tests light.
 #![cfg(target_arch = "wasm32")]
 
 use gloo_timers::future::TimeoutFuture;
-use rewind::record::Recorder;
 use serde_json::Value;
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-type Sink = Rc<RefCell<Vec<String>>>;
+#[path = "record_web/slicing.rs"]
+mod slicing;
+#[path = "record_web/support.rs"]
+mod support;
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn body() -> web_sys::HtmlElement {
-    document().body().unwrap()
-}
-
-/// Replaces the test page's content (a `<div id="page">` in the body: the test runner keeps
-/// its own output element in the body, which must stay).
-fn page(html: &str) {
-    let doc = document();
-    let div = match doc.get_element_by_id("page") {
-        Some(d) => d,
-        None => {
-            let d = doc.create_element("div").unwrap();
-            d.set_id("page");
-            body().append_child(&d).unwrap();
-            d
-        }
-    };
-    div.set_inner_html(html);
-}
-
-fn recorder(options: &str) -> (Recorder, Sink) {
-    let sink: Sink = Rc::new(RefCell::new(Vec::new()));
-    let s = sink.clone();
-    let emit = Closure::<dyn FnMut(String)>::new(move |event: String| s.borrow_mut().push(event));
-    let emit: js_sys::Function = emit.into_js_value().unchecked_into();
-    let options = js_sys::JSON::parse(options).unwrap();
-    (Recorder::new(options, emit).map_err(JsValue::from).unwrap(), sink)
-}
-
-async fn tick() {
-    TimeoutFuture::new(0).await;
-}
-
-fn parsed(sink: &Sink) -> Vec<Value> {
-    sink.borrow().iter().map(|e| serde_json::from_str(e).expect("each event is JSON")).collect()
-}
-
-fn incremental(events: &[Value], source: i64) -> Vec<&Value> {
-    events.iter().filter(|e| e["type"] == 3 && e["data"]["source"] == source).map(|e| &e["data"]).collect()
-}
-
-fn joined(sink: &Sink) -> String {
-    format!("[{}]", sink.borrow().join(","))
-}
-
-fn el(selector: &str) -> web_sys::Element {
-    document().query_selector(selector).unwrap().unwrap()
-}
-
-/// Every serialized node of a tree, pre-order (iterative).
-fn nodes_of(root: &Value) -> Vec<&Value> {
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        out.push(n);
-        if let Some(children) = n["childNodes"].as_array() {
-            stack.extend(children.iter().rev());
-        }
-    }
-    out
-}
-
-fn find_element(root: &Value, pred: impl Fn(&Value) -> bool) -> Option<&Value> {
-    nodes_of(root).into_iter().find(|n| n["type"] == 2 && pred(n))
-}
-
-fn attr<'a>(n: &'a Value, name: &str) -> &'a Value {
-    &n["attributes"][name]
-}
-
-/// The rrweb Replayer's tree bookkeeping, reduced to structure: tag names and text.
-#[derive(Default)]
-struct Replay {
-    nodes: HashMap<i64, (String, Vec<i64>)>,
-    parent: HashMap<i64, i64>,
-}
-
-impl Replay {
-    fn label(n: &Value) -> String {
-        match n["type"].as_i64() {
-            Some(2) => n["tagName"].as_str().unwrap().to_string(),
-            Some(3) => format!("'{}'", n["textContent"].as_str().unwrap_or("")),
-            Some(t) => format!("#{t}"),
-            None => panic!("node without type: {n}"),
-        }
-    }
-
-    fn insert_tree(&mut self, root: &Value, parent: Option<i64>) {
-        let mut stack = vec![(root, parent)];
-        while let Some((n, p)) = stack.pop() {
-            let id = n["id"].as_i64().unwrap();
-            assert!(!self.nodes.contains_key(&id), "id {id} serialized twice");
-            self.nodes.insert(id, (Self::label(n), Vec::new()));
-            if let Some(p) = p {
-                self.nodes.get_mut(&p).unwrap().1.push(id);
-                self.parent.insert(id, p);
-            }
-            if let Some(children) = n["childNodes"].as_array() {
-                for c in children.iter().rev() {
-                    stack.push((c, Some(id)));
-                }
-            }
-        }
-    }
-
-    fn apply(&mut self, m: &Value) {
-        for r in m["removes"].as_array().unwrap() {
-            let (pid, id) = (r["parentId"].as_i64().unwrap(), r["id"].as_i64().unwrap());
-            let Some(parent) = self.nodes.get_mut(&pid) else { panic!("remove from unknown parent {r}") };
-            let before = parent.1.len();
-            parent.1.retain(|c| *c != id);
-            assert_eq!(parent.1.len() + 1, before, "remove of a node not in its parent: {r}");
-            let mut stack = vec![id];
-            while let Some(n) = stack.pop() {
-                if let Some((_, children)) = self.nodes.remove(&n) {
-                    stack.extend(children);
-                }
-                self.parent.remove(&n);
-            }
-        }
-        for a in m["adds"].as_array().unwrap() {
-            let pid = a["parentId"].as_i64().unwrap();
-            let node = &a["node"];
-            assert!(node["childNodes"].as_array().is_none_or(|c| c.is_empty()), "adds are shallow: {a}");
-            let id = node["id"].as_i64().unwrap();
-            assert!(!self.nodes.contains_key(&id), "add of an existing id: {a}");
-            let Some(parent) = self.nodes.get(&pid) else { panic!("add under unknown parent: {a}") };
-            let at = match a["nextId"].as_i64() {
-                None => parent.1.len(),
-                Some(next) => {
-                    parent.1.iter().position(|c| *c == next).unwrap_or_else(|| panic!("nextId not yet known: {a}"))
-                }
-            };
-            self.nodes.insert(id, (Self::label(node), Vec::new()));
-            self.nodes.get_mut(&pid).unwrap().1.insert(at, id);
-            self.parent.insert(id, pid);
-        }
-        for t in m["texts"].as_array().unwrap() {
-            let id = t["id"].as_i64().unwrap();
-            let n = self.nodes.get_mut(&id).unwrap_or_else(|| panic!("text of unknown node {t}"));
-            n.0 = format!("'{}'", t["value"].as_str().unwrap());
-        }
-        for a in m["attributes"].as_array().unwrap() {
-            let id = a["id"].as_i64().unwrap();
-            assert!(self.nodes.contains_key(&id), "attributes of unknown node {a}");
-        }
-    }
-
-    /// `tag(child child …)` of the subtree under the first element labelled `tag`.
-    fn render(&self, tag: &str) -> String {
-        let root = *self.nodes.iter().find(|(_, n)| n.0 == tag).map(|(id, _)| id).unwrap();
-        let mut out = String::new();
-        enum F {
-            Open(i64),
-            Close,
-        }
-        let mut stack = vec![F::Open(root)];
-        while let Some(f) = stack.pop() {
-            match f {
-                F::Close => out.push(')'),
-                F::Open(id) => {
-                    let (label, children) = &self.nodes[&id];
-                    out.push_str(label);
-                    out.push(' ');
-                    if !label.starts_with('\'') {
-                        out.push('(');
-                        stack.push(F::Close);
-                        stack.extend(children.iter().rev().map(|c| F::Open(*c)));
-                    }
-                }
-            }
-        }
-        out
-    }
-}
-
-/// The same rendering of the live DOM, text masked as the default privacy options do.
-fn render_live(root: &web_sys::Node) -> String {
-    let mut out = String::new();
-    enum F {
-        Open(web_sys::Node),
-        Close,
-    }
-    let mut stack = vec![F::Open(root.clone())];
-    while let Some(f) = stack.pop() {
-        match f {
-            F::Close => out.push(')'),
-            F::Open(n) => {
-                if n.node_type() == web_sys::Node::TEXT_NODE {
-                    let masked = rewind::privacy::mask_text(&n.text_content().unwrap_or_default());
-                    out.push_str(&format!("'{masked}' "));
-                } else if n.node_type() == web_sys::Node::ELEMENT_NODE {
-                    let e: &web_sys::Element = n.unchecked_ref();
-                    out.push_str(&e.tag_name().to_ascii_lowercase());
-                    out.push_str(" (");
-                    stack.push(F::Close);
-                    let mut children = Vec::new();
-                    let mut c = n.first_child();
-                    while let Some(x) = c {
-                        c = x.next_sibling();
-                        children.push(F::Open(x));
-                    }
-                    stack.extend(children.into_iter().rev());
-                }
-            }
-        }
-    }
-    out
-}
-
-fn replay(events: &[Value]) -> Replay {
-    let mut r = Replay::default();
-    for e in events {
-        if e["type"] == 2 {
-            r = Replay::default();
-            r.insert_tree(&e["data"]["node"], None);
-        } else if e["type"] == 3 && e["data"]["source"] == 0 {
-            r.apply(&e["data"]);
-        }
-    }
-    r
-}
+use support::*;
 
 #[wasm_bindgen_test]
 async fn full_snapshot_shapes_and_privacy() {
@@ -535,53 +313,6 @@ async fn console_capture_is_opt_in_redacted_and_restored() {
 }
 
 #[wasm_bindgen_test]
-async fn snapshot_of_10000_elements_timing() {
-    let mut html = String::with_capacity(400_000);
-    html.push_str("<table>");
-    for r in 0..2000 {
-        html.push_str(&format!(
-            "<tr class=\"row\" data-i=\"{r}\"><td>cell {r}</td><td><a href=\"/x/{r}\">link</a></td><td>v</td></tr>"
-        ));
-    }
-    html.push_str("</table>");
-    page(&html);
-    let n = document().get_elements_by_tag_name("*").length();
-    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0}"#);
-    let perf = web_sys::window().unwrap().performance().unwrap();
-    let t0 = perf.now();
-    rec.start().map_err(JsValue::from).unwrap();
-    let total = perf.now() - t0;
-    let get = |k: &str| js_sys::Reflect::get(&rec.stats(), &k.into()).unwrap().as_f64().unwrap();
-    let first = get("snapshotMs");
-    let mut warm = Vec::new();
-    for _ in 0..3 {
-        rec.take_full_snapshot().map_err(JsValue::from).unwrap();
-        warm.push(format!("{:.1}", get("snapshotMs")));
-    }
-    web_sys::console::log_1(&format!("cold snapshot {first:.1} ms; checkouts (warm) {} ms", warm.join(", ")).into());
-    sink.borrow_mut().truncate(2);
-    rec.stop();
-    let bytes = sink.borrow().iter().map(|s| s.len()).sum::<usize>();
-    let msg = format!(
-        "snapshot of {n} elements ({} nodes): serialize {:.1} ms, attach {:.1} ms, emit {:.1} ms, start() {:.1} ms, {} bytes",
-        get("snapshotNodes"),
-        first,
-        get("attachMs"),
-        get("emitMs"),
-        total,
-        bytes
-    );
-    web_sys::console::log_1(&msg.clone().into());
-    assert!(n >= 10_000, "{msg}");
-}
-
-fn event(name: &str) -> web_sys::Event {
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    web_sys::Event::new_with_event_init_dict(name, &init).unwrap()
-}
-
-#[wasm_bindgen_test]
 async fn mouse_moves_scroll_selection_and_media() {
     page(
         r#"<div id="box" style="height:50px;overflow:auto"><div style="height:500px">tall</div></div>
@@ -749,4 +480,97 @@ async fn a_mutation_storm_becomes_a_full_snapshot() {
     assert_eq!(types, vec![4, 2, 4, 2], "the storm is replaced by Meta + FullSnapshot");
     let storm = find_element(&events[3]["data"]["node"], |n| attr(n, "id") == "storm").unwrap();
     assert_eq!(storm["childNodes"].as_array().unwrap().len(), 10);
+}
+
+#[wasm_bindgen_test]
+async fn programmatic_value_changes_are_input_events() {
+    page(
+        r#"<input id="name" type="text"><textarea id="ta"></textarea><input id="pw" type="password">
+        <select id="sel"><option value="a">A</option><optgroup label="g"><option value="b">B</option><option value="c">C</option></optgroup></select>
+        <input id="cb" type="checkbox"><input id="ign" class="rr-ignore"><input id="plain" type="text">
+        <div class="rr-block"><input id="blk"></div>"#,
+    );
+    let hooked = [
+        ("HTMLInputElement", "value"),
+        ("HTMLInputElement", "checked"),
+        ("HTMLTextAreaElement", "value"),
+        ("HTMLSelectElement", "value"),
+        ("HTMLSelectElement", "selectedIndex"),
+        ("HTMLOptionElement", "selected"),
+    ];
+    let originals: Vec<JsValue> = hooked.iter().map(|(c, k)| setter_of(c, k)).collect();
+    let (rec, sink) =
+        recorder(r##"{"checkoutEveryMs":0,"privacy":{"maskAllInputs":true,"unmaskSelector":"#plain, #sel"}}"##);
+    rec.start().map_err(JsValue::from).unwrap();
+    for ((c, k), original) in hooked.iter().zip(&originals) {
+        assert!(setter_of(c, k) != *original, "{c}.{k} hooked while recording");
+    }
+    let input = |sel: &str| el(sel).unchecked_into::<web_sys::HtmlInputElement>();
+    input("#name").set_value("Bob Smith");
+    assert_eq!(input("#name").value(), "Bob Smith", "the original setter ran");
+    input("#name").set_value("Bob Smith"); // same value: no second event
+    input("#name").set_value("");
+    el("#ta").unchecked_into::<web_sys::HtmlTextAreaElement>().set_value("private notes");
+    input("#pw").set_value("hunter2-SECRET");
+    let sel: web_sys::HtmlSelectElement = el("#sel").unchecked_into();
+    sel.set_selected_index(1);
+    sel.set_value("c");
+    el("option[value=a]").unchecked_into::<web_sys::HtmlOptionElement>().set_selected(true);
+    input("#cb").set_checked(true);
+    input("#ign").set_value("ignored-SECRET");
+    input("#blk").set_value("blocked-SECRET");
+    input("#plain").set_value("ok");
+    // a field added and set in the same task: the queued add is recorded first
+    let fresh = document().create_element("input").unwrap();
+    fresh.set_id("fresh");
+    el("#page").append_child(&fresh).unwrap();
+    input("#fresh").set_value("new");
+    // a detached field has no id: nothing to record, nothing thrown
+    document().create_element("input").unwrap().unchecked_into::<web_sys::HtmlInputElement>().set_value("x");
+    tick().await;
+    rec.stop();
+    for ((c, k), original) in hooked.iter().zip(&originals) {
+        assert!(setter_of(c, k) == *original, "{c}.{k} restored on stop");
+    }
+    let n = sink.borrow().len();
+    input("#name").set_value("after stop");
+    tick().await;
+    assert_eq!(sink.borrow().len(), n, "nothing after stop");
+
+    let events = parsed(&sink);
+    let raw = joined(&sink);
+    for secret in ["Bob Smith", "private notes", "hunter2-SECRET", "ignored-SECRET", "blocked-SECRET"] {
+        assert!(!raw.contains(secret), "{secret} leaked");
+    }
+    let snap = &events[1]["data"]["node"];
+    let id_of = |sel: &str| find_element(snap, |n| attr(n, "id") == sel).unwrap()["id"].clone();
+    let inputs = incremental(&events, 5);
+    assert!(inputs.iter().all(|i| i["userTriggered"] == false), "{inputs:?}");
+    let texts_of = |id: &Value| -> Vec<(String, bool)> {
+        inputs
+            .iter()
+            .filter(|i| i["id"] == *id)
+            .map(|i| (i["text"].as_str().unwrap().to_string(), i["isChecked"].as_bool().unwrap()))
+            .collect()
+    };
+    let s = |t: &str| (t.to_string(), false);
+    assert_eq!(texts_of(&id_of("name")), vec![s("*********"), s("")]);
+    assert_eq!(texts_of(&id_of("ta")), vec![s("*************")]);
+    assert_eq!(texts_of(&id_of("pw")), vec![s("**************")]);
+    assert_eq!(texts_of(&id_of("sel")), vec![s("b"), s("c"), s("a")], "selectedIndex, value, option.selected");
+    assert_eq!(texts_of(&id_of("plain")), vec![s("ok")], "unmasked field");
+    assert_eq!(texts_of(&id_of("cb")), vec![("**".to_string(), true)]);
+    assert!(texts_of(&id_of("ign")).is_empty(), "rr-ignore");
+    assert!(inputs.iter().all(|i| i["text"] != "**************" || i["id"] == id_of("pw")));
+    // the added field: its add comes first, then its value
+    let muts = incremental(&events, 0);
+    let add =
+        muts.iter().flat_map(|m| m["adds"].as_array().unwrap()).find(|a| a["node"]["attributes"]["id"] == "fresh");
+    let fresh_id = add.expect("the added field is recorded")["node"]["id"].clone();
+    assert_eq!(texts_of(&fresh_id), vec![s("***")]);
+    let pos = |pred: &dyn Fn(&Value) -> bool| events.iter().position(pred).unwrap();
+    assert!(
+        pos(&|e| e["data"]["source"] == 0 && e["data"]["adds"].to_string().contains("fresh"))
+            < pos(&|e| e["data"]["source"] == 5 && e["data"]["id"] == fresh_id)
+    );
 }

@@ -47,6 +47,9 @@ fn parse_options(options: &JsValue) -> Result<(PrivacyOptions, Options), JsError
     if let Some(n) = number("mutationLimit") {
         opts.mutation_limit = n.min(u32::MAX as f64) as u32;
     }
+    if let Some(n) = number("snapshotSliceMs") {
+        opts.snapshot_slice_ms = n;
+    }
     if let Some(b) = value.get("captureConsole").and_then(|v| v.as_bool()) {
         opts.capture_console = b;
     }
@@ -65,13 +68,17 @@ fn parse_options(options: &JsValue) -> Result<(PrivacyOptions, Options), JsError
 impl Recorder {
     /// `options`: `{privacy?: PrivacyOptions, checkoutEveryMs? = 300000 (0 = never),
     /// mousemoveThrottleMs? = 50, scrollThrottleMs? = 100, captureConsole? = false,
-    /// consoleLevels? = ["error","warn"], mutationLimit? = 10000}`.
+    /// consoleLevels? = ["error","warn"], mutationLimit? = 10000, snapshotSliceMs? = 12}`.
     /// `emit(eventJson: string)` is called synchronously, in order, once per rrweb event.
+    /// `mutationLimit`: a MutationObserver batch bigger than this (one per attribute or text
+    /// record, added + removed nodes per childList record) is recorded as a fresh FullSnapshot.
+    /// `snapshotSliceMs`: a FullSnapshot that takes longer is serialized over several tasks of
+    /// about this length, and emitted when done (0 = always in one task).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "{ privacy?: Record<string, unknown>; checkoutEveryMs?: number; \
             mousemoveThrottleMs?: number; scrollThrottleMs?: number; captureConsole?: boolean; \
-            consoleLevels?: string[]; mutationLimit?: number } | undefined")]
+            consoleLevels?: string[]; mutationLimit?: number; snapshotSliceMs?: number } | undefined")]
         options: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(eventJson: string) => void")] emit: js_sys::Function,
     ) -> Result<Recorder, JsError> {
@@ -83,28 +90,28 @@ impl Recorder {
         })
     }
 
-    /// Emits Meta then FullSnapshot, then attaches the observers. Starting twice is a no-op.
+    /// Attaches the observers, then emits Meta then FullSnapshot: before returning when the
+    /// page fits in one slice (`snapshotSliceMs`), else when the last slice is done (events of
+    /// the meantime follow it). Starting twice is a no-op.
     pub fn start(&self) -> Result<(), JsError> {
         if self.attached.borrow().is_some() {
             return Ok(());
         }
-        let result = self.core.with(|s| {
-            s.recording = true;
-            s.full_snapshot()
-        });
-        match result {
-            Some(Ok(())) => {}
-            Some(Err(e)) => {
-                self.core.with(|s| s.recording = false);
-                return Err(JsError::new(&e));
-            }
-            None => return Err(JsError::new("Recorder.start: the recorder is busy")),
+        if self.core.with(|s| s.recording = true).is_none() {
+            return Err(JsError::new("Recorder.start: the recorder is busy"));
         }
+        // Observers first: a snapshot sliced over several tasks needs the mutations meanwhile.
         let t0 = super::state::perf_now();
         *self.attached.borrow_mut() = Some(attach(&self.core));
         let ms = super::state::perf_now() - t0;
         self.core.state.borrow_mut().stats.attach_ms = ms;
-        Ok(())
+        let error = match self.core.with(|s| s.full_snapshot()) {
+            Some(Ok(())) => return Ok(()),
+            Some(Err(e)) => e,
+            None => "Recorder.start: the recorder is busy".into(),
+        };
+        self.finish(false);
+        Err(JsError::new(&error))
     }
 
     /// Records what is pending (queued mutations, buffered positions and scrolls), then detaches
@@ -121,6 +128,7 @@ impl Recorder {
         if flush {
             self.core.with(|s| {
                 s.flush_mutations();
+                let _ = s.finish_snapshot_now(false);
                 s.flush_positions();
                 s.flush_scrolls();
             });
@@ -137,8 +145,15 @@ impl Recorder {
             if let Some(id) = s.scroll_timer.take() {
                 win.clear_timeout_with_handle(id);
             }
+            if let Some(id) = s.slice_timer.take() {
+                win.clear_timeout_with_handle(id);
+            }
             s.move_fn = None;
             s.scroll_fn = None;
+            s.job = None;
+            s.slice_post = None;
+            s.slice_fn = None;
+            s.slice_scheduled = false;
             s.observer = None;
             s.positions.clear();
             s.scroll_pending.clear();
@@ -162,8 +177,8 @@ impl Drop for Recorder {
 
 #[wasm_bindgen]
 impl Recorder {
-    /// A new Meta + FullSnapshot now (pending mutations are recorded first). No-op when not
-    /// recording.
+    /// A new Meta + FullSnapshot now (pending mutations are recorded first), sliced as at
+    /// start. No-op when not recording, or while a snapshot is in progress.
     #[wasm_bindgen(js_name = takeFullSnapshot)]
     pub fn take_full_snapshot(&self) -> Result<(), JsError> {
         match self.core.with(|s| s.full_snapshot()) {
@@ -201,11 +216,15 @@ impl Recorder {
 
     /// Counters: `{recording, eventsEmitted, emitErrors, nodesSerialized, mirrorSize,
     /// mutationBatches, mutationsDropped, snapshots, snapshotMs, snapshotMsMax, snapshotNodes,
-    /// consoleLogs, attachMs, emitMs}` (times in ms, from `performance.now()`; `emitMs` is the
+    /// snapshotSlices, snapshotSliceMsMax, snapshotWallMs, snapshotInProgress, consoleLogs,
+    /// attachMs, emitMs}` (times in ms, from `performance.now()`; `snapshotMs` is the last
+    /// snapshot's serializing time summed over its slices, `snapshotSliceMsMax` the longest
+    /// slice so far, `snapshotWallMs` the last snapshot's start-to-emit time; `emitMs` is the
     /// time spent inside the `emit` sink, string conversion included).
     #[wasm_bindgen(unchecked_return_type = "{ recording: boolean; eventsEmitted: number; emitErrors: number; \
         nodesSerialized: number; mirrorSize: number; mutationBatches: number; mutationsDropped: number; \
-        snapshots: number; snapshotMs: number; snapshotMsMax: number; snapshotNodes: number; consoleLogs: number; \
+        snapshots: number; snapshotMs: number; snapshotMsMax: number; snapshotNodes: number; snapshotSlices: number; \
+        snapshotSliceMsMax: number; snapshotWallMs: number; snapshotInProgress: boolean; consoleLogs: number; \
         attachMs: number; emitMs: number }")]
     pub fn stats(&self) -> JsValue {
         let s = self.core.state.borrow();
@@ -222,6 +241,10 @@ impl Recorder {
             .num("snapshotMs", st.snapshot_ms)
             .num("snapshotMsMax", st.snapshot_ms_max)
             .num("snapshotNodes", st.snapshot_nodes as f64)
+            .num("snapshotSlices", st.snapshot_slices as f64)
+            .num("snapshotSliceMsMax", st.snapshot_slice_ms_max)
+            .num("snapshotWallMs", st.snapshot_wall_ms)
+            .bool("snapshotInProgress", s.job.is_some())
             .num("consoleLogs", st.console_logs as f64)
             .num("attachMs", st.attach_ms)
             .num("emitMs", st.emit_ms)

@@ -16,6 +16,11 @@ pub struct Mirror {
     /// Blocked elements (a subset of `opaque`).
     blocked: FxHashSet<i32>,
     next: i32,
+    /// While a sliced FullSnapshot is in progress: the ids the replayer will have when it
+    /// applies the Mutations recorded meanwhile, i.e. the nodes written by the snapshot so far
+    /// or added by those Mutations (ids stay stable from snapshot to snapshot, so "has an id"
+    /// is not enough). `None` otherwise: every live id is known.
+    known: Option<FxHashSet<i32>>,
 }
 
 impl Mirror {
@@ -26,6 +31,7 @@ impl Mirror {
             opaque: FxHashSet::default(),
             blocked: FxHashSet::default(),
             next: 1,
+            known: None,
         }
     }
 
@@ -38,6 +44,7 @@ impl Mirror {
     pub fn id_or_assign(&mut self, node: &Node) -> i32 {
         if let Some(id) = self.id(node) {
             if self.nodes.contains_key(&id) {
+                self.mark_known(id);
                 return id;
             }
         }
@@ -45,11 +52,34 @@ impl Mirror {
         self.next += 1;
         self.ids.set(node.as_ref(), &JsValue::from(id));
         self.nodes.insert(id, node.clone());
+        self.mark_known(id);
         id
     }
 
-    pub fn has_id(&self, id: i32) -> bool {
-        self.nodes.contains_key(&id)
+    /// The node's id while it is in the recorded tree (`None` once removed).
+    pub fn live_id(&self, node: &Node) -> Option<i32> {
+        self.id(node).filter(|id| self.nodes.contains_key(id))
+    }
+
+    /// Starts (`true`) or ends tracking the known ids (see `known`).
+    pub fn track_known(&mut self, on: bool) {
+        self.known = on.then(FxHashSet::default);
+    }
+
+    fn mark_known(&mut self, id: i32) {
+        if let Some(known) = &mut self.known {
+            known.insert(id);
+        }
+    }
+
+    /// The node's live id if the replayer has it (always, outside a sliced snapshot).
+    pub fn known_id(&self, node: &Node) -> Option<i32> {
+        self.live_id(node).filter(|id| self.known.as_ref().is_none_or(|k| k.contains(id)))
+    }
+
+    /// Whether id `id` is live and the replayer has it.
+    pub fn is_known(&self, id: i32) -> bool {
+        self.nodes.contains_key(&id) && self.known.as_ref().is_none_or(|k| k.contains(&id))
     }
 
     pub fn set_opaque(&mut self, id: i32, opaque: bool, blocked: bool) {
@@ -111,6 +141,20 @@ impl Mirror {
                 stack.push(c);
             }
         }
+    }
+
+    /// Drops every node no longer in the document (after mutation records were dropped
+    /// unprocessed, the mirror still holds what they removed). Ids of the others are kept.
+    pub fn prune_disconnected(&mut self) -> usize {
+        let gone: Vec<i32> = self.nodes.iter().filter(|(_, n)| !n.is_connected()).map(|(id, _)| *id).collect();
+        for id in &gone {
+            if let Some(n) = self.nodes.remove(id) {
+                self.ids.delete(n.as_ref());
+            }
+            self.opaque.remove(id);
+            self.blocked.remove(id);
+        }
+        gone.len()
     }
 
     pub fn len(&self) -> usize {

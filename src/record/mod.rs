@@ -3,8 +3,11 @@
 //! - [`mirror`] — node ↔ id (a JS `WeakMap` node→id plus an id→node map); the document is 1.
 //! - [`serialize`] — rrweb serialized nodes written straight to JSON text, iteratively, with the
 //!   privacy rules of [`crate::privacy`] applied (block, mask, URL scrubbing).
+//! - [`snapshot`] — the FullSnapshot, written in time slices (`snapshotSliceMs`, default 12 ms)
+//!   with the page's mutations meanwhile recorded after it (the design is in its docs).
 //! - [`mutation`] — MutationObserver records → one rrweb Mutation event per callback.
-//! - [`observers`] — mouse, scroll, resize, input, selection, media, navigation, console.
+//! - [`observers`] — mouse, scroll, resize, input (events and value-setter hooks), selection,
+//!   media, navigation, console.
 //! - [`bindings`] — the `Recorder` class exported to JS.
 //!
 //! Choices that differ from rrweb, all safe for rrweb's Replayer:
@@ -15,13 +18,20 @@
 //! - Radio/checkbox `Input.text` (their `value`) goes through the input mask like every value.
 //! - Mutations still queued in the observer are recorded before each interaction event (so
 //!   the target has its id and events stay in page order), and before every FullSnapshot.
-//! - A MutationObserver batch over `mutationLimit` records (default 10,000) is replaced by a
-//!   Meta + FullSnapshot (counted in `stats().mutationsDropped`).
+//! - A MutationObserver batch bigger than `mutationLimit` (default 10,000; one per attribute or
+//!   text record, added + removed nodes per childList record) is replaced by a Meta +
+//!   FullSnapshot (its size counted in `stats().mutationsDropped`; the mirror drops the nodes
+//!   the unprocessed records removed).
+//! - A sliced FullSnapshot's events carry the time it started; the events recorded while it was
+//!   being written follow it, with their own (later) times.
 //!
 //! Measured 2026-11-21 in headless Chromium on the 2-core dev machine (release build, 10,011
-//! elements / 16,023 nodes, tests/record_web.rs): cold first snapshot 250–270 ms (includes the
-//! fresh page's first style/layout), warm checkouts 45–100 ms; rrweb 2.1.1 `record()` on the
-//! same page in the same run: 130–490 ms. Over one 50 ms task either way: time-slicing is next.
+//! elements / 16,023 nodes, a fresh table each time, `slicing::snapshot_of_10000_elements_…` in
+//! tests/record_web): in one task (`snapshotSliceMs: 0`, the old behaviour) the first snapshot
+//! is one 250–500 ms task (it includes the fresh page's first style/layout; warm checkouts were
+//! 45–100 ms); time-sliced (default 12 ms) `start()` returns in 13–15 ms and the snapshot is 9
+//! slices of at most 13–15 ms, emitted 130–145 ms after start, with no `longtask` entry (no
+//! task over 50 ms). rrweb 2.1.1 `record()` on the same page: 130–490 ms in one task.
 
 pub mod bindings;
 mod json;
@@ -29,6 +39,7 @@ mod mirror;
 mod mutation;
 mod observers;
 mod serialize;
+mod snapshot;
 mod state;
 
 pub use bindings::Recorder;

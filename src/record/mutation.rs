@@ -31,14 +31,14 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
         let Some(target) = rec.target() else { continue };
         match rec.type_().as_str() {
             "characterData" => {
-                if let Some(id) = mirror.id(&target) {
+                if let Some(id) = mirror.known_id(&target) {
                     if text_seen.insert(id) {
                         texts.push((id, target));
                     }
                 }
             }
             "attributes" => {
-                let (Some(id), Some(name)) = (mirror.id(&target), rec.attribute_name()) else { continue };
+                let (Some(id), Some(name)) = (mirror.known_id(&target), rec.attribute_name()) else { continue };
                 let Ok(el) = target.dyn_into::<Element>() else { continue };
                 let i = *attr_index.entry(id).or_insert_with(|| {
                     attrs.push((id, el, Vec::new()));
@@ -49,15 +49,19 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
                 }
             }
             "childList" => {
-                let Some(parent_id) = mirror.id(&target) else { continue };
+                let parent_id = mirror.known_id(&target);
                 let removed = rec.removed_nodes();
                 for i in 0..removed.length() {
                     let Some(node) = removed.item(i) else { continue };
-                    if let Some(id) = mirror.id(&node) {
+                    if let (Some(parent_id), Some(id)) = (parent_id, mirror.known_id(&node)) {
                         removes.push(format!("{{\"parentId\":{parent_id},\"id\":{id}}}"));
+                    }
+                    // Known or not (a node a sliced snapshot has not written yet), its ids go.
+                    if mirror.live_id(&node).is_some() {
                         mirror.remove_subtree(&node);
                     }
                 }
+                let Some(parent_id) = parent_id else { continue };
                 if rec.added_nodes().length() > 0 && dirty_seen.insert(parent_id) {
                     dirty.push((parent_id, target));
                 }
@@ -70,27 +74,27 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
     let mut count = 0usize;
     let mut stack: Vec<(Node, Option<std::rc::Rc<ElView>>)> = Vec::new();
     for (parent_id, parent) in dirty {
-        if !mirror.has_id(parent_id) || !parent.is_connected() || !mirror.children_recorded(parent_id) {
+        if !mirror.is_known(parent_id) || !parent.is_connected() || !mirror.children_recorded(parent_id) {
             continue;
         }
         // Last child first, so each node's following siblings are known before it.
         let mut child = parent.last_child();
         while let Some(c) = child {
             child = c.previous_sibling();
-            if mirror.id(&c).is_some() {
+            if mirror.known_id(&c).is_some() {
                 continue;
             }
             stack.push((c, None));
             while let Some((n, parent_view)) = stack.pop() {
                 let Some(p) = n.parent_node() else { continue };
-                let Some(pid) = mirror.id(&p) else { continue };
-                if !mirror.children_recorded(pid) || mirror.id(&n).is_some() {
+                let Some(pid) = mirror.known_id(&p) else { continue };
+                if !mirror.children_recorded(pid) || mirror.known_id(&n).is_some() {
                     continue;
                 }
                 let mut next_id = None;
                 let mut sib = n.next_sibling();
                 while let Some(s) = sib {
-                    if let Some(id) = mirror.id(&s) {
+                    if let Some(id) = mirror.known_id(&s) {
                         next_id = Some(id);
                         break;
                     }
@@ -115,13 +119,13 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
 
     let texts: Vec<String> = texts
         .into_iter()
-        .filter(|(id, _)| *id < batch_start && mirror.has_id(*id))
+        .filter(|(id, _)| *id < batch_start && mirror.is_known(*id))
         .map(|(id, node)| Obj::new().num("id", id as f64).str("value", &text_of(&node, None, ctx)).end())
         .collect();
 
     let mut attributes: Vec<String> = Vec::new();
     for (id, el, names) in attrs {
-        if id >= batch_start || !mirror.has_id(id) {
+        if id >= batch_start || !mirror.is_known(id) {
             continue;
         }
         let view = ElView::new(&el);

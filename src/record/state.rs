@@ -5,7 +5,8 @@
 use super::json::{array, Obj};
 use super::mirror::Mirror;
 use super::mutation;
-use super::serialize::{serialize_tree, Ctx};
+use super::serialize::Ctx;
+use super::snapshot::{full_snapshot_data, SnapshotJob};
 use crate::privacy::PrivacyOptions;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
@@ -29,8 +30,13 @@ pub struct Options {
     pub capture_console: bool,
     pub console_levels: Vec<String>,
     /// A MutationObserver batch with more records than this is not recorded record by record:
-    /// it is counted as dropped and replaced by a full snapshot.
+    /// it is counted as dropped and replaced by a full snapshot. A batch's size counts one per
+    /// attribute or text record and, for a childList record, its added plus removed nodes (so
+    /// one `innerHTML` replacing 2,000 rows counts 4,000, not 1).
     pub mutation_limit: u32,
+    /// Time budget of one FullSnapshot slice (ms); a bigger page is serialized over several
+    /// tasks (see `snapshot`). 0 = always in one task.
+    pub snapshot_slice_ms: f64,
 }
 
 impl Default for Options {
@@ -42,6 +48,7 @@ impl Default for Options {
             capture_console: false,
             console_levels: vec!["error".into(), "warn".into()],
             mutation_limit: 10_000,
+            snapshot_slice_ms: 12.0,
         }
     }
 }
@@ -57,6 +64,12 @@ pub struct Stats {
     pub snapshot_ms: f64,
     pub snapshot_ms_max: f64,
     pub snapshot_nodes: u64,
+    /// Slices of the last FullSnapshot, the longest slice ever (the longest task a snapshot
+    /// caused), and the last snapshot's time from start to emit (slices plus the page's tasks
+    /// in between).
+    pub snapshot_slices: u32,
+    pub snapshot_slice_ms_max: f64,
+    pub snapshot_wall_ms: f64,
     pub console_logs: u32,
     /// Time spent attaching observers in `start()`, and inside the `emit` sink (all calls).
     pub attach_ms: f64,
@@ -89,6 +102,15 @@ pub struct State {
     /// Timer callbacks (owned by the attached observers) for the trailing flushes.
     pub move_fn: Option<js_sys::Function>,
     pub scroll_fn: Option<js_sys::Function>,
+    /// The FullSnapshot in progress (sliced); events recorded meanwhile are held in it.
+    pub job: Option<SnapshotJob>,
+    /// How the next slice is run in a new task (set by `attach`): a `MessageChannel` port and
+    /// its `postMessage`, or else the callback for `setTimeout(0)`. Without either, snapshots
+    /// are synchronous.
+    pub slice_post: Option<(JsValue, js_sys::Function)>,
+    pub slice_fn: Option<js_sys::Function>,
+    pub slice_scheduled: bool,
+    pub slice_timer: Option<i32>,
 }
 
 impl State {
@@ -115,16 +137,25 @@ impl State {
             last_href: String::new(),
             move_fn: None,
             scroll_fn: None,
+            job: None,
+            slice_post: None,
+            slice_fn: None,
+            slice_scheduled: false,
+            slice_timer: None,
         }
     }
 
-    /// Queues `{"type":kind,"data":data,"timestamp":now}` (dropped when not recording).
+    /// Queues `{"type":kind,"data":data,"timestamp":now}` (dropped when not recording). While a
+    /// FullSnapshot is in progress, events are held until it is emitted.
     pub fn push(&mut self, kind: u8, data: String) {
         if !self.recording {
             return;
         }
         let event = Obj::new().num("type", kind as f64).raw("data", &data).num("timestamp", now()).end();
-        self.out.push_back(event);
+        match &mut self.job {
+            Some(job) => job.deferred.push(event),
+            None => self.out.push_back(event),
+        }
     }
 
     /// Queues an IncrementalSnapshot whose data is `{"source":source,<rest>}`; `rest` is the
@@ -149,38 +180,161 @@ impl State {
         self.privacy.scrub_url(&href, &self.origin())
     }
 
-    pub fn push_meta(&mut self) {
+    /// The Meta event's data now (and `last_href`/`last_size` updated).
+    fn meta_data(&mut self) -> String {
         let href = self.href();
         let (w, h) = viewport();
         self.last_href = window().location().href().unwrap_or_default();
         self.last_size = (w, h);
-        self.push(META, Obj::new().str("href", &href).num("width", w).num("height", h).end());
+        Obj::new().str("href", &href).num("width", w).num("height", h).end()
     }
 
-    /// Records pending mutations (so nothing is lost or reordered), then Meta + FullSnapshot.
+    pub fn push_meta(&mut self) {
+        let data = self.meta_data();
+        self.push(META, data);
+    }
+
+    /// Records pending mutations (so nothing is lost or reordered), then Meta + FullSnapshot:
+    /// at once when the page fits in one slice budget, else over several tasks (see
+    /// `snapshot`). While one is in progress, a new request is that snapshot.
     pub fn full_snapshot(&mut self) -> Result<(), String> {
-        if !self.recording {
+        if !self.recording || self.job.is_some() {
             return Ok(());
         }
         self.flush_mutations();
         self.flush_positions();
-        let doc = document();
-        let t0 = perf_now();
-        let ctx = Ctx::for_document(&self.privacy, &doc);
-        let Some((node, count)) = serialize_tree(doc.as_ref(), &mut self.mirror, &ctx) else {
-            return Err("takeFullSnapshot: the document could not be serialized".into());
-        };
-        let ms = perf_now() - t0;
-        self.stats.snapshots += 1;
-        self.stats.snapshot_ms = ms;
-        self.stats.snapshot_ms_max = self.stats.snapshot_ms_max.max(ms);
-        self.stats.snapshot_nodes = count as u64;
-        self.stats.nodes_serialized += count as u64;
+        if self.job.is_some() {
+            return Ok(()); // the flushed records were a storm, which started a snapshot
+        }
         let w = window();
         let offset = Obj::new().num("top", w.scroll_y().unwrap_or(0.0)).num("left", w.scroll_x().unwrap_or(0.0)).end();
-        self.push_meta();
-        self.push(FULL_SNAPSHOT, Obj::new().raw("node", &node).raw("initialOffset", &offset).end());
-        Ok(())
+        let meta = self.meta_data();
+        let doc = document();
+        self.job = Some(SnapshotJob::new(doc.as_ref(), now(), perf_now(), meta, offset));
+        self.mirror.track_known(true);
+        self.snapshot_slice(true)
+    }
+
+    /// Runs the next slice of the snapshot in progress (the first one with `first`), then
+    /// emits it when done, or schedules the next slice.
+    pub fn snapshot_slice(&mut self, first: bool) -> Result<(), String> {
+        if self.job.is_none() {
+            return Ok(());
+        }
+        if !first {
+            // Records queued since the last slice, processed against the written prefix; their
+            // events are held in the job. A storm among them finishes this job.
+            self.flush_mutations();
+        }
+        let can_yield = self.opts.snapshot_slice_ms > 0.0 && (self.slice_post.is_some() || self.slice_fn.is_some());
+        let budget = if can_yield { self.opts.snapshot_slice_ms } else { f64::INFINITY };
+        let done = self.run_job(budget);
+        match done {
+            None => Ok(()),
+            Some(true) => self.complete_snapshot(),
+            Some(false) => {
+                self.schedule_slice();
+                Ok(())
+            }
+        }
+    }
+
+    /// Runs the job for up to `budget` ms: `Some(done)`, or `None` without a job.
+    fn run_job(&mut self, budget: f64) -> Option<bool> {
+        let mut job = self.job.take()?;
+        let perf = window().performance();
+        let clock = || perf.as_ref().map_or_else(js_sys::Date::now, |p| p.now());
+        let t0 = clock();
+        let doc = document();
+        let ctx = Ctx::for_document(&self.privacy, &doc);
+        let done = job.run(&mut self.mirror, &ctx, t0 + budget, &clock);
+        let ms = clock() - t0;
+        job.busy_ms += ms;
+        job.slice_ms_max = job.slice_ms_max.max(ms);
+        self.job = Some(job);
+        Some(done)
+    }
+
+    /// Finishes the snapshot in progress now, in this task (on stop, or before a storm's fresh
+    /// snapshot; with `stale_mirror`, every stacked node is checked).
+    pub fn finish_snapshot_now(&mut self, stale_mirror: bool) -> Result<(), String> {
+        let Some(job) = self.job.as_mut() else { return Ok(()) };
+        job.check_all |= stale_mirror;
+        self.run_job(f64::INFINITY);
+        self.complete_snapshot()
+    }
+
+    /// Emits Meta + FullSnapshot (timestamped at the start), then the events held meanwhile.
+    fn complete_snapshot(&mut self) -> Result<(), String> {
+        let Some(job) = self.job.take() else { return Ok(()) };
+        self.mirror.track_known(false);
+        let (timestamp, slices, busy, slice_max, count) =
+            (job.timestamp, job.slices, job.busy_ms, job.slice_ms_max, job.count);
+        let wall = perf_now() - job.started;
+        let (node, meta, offset, deferred) = job.finish();
+        let result = match node {
+            Some(node) if self.recording => {
+                let st = &mut self.stats;
+                st.snapshots += 1;
+                st.snapshot_ms = busy;
+                st.snapshot_ms_max = st.snapshot_ms_max.max(busy);
+                st.snapshot_nodes = count as u64;
+                st.nodes_serialized += count as u64;
+                st.snapshot_slices = slices;
+                st.snapshot_slice_ms_max = st.snapshot_slice_ms_max.max(slice_max);
+                st.snapshot_wall_ms = wall;
+                let event = |kind: u8, data: &str| {
+                    Obj::new().num("type", kind as f64).raw("data", data).num("timestamp", timestamp).end()
+                };
+                self.out.push_back(event(META, &meta));
+                self.out.push_back(event(FULL_SNAPSHOT, &full_snapshot_data(&node, &offset)));
+                Ok(())
+            }
+            Some(_) => Ok(()),
+            None => Err("takeFullSnapshot: the document could not be serialized".into()),
+        };
+        if self.recording {
+            self.out.extend(deferred);
+        }
+        result
+    }
+
+    /// Runs `snapshot_slice` in a new task: a `MessageChannel` message (not clamped like nested
+    /// timers), else `setTimeout(0)`; at most one pending.
+    fn schedule_slice(&mut self) {
+        if self.slice_scheduled {
+            return;
+        }
+        if let Some((port, post)) = &self.slice_post {
+            if post.call1(port, &JsValue::UNDEFINED).is_ok() {
+                self.slice_scheduled = true;
+                return;
+            }
+        }
+        if let Some(f) = &self.slice_fn {
+            if let Ok(id) = window().set_timeout_with_callback_and_timeout_and_arguments_0(f, 0) {
+                self.slice_timer = Some(id);
+                self.slice_scheduled = true;
+                return;
+            }
+        }
+        // No way to yield: finish now.
+        let _ = self.finish_snapshot_now(false);
+    }
+
+    /// The size of a MutationObserver batch, as `mutation_limit` counts it.
+    fn batch_size(records: &js_sys::Array) -> u64 {
+        use wasm_bindgen::JsCast;
+        let mut size = 0u64;
+        for rec in records.iter() {
+            let rec: web_sys::MutationRecord = rec.unchecked_into();
+            size += if rec.type_() == "childList" {
+                u64::from(rec.added_nodes().length()) + u64::from(rec.removed_nodes().length())
+            } else {
+                1
+            };
+        }
+        size
     }
 
     /// Handles one MutationObserver batch.
@@ -188,9 +342,14 @@ impl State {
         if !self.recording || records.length() == 0 {
             return;
         }
-        if records.length() > self.opts.mutation_limit {
-            // A mutation storm: a fresh snapshot is cheaper and always consistent.
-            self.stats.mutations_dropped += records.length() as u64;
+        let size = Self::batch_size(records);
+        if size > u64::from(self.opts.mutation_limit) {
+            // A mutation storm: a fresh snapshot is cheaper and always consistent. A snapshot in
+            // progress is finished first (its held events belong before the storm); the nodes
+            // the dropped records removed leave the mirror.
+            self.stats.mutations_dropped += size;
+            let _ = self.finish_snapshot_now(true);
+            self.mirror.prune_disconnected();
             let _ = self.full_snapshot();
             return;
         }

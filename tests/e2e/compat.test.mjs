@@ -40,9 +40,9 @@ const SCRIPTS = {
     },
     clicks: ['add', 'done-first', 'rename-last'],
     inputs: ['new-item'],
-    // The page clears the input with `input.value = ''` (no input event): rrweb sees it through its
-    // value-setter hook; the Rust recorder does not hook setters yet.
-    todo: { real: 'rewind Recorder misses programmatic value sets (input.value = ...): no setter hook in src/record yet' },
+    // The page clears the input with `input.value = ''` (no input event): both recorders see it
+    // through their value-setter hooks, so the replayed value must be the live one ('').
+    programmaticValue: { selector: '#new', value: '' },
   },
   mutations: {
     async run(page) {
@@ -80,12 +80,6 @@ async function recordSession(browser, origin, impl, name) {
   return { events, live };
 }
 
-function withoutValues(node) {
-  if (typeof node === 'string') return node;
-  const { value, ...rest } = node;
-  return { ...rest, ...(node.children ? { children: node.children.map(withoutValues) } : {}) };
-}
-
 async function replay(browser, origin, events) {
   const page = await newPage(browser);
   await page.goto(`${origin}/pages/replay.html`);
@@ -111,7 +105,7 @@ for (const impl of IMPLS) {
   test(`rrweb compatibility (${impl} recorder): replayed DOM equals the live DOM; analyzer sees the actions`, { skip: skipReason(impl) ?? false }, async (t) => {
     const { server, browser } = await setup(t);
     for (const name of Object.keys(SCRIPTS)) {
-      await t.test(name, async (st) => {
+      await t.test(name, async () => {
         const { events, live } = await recordSession(browser, server.origin, impl, name);
         assert.ok(events.length > 5, `${name}: only ${events.length} events`);
         assert.equal(events[0].type, 4, 'first event is Meta');
@@ -120,15 +114,17 @@ for (const impl of IMPLS) {
 
         const replayed = await replay(browser, server.origin, events);
         assert.deepEqual(replayed.errors, [], 'replayer page errors');
-        const todo = SCRIPTS[name].todo?.[impl];
-        if (todo) {
-          // A known recorder gap in form values: everything else must match now; the full
-          // comparison is reported as TODO until the gap is closed.
-          assert.deepEqual(toLines(withoutValues(replayed.dom)), toLines(withoutValues(live)), `${name}: replayed DOM differs (form values aside)`);
-          await st.test('form values', { todo }, () => assert.deepEqual(toLines(replayed.dom), toLines(live)));
-        } else {
-          assert.deepEqual(toLines(replayed.dom), toLines(live), `${name}: replayed DOM differs from the live DOM`);
-          assert.deepEqual(replayed.dom, live);
+        // Form values included (the normalized DOM carries each field's `.value`).
+        assert.deepEqual(toLines(replayed.dom), toLines(live), `${name}: replayed DOM differs from the live DOM`);
+        assert.deepEqual(replayed.dom, live);
+        const programmatic = SCRIPTS[name].programmaticValue;
+        if (programmatic) {
+          // The value set from script is in the recording as a not-user-triggered Input event
+          // (rrweb leaves `userTriggered` out unless `userTriggeredOnInput` is set).
+          assert.ok(
+            events.some((e) => e.type === 3 && e.data.source === 5 && e.data.userTriggered !== true && e.data.text === programmatic.value),
+            `${name}: no Input event for the programmatic value change of ${programmatic.selector}`,
+          );
         }
 
         // The comparer is not blind: without the last DOM mutation the replay must differ.

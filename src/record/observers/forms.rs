@@ -1,0 +1,237 @@
+//! Form and content observers: input (source 5), selection (source 14) and media (source 7).
+//!
+//! Input is seen two ways, as rrweb does: `input`/`change` events (typed input, `userTriggered`
+//! from `isTrusted`), and hooks on the `value`/`checked`/`selectedIndex`/`selected` property
+//! setters of the form element prototypes, for values a page sets from script
+//! (`input.value = ''`), which fire no event (`userTriggered: false`). Both go through the same
+//! privacy rules (masking, `rr-ignore`, blocked elements) and the same de-duplication.
+
+use super::{blocked, listen, ApplyTrap, Listener};
+use crate::record::json::{array, Obj};
+use crate::record::serialize::ElView;
+use crate::record::state::{document, window, Core, State};
+use js_sys::{Array, Function, Object, Reflect};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, EventTarget};
+
+/// The property setters rrweb hooks, per prototype.
+const HOOKED: &[(&str, &[&str])] = &[
+    ("HTMLInputElement", &["value", "checked"]),
+    ("HTMLTextAreaElement", &["value"]),
+    ("HTMLSelectElement", &["value", "selectedIndex"]),
+    ("HTMLOptionElement", &["selected"]),
+];
+
+/// One hooked accessor: the prototype's own descriptor, replaced by a copy whose `set` is a
+/// `Proxy` of the original setter (no `eval`/`new Function`, so CSP-safe). The proxy's `apply`
+/// trap runs the original setter with the page's `this` and arguments, then reports the element.
+pub(super) struct SetterHook {
+    proto: Object,
+    key: &'static str,
+    original: Object,
+    setter: JsValue,
+    active: Rc<Cell<bool>>,
+    apply: Option<ApplyTrap>,
+}
+
+/// Hooks every setter of [`HOOKED`] that exists and is configurable.
+pub(super) fn hook_setters(core: &Core) -> Vec<SetterHook> {
+    let win = window();
+    let mut hooks = Vec::new();
+    for &(class, keys) in HOOKED {
+        let Ok(ctor) = Reflect::get(win.as_ref(), &JsValue::from_str(class)) else { continue };
+        let Some(proto) = Reflect::get(&ctor, &JsValue::from_str("prototype")).ok().and_then(|p| p.dyn_into().ok())
+        else {
+            continue;
+        };
+        for &key in keys {
+            if let Some(hook) = hook_setter(&proto, key, core) {
+                hooks.push(hook);
+            }
+        }
+    }
+    hooks
+}
+
+fn hook_setter(proto: &Object, key: &'static str, core: &Core) -> Option<SetterHook> {
+    let original: Object =
+        Reflect::get_own_property_descriptor(proto, &JsValue::from_str(key)).ok()?.dyn_into().ok()?;
+    let set: Function = Reflect::get(&original, &JsValue::from_str("set")).ok()?.dyn_into().ok()?;
+    if Reflect::get(&original, &JsValue::from_str("configurable")).ok()?.as_bool() != Some(true) {
+        return None;
+    }
+    let active = Rc::new(Cell::new(true));
+    let flag = active.clone();
+    let c = core.clone();
+    let apply = ApplyTrap::new(move |target: JsValue, this: JsValue, args: Array| {
+        let target: Function = target.unchecked_into();
+        let result = Reflect::apply(&target, &this, &args)?;
+        if flag.get() {
+            if let Some(el) = this.dyn_ref::<Element>() {
+                c.with(|s| {
+                    if s.recording {
+                        // As for events: queued mutations first, so a just-added field has its id.
+                        s.flush_mutations();
+                        input_changed(s, el, false);
+                    }
+                });
+            }
+        }
+        Ok(result)
+    });
+    let handler = Object::new();
+    Reflect::set(&handler, &JsValue::from_str("apply"), apply.as_ref()).ok()?;
+    let setter: JsValue = js_sys::Proxy::new(&set, &handler).into();
+    let replacement = Object::assign(&Object::new(), &original);
+    Reflect::set(&replacement, &JsValue::from_str("set"), &setter).ok()?;
+    if !Reflect::define_property(proto, &JsValue::from_str(key), &replacement).unwrap_or(false) {
+        return None;
+    }
+    Some(SetterHook { proto: proto.clone(), key, original, setter, active, apply: Some(apply) })
+}
+
+impl SetterHook {
+    /// Puts the original descriptor back. If page code redefined the property on top of ours,
+    /// our setter is left in place, inert (it only calls the original), rather than break theirs.
+    pub(super) fn restore(mut self) {
+        self.active.set(false);
+        let key = JsValue::from_str(self.key);
+        let current = Reflect::get_own_property_descriptor(&self.proto, &key)
+            .ok()
+            .and_then(|d| Reflect::get(&d, &JsValue::from_str("set")).ok());
+        if current.as_ref() == Some(&self.setter) && Reflect::define_property(&self.proto, &key, &self.original).is_ok()
+        {
+            return;
+        }
+        if let Some(apply) = self.apply.take() {
+            apply.forget();
+        }
+    }
+}
+
+pub(super) fn attach(listeners: &mut Vec<Listener>, core: &Core) {
+    let doc = document();
+    let doc_target: &EventTarget = doc.as_ref();
+
+    // --- input (source 5)
+    for name in ["input", "change"] {
+        listen(listeners, doc_target, name, core, on_input);
+    }
+
+    // --- selection (source 14)
+    listen(listeners, doc_target, "selectionchange", core, |s, _| {
+        let Some(selection) = window().get_selection().ok().flatten() else { return };
+        let collapsed = selection.is_collapsed();
+        if collapsed && s.selection_collapsed {
+            return;
+        }
+        s.selection_collapsed = collapsed;
+        let mut ranges = Vec::new();
+        for i in 0..selection.range_count() {
+            let Ok(range) = selection.get_range_at(i) else { continue };
+            let (Ok(start), Ok(end)) = (range.start_container(), range.end_container()) else { continue };
+            let (Some(start_id), Some(end_id)) = (s.mirror.id(&start), s.mirror.id(&end)) else { continue };
+            ranges.push(
+                Obj::new()
+                    .num("start", start_id as f64)
+                    .num("startOffset", range.start_offset().unwrap_or(0) as f64)
+                    .num("end", end_id as f64)
+                    .num("endOffset", range.end_offset().unwrap_or(0) as f64)
+                    .end(),
+            );
+        }
+        s.push_incremental(14, &format!("\"ranges\":{}", array(ranges)));
+    });
+
+    // --- media (source 7)
+    for (name, kind) in [("play", 0u8), ("pause", 1), ("seeked", 2), ("volumechange", 3), ("ratechange", 4)] {
+        listen(listeners, doc_target, name, core, move |s, e| {
+            let Some(media) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlMediaElement>().ok()) else { return };
+            if blocked(s, media.as_ref()) {
+                return;
+            }
+            let Some(id) = s.mirror.id(media.as_ref()) else { return };
+            let data = Obj::new()
+                .num("type", kind as f64)
+                .num("id", id as f64)
+                .num("currentTime", media.current_time())
+                .num("volume", media.volume())
+                .bool("muted", media.muted())
+                .bool("loop", media.loop_())
+                .num("playbackRate", media.playback_rate())
+                .end();
+            s.push(3, format!("{{\"source\":7,{}", &data[1..]));
+        });
+    }
+}
+
+fn on_input(s: &mut State, e: &Event) {
+    let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+    input_changed(s, &el, e.is_trusted());
+}
+
+/// Records the current value of a form field (`el`, or the `<select>` of an `<option>`).
+fn input_changed(s: &mut State, el: &Element, user_triggered: bool) {
+    let mut el = el.clone();
+    if el.tag_name().eq_ignore_ascii_case("option") {
+        match el.closest("select").ok().flatten() {
+            Some(p) => el = p,
+            None => return,
+        }
+    }
+    let tag = el.tag_name().to_ascii_lowercase();
+    if !matches!(tag.as_str(), "input" | "textarea" | "select") {
+        return;
+    }
+    let view = ElView::new(&el);
+    let policy = s.privacy.element_policy(&view);
+    if policy.block || policy.ignore_input {
+        return;
+    }
+    let kind = el.get_attribute("type").unwrap_or_default().to_ascii_lowercase();
+    let (text, checked) = if kind == "radio" || kind == "checkbox" {
+        let input: &web_sys::HtmlInputElement = el.unchecked_ref();
+        (s.privacy.input_value(&view, &input.value()), input.checked())
+    } else {
+        let value = match tag.as_str() {
+            "input" => el.unchecked_ref::<web_sys::HtmlInputElement>().value(),
+            "textarea" => el.unchecked_ref::<web_sys::HtmlTextAreaElement>().value(),
+            _ => el.unchecked_ref::<web_sys::HtmlSelectElement>().value(),
+        };
+        (s.privacy.input_value(&view, &value), false)
+    };
+    input_event(s, &el, text, checked, user_triggered);
+    // As rrweb: checking a radio unchecks the others of its group.
+    if kind == "radio" && checked {
+        if let Some(name) = el.get_attribute("name").filter(|n| !n.is_empty()) {
+            let group = document().get_elements_by_name(&name);
+            for i in 0..group.length() {
+                let Some(other) = group.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+                if other == el || other.get_attribute("type").is_none_or(|t| !t.eq_ignore_ascii_case("radio")) {
+                    continue;
+                }
+                let value = other.unchecked_ref::<web_sys::HtmlInputElement>().value();
+                let value = s.privacy.input_value(&ElView::new(&other), &value);
+                input_event(s, &other, value, false, false);
+            }
+        }
+    }
+}
+
+fn input_event(s: &mut State, el: &Element, text: String, checked: bool, user_triggered: bool) {
+    let Some(id) = s.mirror.id(el.as_ref()) else { return };
+    if s.last_input.get(&id).is_some_and(|(t, c)| *t == text && *c == checked) {
+        return;
+    }
+    let data = Obj::new()
+        .str("text", &text)
+        .bool("isChecked", checked)
+        .bool("userTriggered", user_triggered)
+        .num("id", id as f64)
+        .end();
+    s.last_input.insert(id, (text, checked));
+    s.push(3, format!("{{\"source\":5,{}", &data[1..]));
+}

@@ -1,0 +1,203 @@
+//! Pointer observers: mouse/touch movement (source 1 / 6), mouse interactions (source 2),
+//! scroll (source 3) and viewport resize (source 4).
+
+use super::{blocked, listen, set_timeout, Listener};
+use crate::record::json::Obj;
+use crate::record::state::{document, now, num, viewport, window, Core, State};
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, EventTarget, Node};
+
+/// rrweb MouseInteractions numbers.
+const MOUSE_UP: u8 = 0;
+const MOUSE_DOWN: u8 = 1;
+const CLICK: u8 = 2;
+const CONTEXT_MENU: u8 = 3;
+const DBL_CLICK: u8 = 4;
+const FOCUS: u8 = 5;
+const BLUR: u8 = 6;
+const TOUCH_START: u8 = 7;
+const TOUCH_END: u8 = 9;
+const TOUCH_CANCEL: u8 = 10;
+
+/// The event's target as an element (a text node's parent), when it is one.
+fn target_element(event: &Event) -> Option<Element> {
+    let target = event.target()?;
+    let node: Node = target.dyn_into().ok()?;
+    if node.node_type() == Node::ELEMENT_NODE {
+        node.dyn_into().ok()
+    } else {
+        node.parent_element()
+    }
+}
+
+/// Id for an event target: the node's, or its nearest recorded ancestor's.
+fn target_id(s: &State, event: &Event) -> Option<i32> {
+    let node: Node = event.target()?.dyn_into().ok()?;
+    s.mirror.nearest_id(&node)
+}
+
+fn get_f64(v: &JsValue, key: &str) -> Option<f64> {
+    Reflect::get(v, &JsValue::from_str(key)).ok()?.as_f64()
+}
+
+pub(super) fn attach(listeners: &mut Vec<Listener>, core: &Core) {
+    let doc = document();
+    let win = window();
+    let doc_target: &EventTarget = doc.as_ref();
+    let win_target: &EventTarget = win.as_ref();
+
+    // --- mouse / touch movement (source 1 / 6), positions batched per 500 ms
+    for name in ["mousemove", "touchmove"] {
+        listen(listeners, doc_target, name, core, move |s, e| {
+            let t = now();
+            if t - s.last_move < s.opts.mousemove_throttle_ms {
+                return;
+            }
+            let (source, x, y) = if let Some(te) = e.dyn_ref::<web_sys::TouchEvent>() {
+                let Some(touch) = te.changed_touches().get(0) else { return };
+                (6u8, touch.client_x() as f64, touch.client_y() as f64)
+            } else if let Some(me) = e.dyn_ref::<web_sys::MouseEvent>() {
+                (1u8, me.client_x() as f64, me.client_y() as f64)
+            } else {
+                return;
+            };
+            let Some(id) = target_id(s, e) else { return };
+            s.last_move = t;
+            if !s.positions.is_empty() && s.positions_source != source {
+                s.flush_positions();
+            }
+            s.positions_source = source;
+            s.positions.push((x, y, id, t));
+            if t - s.positions[0].3 >= 500.0 {
+                s.flush_positions();
+            } else if s.move_timer.is_none() {
+                s.move_timer = set_timeout(&s.move_fn, 500.0);
+            }
+        });
+    }
+
+    // --- mouse interactions (source 2), with pointer events as rrweb 2.x
+    let has_pointer = Reflect::has(win.as_ref(), &JsValue::from_str("PointerEvent")).unwrap_or(false);
+    let kinds: &[(&'static str, u8)] = if has_pointer {
+        &[
+            ("pointerup", MOUSE_UP),
+            ("pointerdown", MOUSE_DOWN),
+            ("click", CLICK),
+            ("contextmenu", CONTEXT_MENU),
+            ("dblclick", DBL_CLICK),
+            ("focus", FOCUS),
+            ("blur", BLUR),
+            ("touchcancel", TOUCH_CANCEL),
+        ]
+    } else {
+        &[
+            ("mouseup", MOUSE_UP),
+            ("mousedown", MOUSE_DOWN),
+            ("click", CLICK),
+            ("contextmenu", CONTEXT_MENU),
+            ("dblclick", DBL_CLICK),
+            ("focus", FOCUS),
+            ("blur", BLUR),
+            ("touchstart", TOUCH_START),
+            ("touchend", TOUCH_END),
+            ("touchcancel", TOUCH_CANCEL),
+        ]
+    };
+    for &(name, kind) in kinds {
+        listen(listeners, doc_target, name, core, move |s, e| mouse_interaction(s, e, kind));
+    }
+
+    // --- scroll (source 3), per target, throttled with a trailing update
+    listen(listeners, doc_target, "scroll", core, |s, e| {
+        let Some(target) = e.target() else { return };
+        let (id, x, y) = if target.dyn_ref::<web_sys::Document>().is_some() {
+            let w = window();
+            (1, w.scroll_x().unwrap_or(0.0), w.scroll_y().unwrap_or(0.0))
+        } else if let Some(el) = target.dyn_ref::<Element>() {
+            if blocked(s, el) {
+                return;
+            }
+            let Some(id) = s.mirror.id(el.as_ref()) else { return };
+            (id, el.scroll_left() as f64, el.scroll_top() as f64)
+        } else {
+            return;
+        };
+        let t = now();
+        let last = s.scroll_last.get(&id).copied().unwrap_or(f64::NEG_INFINITY);
+        if t - last >= s.opts.scroll_throttle_ms && !s.scroll_pending.contains_key(&id) {
+            s.scroll_last.insert(id, t);
+            s.push_incremental(3, &format!("\"id\":{id},\"x\":{},\"y\":{}", num(x), num(y)));
+        } else {
+            s.scroll_pending.insert(id, (x, y));
+            if s.scroll_timer.is_none() {
+                let wait = (s.opts.scroll_throttle_ms - (t - last)).max(0.0);
+                s.scroll_timer = set_timeout(&s.scroll_fn, wait);
+            }
+        }
+    });
+
+    // --- viewport resize (source 4)
+    listen(listeners, win_target, "resize", core, |s, _| {
+        let (w, h) = viewport();
+        if (w, h) != s.last_size {
+            s.last_size = (w, h);
+            s.push_incremental(4, &format!("\"width\":{},\"height\":{}", num(w), num(h)));
+        }
+    });
+}
+
+fn mouse_interaction(s: &mut State, e: &Event, kind: u8) {
+    let Some(el) = target_element(e) else { return };
+    if blocked(s, &el) {
+        return;
+    }
+    let mut kind = kind;
+    let mut pointer: Option<u8> = None;
+    if let Some(pe) = e.dyn_ref::<web_sys::PointerEvent>() {
+        pointer = match pe.pointer_type().as_str() {
+            "mouse" => Some(0),
+            "pen" => Some(1),
+            "touch" => Some(2),
+            _ => None,
+        };
+        if pointer == Some(2) {
+            kind = match kind {
+                MOUSE_DOWN => TOUCH_START,
+                MOUSE_UP => TOUCH_END,
+                k => k,
+            };
+        }
+    } else if e.dyn_ref::<web_sys::TouchEvent>().is_some() {
+        pointer = Some(2);
+    }
+    if let Some(p) = pointer {
+        s.current_pointer_type = Some(p);
+        let touch_kind = matches!(kind, TOUCH_START | TOUCH_END | TOUCH_CANCEL);
+        let mouse_kind = matches!(kind, MOUSE_UP | MOUSE_DOWN);
+        if (touch_kind && p == 2) || (mouse_kind && p == 0) {
+            pointer = None;
+        }
+    } else if kind == CLICK {
+        pointer = s.current_pointer_type.take();
+    }
+    let (x, y) = if let Some(te) = e.dyn_ref::<web_sys::TouchEvent>() {
+        match te.changed_touches().get(0) {
+            Some(t) => (Some(t.client_x() as f64), Some(t.client_y() as f64)),
+            None => return,
+        }
+    } else {
+        let v: &JsValue = e.as_ref();
+        (get_f64(v, "clientX"), get_f64(v, "clientY"))
+    };
+    let Some(id) = target_id(s, e) else { return };
+    let data = Obj::new()
+        .num("type", kind as f64)
+        .num("id", id as f64)
+        .opt_num("x", x)
+        .opt_num("y", y)
+        .opt_num("pointerType", pointer.map(f64::from))
+        .end();
+    s.push(3, format!("{{\"source\":2,{}", &data[1..]));
+}

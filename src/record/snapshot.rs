@@ -1,0 +1,179 @@
+//! The FullSnapshot, serialized in time slices so a big page does not freeze.
+//!
+//! The tree is written straight to JSON text with an explicit stack (no recursion), in
+//! pre-order, by [`SnapshotJob::run`], which stops when its deadline passes; the recorder then
+//! yields to the page (a macrotask, see `State::schedule_slice`) and resumes with the same
+//! stack. A page that fits in one budget is serialized in one call, with no yielding.
+//!
+//! **Consistency while slicing.** rrweb's replayer needs the FullSnapshot tree and the Mutations
+//! after it to describe one consistent DOM. The page can change between slices, so:
+//!
+//! 1. The MutationObserver is attached before the first slice and keeps running. Its records are
+//!    processed as they arrive (between slices; every slice also takes the queued records
+//!    first), with the mirror as it is then: a node has an id exactly when it is in the part of
+//!    the tree already written (the written prefix) or was added by an earlier record. The
+//!    resulting Mutation events, and every other event recorded meanwhile, are held back and
+//!    emitted after the FullSnapshot, in order. The FullSnapshot (and its Meta) carry the
+//!    timestamp of the start.
+//! 2. The replayer applies those Mutations to the written tree, so they must only be about the
+//!    written prefix, and the rest of the snapshot must show the page as it is when written.
+//!    This is what mutation processing does anyway: removes, texts and attributes are recorded
+//!    only for nodes with ids (written ones); a node without an id is not yet written and will
+//!    be written with its current state. Adds under a written parent serialize every child
+//!    without an id, including the parent's not-yet-written children, which then get ids: they
+//!    are in the Mutation (placed by `nextId` among the written siblings), not in the snapshot.
+//! 3. So each stacked child still to write (pushed before a yield) is checked when its turn
+//!    comes, and skipped if it was written meanwhile (it has a live id: added by a Mutation), if
+//!    it is no longer a child of the parent it was stacked under, or if that parent was removed
+//!    (its id is gone or changed). A skipped node is then either gone from the page, or under a
+//!    parent whose subtree is written later, or recorded by an add.
+//!
+//! Children stacked within the current slice need no check: no page code runs inside a slice.
+//! The privacy views (`ElView`) of the open elements are reused across slices, as they are
+//! within one mutation batch (a class added to an ancestor mid-snapshot applies from the next
+//! snapshot).
+
+use super::json::Obj;
+use super::mirror::Mirror;
+use super::serialize::{open_node, Ctx, ElView};
+use std::rc::Rc;
+use web_sys::Node;
+
+enum Frame {
+    /// A node to write, with the parent it was stacked under (and that parent's id), the
+    /// parent's privacy view, and the slice it was stacked in.
+    Visit { node: Node, parent: Option<(Node, i32)>, view: Option<Rc<ElView>>, slice: u32 },
+    /// The end of an element's `childNodes`.
+    Close,
+}
+
+/// A FullSnapshot in progress.
+pub struct SnapshotJob {
+    out: String,
+    firsts: Vec<bool>,
+    stack: Vec<Frame>,
+    /// Nodes written.
+    pub count: usize,
+    /// Slices run so far (the current one, while running).
+    pub slices: u32,
+    /// Check every stacked frame, not only those from earlier slices (set when mutation records
+    /// were dropped unprocessed, so the mirror may be stale).
+    pub check_all: bool,
+    /// `Date.now()` at the start: the timestamp of the Meta and FullSnapshot events.
+    pub timestamp: f64,
+    /// The Meta event's and the FullSnapshot's `initialOffset` data, read at the start.
+    pub meta: String,
+    pub offset: String,
+    /// Events recorded while the snapshot was in progress, emitted after it.
+    pub deferred: Vec<String>,
+    /// Time spent serializing (all slices), and the longest slice.
+    pub busy_ms: f64,
+    pub slice_ms_max: f64,
+    /// `performance.now()` at the start.
+    pub started: f64,
+}
+
+/// How many nodes are written between two looks at the clock.
+const CLOCK_EVERY: u32 = 32;
+
+impl SnapshotJob {
+    pub fn new(root: &Node, timestamp: f64, started: f64, meta: String, offset: String) -> Self {
+        SnapshotJob {
+            out: String::with_capacity(1 << 16),
+            firsts: Vec::new(),
+            stack: vec![Frame::Visit { node: root.clone(), parent: None, view: None, slice: 0 }],
+            count: 0,
+            slices: 0,
+            check_all: false,
+            timestamp,
+            meta,
+            offset,
+            deferred: Vec::new(),
+            busy_ms: 0.0,
+            slice_ms_max: 0.0,
+            started,
+        }
+    }
+
+    /// Writes nodes until the tree is done (true) or `clock()` passes `deadline` (false).
+    pub fn run(&mut self, mirror: &mut Mirror, ctx: &Ctx, deadline: f64, clock: &dyn Fn() -> f64) -> bool {
+        self.slices += 1;
+        let slice = self.slices;
+        let mut children: Vec<Node> = Vec::new();
+        let mut until_clock = CLOCK_EVERY;
+        while let Some(frame) = self.stack.pop() {
+            let (node, view) = match frame {
+                Frame::Close => {
+                    self.firsts.pop();
+                    self.out.push_str("]}");
+                    continue;
+                }
+                Frame::Visit { node, parent, view, slice: stacked } => {
+                    if (stacked < slice || self.check_all) && !still_unwritten_child(&node, parent.as_ref(), mirror) {
+                        continue;
+                    }
+                    (node, view)
+                }
+            };
+            let Some((open, own_view)) = open_node(&node, view.as_ref(), mirror, ctx) else { continue };
+            self.count += 1;
+            if let Some(first) = self.firsts.last_mut() {
+                if !*first {
+                    self.out.push(',');
+                }
+                *first = false;
+            }
+            self.out.push_str(&open.head);
+            if !open.container {
+                self.out.push('}');
+            } else if !open.recurse {
+                self.out.push_str(",\"childNodes\":[]}");
+            } else {
+                self.out.push_str(",\"childNodes\":[");
+                self.firsts.push(true);
+                self.stack.push(Frame::Close);
+                let id = mirror.id(&node).unwrap_or(0);
+                children.clear();
+                let mut child = node.first_child();
+                while let Some(c) = child {
+                    child = c.next_sibling();
+                    children.push(c);
+                }
+                self.stack.extend(children.drain(..).rev().map(|c| Frame::Visit {
+                    node: c,
+                    parent: Some((node.clone(), id)),
+                    view: own_view.clone(),
+                    slice,
+                }));
+            }
+            until_clock -= 1;
+            if until_clock == 0 {
+                until_clock = CLOCK_EVERY;
+                if !self.stack.is_empty() && clock() >= deadline {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// The finished tree (`None` when nothing was written), the Meta data, the offset, and the
+    /// events recorded meanwhile.
+    pub fn finish(self) -> (Option<String>, String, String, Vec<String>) {
+        let node = (self.count > 0).then_some(self.out);
+        (node, self.meta, self.offset, self.deferred)
+    }
+}
+
+/// Whether a node stacked under `parent` before a yield is still to be written there (the
+/// root, stacked without a parent, always is: it keeps its id from snapshot to snapshot).
+fn still_unwritten_child(node: &Node, parent: Option<&(Node, i32)>, mirror: &Mirror) -> bool {
+    let Some((p, pid)) = parent else { return true };
+    // not written meanwhile (by an add), still a child of `p`, and `p` still the node written
+    mirror.known_id(node).is_none() && node.parent_node().as_ref() == Some(p) && mirror.known_id(p) == Some(*pid)
+}
+
+/// `{"node":…,"initialOffset":…}`.
+pub fn full_snapshot_data(node: &str, offset: &str) -> String {
+    Obj::new().raw("node", node).raw("initialOffset", offset).end()
+}
