@@ -60,8 +60,10 @@ export interface CaptureOptions {
   mousemoveThrottleMs?: number;
   /** Minimum time between recorded scroll positions of one element, ms. Default `100`. */
   scrollThrottleMs?: number;
-  /** Most mutation records handled from one MutationObserver batch; a bigger batch (a mutation storm) is recorded as a fresh FullSnapshot instead, and counted in `stats().mutationsDropped`. Default `10000`. */
+  /** Most DOM changes handled from one MutationObserver batch, counting one per attribute or text change and one per added or removed node; a bigger batch (a mutation storm) is recorded as a fresh FullSnapshot instead, and the changes are counted in `stats().mutationsDropped`. Default `10000`. */
   mutationLimit?: number;
+  /** Time budget of one FullSnapshot slice, ms: a big page is serialized over several tasks so the page never freezes; `0` serializes in one task. Default `12`. */
+  snapshotSliceMs?: number;
   /** A new Meta + FullSnapshot every this many ms, so a player can seek without replaying from the start; `0` turns it off. Default `300000` (5 minutes). */
   checkoutEveryMs?: number;
 }
@@ -112,7 +114,7 @@ export interface InitOptions {
   /** Errors from loading the wasm, the recorder and your callbacks. Default: `console.error`. */
   onError?: (error: unknown) => void;
   /**
-   * Where the wasm comes from. Default: `rewind_bg.wasm` next to `pkg/rewind.js` (wasm-pack's
+   * Where the wasm comes from. Default: `rewind_record_bg.wasm` next to `pkg-record/rewind_record.js` (wasm-pack's
    * `new URL(..., import.meta.url)`), fetched on the first consented start. The wasm is loaded once
    * per page: the first successful load wins and later handles' `wasm` options are ignored; a
    * failed load is retried by the next start.

@@ -18,6 +18,7 @@ const DEFAULTS = Object.freeze({
   console: false,
   consoleLevels: ['error', 'warn'],
   mutationLimit: 10000,
+  snapshotSliceMs: 12,
 });
 
 const PRIVACY_KEYS = [
@@ -25,17 +26,17 @@ const PRIVACY_KEYS = [
   'ignoreClass', 'ignoreSelector', 'unmaskSelector', 'stripUrlQuery', 'redactPatterns',
 ];
 
-/** @type {Promise<typeof import('../pkg/rewind.js')> | undefined} */
+/** @type {Promise<typeof import('../pkg-record/rewind_record.js')> | undefined} */
 let loading;
 
 /** Loads the wasm once (shared by every handle); after a failed load the next call tries again. */
 function loadWasm(moduleOrPath) {
   if (!loading) {
     loading = (async () => {
-      const bindings = await import('../pkg/rewind.js');
+      const bindings = await import('../pkg-record/rewind_record.js');
       await bindings.default(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath });
       if (typeof bindings.Recorder !== 'function') {
-        throw new Error('rewind: this build of pkg/rewind.js has no Recorder (rebuild with `npm run build:wasm`)');
+        throw new Error('rewind: this build of pkg-record/rewind_record.js has no Recorder (rebuild with `npm run build:wasm`)');
       }
       return bindings;
     })();
@@ -84,6 +85,7 @@ function recorderOptions(privacy = {}, capture = {}) {
     captureConsole: capture.console ?? DEFAULTS.console,
     consoleLevels: [...(capture.consoleLevels ?? DEFAULTS.consoleLevels)],
     mutationLimit: num(capture.mutationLimit, DEFAULTS.mutationLimit),
+    snapshotSliceMs: num(capture.snapshotSliceMs, DEFAULTS.snapshotSliceMs),
   };
 }
 

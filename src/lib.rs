@@ -12,21 +12,31 @@
 //! - `wasm` (wasm32 only) — the `#[wasm_bindgen]` surface: converts and delegates.
 //!
 //! Everything outside `wasm` is plain Rust with no browser APIs and is tested natively.
+//!
+//! Cargo features (both on by default): `analyze` — [`model`], [`codec`], [`analyze`],
+//! [`analyze_bytes`] and the analyzer's wasm exports (`wasm`); `record` — the recorder.
+//! [`privacy`] is always built. `--no-default-features --features record` gives the
+//! recorder-only wasm that `js/index.js` loads (`pkg-record/`).
 
+#[cfg(feature = "analyze")]
 pub mod analyze;
+#[cfg(feature = "analyze")]
 pub mod codec;
+#[cfg(feature = "analyze")]
 pub mod model;
 pub mod privacy;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "record"))]
 pub mod record;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "analyze"))]
 pub mod wasm;
 
+#[cfg(feature = "analyze")]
 use codec::DecodeError;
 
 /// Decodes and analyses raw recording bytes (any format [`codec::decode`] accepts).
+#[cfg(feature = "analyze")]
 pub fn analyze_bytes(bytes: &[u8]) -> Result<analyze::Analysis, DecodeError> {
     Ok(analyze::analyze(codec::decode(bytes)?))
 }

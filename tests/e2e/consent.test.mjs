@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { IMPLS, TYPE, newPage, setup, skipReason, sleep } from './support.mjs';
 
 /** Requests only consent may cause: the wasm glue and binary (real), rrweb (fake). */
-const RECORDER_REQUEST = /^\/(pkg\/|rrweb\/)/;
+const RECORDER_REQUEST = /^\/(pkg\/|pkg-record\/|rrweb\/)/;
 
 /** Counts DOM listeners and observers created after `window.__countFrom()`. */
 function instrument() {
@@ -92,7 +92,7 @@ for (const impl of IMPLS) {
       assert.equal(await page.evaluate(() => window.rw.optIn({ source: 'banner', version: '2024-05' })), true);
       assert.equal(await page.evaluate(() => window.rw.consentStatus()), 'granted');
       if (impl === 'real') {
-        assert.ok(page.requests.includes('/pkg/rewind_bg.wasm'), 'the wasm loads on consent');
+        assert.ok(page.requests.includes('/pkg-record/rewind_record_bg.wasm'), 'the wasm loads on consent');
         assert.equal(page.requests.filter((p) => p.endsWith('.wasm')).length, 1, 'the wasm loads once');
       } else {
         assert.ok(page.requests.includes('/rrweb/rrweb.js'));
@@ -253,7 +253,7 @@ for (const impl of IMPLS) {
       const result = await fresh.evaluate(async (impl) => {
         const errors = [];
         window.__init({
-          ...(impl === 'real' ? { wasm: '/pkg/missing.wasm' } : { _recorderFactory: () => Promise.reject(new Error('recorder load failed')) }),
+          ...(impl === 'real' ? { wasm: '/pkg-record/missing.wasm' } : { _recorderFactory: () => Promise.reject(new Error('recorder load failed')) }),
           onError: (e) => errors.push(String(e)),
         });
         const started = await window.rw.optIn();

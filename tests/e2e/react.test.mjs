@@ -60,7 +60,7 @@ for (const impl of IMPLS) {
     assert.equal(s.status, 'deferred');
     assert.equal(s.events, 0, 'events before Accept');
     assert.equal(s.recorders, 0);
-    assert.deepEqual(page.requests.filter((p) => /^\/(pkg|rrweb)\//.test(p)), [], 'recorder code loaded before Accept');
+    assert.deepEqual(page.requests.filter((p) => /^\/(pkg|pkg-record|rrweb)\//.test(p)), [], 'recorder code loaded before Accept');
 
     // Accept: the banner re-renders and events flow, from one recorder.
     await page.click('#accept');

@@ -28,10 +28,10 @@ export function browserSkipReason() {
 
 /** Why the real wasm Recorder cannot run, or null (it needs `npm run build:wasm` with src/record). */
 export function realRecorderSkipReason() {
-  const file = new URL('pkg/rewind.js', root);
-  if (!existsSync(file)) return 'pkg/rewind.js missing: run `npm run build:wasm`';
+  const file = new URL('pkg-record/rewind_record.js', root);
+  if (!existsSync(file)) return 'pkg-record/rewind_record.js missing: run `npm run build:wasm`';
   if (!/class Recorder\b/.test(readFileSync(file, 'utf8'))) {
-    return 'the wasm Recorder is not in pkg/rewind.js yet (src/record bindings not built): run `npm run build:wasm`';
+    return 'the wasm Recorder is not in pkg-record/rewind_record.js yet (src/record bindings not built): run `npm run build:wasm`';
   }
   return null;
 }
@@ -48,7 +48,7 @@ export function skipReason(impl) {
 }
 
 /**
- * Serves `/js/*` and `/pkg/*` from the repo, `/pages/*` from tests/e2e/pages, `/rrweb/*` from
+ * Serves `/js/*`, `/pkg/*` and `/pkg-record/*` from the repo, `/pages/*` from tests/e2e/pages, `/rrweb/*` from
  * node_modules/rrweb/dist, `/build/*` from `buildDir` (when given). Records every request path.
  */
 export function serve({ buildDir } = {}) {
@@ -58,7 +58,7 @@ export function serve({ buildDir } = {}) {
     requests.push(path);
     let file;
     let m;
-    if ((m = /^\/(js|pkg)\/([\w.-]+)$/.exec(path))) file = new URL(`${m[1]}/${m[2]}`, root);
+    if ((m = /^\/(js|pkg|pkg-record)\/([\w.-]+)$/.exec(path))) file = new URL(`${m[1]}/${m[2]}`, root);
     else if ((m = /^\/pages\/([\w.-]+)$/.exec(path))) file = new URL(`tests/e2e/pages/${m[1]}`, root);
     else if ((m = /^\/rrweb\/([\w.-]+)$/.exec(path))) file = new URL(`node_modules/rrweb/dist/${m[1]}`, root);
     else if (buildDir && (m = /^\/build\/([\w.-]+)$/.exec(path))) file = new URL(m[1], `file://${buildDir}/`);

@@ -21,7 +21,7 @@ const config = {
     window.__deliveries.push({ n: events.length, ...info });
     window.__events.push(...events);
   },
-  wasm: '/pkg/rewind_bg.wasm',
+  wasm: '/pkg-record/rewind_record_bg.wasm',
   ...(impl === 'fake' ? { _recorderFactory: fakeRecorderFactory } : {}),
 };
 
