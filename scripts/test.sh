@@ -13,7 +13,8 @@ scripts/setup.sh
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 
 step "native tests"
-cargo test --workspace --all-targets --quiet
+# The criterion bench runs once as a smoke test here; a 1 MiB input is enough for that.
+REWIND_BENCH_MB=1 cargo test --workspace --all-targets --quiet
 cargo test --workspace --doc --quiet
 
 step "wasm tests in headless Chromium"
