@@ -574,3 +574,38 @@ async fn programmatic_value_changes_are_input_events() {
             < pos(&|e| e["data"]["source"] == 5 && e["data"]["id"] == fresh_id)
     );
 }
+
+include!("support/url_cases.rs");
+
+/// A bare element (tag only) for the URL table.
+struct Bare(&'static str);
+
+impl rewind::privacy::ElementView for Bare {
+    fn tag_name(&self) -> String {
+        self.0.to_string()
+    }
+    fn attribute(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn has_class(&self, _: &str) -> bool {
+        false
+    }
+    fn closest(&self, _: &str) -> bool {
+        false
+    }
+}
+
+/// In wasm, `privacy::url` parses with the browser's `URL`; the shared table (also run natively
+/// with the `url` crate) pins both to the same answers.
+#[wasm_bindgen_test]
+fn url_cases_with_the_browser_url_parser() {
+    let o = rewind::privacy::PrivacyOptions::default();
+    for &(tag, attr, value, page, expected) in URL_CASES {
+        let got = if attr.is_empty() {
+            o.scrub_url(value, page)
+        } else {
+            o.attribute_value(&Bare(tag), attr, value, page).unwrap_or_default()
+        };
+        assert_eq!(got, expected, "{tag} {attr} {value:?} on {page}");
+    }
+}

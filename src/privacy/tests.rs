@@ -836,3 +836,29 @@ fn redact_throughput() {
     assert_eq!(out.matches("[REDACTED:phone]").count(), 20_000);
     assert_eq!(out.matches("[REDACTED:secret]").count(), 20_000);
 }
+
+// ----------------------------------------------------------------------------- URL parity
+
+include!("../../tests/support/url_cases.rs");
+
+/// The shared table (also run in Chromium by tests/record_web.rs with the browser's `URL`).
+#[test]
+fn url_cases_with_the_url_crate() {
+    let o = opts();
+    for &(tag, attr, value, page, expected) in URL_CASES {
+        let got = if attr.is_empty() {
+            o.scrub_url(value, page)
+        } else {
+            o.attribute_value(&El::new(tag), attr, value, page).unwrap_or_default()
+        };
+        assert_eq!(got, expected, "{tag} {attr} {value:?} on {page}");
+    }
+}
+
+#[test]
+fn absolutize_resolves_like_rrweb() {
+    use super::url::absolutize;
+    assert_eq!(absolutize("img/a.png?x", "https://a.example/p/q").as_deref(), Some("https://a.example/p/img/a.png?x"));
+    assert_eq!(absolutize("https://b.example", "https://a.example/").as_deref(), Some("https://b.example/"));
+    assert_eq!(absolutize("/x", "not a base"), None);
+}

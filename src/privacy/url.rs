@@ -1,20 +1,69 @@
 //! URL scrubbing: strip query strings and fragments, which carry tokens, emails, search
 //! terms and reset links (Sentry and PostHog both scrub URLs; rewind strips by default).
 
-use ::url::Url;
-
-/// The base a URL is resolved against: `page` may be an origin (`https://app.example`) or a
-/// full page URL (`location.href`, better for path-relative URLs). `None` when unparseable.
-pub(crate) fn base_url(page: &str) -> Option<Url> {
-    Url::parse(page.trim()).ok()
+/// One URL resolved against a base: what scrubbing needs to know about it.
+#[derive(Debug)]
+pub(crate) struct Resolved {
+    /// `http:` or `https:`.
+    pub http: bool,
+    /// The WHATWG origin (`https://host:port`; `null` for opaque origins).
+    pub origin: String,
+    /// The absolute URL, serialized.
+    #[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
+    pub href: String,
+    /// The absolute URL without query, fragment and `user:password@` credentials.
+    pub stripped: String,
+    /// Whether it had a query, a fragment or credentials.
+    pub dirty: bool,
 }
 
-/// True for `http:` / `https:` URLs.
-fn is_http(u: &Url) -> bool {
-    matches!(u.scheme(), "http" | "https")
+/// Resolves `input` against `base` (absolute only when `base` is `None`) with the `url` crate.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn resolve(input: &str, base: Option<&str>) -> Option<Resolved> {
+    use ::url::Url;
+    let mut u = match base {
+        Some(b) => Url::parse(b).ok()?.join(input).ok()?,
+        None => Url::parse(input).ok()?,
+    };
+    let dirty = u.query().is_some() || u.fragment().is_some() || !u.username().is_empty() || u.password().is_some();
+    let http = matches!(u.scheme(), "http" | "https");
+    let origin = u.origin().ascii_serialization();
+    let href = u.to_string();
+    u.set_query(None);
+    u.set_fragment(None);
+    // Only http(s) stripping is used, and those always have a host, so these cannot fail.
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    Some(Resolved { http, origin, href, stripped: u.into(), dirty })
 }
 
-/// `url` with its query string and fragment removed, textually (for URLs `url` cannot parse).
+/// Resolves `input` against `base` with the page's own WHATWG `URL` parser: the same standard
+/// as the `url` crate, without shipping its parser and IDNA tables (~70 KB) in the recorder.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn resolve(input: &str, base: Option<&str>) -> Option<Resolved> {
+    let u = match base {
+        Some(b) => web_sys::Url::new_with_base(input, b).ok()?,
+        None => web_sys::Url::new(input).ok()?,
+    };
+    let dirty = !u.search().is_empty() || !u.hash().is_empty() || !u.username().is_empty() || !u.password().is_empty();
+    let http = matches!(u.protocol().as_str(), "http:" | "https:");
+    let origin = u.origin();
+    let href = u.href();
+    u.set_search("");
+    u.set_hash("");
+    u.set_username("");
+    u.set_password("");
+    Some(Resolved { http, origin, href, stripped: u.href(), dirty })
+}
+
+/// `value` resolved against `base` (rrweb absolutizes `src`/`href` this way); `None` when
+/// either does not parse.
+#[cfg(any(target_arch = "wasm32", test))]
+pub(crate) fn absolutize(value: &str, base: &str) -> Option<String> {
+    resolve(value.trim(), Some(base)).map(|r| r.href)
+}
+
+/// `url` with its query string and fragment removed, textually (for URLs that do not parse).
 fn strip_textually(url: &str) -> &str {
     match url.find(['?', '#']) {
         Some(i) => &url[..i],
@@ -30,6 +79,9 @@ fn strip_textually(url: &str) -> &str {
 ///   fragment-only references (`#icon`): unchanged.
 /// - Unparseable input: cut at the first `?` or `#` (protective).
 ///
+/// `page` may be an origin (`https://app.example`) or a full page URL (`location.href`,
+/// better for path-relative URLs).
+///
 /// `same_origin_only`: leave http(s) URLs of another origin unchanged (attributes); `false`
 /// strips every http(s) URL (the page's own Meta href, network request URLs).
 pub(crate) fn strip_query(url: &str, page: &str, same_origin_only: bool) -> String {
@@ -39,36 +91,29 @@ pub(crate) fn strip_query(url: &str, page: &str, same_origin_only: bool) -> Stri
         // since resolving it would break SVG sprites and in-page anchors in the replay.
         return url.to_string();
     }
-    let base = base_url(page);
-    let parsed = match &base {
-        Some(b) => b.join(trimmed),
-        None => Url::parse(trimmed),
+    let page = page.trim();
+    let base = resolve(page, None);
+    let resolved = match &base {
+        Some(_) => resolve(trimmed, Some(page)),
+        None => resolve(trimmed, None),
     };
-    let mut u = match parsed {
-        Ok(u) => u,
-        Err(_) => return strip_textually(url).to_string(),
+    let Some(u) = resolved else {
+        return strip_textually(url).to_string();
     };
-    if !is_http(&u) {
+    if !u.http {
         return url.to_string();
     }
     if same_origin_only {
         match &base {
-            Some(b) if b.origin() == u.origin() => {}
+            Some(b) if b.origin == u.origin => {}
             _ => return url.to_string(),
         }
     }
-    let absolute = Url::parse(trimmed).is_ok();
-    if absolute && u.query().is_none() && u.fragment().is_none() && u.username().is_empty() && u.password().is_none() {
-        // Nothing to strip: keep the author's spelling (no normalisation).
+    if !u.dirty && resolve(trimmed, None).is_some() {
+        // Absolute with nothing to strip: keep the author's spelling (no normalisation).
         return url.to_string();
     }
-    u.set_query(None);
-    u.set_fragment(None);
-    // Credentials in the authority (`https://user:pw@host/`) go too; http(s) URLs always
-    // have a host, so these cannot fail.
-    let _ = u.set_username("");
-    let _ = u.set_password(None);
-    u.into()
+    u.stripped
 }
 
 /// Applies `f` to each URL of a `srcset` value (`"a.png 1x, b.png 2x"`), keeping the

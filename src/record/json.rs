@@ -14,7 +14,9 @@ pub fn push_num(out: &mut String, n: f64) {
     } else if n.fract() == 0.0 && n.abs() < 9.0e15 {
         out.push_str(&(n as i64).to_string());
     } else {
-        out.push_str(&n.to_string());
+        // serde_json writes floats with ryu (shortest round-trip, as JSON.stringify does);
+        // `f64::to_string` would link core's much larger float formatter.
+        out.push_str(&serde_json::to_string(&n).unwrap_or_else(|_| "null".into()));
     }
 }
 

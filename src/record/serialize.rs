@@ -126,14 +126,14 @@ pub struct Ctx<'a> {
     /// The page URL (`document.baseURI`), for `attribute_value`: same-origin URLs lose their
     /// query, relative ones resolve against it.
     pub origin: String,
-    /// `document.baseURI`, to absolutize relative `src`/`href` as rrweb does.
-    pub base: Option<url::Url>,
+    /// `document.baseURI` when it parses, to absolutize relative `src`/`href` as rrweb does.
+    pub base: Option<String>,
 }
 
 impl Ctx<'_> {
     pub fn for_document<'a>(privacy: &'a PrivacyOptions, doc: &web_sys::Document) -> Ctx<'a> {
         let origin = doc.base_uri().ok().flatten().unwrap_or_default();
-        let base = url::Url::parse(&origin).ok();
+        let base = crate::privacy::url::resolve(&origin, None).map(|_| origin.clone());
         Ctx { privacy, origin, base }
     }
 
@@ -143,16 +143,18 @@ impl Ctx<'_> {
             return value.to_string();
         }
         match &self.base {
-            Some(base) => base.join(trimmed).map(String::from).unwrap_or_else(|_| value.to_string()),
+            Some(base) => crate::privacy::url::absolutize(trimmed, base).unwrap_or_else(|| value.to_string()),
             None => value.to_string(),
         }
     }
 }
 
-/// An attribute value: a string, or `true` (`checked`, `selected`).
+/// An attribute value: a string, `true` (`checked`, `selected`) or a number
+/// (`rr_mediaCurrentTime`, in seconds, as rrweb writes it).
 enum Val {
     S(String),
     True,
+    Num(f64),
 }
 
 /// One node's JSON up to (not including) `childNodes`, and whether it has children to record.
@@ -281,6 +283,7 @@ fn open_element(el: &Element, view: &ElView, node: &Node, mirror: &mut Mirror, c
         match val {
             Val::S(s) => push_str(&mut head, s),
             Val::True => head.push_str("true"),
+            Val::Num(n) => push_num(&mut head, *n),
         }
     }
     head.push('}');
@@ -397,7 +400,7 @@ fn element_attributes(el: &Element, tag: &str, view: &ElView, ctx: &Ctx, out: &m
         "video" | "audio" => {
             let media: &web_sys::HtmlMediaElement = el.unchecked_ref();
             out.push(("rr_mediaState".into(), Val::S(if media.paused() { "paused" } else { "played" }.into())));
-            out.push(("rr_mediaCurrentTime".into(), Val::S(media.current_time().to_string())));
+            out.push(("rr_mediaCurrentTime".into(), Val::Num(media.current_time())));
         }
         _ => {}
     }
