@@ -83,12 +83,20 @@ export interface DeliveryInfo {
 }
 
 export interface InitOptions {
-  /** Your app's id at the ingest service (used by the delivery layer; not needed with `onEvents`). */
+  /** Your app's id, sent in every batch (`app_id`). Default `""`. */
   appId?: string;
-  /** Public (write-only) ingest key (used by the delivery layer). */
+  /** The collector's public (write-only) ingest key, sent in the `X-Rewind-Key` header (never in the URL). Required with `ingestBaseUrl`. */
   publicKey?: string;
-  /** Base URL of the ingest service (used by the delivery layer). */
+  /**
+   * Base URL of the collector (`rewind serve`), e.g. `"https://replay.example.com"`. When set, batches
+   * are gzip-compressed and POSTed to `{ingestBaseUrl}/v1/ingest` by the wasm `Transport`: retried on
+   * network errors, 408, 429 (honouring `Retry-After`) and 5xx with exponential backoff and jitter;
+   * kept in `sessionStorage` until accepted so a reload resends them; flushed with
+   * `fetch(keepalive)` on `pagehide` / `visibilitychange: hidden`. Unset: nothing is sent (use `onEvents`).
+   */
   ingestBaseUrl?: string;
+  /** Batching and buffering for `ingestBaseUrl`. */
+  delivery?: DeliveryOptions;
   /**
    * Consent at start-up. `"deferred"` (default): record nothing — no wasm loaded, no listener, no
    * event kept — until `optIn()`. `"granted"`: the app already has consent; start at once (still
@@ -120,6 +128,25 @@ export interface InitOptions {
    * failed load is retried by the next start.
    */
   wasm?: InitInput;
+}
+
+/** When batches close (whichever comes first) and how much may wait unsent. */
+export interface DeliveryOptions {
+  /** ms after a batch's first event. Default `5000`. */
+  batchIntervalMs?: number;
+  /** Events per batch. Default `1000` (the collector accepts at most 5,000). */
+  batchMaxEvents?: number;
+  /** Bytes of event JSON per batch (before gzip). Default `524288` (512 KiB). */
+  batchMaxBytes?: number;
+  /** Bytes of event JSON waiting unsent (pending + queued batches). Past it the oldest incremental events are dropped (counted in `deliveryStats().overflowEventsDropped`) and a new FullSnapshot is taken so the rest still replays. Default `8388608` (8 MiB). */
+  bufferMaxBytes?: number;
+}
+
+/** What a flush delivered, in batches: accepted by the collector, refused for good (4xx), or kept for later (still failing after 3 tries in a final flush: stored, resent later or by the tab's next page). */
+export interface FlushResult {
+  sent: number;
+  failed: number;
+  kept: number;
 }
 
 /** Who/what granted consent; recorded as the Custom event `rewind.consent` `{granted, source, version, at}` right after the FullSnapshot. */
@@ -155,12 +182,26 @@ export interface RewindHandle {
   tag(key: string, value: unknown): boolean;
   /** A new FullSnapshot now. Returns `false` when not recording. */
   takeFullSnapshot(): boolean;
-  /** Hands the buffered events to `onEvents` now; resolves when `onEvents` (and its promise) is done. */
-  flush(options?: { final?: boolean }): Promise<void>;
-  /** Stops recording for good and delivers what is buffered (`final: true`). Idempotent. */
-  stop(): Promise<void>;
-  /** Random id (UUID v4) of this session, stable for the handle's life. */
+  /**
+   * Hands the buffered events to `onEvents` and, with `ingestBaseUrl`, closes the pending batch and sends
+   * everything queued. Resolves when `onEvents` is done and every batch queued now was accepted or
+   * refused for good — or, with `final: true`, still failed after 3 tries (`kept`).
+   */
+  flush(options?: { final?: boolean }): Promise<FlushResult>;
+  /** Stops recording for good and delivers what is buffered (`flush({final: true})`). Idempotent. */
+  stop(): Promise<FlushResult>;
+  /**
+   * The session id. With `ingestBaseUrl`: kept in `sessionStorage` for the tab, a new one after 30 min
+   * without user activity or 24 h in all (the new session starts with Meta + FullSnapshot). Without: a
+   * random UUID v4 for the handle's life.
+   */
   sessionId(): string;
+  /**
+   * Delivery counters with `ingestBaseUrl` while recording, else `null`: `{sessionId, queuedBatches,
+   * pendingEvents, bufferedBytes, batchesSent, batchesRetried, batchesFailed, eventsSent, bytesSent,
+   * overflowEventsDropped, overflowBatchesDropped, storageErrors, lastFailure}` (bytes; `bytesSent` counts gzip bodies).
+   */
+  deliveryStats(): Record<string, number | string> | null;
   /**
    * The wasm recorder's counters, or `null` when not recording: `{recording, eventsEmitted,
    * emitErrors, nodesSerialized, mirrorSize, mutationBatches, mutationsDropped, snapshots,
@@ -171,3 +212,6 @@ export interface RewindHandle {
 
 /** Creates a recorder handle; records nothing until consent. Safe to call during SSR (it then never records). */
 export function init(options?: InitOptions): RewindHandle;
+
+/** This package's version, sent in every batch envelope as `sdk_version`. */
+export const SDK_VERSION: string;

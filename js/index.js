@@ -6,6 +6,9 @@
 // every DOM listener come into being only once the user has consented (`optIn()`, or
 // `consent: "granted"` at init).
 
+/** This package's version, sent in every batch envelope (`sdk_version`); equals package.json's. */
+export const SDK_VERSION = '0.1.0';
+
 /** Defaults applied by `init` (documented in index.d.ts; keep both in step). */
 const DEFAULTS = Object.freeze({
   consent: 'deferred',
@@ -19,6 +22,10 @@ const DEFAULTS = Object.freeze({
   consoleLevels: ['error', 'warn'],
   mutationLimit: 10000,
   snapshotSliceMs: 12,
+  batchIntervalMs: 5000,
+  batchMaxEvents: 1000,
+  batchMaxBytes: 512 * 1024,
+  bufferMaxBytes: 8 * 1024 * 1024,
 });
 
 const PRIVACY_KEYS = [
@@ -114,6 +121,10 @@ export function init(options = {}) {
     onEvents,
     onEventsIntervalMs = DEFAULTS.onEventsIntervalMs,
     onError = defaultOnError,
+    ingestBaseUrl,
+    publicKey,
+    appId = '',
+    delivery = {},
     wasm: wasmSource,
     _recorderFactory: recorderFactory,
   } = options;
@@ -123,6 +134,9 @@ export function init(options = {}) {
   const sessionRate = num(sampling?.sessionRate, DEFAULTS.sessionRate);
   const intervalMs = num(onEventsIntervalMs, DEFAULTS.onEventsIntervalMs);
   const gpc = respectGlobalPrivacyControl && globalPrivacyControl();
+  if (ingestBaseUrl != null && (typeof publicKey !== 'string' || publicKey === '')) {
+    throw new TypeError('rewind: ingestBaseUrl needs a publicKey (the collector\'s public ingest key)');
+  }
 
   let status = consent === 'granted' && gpc ? 'denied' : consent;
   /** @type {{granted: boolean, source: string, version: string | null, at: number} | null} */
@@ -132,6 +146,7 @@ export function init(options = {}) {
   let stopped = false; // stop() is final
   let generation = 0; // bumps on every start/stop so a late wasm load cannot resurrect a stopped recorder
   let recorder = null;
+  let transport = null; // delivery to ingestBaseUrl (wasm Transport), made with the recorder
   let starting = null;
   let startPromise = null;
   let timer = null;
@@ -140,10 +155,15 @@ export function init(options = {}) {
   const listeners = new Set();
 
   const onPageHide = () => {
+    // Synchronous: keepalive requests must be made before the page is gone.
+    transport?.pageHide();
     handle.flush({ final: true });
   };
   const onVisibility = () => {
-    if (document.visibilityState === 'hidden') handle.flush({ final: false });
+    if (document.visibilityState !== 'hidden') return;
+    // Mobile browsers may never fire pagehide: hidden is the last reliable moment.
+    transport?.pageHide();
+    handle.flush({ final: false });
   };
 
   function setStatus(next) {
@@ -160,23 +180,26 @@ export function init(options = {}) {
 
   function emit(json) {
     if (!recorder && !starting) return; // nothing is kept once stopped
+    let text = json;
     let event;
-    try {
-      event = typeof json === 'string' ? JSON.parse(json) : json;
-    } catch (error) {
-      onError(error);
-      return;
-    }
     if (typeof beforeRecordEvent === 'function') {
       try {
-        event = beforeRecordEvent(event);
+        event = beforeRecordEvent(JSON.parse(json));
+        if (event == null) return;
+        text = JSON.stringify(event);
       } catch (error) {
         onError(error);
-        event = null; // a failing filter drops the event: never leak what it meant to remove
+        return; // a failing filter drops the event: never leak what it meant to remove
       }
     }
-    if (event == null) return;
-    buffer.push(event);
+    if (transport) transport.push(text);
+    if (typeof onEvents === 'function') {
+      try {
+        buffer.push(event ?? JSON.parse(text));
+      } catch (error) {
+        onError(error);
+      }
+    }
   }
 
   function start() {
@@ -196,19 +219,30 @@ export function init(options = {}) {
     const opts = recorderOptions(privacy, capture);
     starting = (async () => {
       let made;
+      let madeTransport = null;
       if (typeof recorderFactory === 'function') {
         made = await recorderFactory(opts, emit);
       } else {
-        const { Recorder } = await loadWasm(wasmSource);
+        const bindings = await loadWasm(wasmSource);
         if (gen !== generation) return false;
-        made = new Recorder(opts, emit);
+        made = new bindings.Recorder(opts, emit);
+        if (ingestBaseUrl != null) {
+          madeTransport = new bindings.Transport(transportOptions(), () => {
+            // A new session began, or events were dropped on overflow: what follows must
+            // start from a fresh snapshot to replay.
+            if (recorder) recorder.takeFullSnapshot();
+          });
+        }
       }
       if (gen !== generation) {
         made?.stop?.();
         made?.free?.();
+        madeTransport?.free();
         return false;
       }
       recorder = made;
+      transport = madeTransport;
+      if (transport && identity) transport.setDistinctId(identity.userId);
       recorder.start();
       addEvent('rewind.consent', consentRecord ?? { granted: true, source: 'init', version: null, at: Date.now() });
       if (identity) addEvent('rewind.identify', identity);
@@ -220,7 +254,10 @@ export function init(options = {}) {
     try {
       return await starting;
     } catch (error) {
-      if (gen === generation) halt();
+      if (gen === generation) {
+        halt();
+        endTransport({ discard: false });
+      }
       onError(error);
       return false;
     } finally {
@@ -254,6 +291,33 @@ export function init(options = {}) {
       }
       window.removeEventListener('pagehide', onPageHide);
       document.removeEventListener('visibilitychange', onVisibility);
+    }
+  }
+
+  function transportOptions() {
+    return {
+      ingestBaseUrl: String(ingestBaseUrl),
+      publicKey,
+      appId: String(appId),
+      sdkVersion: SDK_VERSION,
+      batchIntervalMs: num(delivery.batchIntervalMs, DEFAULTS.batchIntervalMs),
+      batchMaxEvents: num(delivery.batchMaxEvents, DEFAULTS.batchMaxEvents),
+      batchMaxBytes: num(delivery.batchMaxBytes, DEFAULTS.batchMaxBytes),
+      bufferMaxBytes: num(delivery.bufferMaxBytes, DEFAULTS.bufferMaxBytes),
+    };
+  }
+
+  /** Ends delivery: `discard` forgets unsent batches (optOut), else they stay stored for resending. */
+  function endTransport({ discard }) {
+    if (!transport) return;
+    const t = transport;
+    transport = null;
+    try {
+      if (discard) t.discard();
+      else t.stop();
+      t.free();
+    } catch (error) {
+      onError(error);
     }
   }
 
@@ -297,6 +361,7 @@ export function init(options = {}) {
     optOut() {
       consentRecord = null;
       halt();
+      endTransport({ discard: true });
       buffer = [];
       setStatus('denied');
     },
@@ -320,6 +385,7 @@ export function init(options = {}) {
     },
     identify(userId, traits = {}) {
       identity = { userId: userId == null ? null : String(userId), traits: traits ?? {} };
+      transport?.setDistinctId(identity.userId);
       return addEvent('rewind.identify', identity);
     },
     tag(key, value) {
@@ -330,21 +396,33 @@ export function init(options = {}) {
       recorder.takeFullSnapshot();
       return true;
     },
-    flush({ final = false } = {}) {
+    async flush({ final = false } = {}) {
       const events = buffer;
       buffer = [];
-      return deliver(events, final);
+      const [, delivered] = await Promise.all([
+        deliver(events, final),
+        transport ? transport.flush(final) : null,
+      ]);
+      return delivered ?? { sent: 0, failed: 0, kept: 0 };
     },
-    stop() {
-      if (stopped) return Promise.resolve();
+    async stop() {
+      if (stopped) return { sent: 0, failed: 0, kept: 0 };
       stopped = true;
       halt({ keepPending: true });
       listeners.clear();
-      return handle.flush({ final: true });
+      try {
+        return await handle.flush({ final: true });
+      } finally {
+        endTransport({ discard: false });
+      }
     },
     sessionId() {
+      if (transport) return transport.sessionId();
       if (sessionId === undefined) sessionId = randomId();
       return sessionId;
+    },
+    deliveryStats() {
+      return transport ? transport.stats() : null;
     },
     stats() {
       return recorder && typeof recorder.stats === 'function' ? recorder.stats() : null;

@@ -8,7 +8,10 @@
 //! - [`analyze`] — the DOM tracker, element descriptions, user actions, the markdown timeline
 //!   and session metrics.
 //! - [`privacy`] — masking, URL scrubbing and PII redaction, shared by record and analyze.
-//! - `record` (wasm32 only) — the recorder: snapshot, observers, rrweb events.
+//! - `record` (wasm32 only) — the recorder: snapshot, observers, rrweb events; and the
+//!   browser edge of delivery (`fetch`, timers, `sessionStorage`, `pagehide`).
+//! - [`transport`] — delivery policy: batching, the bounded outbox, the gzip'd batch envelope,
+//!   retries and session ids (pure; driven by `record`).
 //! - `wasm` (wasm32 only) — the `#[wasm_bindgen]` surface: converts and delegates.
 //!
 //! Everything outside `wasm` is plain Rust with no browser APIs and is tested natively.
@@ -28,6 +31,8 @@ pub mod privacy;
 
 #[cfg(all(target_arch = "wasm32", feature = "record"))]
 pub mod record;
+#[cfg(feature = "record")]
+pub mod transport;
 
 #[cfg(all(target_arch = "wasm32", feature = "analyze"))]
 pub mod wasm;

@@ -9,6 +9,8 @@
 //! - [`observers`] — mouse, scroll, resize, input (events and value-setter hooks), selection,
 //!   media, navigation, console.
 //! - [`bindings`] — the `Recorder` class exported to JS.
+//! - [`transport`] — the `Transport` class exported to JS: delivery's browser edge (`fetch`,
+//!   timers, `sessionStorage`) driving the pure policy in [`crate::transport`].
 //!
 //! Choices that differ from rrweb, all safe for rrweb's Replayer:
 //! - `<script>` elements are kept as elements (so sibling ids and positions line up) but without
@@ -41,5 +43,7 @@ mod observers;
 mod serialize;
 mod snapshot;
 mod state;
+pub mod transport;
 
 pub use bindings::Recorder;
+pub use transport::Transport;

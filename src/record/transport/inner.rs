@@ -1,0 +1,161 @@
+//! `Inner`'s bookkeeping: storage, closing batches, bodies, and settling `flush()` promises.
+
+use super::{base64, storage, unbase64, Inner};
+use crate::transport::envelope::{envelope_json, gzip, Sender};
+use crate::transport::outbox::Batch;
+use crate::transport::session::valid_id;
+use wasm_bindgen::JsValue;
+
+/// Attempts a batch gets inside `flush({final: true})` before the flush gives up on it (it
+/// stays queued and stored, and is resent later or by the next page of the tab).
+const FINAL_FLUSH_ATTEMPTS: u32 = 3;
+
+/// A `flush()` waiting for its batches.
+pub(super) struct Waiter {
+    pub resolve: js_sys::Function,
+    pub batches: Vec<(String, u64)>,
+    pub final_flush: bool,
+    pub sent: u32,
+    pub failed: u32,
+    pub kept: u32,
+}
+
+impl Inner {
+    /// Calls `onFullSnapshotNeeded` from a microtask: the recorder it calls emits events that
+    /// come back here through `push`, which must not find `Inner` borrowed.
+    pub(super) fn ask_full_snapshot(&self) {
+        let f = self.on_full_snapshot.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = f.call0(&JsValue::NULL);
+        });
+    }
+
+    pub(super) fn store(&mut self, key: &str, value: &str) {
+        let full = format!("{}:{key}", self.storage_key);
+        if storage().is_none_or(|s| s.set_item(&full, value).is_err()) {
+            self.counters.storage_errors += 1;
+        }
+    }
+
+    pub(super) fn unstore(&self, key: &str) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(&format!("{}:{key}", self.storage_key));
+        }
+    }
+
+    pub(super) fn save_session(&mut self) {
+        let text = self.session.to_storage();
+        self.store("session", &text);
+    }
+
+    /// Queues the batches an earlier page of this tab stored and did not see accepted.
+    pub(super) fn restore_batches(&mut self) {
+        let Some(store) = storage() else { return };
+        let prefix = format!("{}:batch:", self.storage_key);
+        let mut found = Vec::new();
+        for i in 0..store.length().unwrap_or(0) {
+            let Some(key) = store.key(i).ok().flatten() else { continue };
+            let Some(rest) = key.strip_prefix(&prefix) else { continue };
+            let Some((sid, seq)) = rest.rsplit_once(':') else { continue };
+            let (Ok(seq), true) = (seq.parse::<u64>(), valid_id(sid)) else { continue };
+            let body = store.get_item(&key).ok().flatten().and_then(|t| unbase64(&t));
+            match body {
+                Some(body) => found.push((sid.to_string(), seq, body)),
+                None => {
+                    let _ = store.remove_item(&key);
+                }
+            }
+        }
+        found.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        for (session_id, seq, body) in found {
+            let bytes = body.len();
+            self.outbox.queue.push_back(Batch {
+                session_id,
+                seq,
+                items: Vec::new(),
+                body: Some(body),
+                bytes,
+                attempts: 0,
+                not_before_ms: 0.0,
+            });
+        }
+    }
+
+    /// Closes the pending events into the next batch of the session, makes and stores its
+    /// body, and keeps the outbox under its byte limit.
+    pub(super) fn close_pending(&mut self) {
+        self.close_timer = None;
+        if self.outbox.pending_len() == 0 {
+            return;
+        }
+        let seq = self.session.take_seq();
+        let sid = self.session.id.clone();
+        self.outbox.close(&sid, seq);
+        self.save_session();
+        let dropped = self.outbox.enforce_limit();
+        if dropped.events + dropped.batches > 0 {
+            self.counters.overflow_events_dropped += dropped.events;
+            self.counters.overflow_batches_dropped += dropped.batches;
+            self.ask_full_snapshot();
+        }
+        // Bodies of every batch whose events changed (the new one, and thinned ones) are
+        // made and stored again.
+        let keys: Vec<(String, u64)> =
+            self.outbox.queue.iter().filter(|b| b.body.is_none()).map(|b| (b.session_id.clone(), b.seq)).collect();
+        for (sid, seq) in keys {
+            let _ = self.body_of(&sid, seq);
+        }
+    }
+
+    /// The gzip body of a queued batch, made (and stored) on first use.
+    pub(super) fn body_of(&mut self, session_id: &str, seq: u64) -> Option<Vec<u8>> {
+        let sender = Sender { session_id: session_id.to_string(), ..self.sender.clone() };
+        let batch = self.outbox.queue.iter_mut().find(|b| b.seq == seq && b.session_id == session_id)?;
+        if let Some(body) = &batch.body {
+            return Some(body.clone());
+        }
+        let events: Vec<String> = batch.items.iter().map(|i| i.json.clone()).collect();
+        let body = gzip(envelope_json(&sender, seq, js_sys::Date::now(), &events).as_bytes());
+        batch.body = Some(body.clone());
+        if let Some(text) = base64(&body) {
+            self.store(&format!("batch:{session_id}:{seq}"), &text);
+        }
+        Some(body)
+    }
+
+    /// Records the outcome of a batch for the `flush()` promises, resolving those that are done.
+    pub(super) fn settle(&mut self, session_id: &str, seq: u64, outcome: Settled) {
+        for w in &mut self.waiters {
+            if let Some(i) = w.batches.iter().position(|(s, q)| *q == seq && s == session_id) {
+                match outcome {
+                    Settled::Sent => w.sent += 1,
+                    Settled::Failed => w.failed += 1,
+                    Settled::Retrying(attempts) if w.final_flush && attempts >= FINAL_FLUSH_ATTEMPTS => w.kept += 1,
+                    Settled::Retrying(_) => continue,
+                }
+                w.batches.swap_remove(i);
+            }
+        }
+        self.settle_waiters();
+    }
+
+    pub(super) fn settle_waiters(&mut self) {
+        let (done, waiting): (Vec<Waiter>, Vec<Waiter>) =
+            std::mem::take(&mut self.waiters).into_iter().partition(|w| w.batches.is_empty());
+        self.waiters = waiting;
+        for w in done {
+            let o = js_sys::Object::new();
+            for (k, v) in [("sent", w.sent), ("failed", w.failed), ("kept", w.kept)] {
+                let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &JsValue::from(v));
+            }
+            let _ = w.resolve.call1(&JsValue::NULL, &o);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum Settled {
+    Sent,
+    Failed,
+    Retrying(u32),
+}

@@ -1,0 +1,93 @@
+//! The batch envelope, its gzip body, and splitting for the keepalive quota.
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use std::io::Write;
+
+/// Who sends: the fields of the envelope besides `seq`, `sent_at` and `events`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sender {
+    /// The recording session (`[A-Za-z0-9_-]`, made by [`super::session`]).
+    pub session_id: String,
+    /// The browser tab (one per `sessionStorage`).
+    pub window_id: String,
+    /// The app's id from `init({appId})`.
+    pub app_id: String,
+    /// This package's version.
+    pub sdk_version: String,
+    /// The user from `identify(userId)`, if any.
+    pub distinct_id: Option<String>,
+}
+
+/// The envelope's JSON text: `{"session_id", "window_id", "seq", "app_id", "sdk_version",
+/// "sent_at" (epoch ms), "distinct_id"?, "events": [...]}`; `events` are JSON texts, written
+/// as they are.
+pub fn envelope_json(sender: &Sender, seq: u64, sent_at_ms: f64, events: &[String]) -> String {
+    let size: usize = events.iter().map(|e| e.len() + 1).sum();
+    let mut out = String::with_capacity(size + 256);
+    out.push_str("{\"session_id\":");
+    push_json_str(&mut out, &sender.session_id);
+    out.push_str(",\"window_id\":");
+    push_json_str(&mut out, &sender.window_id);
+    out.push_str(",\"seq\":");
+    out.push_str(&seq.to_string());
+    out.push_str(",\"app_id\":");
+    push_json_str(&mut out, &sender.app_id);
+    out.push_str(",\"sdk_version\":");
+    push_json_str(&mut out, &sender.sdk_version);
+    out.push_str(",\"sent_at\":");
+    out.push_str(&(sent_at_ms.max(0.0) as u64).to_string());
+    if let Some(d) = &sender.distinct_id {
+        out.push_str(",\"distinct_id\":");
+        push_json_str(&mut out, d);
+    }
+    out.push_str(",\"events\":[");
+    for (i, e) in events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(e);
+    }
+    out.push_str("]}");
+    out
+}
+
+fn push_json_str(out: &mut String, s: &str) {
+    // serde_json escapes as JSON requires; writing a str cannot fail.
+    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+}
+
+/// gzip (RFC 1952) of `data` with flate2, at level 6 (zlib's default: most of level 9's ratio
+/// for a fraction of the time on event JSON).
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::with_capacity(data.len() / 6 + 64), Compression::new(6));
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(data);
+    enc.finish().unwrap_or_default()
+}
+
+/// Splits `events` into consecutive runs whose gzip'd envelope (as `encode` makes it) fits in
+/// `budget` bytes, halving a run until it fits; returns `(events in run, gzip body)` in
+/// order. A single event that does not fit alone is returned by itself (the caller decides:
+/// the final flush sends it without keepalive or leaves it for the next page).
+pub fn split_to_fit(
+    events: &[String],
+    budget: usize,
+    encode: &mut dyn FnMut(&[String]) -> Vec<u8>,
+) -> Vec<(usize, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < events.len() {
+        let mut len = events.len() - start;
+        loop {
+            let body = encode(&events[start..start + len]);
+            if body.len() <= budget || len == 1 {
+                out.push((len, body));
+                break;
+            }
+            len = len.div_ceil(2);
+        }
+        start += len;
+    }
+    out
+}

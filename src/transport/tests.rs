@@ -1,0 +1,207 @@
+use super::envelope::{envelope_json, gzip, split_to_fit, Sender};
+use super::outbox::{event_type, Limits, Outbox};
+use super::retry::{backoff_ms, classify, retry_after_seconds_ms, Outcome, BACKOFF_MAX_MS};
+use super::session::{valid_id, Session, SESSION_IDLE_MS, SESSION_MAX_MS};
+use std::io::Read;
+
+fn ev(kind: u8, pad: usize) -> String {
+    format!(r#"{{"type":{kind},"data":{{"p":"{}"}},"timestamp":1}}"#, "x".repeat(pad))
+}
+
+fn limits(max_events: usize, max_bytes: usize, buffer_max_bytes: usize) -> Limits {
+    Limits { interval_ms: 5_000.0, max_events, max_bytes, buffer_max_bytes }
+}
+
+#[test]
+fn event_type_reads_the_type_key() {
+    assert_eq!(event_type(r#"{"type":3,"data":{}}"#), 3);
+    assert_eq!(event_type(r#"{"data":{"source":2},"type": 2}"#), 2);
+    assert_eq!(event_type(r#"{"data":{}}"#), 0);
+    assert_eq!(event_type(r#"{"type":999}"#), 255);
+}
+
+#[test]
+fn batches_close_on_count_size_and_time() {
+    let mut o = Outbox::new(limits(3, 1_000_000, usize::MAX));
+    assert!(!o.push(ev(3, 0), 100.0));
+    assert_eq!(o.due_ms(), Some(5_100.0));
+    assert!(!o.push(ev(3, 0), 200.0));
+    assert!(o.push(ev(3, 0), 300.0), "the third event reaches max_events");
+    let b = o.close("s", 0).unwrap();
+    assert_eq!((b.seq, b.items.len()), (0, 3));
+    assert_eq!(o.due_ms(), None);
+    assert!(o.close("s", 1).is_none(), "nothing pending, no empty batch");
+
+    let mut o = Outbox::new(limits(1000, 100, usize::MAX));
+    assert!(!o.push(ev(3, 10), 0.0));
+    assert!(o.push(ev(3, 60), 0.0), "100 bytes reached");
+}
+
+#[test]
+fn overflow_drops_oldest_incremental_events_and_keeps_seq() {
+    let e = ev(3, 100).len();
+    let mut o = Outbox::new(limits(1000, usize::MAX, 10 * e));
+    o.push(ev(4, 100), 0.0); // Meta
+    o.push(ev(2, 100), 0.0); // FullSnapshot
+    for _ in 0..4 {
+        o.push(ev(3, 100), 0.0);
+    }
+    o.close("s", 0);
+    for _ in 0..6 {
+        o.push(ev(3, 100), 0.0);
+    }
+    assert_eq!(o.bytes(), 12 * e);
+    let dropped = o.enforce_limit();
+    assert_eq!(dropped.events, 2);
+    assert!(o.bytes() <= 10 * e);
+    let first = &o.queue[0];
+    assert_eq!(first.seq, 0);
+    assert_eq!(first.items.iter().map(|i| i.kind).collect::<Vec<_>>(), [4, 2, 3, 3], "oldest incrementals first");
+    assert_eq!(o.pending_len(), 6);
+
+    // Nothing incremental left in the queue: pending events are thinned next.
+    let mut o = Outbox::new(limits(1000, usize::MAX, 3 * e));
+    o.push(ev(2, 100), 0.0);
+    o.close("s", 0);
+    for _ in 0..4 {
+        o.push(ev(3, 100), 0.0);
+    }
+    assert_eq!(o.enforce_limit().events, 2);
+    assert_eq!(o.pending_len(), 2);
+    assert_eq!(o.queue[0].items.len(), 1, "the FullSnapshot stays");
+}
+
+#[test]
+fn overflow_drops_restored_batches_whole_as_a_last_resort() {
+    let mut o = Outbox::new(limits(1000, usize::MAX, 100));
+    for seq in 0..3 {
+        o.queue.push_back(super::outbox::Batch {
+            session_id: "s".into(),
+            seq,
+            items: Vec::new(),
+            body: Some(vec![0; 60]),
+            bytes: 60,
+            attempts: 0,
+            not_before_ms: 0.0,
+        });
+    }
+    let d = o.enforce_limit();
+    assert_eq!((d.events, d.batches), (0, 2));
+    assert_eq!(o.queue.iter().map(|b| b.seq).collect::<Vec<_>>(), [2]);
+}
+
+#[test]
+fn under_the_limit_nothing_is_dropped() {
+    let mut o = Outbox::new(limits(1000, usize::MAX, 10_000));
+    o.push(ev(3, 10), 0.0);
+    assert_eq!(o.enforce_limit(), Default::default());
+    assert_eq!(o.pending_len(), 1);
+}
+
+#[test]
+fn envelope_is_the_wire_format_and_gzip_round_trips() {
+    let sender = Sender {
+        session_id: "s-1".into(),
+        window_id: "w".into(),
+        app_id: "shop \"eu\"".into(),
+        sdk_version: "0.1.0".into(),
+        distinct_id: Some("u7".into()),
+    };
+    let json = envelope_json(&sender, 4, 1_700_000_000_123.0, &[ev(4, 0), ev(3, 0)]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["session_id"], "s-1");
+    assert_eq!(v["app_id"], "shop \"eu\"");
+    assert_eq!(v["seq"], 4);
+    assert_eq!(v["sent_at"], 1_700_000_000_123u64);
+    assert_eq!(v["distinct_id"], "u7");
+    assert_eq!(v["events"].as_array().unwrap().len(), 2);
+    let body = gzip(json.as_bytes());
+    assert_eq!(&body[..2], [0x1f, 0x8b]);
+    let mut back = String::new();
+    flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut back).unwrap();
+    assert_eq!(back, json);
+    let anonymous = envelope_json(&Sender { distinct_id: None, ..sender }, 0, 0.0, &[]);
+    assert!(!anonymous.contains("distinct_id") && anonymous.ends_with("\"events\":[]}"));
+}
+
+#[test]
+fn final_flush_splits_under_the_budget() {
+    // Incompressible-ish events: each ~2 KB of distinct digits.
+    let events: Vec<String> = (0..100)
+        .map(|i| {
+            format!(
+                r#"{{"type":3,"data":"{}"}}"#,
+                (0..400).map(|j| (i * 7 + j * 13) % 97).map(|n| n.to_string()).collect::<String>()
+            )
+        })
+        .collect();
+    let mut encode = |evs: &[String]| gzip(envelope_json(&Sender::default(), 0, 0.0, evs).as_bytes());
+    let whole = encode(&events).len();
+    let budget = whole / 3;
+    let parts = split_to_fit(&events, budget, &mut encode);
+    assert!(parts.len() >= 3, "{} parts for {whole} B at {budget} B", parts.len());
+    assert_eq!(parts.iter().map(|(n, _)| n).sum::<usize>(), 100, "every event once, in order");
+    assert!(parts.iter().all(|(_, body)| body.len() <= budget));
+    // One event bigger than the budget comes alone.
+    let parts = split_to_fit(&events[..3], 10, &mut encode);
+    assert_eq!(parts.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [1, 1, 1]);
+    assert!(split_to_fit(&[], 10, &mut encode).is_empty());
+}
+
+#[test]
+fn retry_classification() {
+    assert_eq!(classify(Some(200), None, 1, 0.5), Outcome::Accepted);
+    assert_eq!(classify(Some(204), None, 1, 0.5), Outcome::Accepted);
+    for s in [None, Some(408), Some(429), Some(500), Some(503), Some(599)] {
+        assert!(matches!(classify(s, None, 1, 0.5), Outcome::Retry { .. }), "{s:?}");
+    }
+    for s in [400u16, 401, 403, 404, 413, 422, 302] {
+        assert_eq!(classify(Some(s), None, 1, 0.5), Outcome::Drop { reason: format!("http_{s}") });
+    }
+    assert_eq!(classify(Some(429), Some(7_000.0), 1, 0.5), Outcome::Retry { delay_ms: 7_000.0 });
+    assert_eq!(classify(Some(503), Some(1e9), 1, 0.5), Outcome::Retry { delay_ms: BACKOFF_MAX_MS });
+}
+
+#[test]
+fn backoff_grows_with_full_jitter_and_caps() {
+    assert_eq!(backoff_ms(1, 1.0), 1_000.0);
+    assert_eq!(backoff_ms(2, 1.0), 2_000.0);
+    assert_eq!(backoff_ms(4, 0.5), 4_000.0);
+    assert_eq!(backoff_ms(30, 1.0), BACKOFF_MAX_MS);
+    assert_eq!(backoff_ms(u32::MAX, 1.0), BACKOFF_MAX_MS);
+    assert_eq!(backoff_ms(3, 0.0), 100.0, "floor");
+}
+
+#[test]
+fn retry_after_delay_seconds() {
+    assert_eq!(retry_after_seconds_ms("120"), Some(120_000.0));
+    assert_eq!(retry_after_seconds_ms(" 0 "), Some(0.0));
+    assert_eq!(retry_after_seconds_ms("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    assert_eq!(retry_after_seconds_ms("-1"), None);
+    assert_eq!(retry_after_seconds_ms(""), None);
+}
+
+#[test]
+fn sessions_expire_on_idle_and_age() {
+    let s = Session::new("abc".into(), 1_000.0);
+    assert!(!s.expired(1_000.0 + SESSION_IDLE_MS));
+    assert!(s.expired(1_000.0 + SESSION_IDLE_MS + 1.0));
+    let mut active = s.clone();
+    active.last_activity_ms = 1_000.0 + SESSION_MAX_MS - 10.0;
+    assert!(!active.expired(1_000.0 + SESSION_MAX_MS));
+    assert!(active.expired(1_000.0 + SESSION_MAX_MS + 1.0));
+    assert!(!s.expired(0.0), "a clock going back does not end the session");
+}
+
+#[test]
+fn session_storage_round_trip_and_rejects() {
+    let mut s = Session::new("a_B-9".into(), 1_700_000_000_000.0);
+    s.last_activity_ms = 1_700_000_001_000.0;
+    assert_eq!(s.take_seq(), 0);
+    assert_eq!(s.take_seq(), 1);
+    assert_eq!(Session::from_storage(&s.to_storage()), Some(s));
+    for bad in ["", "a b c", "../x 1 2 3", "a 1 2 3 4", "a x 2 3", "a 1 2 -3"] {
+        assert_eq!(Session::from_storage(bad), None, "{bad:?}");
+    }
+    assert!(valid_id("0f3c-AB_9") && !valid_id("") && !valid_id(&"a".repeat(65)) && !valid_id("a/b"));
+}

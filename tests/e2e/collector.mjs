@@ -1,0 +1,84 @@
+// The real collector (`rewind serve`) for end-to-end tests: started as a child process on
+// loopback with a temporary data directory and fixed keys, stopped and restarted on the same
+// port (outage tests). Not a test file.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { root } from './support.mjs';
+
+export const KEYS = { public: 'pk_e2e_public_0123456789', read: 'rk_e2e_read_0123456789', admin: 'ak_e2e_admin_0123456789' };
+
+/** The `rewind` binary: $REWIND_BIN, else target/debug/rewind (scripts/test.sh builds it). */
+export function collectorBinary() {
+  return process.env.REWIND_BIN ?? fileURLToPath(new URL('target/debug/rewind', root));
+}
+
+export function collectorSkipReason() {
+  return existsSync(collectorBinary()) ? null : `needs the rewind binary at ${collectorBinary()} (cargo build -p rewind-cli)`;
+}
+
+/**
+ * Starts `rewind serve`; resolves once it prints its address. `addr` defaults to any free port;
+ * `www` is served at `/`, the repo (js/, pkg/, pkg-record/) at `/js/` etc.
+ */
+export async function startCollector({ addr = '127.0.0.1:0', dataDir, www, cors = [], extra = [] } = {}) {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'rewind-e2e-'));
+  const args = ['serve', '--addr', addr, '--data-dir', dir, '--public-key', KEYS.public, '--read-key', KEYS.read,
+    '--admin-key', KEYS.admin, '--package-dir', fileURLToPath(root)];
+  if (www) args.push('--www', www);
+  for (const o of cors) args.push('--cors-origin', o);
+  args.push(...extra);
+  const proc = spawn(collectorBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const origin = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`rewind serve did not start:\n${output}`)), 20_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const m = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`rewind serve exited (${code}):\n${output}`));
+    });
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (proc.exitCode !== null) return resolve();
+      proc.once('exit', resolve);
+      proc.kill('SIGTERM');
+    });
+  return { origin, dataDir: dir, proc, stop, addr: origin.replace('http://', '') };
+}
+
+/** GET a read-API path with the read key; parsed JSON. */
+export async function read(origin, path) {
+  const res = await fetch(origin + path, { headers: { authorization: `Bearer ${KEYS.read}` } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** The `{seq}.json.gz` files stored for a session (any day directory), as seq numbers. */
+export async function storedSeqs(dataDir, sessionId) {
+  const seqs = [];
+  async function walk(dir) {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const p = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(p);
+      else if (p.includes(`/${sessionId}/`)) {
+        const m = /^(\d+)\.json\.gz$/.exec(entry.name);
+        if (m) seqs.push(Number(m[1]));
+      }
+    }
+  }
+  await walk(join(dataDir, 'sessions'));
+  return seqs.sort((a, b) => a - b);
+}

@@ -1,0 +1,153 @@
+// Delivery end to end: the SDK's wasm Transport in Chromium posting gzip batches to the real
+// collector (`rewind serve`), which stores them and analyses the session. Covers the happy path,
+// the final flush when the page goes away, and a collector outage with a reload in the middle.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { launch, newPage, serve, skipReason, sleep, root } from './support.mjs';
+import { KEYS, collectorSkipReason, read, startCollector, storedSeqs } from './collector.mjs';
+
+const skip = skipReason('real') ?? collectorSkipReason() ?? false;
+const PAGES = fileURLToPath(new URL('tests/e2e/pages/', root));
+/** The outage of the issue ("stop the collector for 30 s mid-session"). */
+const OUTAGE_MS = 30_000;
+
+async function configure(page, config) {
+  await page.addInitScript((c) => {
+    window.REWIND_TEST = { ...c, ingest: c.ingest ?? location.origin };
+  }, config);
+}
+
+async function recording(page) {
+  await page.waitForFunction(() => window.rewind?.isRecording(), null, { timeout: 15_000 });
+  return page.evaluate(() => window.rewind.sessionId());
+}
+
+/** Polls `check` (async, truthy = done) until it passes or `ms` runs out; returns its value. */
+async function until(check, ms, what) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(250);
+  }
+  assert.fail(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+}
+
+const actionsText = (analysis) => JSON.stringify(analysis);
+/** Genuine clicks on the (masked) "Buy now" button in an analysis. */
+const buyClicks = (analysis) =>
+  analysis.actions.filter((a) => a.action === 'click' && a.metadata?.interaction === 'click' && /^button/.test(a.target_desc))
+    .length;
+
+test('batches reach the collector, are listed and analyse to the scripted actions', { skip }, async (t) => {
+  const collector = await startCollector({ www: PAGES });
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    await collector.stop();
+  });
+  const page = await newPage(browser);
+  await configure(page, { key: KEYS.public, delivery: { batchIntervalMs: 300 } });
+  await page.goto(`${collector.origin}/deliver.html?token=secret-query#frag`);
+  const sessionId = await recording(page);
+  await page.fill('#name', 'Ada Lovelace');
+  await page.click('#buy');
+  await page.click('#buy');
+  const result = await page.evaluate(() => window.rewind.flush());
+  assert.ok(result.sent >= 1 && result.failed === 0, JSON.stringify(result));
+  const stats = await page.evaluate(() => window.rewind.deliveryStats());
+  assert.equal(stats.batchesFailed, 0);
+  assert.equal(stats.queuedBatches, 0);
+
+  const list = await read(collector.origin, '/v1/sessions');
+  const row = list.sessions.find((s) => s.session_id === sessionId);
+  assert.ok(row, `session ${sessionId} listed: ${JSON.stringify(list)}`);
+  assert.equal(row.app_id, 'e2e-delivery');
+  assert.ok(row.entry_url.endsWith('/deliver.html'), `query and hash stripped: ${row.entry_url}`);
+  const seqs = await storedSeqs(collector.dataDir, sessionId);
+  assert.deepEqual(seqs, [...seqs.keys()], 'seq 0..n, each once');
+
+  const analysis = await read(collector.origin, `/v1/sessions/${sessionId}/analysis`);
+  const text = actionsText(analysis);
+  assert.equal(buyClicks(analysis), 2, 'the clicks on the button');
+  assert.ok(analysis.actions.some((a) => a.action === 'input'), 'the typing');
+  assert.doesNotMatch(text, /Ada Lovelace/, 'input values are masked');
+  assert.deepEqual(page.errors, []);
+});
+
+test('the final events arrive when the page goes away (cross-origin, keepalive)', { skip }, async (t) => {
+  const server = await serve();
+  const collector = await startCollector({ cors: [server.origin] });
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    await collector.stop();
+    server.close();
+  });
+  const page = await newPage(browser);
+  // The default 5 s interval: nothing is sent before the page goes away.
+  await configure(page, { key: KEYS.public, ingest: collector.origin });
+  await page.goto(`${server.origin}/pages/deliver.html`);
+  const sessionId = await recording(page);
+  await page.fill('#name', 'x');
+  await page.click('#buy');
+  await page.goto(`${server.origin}/pages/list.html`);
+  const analysis = await until(async () => {
+    const a = await read(collector.origin, `/v1/sessions/${sessionId}/analysis`);
+    return buyClicks(a) === 1 && a;
+  }, 10_000, 'the click recorded just before leaving');
+  assert.ok(analysis);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a 30 s collector outage with a reload in the middle loses nothing', { skip, timeout: 180_000 }, async (t) => {
+  const server = await serve();
+  let collector = await startCollector({ cors: [server.origin] });
+  const { dataDir, addr } = collector;
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    await collector.stop();
+    server.close();
+  });
+  const page = await newPage(browser);
+  await configure(page, { key: KEYS.public, ingest: collector.origin, delivery: { batchIntervalMs: 300 } });
+  await page.goto(`${server.origin}/pages/deliver.html`);
+  const sessionId = await recording(page);
+  await page.click('#buy');
+  await until(async () => (await storedSeqs(dataDir, sessionId)).length > 0, 10_000, 'a first batch');
+
+  await collector.stop();
+  const down = Date.now();
+  await page.click('#buy');
+  await page.fill('#name', 'during the outage');
+  await sleep(1_500);
+  const failing = await page.evaluate(() => window.rewind.deliveryStats());
+  assert.ok(failing.batchesRetried >= 1 && failing.queuedBatches >= 1, JSON.stringify(failing));
+
+  await page.reload(); // mid-outage: unsent batches must survive in sessionStorage
+  assert.equal(await recording(page), sessionId, 'the reload continues the session');
+  await page.click('#buy');
+  await page.evaluate(() => document.getElementById('buy').setAttribute('data-after', 'reload'));
+  await sleep(1_000);
+  const lastSeq = await page.evaluate(() => Number(sessionStorage.getItem('rewind:session').split(' ')[3]) - 1);
+
+  await sleep(Math.max(0, OUTAGE_MS - (Date.now() - down)));
+  collector = await startCollector({ addr, dataDir, cors: [server.origin] });
+  const seqs = await until(async () => {
+    const s = await storedSeqs(dataDir, sessionId);
+    return s.length >= lastSeq + 1 && s;
+  }, 90_000, `seq 0..${lastSeq} after the outage`);
+  assert.deepEqual(seqs, [...Array(seqs.length).keys()], 'every seq from 0 stored exactly once');
+  const analysis = await read(collector.origin, `/v1/sessions/${sessionId}/analysis`);
+  assert.equal(buyClicks(analysis), 3, 'the clicks before, during and after the reload');
+  const session = await read(collector.origin, `/v1/sessions/${sessionId}`);
+  assert.equal(session.missing_batches ?? 0, 0, 'no gap reported');
+  assert.deepEqual(page.errors, []);
+});
