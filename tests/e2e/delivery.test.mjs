@@ -151,3 +151,83 @@ test('a 30 s collector outage with a reload in the middle loses nothing', { skip
   assert.equal(session.missing_batches ?? 0, 0, 'no gap reported');
   assert.deepEqual(page.errors, []);
 });
+
+test('refused batches are dropped and counted; a full buffer thins and re-snapshots', { skip }, async (t) => {
+  const collector = await startCollector({ www: PAGES });
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    await collector.stop();
+  });
+  // A wrong key: 401 is not retried, the batch is dropped, nothing is stored.
+  const page = await newPage(browser);
+  await configure(page, { key: 'pk_not_a_real_key_000000', delivery: { batchIntervalMs: 200 } });
+  await page.goto(`${collector.origin}/deliver.html`);
+  const sessionId = await recording(page);
+  await page.click('#buy');
+  const result = await page.evaluate(() => window.rewind.flush());
+  assert.equal(result.sent, 0);
+  assert.ok(result.failed >= 1, JSON.stringify(result));
+  const stats = await page.evaluate(() => window.rewind.deliveryStats());
+  assert.equal(stats.lastFailure, 'http_401');
+  assert.equal(stats.batchesRetried, 0, '401 is final');
+  assert.deepEqual(await storedSeqs(collector.dataDir, sessionId), []);
+
+  // Nothing listening: every batch waits; a 3 KB buffer overflows, drops the oldest incremental
+  // events and asks the recorder for a new FullSnapshot.
+  const offline = await newPage(browser);
+  await configure(offline, {
+    key: KEYS.public,
+    ingest: 'http://127.0.0.1:9', // discard port: connection refused
+    delivery: { batchIntervalMs: 100, bufferMaxBytes: 3_000 },
+  });
+  await offline.goto(`${collector.origin}/deliver.html`);
+  await recording(offline);
+  const snapshotsBefore = await offline.evaluate(() => window.rewind.stats().snapshots);
+  for (let i = 0; i < 20; i++) {
+    await offline.mouse.move(50 + i * 10, 50 + i * 5);
+    await offline.click('#buy');
+  }
+  await until(async () => {
+    const s = await offline.evaluate(() => window.rewind.deliveryStats());
+    return s.overflowEventsDropped > 0 && s;
+  }, 10_000, 'overflow drops');
+  await until(
+    async () => (await offline.evaluate(() => window.rewind.stats().snapshots)) > snapshotsBefore,
+    5_000,
+    'a new FullSnapshot after the drop',
+  );
+  const s = await offline.evaluate(() => window.rewind.deliveryStats());
+  assert.ok(s.bufferedBytes <= 3_000 + 64 * 1024, `bounded: ${s.bufferedBytes}`); // + at most one FullSnapshot batch
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(offline.errors, []);
+});
+
+test('after 30 min without activity a new session starts with Meta + FullSnapshot', { skip }, async (t) => {
+  const collector = await startCollector({ www: PAGES });
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    await collector.stop();
+  });
+  const page = await newPage(browser);
+  await page.clock.install();
+  await configure(page, { key: KEYS.public, delivery: { batchIntervalMs: 200 } });
+  await page.goto(`${collector.origin}/deliver.html`);
+  const first = await recording(page);
+  await page.click('#buy');
+  await page.clock.fastForward('31:00');
+  await page.click('#buy');
+  await page.clock.runFor(1_000);
+  const second = await page.evaluate(() => window.rewind.sessionId());
+  assert.notEqual(second, first, 'a new session id');
+  await page.evaluate(() => window.rewind.flush());
+  const session = await until(async () => {
+    const s = await read(collector.origin, `/v1/sessions/${second}`);
+    return s.events?.length >= 2 && s;
+  }, 10_000, 'the new session stored');
+  assert.deepEqual(session.events.slice(0, 2).map((e) => e.type), [4, 2], 'Meta then FullSnapshot first');
+  assert.deepEqual(await storedSeqs(collector.dataDir, second), [...(await storedSeqs(collector.dataDir, second)).keys()]);
+  assert.equal((await storedSeqs(collector.dataDir, second))[0], 0, 'seq restarts at 0');
+  assert.deepEqual(page.errors, []);
+});
