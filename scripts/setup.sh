@@ -4,6 +4,8 @@
 #
 #   scripts/setup.sh          everything: Rust wasm target, wasm-pack, wasm-bindgen-cli,
 #                             Chromium + ChromeDriver, npm packages
+#   scripts/setup.sh build    what building the npm package's wasm and the CLI needs (no
+#                             browser, no npm packages): scripts/run.sh
 #   scripts/setup.sh native   only what the native CLI needs (a Rust toolchain)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +34,8 @@ if [ "$have" != "$want" ]; then
   log "installing wasm-bindgen-cli $want (found: ${have:-none})"
   cargo install wasm-bindgen-cli --version "$want"
 fi
+
+[ "${1:-}" = build ] && exit 0
 
 if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
   log "installing chromium and chromium-driver"
