@@ -1,6 +1,7 @@
 // Node side of the SDK: importing js/index.js and js/react.js touches no browser global; init()
 // outside a browser never records; the React provider renders its children during SSR; the
 // package's exports map resolves "." and "./react".
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -21,11 +22,13 @@ test('importing rewind-replay and rewind-replay/react touches no browser global 
     }
     const core = await import('rewind-replay');
     const react = await import('rewind-replay/react');
-    console.log(JSON.stringify({ touched, core: Object.keys(core).sort(), react: Object.keys(react).sort() }));
+    console.log(JSON.stringify({ touched, core: Object.keys(core).sort(), react: Object.keys(react).sort(), version: core.SDK_VERSION }));
   `);
-  const { touched, core, react } = JSON.parse(out);
+  const { touched, core, react, version } = JSON.parse(out);
   assert.deepEqual(touched, [], 'globals read while importing');
-  assert.deepEqual(core, ['init']);
+  assert.deepEqual(core, ['SDK_VERSION', 'init']);
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.equal(version, pkg.version, 'SDK_VERSION (sent as sdk_version) is the package version');
   assert.deepEqual(react, ['SessionReplayProvider', 'useConsent', 'useReplay']);
 });
 

@@ -1,5 +1,5 @@
 // Compiled (never run) by types.test.mjs: the public .d.ts files accept real usage and reject bad options.
-import { init, type RewindHandle, type InitOptions } from '../../../js/index.js';
+import { init, SDK_VERSION, type RewindHandle, type InitOptions, type FlushResult } from '../../../js/index.js';
 import { SessionReplayProvider, useConsent, useReplay } from '../../../js/react.js';
 import { createElement } from 'react';
 
@@ -11,15 +11,20 @@ const config: InitOptions = {
   beforeRecordEvent: (e) => (e.type === 3 ? null : e),
   onEvents: async (events, info) => { console.log(events.length, info.sessionId, info.final); },
   onEventsIntervalMs: 2000,
+  ingestBaseUrl: 'https://replay.example', publicKey: 'pk_x',
+  delivery: { batchIntervalMs: 5000, batchMaxEvents: 1000, batchMaxBytes: 524288, bufferMaxBytes: 8388608 },
 };
 const h: RewindHandle = init(config);
 const p: Promise<boolean> = h.optIn({ source: 'banner', version: '1', overrideGlobalPrivacyControl: true });
 h.optOut(); h.setConsent(true); const s: 'deferred' | 'granted' | 'denied' = h.consentStatus();
 h.addCustomEvent('x', { a: 1 }); h.identify('u', { plan: 'pro' }); h.tag('k', 1);
-const f: Promise<void> = h.flush({ final: true }); h.stop(); const id: string = h.sessionId();
+const f: Promise<FlushResult> = h.flush({ final: true }); h.stop(); const id: string = h.sessionId();
 const off = h.onConsentChange((st) => console.log(st)); off();
 function Banner() { const { status, grant, deny } = useConsent(); const r = useReplay(); r.tag('a', 1); grant({ source: 'b' }); deny(); return createElement('p', null, status); }
 createElement(SessionReplayProvider, { config }, createElement(Banner));
 // @ts-expect-error consent must be one of the three
 init({ consent: 'maybe' });
-console.log(p, s, f, id);
+const stats = h.deliveryStats(); const v: string = SDK_VERSION;
+// @ts-expect-error delivery options are numbers
+init({ delivery: { batchIntervalMs: '5s' } });
+console.log(p, s, f, id, stats, v);
