@@ -231,3 +231,34 @@ test('after 30 min without activity a new session starts with Meta + FullSnapsho
   assert.equal((await storedSeqs(collector.dataDir, second))[0], 0, 'seq restarts at 0');
   assert.deepEqual(page.errors, []);
 });
+
+test('offline batches wait, and go out as soon as the browser is back online', { skip }, async (t) => {
+  const collector = await startCollector({ www: PAGES });
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    await collector.stop();
+  });
+  const page = await newPage(browser);
+  await configure(page, { key: KEYS.public, delivery: { batchIntervalMs: 200 } });
+  await page.goto(`${collector.origin}/deliver.html`);
+  const sessionId = await recording(page);
+  await page.evaluate(() => window.rewind.flush());
+  await page.context().setOffline(true);
+  for (let i = 0; i < 4; i++) {
+    await page.click('#buy');
+    await sleep(700); // several failed attempts: the backoff grows past the test's wait below
+  }
+  const offline = await page.evaluate(() => window.rewind.deliveryStats());
+  assert.ok(offline.batchesRetried >= 2 && offline.queuedBatches >= 1, JSON.stringify(offline));
+  const back = Date.now();
+  await page.context().setOffline(false); // fires `online`
+  await until(async () => {
+    const s = await page.evaluate(() => window.rewind.deliveryStats());
+    return s.queuedBatches === 0 && s.pendingEvents === 0;
+  }, 1_500, 'the queue drained on `online`, before any backoff timer');
+  assert.ok(Date.now() - back < 1_500);
+  const analysis = await read(collector.origin, `/v1/sessions/${sessionId}/analysis`);
+  assert.equal(buyClicks(analysis), 4);
+  assert.deepEqual(page.errors, []);
+});
