@@ -609,3 +609,57 @@ fn url_cases_with_the_browser_url_parser() {
         assert_eq!(got, expected, "{tag} {attr} {value:?} on {page}");
     }
 }
+
+/// Options are read from the JS object with typed errors; custom payloads are written from JS
+/// values with the same redaction rules as `PrivacyOptions::redact_json` (serde values, native).
+#[wasm_bindgen_test]
+fn options_errors_and_payload_redaction() {
+    let emit: js_sys::Function = js_sys::Function::new_no_args("");
+    let bad = |json: &str| {
+        let options = js_sys::JSON::parse(json).unwrap();
+        match rewind::record::Recorder::new(options, emit.clone()) {
+            Ok(_) => panic!("{json} accepted"),
+            Err(e) => js_sys::Error::from(JsValue::from(e)).message().as_string().unwrap(),
+        }
+    };
+    assert_eq!(bad(r#"{"privacy":{"maskAllText":"no"}}"#), "Recorder: privacy.maskAllText must be a boolean");
+    assert_eq!(
+        bad(r#"{"privacy":{"redactPatterns":[1]}}"#),
+        "Recorder: privacy.redactPatterns must be an array of strings"
+    );
+    assert_eq!(bad(r#"{"consoleLevels":"error"}"#), "Recorder: options.consoleLevels must be an array of strings");
+    assert_eq!(bad(r#"{"checkoutEveryMs":"5m"}"#), "Recorder: options.checkoutEveryMs must be a number");
+    assert_eq!(bad("[1]"), "Recorder: options must be a plain object");
+    assert_eq!(bad(r#"{"privacy":[]}"#), "Recorder: privacy must be an object");
+
+    page("<p>x</p>");
+    let (rec, sink) =
+        recorder(r#"{"checkoutEveryMs":0,"privacy":{"redactPatterns":["ORD-\\d{4}"],"blockSelector":null}}"#);
+    rec.start().map_err(JsValue::from).unwrap();
+    let payload = js_sys::eval(
+        r#"({password: "hunter2", cvv: 737, pin: "", list: [{email: "a@b.com"}, "ORD-1234", null, 1.5],
+            when: new Date(0), skip: undefined, f() {}, ok: "kept", "quo\"te": true})"#,
+    )
+    .unwrap();
+    rec.add_custom_event("pay", payload).map_err(JsValue::from).unwrap();
+    let cyclic = js_sys::eval("(() => { const o = {}; o.self = o; return o; })()").unwrap();
+    assert!(rec.add_custom_event("cycle", cyclic).is_err(), "a cycle is an error, not a hang");
+    rec.stop();
+    let events = parsed(&sink);
+    let custom = events.iter().find(|e| e["type"] == 5 && e["data"]["tag"] == "pay").expect("custom event");
+    let expected = serde_json::json!({
+        "password": "[REDACTED:secret]", "cvv": "[REDACTED:secret]", "pin": "",
+        "list": [{"email": "[REDACTED:email]"}, "[REDACTED:custom]", null, 1.5],
+        "when": "1970-01-01T00:00:00.000Z", "ok": "kept", "quo\"te": true
+    });
+    assert_eq!(custom["data"]["payload"], expected);
+    // The same payload through the native rule set gives the same result.
+    let mut native: Value = serde_json::from_str(
+        r#"{"password":"hunter2","cvv":737,"pin":"","list":[{"email":"a@b.com"},"ORD-1234",null,1.5],
+            "when":"1970-01-01T00:00:00.000Z","ok":"kept","quo\"te":true}"#,
+    )
+    .unwrap();
+    let privacy = rewind::privacy::PrivacyOptions { redact_patterns: vec!["ORD-\\d{4}".into()], ..Default::default() };
+    privacy.redact_json(&mut native);
+    assert_eq!(native, expected);
+}

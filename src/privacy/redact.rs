@@ -761,18 +761,40 @@ pub(crate) fn redact_json_value(value: &mut Value, patterns: &[String]) {
             Value::Array(items) => stack.extend(items.iter_mut()),
             Value::Object(map) => {
                 for (k, item) in map.iter_mut() {
-                    match (secret_key(k), &*item) {
-                        (Some((kind, _)), Value::String(s)) if !s.is_empty() => {
-                            *item = Value::String(kind.marker().to_string());
-                        }
-                        (Some((kind, true)), Value::Number(_)) => {
-                            *item = Value::String(kind.marker().to_string());
-                        }
-                        _ => stack.push(item),
+                    let shape = match &*item {
+                        Value::String(s) if !s.is_empty() => FieldValue::Text,
+                        Value::Number(_) => FieldValue::Number,
+                        _ => FieldValue::Other,
+                    };
+                    match secret_field_marker(k, shape) {
+                        Some(marker) => *item = Value::String(marker.to_string()),
+                        None => stack.push(item),
                     }
                 }
             }
             Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
+    }
+}
+
+/// What an object field holds, for [`secret_field_marker`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldValue {
+    /// A non-empty string.
+    Text,
+    /// A number.
+    Number,
+    /// Anything else (empty string, bool, null, array, object): never replaced whole.
+    Other,
+}
+
+/// The marker that replaces the whole value of field `key` in a JSON payload, if `key` names
+/// a secret (`password`, `token`, `authorization`, `cookie`, `ssn`, `cvv`, `cardNumber`…):
+/// strings always, numbers for the short card/PIN/SSN keys. `None`: redact inside the value.
+/// The one rule for every JSON walker (serde values here, JS values in the recorder).
+pub fn secret_field_marker(key: &str, value: FieldValue) -> Option<&'static str> {
+    match (secret_key(key), value) {
+        (Some((kind, _)), FieldValue::Text) | (Some((kind, true)), FieldValue::Number) => Some(kind.marker()),
+        _ => None,
     }
 }

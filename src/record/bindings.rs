@@ -2,8 +2,7 @@
 
 use super::json::Obj;
 use super::observers::{attach, Attached};
-use super::state::{window, Core, Options, State, CUSTOM};
-use crate::privacy::PrivacyOptions;
+use super::state::{window, Core, State, CUSTOM};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -13,55 +12,6 @@ use wasm_bindgen::prelude::*;
 pub struct Recorder {
     core: Core,
     attached: RefCell<Option<Attached>>,
-}
-
-fn parse_options(options: &JsValue) -> Result<(PrivacyOptions, Options), JsError> {
-    if options.is_undefined() || options.is_null() {
-        return Ok((PrivacyOptions::default(), Options::default()));
-    }
-    let text = js_sys::JSON::stringify(options)
-        .map_err(|_| JsError::new("Recorder: options must be a plain object"))?
-        .as_string()
-        .unwrap_or_else(|| "{}".into());
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| JsError::new(&format!("Recorder: invalid options: {e}")))?;
-    if !value.is_object() {
-        return Err(JsError::new("Recorder: options must be a plain object"));
-    }
-    let privacy = match value.get("privacy") {
-        None | Some(serde_json::Value::Null) => PrivacyOptions::default(),
-        Some(p) => serde_json::from_value(p.clone())
-            .map_err(|e| JsError::new(&format!("Recorder: invalid privacy options: {e}")))?,
-    };
-    let mut opts = Options::default();
-    let number = |key: &str| value.get(key).and_then(|v| v.as_f64()).filter(|n| *n >= 0.0);
-    if let Some(n) = number("checkoutEveryMs") {
-        opts.checkout_every_ms = n;
-    }
-    if let Some(n) = number("mousemoveThrottleMs") {
-        opts.mousemove_throttle_ms = n;
-    }
-    if let Some(n) = number("scrollThrottleMs") {
-        opts.scroll_throttle_ms = n;
-    }
-    if let Some(n) = number("mutationLimit") {
-        opts.mutation_limit = n.min(u32::MAX as f64) as u32;
-    }
-    if let Some(n) = number("snapshotSliceMs") {
-        opts.snapshot_slice_ms = n;
-    }
-    if let Some(b) = value.get("captureConsole").and_then(|v| v.as_bool()) {
-        opts.capture_console = b;
-    }
-    if let Some(levels) = value.get("consoleLevels").and_then(|v| v.as_array()) {
-        opts.console_levels = levels
-            .iter()
-            .filter_map(|l| l.as_str())
-            .filter(|l| matches!(*l, "log" | "info" | "warn" | "error" | "debug" | "trace" | "assert"))
-            .map(String::from)
-            .collect();
-    }
-    Ok((privacy, opts))
 }
 
 #[wasm_bindgen]
@@ -82,7 +32,8 @@ impl Recorder {
         options: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(eventJson: string) => void")] emit: js_sys::Function,
     ) -> Result<Recorder, JsError> {
-        let (privacy, opts) = parse_options(&options)?;
+        let (privacy, opts) =
+            super::options::recorder_options(&options).map_err(|e| JsError::new(&format!("Recorder: {e}")))?;
         let state = State::new(privacy, opts);
         Ok(Recorder {
             core: Core { state: Rc::new(RefCell::new(state)), emit: Rc::new(emit) },
@@ -196,19 +147,11 @@ impl Recorder {
         tag: &str,
         #[wasm_bindgen(unchecked_param_type = "unknown")] payload: JsValue,
     ) -> Result<(), JsError> {
-        let mut value: serde_json::Value = if payload.is_undefined() {
-            serde_json::Value::Null
-        } else {
-            let text = js_sys::JSON::stringify(&payload)
-                .map_err(|_| JsError::new("addCustomEvent: payload cannot be serialized to JSON"))?
-                .as_string()
-                .unwrap_or_else(|| "null".into());
-            serde_json::from_str(&text).map_err(|e| JsError::new(&format!("addCustomEvent: {e}")))?
-        };
+        let privacy = self.core.state.borrow().privacy.clone();
+        let payload = super::options::redacted_payload_json(&payload, &privacy)
+            .map_err(|e| JsError::new(&format!("addCustomEvent: {e}")))?;
         self.core.with(|s| {
-            s.privacy.redact_json(&mut value);
             let tag = s.privacy.redact(tag);
-            let payload = serde_json::to_string(&value).unwrap_or_else(|_| "null".into());
             s.push(CUSTOM, Obj::new().str("tag", &tag).raw("payload", &payload).end());
         });
         Ok(())

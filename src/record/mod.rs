@@ -40,6 +40,7 @@ mod json;
 mod mirror;
 mod mutation;
 mod observers;
+mod options;
 mod serialize;
 mod snapshot;
 mod state;
