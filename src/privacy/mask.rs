@@ -76,14 +76,17 @@ pub(crate) fn mentions_secret(s: &str) -> bool {
     words(s).any(|w| SECRET_WORDS.iter().any(|s| w.eq_ignore_ascii_case(s)))
 }
 
-/// Splits an identifier into words: at non-alphanumeric chars, at letter↔digit changes and
-/// before an upper-case letter that follows a lower-case one.
+/// Splits an identifier into words: at chars other than ASCII letters and digits, at
+/// letter↔digit changes and before an upper-case letter that follows a lower-case one. ASCII
+/// only on purpose: the words are compared with ASCII key words, a non-ASCII letter splitting a
+/// word can only add matches (more redaction, never less), and Unicode case tables would be
+/// ~15 KB of the recorder's wasm.
 pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> {
     let mut out = Vec::new();
     let mut start = None;
     let mut prev: Option<char> = None;
     for (i, c) in s.char_indices() {
-        if !c.is_alphanumeric() {
+        if !c.is_ascii_alphanumeric() {
             if let Some(st) = start.take() {
                 out.push(&s[st..i]);
             }
@@ -91,7 +94,7 @@ pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> {
             continue;
         }
         if let (Some(st), Some(p)) = (start, prev) {
-            let hump = p.is_lowercase() && c.is_uppercase();
+            let hump = p.is_ascii_lowercase() && c.is_ascii_uppercase();
             let kind_change = p.is_ascii_digit() != c.is_ascii_digit();
             if hump || kind_change {
                 out.push(&s[st..i]);

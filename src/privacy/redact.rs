@@ -731,7 +731,8 @@ const CARD_KEYS: &[&str] = &["cardnumber", "ccnumber", "creditcard", "pan"];
 /// How the value of JSON key `key` must be redacted whole, if at all: `Some((kind,
 /// numbers_too))`.
 fn secret_key(key: &str) -> Option<(PiiKind, bool)> {
-    let norm: String = key.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    // ASCII folding (see `mask::words`): every key word is ASCII.
+    let norm: String = key.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
     if CARD_KEYS.iter().any(|k| norm == *k || (k.len() > 3 && norm.contains(k))) {
         return Some((PiiKind::Card, true));
     }

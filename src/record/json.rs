@@ -14,9 +14,10 @@ pub fn push_num(out: &mut String, n: f64) {
     } else if n.fract() == 0.0 && n.abs() < 9.0e15 {
         out.push_str(&(n as i64).to_string());
     } else {
-        // serde_json writes floats with ryu (shortest round-trip, as JSON.stringify does);
-        // `f64::to_string` would link core's much larger float formatter.
-        out.push_str(&serde_json::to_string(&n).unwrap_or_else(|_| "null".into()));
+        // JavaScript's own Number→string (what JSON.stringify writes): fractional numbers are
+        // rare here (zoomed coordinates, sub-pixel scroll), and any Rust float formatter would
+        // ship ~20 KB of power-of-ten tables in the recorder.
+        out.push_str(&String::from(js_sys::Number::from(n).to_string(10).unwrap_or_else(|_| "null".into())));
     }
 }
 

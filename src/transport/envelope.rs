@@ -1,6 +1,6 @@
 //! The batch envelope, its gzip body, and splitting for the keepalive quota.
 
-use flate2::write::GzEncoder;
+use flate2::write::DeflateEncoder;
 use flate2::Compression;
 use std::io::Write;
 
@@ -57,13 +57,25 @@ fn push_json_str(out: &mut String, s: &str) {
     out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
 }
 
-/// gzip (RFC 1952) of `data` with flate2, at level 6 (zlib's default: most of level 9's ratio
-/// for a fraction of the time on event JSON).
+/// gzip (RFC 1952) of `data`: flate2's raw DEFLATE at level 6 (zlib's default: most of level
+/// 9's ratio for a fraction of the time on event JSON) in gzip's fixed 10-byte header and
+/// CRC-32 + length trailer. The framing is written here rather than with `flate2::GzEncoder`
+/// because that one checksums with `crc32fast`, whose 16 KiB of slice-by-16 tables are
+/// incompressible and would be ~10% of the recorder's gzipped wasm; the `crc` crate's
+/// one-table CRC-32 is 1 KiB, and batches are small enough that its speed does not matter.
 pub fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut enc = GzEncoder::new(Vec::with_capacity(data.len() / 6 + 64), Compression::new(6));
+    const CRC32: crc::Crc<u32, crc::Table<1>> = crc::Crc::<u32, crc::Table<1>>::new(&crc::CRC_32_ISO_HDLC);
+    // ID1 ID2, CM = 8 (deflate), FLG = 0, MTIME = 0, XFL = 0, OS = 255 (unknown).
+    let mut out = Vec::with_capacity(data.len() / 6 + 64);
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+    let mut enc = DeflateEncoder::new(out, Compression::new(6));
     // Writing to a Vec cannot fail.
     let _ = enc.write_all(data);
-    enc.finish().unwrap_or_default()
+    let mut out = enc.finish().unwrap_or_default();
+    out.extend_from_slice(&CRC32.checksum(data).to_le_bytes());
+    // ISIZE: the input length modulo 2^32.
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
 }
 
 /// Splits `events` into consecutive runs whose gzip'd envelope (as `encode` makes it) fits in

@@ -205,3 +205,15 @@ fn session_storage_round_trip_and_rejects() {
     }
     assert!(valid_id("0f3c-AB_9") && !valid_id("") && !valid_id(&"a".repeat(65)) && !valid_id("a/b"));
 }
+
+#[test]
+fn gzip_framing_is_valid_for_empty_and_large_inputs() {
+    for data in [Vec::new(), b"a".to_vec(), (0..2_000_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect()] {
+        let body = gzip(&data);
+        assert_eq!(&body[..4], [0x1f, 0x8b, 8, 0]);
+        let mut back = Vec::new();
+        // GzDecoder checks the CRC-32 and the length in the trailer.
+        flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut back).unwrap();
+        assert_eq!(back, data);
+    }
+}
