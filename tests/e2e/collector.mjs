@@ -82,3 +82,20 @@ export async function storedSeqs(dataDir, sessionId) {
   await walk(join(dataDir, 'sessions'));
   return seqs.sort((a, b) => a - b);
 }
+
+/**
+ * POSTs one batch to `/v1/ingest` as the SDK does: the envelope gzip'd, `Content-Encoding:
+ * gzip`, the public key in `X-Rewind-Key`. `batch` gets defaults for every envelope field but
+ * `session_id` and `events`. Resolves to the response status.
+ */
+export async function ingest(origin, batch, key = KEYS.public) {
+  const { gzipSync } = await import('node:zlib');
+  const envelope = { window_id: 'w-e2e', seq: 0, app_id: 'e2e', sdk_version: '0.0.0-e2e', sent_at: Date.now(), ...batch };
+  const res = await fetch(`${origin}/v1/ingest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-rewind-key': key },
+    body: gzipSync(JSON.stringify(envelope)),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}

@@ -1,0 +1,195 @@
+// Where sessions come from: the collector's read API (`rewind serve`) or recordings opened in
+// the browser. Both produce the same two shapes for the rest of the viewer:
+//
+//   row      {key, source: 'collector'|'file', session_id, distinct_id, start_time,
+//             duration_s, entry_url, n_events, n_errors, name?}     (a sidebar entry)
+//   analysis {session: {…SessionSummary}, actions: [...], warnings: [...]}
+//
+// Times are Unix epoch milliseconds, `duration_s` seconds (as the analyzer says them).
+
+/** Rows per page of `GET /v1/sessions` (the collector's default; it caps `limit` at 100). */
+export const PAGE_SIZE = 50;
+
+/** A refused read key (401/403): the viewer asks for it again. */
+export class AuthError extends Error {}
+
+/**
+ * The read API of one collector. The read key lives in sessionStorage only (per collector base
+ * URL), never in localStorage or a cookie: it leaves with the tab.
+ */
+export class Collector {
+  constructor(baseUrl) {
+    this.baseUrl = String(baseUrl).replace(/\/+$/, '');
+    this.storageKey = `rewind-viewer:read-key:${this.baseUrl}`;
+  }
+
+  get readKey() {
+    try {
+      return sessionStorage.getItem(this.storageKey);
+    } catch {
+      return this.memoryKey ?? null; // storage disabled: the key lives as long as this viewer
+    }
+  }
+
+  set readKey(key) {
+    this.memoryKey = key || null;
+    try {
+      if (key) sessionStorage.setItem(this.storageKey, key);
+      else sessionStorage.removeItem(this.storageKey);
+    } catch {
+      // storage disabled: memoryKey it is
+    }
+  }
+
+  async get(path) {
+    const key = this.readKey;
+    if (!key) throw new AuthError('no read key');
+    let res;
+    try {
+      res = await fetch(this.baseUrl + path, { headers: { authorization: `Bearer ${key}` }, cache: 'no-store' });
+    } catch (error) {
+      throw new Error(`cannot reach the collector at ${this.baseUrl} (${error.message})`);
+    }
+    if (res.status === 401 || res.status === 403) throw new AuthError('the collector refused this read key');
+    if (!res.ok) {
+      const body = await res.json().catch(() => ({}));
+      throw new Error(body.error ?? `the collector answered ${res.status}`);
+    }
+    return res.json();
+  }
+
+  /** One page of sessions, newest first: `{rows, total}`. `user` filters by exact visitor id. */
+  async list({ offset = 0, user = '' } = {}) {
+    const q = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
+    if (user) q.set('user', user);
+    const body = await this.get(`/v1/sessions?${q}`);
+    const rows = body.sessions.map((s) => ({ ...s, key: `c:${s.session_id}`, source: 'collector' }));
+    return { rows, total: body.total };
+  }
+
+  /** The analyzer's output for a stored session (one `replays` element of `rewind analyze --format json`). */
+  async analysis(sessionId) {
+    const replay = await this.get(`/v1/sessions/${encodeURIComponent(sessionId)}/analysis`);
+    return splitReplay(replay);
+  }
+
+  /** The stored events, as `{session, gaps, warnings, events}`. */
+  events(sessionId) {
+    return this.get(`/v1/sessions/${encodeURIComponent(sessionId)}`);
+  }
+}
+
+/** `{summary_markdown, actions, warnings, ...session}` → `{session, actions, warnings, summaryMarkdown}`. */
+function splitReplay({ summary_markdown, actions, warnings, ...session }) {
+  return { session, actions: actions ?? [], warnings: warnings ?? [], summaryMarkdown: summary_markdown ?? '' };
+}
+
+/**
+ * Recordings opened in the browser, analysed by the wasm analyzer (js/analyze.js) without any
+ * upload: the bytes go from the File straight into wasm, in a worker (viewer/analyze-worker.js)
+ * so the page stays responsive; on the main thread where workers are unavailable. The analyzer
+ * (≈1 MB of wasm) is only loaded when the first file is opened.
+ */
+export class FileSource {
+  /** @param {string | URL} analyzeUrl where js/analyze.js is served */
+  constructor(analyzeUrl) {
+    this.analyzeUrl = String(analyzeUrl);
+    this.rows = [];
+    this.results = new Map();
+    this.opened = 0;
+    this.worker = null;
+    this.pending = new Map();
+    this.messages = 0;
+  }
+
+  /** `analyze(input, replayId)` in the worker, else (no worker, or it broke) on this thread. */
+  async analyze(input, replayId) {
+    if (this.worker === null) this.worker = this.startWorker();
+    if (this.worker) {
+      try {
+        return await this.inWorker(input, replayId);
+      } catch (error) {
+        if (!error.workerFailed) throw error; // the analyzer's own verdict on the file
+      }
+    }
+    const { analyze } = await import(this.analyzeUrl);
+    return analyze(input, replayId);
+  }
+
+  inWorker(input, replayId) {
+    const id = ++this.messages;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // Copied, not transferred: if the worker breaks, the bytes are still here to retry.
+      this.worker.postMessage({ id, input, replayId });
+    });
+  }
+
+  startWorker() {
+    try {
+      const url = new URL('./analyze-worker.js', import.meta.url);
+      url.searchParams.set('analyze', new URL(this.analyzeUrl, location.href).href);
+      const worker = new Worker(url, { type: 'module' });
+      worker.onmessage = ({ data }) => {
+        const waiting = this.pending.get(data.id);
+        this.pending.delete(data.id);
+        if (data.error !== undefined) waiting?.reject(new Error(data.error));
+        else waiting?.resolve(data.result);
+      };
+      worker.onerror = (event) => {
+        // The worker itself failed (it did not load, or the analyzer did not): what waits is
+        // retried on the main thread, and so is everything from now on.
+        event.preventDefault();
+        for (const { reject } of this.pending.values()) {
+          reject(Object.assign(new Error(event.message || 'the analyzer worker failed'), { workerFailed: true }));
+        }
+        this.pending.clear();
+        worker.terminate();
+        this.worker = false;
+      };
+      return worker;
+    } catch {
+      return false; // e.g. a cross-origin viewer.js: workers must be same-origin
+    }
+  }
+
+  /**
+   * Analyses `files` (File, Blob, or `{name, text}`), one after another; resolves to the new
+   * rows. A file the analyzer refuses becomes a row with `error` (shown, selectable).
+   */
+  async open(files) {
+    const added = [];
+    for (const file of files) {
+      const name = file.name || `recording-${this.opened + 1}`;
+      const key = `f:${++this.opened}`;
+      let row;
+      try {
+        // Text stays text; bytes go as bytes so gzip is detected by the analyzer.
+        const input = typeof file.text === 'string' ? file.text : new Uint8Array(await file.arrayBuffer());
+        const result = await this.analyze(input, name.replace(/(\.json|\.jsonl|\.ndjson|\.gz)+$/i, ''));
+        this.results.set(key, { session: result.session, actions: result.actions, warnings: result.warnings });
+        row = { ...result.session, session_id: result.session.replay_id, key, source: 'file', name };
+      } catch (error) {
+        const message = String(error?.message ?? error);
+        this.results.set(key, { error: message });
+        row = { key, source: 'file', name, session_id: name, error: message, n_events: 0, n_errors: 0, duration_s: 0 };
+      }
+      added.push(row);
+    }
+    // Newest drop first; files of one drop keep their order.
+    this.rows = [...added, ...this.rows];
+    return added;
+  }
+
+  analysis(key) {
+    const result = this.results.get(key);
+    if (!result) throw new Error('this recording is no longer open');
+    if (result.error) throw new Error(`cannot analyse this file: ${result.error}`);
+    return result;
+  }
+
+  close() {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+  }
+}
