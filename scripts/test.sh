@@ -3,7 +3,9 @@
 #   1. native Rust tests (core unit tests, fixture timelines, CLI integration tests)
 #   2. the wasm build tested in headless Chromium (wasm-bindgen-test): wasm == native
 #   3. the npm package's JS tests (node:test) against the release wasm build
-#   4. end-to-end tests in headless Chromium: consent, masking, rrweb Replayer compatibility, React
+#   4. end-to-end tests in headless Chromium: consent, masking, rrweb Replayer compatibility, React,
+#      delivery to the real collector, the demo app and the viewer
+#   5. README's first command (scripts/run.sh) as a smoke test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -27,3 +29,6 @@ npm run --silent test:js
 
 step "end-to-end tests in headless Chromium"
 npm run --silent test:e2e
+
+step "quickstart: scripts/run.sh smoke test"
+node --test tests/quickstart.test.mjs
