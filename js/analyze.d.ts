@@ -123,3 +123,250 @@ export function analyzeToJson(input: RecordingInput, replayId?: string): Promise
 
 /** The version of the Rust analyzer inside the wasm (the `rewind` crate version). */
 export function version(): Promise<string>;
+
+// ---------------------------------------------------------------------------------------------
+// Cross-session analytics (ReplayBundle): the Rust bundle of `rewind report`, in wasm.
+
+/** One row of the sessions table: the {@link SessionSummary} fields plus `n_custom`. */
+export interface SessionRow extends SessionSummary {
+  /** Custom events (rrweb EventType 5). */
+  n_custom: number;
+}
+
+/** One row of the actions table. */
+export interface ActionRow extends Action {
+  replay_id: string;
+}
+
+/** One row of the events table: one rrweb event. */
+export interface EventRow {
+  replay_id: string;
+  /** Unix epoch milliseconds. */
+  t_ms: number;
+  /** rrweb EventType number (0–7). */
+  type: number;
+  /** rrweb IncrementalSource number, for IncrementalSnapshot events. */
+  source: number | null;
+  /** rrweb MouseInteraction type, for MouseInteraction events. */
+  mouse_type: number | null;
+  /** The node the event is about (mouse interaction, scroll, input, media, canvas, selection start). */
+  target_node_id: number | null;
+  /** Page URL (last Meta href) at the event. */
+  url: string | null;
+}
+
+/** One row of the elements table (and of `topClicks`). */
+export interface ElementRow {
+  target_desc: string;
+  /** The page: URL without query, fragment or credentials; id segments as `:id`. */
+  normalized_url: string | null;
+  /** Genuine clicks: click, dblclick, right_click (focus excluded). */
+  n_clicks: number;
+  n_unique_replays: number;
+}
+
+export type Table = 'sessions' | 'actions' | 'events' | 'elements';
+export type TableFormat = 'csv' | 'json' | 'jsonl';
+
+export type FindingKind =
+  | 'rage_click'
+  | 'dead_click'
+  | 'error_click'
+  | 'u_turn'
+  | 'form_abandonment'
+  | 'thrashed_cursor'
+  | 'excessive_scrolling';
+
+/** An action shown as evidence of a finding. */
+export interface Evidence {
+  /** Unix epoch milliseconds. */
+  t_ms: number;
+  /** Seconds since the replay's first event. */
+  offset_s: number;
+  description: string;
+}
+
+/** One frustration episode in one replay. Thresholds: see the Rust docs of `analyze::bundle::frustration`. */
+export interface Finding {
+  kind: FindingKind;
+  replay_id: string;
+  distinct_id: string | null;
+  /** Start and end, Unix epoch milliseconds. */
+  t_ms: number;
+  end_ms: number;
+  /** `t_ms` in seconds since the replay's first event. */
+  offset_s: number;
+  /** The element as the timeline describes it. */
+  element: string | null;
+  target_node_id: number | null;
+  /** Normalized page URL (for a u-turn: the page left quickly). */
+  url: string | null;
+  /** Clicks, dead clicks, console errors, fields, or direction changes; 1 for a u-turn. */
+  count: number;
+  /** One line for people and LLMs. */
+  explanation: string;
+  /** The actions around it. */
+  evidence: Evidence[];
+}
+
+/** Findings of one kind on one element of one page. */
+export interface FrictionGroup {
+  /** 1 for the group most users hit. */
+  rank: number;
+  kind: FindingKind;
+  element: string | null;
+  url: string | null;
+  /** Distinct users (`distinct_id`, else replay id). */
+  n_users: number;
+  n_replays: number;
+  n_findings: number;
+  /** Sum of the findings' `count`s. */
+  total_count: number;
+  findings: Finding[];
+}
+
+export interface FrictionReport {
+  n_replays: number;
+  n_users: number;
+  groups: FrictionGroup[];
+}
+
+/** A friction group without its findings (the rage and dead click tables of a report). */
+export type GroupSummary = Omit<FrictionGroup, 'kind' | 'findings'>;
+
+export interface Pause {
+  replay_id: string;
+  distinct_id: string | null;
+  /** The actions before and after, Unix epoch milliseconds. */
+  start_ms: number;
+  end_ms: number;
+  /** `start_ms` in seconds since the replay's first event. */
+  offset_s: number;
+  duration_s: number;
+  before: string;
+  after: string;
+  url: string | null;
+}
+
+export interface ErrorSession {
+  replay_id: string;
+  distinct_id: string | null;
+  n_errors: number;
+  /** Unix epoch milliseconds. */
+  first_error_ms: number;
+  offset_s: number;
+  first_error: string;
+  url: string | null;
+}
+
+/** What `rewind report --format json` prints. */
+export interface BundleReport {
+  n_replays: number;
+  n_users: number;
+  sessions: SessionRow[];
+  top_clicks: ElementRow[];
+  rage_clicks: GroupSummary[];
+  dead_clicks: GroupSummary[];
+  error_sessions: ErrorSession[];
+  long_pauses: Pause[];
+  friction: FrictionReport;
+}
+
+/** Conditions of {@link ReplayBundle.where}; all given must hold (camelCase keys also accepted). */
+export interface WhereQuery {
+  /** `distinct_id` equals. */
+  distinct_id?: string;
+  /** A visited page URL contains this (case-sensitive). */
+  contains_url?: string;
+  /** An action kind (`click`, `console_error`, `dblclick`…) or a custom event tag. */
+  has_event?: string;
+  /** Seconds. */
+  min_duration_s?: number;
+  max_duration_s?: number;
+}
+
+export interface CompareRow {
+  /** The activity label. */
+  action: string;
+  self_count: number;
+  other_count: number;
+  /** `self_count - other_count`. */
+  delta: number;
+}
+
+/**
+ * How actions are labelled: `'default'` (`action:tag@normalized_path`), `'selector'` (prefers a
+ * `data-*` selector), or a function returning a label, or `null`/`undefined` to skip the action.
+ */
+export type LabelFn = 'default' | 'selector' | ((action: Action) => string | null | undefined);
+
+/** What a {@link ReplayBundle.filter} callback receives. */
+export interface ReplayView {
+  session: SessionRow;
+  actions: Action[];
+  warnings: string[];
+}
+
+/** A recording for {@link createBundle}. */
+export type BundleInput =
+  | RecordingInput
+  | { input: RecordingInput; replayId?: string }
+  | { events: readonly object[]; replayId?: string };
+
+/**
+ * Builds a bundle from recordings (decoded and analysed in Rust; only compact results kept).
+ * @throws (rejects with) the decoder's `Error` for a bad recording.
+ */
+export function createBundle(recordings?: Iterable<BundleInput>): Promise<ReplayBundle>;
+
+/** A set of analysed replays; every method is synchronous. Filters return new bundles. */
+export class ReplayBundle {
+  private constructor(inner: unknown);
+  /** Adds one recording; throws the decoder's error. */
+  add(input: RecordingInput, replayId?: string): this;
+  /** Adds rrweb event objects. */
+  addEvents(events: readonly object[], replayId?: string): this;
+  readonly length: number;
+  readonly replayIds: string[];
+  /** One table as CSV, a JSON array, or JSON Lines. */
+  export(table: Table, format?: TableFormat): string;
+  sessions(): SessionRow[];
+  actions(): ActionRow[];
+  events(): EventRow[];
+  elements(): ElementRow[];
+  topClicks(n?: number): ElementRow[];
+  /** Default 3 clicks within 1000 ms, each < 30 px from the previous. */
+  rageClicks(options?: { threshold?: number; windowMs?: number }): Finding[];
+  findings(kind?: FindingKind): Finding[];
+  deadClicks(): Finding[];
+  errorClicks(): Finding[];
+  uTurns(): Finding[];
+  formAbandonments(): Finding[];
+  thrashedCursors(): Finding[];
+  excessiveScrolling(): Finding[];
+  /** Default 10 s. */
+  longPauses(thresholdS?: number): Pause[];
+  errorSessions(): ErrorSession[];
+  friction(): FrictionReport;
+  frictionMarkdown(options?: { top?: number }): string;
+  report(options?: { top?: number }): BundleReport;
+  reportMarkdown(options?: { top?: number }): string;
+  /** @throws `Error` `where: unknown field …` for unknown keys. */
+  where(query?: WhereQuery): ReplayBundle;
+  filter(keep: (replay: ReplayView) => unknown): ReplayBundle;
+  /** Deterministic: the same `n` and `seed` pick the same replays everywhere. */
+  sample(n: number, seed?: number): ReplayBundle;
+  findPattern(pattern: Iterable<string>, labelFn?: LabelFn): ReplayBundle;
+  labels(labelFn?: LabelFn): Array<[string, string[]]>;
+  compare(other: ReplayBundle, labelFn?: LabelFn): CompareRow[];
+  concat(other: ReplayBundle): ReplayBundle;
+  /** Releases the wasm memory now. */
+  free(): void;
+}
+
+/** `action:tag@normalized_path`. Synchronous: throws until the wasm is loaded (`await init()`). */
+export function defaultLabel(action: Action): string;
+/** Like {@link defaultLabel}, preferring a `data-*` selector. */
+export function selectorLabel(action: Action): string;
+/** The URL without query, fragment or credentials, identifier segments as `:id`. */
+export function normalizeUrl(url: string): string;

@@ -45,6 +45,13 @@ if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# The collector's S3 test (cli/tests/serve_s3.rs) runs against moto's S3-compatible server.
+if ! command -v moto_server >/dev/null; then
+  log "installing moto[server] (S3-compatible test server)"
+  python3 -m pip install --quiet --disable-pip-version-check 'moto[server]'
+  if command -v pyenv >/dev/null; then pyenv rehash; fi
+fi
+
 if ! [ -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error

@@ -7,11 +7,16 @@
 //!
 //! Errors are thrown as JS `Error`s whose `message` is the native error's Display text
 //! (e.g. `empty input: no rrweb events`, `invalid JSON: …`, `unsupported format: …`).
+//!
+//! Cross-session analytics (`ReplayBundle`, labels, the URL normalizer) are in `bundle.rs`.
 
 use crate::{analyze, codec};
 use js_sys::{Array, ArrayBuffer, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+mod bundle;
+pub use bundle::{default_label_of, normalize_url, selector_label_of, WasmReplayBundle};
 
 /// Analyses one rrweb recording and returns the replay as a JSON object string.
 ///
@@ -39,19 +44,23 @@ pub fn analyze_json(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] input: JsValue,
     #[wasm_bindgen(js_name = replayId)] replay_id: Option<String>,
 ) -> Result<String, JsError> {
+    analyze_bytes(&bytes_of(&input, "analyze")?, replay_id)
+}
+
+/// The bytes of a `string` (UTF-8), `Uint8Array` or `ArrayBuffer`; for anything else the error
+/// `{what}: expected a string or a Uint8Array of recording bytes (JSON, JSON Lines or gzip)`.
+pub(crate) fn bytes_of(input: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
     if let Some(text) = input.as_string() {
-        return analyze_bytes(text.as_bytes(), replay_id);
-    }
-    let bytes = if let Some(array) = input.dyn_ref::<Uint8Array>() {
-        array.to_vec()
+        Ok(text.into_bytes())
+    } else if let Some(array) = input.dyn_ref::<Uint8Array>() {
+        Ok(array.to_vec())
     } else if input.is_instance_of::<ArrayBuffer>() {
-        Uint8Array::new(&input).to_vec()
+        Ok(Uint8Array::new(input).to_vec())
     } else {
-        return Err(JsError::new(
-            "analyze: expected a string or a Uint8Array of recording bytes (JSON, JSON Lines or gzip)",
-        ));
-    };
-    analyze_bytes(&bytes, replay_id)
+        Err(JsError::new(&format!(
+            "{what}: expected a string or a Uint8Array of recording bytes (JSON, JSON Lines or gzip)"
+        )))
+    }
 }
 
 /// Analyses an array of rrweb event objects (as rrweb's `record({emit})` collects them) and

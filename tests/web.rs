@@ -241,3 +241,174 @@ fn deeply_nested_json_outside_node_trees_does_not_overflow() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// ReplayBundle: every projection pinned natively in tests/expected/bundle/ (tests/bundle.rs)
+// must come out of the wasm exports byte for byte, for each recording as a bundle of one and
+// for all of them in one bundle.
+
+use rewind::wasm::{default_label_of, normalize_url, selector_label_of, WasmReplayBundle};
+
+include!("support/bundle_projections.rs");
+
+macro_rules! embed_bundle {
+    ($dir:literal, $stem:literal) => {
+        ($stem, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/expected/bundle/", $stem, ".json")))
+    };
+}
+
+/// (stem, pinned projections)
+const BUNDLE_EXPECTED: &[(&str, &str)] = &with_fixtures!(embed_bundle);
+const ALL_FIXTURES_EXPECTED: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/expected/bundle/all-fixtures.json"));
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap()
+}
+
+fn ids(b: &WasmReplayBundle) -> String {
+    to_json(&b.replay_ids())
+}
+
+fn bundle_of(stems: &[&str]) -> WasmReplayBundle {
+    let mut b = WasmReplayBundle::new();
+    for stem in stems {
+        let (input, _) = fixture(stem);
+        b.add(JsValue::from_str(input), Some(stem.to_string())).unwrap();
+    }
+    b
+}
+
+/// A JS function from its parameter list and body.
+fn js_fn(args: &str, body: &str) -> js_sys::Function {
+    js_sys::Function::new_with_args(args, body)
+}
+
+/// The wasm side of tests/bundle.rs' `project`.
+fn wasm_project(b: &WasmReplayBundle, name: &str) -> String {
+    let label = |name: &str| JsValue::from_str(name);
+    match name {
+        "report_json" => b.report_json(None),
+        "report_markdown" => b.report_markdown(None),
+        "report_markdown_top3" => b.report_markdown(Some(3)),
+        "friction_json" => b.friction_json(),
+        "friction_markdown" => b.friction_markdown(None),
+        "top_clicks_3" => b.top_clicks_json(3),
+        "rage_clicks_2_2000" => b.rage_clicks_json(Some(2), Some(2000.0)),
+        "findings" => b.findings_json(None).unwrap(),
+        "dead_clicks" => b.findings_json(Some("dead_click".into())).unwrap(),
+        "long_pauses_1" => b.long_pauses_json(Some(1.0)),
+        "error_sessions" => b.error_sessions_json(),
+        "labels_default" => b.labels_json(label("default")).unwrap(),
+        "labels_selector" => b.labels_json(label("selector")).unwrap(),
+        "sample_5_7" => ids(&b.sample(5, 7.0).unwrap()),
+        "where_errors" => ids(&b.where_json(WHERE_ERRORS).unwrap()),
+        "where_duration" => ids(&b.where_json(WHERE_DURATION).unwrap()),
+        "find_pattern" => {
+            let pattern = PATTERN.iter().map(|p| p.to_string()).collect();
+            ids(&b.find_pattern(pattern, JsValue::UNDEFINED).unwrap())
+        }
+        "compare_halves" => {
+            // The first half by a JS filter callback over the replay objects.
+            let first = to_json(&b.replay_ids().into_iter().take(b.length() / 2).collect::<Vec<_>>());
+            let keep = |not: &str| js_fn("replay", &format!("return {not}{first}.includes(replay.session.replay_id);"));
+            let (a, rest) = (b.filter(&keep("")).unwrap(), b.filter(&keep("!")).unwrap());
+            a.compare_json(&rest, label("selector")).unwrap()
+        }
+        table => {
+            let (table, format) = table.rsplit_once('_').expect("a table projection");
+            b.export_table(table, format).unwrap()
+        }
+    }
+}
+
+fn compare_projections(what: &str, b: &WasmReplayBundle, pinned: &str, names: &[&str], failures: &mut Vec<String>) {
+    let pinned: std::collections::BTreeMap<String, String> = serde_json::from_str(pinned).expect("pinned JSON");
+    for &name in names {
+        let got = wasm_project(b, name);
+        match pinned.get(name) {
+            Some(want) if *want == got => {}
+            Some(want) => failures.push(format!("{what} {name}: {}", first_difference(&got, want))),
+            None => failures.push(format!("{what} {name}: not pinned")),
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_bundle_projection_matches_the_native_one() {
+    let mut failures = Vec::new();
+    for &(stem, pinned) in BUNDLE_EXPECTED {
+        compare_projections(stem, &bundle_of(&[stem]), pinned, FIXTURE_PROJECTIONS, &mut failures);
+    }
+    let stems: Vec<&str> = FIXTURES.iter().map(|f| f.0).collect();
+    let all = bundle_of(&stems);
+    assert_eq!(all.length(), FIXTURES.len());
+    compare_projections(ALL_FIXTURES, &all, ALL_FIXTURES_EXPECTED, BUNDLE_PROJECTIONS, &mut failures);
+    assert!(failures.is_empty(), "wasm bundle differs from tests/expected/bundle:\n{}", failures.join("\n"));
+}
+
+#[wasm_bindgen_test]
+fn bundles_take_bytes_gzip_and_event_objects() {
+    let (input, _) = fixture("dead-button");
+    let from_text = bundle_of(&["dead-button"]).report_json(None);
+    let mut b = WasmReplayBundle::new();
+    b.add(Uint8Array::from(gzip(input.as_bytes()).as_slice()).into(), Some("dead-button".into())).unwrap();
+    assert_eq!(b.report_json(None), from_text);
+    let mut b = WasmReplayBundle::new();
+    b.add_events(JSON::parse(input).unwrap(), Some("dead-button".into())).unwrap();
+    assert_eq!(b.report_json(None), from_text);
+    assert_eq!(b.concat(&b).length(), 2);
+}
+
+#[wasm_bindgen_test]
+fn bundle_errors_and_callbacks() {
+    let mut b = WasmReplayBundle::new();
+    let err = |e: JsError| -> String { JsValue::from(e).dyn_into::<js_sys::Error>().unwrap().message().into() };
+    assert_eq!(err(b.add(JsValue::from_str(""), None).unwrap_err()), "empty input: no rrweb events");
+    assert!(err(b.add(JsValue::from_f64(1.0), None).unwrap_err()).starts_with("ReplayBundle.add: expected a string"));
+    assert_eq!(
+        err(b.add_events(JsValue::NULL, None).unwrap_err()),
+        "ReplayBundle.addEvents: expected an array of rrweb events"
+    );
+    assert_eq!(b.length(), 0, "failed adds leave the bundle unchanged");
+    let b = bundle_of(&["dead-button", "console-error", "u-turn"]);
+    assert!(err(b.where_json(r#"{"user":"x"}"#).unwrap_err()).starts_with("where: unknown field `user`"));
+    assert!(err(b.sample(1, 0.5).unwrap_err()).starts_with("sample: seed must be an integer"));
+    assert!(err(b.export_table("rows", "csv").unwrap_err()).starts_with("unknown table `rows`"));
+    assert!(err(b.findings_json(Some("bad".into())).unwrap_err()).starts_with("unknown finding kind"));
+    // A throwing callback's exception comes through unchanged.
+    let thrown = b.filter(&js_fn("r", "throw new RangeError('from the callback');")).map(|_| ()).unwrap_err();
+    assert_eq!(thrown.dyn_into::<js_sys::RangeError>().unwrap().message(), "from the callback");
+    let bad_label = b.labels_json(js_fn("a", "return 42;").into()).unwrap_err();
+    assert_eq!(
+        bad_label.dyn_into::<js_sys::Error>().unwrap().message(),
+        "labelFn must return a string, null or undefined"
+    );
+    // A JS labeller that skips actions, against the same rule in Rust.
+    let labels =
+        b.labels_json(js_fn("a", "return a.action === 'navigate' ? null : a.action + '|' + a.t_ms;").into()).unwrap();
+    let mut want = Vec::new();
+    for stem in ["dead-button", "console-error", "u-turn"] {
+        let (input, _) = fixture(stem);
+        let r = rewind::analyze::bundle::Replay::from_bytes(input.as_bytes(), Some(stem)).unwrap();
+        let l: Vec<String> = r
+            .actions()
+            .iter()
+            .filter(|a| a.action.as_str() != "navigate")
+            .map(|a| format!("{}|{}", a.action.as_str(), a.t_ms))
+            .collect();
+        want.push((stem.to_string(), l));
+    }
+    assert_eq!(labels, to_json(&want));
+    let kept = b.filter(&js_fn("r", "return r.session.n_errors > 0 && r.actions.length > 0;")).unwrap();
+    assert_eq!(kept.replay_ids(), ["console-error"]);
+}
+
+#[wasm_bindgen_test]
+fn label_and_url_helpers() {
+    let action = r#"{"t_ms":1,"action":"click","target_node_id":4,"target_desc":"svg in button \"Pay\"","description":"Clicked svg in button \"Pay\"","url":"https://shop.test/orders/1042?x=1","metadata":{"interaction":"click","selectors":{"data-testid":"pay"}}}"#;
+    assert_eq!(default_label_of(action).unwrap(), "click:button@/orders/:id");
+    assert_eq!(selector_label_of(action).unwrap(), r#"click:[data-testid="pay"]@/orders/:id"#);
+    assert!(default_label_of(r#"{"action":"jump"}"#).is_err());
+    assert_eq!(normalize_url("https://shop.test/a/9f1c2b7e-8d4a-4c1e-9b2f-1a2b3c4d5e6f#x"), "https://shop.test/a/:id");
+}

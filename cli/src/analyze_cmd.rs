@@ -9,6 +9,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rewind::analyze::{analyze, Analysis};
 use rewind::codec::{decode, decode_dir, is_batch_dir};
+use rewind::model::Recording;
 use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -59,15 +60,16 @@ enum Source {
     BatchDir(PathBuf),
 }
 
-/// One replay to analyse.
+/// One replay to analyse. `rewind report` and `rewind sessions` reuse the discovery
+/// ([`collect_inputs`]) and reading ([`read_recording`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Input {
+pub(crate) struct Input {
     source: Source,
 }
 
 impl Input {
     /// The path as the user (or the directory walk) spelled it, for messages.
-    fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match &self.source {
             Source::Stdin => "-".to_string(),
             Source::File(p) | Source::BatchDir(p) => p.display().to_string(),
@@ -94,15 +96,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
 
     let inputs = collect_inputs(&args.paths, &mut report);
 
-    let progress = if inputs.len() > PROGRESS_MIN_INPUTS && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(inputs.len() as u64);
-        if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let progress = progress_bar(inputs.len());
 
     let mut analyses = Vec::with_capacity(inputs.len());
     for input in &inputs {
@@ -135,8 +129,28 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     }
 }
 
+/// A progress bar on stderr for `n` inputs: only on a terminal and for more than
+/// [`PROGRESS_MIN_INPUTS`] inputs, else hidden.
+pub(crate) fn progress_bar(n: usize) -> ProgressBar {
+    if n > PROGRESS_MIN_INPUTS && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(n as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    }
+}
+
 /// Decodes and analyses one input; the error is the one-line reason (no path).
 fn analyse_input(input: &Input) -> Result<Analysis, String> {
+    Ok(analyze(read_recording(input)?))
+}
+
+/// Reads and decodes one input, with the input's fallback replay id filled in; the error is
+/// the one-line reason (no path). The raw bytes are dropped before this returns.
+pub(crate) fn read_recording(input: &Input) -> Result<Recording, String> {
     let mut recording = match &input.source {
         Source::Stdin => {
             let mut bytes = Vec::new();
@@ -148,11 +162,11 @@ fn analyse_input(input: &Input) -> Result<Analysis, String> {
     }
     .map_err(|e| e.to_string())?;
     recording.fill_session_id(input.fallback_id());
-    Ok(analyze(recording))
+    Ok(recording)
 }
 
 /// Expands the command-line paths into inputs, reporting paths that cannot be read.
-fn collect_inputs(paths: &[PathBuf], report: &mut impl FnMut(&str, &str)) -> Vec<Input> {
+pub(crate) fn collect_inputs(paths: &[PathBuf], report: &mut impl FnMut(&str, &str)) -> Vec<Input> {
     let mut inputs = Vec::new();
     for path in paths {
         let label = path.display().to_string();

@@ -2,7 +2,9 @@
 //!
 //! `rewind analyze PATH...` turns exported rrweb recordings into user actions, a markdown
 //! timeline, JSON or CSV. The work happens in the `rewind` library; this binary finds the
-//! inputs ([`analyze_cmd`]) and renders the results ([`output`]).
+//! inputs ([`analyze_cmd`]) and renders the results ([`output`]). `rewind report` and
+//! `rewind sessions` ([`report_cmd`], [`sessions_cmd`]) stream many recordings through the
+//! bundle analytics.
 //!
 //! Exit codes: 0 success, 2 bad input or usage, 70 internal error, 74 output error.
 
@@ -10,6 +12,9 @@
 
 mod analyze_cmd;
 mod output;
+mod report_cmd;
+mod serve;
+mod sessions_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -39,6 +44,13 @@ pub struct Cli {
 pub enum Command {
     /// Extract user actions and a timeline from rrweb recordings.
     Analyze(analyze_cmd::AnalyzeArgs),
+    /// Report on many recordings: sessions, top clicks, rage and dead clicks, errors, and
+    /// frustration ranked by users affected.
+    Report(report_cmd::ReportArgs),
+    /// Print the sessions table (one row per recording), filtered.
+    Sessions(sessions_cmd::SessionsArgs),
+    /// Run the collector: ingest batches from the SDK, store them, serve the read API and viewer.
+    Serve(Box<serve::ServeArgs>),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +62,9 @@ fn main() -> ExitCode {
     let worker = std::thread::Builder::new().name("rewind".into()).stack_size(WORKER_STACK_BYTES).spawn(move || {
         match cli.command {
             Command::Analyze(args) => analyze_cmd::run(&args),
+            Command::Report(args) => report_cmd::run(&args),
+            Command::Sessions(args) => sessions_cmd::run(&args),
+            Command::Serve(args) => serve::run(&args),
         }
     });
     match worker {

@@ -135,18 +135,34 @@ impl Actions {
         }
     }
 
-    fn add(&mut self, t: i64, action: ActionKind, target: Option<(i64, Target)>, description: String, mut metadata: Map<String, Value>) -> usize {
+    fn add(
+        &mut self,
+        t: i64,
+        action: ActionKind,
+        target: Option<(i64, Target)>,
+        description: String,
+        mut metadata: Map<String, Value>,
+    ) -> usize {
         let (target_node_id, target_desc) = match target {
             Some((id, target)) => {
                 if !target.selectors.is_empty() {
-                    let selectors: Map<String, Value> = target.selectors.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+                    let selectors: Map<String, Value> =
+                        target.selectors.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
                     metadata.insert("selectors".into(), Value::Object(selectors));
                 }
                 (Some(id), Some(target.desc))
             }
             None => (None, None),
         };
-        self.list.push(Action { t_ms: t, action, target_node_id, target_desc, description, url: self.url.clone(), metadata });
+        self.list.push(Action {
+            t_ms: t,
+            action,
+            target_node_id,
+            target_desc,
+            description,
+            url: self.url.clone(),
+            metadata,
+        });
         self.list.len() - 1
     }
 
@@ -214,7 +230,8 @@ impl Actions {
 
     fn scroll(&mut self, t: i64, s: &ScrollData) {
         let target = describe(&self.dom, s.id);
-        let place = if s.x.abs() >= 0.5 { format!("x={}, y={}", round(s.x), round(s.y)) } else { format!("y={}", round(s.y)) };
+        let place =
+            if s.x.abs() >= 0.5 { format!("x={}, y={}", round(s.x), round(s.y)) } else { format!("y={}", round(s.y)) };
         let description = format!("Scrolled {} to {place}", target.desc);
         let mut metadata = Map::new();
         metadata.insert("x".into(), number(s.x));
@@ -277,7 +294,11 @@ impl Actions {
             return; // cleared or collapsed: a caret, not a selection
         };
         let mut metadata = Map::new();
-        let excerpt = if range.start == range.end { self.text_slice(range.start, range.start_offset, range.end_offset) } else { None };
+        let excerpt = if range.start == range.end {
+            self.text_slice(range.start, range.start_offset, range.end_offset)
+        } else {
+            None
+        };
         let target = describe(&self.dom, range.start);
         let description = match &excerpt {
             Some(text) => format!("Selected text \"{}\" in {}", truncate_chars(text, MAX_VALUE_CHARS), target.desc),

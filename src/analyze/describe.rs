@@ -131,11 +131,9 @@ fn push_type(dom: &DomTracker, id: i64, out: &mut String) {
 
 /// Elements a user operates (HTML interactive content, and the ARIA widget roles that stand in
 /// for it).
-fn is_interactive(dom: &DomTracker, id: i64) -> bool {
-    let tag_says = matches!(
-        dom.tag(id),
-        Some("a" | "button" | "input" | "select" | "textarea" | "label" | "summary" | "option")
-    );
+pub(crate) fn is_interactive(dom: &DomTracker, id: i64) -> bool {
+    let tag_says =
+        matches!(dom.tag(id), Some("a" | "button" | "input" | "select" | "textarea" | "label" | "summary" | "option"));
     tag_says
         || matches!(
             dom.attr(id, "role"),
@@ -159,11 +157,8 @@ fn accessible_name(dom: &DomTracker, id: i64) -> Option<(NameSource, String)> {
         return Some(found);
     }
     if let Some(ids) = dom.attr(id, "aria-labelledby") {
-        let text: Vec<String> = ids
-            .split_whitespace()
-            .filter_map(|html_id| dom.by_html_id(html_id))
-            .map(|n| dom.text_of(n, 200))
-            .collect();
+        let text: Vec<String> =
+            ids.split_whitespace().filter_map(|html_id| dom.by_html_id(html_id)).map(|n| dom.text_of(n, 200)).collect();
         if let Some(found) = label(Some(text.join(" "))) {
             return Some(found);
         }
@@ -319,7 +314,8 @@ mod tests {
     #[test]
     fn aria_label_beats_text_and_labelledby_resolves_ids() {
         assert_eq!(desc(r#"[["button",{"aria-label":"Close dialog"},"×"]]"#, 4), r#"button "Close dialog""#);
-        let body = r#"[["span",{"id":"a"},"Save"],["span",{"id":"b"},"changes"],["button",{"aria-labelledby":"a b"},"?"]]"#;
+        let body =
+            r#"[["span",{"id":"a"},"Save"],["span",{"id":"b"},"changes"],["button",{"aria-labelledby":"a b"},"?"]]"#;
         assert_eq!(desc(body, 8), r#"button "Save changes""#);
     }
 
@@ -348,7 +344,10 @@ mod tests {
         assert_eq!(desc(body, 5), r#"img in a "Company logo" to /"#);
         assert_eq!(desc(r#"[["img",{"alt":"Company logo"}]]"#, 4), r#"img alt="Company logo""#);
         assert_eq!(desc(body, 4), r#"a "Company logo" to /"#);
-        assert_eq!(desc(r#"[["input",{"type":"search","placeholder":"Search"}]]"#, 4), r#"input placeholder="Search" type=search"#);
+        assert_eq!(
+            desc(r#"[["input",{"type":"search","placeholder":"Search"}]]"#, 4),
+            r#"input placeholder="Search" type=search"#
+        );
         assert_eq!(desc(r#"[["div",{"id":"main"}]]"#, 4), "div #main");
         assert_eq!(desc(r#"[["div",{}]]"#, 4), "div");
         assert_eq!(desc(r#"[["div",{}]]"#, 999), "element");

@@ -28,6 +28,8 @@ const KEPT_ATTRIBUTES: &[&str] = &[
     "placeholder",
     "aria-label",
     "aria-labelledby",
+    // Not used by descriptions: the bundle's frustration signals read it (text-editing surfaces).
+    "contenteditable",
 ];
 
 /// Text inside these elements is never shown to a user as text.
@@ -101,7 +103,8 @@ impl DomTracker {
                 Some(TrackedNode { data: NodeData::Text(_), parent, .. }) => *parent,
                 _ => continue,
             };
-            let value: Box<str> = if self.parent_is_textless(parent) { "".into() } else { text.value.unwrap_or_default().into() };
+            let value: Box<str> =
+                if self.parent_is_textless(parent) { "".into() } else { text.value.unwrap_or_default().into() };
             if let Some(TrackedNode { data: NodeData::Text(t), .. }) = self.nodes.get_mut(&text.id) {
                 *t = value;
             }
@@ -138,9 +141,7 @@ impl DomTracker {
     /// Value of a kept attribute of element `id`.
     pub(crate) fn attr(&self, id: i64, name: &str) -> Option<&str> {
         match &self.nodes.get(&id)?.data {
-            NodeData::Element { attributes, .. } => {
-                attributes.iter().find(|(k, _)| &**k == name).map(|(_, v)| &**v)
-            }
+            NodeData::Element { attributes, .. } => attributes.iter().find(|(k, _)| &**k == name).map(|(_, v)| &**v),
             _ => None,
         }
     }
@@ -163,7 +164,15 @@ impl DomTracker {
                     if current != id
                         && matches!(
                             &**tag,
-                            "select" | "textarea" | "script" | "style" | "video" | "audio" | "canvas" | "object" | "iframe"
+                            "select"
+                                | "textarea"
+                                | "script"
+                                | "style"
+                                | "video"
+                                | "audio"
+                                | "canvas"
+                                | "object"
+                                | "iframe"
                         ) => {}
                 _ => stack.extend(node.children.iter().rev()),
             }
@@ -339,7 +348,8 @@ mod tests {
     }
 
     fn mutation(json: &str) -> MutationData {
-        let e: Event = serde_json::from_str(&format!(r#"{{"type":3,"timestamp":1,"data":{{"source":0,{json}}}}}"#)).unwrap();
+        let e: Event =
+            serde_json::from_str(&format!(r#"{{"type":3,"timestamp":1,"data":{{"source":0,{json}}}}}"#)).unwrap();
         match e.data {
             crate::model::EventData::IncrementalSnapshot(crate::model::IncrementalData::Mutation(m)) => m,
             _ => unreachable!(),
@@ -376,7 +386,9 @@ mod tests {
                        {"parentId":8,"nextId":null,"node":{"type":3,"id":9,"textContent":"zero"}}]"#,
         ));
         assert_eq!(dom.text_of(5, 100), "zero one");
-        dom.apply_mutation(mutation(r#""texts":[{"id":7,"value":"uno"}],"attributes":[{"id":5,"attributes":{"id":"items"}}]"#));
+        dom.apply_mutation(mutation(
+            r#""texts":[{"id":7,"value":"uno"}],"attributes":[{"id":5,"attributes":{"id":"items"}}]"#,
+        ));
         assert_eq!(dom.text_of(5, 100), "zero uno");
         assert_eq!(dom.by_html_id("list"), None);
         assert_eq!(dom.by_html_id("items"), Some(5));
@@ -411,7 +423,9 @@ mod tests {
         dom.load_snapshot(tree(&json));
         assert_eq!(dom.len(), MAX_TRACKED_NODES);
         assert_eq!(dom.skipped_nodes(), 11);
-        dom.apply_mutation(mutation(r#""adds":[{"parentId":1,"nextId":null,"node":{"type":3,"id":999999,"textContent":"y"}}]"#));
+        dom.apply_mutation(mutation(
+            r#""adds":[{"parentId":1,"nextId":null,"node":{"type":3,"id":999999,"textContent":"y"}}]"#,
+        ));
         assert_eq!(dom.len(), MAX_TRACKED_NODES);
         assert_eq!(dom.skipped_nodes(), 12);
     }

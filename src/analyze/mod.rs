@@ -5,6 +5,7 @@
 //! time. Pure Rust, so the CLI and the browser (wasm) produce identical output.
 
 mod actions;
+pub mod bundle;
 mod describe;
 mod dom;
 mod timeline;
@@ -111,6 +112,17 @@ impl Analyzer {
         self.start.get_or_insert(event.timestamp);
         self.end = Some(event.timestamp);
         self.actions.push(event);
+    }
+
+    /// The actions so far. The tail may still change: debounced bursts are updated in place, a
+    /// focus is folded into the click that follows it. [`bundle`] reads it after every event.
+    pub(crate) fn actions_so_far(&self) -> &[Action] {
+        &self.actions.list
+    }
+
+    /// The DOM as the events so far left it.
+    pub(crate) fn dom(&self) -> &DomTracker {
+        &self.actions.dom
     }
 
     /// Ends the pass. `replay_id` falls back to `rrweb-{start_time}`.

@@ -20,7 +20,8 @@ const SNAPSHOT: &str = r#"{"type":2,"timestamp":1000,"data":{"initialOffset":{"t
 
 fn run(events: &[String]) -> Analysis {
     let mut all = vec![
-        r#"{"type":4,"timestamp":1000,"data":{"href":"https://shop.test/a?x=1","width":1280,"height":720}}"#.to_string(),
+        r#"{"type":4,"timestamp":1000,"data":{"href":"https://shop.test/a?x=1","width":1280,"height":720}}"#
+            .to_string(),
         SNAPSHOT.to_string(),
     ];
     all.extend_from_slice(events);
@@ -78,8 +79,8 @@ fn input_debounces_per_node_at_exactly_one_second() {
     let a = run(&[
         input(2000, 8, "s"),
         input(2500, 8, "sh"),
-        input(2600, 12, "XL"), // another node does not break the burst
-        input(3500, 8, "sho"), // exactly DEBOUNCE_MS after the previous one: same action
+        input(2600, 12, "XL"),  // another node does not break the burst
+        input(3500, 8, "sho"),  // exactly DEBOUNCE_MS after the previous one: same action
         input(4501, 8, "shoe"), // 1,001 ms later: a new action
         input(5000, 8, ""),
     ]);
@@ -111,7 +112,13 @@ fn checkbox_and_programmatic_input() {
 #[test]
 fn scroll_debounce_per_target() {
     let scroll = |t, id, y| inc(t, &format!(r#"{{"source":3,"id":{id},"x":0,"y":{y}}}"#));
-    let a = run(&[scroll(2000, 1, 100), scroll(2900, 1, 300), scroll(3000, 13, 50), scroll(3100, 1, 400), scroll(5000, 1, 900)]);
+    let a = run(&[
+        scroll(2000, 1, 100),
+        scroll(2900, 1, 300),
+        scroll(3000, 13, 50),
+        scroll(3100, 1, 400),
+        scroll(5000, 1, 900),
+    ]);
     assert_eq!(
         lines(&a)[1..],
         [
@@ -127,7 +134,12 @@ fn scroll_debounce_per_target() {
 #[test]
 fn selection_excerpt_in_utf16_offsets_and_cleared_selections() {
     let select = |t, start, so, end, eo| {
-        inc(t, &format!(r#"{{"source":14,"ranges":[{{"start":{start},"startOffset":{so},"end":{end},"endOffset":{eo}}}]}}"#))
+        inc(
+            t,
+            &format!(
+                r#"{{"source":14,"ranges":[{{"start":{start},"startOffset":{so},"end":{end},"endOffset":{eo}}}]}}"#
+            ),
+        )
     };
     let a = run(&[
         select(2000, 14, 6, 14, 8),
@@ -150,7 +162,8 @@ fn console_errors_custom_events_and_navigation() {
             r#"{{"type":6,"timestamp":{t},"data":{{"plugin":"rrweb/console@1","payload":{{"level":"{level}","trace":["at f (app.js:1:2)"],"payload":["\"Failed to load\"","{{\"code\":500}}"]}}}}}}"#
         )
     };
-    let meta = |t, href: &str| format!(r#"{{"type":4,"timestamp":{t},"data":{{"href":"{href}","width":1,"height":1}}}}"#);
+    let meta =
+        |t, href: &str| format!(r#"{{"type":4,"timestamp":{t},"data":{{"href":"{href}","width":1,"height":1}}}}"#);
     let a = run(&[
         console(2000, "warn"),
         console(2100, "error"),
@@ -211,8 +224,22 @@ fn replay_json_has_the_contract_fields_in_order() {
     let a = run(&[mouse(2000, 2, 5)]);
     let json = a.to_replay_json();
     let keys = [
-        "replay_id", "distinct_id", "start_time", "end_time", "duration_s", "n_events", "n_actions", "n_clicks",
-        "n_inputs", "n_pages", "n_errors", "entry_url", "exit_url", "summary_markdown", "actions", "warnings",
+        "replay_id",
+        "distinct_id",
+        "start_time",
+        "end_time",
+        "duration_s",
+        "n_events",
+        "n_actions",
+        "n_clicks",
+        "n_inputs",
+        "n_pages",
+        "n_errors",
+        "entry_url",
+        "exit_url",
+        "summary_markdown",
+        "actions",
+        "warnings",
     ];
     let mut at = 0;
     for key in keys {

@@ -45,7 +45,9 @@ fn batch_files(path: &Path) -> Result<Vec<PathBuf>, DecodeError> {
 pub fn decode_dir(path: &Path) -> Result<Recording, DecodeError> {
     let files = batch_files(path)?;
     if files.is_empty() {
-        return Err(DecodeError::Io { message: format!("{}: no rewind batch files ({{seq}}.json.gz)", path.display()) });
+        return Err(DecodeError::Io {
+            message: format!("{}: no rewind batch files ({{seq}}.json.gz)", path.display()),
+        });
     }
     let mut batches = Vec::with_capacity(files.len());
     for file in &files {
@@ -72,7 +74,11 @@ pub fn decode_dir(path: &Path) -> Result<Recording, DecodeError> {
         .filter(|w| w[1].0 > w[0].0.saturating_add(1))
         .map(|w| {
             let (first, last) = (w[0].0 + 1, w[1].0 - 1);
-            if first == last { first.to_string() } else { format!("{first}–{last}") }
+            if first == last {
+                first.to_string()
+            } else {
+                format!("{first}–{last}")
+            }
         })
         .collect();
     if !missing.is_empty() {

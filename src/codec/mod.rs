@@ -13,9 +13,9 @@
 //!
 //! Pure Rust (serde_json, flate2): runs the same natively and in wasm.
 
-mod envelope;
 #[cfg(not(target_arch = "wasm32"))]
 mod dir;
+mod envelope;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use dir::{decode_dir, is_batch_dir};
@@ -54,7 +54,9 @@ impl fmt::Display for DecodeError {
             DecodeError::Empty => f.write_str("empty input: no rrweb events"),
             DecodeError::Json { message } => write!(f, "invalid JSON: {message}"),
             DecodeError::Gzip { message } => write!(f, "invalid gzip: {message}"),
-            DecodeError::TooLarge { limit } => write!(f, "input too large: more than {limit} bytes after decompression"),
+            DecodeError::TooLarge { limit } => {
+                write!(f, "input too large: more than {limit} bytes after decompression")
+            }
             DecodeError::UnsupportedFormat { seen } => write!(f, "unsupported format: {seen}"),
             DecodeError::Io { message } => write!(f, "{message}"),
             DecodeError::InFile { file, error } => write!(f, "{file}: {error}"),

@@ -50,7 +50,8 @@ fn gzip_detected_by_magic_bytes() {
 
 #[test]
 fn posthog_export() {
-    let json = format!(r#"{{"version":"2023-04-28","data":{{"id":"ph-1","person":null,"snapshots":[{META},{CLICK}]}}}}"#);
+    let json =
+        format!(r#"{{"version":"2023-04-28","data":{{"id":"ph-1","person":null,"snapshots":[{META},{CLICK}]}}}}"#);
     let r = decode(json.as_bytes()).unwrap();
     assert_eq!(r.session_id.as_deref(), Some("ph-1"));
     assert_eq!(r.events.len(), 2);
@@ -86,7 +87,9 @@ fn errors_are_typed_and_readable() {
         }
     }
     let mobile = r#"[{"type":2,"data":{"wireframes":[]},"timestamp":1}]"#;
-    assert!(matches!(decode(mobile.as_bytes()), Err(DecodeError::UnsupportedFormat { seen }) if seen.contains("mobile")));
+    assert!(
+        matches!(decode(mobile.as_bytes()), Err(DecodeError::UnsupportedFormat { seen }) if seen.contains("mobile"))
+    );
     let wrong = r#"[{"type":4,"data":{"href":5},"timestamp":1}]"#;
     let err = decode(wrong.as_bytes()).unwrap_err().to_string();
     assert!(err.starts_with("invalid JSON: invalid type: integer `5`"), "{err}");

@@ -82,7 +82,10 @@ pub enum EventData {
     Plugin(PluginData),
     Asset(Box<RawValue>),
     /// An event type number rrweb does not define; `data` kept as JSON text.
-    Unknown { event_type: i64, data: Option<Box<RawValue>> },
+    Unknown {
+        event_type: i64,
+        data: Option<Box<RawValue>>,
+    },
 }
 
 /// FullSnapshot (2): the whole document, and the page's scroll offset (CSS px) at that moment.

@@ -3,8 +3,8 @@
 //! Numbers and field names follow rrweb `packages/types/src/index.ts` (v2.1); the payload
 //! structs live in `payloads.rs`. This file maps `source` numbers to them.
 
-pub use super::payloads::*;
 use super::node::KeyStr;
+pub use super::payloads::*;
 use serde::de::{self, value::MapAccessDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
@@ -145,7 +145,10 @@ pub enum IncrementalData {
     AdoptedStyleSheet(AdoptedStyleSheetData),
     CustomElement(CustomElementData),
     /// A source number rrweb does not define; the whole payload is kept as JSON text.
-    Unknown { source: i64, data: Box<RawValue> },
+    Unknown {
+        source: i64,
+        data: Box<RawValue>,
+    },
 }
 
 impl IncrementalData {
@@ -207,18 +210,14 @@ impl<'de> Visitor<'de> for IncrementalVisitor {
         while let Some((k, v)) = map.next_entry::<String, Box<RawValue>>()? {
             entries.push((k, v));
         }
-        let source_at = entries
-            .iter()
-            .position(|(k, _)| k == "source")
-            .ok_or_else(|| de::Error::missing_field("source"))?;
+        let source_at =
+            entries.iter().position(|(k, _)| k == "source").ok_or_else(|| de::Error::missing_field("source"))?;
         let (_, source_raw) = entries.remove(source_at);
         let source: i64 = serde_json::from_str(source_raw.get()).map_err(de::Error::custom)?;
         let rest = raw_object(&entries);
         let mut inner = serde_json::Deserializer::from_str(&rest);
         inner.disable_recursion_limit();
-        inner
-            .deserialize_map(SourceKnown(source))
-            .map_err(de::Error::custom)
+        inner.deserialize_map(SourceKnown(source)).map_err(de::Error::custom)
     }
 }
 

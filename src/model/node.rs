@@ -205,11 +205,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
                             "serialized node tree nested deeper than {MAX_NODE_DEPTH} levels"
                         )));
                     }
-                    map.next_value_seed(ChildrenSeed {
-                        arena: self.arena,
-                        parent: index,
-                        depth: self.depth + 1,
-                    })?
+                    map.next_value_seed(ChildrenSeed { arena: self.arena, parent: index, depth: self.depth + 1 })?
                 }
                 "textContent" => text_content = map.next_value()?,
                 "name" => name = map.next_value::<Option<String>>()?.unwrap_or_default(),
@@ -240,9 +236,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
                 need_block,
                 is_custom,
             },
-            Some(NodeType::Text) => {
-                NodeKind::Text { text_content: text_content.unwrap_or_default(), is_style }
-            }
+            Some(NodeType::Text) => NodeKind::Text { text_content: text_content.unwrap_or_default(), is_style },
             Some(NodeType::CData) => NodeKind::CData,
             Some(NodeType::Comment) => NodeKind::Comment { text_content: text_content.unwrap_or_default() },
             None => NodeKind::Unknown { node_type },

@@ -47,7 +47,10 @@ test('importing the module touches no browser global and loads nothing', () => {
   `);
   const { touched, exports } = JSON.parse(out);
   assert.deepEqual(touched, [], 'globals read while importing');
-  assert.deepEqual(exports, ['analyze', 'analyzeEvents', 'analyzeToJson', 'init', 'version']);
+  assert.deepEqual(exports, [
+    'ReplayBundle', 'analyze', 'analyzeEvents', 'analyzeToJson', 'createBundle', 'defaultLabel', 'init',
+    'normalizeUrl', 'selectorLabel', 'version',
+  ]);
 });
 
 test('string, Uint8Array, Buffer, ArrayBuffer and gzip input give the same analysis', async () => {

@@ -41,10 +41,12 @@ macro_rules! with_fixtures {
             $each!("fixtures", "checkout-dynamic"),
             $each!("fixtures", "console-error"),
             $each!("fixtures", "dead-button"),
+            $each!("fixtures", "hesitant-signup"),
             $each!("fixtures", "login-form"),
             $each!("fixtures", "scroll-select"),
             $each!("fixtures", "spa-navigation"),
             $each!("fixtures", "touch"),
+            $each!("fixtures", "u-turn"),
         ]
     };
 }

@@ -1,0 +1,131 @@
+//! `rewind report`: the bundle report (sessions, top clicks, rage and dead clicks, error
+//! sessions, long pauses, the friction report) over every recording under the given paths.
+//!
+//! Recordings stream through analysis in parallel ([`analyse_all`]: a rayon pool, one
+//! recording per worker at a time), and each is reduced at once to its
+//! [`ReplayPart`] — the few rows and findings the report shows — so memory holds the parts
+//! plus the recordings in flight, never the whole corpus. `rewind sessions` streams the same
+//! way.
+
+use crate::analyze_cmd::{collect_inputs, progress_bar, read_recording, Input};
+use crate::{escape_controls, io_reason, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, WORKER_STACK_BYTES};
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+use rewind::analyze::bundle::{BundleReport, Replay, ReplayPart, ReportOptions};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Output formats of `rewind report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Tables and the ranked friction report, for people and LLMs.
+    Markdown,
+    /// One JSON object: n_replays, n_users, sessions, top_clicks, rage_clicks, dead_clicks,
+    /// error_sessions, long_pauses, friction.
+    Json,
+}
+
+/// Arguments of `rewind report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Recordings: files, directories (searched recursively for *.json, *.jsonl and *.gz; a
+    /// directory of {seq}.json.gz batch files is one session), or `-` for stdin.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format: markdown or json.
+    ///
+    /// Times in JSON are Unix epoch milliseconds (`*_ms`, `start_time`, `end_time`),
+    /// durations and offsets seconds (`*_s`).
+    #[arg(long, short, value_enum, default_value_t = ReportFormat::Markdown, value_name = "FORMAT")]
+    pub format: ReportFormat,
+
+    /// Rows of top clicks and long pauses; in markdown also the groups shown per section.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+}
+
+/// Runs `rewind report`; returns the process exit code (0, or 2 when an input was bad, 74
+/// when stdout cannot be written).
+pub fn run(args: &ReportArgs) -> ExitCode {
+    let options = ReportOptions { top: args.top, ..ReportOptions::default() };
+    let (parts, failed) = match analyse_all(&args.paths, |replay| ReplayPart::new(&replay, &options)) {
+        Ok(result) => result,
+        Err(code) => return code,
+    };
+    if parts.is_empty() && failed {
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    let report = BundleReport::from_parts(parts, &options);
+    match args.format {
+        ReportFormat::Markdown => finish(|out| out.write_all(report.to_markdown(args.top).as_bytes()), failed),
+        // Streamed: the JSON of many replays' findings runs to tens of MB.
+        ReportFormat::Json => finish(|out| report.write_json(out), failed),
+    }
+}
+
+/// Finds the inputs under `paths`, then decodes and analyses each on a rayon pool and reduces
+/// its [`Replay`] with `reduce`, in input order. Bad inputs are reported on stderr (one line
+/// each, in input order, after the progress bar) and skipped; the flag says whether any
+/// was. `Err` is an exit code: the worker pool could not start.
+pub(crate) fn analyse_all<T: Send>(
+    paths: &[PathBuf],
+    reduce: impl Fn(Replay) -> T + Sync,
+) -> Result<(Vec<T>, bool), ExitCode> {
+    let mut failed = false;
+    let mut report = |label: &str, reason: &str| {
+        failed = true;
+        eprintln!("rewind: {}: {}", escape_controls(label), escape_controls(reason));
+    };
+    let inputs: Vec<Input> = collect_inputs(paths, &mut report);
+    // Workers parse node trees recursively, like the main worker thread: same stack.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("rewind-{i}"))
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .map_err(|e| {
+            eprintln!("rewind: cannot start worker threads: {e}");
+            ExitCode::from(EXIT_INTERNAL as u8)
+        })?;
+    let progress = progress_bar(inputs.len());
+    let results: Vec<Result<T, String>> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                progress.set_message(input.label());
+                // The recording (and before it the bytes) lives only inside this call.
+                let result = read_recording(input).map(|recording| reduce(Replay::from_recording(recording)));
+                progress.inc(1);
+                result
+            })
+            .collect()
+    });
+    progress.finish_and_clear();
+    let mut kept = Vec::with_capacity(results.len());
+    for (input, result) in inputs.iter().zip(results) {
+        match result {
+            Ok(value) => kept.push(value),
+            Err(reason) => report(&input.label(), &reason),
+        }
+    }
+    Ok((kept, failed))
+}
+
+/// Writes the output to stdout through `write` (a closed pipe is not an error) and picks the
+/// exit code.
+pub(crate) fn finish(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>, failed: bool) -> ExitCode {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("rewind: stdout: {}", io_reason(&e));
+            return ExitCode::from(EXIT_OUTPUT);
+        }
+        _ => {}
+    }
+    if failed {
+        ExitCode::from(EXIT_BAD_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,215 @@
+//! `POST /v1/ingest`: one batch per request, checked in order of cost.
+//!
+//! 1. key (401 / 403) and the key's rate limit (429 with `Retry-After`);
+//! 2. `Content-Length` (413) and `Content-Encoding` (gzip, identity or none; else 415);
+//! 3. the body, read while counting (413 past [`MAX_BODY_BYTES`]);
+//! 4. gunzip, stopping at [`MAX_DECOMPRESSED_BYTES`] (413), and the envelope (400, or 413 past
+//!    [`super::limits::MAX_EVENTS_PER_BATCH`] events), on a blocking thread;
+//! 5. storage: `PutMode::Create` at `sessions/{day}/{session_id}/{seq}.json.gz`, so a resent
+//!    batch is stored once (`{"stored":false,"duplicate":true}`), then the session index.
+//!
+//! Nothing is written before step 5, so a refused request stores nothing. A request refused
+//! before its body was read whole has the rest of its body drained (bounded), so the client
+//! gets the answer rather than a reset connection.
+
+use super::api::{ApiError, Reason};
+use super::auth::{authorize, Need, Role};
+use super::limits::{
+    retry_after_secs, BODY_READ_TIMEOUT, DRAIN_TIMEOUT, MAX_BODY_BYTES, MAX_DECOMPRESSED_BYTES, MAX_DRAIN_BYTES,
+};
+use super::store::{now_ms, Store};
+use super::wire::{parse_batch, BatchInfo, WireError};
+use super::AppState;
+use axum::body::{Body, BodyDataStream, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures_util::StreamExt;
+use rewind::codec::{gunzip, is_gzip, DecodeError};
+use std::io::Write;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// gzip level for bodies that arrive uncompressed (1: fastest; they are small keepalive batches).
+const RECOMPRESS_LEVEL: u32 = 1;
+
+/// The handler.
+pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
+    match ingest(&state, &headers, body).await {
+        Ok((batch, created)) => {
+            let counter = if created { &state.metrics.batches_accepted } else { &state.metrics.batches_duplicate };
+            counter.fetch_add(1, Ordering::Relaxed);
+            if created {
+                state.metrics.events_stored.fetch_add(batch.n_events, Ordering::Relaxed);
+            }
+            Json(serde_json::json!({
+                "stored": created,
+                "duplicate": !created,
+                "session_id": batch.session_id,
+                "seq": batch.seq,
+                "events": batch.n_events,
+            }))
+            .into_response()
+        }
+        Err(error) => {
+            state.metrics.reject(error.reason);
+            error.into_response()
+        }
+    }
+}
+
+async fn ingest(state: &AppState, headers: &HeaderMap, body: Body) -> Result<(BatchInfo, bool), ApiError> {
+    let length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let gzip = match precheck(state, headers, length) {
+        Ok(gzip) => gzip,
+        Err(error) => {
+            discard(body.into_data_stream(), length, state).await;
+            return Err(error);
+        }
+    };
+    let _body_slot = state.body_slots.acquire().await.map_err(ApiError::internal)?;
+    let bytes = tokio::time::timeout(BODY_READ_TIMEOUT, read_body(body, length, state)).await.map_err(|_| {
+        ApiError::new(StatusCode::REQUEST_TIMEOUT, Reason::BadRequest, "the request body took too long to arrive")
+    })??;
+    let decode_slot = state.decode_slots.acquire().await.map_err(ApiError::internal)?;
+    let (batch, stored) =
+        tokio::task::spawn_blocking(move || decode(bytes, gzip)).await.map_err(ApiError::internal)??;
+    drop(decode_slot);
+
+    let now = now_ms();
+    let _session = state.index.lock(&batch.session_id).await;
+    let record = state.index.ensure(&state.store, &batch.session_id, now).await.map_err(ApiError::store)?;
+    let path = Store::batch_path(&record.day, &batch.session_id, batch.seq);
+    let stored_bytes = stored.len() as u64;
+    let created = state.store.create(&path, stored).await.map_err(ApiError::store)?;
+    // Also for a duplicate: the index may have missed it if an earlier attempt failed midway.
+    state.index.record_batch(&state.store, &batch, stored_bytes, now).await.map_err(ApiError::store)?;
+    Ok((batch, created))
+}
+
+/// What is checked before the body is read: the key, its rate limit, `Content-Encoding` (the
+/// answer: `Some(true)` for gzip, `None` for none or identity) and `Content-Length`.
+fn precheck(state: &AppState, headers: &HeaderMap, length: Option<u64>) -> Result<Option<bool>, ApiError> {
+    let Role::Public(key) = authorize(&state.keys, headers, Need::Ingest)? else {
+        return Err(ApiError::forbidden("this key cannot ingest: use a public key"));
+    };
+    if let Err(wait) = state.limiter.take(key, Instant::now()) {
+        let mut error =
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS, Reason::RateLimited, "rate limit exceeded for this key");
+        error.retry_after_s = Some(retry_after_secs(wait));
+        return Err(error);
+    }
+    if length.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(body_too_large());
+    }
+    let encoding = headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase());
+    match encoding.as_deref() {
+        None | Some("" | "identity") => Ok(None),
+        Some("gzip" | "x-gzip") => Ok(Some(true)),
+        Some(e) => Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Reason::UnsupportedEncoding,
+            format!("unsupported Content-Encoding {e:?}: send gzip or an uncompressed body"),
+        )),
+    }
+}
+
+/// Reads and drops the rest of a refused request's body — at most [`MAX_DRAIN_BYTES`], within
+/// [`DRAIN_TIMEOUT`], nothing kept — so that a client still sending it reads the refusal
+/// instead of a reset connection. A body declared larger than that is not read at all.
+async fn discard(mut stream: BodyDataStream, declared: Option<u64>, state: &AppState) {
+    if declared.is_some_and(|n| n > MAX_DRAIN_BYTES as u64) {
+        return;
+    }
+    let drain = async {
+        let mut drained = 0usize;
+        while let Some(Ok(chunk)) = stream.next().await {
+            state.metrics.bytes_received.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            drained += chunk.len();
+            if drained > MAX_DRAIN_BYTES {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain).await;
+}
+
+fn body_too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        Reason::BodyTooLarge,
+        format!("request body larger than {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// Reads the body, refusing it as soon as it passes [`MAX_BODY_BYTES`].
+async fn read_body(body: Body, length: Option<u64>, state: &AppState) -> Result<Bytes, ApiError> {
+    let mut stream = body.into_data_stream();
+    let mut chunks: Vec<Bytes> = Vec::with_capacity(1);
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(StatusCode::BAD_REQUEST, Reason::BadRequest, format!("reading the body: {e}"))
+        })?;
+        state.metrics.bytes_received.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+        total += chunk.len();
+        if total > MAX_BODY_BYTES {
+            discard(stream, None, state).await;
+            return Err(body_too_large());
+        }
+        chunks.push(chunk);
+    }
+    // Usually the whole body is one chunk: keep it without copying.
+    if chunks.len() == 1 {
+        return Ok(chunks.remove(0));
+    }
+    let mut body = Vec::with_capacity(length.map_or(total, |n| n as usize).max(total));
+    chunks.iter().for_each(|c| body.extend_from_slice(c));
+    Ok(Bytes::from(body))
+}
+
+/// Decompresses (when gzip) and checks a body; returns the batch and the bytes to store (the
+/// body itself when gzip, else its gzip).
+fn decode(body: Bytes, gzip_header: Option<bool>) -> Result<(BatchInfo, Bytes), ApiError> {
+    // Without a Content-Encoding header a body is taken as it is: gzip is recognised by its
+    // magic bytes, anything else is JSON.
+    let gzip = gzip_header.unwrap_or_else(|| is_gzip(&body));
+    if gzip {
+        if !is_gzip(&body) {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, Reason::BadGzip, "invalid gzip: not a gzip stream"));
+        }
+        let json = gunzip(&body, MAX_DECOMPRESSED_BYTES).map_err(|e| match e {
+            DecodeError::TooLarge { limit } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Reason::DecompressedTooLarge,
+                format!("batch larger than {limit} bytes after decompression"),
+            ),
+            other => ApiError::new(StatusCode::BAD_REQUEST, Reason::BadGzip, other.to_string()),
+        })?;
+        Ok((parse(&json)?, body))
+    } else {
+        if body.len() > MAX_DECOMPRESSED_BYTES {
+            return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, Reason::DecompressedTooLarge, "batch too large"));
+        }
+        let batch = parse(&body)?;
+        let mut encoder = flate2::write::GzEncoder::new(
+            Vec::with_capacity(body.len() / 4),
+            flate2::Compression::new(RECOMPRESS_LEVEL),
+        );
+        encoder.write_all(&body).map_err(ApiError::internal)?;
+        Ok((batch, Bytes::from(encoder.finish().map_err(ApiError::internal)?)))
+    }
+}
+
+fn parse(json: &[u8]) -> Result<BatchInfo, ApiError> {
+    parse_batch(json).map_err(|e| {
+        let (status, reason) = match e {
+            WireError::TooManyEvents => (StatusCode::PAYLOAD_TOO_LARGE, Reason::TooManyEvents),
+            WireError::Json(_) => (StatusCode::BAD_REQUEST, Reason::BadJson),
+            WireError::Invalid(_) => (StatusCode::BAD_REQUEST, Reason::Invalid),
+        };
+        ApiError::new(status, reason, e.to_string())
+    })
+}

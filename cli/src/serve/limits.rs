@@ -1,0 +1,172 @@
+//! The collector's limits, each a constant with its unit and its source, and the per-key token
+//! bucket that rate-limits ingest.
+//!
+//! Sources: the body, decompression and event-count limits are fixed by issue 4 ("Delivery and
+//! collector") and `../shared/design.md` ("Limits"); the rest are this module's own choices,
+//! explained where they are defined.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Largest request body `POST /v1/ingest` reads, in bytes, as it arrives on the wire
+/// (compressed or not): 2 MiB (issue 4: "compressed 2 MB"). A larger body is refused with 413,
+/// by its `Content-Length` before any byte is read, or as soon as the streamed body passes it.
+pub const MAX_BODY_BYTES: usize = 2 << 20;
+
+/// Largest decompressed batch, in bytes: 20 MiB (issue 4: "decompressed 20 MB"). Gunzip stops
+/// reading as soon as its output passes this, so a gzip bomb costs at most this much memory
+/// per request; the batch is refused with 413. An uncompressed body is held to it as well
+/// (it cannot reach it: [`MAX_BODY_BYTES`] is smaller).
+pub const MAX_DECOMPRESSED_BYTES: usize = 20 << 20;
+
+/// Most events one batch may carry: 5,000 (issue 4). More is refused with 413; the parser stops
+/// at the 5,001st event. The SDK closes a batch at 1,000 events by default.
+pub const MAX_EVENTS_PER_BATCH: usize = 5_000;
+
+/// Longest session id, in bytes: 64. Ids are `[A-Za-z0-9_-]{1,64}` because they become a
+/// directory name and an object key ([`valid_session_id`]).
+pub const MAX_SESSION_ID_BYTES: usize = 64;
+
+/// Longest `app_id`, `window_id`, `sdk_version` or `distinct_id`, in bytes: 256. They are copied
+/// into the session index, which listing reads, so they are kept short.
+pub const MAX_LABEL_BYTES: usize = 256;
+
+/// Largest `seq`: 2^53 − 1, the largest integer a JavaScript number holds exactly.
+pub const MAX_SEQ: u64 = (1 << 53) - 1;
+
+/// Ingest requests whose bodies may be held in memory at once. Further requests wait (their
+/// bodies stay in the kernel's socket buffers) instead of being read, so bodies cost at most
+/// 64 × [`MAX_BODY_BYTES`] = 128 MiB. Chosen for a 2-core collector: far above what the CPU
+/// can decode concurrently, so waiting here only happens under overload.
+pub const MAX_INFLIGHT_BODIES: usize = 64;
+
+/// Batches decompressed and parsed at once. Decoding is CPU work on blocking threads; with at
+/// most 8 at a time, decompressed buffers cost at most 8 × 2 × [`MAX_DECOMPRESSED_BYTES`]
+/// (growth headroom included) = 320 MiB even when every request is a gzip bomb.
+pub const MAX_INFLIGHT_DECODES: usize = 8;
+
+/// Longest time an ingest request may take to send its body: 30 s. A client that trickles
+/// its body (slowloris) gives up its body slot ([`MAX_INFLIGHT_BODIES`]) with 408 after this.
+/// 2 MiB takes 30 s at 70 KB/s, far slower than any connection that can run the recorder.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Most body bytes read and dropped after a request is refused before or while its body is
+/// read: 8 MiB (four times [`MAX_BODY_BYTES`]). Answering without reading would make the
+/// kernel reset the connection under a client still sending, which then sees a network error
+/// instead of the 4xx. A body declared larger is not read at all.
+pub const MAX_DRAIN_BYTES: usize = 8 << 20;
+
+/// Longest time spent draining a refused body ([`MAX_DRAIN_BYTES`]): 5 s.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Default sustained ingest rate per public key, in batches per second (`--rate-limit`).
+/// The SDK sends a batch per tab every 5 s at most when idle, so 1,000/s serves ~5,000 active
+/// tabs per key; raise it for bigger sites or set 0 to turn the limit off.
+pub const DEFAULT_RATE_PER_KEY: f64 = 1_000.0;
+
+/// Default burst per public key, in batches (`--rate-burst`): two seconds at the default rate,
+/// enough for every tab of a site flushing at once after an outage.
+pub const DEFAULT_BURST_PER_KEY: f64 = 2_000.0;
+
+/// True for a session id the collector accepts: 1 to [`MAX_SESSION_ID_BYTES`] bytes of ASCII
+/// letters, digits, `_` and `-`. Nothing else may reach a storage path (no `/`, `.`, `%`).
+pub fn valid_session_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_SESSION_ID_BYTES
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// A token bucket per key: `rate` tokens per second refill up to `burst`; each batch takes one.
+/// Keys are small integers (the position of the public key in the configuration), so the map
+/// stays as small as the configuration.
+#[derive(Debug)]
+pub struct RateLimiter {
+    /// Tokens added per second; `0` disables the limiter.
+    rate: f64,
+    /// Bucket capacity, in tokens (at least 1).
+    burst: f64,
+    buckets: Mutex<HashMap<usize, Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl RateLimiter {
+    /// A limiter refilling `rate` batches per second up to `burst` batches (`rate` 0: no limit).
+    pub fn new(rate: f64, burst: f64) -> Self {
+        RateLimiter { rate: rate.max(0.0), burst: burst.max(1.0), buckets: Mutex::new(HashMap::new()) }
+    }
+
+    /// Takes one token for `key` at `now`. `Err(wait)` when the bucket is empty: the time until
+    /// a token is available, for `Retry-After`.
+    pub fn take(&self, key: usize, now: Instant) -> Result<(), Duration> {
+        if self.rate == 0.0 {
+            return Ok(());
+        }
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let bucket = buckets.entry(key).or_insert(Bucket { tokens: self.burst, at: now });
+        let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * self.rate).min(self.burst);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / self.rate))
+        }
+    }
+}
+
+/// Whole seconds for a `Retry-After` header: the wait rounded up, at least 1.
+pub fn retry_after_secs(wait: Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_ids() {
+        assert!(valid_session_id("a"));
+        assert!(valid_session_id("0195f1c2-7d3e_AB"));
+        assert!(valid_session_id(&"x".repeat(MAX_SESSION_ID_BYTES)));
+        assert!(!valid_session_id(&"x".repeat(MAX_SESSION_ID_BYTES + 1)));
+        for bad in ["", "..", "../etc", "a/b", "a.b", "a%2Fb", "a b", "é", "a\0"] {
+            assert!(!valid_session_id(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bucket_refills_at_rate_up_to_burst() {
+        let limiter = RateLimiter::new(2.0, 3.0);
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            assert!(limiter.take(0, t0).is_ok());
+        }
+        let wait = limiter.take(0, t0).unwrap_err();
+        assert!((wait.as_secs_f64() - 0.5).abs() < 1e-9, "{wait:?}");
+        assert_eq!(retry_after_secs(wait), 1);
+        // Another key has its own bucket.
+        assert!(limiter.take(1, t0).is_ok());
+        // Half a second later one token is back; ten seconds later at most `burst`.
+        assert!(limiter.take(0, t0 + Duration::from_millis(500)).is_ok());
+        assert!(limiter.take(0, t0 + Duration::from_millis(500)).is_err());
+        let later = t0 + Duration::from_secs(10);
+        for _ in 0..3 {
+            assert!(limiter.take(0, later).is_ok());
+        }
+        assert!(limiter.take(0, later).is_err());
+    }
+
+    #[test]
+    fn zero_rate_is_unlimited() {
+        let limiter = RateLimiter::new(0.0, 1.0);
+        let now = Instant::now();
+        assert!((0..10_000).all(|_| limiter.take(0, now).is_ok()));
+    }
+}

@@ -1,0 +1,361 @@
+//! `rewind serve`: the collector. It receives the SDK's batches (`POST /v1/ingest`), stores
+//! them through `object_store` (a local directory or an S3-compatible bucket), keeps a session
+//! index, serves the read API, `/health` and `/metrics`, and serves the viewer (`www/`) and the
+//! built npm package (`/pkg/`, `/pkg-record/`, `/js/`).
+//!
+//! Modules: [`api`] error responses, [`auth`] keys, [`limits`] limits and the rate limiter,
+//! [`wire`] the batch envelope, [`ingest`] the ingest handler, [`store`] storage layout,
+//! [`index`] the session index, [`read`] the read API and deletion, [`retention`] the
+//! retention sweep, [`metrics`] counters.
+
+pub mod api;
+pub mod auth;
+pub mod index;
+pub mod ingest;
+pub mod limits;
+pub mod metrics;
+pub mod read;
+pub mod retention;
+pub mod store;
+pub mod wire;
+
+use auth::Keys;
+use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::routing::{get, post};
+use axum::Router;
+use clap::Args;
+use index::Index;
+use limits::{RateLimiter, DEFAULT_BURST_PER_KEY, DEFAULT_RATE_PER_KEY, MAX_INFLIGHT_BODIES, MAX_INFLIGHT_DECODES};
+use metrics::Metrics;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use store::{Store, StoreConfig};
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+
+/// Stack size of the runtime's threads, in bytes: the analysis endpoint parses node trees
+/// recursively (up to `rewind::model::MAX_NODE_DEPTH` levels), like `rewind analyze`.
+const THREAD_STACK_BYTES: usize = 16 << 20;
+
+/// How long browsers may cache a CORS preflight answer: 1 day (Chromium caps it at 2 hours).
+const CORS_MAX_AGE: Duration = Duration::from_secs(86_400);
+
+/// Arguments of `rewind serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0: any free port; the bound address is printed).
+    #[arg(long, default_value = "127.0.0.1:8377", value_name = "ADDR")]
+    pub addr: SocketAddr,
+
+    /// Local data directory (created if missing): sessions/YYYY/MM/DD/{session_id}/{seq}.json.gz
+    /// and index/{session_id}.json.
+    #[arg(long, default_value = "rewind-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
+
+    /// Store in an S3-compatible bucket instead of --data-dir: s3://bucket/prefix. Credentials
+    /// and region come from the AWS_* environment variables.
+    #[arg(long, value_name = "URL")]
+    pub store: Option<String>,
+
+    /// Endpoint of an S3-compatible server (MinIO, R2, …), e.g. http://127.0.0.1:9000.
+    #[arg(long, value_name = "URL")]
+    pub s3_endpoint: Option<String>,
+
+    /// Public (ingest-only) key; repeat for several apps. Env: REWIND_PUBLIC_KEY
+    /// (comma-separated). Generated and printed when not given.
+    #[arg(long = "public-key", value_name = "KEY")]
+    pub public_keys: Vec<String>,
+
+    /// Read key (list and read sessions). Env: REWIND_READ_KEY. Generated when not given.
+    #[arg(long, value_name = "KEY")]
+    pub read_key: Option<String>,
+
+    /// Admin key (read and delete sessions). Env: REWIND_ADMIN_KEY. Generated when not given.
+    #[arg(long, value_name = "KEY")]
+    pub admin_key: Option<String>,
+
+    /// Origin allowed to POST batches from a browser (CORS), e.g. https://shop.example; repeat
+    /// for several, `*` for any. Without it only pages served by this collector can send.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
+
+    /// Sustained ingest rate per public key, in batches per second (0: no limit).
+    #[arg(long, default_value_t = DEFAULT_RATE_PER_KEY, value_name = "N")]
+    pub rate_limit: f64,
+
+    /// Burst per public key, in batches [default: 2 s worth of --rate-limit, 2000 by default].
+    #[arg(long, value_name = "N")]
+    pub rate_burst: Option<f64>,
+
+    /// Delete sessions whose last event is older than N days (swept at startup and hourly).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub retention_days: Option<u32>,
+
+    /// Directory served at / (the viewer and demo app) [default: ./www if it exists].
+    #[arg(long, value_name = "DIR")]
+    pub www: Option<PathBuf>,
+
+    /// Directory holding the built npm package (pkg/, pkg-record/, js/), served at /pkg/,
+    /// /pkg-record/ and /js/.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub package_dir: PathBuf,
+}
+
+/// Everything the handlers share.
+#[derive(Debug)]
+pub struct AppState {
+    /// The keys.
+    pub keys: Keys,
+    /// Batches and index records.
+    pub store: Store,
+    /// The session index.
+    pub index: Index,
+    /// Per-key ingest rate limit.
+    pub limiter: RateLimiter,
+    /// Counters for `/metrics`.
+    pub metrics: Metrics,
+    /// Ingest bodies held at once ([`MAX_INFLIGHT_BODIES`]).
+    pub body_slots: Semaphore,
+    /// Batches decoded at once ([`MAX_INFLIGHT_DECODES`]).
+    pub decode_slots: Semaphore,
+}
+
+impl AppState {
+    /// A state over `store` with the given keys and rate limit.
+    pub fn new(store: Store, keys: Keys, limiter: RateLimiter) -> Self {
+        AppState {
+            keys,
+            store,
+            index: Index::default(),
+            limiter,
+            metrics: Metrics::default(),
+            body_slots: Semaphore::new(MAX_INFLIGHT_BODIES),
+            decode_slots: Semaphore::new(MAX_INFLIGHT_DECODES),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn for_tests(store: Store) -> Self {
+        let keys = Keys { public: vec!["p".repeat(16)], read: "r".repeat(16), admin: "a".repeat(16) };
+        AppState::new(store, keys, RateLimiter::new(0.0, 1.0))
+    }
+}
+
+/// Where static files come from.
+#[derive(Debug, Default)]
+struct StaticDirs {
+    www: Option<PathBuf>,
+    package: Vec<(&'static str, PathBuf)>,
+}
+
+/// The router: the API, then static files.
+fn router(state: Arc<AppState>, cors_origins: &[String], dirs: &StaticDirs) -> Result<Router, String> {
+    let cors = CorsLayer::new()
+        .allow_origin(if cors_origins.iter().any(|o| o == "*") {
+            AllowOrigin::any()
+        } else {
+            let list: Result<Vec<HeaderValue>, String> = cors_origins
+                .iter()
+                .map(|o| HeaderValue::from_str(o.trim_end_matches('/')).map_err(|_| format!("--cors-origin {o:?}")))
+                .collect();
+            AllowOrigin::list(list?)
+        })
+        .allow_methods([Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::CONTENT_ENCODING, HeaderName::from_static(auth::KEY_HEADER)])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(CORS_MAX_AGE);
+    let ingest = Router::new().route("/v1/ingest", post(ingest::handle)).layer(cors);
+    let mut app = Router::new()
+        .route("/v1/sessions", get(read::list))
+        .route("/v1/sessions/{id}", get(read::get).delete(read::delete))
+        .route("/v1/sessions/{id}/analysis", get(read::analysis))
+        .route("/health", get(|| async { "ok" }))
+        .route("/metrics", get(metrics_handler))
+        .merge(ingest);
+    for (mount, dir) in &dirs.package {
+        app = app.nest_service(mount, ServeDir::new(dir));
+    }
+    if let Some(www) = &dirs.www {
+        app = app.fallback_service(ServeDir::new(www));
+    }
+    Ok(app.layer(CatchPanicLayer::new()).with_state(state))
+}
+
+async fn metrics_handler(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+) -> impl axum::response::IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
+}
+
+/// Runs `rewind serve` until Ctrl-C or SIGTERM; returns the exit code (2 for bad options or a
+/// failed start).
+pub fn run(args: &ServeArgs) -> ExitCode {
+    // The CLI's default hook ends the process on a panic; a server answers 500 instead
+    // (CatchPanicLayer) and keeps serving.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+        eprintln!("rewind serve: internal error{place}; the request failed, please report this bug");
+    }));
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(THREAD_STACK_BYTES).build();
+    let result = match runtime {
+        Ok(runtime) => runtime.block_on(serve(args)),
+        Err(e) => Err(format!("cannot start the runtime: {e}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(reason) => {
+            eprintln!("rewind: serve: {reason}");
+            ExitCode::from(crate::EXIT_BAD_INPUT)
+        }
+    }
+}
+
+/// A key from the flag, else the environment variable, else generated (`true` when generated).
+fn key_or_generate(flag: Option<&String>, env: &str, kind: &str) -> Result<(String, bool), String> {
+    if let Some(key) = flag.cloned().or_else(|| std::env::var(env).ok().filter(|k| !k.trim().is_empty())) {
+        return Ok((key.trim().to_string(), false));
+    }
+    Ok((auth::generate_key(kind)?, true))
+}
+
+async fn serve(args: &ServeArgs) -> Result<(), String> {
+    let mut public: Vec<String> = args.public_keys.clone();
+    if public.is_empty() {
+        if let Ok(env) = std::env::var("REWIND_PUBLIC_KEY") {
+            public = env.split(',').map(str::trim).filter(|k| !k.is_empty()).map(String::from).collect();
+        }
+    }
+    let public_generated = public.is_empty();
+    if public_generated {
+        public.push(auth::generate_key("public")?);
+    }
+    let (read, read_generated) = key_or_generate(args.read_key.as_ref(), "REWIND_READ_KEY", "read")?;
+    let (admin, admin_generated) = key_or_generate(args.admin_key.as_ref(), "REWIND_ADMIN_KEY", "admin")?;
+    let keys = Keys { public, read, admin };
+    keys.validate()?;
+
+    let store_config = match &args.store {
+        Some(url) => StoreConfig::parse_url(url, args.s3_endpoint.clone())?,
+        None => StoreConfig::Local(args.data_dir.clone()),
+    };
+    let store = Store::open(&store_config)?;
+    if !args.rate_limit.is_finite() || args.rate_limit < 0.0 {
+        return Err("--rate-limit must be a number of batches per second, 0 or more".into());
+    }
+    let burst = args.rate_burst.unwrap_or(if args.rate_limit == DEFAULT_RATE_PER_KEY {
+        DEFAULT_BURST_PER_KEY
+    } else {
+        (2.0 * args.rate_limit).max(1.0)
+    });
+    let dirs = static_dirs(args.www.as_deref(), &args.package_dir)?;
+    let state = Arc::new(AppState::new(store, keys, RateLimiter::new(args.rate_limit, burst)));
+    let app = router(state.clone(), &args.cors_origins, &dirs)?;
+
+    let listener =
+        tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let generated = [public_generated, read_generated, admin_generated];
+    print_startup(addr, &state, &dirs, args, burst, generated);
+    if let Some(days) = args.retention_days {
+        retention::spawn(state.clone(), days);
+    }
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    eprintln!("rewind serve: stopped");
+    Ok(())
+}
+
+fn static_dirs(www: Option<&Path>, package_dir: &Path) -> Result<StaticDirs, String> {
+    let www = match www {
+        Some(dir) if dir.is_dir() => Some(dir.to_path_buf()),
+        Some(dir) => return Err(format!("--www {}: not a directory", dir.display())),
+        None => Some(PathBuf::from("www")).filter(|d| d.is_dir()),
+    };
+    let package = [("/pkg", "pkg"), ("/pkg-record", "pkg-record"), ("/js", "js")]
+        .into_iter()
+        .map(|(mount, sub)| (mount, package_dir.join(sub)))
+        .filter(|(_, dir)| dir.is_dir())
+        .collect();
+    Ok(StaticDirs { www, package })
+}
+
+fn print_startup(
+    addr: SocketAddr,
+    state: &AppState,
+    dirs: &StaticDirs,
+    args: &ServeArgs,
+    burst: f64,
+    generated: [bool; 3],
+) {
+    let url = format!("http://{addr}");
+    let keys = &state.keys;
+    let shown = |key: &str, generated: bool, flag: &str, env: &str| {
+        if generated {
+            format!("{key}  (generated)")
+        } else {
+            format!("(set by {flag} or {env}; not shown)")
+        }
+    };
+    let mut out = String::new();
+    out.push_str("rewind serve: session replay collector\n");
+    out.push_str(&format!("  listening on {url}\n"));
+    out.push_str(&format!("  ingest      POST {url}/v1/ingest   (X-Rewind-Key: a public key)\n"));
+    out.push_str(&format!("  sessions    GET  {url}/v1/sessions (read or admin key)\n"));
+    match &dirs.www {
+        Some(www) => out.push_str(&format!("  viewer      {url}/   ({})\n", www.display())),
+        None => out.push_str("  viewer      (no www directory)\n"),
+    }
+    for (mount, dir) in &dirs.package {
+        out.push_str(&format!("  package     {url}{mount}/   ({})\n", dir.display()));
+    }
+    out.push_str(&format!("  health      {url}/health   metrics {url}/metrics\n"));
+    out.push_str(&format!("  data        {}\n", state.store.description));
+    for key in &keys.public {
+        // Public keys ship in web pages: always shown.
+        out.push_str(&format!("  public key  {key}{}\n", if generated[0] { "  (generated)" } else { "" }));
+    }
+    out.push_str(&format!("  read key    {}\n", shown(&keys.read, generated[1], "--read-key", "REWIND_READ_KEY")));
+    out.push_str(&format!("  admin key   {}\n", shown(&keys.admin, generated[2], "--admin-key", "REWIND_ADMIN_KEY")));
+    let cors =
+        if args.cors_origins.is_empty() { "none (same origin only)".to_string() } else { args.cors_origins.join(" ") };
+    out.push_str(&format!("  CORS        {cors}\n"));
+    if args.rate_limit > 0.0 {
+        out.push_str(&format!("  rate limit  {} batches/s per public key, burst {burst}\n", args.rate_limit));
+    } else {
+        out.push_str("  rate limit  off\n");
+    }
+    match args.retention_days {
+        Some(days) => out.push_str(&format!("  retention   {days} days\n")),
+        None => out.push_str("  retention   off (sessions are kept)\n"),
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    eprintln!("rewind serve: shutting down");
+}

@@ -1,0 +1,506 @@
+//! The bundle's single pass over a recording: the analyzer runs as for `analyze`, and beside it
+//! this pass keeps what the tables and frustration signals need from the events before they
+//! are dropped — one compact row per event, the DOM facts of each clicked or typed-into
+//! element, when the page responded to each click, text selections, and the thrashed-cursor
+//! and back-and-forth-scrolling episodes (which need every pointer position and scroll offset,
+//! so they are recognised here, as the events stream by).
+
+use super::frustration::{
+    EXCESSIVE_SCROLL_MIN_LEG_VIEWPORTS, EXCESSIVE_SCROLL_TURNS, EXCESSIVE_SCROLL_WINDOW_MS,
+    FALLBACK_VIEWPORT_HEIGHT_PX, THRASH_DIRECTION_CHANGES, THRASH_MAX_GAP_MS, THRASH_MIN_SEGMENT_PX,
+};
+use super::replay::{ActionFacts, ElementFacts, Episode, Replay, SelectionFact, StoredEvent, NONE};
+use super::tables::SessionRow;
+use crate::analyze::describe::is_interactive;
+use crate::analyze::dom::NodeData;
+use crate::analyze::{describe, Action, ActionKind, Analyzer, DomTracker, FOCUS_CLICK_MS, MAX_CONTEXT_ANCESTORS};
+use crate::model::{Event, EventData, IncrementalData, MouseInteraction};
+use rustc_hash::FxHashMap;
+use serde_json::Value;
+use std::collections::VecDeque;
+
+/// Elements kept in [`ElementFacts::chain`]: the element and four ancestors.
+const CHAIN_LEN: usize = 5;
+
+/// What the pass needs from an event after the analyzer has consumed it.
+enum Seen {
+    Nothing,
+    Click,
+    Moves(Vec<(i64, f64, f64, Option<i64>)>),
+    Scroll { id: i64, y: f64 },
+    Selection(i64),
+}
+
+pub(super) struct Pass {
+    analyzer: Analyzer,
+    facts: Vec<ActionFacts>,
+    events: Vec<StoredEvent>,
+    urls: Vec<String>,
+    url_ids: FxHashMap<String, u32>,
+    url: Option<u32>,
+    /// Clicks (indices into `facts`) the page has not responded to yet.
+    pending: Vec<usize>,
+    last_press: Option<i64>,
+    last_response: Option<i64>,
+    viewport_height: f64,
+    pointer: PointerTrack,
+    /// Per scrolled element: its tracker and the index in `scroll_episodes` of its episode.
+    scrolls: FxHashMap<i64, (ScrollTrack, usize)>,
+    /// The document's node id and initial vertical scroll offset, from the last FullSnapshot.
+    document: Option<(i64, f64)>,
+    thrash: Vec<Episode>,
+    scroll_episodes: Vec<Episode>,
+    selections: Vec<SelectionFact>,
+}
+
+impl Pass {
+    pub(super) fn new() -> Self {
+        Pass {
+            analyzer: Analyzer::new(),
+            facts: Vec::new(),
+            events: Vec::new(),
+            urls: Vec::new(),
+            url_ids: FxHashMap::default(),
+            url: None,
+            pending: Vec::new(),
+            last_press: None,
+            last_response: None,
+            viewport_height: FALLBACK_VIEWPORT_HEIGHT_PX,
+            pointer: PointerTrack::default(),
+            scrolls: FxHashMap::default(),
+            document: None,
+            thrash: Vec::new(),
+            scroll_episodes: Vec::new(),
+            selections: Vec::new(),
+        }
+    }
+
+    pub(super) fn push(&mut self, event: Event) {
+        let t = event.timestamp;
+        let mut row = StoredEvent {
+            t_ms: t,
+            target_node_id: NONE,
+            event_type: clamp32(event.type_number()),
+            url: u32::MAX,
+            source: i16::MIN,
+            mouse_type: i16::MIN,
+        };
+        let mut response = false;
+        let mut seen = Seen::Nothing;
+        match &event.data {
+            EventData::Meta(meta) => {
+                if !meta.href.is_empty() && self.url.and_then(|u| self.urls.get(u as usize)) != Some(&meta.href) {
+                    response = true; // a navigation
+                    self.url = Some(self.intern(&meta.href));
+                }
+                if meta.height > 0.0 {
+                    self.viewport_height = meta.height;
+                }
+            }
+            EventData::DomContentLoaded(_) | EventData::Load(_) => response = true,
+            EventData::FullSnapshot(snapshot) => {
+                // A new document: node ids restart, and the page is scrolled to its initial
+                // offset (where the first scroll leg starts).
+                self.scrolls.clear();
+                self.document = snapshot.node.nodes.first().map(|n| (n.id, snapshot.initial_offset.top));
+            }
+            EventData::IncrementalSnapshot(data) => {
+                row.source = clamp16(data.source_number());
+                match data {
+                    IncrementalData::Mutation(m) => {
+                        response = !m.adds.is_empty()
+                            || !m.removes.is_empty()
+                            || !m.texts.is_empty()
+                            || !m.attributes.is_empty();
+                    }
+                    IncrementalData::MouseInteraction(m) => {
+                        row.mouse_type = clamp16(m.interaction.number());
+                        row.target_node_id = m.id;
+                        match m.interaction {
+                            MouseInteraction::MouseDown => self.last_press = Some(t),
+                            MouseInteraction::Click => seen = Seen::Click,
+                            _ => {}
+                        }
+                    }
+                    IncrementalData::MouseMove(p) => {
+                        let moves = p.positions.iter().map(|q| (t + q.time_offset.round() as i64, q.x, q.y, q.id));
+                        seen = Seen::Moves(moves.collect());
+                    }
+                    IncrementalData::Scroll(s) => {
+                        row.target_node_id = s.id;
+                        response = true;
+                        seen = Seen::Scroll { id: s.id, y: s.y };
+                    }
+                    IncrementalData::ViewportResize(v) if v.height > 0.0 => self.viewport_height = v.height,
+                    IncrementalData::Input(i) => {
+                        row.target_node_id = i.id;
+                        response = true;
+                    }
+                    IncrementalData::MediaInteraction(m) => {
+                        row.target_node_id = m.id;
+                        response = true;
+                    }
+                    IncrementalData::CanvasMutation(c) => {
+                        row.target_node_id = c.id;
+                        response = true;
+                    }
+                    IncrementalData::StyleSheetRule(_)
+                    | IncrementalData::StyleDeclaration(_)
+                    | IncrementalData::AdoptedStyleSheet(_) => response = true,
+                    IncrementalData::Selection(s) => {
+                        if let Some(first) = s.ranges.first() {
+                            row.target_node_id = first.start;
+                        }
+                        // A collapsed range is a caret, not a highlight the user sees.
+                        let selected = s.ranges.iter().find(|r| r.start != r.end || r.start_offset != r.end_offset);
+                        if let Some(range) = selected {
+                            response = true;
+                            seen = Seen::Selection(range.start);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        row.url = self.url.unwrap_or(u32::MAX);
+        self.events.push(row);
+        if response {
+            for &i in &self.pending {
+                self.facts[i].response_at = Some(t);
+            }
+            self.pending.clear();
+            self.last_response = Some(t);
+        }
+
+        self.analyzer.push(event);
+        self.sync_facts();
+
+        match seen {
+            Seen::Nothing => {}
+            Seen::Click => self.click(t),
+            Seen::Moves(moves) => {
+                for (at, x, y, node) in moves {
+                    let Some(update) = self.pointer.track(at, x, y, node) else { continue };
+                    match self.thrash.last_mut().filter(|_| update.extends) {
+                        Some(episode) => {
+                            episode.end_ms = update.end_ms;
+                            episode.count = update.count;
+                        }
+                        None => {
+                            let episode = self.episode(update);
+                            self.thrash.push(episode);
+                        }
+                    }
+                }
+            }
+            Seen::Scroll { id, y } => {
+                let leg = (self.viewport_height * EXCESSIVE_SCROLL_MIN_LEG_VIEWPORTS).max(1.0);
+                // Elements start unscrolled; the document at the snapshot's offset.
+                let start = self.document.filter(|d| d.0 == id).map_or(0.0, |d| d.1);
+                let (track, index) = self.scrolls.entry(id).or_insert_with(|| (ScrollTrack::new(start), usize::MAX));
+                if let Some(update) = track.track(t, y, leg) {
+                    let open = Some(*index).filter(|_| update.extends);
+                    let node = Some(id);
+                    match open.and_then(|i| self.scroll_episodes.get_mut(i)) {
+                        Some(episode) => {
+                            episode.end_ms = update.end_ms;
+                            episode.count = update.count;
+                        }
+                        None => {
+                            *index = self.scroll_episodes.len();
+                            let episode = self.episode(EpisodeUpdate { node, ..update });
+                            self.scroll_episodes.push(episode);
+                        }
+                    }
+                }
+            }
+            Seen::Selection(start) => {
+                let dom = self.analyzer.dom();
+                let chain = element_of(dom, start).map(|e| chain(dom, e)).unwrap_or_default();
+                self.selections.push(SelectionFact { t_ms: t, chain });
+            }
+        }
+    }
+
+    pub(super) fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Replay {
+        let Pass { analyzer, facts, events, urls, thrash, scroll_episodes, selections, .. } = self;
+        let analysis = analyzer.finish(replay_id, distinct_id);
+        debug_assert_eq!(facts.len(), analysis.actions.len(), "facts follow the actions");
+        let n_custom = analysis.actions.iter().filter(|a| a.action == ActionKind::Custom).count();
+        Replay {
+            session: SessionRow::from_summary(analysis.session, n_custom),
+            actions: analysis.actions,
+            facts,
+            events,
+            urls,
+            thrash,
+            scrolls: scroll_episodes,
+            selections,
+            warnings: analysis.warnings,
+        }
+    }
+
+    fn intern(&mut self, href: &str) -> u32 {
+        if let Some(&id) = self.url_ids.get(href) {
+            return id;
+        }
+        let id = u32::try_from(self.urls.len()).unwrap_or(u32::MAX - 1);
+        self.urls.push(href.to_string());
+        self.url_ids.insert(href.to_string(), id);
+        id
+    }
+
+    /// Brings `facts` in line with the analyzer's actions: drops facts of actions that changed
+    /// or went away (a focus folded into the next click), adds facts for new actions. Only the
+    /// tail changes, so this is O(1) per event on average.
+    fn sync_facts(&mut self) {
+        let actions = self.analyzer.actions_so_far();
+        let mut keep = self.facts.len().min(actions.len());
+        while keep > 0 && self.facts[keep - 1].key != key(&actions[keep - 1]) {
+            keep -= 1;
+        }
+        if keep < self.facts.len() {
+            self.facts.truncate(keep);
+            self.pending.retain(|&i| i < keep);
+        }
+        let dom = self.analyzer.dom();
+        for action in &actions[keep..] {
+            let element = match (action.action, action.target_node_id) {
+                (ActionKind::Click | ActionKind::TouchStart | ActionKind::Input, Some(id)) => {
+                    Some(element_facts(dom, id))
+                }
+                _ => None,
+            };
+            self.facts.push(ActionFacts { key: key(action), element, response_at: None });
+        }
+    }
+
+    /// A `click` interaction was just analysed: it is the last action. Did the page already
+    /// respond to the press that began it? Otherwise it waits for a response.
+    fn click(&mut self, t: i64) {
+        let Some(index) = self.facts.len().checked_sub(1) else { return };
+        if self.facts[index].key.2 != INTERACTION_CLICK {
+            return;
+        }
+        let pressed = self.last_press.filter(|&p| t.saturating_sub(p) <= FOCUS_CLICK_MS);
+        match (pressed, self.last_response) {
+            (Some(press), Some(response)) if response >= press => self.facts[index].response_at = Some(t),
+            _ => self.pending.push(index),
+        }
+    }
+
+    /// A new episode from a tracker's update, its element described as the DOM is now.
+    fn episode(&self, update: EpisodeUpdate) -> Episode {
+        Episode {
+            start_ms: update.start_ms,
+            end_ms: update.end_ms,
+            count: update.count,
+            node_id: update.node,
+            element: update.node.map(|n| describe(self.analyzer.dom(), n).desc),
+            url: self.url,
+        }
+    }
+}
+
+const INTERACTION_CLICK: u8 = 1;
+
+/// The identity of an action while the pass runs. A selection keeps its action but may move
+/// its target, so selections are identified without it.
+fn key(a: &Action) -> (i64, ActionKind, u8, Option<i64>) {
+    let interaction = match a.metadata.get("interaction").and_then(Value::as_str) {
+        None => 0,
+        Some("click") => INTERACTION_CLICK,
+        Some("dblclick") => 2,
+        Some("right_click") => 3,
+        Some("focus") => 4,
+        Some(_) => 5,
+    };
+    let target = if a.action == ActionKind::Select { None } else { a.target_node_id };
+    (a.t_ms, a.action, interaction, target)
+}
+
+fn clamp16(n: i64) -> i16 {
+    n.clamp(i64::from(i16::MIN + 1), i64::from(i16::MAX)) as i16
+}
+
+fn clamp32(n: i64) -> i32 {
+    n.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
+/// The element itself, or the parent element of a text node.
+fn element_of(dom: &DomTracker, id: i64) -> Option<i64> {
+    let node = dom.get(id)?;
+    match node.data {
+        NodeData::Text(_) | NodeData::Other => node.parent.filter(|p| dom.tag(*p).is_some()),
+        NodeData::Element { .. } => Some(id),
+        NodeData::Document => None,
+    }
+}
+
+fn parent_element(dom: &DomTracker, id: i64) -> Option<i64> {
+    dom.get(id)?.parent.filter(|p| dom.tag(*p).is_some())
+}
+
+/// `id` and up to four ancestor elements, stopping below `body` and `html`.
+fn chain(dom: &DomTracker, id: i64) -> Box<[i64]> {
+    std::iter::successors(Some(id), |&n| parent_element(dom, n))
+        .take_while(|&n| !matches!(dom.tag(n), Some("body" | "html")))
+        .take(CHAIN_LEN)
+        .collect()
+}
+
+fn element_facts(dom: &DomTracker, id: i64) -> ElementFacts {
+    let Some(element) = element_of(dom, id) else {
+        // The document, or a node the tracker does not know.
+        return ElementFacts {
+            control_id: id,
+            clickable: false,
+            text_entry: false,
+            button_like: false,
+            chain: [].into(),
+        };
+    };
+    let control = if is_interactive(dom, element) {
+        Some(element)
+    } else {
+        std::iter::successors(parent_element(dom, element), |&n| parent_element(dom, n))
+            .take(MAX_CONTEXT_ANCESTORS)
+            .find(|&a| is_interactive(dom, a))
+    };
+    let target = control.unwrap_or(element);
+    let input_type = || dom.attr(target, "type").map(|t| t.trim().to_ascii_lowercase()).unwrap_or_default();
+    let tag = dom.tag(target).unwrap_or("");
+    let role = dom.attr(target, "role").unwrap_or("");
+    let editable = std::iter::successors(Some(element), |&n| parent_element(dom, n))
+        .take(8)
+        .any(|n| dom.attr(n, "contenteditable").is_some_and(|v| !v.eq_ignore_ascii_case("false")));
+    let (clickable, text_entry, button_like) = match tag {
+        "a" | "summary" => (true, false, false),
+        "button" => (true, false, true),
+        "textarea" | "select" => (false, true, false),
+        "input" => {
+            let t = input_type();
+            let button = matches!(t.as_str(), "submit" | "button" | "image" | "reset");
+            let control = button || matches!(t.as_str(), "checkbox" | "radio" | "file" | "color" | "range" | "hidden");
+            (control, !control, button && t != "reset")
+        }
+        _ => {
+            let widget =
+                matches!(role, "button" | "link" | "menuitem" | "tab" | "checkbox" | "radio" | "switch" | "option");
+            (widget, matches!(role, "textbox" | "searchbox" | "combobox"), role == "button")
+        }
+    };
+    ElementFacts {
+        control_id: target,
+        clickable: clickable && !editable,
+        text_entry: text_entry || editable,
+        button_like,
+        chain: chain(dom, element),
+    }
+}
+
+/// A thrash or scroll episode recognised (or extended) by a tracker.
+struct EpisodeUpdate {
+    start_ms: i64,
+    end_ms: i64,
+    count: usize,
+    node: Option<i64>,
+    /// Continues the tracker's last episode rather than starting one.
+    extends: bool,
+}
+
+/// Pointer direction changes ([`super::frustration`] documents the thresholds).
+#[derive(Default)]
+struct PointerTrack {
+    last: Option<(i64, f64, f64)>,
+    dir: (i8, i8),
+    /// The current run of direction changes, each within THRASH_MAX_GAP_MS of the previous.
+    run: Vec<i64>,
+}
+
+impl PointerTrack {
+    fn track(&mut self, t: i64, x: f64, y: f64, node: Option<i64>) -> Option<EpisodeUpdate> {
+        let Some((lt, lx, ly)) = self.last else {
+            self.last = Some((t, x, y));
+            return None;
+        };
+        let t = t.max(lt);
+        self.last = Some((t, x, y));
+        let mut turned = false;
+        for (delta, dir) in [(x - lx, &mut self.dir.0), (y - ly, &mut self.dir.1)] {
+            if delta.abs() >= THRASH_MIN_SEGMENT_PX {
+                let sign = if delta > 0.0 { 1 } else { -1 };
+                turned |= *dir != 0 && *dir != sign;
+                *dir = sign;
+            }
+        }
+        if !turned {
+            return None;
+        }
+        if self.run.last().is_some_and(|&prev| t - prev > THRASH_MAX_GAP_MS) {
+            self.run.clear();
+        }
+        self.run.push(t);
+        (self.run.len() >= THRASH_DIRECTION_CHANGES).then(|| EpisodeUpdate {
+            start_ms: self.run[0],
+            end_ms: t,
+            count: self.run.len(),
+            node,
+            extends: self.run.len() > THRASH_DIRECTION_CHANGES,
+        })
+    }
+}
+
+/// Back-and-forth scrolling of one element, with hysteresis: a turn counts once the offset
+/// has come back by a whole leg from the furthest point reached.
+struct ScrollTrack {
+    anchor: f64,
+    extreme: f64,
+    dir: i8,
+    turns: VecDeque<i64>,
+    /// The number of turns in the episode in progress, if any.
+    open: Option<(i64, usize)>,
+}
+
+impl ScrollTrack {
+    /// A tracker for an element scrolled to `start` before its first Scroll event.
+    fn new(start: f64) -> Self {
+        ScrollTrack { anchor: start, extreme: start, dir: 0, turns: VecDeque::new(), open: None }
+    }
+
+    fn track(&mut self, t: i64, y: f64, leg: f64) -> Option<EpisodeUpdate> {
+        if self.dir == 0 {
+            if (y - self.anchor).abs() >= leg {
+                self.dir = if y > self.anchor { 1 } else { -1 };
+                self.extreme = y;
+            }
+            return None;
+        }
+        if (y - self.extreme) * f64::from(self.dir) > 0.0 {
+            self.extreme = y;
+            return None;
+        }
+        if (self.extreme - y).abs() < leg {
+            return None;
+        }
+        // A turn at the furthest point.
+        self.anchor = self.extreme;
+        self.extreme = y;
+        self.dir = -self.dir;
+        self.turns.push_back(t);
+        while self.turns.front().is_some_and(|&f| t - f > EXCESSIVE_SCROLL_WINDOW_MS) {
+            self.turns.pop_front();
+        }
+        if self.turns.len() < EXCESSIVE_SCROLL_TURNS {
+            self.open = None;
+            return None;
+        }
+        let (start, count, extends) = match self.open {
+            Some((start, count)) => (start, count + 1, true),
+            None => (self.turns[0], self.turns.len(), false),
+        };
+        self.open = Some((start, count));
+        Some(EpisodeUpdate { start_ms: start, end_ms: t, count, node: None, extends })
+    }
+}

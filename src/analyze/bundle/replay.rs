@@ -1,0 +1,236 @@
+//! One analysed replay, kept compact: the session row, the actions, and the few facts about the
+//! event stream that the tables and frustration signals need. The events themselves are gone
+//! once [`Replay::from_recording`] returns.
+
+use super::pass::Pass;
+use super::tables::SessionRow;
+use crate::analyze::{timeline_markdown, Action, ActionKind};
+use crate::codec::{self, DecodeError};
+use crate::model::Recording;
+use serde::Serialize;
+
+/// What the DOM said about the element an action targeted, at the moment of the action.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ElementFacts {
+    /// The control the element belongs to (itself, or the nearest interactive ancestor within
+    /// three levels, as descriptions find it), else the element itself. Clicks on the icon and
+    /// on the text of one button share it.
+    pub(crate) control_id: i64,
+    /// The control is something a click is expected to act on: a link, a button (or a
+    /// button-like input: submit, reset, image, checkbox, radio, file, color, range), `summary`,
+    /// or an ARIA widget role (button, link, menuitem, tab, checkbox, radio, switch, option).
+    pub(crate) clickable: bool,
+    /// A text-editing surface: a text-like `input`, `textarea`, `select`, or anything inside a
+    /// `contenteditable` element. A click there places a caret; field-notes.md excludes these
+    /// from rage clicks, and they are not dead clicks either.
+    pub(crate) text_entry: bool,
+    /// A button (`button`, `input` type submit/button/image, role=button): clicking one after
+    /// typing counts as submitting for form abandonment.
+    pub(crate) button_like: bool,
+    /// The element and up to four ancestors, stopping below `body`: relates a text selection
+    /// to the clicks that made it.
+    pub(crate) chain: Box<[i64]>,
+}
+
+/// Facts kept per action, aligned with [`Replay::actions`].
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ActionFacts {
+    /// Identifies the action while the pass runs (time, kind, interaction, target), so facts
+    /// follow the analyzer when it folds a focus into a click.
+    pub(crate) key: (i64, ActionKind, u8, Option<i64>),
+    /// For clicks, touches and inputs.
+    pub(crate) element: Option<ElementFacts>,
+    /// For `click` interactions: when the page first visibly responded (DOM mutation, scroll,
+    /// navigation or page load, a non-empty selection, an input value or checked state,
+    /// media, stylesheet or canvas change), at or after the click or the mouse press that
+    /// began it. `None`: nothing responded before the recording ended.
+    pub(crate) response_at: Option<i64>,
+}
+
+/// A stretch of thrashed cursor or of back-and-forth scrolling, found during the pass.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Episode {
+    /// First and last direction change, Unix epoch ms.
+    pub(crate) start_ms: i64,
+    pub(crate) end_ms: i64,
+    /// Direction changes in the episode.
+    pub(crate) count: usize,
+    /// The element under the pointer, or the scrolled element.
+    pub(crate) node_id: Option<i64>,
+    /// Its description when the episode was recognised.
+    pub(crate) element: Option<String>,
+    /// Index into [`Replay::urls`] of the page it happened on.
+    pub(crate) url: Option<u32>,
+}
+
+/// A non-empty text selection: when, and where it starts ([`ElementFacts::chain`] of the
+/// element holding the selection's start).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SelectionFact {
+    pub(crate) t_ms: i64,
+    pub(crate) chain: Box<[i64]>,
+}
+
+/// One row of the events table as stored: 32 bytes instead of the event.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct StoredEvent {
+    pub(crate) t_ms: i64,
+    /// [`NONE`] when absent.
+    pub(crate) target_node_id: i64,
+    /// rrweb EventType; numbers outside the `i32` range are clamped.
+    pub(crate) event_type: i32,
+    /// Index into [`Replay::urls`]; `u32::MAX` before the first Meta event.
+    pub(crate) url: u32,
+    /// IncrementalSource and MouseInteraction type, `i16::MIN` when absent (clamped).
+    pub(crate) source: i16,
+    pub(crate) mouse_type: i16,
+}
+
+/// Marks an absent `target_node_id` in [`StoredEvent`].
+pub(crate) const NONE: i64 = i64::MIN;
+
+/// One row of the events table: `replay_id, t_ms, type, source, mouse_type, target_node_id,
+/// url`. `t_ms` is Unix epoch milliseconds; `type`, `source` and `mouse_type` are rrweb's
+/// EventType, IncrementalSource and MouseInteraction numbers (`source` for IncrementalSnapshot
+/// events only, `mouse_type` for MouseInteraction only); `target_node_id` is the rrweb node the
+/// event is about (mouse interaction, scroll, input, media, canvas, selection start), and
+/// `url` the page URL (last Meta `href`) at that moment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventRow<'a> {
+    /// The replay.
+    pub replay_id: &'a str,
+    /// Unix epoch ms.
+    pub t_ms: i64,
+    #[serde(rename = "type")]
+    /// rrweb EventType.
+    pub event_type: i64,
+    /// rrweb IncrementalSource (IncrementalSnapshot events only).
+    pub source: Option<i64>,
+    /// rrweb MouseInteraction type (MouseInteraction events only).
+    pub mouse_type: Option<i64>,
+    /// The rrweb node the event is about.
+    pub target_node_id: Option<i64>,
+    /// The page URL at the event.
+    pub url: Option<&'a str>,
+}
+
+/// One analysed replay, compact: the session row, the actions (exactly what
+/// [`crate::analyze::analyze`] returns for the same recording), one row per event, and what the
+/// frustration signals need. Built in one pass by [`Replay::from_recording`].
+#[derive(Clone, Debug)]
+pub struct Replay {
+    pub(crate) session: SessionRow,
+    pub(crate) actions: Vec<Action>,
+    pub(crate) facts: Vec<ActionFacts>,
+    pub(crate) events: Vec<StoredEvent>,
+    pub(crate) urls: Vec<String>,
+    pub(crate) thrash: Vec<Episode>,
+    pub(crate) scrolls: Vec<Episode>,
+    pub(crate) selections: Vec<SelectionFact>,
+    pub(crate) warnings: Vec<String>,
+}
+
+impl Replay {
+    /// Analyses a decoded recording (events sorted, as [`codec::decode`] returns them) in one
+    /// pass, consuming its events. `replay_id` is the recording's session id, else
+    /// `rrweb-{start_time}`; use [`Recording::fill_session_id`] first to supply one.
+    pub fn from_recording(recording: Recording) -> Replay {
+        let Recording { events, session_id, distinct_id, warnings } = recording;
+        let mut pass = Pass::new();
+        for event in events {
+            pass.push(event);
+        }
+        let mut replay = pass.finish(session_id, distinct_id);
+        replay.warnings.splice(0..0, warnings);
+        replay
+    }
+
+    /// Decodes raw recording bytes (any format [`codec::decode`] accepts) and analyses them.
+    /// `fallback_id` becomes the replay id when the recording carries no session id.
+    ///
+    /// # Errors
+    /// The decoder's [`DecodeError`] (empty input, invalid JSON or gzip, unsupported format…).
+    pub fn from_bytes(bytes: &[u8], fallback_id: Option<&str>) -> Result<Replay, DecodeError> {
+        let mut recording = codec::decode(bytes)?;
+        if let Some(id) = fallback_id {
+            recording.fill_session_id(id);
+        }
+        Ok(Replay::from_recording(recording))
+    }
+
+    /// The replay id (`session.replay_id`).
+    pub fn replay_id(&self) -> &str {
+        &self.session.replay_id
+    }
+
+    /// Who the replay belongs to for counting users: `distinct_id`, else the replay id (a
+    /// replay without a user counts as its own user).
+    pub fn user(&self) -> &str {
+        self.session.distinct_id.as_deref().unwrap_or(&self.session.replay_id)
+    }
+
+    /// The sessions-table row.
+    pub fn session(&self) -> &SessionRow {
+        &self.session
+    }
+
+    /// The user actions, in time order.
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
+    /// Every distinct page URL (Meta `href`) the replay visited, in order of first visit.
+    pub fn urls(&self) -> &[String] {
+        &self.urls
+    }
+
+    /// What the analysis had to leave out or repair (see [`crate::analyze::Analysis::warnings`]).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The number of rows [`Replay::events`] yields (= `session.n_events`).
+    pub fn n_events(&self) -> usize {
+        self.events.len()
+    }
+
+    /// The events table rows of this replay, in time order.
+    pub fn events(&self) -> impl Iterator<Item = EventRow<'_>> + '_ {
+        self.events.iter().map(move |e| EventRow {
+            replay_id: &self.session.replay_id,
+            t_ms: e.t_ms,
+            event_type: i64::from(e.event_type),
+            source: (e.source != i16::MIN).then_some(i64::from(e.source)),
+            mouse_type: (e.mouse_type != i16::MIN).then_some(i64::from(e.mouse_type)),
+            target_node_id: (e.target_node_id != NONE).then_some(e.target_node_id),
+            url: self.url(e.url),
+        })
+    }
+
+    /// The markdown timeline, as [`crate::analyze::Analysis::summary_markdown`].
+    pub fn summary_markdown(&self) -> String {
+        timeline_markdown(&self.actions, self.session.start_time.unwrap_or(0))
+    }
+
+    /// `{"session":{…sessions row…},"actions":[…],"warnings":[…]}`: the value a JavaScript
+    /// `filter` callback receives.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct View<'a> {
+            session: &'a SessionRow,
+            actions: &'a [Action],
+            warnings: &'a [String],
+        }
+        serde_json::to_string(&View { session: &self.session, actions: &self.actions, warnings: &self.warnings })
+            .expect("replay serializes: string keys, finite numbers")
+    }
+
+    /// Seconds from the replay's first event to `t_ms`.
+    pub(crate) fn offset_s(&self, t_ms: i64) -> f64 {
+        t_ms.saturating_sub(self.session.start_time.unwrap_or(t_ms)) as f64 / 1000.0
+    }
+
+    pub(crate) fn url(&self, index: u32) -> Option<&str> {
+        self.urls.get(index as usize).map(String::as_str)
+    }
+}

@@ -1,0 +1,374 @@
+//! The bundle's tables, in long format keyed by `replay_id`, and their export as CSV, JSON and
+//! JSON Lines.
+//!
+//! | table | one row per | columns |
+//! |---|---|---|
+//! | `sessions` | replay | [`SessionRow`] |
+//! | `actions` | action | `replay_id`, then the [`Action`] fields |
+//! | `events` | rrweb event | [`EventRow`] |
+//! | `elements` | clicked element and page | [`ElementRow`] |
+//!
+//! Times are Unix epoch milliseconds (`start_time`, `end_time`, `t_ms`); durations are seconds
+//! (`duration_s`).
+
+use super::replay::EventRow;
+use crate::analyze::{Action, SessionSummary};
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+use std::str::FromStr;
+
+/// One row of the sessions table: one replay. The [`SessionSummary`] fields plus `n_custom`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SessionRow {
+    /// The recording's session id (or the file name / caller's id when it had none).
+    pub replay_id: String,
+    /// The user, when the recording says.
+    pub distinct_id: Option<String>,
+    /// First event, Unix epoch milliseconds.
+    pub start_time: Option<i64>,
+    /// Last event, Unix epoch milliseconds.
+    pub end_time: Option<i64>,
+    /// `end_time - start_time`, in seconds.
+    pub duration_s: f64,
+    /// rrweb events.
+    pub n_events: usize,
+    /// User actions.
+    pub n_actions: usize,
+    /// Genuine clicks: click, dblclick and right_click (focus excluded).
+    pub n_clicks: usize,
+    /// Input actions (debounced per field).
+    pub n_inputs: usize,
+    /// Navigations (Meta events with a new href).
+    pub n_pages: usize,
+    /// Console errors.
+    pub n_errors: usize,
+    /// Custom events (rrweb EventType 5).
+    pub n_custom: usize,
+    /// First page URL.
+    pub entry_url: Option<String>,
+    /// Last page URL.
+    pub exit_url: Option<String>,
+}
+
+impl SessionRow {
+    /// The row for a session summary and its number of custom events.
+    pub fn from_summary(s: SessionSummary, n_custom: usize) -> Self {
+        SessionRow {
+            replay_id: s.replay_id,
+            distinct_id: s.distinct_id,
+            start_time: s.start_time,
+            end_time: s.end_time,
+            duration_s: s.duration_s,
+            n_events: s.n_events,
+            n_actions: s.n_actions,
+            n_clicks: s.n_clicks,
+            n_inputs: s.n_inputs,
+            n_pages: s.n_pages,
+            n_errors: s.n_errors,
+            n_custom,
+            entry_url: s.entry_url,
+            exit_url: s.exit_url,
+        }
+    }
+}
+
+/// One row of the elements table (and of `top_clicks`): an element as described
+/// (`target_desc`) on a page ([`super::labels::normalize_url`] of the click's URL), with its
+/// genuine clicks (click, dblclick, right_click; focus excluded) over the bundle and the number
+/// of distinct replays they came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ElementRow {
+    /// The element, as descriptions read it.
+    pub target_desc: String,
+    /// The page ([`super::labels::normalize_url`]).
+    pub normalized_url: Option<String>,
+    /// Genuine clicks on it.
+    pub n_clicks: usize,
+    /// Distinct replays with such clicks.
+    pub n_unique_replays: usize,
+}
+
+/// One row of the actions table: the replay id, then the action's own fields in their JSON
+/// order (`t_ms, action, target_node_id, target_desc, description, url, metadata`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionRow<'a> {
+    /// The replay.
+    pub replay_id: &'a str,
+    #[serde(flatten)]
+    /// The action.
+    pub action: &'a Action,
+}
+
+/// The four tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    /// One row per replay.
+    Sessions,
+    /// One row per action.
+    Actions,
+    /// One row per rrweb event.
+    Events,
+    /// One row per clicked element and page.
+    Elements,
+}
+
+impl FromStr for Table {
+    type Err = String;
+    /// `sessions`, `actions`, `events` or `elements`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "sessions" => Table::Sessions,
+            "actions" => Table::Actions,
+            "events" => Table::Events,
+            "elements" => Table::Elements,
+            _ => return Err(format!("unknown table `{s}`: expected sessions, actions, events or elements")),
+        })
+    }
+}
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    /// RFC 4180 CSV: a header line, then one line per row; `\n` line ends; a field is quoted
+    /// (`"` doubled) when it holds a comma, quote, CR or LF. Absent values are empty;
+    /// `metadata` is compact JSON.
+    Csv,
+    /// One JSON array of row objects, then a newline.
+    Json,
+    /// JSON Lines: one row object per line.
+    Jsonl,
+}
+
+impl FromStr for TableFormat {
+    type Err = String;
+    /// `csv`, `json` or `jsonl`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "csv" => TableFormat::Csv,
+            "json" => TableFormat::Json,
+            "jsonl" => TableFormat::Jsonl,
+            _ => return Err(format!("unknown format `{s}`: expected csv, json or jsonl")),
+        })
+    }
+}
+
+impl fmt::Display for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Table::Sessions => "sessions",
+            Table::Actions => "actions",
+            Table::Events => "events",
+            Table::Elements => "elements",
+        })
+    }
+}
+
+/// A row the table writer can export: JSON through `Serialize`, CSV through its cells.
+pub trait TableRow: Serialize {
+    /// CSV header, in `Serialize` field order.
+    const COLUMNS: &'static [&'static str];
+    /// The CSV cells, one per column.
+    fn cells(&self) -> Vec<Cell<'_>>;
+}
+
+/// A CSV cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell<'a> {
+    /// An absent value: an empty field.
+    Empty,
+    /// Text, quoted when needed.
+    Text(&'a str),
+    /// An integer.
+    Int(i64),
+    /// Written as serde_json writes the number (so CSV and JSON agree: `1.5`, `2.0`).
+    Float(f64),
+    /// Written as compact JSON.
+    Json(&'a Value),
+    /// A JSON object, written as compact JSON.
+    JsonMap(&'a serde_json::Map<String, Value>),
+}
+
+fn opt_str(v: &Option<String>) -> Cell<'_> {
+    v.as_deref().map_or(Cell::Empty, Cell::Text)
+}
+
+fn opt_int(v: Option<i64>) -> Cell<'static> {
+    v.map_or(Cell::Empty, Cell::Int)
+}
+
+fn count(n: usize) -> Cell<'static> {
+    Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+impl TableRow for SessionRow {
+    const COLUMNS: &'static [&'static str] = &[
+        "replay_id",
+        "distinct_id",
+        "start_time",
+        "end_time",
+        "duration_s",
+        "n_events",
+        "n_actions",
+        "n_clicks",
+        "n_inputs",
+        "n_pages",
+        "n_errors",
+        "n_custom",
+        "entry_url",
+        "exit_url",
+    ];
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            Cell::Text(&self.replay_id),
+            opt_str(&self.distinct_id),
+            opt_int(self.start_time),
+            opt_int(self.end_time),
+            Cell::Float(self.duration_s),
+            count(self.n_events),
+            count(self.n_actions),
+            count(self.n_clicks),
+            count(self.n_inputs),
+            count(self.n_pages),
+            count(self.n_errors),
+            count(self.n_custom),
+            opt_str(&self.entry_url),
+            opt_str(&self.exit_url),
+        ]
+    }
+}
+
+impl TableRow for ActionRow<'_> {
+    const COLUMNS: &'static [&'static str] =
+        &["replay_id", "t_ms", "action", "target_node_id", "target_desc", "description", "url", "metadata"];
+    fn cells(&self) -> Vec<Cell<'_>> {
+        let a = self.action;
+        vec![
+            Cell::Text(self.replay_id),
+            Cell::Int(a.t_ms),
+            Cell::Text(a.action.as_str()),
+            opt_int(a.target_node_id),
+            opt_str(&a.target_desc),
+            Cell::Text(&a.description),
+            opt_str(&a.url),
+            Cell::JsonMap(&a.metadata),
+        ]
+    }
+}
+
+impl TableRow for EventRow<'_> {
+    const COLUMNS: &'static [&'static str] =
+        &["replay_id", "t_ms", "type", "source", "mouse_type", "target_node_id", "url"];
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            Cell::Text(self.replay_id),
+            Cell::Int(self.t_ms),
+            Cell::Int(self.event_type),
+            opt_int(self.source),
+            opt_int(self.mouse_type),
+            opt_int(self.target_node_id),
+            self.url.map_or(Cell::Empty, Cell::Text),
+        ]
+    }
+}
+
+impl TableRow for ElementRow {
+    const COLUMNS: &'static [&'static str] = &["target_desc", "normalized_url", "n_clicks", "n_unique_replays"];
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            Cell::Text(&self.target_desc),
+            opt_str(&self.normalized_url),
+            count(self.n_clicks),
+            count(self.n_unique_replays),
+        ]
+    }
+}
+
+/// Writes rows in `format`. JSON rows keep `Serialize` field order; CSV quoting as
+/// [`TableFormat::Csv`] says.
+pub fn write_rows<R: TableRow>(format: TableFormat, rows: impl IntoIterator<Item = R>) -> String {
+    let mut out = String::new();
+    match format {
+        TableFormat::Csv => {
+            let header: Vec<Cell> = R::COLUMNS.iter().map(|c| Cell::Text(c)).collect();
+            push_csv_line(&mut out, &header);
+            for row in rows {
+                push_csv_line(&mut out, &row.cells());
+            }
+        }
+        TableFormat::Json => {
+            out.push('[');
+            for (i, row) in rows.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&to_json(&row));
+            }
+            out.push_str("]\n");
+        }
+        TableFormat::Jsonl => {
+            for row in rows {
+                out.push_str(&to_json(&row));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("bundle rows serialize: string keys, finite numbers")
+}
+
+fn push_csv_line(out: &mut String, cells: &[Cell]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match cell {
+            Cell::Empty => {}
+            Cell::Text(s) => push_csv_field(out, s),
+            Cell::Int(n) => out.push_str(&n.to_string()),
+            Cell::Float(f) => out.push_str(&to_json(f)),
+            Cell::Json(v) => push_csv_field(out, &to_json(v)),
+            Cell::JsonMap(m) => push_csv_field(out, &to_json(m)),
+        }
+    }
+    out.push('\n');
+}
+
+fn push_csv_field(out: &mut String, field: &str) {
+    if field.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_what_needs_it_and_json_keeps_field_order() {
+        let row = ElementRow {
+            target_desc: "button \"Pay, now\"".into(),
+            normalized_url: None,
+            n_clicks: 3,
+            n_unique_replays: 1,
+        };
+        assert_eq!(
+            write_rows(TableFormat::Csv, [row.clone()]),
+            "target_desc,normalized_url,n_clicks,n_unique_replays\n\"button \"\"Pay, now\"\"\",,3,1\n"
+        );
+        let json = r#"{"target_desc":"button \"Pay, now\"","normalized_url":null,"n_clicks":3,"n_unique_replays":1}"#;
+        assert_eq!(write_rows(TableFormat::Json, [row.clone(), row.clone()]), format!("[{json},{json}]\n"));
+        assert_eq!(write_rows(TableFormat::Jsonl, [row]), format!("{json}\n"));
+        assert_eq!(write_rows::<ElementRow>(TableFormat::Json, []), "[]\n");
+        assert_eq!(write_rows::<ElementRow>(TableFormat::Jsonl, []), "");
+        assert_eq!("events".parse::<Table>(), Ok(Table::Events));
+        assert!("rows".parse::<Table>().is_err() && "tsv".parse::<TableFormat>().is_err());
+    }
+}
