@@ -199,9 +199,10 @@ export interface RewindHandle {
   /**
    * Delivery counters with `ingestBaseUrl` while recording, else `null`: `{sessionId, queuedBatches,
    * pendingEvents, bufferedBytes, batchesSent, batchesRetried, batchesFailed, eventsSent, bytesSent,
-   * overflowEventsDropped, overflowBatchesDropped, storageErrors, lastFailure}` (bytes; `bytesSent` counts gzip bodies).
+   * overflowEventsDropped, overflowBatchesDropped, storageErrors, lastFailure, droppedByReason}` (bytes; `bytesSent` counts gzip bodies;
+   * `droppedByReason` counts batches refused for good per reason, e.g. `{http_401: 2}`).
    */
-  deliveryStats(): Record<string, number | string> | null;
+  deliveryStats(): Record<string, number | string | Record<string, number>> | null;
   /**
    * The wasm recorder's counters, or `null` when not recording: `{recording, eventsEmitted,
    * emitErrors, nodesSerialized, mirrorSize, mutationBatches, mutationsDropped, snapshots,

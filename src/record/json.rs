@@ -17,7 +17,7 @@ pub fn push_num(out: &mut String, n: f64) {
         // JavaScript's own Number→string (what JSON.stringify writes): fractional numbers are
         // rare here (zoomed coordinates, sub-pixel scroll), and any Rust float formatter would
         // ship ~20 KB of power-of-ten tables in the recorder.
-        out.push_str(&String::from(js_sys::Number::from(n).to_string(10).unwrap_or_else(|_| "null".into())));
+        out.push_str(&String::from(js_sys::Number::from(n).to_string_with_radix(10).unwrap_or_else(|_| "null".into())));
     }
 }
 

@@ -170,6 +170,7 @@ test('refused batches are dropped and counted; a full buffer thins and re-snapsh
   assert.ok(result.failed >= 1, JSON.stringify(result));
   const stats = await page.evaluate(() => window.rewind.deliveryStats());
   assert.equal(stats.lastFailure, 'http_401');
+  assert.deepEqual(stats.droppedByReason, { http_401: stats.batchesFailed }, 'the reason is counted');
   assert.equal(stats.batchesRetried, 0, '401 is final');
   assert.deepEqual(await storedSeqs(collector.dataDir, sessionId), []);
 

@@ -47,6 +47,8 @@ pub(super) struct Counters {
     overflow_batches_dropped: u64,
     storage_errors: u64,
     last_failure: String,
+    /// Batches dropped for good, per reason (`http_401`, …), in first-seen order.
+    dropped_by_reason: Vec<(String, u64)>,
 }
 
 pub(super) struct Inner {
@@ -326,7 +328,7 @@ impl Transport {
 
     /// Counters: `{sessionId, queuedBatches, pendingEvents, bufferedBytes, batchesSent,
     /// batchesRetried, batchesFailed, eventsSent, bytesSent (gzip bodies), overflowEventsDropped,
-    /// overflowBatchesDropped, storageErrors, lastFailure}`.
+    /// overflowBatchesDropped, storageErrors, lastFailure, droppedByReason: {http_401: n, …}}`.
     pub fn stats(&self) -> JsValue {
         let s = self.inner.borrow();
         let c = &s.counters;
@@ -347,6 +349,11 @@ impl Transport {
         set("overflowBatchesDropped", (c.overflow_batches_dropped as f64).into());
         set("storageErrors", (c.storage_errors as f64).into());
         set("lastFailure", c.last_failure.as_str().into());
+        let reasons = js_sys::Object::new();
+        for (reason, n) in &c.dropped_by_reason {
+            let _ = js_sys::Reflect::set(&reasons, &JsValue::from_str(reason), &JsValue::from(*n as f64));
+        }
+        set("droppedByReason", reasons.into());
         o.into()
     }
 

@@ -88,6 +88,10 @@ pub(super) fn send(inner: &Shared, session_id: String, seq: u64, body: Vec<u8>, 
             Outcome::Drop { reason } => {
                 s.outbox.remove(&session_id, seq);
                 s.counters.batches_failed += 1;
+                match s.counters.dropped_by_reason.iter_mut().find(|(r, _)| *r == reason) {
+                    Some((_, n)) => *n += 1,
+                    None => s.counters.dropped_by_reason.push((reason.clone(), 1)),
+                }
                 s.counters.last_failure = reason;
                 s.unstore(&format!("batch:{session_id}:{seq}"));
                 s.settle(&session_id, seq, Settled::Failed);
