@@ -20,7 +20,7 @@ REWIND_BENCH_MB=1 cargo test --workspace --all-targets --quiet
 cargo test --workspace --doc --quiet
 
 step "wasm tests in headless Chromium"
-CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome -- --test web --test record_web
+CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome -- --test web --test record_web --test play_web
 
 step "npm package build and JS tests"
 npm run --silent build:wasm

@@ -13,13 +13,18 @@
 //! - [`transport`] — delivery policy: batching, the bounded outbox, the gzip'd batch envelope,
 //!   retries and session ids (pure; driven by `record`).
 //! - `wasm` (wasm32 only) — the `#[wasm_bindgen]` surface: converts and delegates.
+//! - [`play`] — the player: a virtual DOM that applies events as rrweb's Replayer does, with
+//!   checkpoints for instant seeking, and the playback index (viewport, URL, pointer, clicks,
+//!   inactivity, scrubber ticks); on wasm32 also its browser edge — the page rebuilt in a
+//!   sandboxed iframe, the overlay canvas and the `Player` export that `js/player.js` wraps.
 //!
 //! Everything outside `wasm` is plain Rust with no browser APIs and is tested natively.
 //!
-//! Cargo features (both on by default): `analyze` — [`model`], [`codec`], [`analyze`],
+//! Cargo features (all on by default): `analyze` — [`model`], [`codec`], [`analyze`],
 //! [`analyze_bytes`] and the analyzer's wasm exports (`wasm`); `record` — the recorder.
 //! [`privacy`] is always built. `--no-default-features --features record` gives the
-//! recorder-only wasm that `js/index.js` loads (`pkg-record/`).
+//! recorder-only wasm that `js/index.js` loads (`pkg-record/`). `play` (on by default, needs
+//! `analyze`) adds [`play`]; the recorder-only build leaves it out.
 
 #[cfg(feature = "analyze")]
 pub mod analyze;
@@ -36,6 +41,11 @@ pub mod transport;
 
 #[cfg(all(target_arch = "wasm32", feature = "analyze"))]
 pub mod wasm;
+
+// The pure core of the player (virtual DOM, checkpoints, timeline) builds natively too, so it
+// is tested natively; its browser edge inside is wasm32 only.
+#[cfg(feature = "play")]
+pub mod play;
 
 #[cfg(feature = "analyze")]
 use codec::DecodeError;

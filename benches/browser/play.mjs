@@ -1,0 +1,312 @@
+// Player benchmark: rewind's player (js/player.js over pkg/, the default-feature wasm build) vs
+// rrweb 2.1.1's Replayer in the same headless Chromium. Results go in BENCHMARKS.md ("Player").
+// Not a test: it prints numbers and asserts nothing.
+//
+//   npm run build:wasm-analyze
+//   REWIND_PLAY_WRITE=/tmp/play-bench cargo bench --bench play -- --test   # writes the inputs
+//   node benches/browser/play.mjs /tmp/play-bench [--reps N] [--seeks N] [--only abc]
+//
+// Inputs (benches/play/synth.rs): `single-page-30min.json` (spa-navigation on one page for 30
+// minutes, one FullSnapshot, ~1,300-node page) and `page-loads-30mb.json` (every fixture whole,
+// in turn, to 30 MB).
+//
+// (a) seek latency on the 30-minute page: the same random positions for both; each seek is the
+//     synchronous call (rewind `seek(ms)`, rrweb `pause(ms)`) plus a forced layout of the
+//     replayed document, so the time covers the DOM work a frame needs. rewind is measured
+//     after its background indexing finished ("warm") and on a fresh player for its first seek
+//     ("cold": before any checkpoint exists past the start).
+// (b) frame time while playing the 30-minute page at 1× and 8× for 10 s each: for rewind the
+//     time inside `Player.frame()` per animation frame; for both, the intervals between
+//     animation frames seen by a separate rAF loop (dropped frames: intervals > 25 ms).
+// (c) file to first frame on the 30 MB recording: from a `File` in memory to the first page
+//     shown (rewind: `await createPlayer(el, file)` then a forced layout; rrweb: `file.text()`,
+//     `JSON.parse`, `new Replayer`, until its first FullSnapshot is rebuilt, then a forced
+//     layout). Fresh page per run, both players' code already loaded; median of --reps
+//     (default 3). rewind reads a JSON array progressively, so its first frame comes before
+//     the whole file is decoded; the times to "loaded" (all decoded), "analyzed" and "indexed"
+//     (all checkpoints) are reported too.
+import { readFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import { launch, newPage, serve } from '../../tests/e2e/support.mjs';
+
+const dir = process.argv[2];
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const REPS = arg('--reps', 3);
+const SEEKS = arg('--seeks', 200);
+const RRWEB_SEEKS = arg('--rrweb-seeks', 30);
+// `--only b` (or `a`, `c`, `ab`…): run only those parts
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : 'abc';
+if (!dir || !existsSync(`${dir}/single-page-30min.json`) || !existsSync(`${dir}/page-loads-30mb.json`)) {
+  console.error('usage: node benches/browser/play.mjs DIR  (DIR from `REWIND_PLAY_WRITE=DIR cargo bench --bench play -- --test`)');
+  process.exit(2);
+}
+if (!/class Player\b/.test(readFileSync(new URL('../../pkg/rewind.js', import.meta.url), 'utf8'))) {
+  console.error('pkg/rewind.js has no Player: run `npm run build:wasm-analyze`');
+  process.exit(2);
+}
+
+const server = await serve({ buildDir: dir });
+const browser = await launch();
+console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}; ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}; chromium ${browser.version()}`);
+
+const stats = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const at = (q) => v[Math.min(v.length - 1, Math.floor(v.length * q))];
+  return { n: v.length, p50: +at(0.5).toFixed(2), p99: +at(0.99).toFixed(2), max: +v.at(-1).toFixed(2), mean: +(v.reduce((a, b) => a + b, 0) / v.length).toFixed(2) };
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function freshPage() {
+  const page = await newPage(browser);
+  await page.goto(`${server.origin}/pages/replay.html`);
+  await page.evaluate(async () => {
+    window.__player = await import('/js/player.js');
+    // the code is loaded and compiled before anything is timed, as rrweb's is (the page loads
+    // its script in <head>)
+    await window.__player.init();
+    window.__layout = (doc) => doc?.documentElement?.getBoundingClientRect();
+    // the same pseudo-random positions in every run
+    window.__positions = (n, duration, seed = 12345) => {
+      let x = seed;
+      return Array.from({ length: n }, () => {
+        x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+        return Math.floor((x / 2 ** 32) * duration);
+      });
+    };
+  });
+  return page;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) seek latency
+
+async function seekRewind() {
+  const page = await freshPage();
+  const r = await page.evaluate(async (SEEKS) => {
+    const buf = await (await fetch('/build/single-page-30min.json')).arrayBuffer();
+    const el = document.createElement('div');
+    el.style.cssText = 'width:1280px;height:720px';
+    document.body.append(el);
+    const p = await window.__player.createPlayer(el, new Uint8Array(buf), { skipInactive: false });
+    while (!p._wasm.loadStep(1000)) {}
+    const positions = window.__positions(SEEKS, p.duration());
+    // cold: the first seek far into the recording, before any background indexing
+    let t0 = performance.now();
+    p.seek(positions[0]);
+    window.__layout(p.frame.contentDocument);
+    const cold = performance.now() - t0;
+    t0 = performance.now();
+    while (!p._wasm.indexStep(1000)) {}
+    const index = performance.now() - t0;
+    const lat = [];
+    for (const ms of positions) {
+      const s = performance.now();
+      p.seek(ms);
+      window.__layout(p.frame.contentDocument);
+      lat.push(performance.now() - s);
+    }
+    const nodes = p.frame.contentDocument.getElementsByTagName('*').length;
+    return { cold, index, lat, nodes };
+  }, SEEKS);
+  await page.context().close();
+  return r;
+}
+
+async function seekRrweb() {
+  const page = await freshPage();
+  const r = await page.evaluate(async ({ SEEKS, RRWEB_SEEKS }) => {
+    const events = await (await fetch('/build/single-page-30min.json')).json();
+    const root = document.createElement('div');
+    document.body.append(root);
+    const replayer = new rrweb.Replayer(events, { root, showWarning: false, mouseTail: false, triggerFocus: false });
+    await new Promise((res) => setTimeout(res, 100));
+    const duration = replayer.getMetaData().totalTime;
+    const positions = window.__positions(SEEKS, duration).slice(0, RRWEB_SEEKS);
+    const lat = [];
+    for (const ms of positions) {
+      const s = performance.now();
+      replayer.pause(ms);
+      window.__layout(replayer.iframe.contentDocument);
+      lat.push(performance.now() - s);
+    }
+    return { lat };
+  }, { SEEKS, RRWEB_SEEKS });
+  await page.context().close();
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) frame time while playing
+
+async function framesRewind(speed) {
+  const page = await freshPage();
+  const r = await page.evaluate(async (speed) => {
+    const buf = await (await fetch('/build/single-page-30min.json')).arrayBuffer();
+    const el = document.createElement('div');
+    el.style.cssText = 'width:1280px;height:720px';
+    document.body.append(el);
+    const p = await window.__player.createPlayer(el, new Uint8Array(buf), { skipInactive: false });
+    await new Promise((res) => p.on('analyzed', res)); // the one-time analysis after load
+    while (!p._wasm.indexStep(1000)) {}
+    const w = p._wasm; // drive the frames here to time them
+    w.setSpeed(speed);
+    w.play();
+    const work = [];
+    const slow = [];
+    const longs = [];
+    const intervals = [];
+    let last = 0;
+    const end = performance.now() + 10_000;
+    await new Promise((resolve) => {
+      const tick = (now) => {
+        if (last) intervals.push(now - last);
+        if (last && now - last > 25) longs.push([intervals.length, Math.round(w.currentTime()), Math.round(now - last)]);
+        last = now;
+        const s = performance.now();
+        w.frame(now);
+        work.push(performance.now() - s);
+        slow.push([Math.round(w.currentTime()), +(performance.now() - s).toFixed(1)]);
+        if (now < end) requestAnimationFrame(tick);
+        else resolve();
+      };
+      requestAnimationFrame(tick);
+    });
+    slow.sort((a, b) => b[1] - a[1]);
+    return { work, intervals, played: w.currentTime(), slowest: slow.slice(0, 5), longs };
+  }, speed);
+  await page.context().close();
+  return r;
+}
+
+async function framesRrweb(speed) {
+  const page = await freshPage();
+  const r = await page.evaluate(async (speed) => {
+    const events = await (await fetch('/build/single-page-30min.json')).json();
+    const root = document.createElement('div');
+    document.body.append(root);
+    const replayer = new rrweb.Replayer(events, { root, showWarning: false, mouseTail: true, triggerFocus: false, speed });
+    await new Promise((res) => setTimeout(res, 100));
+    const intervals = [];
+    let last = 0;
+    replayer.play(0);
+    const end = performance.now() + 10_000;
+    await new Promise((resolve) => {
+      const tick = (now) => {
+        if (last) intervals.push(now - last);
+        last = now;
+        if (now < end) requestAnimationFrame(tick);
+        else resolve();
+      };
+      requestAnimationFrame(tick);
+    });
+    const played = replayer.getCurrentTime();
+    replayer.pause();
+    return { intervals, played };
+  }, speed);
+  await page.context().close();
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) file to first frame
+
+async function firstFrameRewind() {
+  const page = await freshPage();
+  const r = await page.evaluate(async () => {
+    const buf = await (await fetch('/build/page-loads-30mb.json')).arrayBuffer();
+    const file = new File([buf], 'recording.json', { type: 'application/json' });
+    const el = document.createElement('div');
+    el.style.cssText = 'width:1280px;height:720px';
+    document.body.append(el);
+    const t0 = performance.now();
+    const p = await window.__player.createPlayer(el, file);
+    window.__layout(p.frame.contentDocument);
+    const first = performance.now() - t0;
+    await new Promise((res) => (p.isLoaded() ? res() : p.on('loaded', res)));
+    const loaded = performance.now() - t0;
+    await new Promise((res) => p.on('analyzed', res));
+    const analyzed = performance.now() - t0;
+    while (!p._wasm.indexStep(1000)) {}
+    const indexed = performance.now() - t0;
+    return { first, loaded, analyzed, indexed, bytes: buf.byteLength, events: p.info().n_events };
+  });
+  await page.context().close();
+  return r;
+}
+
+async function firstFrameRrweb() {
+  const page = await freshPage();
+  const r = await page.evaluate(async () => {
+    const buf = await (await fetch('/build/page-loads-30mb.json')).arrayBuffer();
+    const file = new File([buf], 'recording.json', { type: 'application/json' });
+    const root = document.createElement('div');
+    document.body.append(root);
+    const t0 = performance.now();
+    const events = JSON.parse(await file.text());
+    const parsed = performance.now() - t0;
+    const replayer = new rrweb.Replayer(events, { root, showWarning: false, mouseTail: false, triggerFocus: false });
+    await new Promise((res) => replayer.on('fullsnapshot-rebuilded', res));
+    window.__layout(replayer.iframe.contentDocument);
+    return { first: performance.now() - t0, parsed };
+  });
+  await page.context().close();
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const out = {};
+if (ONLY.includes('a')) {
+  const mine = await seekRewind();
+  const theirs = await seekRrweb();
+  out.seek = {
+    rewind_warm: stats(mine.lat),
+    rewind_cold_first_seek_ms: +mine.cold.toFixed(1),
+    rewind_index_ms: +mine.index.toFixed(1),
+    rrweb: stats(theirs.lat),
+    page_elements: mine.nodes,
+  };
+  console.log('(a) seek', JSON.stringify(out.seek));
+}
+for (const speed of ONLY.includes('b') ? [1, 8] : []) {
+  const mine = await framesRewind(speed);
+  const theirs = await framesRrweb(speed);
+  const dropped = (xs) => xs.filter((x) => x > 25).length;
+  out[`frames_${speed}x`] = {
+    rewind_frame_work: stats(mine.work),
+    rewind_intervals: { ...stats(mine.intervals), over_25ms: dropped(mine.intervals) },
+    rewind_played_ms: Math.round(mine.played),
+    rewind_slowest_frames: mine.slowest,
+    rewind_long_intervals: mine.longs,
+    rrweb_intervals: { ...stats(theirs.intervals), over_25ms: dropped(theirs.intervals) },
+    rrweb_played_ms: Math.round(theirs.played),
+  };
+  console.log(`(b) frames ${speed}x`, JSON.stringify(out[`frames_${speed}x`]));
+}
+if (ONLY.includes('c')) {
+  const mine = [];
+  const theirs = [];
+  for (let i = 0; i < REPS; i++) {
+    mine.push(await firstFrameRewind());
+    theirs.push(await firstFrameRrweb());
+  }
+  out.first_frame = {
+    bytes: mine[0].bytes,
+    events: mine[0].events,
+    rewind_first_frame_ms: mine.map((m) => +m.first.toFixed(0)),
+    rewind_loaded_ms: mine.map((m) => +m.loaded.toFixed(0)),
+    rewind_analyzed_ms: mine.map((m) => +m.analyzed.toFixed(0)),
+    rewind_indexed_ms: mine.map((m) => +m.indexed.toFixed(0)),
+    rrweb_first_frame_ms: theirs.map((m) => +m.first.toFixed(0)),
+    rrweb_parse_ms: theirs.map((m) => +m.parsed.toFixed(0)),
+    median_ratio_rrweb_over_rewind: +(median(theirs.map((m) => m.first)) / median(mine.map((m) => m.first))).toFixed(2),
+  };
+  console.log('(c) first frame', JSON.stringify(out.first_frame));
+}
+console.log(JSON.stringify(out, null, 2));
+await browser.close();
+server.close();

@@ -1,0 +1,260 @@
+// rewind-replay/player — watch an rrweb recording: the recorded page rebuilt in a sandboxed
+// iframe (nothing recorded ever runs), with the pointer, clicks, scrolling, URL and the current
+// action drawn over it on a canvas, by the Rust player compiled to WebAssembly. Types:
+// ./player.d.ts. Times are milliseconds from the recording's first event unless a name says
+// otherwise (`t_ms`, `start_ms`, `end_ms` are Unix epoch milliseconds, as in rrweb events).
+//
+// SSR-safe: importing this module touches no browser globals and loads nothing. The wasm is the
+// analyzer's (`pkg/rewind.js`), loaded once through ./analyze.js's `init`, so a page that both
+// analyses and plays instantiates it once.
+
+import { init } from './analyze.js';
+
+export { init };
+
+/** `Player.frame()` result bits (src/play/player.rs). */
+const FRAME_TIME = 1;
+const FRAME_ACTION = 2;
+const FRAME_FINISH = 4;
+
+/** Speeds `setSpeed` accepts. */
+export const SPEEDS = Object.freeze([1, 2, 4, 8]);
+
+const EVENTS = ['timeupdate', 'action', 'finish', 'play', 'pause', 'loaded', 'analyzed'];
+
+/** Wall time given to checkpoint indexing per idle slice, ms. */
+const INDEX_SLICE_MS = 6;
+
+/**
+ * Mounts a player in `container`.
+ *
+ * @param {Element} container
+ * @param {unknown} source the recording: JSON text or JSON Lines (`string`), their bytes or gzip
+ *   (`Uint8Array`, `ArrayBuffer`, `Blob`/`File`), an array of rrweb events, or an object with
+ *   `events` (an array) or `recording` (any of the former), e.g. `{ events, analysis }`.
+ * @param {{ skipInactive?: boolean, speed?: 1|2|4|8, autoplay?: boolean, wasm?: unknown }} [options]
+ * @returns {Promise<PlayerHandle>} see player.d.ts
+ */
+export async function createPlayer(container, source, options = {}) {
+  if (!container || typeof container.appendChild !== 'function') {
+    throw new TypeError('createPlayer: container must be a DOM element');
+  }
+  const { skipInactive = true, speed = 1, autoplay = false } = options;
+  const input = await toInput(source);
+  await init(options.wasm);
+  const { Player } = await import('../pkg/rewind.js');
+  if (typeof Player !== 'function') throw new Error('createPlayer: the wasm build has no player (build with the `play` feature)');
+  const player = new Player(container, input, Boolean(skipInactive), SPEEDS.includes(speed) ? speed : 1);
+  return handle(player, container, { autoplay });
+}
+
+async function toInput(source) {
+  if (typeof source === 'string' || source instanceof Uint8Array || source instanceof ArrayBuffer || Array.isArray(source)) {
+    return source;
+  }
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    return new Uint8Array(await source.arrayBuffer());
+  }
+  if (ArrayBuffer.isView(source)) {
+    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  }
+  if (source && typeof source === 'object') {
+    if (Array.isArray(source.events)) return source.events;
+    if (source.recording !== undefined) return toInput(source.recording);
+    if (Array.isArray(source.actions)) {
+      throw new TypeError('createPlayer: an analysis has no events; pass { events, analysis } or the recording itself');
+    }
+  }
+  throw new TypeError('createPlayer: expected a recording (string, Uint8Array, ArrayBuffer, Blob or an array of rrweb events)');
+}
+
+function handle(player, container, { autoplay }) {
+  const listeners = new Map(EVENTS.map((name) => [name, new Set()]));
+  let raf = 0;
+  let idle = 0;
+  let destroyed = false;
+  let actions = [];
+  let resizeObserver;
+
+  const emit = (name, ...args) => {
+    for (const fn of listeners.get(name)) {
+      try {
+        fn(...args);
+      } catch (e) {
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+  };
+  const alive = () => {
+    if (destroyed) throw new Error('player: destroyed');
+  };
+  let lastAction = -1;
+  // Playing forward, every action passed is reported (at 8x a frame can pass several); after a
+  // seek, only the one now current.
+  const report = (flags, seeking = false) => {
+    if (flags & FRAME_TIME) emit('timeupdate', player.currentTime());
+    if (flags & FRAME_ACTION) {
+      const index = player.currentAction();
+      const from = !seeking && index > lastAction ? lastAction + 1 : index;
+      lastAction = index;
+      for (let i = Math.max(from, 0); i <= index; i++) if (actions[i]) emit('action', actions[i], i);
+    }
+    if (flags & FRAME_FINISH) {
+      stopLoop();
+      emit('finish');
+    }
+  };
+  const tick = (now) => {
+    raf = 0;
+    if (destroyed) return;
+    report(player.frame(now));
+    if (player.playing) raf = requestAnimationFrame(tick);
+  };
+  const startLoop = () => {
+    if (!raf) raf = requestAnimationFrame(tick);
+  };
+  const stopLoop = () => {
+    if (raf) cancelAnimationFrame(raf);
+    raf = 0;
+  };
+
+  // After the first frame, in small slices between frames: the rest of a large recording
+  // (decoded progressively), the analysis (captions, ticks, action events), then checkpoints,
+  // so seeking anywhere becomes instant.
+  const later = (fn) => {
+    idle = setTimeout(() => {
+      idle = 0;
+      if (!destroyed) fn();
+    }, 0);
+  };
+  const index = () => {
+    if (!player.indexStep(INDEX_SLICE_MS)) later(index);
+  };
+  const analyze = () => {
+    player.analyze();
+    actions = JSON.parse(player.actionsJson());
+    lastAction = player.currentAction();
+    emit('analyzed');
+    later(index);
+  };
+  const load = () => {
+    if (!player.loadStep(INDEX_SLICE_MS)) return later(load);
+    emit('loaded');
+    later(analyze);
+  };
+  const background = () => later(load);
+
+  if (typeof ResizeObserver !== 'undefined') {
+    resizeObserver = new ResizeObserver(() => {
+      if (destroyed) return;
+      player.resize();
+    });
+    resizeObserver.observe(container);
+  }
+
+  const api = {
+    /** Starts (or resumes) playback; from the start when at the end. */
+    play() {
+      alive();
+      if (player.playing) return;
+      player.play();
+      startLoop();
+      emit('play');
+    },
+    /** Pauses. */
+    pause() {
+      alive();
+      if (!player.playing) return;
+      player.pause();
+      stopLoop();
+      emit('pause');
+    },
+    /** Jumps to `ms` from the start (clamped to [0, duration]). */
+    seek(ms) {
+      alive();
+      report(player.seek(Number(ms)) & ~FRAME_FINISH, true);
+    },
+    /** 1, 2, 4 or 8; returns the speed in effect. */
+    setSpeed(speed) {
+      alive();
+      return player.setSpeed(Number(speed));
+    },
+    speed() {
+      return player.speed;
+    },
+    setSkipInactive(on) {
+      alive();
+      player.setSkipInactive(Boolean(on));
+    },
+    isPlaying() {
+      return !destroyed && player.playing;
+    },
+    currentTime() {
+      return destroyed ? 0 : player.currentTime();
+    },
+    duration() {
+      return destroyed ? 0 : player.duration();
+    },
+    /** The analyzer's actions (empty until the `analyzed` event). */
+    actions() {
+      return actions;
+    },
+    /** Whether the whole recording is decoded (a large one is read progressively: see `loaded`). */
+    isLoaded() {
+      return !destroyed && player.loaded;
+    },
+    /** Index into `actions()` of the last action at or before the current time, or -1. */
+    currentAction() {
+      return destroyed ? -1 : player.currentAction();
+    },
+    /** Scrubber ticks (empty until `analyzed`). */
+    ticks() {
+      return destroyed ? [] : JSON.parse(player.ticksJson());
+    },
+    /** Spans without user activity, skipped while playing unless `setSkipInactive(false)`. */
+    inactiveSpans() {
+      return destroyed ? [] : JSON.parse(player.inactiveJson());
+    },
+    info() {
+      return JSON.parse(player.infoJson());
+    },
+    /** Subscribes; returns a function that unsubscribes. */
+    on(name, fn) {
+      const set = listeners.get(name);
+      if (!set) throw new TypeError(`player.on: unknown event "${name}" (one of ${EVENTS.join(', ')})`);
+      set.add(fn);
+      return () => set.delete(fn);
+    },
+    off(name, fn) {
+      listeners.get(name)?.delete(fn);
+    },
+    /** The iframe holding the replayed page. */
+    get frame() {
+      return destroyed ? null : player.pageFrame();
+    },
+    /** The overlay canvas. */
+    get canvas() {
+      return destroyed ? null : player.overlayCanvas();
+    },
+    /** Removes the player and frees its memory. Idempotent. */
+    destroy() {
+      if (destroyed) return;
+      stopLoop();
+      clearTimeout(idle);
+      resizeObserver?.disconnect();
+      player.destroy();
+      destroyed = true;
+      player.free();
+      for (const set of listeners.values()) set.clear();
+    },
+    /** @internal the wasm Player (tests, benchmarks). */
+    get _wasm() {
+      return destroyed ? null : player;
+    },
+  };
+  background();
+  if (autoplay) api.play();
+  return api;
+}

@@ -1,0 +1,319 @@
+//! Progressive decoding, so the first frame of a large recording does not wait for the rest.
+//!
+//! A recording that is a JSON array of events (plain or gzip'd — the common export) is read a
+//! chunk of events at a time: a scanner finds where the array's elements begin and end (strings
+//! and nesting only, no parsing), and each chunk is decoded by the codec's own event decoder
+//! ([`crate::codec`], `decode_batches`). The first chunk runs up to the first FullSnapshot, so
+//! the player can show the first page at once; the rest is decoded in slices while it is
+//! shown. When everything is in, [`finish`] applies what [`crate::codec::decode`] applies to
+//! the whole recording (clock-spike repair, then a stable sort by timestamp), so the events end
+//! up exactly as `decode` returns them. Every other input shape (envelopes, PostHog exports,
+//! JSON Lines) is decoded whole, by `decode`.
+
+use crate::codec::{self, DecodeError};
+use crate::model::{Event, EventData, Recording};
+
+/// Events per chunk after the first.
+pub const CHUNK_EVENTS: usize = 512;
+/// The first chunk ends at the first FullSnapshot, or after this many events without one.
+pub const FIRST_CHUNK_MAX_EVENTS: usize = 4_096;
+/// The first chunk is read this many events at a time, looking for the FullSnapshot.
+const FIRST_CHUNK_STEP: usize = 32;
+
+/// How a recording starts.
+pub enum Start {
+    /// A JSON array, read progressively: the events so far (in recorded order, not yet repaired
+    /// or sorted: see [`finish`]), the time of the array's last element (the recording's end,
+    /// when the input is sorted), and the reader of the rest.
+    Progressive { events: Vec<Event>, last_timestamp: Option<i64>, rest: Loader },
+    /// Decoded whole.
+    Whole(Recording),
+}
+
+/// The rest of a JSON array of events.
+pub struct Loader {
+    bytes: Vec<u8>,
+    /// Where the next element (or the closing `]`) starts.
+    pos: usize,
+    done: bool,
+    /// Events decoded so far.
+    pub decoded: usize,
+}
+
+/// Starts decoding `bytes` (any input [`codec::decode`] accepts). Errors are `decode`'s, word
+/// for word, for the input as a whole.
+pub fn start(bytes: Vec<u8>) -> Result<Start, DecodeError> {
+    let bytes = if codec::is_gzip(&bytes) { codec::gunzip(&bytes, codec::MAX_DECOMPRESSED_BYTES)? } else { bytes };
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").map_or(0, |_| 3);
+    let Some(open) = bytes[body..].iter().position(|b| !b.is_ascii_whitespace()).map(|p| p + body) else {
+        return Err(DecodeError::Empty);
+    };
+    if bytes[open] != b'[' {
+        return codec::decode(&bytes).map(Start::Whole);
+    }
+    let last_timestamp = last_element(&bytes)
+        .and_then(|r| decode_chunk(&bytes, r.0, r.1).ok())
+        .and_then(|e| e.last().map(|e| e.timestamp));
+    let mut rest = Loader { bytes, pos: open + 1, done: false, decoded: 0 };
+    let mut events = Vec::new();
+    loop {
+        match rest.next_chunk(FIRST_CHUNK_STEP) {
+            Ok(chunk) => {
+                let snapshot = chunk.iter().any(|e| matches!(e.data, EventData::FullSnapshot(_)));
+                events.extend(chunk);
+                if snapshot || rest.done || events.len() >= FIRST_CHUNK_MAX_EVENTS {
+                    break;
+                }
+            }
+            // the whole input's own error, with its real position
+            Err(_) => return codec::decode(&rest.bytes).map(Start::Whole),
+        }
+    }
+    if events.is_empty() && rest.done {
+        return Ok(Start::Whole(Recording::default())); // `[]`, as `decode` reads it
+    }
+    // In recorded order: `finish` repairs and sorts once everything is in, as `decode` does.
+    Ok(Start::Progressive { events, last_timestamp, rest })
+}
+
+impl Loader {
+    /// True when every element has been decoded (or decoding stopped at an error).
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// After the array's `]`: nothing, or more top-level values (JSON Lines), decoded whole.
+    fn after_array(&mut self, from: usize) -> Result<Vec<Event>, DecodeError> {
+        self.done = true;
+        let tail = &self.bytes[from.min(self.bytes.len())..];
+        let events = if tail.iter().all(u8::is_ascii_whitespace) {
+            Vec::new()
+        } else {
+            codec::decode_batches(tail)?.into_iter().flat_map(|b| b.events).collect()
+        };
+        self.decoded += events.len();
+        self.bytes = Vec::new();
+        Ok(events)
+    }
+
+    /// Decodes up to `max` more events, in recorded order.
+    pub fn next_chunk(&mut self, max: usize) -> Result<Vec<Event>, DecodeError> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let first = skip_ws(&self.bytes, self.pos);
+        if self.bytes.get(first) == Some(&b']') {
+            return self.after_array(first + 1);
+        }
+        if first >= self.bytes.len() {
+            self.done = true;
+            return Err(DecodeError::Json { message: "EOF while parsing a list".into() });
+        }
+        let (mut end, mut n) = (first, 0);
+        let mut next = first;
+        while n < max.max(1) {
+            let Some(e) = element_end(&self.bytes, next) else {
+                // malformed: let the decoder say what is wrong with the rest
+                end = self.bytes.len();
+                self.done = true;
+                break;
+            };
+            end = e;
+            n += 1;
+            let after = skip_ws(&self.bytes, e);
+            match self.bytes.get(after) {
+                Some(b',') => next = skip_ws(&self.bytes, after + 1),
+                Some(b']') => {
+                    next = after; // the next call reads what follows the array
+                    break;
+                }
+                _ => {
+                    // neither `,` nor `]`: hand the rest to the decoder, which will say why
+                    end = self.bytes.len();
+                    self.done = true;
+                    break;
+                }
+            }
+        }
+        self.pos = next;
+        let events = match decode_chunk(&self.bytes, first, end) {
+            Ok(e) => e,
+            Err(e) => {
+                self.done = true;
+                return Err(e);
+            }
+        };
+        self.decoded += events.len();
+        if self.done {
+            self.bytes = Vec::new();
+        }
+        Ok(events)
+    }
+}
+
+/// What [`codec::decode`] does to the whole recording after reading it: isolated clock spikes
+/// get their predecessor's time, then a stable sort. Returns the warnings (as `decode` words
+/// them) and whether any event moved or changed time.
+pub fn finish(events: &mut [Event]) -> (Vec<String>, bool) {
+    let retimed = codec::retime_clock_spikes(events);
+    let mut warnings = Vec::new();
+    if retimed > 0 {
+        warnings.push(format!(
+            "{retimed} events had a timestamp more than 24 h away from both neighbours; they were given their predecessor's time"
+        ));
+    }
+    let sorted = events.windows(2).all(|w| w[0].timestamp <= w[1].timestamp);
+    codec::sort_events(events);
+    (warnings, retimed > 0 || !sorted)
+}
+
+/// Decodes `bytes[start..end]`, a comma-separated run of array elements.
+fn decode_chunk(bytes: &[u8], start: usize, end: usize) -> Result<Vec<Event>, DecodeError> {
+    let mut text = Vec::with_capacity(end - start + 2);
+    text.push(b'[');
+    text.extend_from_slice(&bytes[start..end]);
+    text.push(b']');
+    let mut batches = codec::decode_batches(&text)?;
+    Ok(batches.pop().map(|b| b.events).unwrap_or_default())
+}
+
+fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// The end (exclusive) of the JSON value starting at `i`: objects and arrays by nesting (outside
+/// strings), strings by their closing quote, scalars at the next delimiter. `None` at EOF.
+fn element_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut k = i;
+    while k < bytes.len() {
+        match bytes[k] {
+            b'"' => {
+                k += 1;
+                while k < bytes.len() {
+                    match bytes[k] {
+                        b'\\' => k += 2,
+                        b'"' => break,
+                        _ => k += 1,
+                    }
+                }
+                if k >= bytes.len() {
+                    return None;
+                }
+                if depth == 0 {
+                    return Some(k + 1);
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                if depth == 0 {
+                    return Some(k); // a scalar ended by the array's close
+                }
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k + 1);
+                }
+            }
+            b',' if depth == 0 => return Some(k),
+            _ => {}
+        }
+        k += 1;
+    }
+    None
+}
+
+/// The byte range of the array's last element, found from the end: past the closing `]`, back
+/// over nesting; a `"` seen going backwards closes a string, whose opening quote is the first
+/// one before it not escaped by an odd run of backslashes.
+fn last_element(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut k = bytes.len();
+    while k > 0 && bytes[k - 1].is_ascii_whitespace() {
+        k -= 1;
+    }
+    if k == 0 || bytes[k - 1] != b']' {
+        return None;
+    }
+    k -= 1;
+    while k > 0 && bytes[k - 1].is_ascii_whitespace() {
+        k -= 1;
+    }
+    let end = k;
+    if end == 0 || bytes[end - 1] != b'}' {
+        return None; // events are objects
+    }
+    let mut depth = 0usize;
+    let mut i = end;
+    while i > 0 {
+        i -= 1;
+        match bytes[i] {
+            b'"' => loop {
+                if i == 0 {
+                    return None;
+                }
+                i -= 1;
+                if bytes[i] == b'"' {
+                    let slashes = bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count();
+                    if slashes % 2 == 0 {
+                        break;
+                    }
+                }
+            },
+            b'}' | b']' => depth += 1,
+            b'{' | b'[' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some((i, end));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(json: &str, chunk: usize) -> Result<Vec<Event>, DecodeError> {
+        match start(json.as_bytes().to_vec())? {
+            Start::Whole(r) => Ok(r.events),
+            Start::Progressive { mut events, mut rest, .. } => {
+                while !rest.is_done() {
+                    events.extend(rest.next_chunk(chunk)?);
+                }
+                finish(&mut events);
+                Ok(events)
+            }
+        }
+    }
+
+    #[test]
+    fn elements_are_found_around_strings_and_nesting() {
+        let lines = "[{\"type\":5,\"data\":{},\"timestamp\":3}]\n[{\"type\":5,\"data\":{},\"timestamp\":4}]\n";
+        assert_eq!(all(lines, 1).unwrap().len(), 2, "JSON Lines of arrays");
+        let json = r#" [ {"type":5,"data":{"tag":"a]\"}{,","payload":[1,{"x":"\\"}]},"timestamp":2} ,
+            {"type":5,"data":{"tag":"b"},"timestamp":1}] "#;
+        assert_eq!(
+            last_element(json.as_bytes()).map(|(a, b)| &json[a..b]),
+            Some(r#"{"type":5,"data":{"tag":"b"},"timestamp":1}"#)
+        );
+        for chunk in 1..3 {
+            let events = all(json, chunk).unwrap();
+            assert_eq!(events.iter().map(|e| e.timestamp).collect::<Vec<_>>(), [1, 2]);
+        }
+    }
+
+    #[test]
+    fn errors_are_the_decoders() {
+        for bad in ["", "  ", "[", "[{]", r#"[{"type":5,"data":{},"timestamp":1},"#, "[1,2]", r#"{"events":[]}"#, "[]"]
+        {
+            let want = codec::decode(bad.as_bytes()).map(|r| r.events.len());
+            let got = all(bad, 1).map(|e| e.len());
+            assert_eq!(got, want, "{bad:?}");
+        }
+    }
+}

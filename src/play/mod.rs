@@ -1,0 +1,27 @@
+//! The player: plays a recording back as the page it was (rebuilt in a sandboxed iframe) with
+//! the user's pointer, clicks and scrolling drawn over it on a canvas.
+//!
+//! - [`vdom`] — a virtual DOM that applies rrweb events exactly as rrweb's Replayer does.
+//! - [`seek`] — [`seek::Playback`]: the events, checkpoints (copies of the virtual DOM) and the
+//!   current state; `state_at(t)` starts from the nearest checkpoint, never from the beginning.
+//! - [`load`] — progressive decoding: a JSON array of events is read a chunk at a time, so the
+//!   first page shows before a large recording is fully decoded.
+//! - [`timeline`] — [`timeline::Timeline`]: the index a player needs besides the DOM: times,
+//!   the recorded viewport, the page URL, pointer positions, clicks, inactivity to skip, and the
+//!   scrubber's ticks (from the analyzer's actions and rage clicks).
+//! - `dom`, `canvas`, `player` (wasm32 only) — the browser edge: the iframe rebuild and its
+//!   incremental updates, the overlay canvas, and the `#[wasm_bindgen] Player`.
+//!
+//! Everything but the browser edge is plain Rust and tested natively (`tests/play*.rs`).
+
+pub mod load;
+pub mod seek;
+pub mod timeline;
+pub mod vdom;
+
+#[cfg(target_arch = "wasm32")]
+mod canvas;
+#[cfg(target_arch = "wasm32")]
+mod dom;
+#[cfg(target_arch = "wasm32")]
+pub mod player;

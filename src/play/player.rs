@@ -1,0 +1,530 @@
+//! The `#[wasm_bindgen] Player`: the playback clock, driven by `requestAnimationFrame` from
+//! `js/player.js` (one [`Player::frame`] call per frame), over the pure core (checkpoints,
+//! timeline) and the two browser layers (the iframe page, the overlay canvas).
+//!
+//! Times crossing into JavaScript are milliseconds from the recording's first event, as f64.
+
+use super::canvas::{Overlay, Scene};
+use super::dom::DomView;
+use super::load::{self, Loader, Start, CHUNK_EVENTS};
+use super::seek::Playback;
+use super::timeline::{analysis, Timeline};
+use super::vdom::Change;
+use crate::model::{EventData, Recording};
+use js_sys::{Array, JSON};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement};
+
+/// [`Player::frame`] result bits: the playback time moved.
+pub const FRAME_TIME: u32 = 1;
+/// The current action (index into the actions) changed.
+pub const FRAME_ACTION: u32 = 2;
+/// Playback reached the end (and paused).
+pub const FRAME_FINISH: u32 = 4;
+/// An inactive span was skipped.
+pub const FRAME_SKIP: u32 = 8;
+
+/// Speeds [`Player::set_speed`] accepts (rrweb-player's).
+pub const SPEEDS: [f64; 4] = [1.0, 2.0, 4.0, 8.0];
+/// Longest wall-clock step of one frame, in ms: after a stall (a background tab, a breakpoint)
+/// playback resumes where it was instead of jumping ahead.
+const MAX_FRAME_STEP_MS: f64 = 250.0;
+
+/// A player over one recording, mounted in a container element.
+#[wasm_bindgen]
+pub struct Player {
+    playback: Playback,
+    timeline: Timeline,
+    dom: DomView,
+    overlay: Overlay,
+    root: HtmlElement,
+    stage: HtmlElement,
+    changes: Vec<Change>,
+    /// Playback position, ms from the first event.
+    time: f64,
+    playing: bool,
+    speed: f64,
+    skip_inactive: bool,
+    last_now: Option<f64>,
+    action: Option<usize>,
+    viewport: (f64, f64),
+    /// The first FullSnapshot's time: the page shown before it is that snapshot's.
+    first_snapshot: Option<i64>,
+    frames_since_rebuild: u32,
+    session_id: Option<String>,
+    distinct_id: Option<String>,
+    /// What decoding repaired (clock spikes, missing batches).
+    decode_warnings: Vec<String>,
+    /// The rest of a recording being decoded progressively ([`Player::load_step`]).
+    loader: Option<Loader>,
+    /// While loading: the last event's time as the input's last element says.
+    end_hint: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct Info {
+    start_time: i64,
+    end_time: i64,
+    duration_ms: i64,
+    n_events: usize,
+    viewport: (f64, f64),
+    session_id: Option<String>,
+    distinct_id: Option<String>,
+    warnings: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl Player {
+    /// Decodes `input` (a `string` of JSON / JSON Lines, a `Uint8Array` or `ArrayBuffer` of
+    /// those or their gzip, or an array of rrweb event objects) and mounts the player in
+    /// `container`: a sandboxed iframe with the page and a canvas over it, showing the first
+    /// frame. Throws the decoder's error for bad input.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        container: Element,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer | unknown[]")] input: JsValue,
+        #[wasm_bindgen(js_name = skipInactive)] skip_inactive: bool,
+        speed: f64,
+    ) -> Result<Player, JsError> {
+        let bytes = if Array::is_array(&input) {
+            let text = JSON::stringify(&input).map_err(|_| JsError::new("createPlayer: cannot serialize events"))?;
+            String::from(text).into_bytes()
+        } else {
+            crate::wasm::bytes_of(&input, "createPlayer")?
+        };
+        let (recording, loader, last_timestamp) = match load::start(bytes).map_err(|e| JsError::new(&e.to_string()))? {
+            Start::Whole(recording) => (recording, None, None),
+            Start::Progressive { events, last_timestamp, rest } => {
+                (Recording { events, ..Recording::default() }, Some(rest), last_timestamp)
+            }
+        };
+        let mut player = Player::mount(container, recording, skip_inactive, speed).map_err(|e| {
+            JsError::new(&format!("createPlayer: {}", e.as_string().unwrap_or_else(|| "cannot mount".into())))
+        })?;
+        if loader.is_some() {
+            player.loader = loader;
+            player.end_hint = last_timestamp;
+        }
+        Ok(player)
+    }
+
+    fn mount(container: Element, recording: Recording, skip_inactive: bool, speed: f64) -> Result<Player, JsValue> {
+        let host: Document = container.owner_document().ok_or("container is not in a document")?;
+        let root: HtmlElement = host.create_element("div")?.unchecked_into();
+        root.set_attribute("class", "rewind-player")?;
+        root.set_attribute(
+            "style",
+            "position:relative;width:100%;height:100%;min-height:120px;overflow:hidden;background:#e5e7eb;",
+        )?;
+        let stage: HtmlElement = host.create_element("div")?.unchecked_into();
+        stage.set_attribute("class", "rewind-player__stage")?;
+        stage.set_attribute(
+            "style",
+            "position:absolute;left:0;top:0;transform-origin:0 0;overflow:hidden;background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.15);",
+        )?;
+        root.append_child(&stage)?;
+        let dom = DomView::new(&host, &stage)?;
+        let overlay = Overlay::new(&host, &stage)?;
+        container.append_child(&root)?;
+
+        let timeline = Timeline::new(&recording.events);
+        let first_snapshot =
+            recording.events.iter().find(|e| matches!(e.data, EventData::FullSnapshot(_))).map(|e| e.timestamp);
+        let Recording { events, session_id, distinct_id, warnings } = recording;
+        let mut playback = Playback::new(events);
+        playback.dom_mut().set_recording(true);
+        let mut player = Player {
+            playback,
+            timeline,
+            dom,
+            overlay,
+            root,
+            stage,
+            changes: Vec::new(),
+            time: 0.0,
+            playing: false,
+            speed: if SPEEDS.contains(&speed) { speed } else { 1.0 },
+            skip_inactive,
+            last_now: None,
+            action: None,
+            viewport: (0.0, 0.0),
+            first_snapshot,
+            frames_since_rebuild: 0,
+            session_id,
+            distinct_id,
+            decode_warnings: warnings,
+            loader: None,
+            end_hint: None,
+        };
+        player.resize();
+        player.sync();
+        player.draw();
+        Ok(player)
+    }
+
+    /// Advances the clock to `now` (`performance.now()` / the rAF timestamp, ms), updates the
+    /// page and redraws the overlay. Returns `FRAME_*` bits: 1 time moved, 2 current action
+    /// changed, 4 finished, 8 skipped inactivity.
+    pub fn frame(&mut self, now: f64) -> u32 {
+        let mut flags = 0;
+        // Read the page's scroll metrics before this frame's changes: the browser has just laid
+        // the page out, so this costs nothing, where reading after the changes would force a
+        // layout inside the frame. The scroll bar lags the page by one frame.
+        let scroll = self.dom.scroll_metrics();
+        if self.playing {
+            let dt = self.last_now.map_or(0.0, |last| (now - last).clamp(0.0, MAX_FRAME_STEP_MS));
+            self.last_now = Some(now);
+            self.time += dt * self.speed;
+            self.ensure_loaded_to(self.abs());
+            if self.skip_inactive && self.loader.is_none() {
+                if let Some(to) = self.timeline.skip_from(self.abs()) {
+                    self.time = (to - self.timeline.start_ms) as f64;
+                    flags |= FRAME_SKIP;
+                }
+            }
+            let duration = self.duration();
+            if self.time >= duration {
+                self.time = duration;
+                self.playing = false;
+                self.last_now = None;
+                flags |= FRAME_FINISH;
+            }
+            flags |= FRAME_TIME;
+        }
+        flags |= self.sync();
+        self.draw_with(scroll);
+        flags
+    }
+
+    /// Starts playing (from the start when at the end).
+    pub fn play(&mut self) {
+        if self.time >= self.duration() {
+            self.seek(0.0);
+        }
+        self.playing = true;
+        self.last_now = None;
+    }
+
+    /// Pauses.
+    pub fn pause(&mut self) {
+        self.playing = false;
+        self.last_now = None;
+    }
+
+    /// Whether it is playing.
+    #[wasm_bindgen(getter)]
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    /// Jumps to `ms` from the start (clamped), updates the page and overlay at once. Returns
+    /// `FRAME_*` bits as [`Player::frame`] does.
+    pub fn seek(&mut self, ms: f64) -> u32 {
+        self.time = if ms.is_finite() { ms.clamp(0.0, self.duration()) } else { 0.0 };
+        self.ensure_loaded_to(self.abs());
+        self.last_now = None;
+        let flags = FRAME_TIME | self.sync();
+        self.draw();
+        flags
+    }
+
+    /// Sets the speed: 1, 2, 4 or 8 (others are ignored). Returns the speed in effect.
+    #[wasm_bindgen(js_name = setSpeed)]
+    pub fn set_speed(&mut self, speed: f64) -> f64 {
+        if SPEEDS.contains(&speed) {
+            self.speed = speed;
+        }
+        self.speed
+    }
+
+    /// The speed.
+    #[wasm_bindgen(getter)]
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    /// Skip inactive spans while playing (on by default).
+    #[wasm_bindgen(js_name = setSkipInactive)]
+    pub fn set_skip_inactive(&mut self, on: bool) {
+        self.skip_inactive = on;
+    }
+
+    /// The playback position, ms from the first event.
+    #[wasm_bindgen(js_name = currentTime)]
+    pub fn current_time(&self) -> f64 {
+        self.time
+    }
+
+    /// The recording's length, ms from the first event to the last (while a large recording
+    /// is still being decoded, as its last event says).
+    pub fn duration(&self) -> f64 {
+        let end = self.end_hint.map_or(self.timeline.end_ms, |e| e.max(self.timeline.end_ms));
+        (end - self.timeline.start_ms) as f64
+    }
+
+    /// Decodes more of a recording read progressively, for up to `budget_ms` of wall time;
+    /// true once all of it is in (at once for recordings decoded whole). Until then the first
+    /// pages play, `duration()` is the input's last event, and inactivity is not skipped.
+    #[wasm_bindgen(js_name = loadStep)]
+    pub fn load_step(&mut self, budget_ms: f64) -> bool {
+        let start = now();
+        while let Some(loader) = self.loader.as_mut() {
+            match loader.next_chunk(CHUNK_EVENTS) {
+                Ok(events) => self.playback.extend(events),
+                Err(e) => {
+                    let n = self.playback.events().len();
+                    self.decode_warnings.push(format!("the recording could not be read past event {n}: {e}"));
+                    loader.next_chunk(0).ok(); // marks it done
+                }
+            }
+            if self.loader.as_ref().is_some_and(Loader::is_done) {
+                self.finish_loading();
+                return true;
+            }
+            if now() - start >= budget_ms {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether the whole recording is decoded.
+    #[wasm_bindgen(getter)]
+    pub fn loaded(&self) -> bool {
+        self.loader.is_none()
+    }
+
+    /// The index (into `actionsJson()`) of the last action at or before the position, or -1.
+    #[wasm_bindgen(js_name = currentAction)]
+    pub fn current_action(&self) -> i32 {
+        self.action.map_or(-1, |a| a as i32)
+    }
+
+    /// Runs the analyzer (actions, rage clicks) for captions, ticks and `action` events. Done
+    /// after the first frame so that frame is not delayed by it.
+    pub fn analyze(&mut self) {
+        let recording = Recording { events: self.playback.events().to_vec(), ..Recording::default() };
+        let (actions, rage) = analysis(recording);
+        self.timeline.set_analysis(actions, &rage);
+        self.action = None;
+        self.sync();
+        self.draw();
+    }
+
+    /// Continues building checkpoints for up to `budget_ms` of wall time; true when the whole
+    /// recording is indexed (seeks anywhere are then cheap).
+    #[wasm_bindgen(js_name = indexStep)]
+    pub fn index_step(&mut self, budget_ms: f64) -> bool {
+        let start = now();
+        loop {
+            if self.playback.build_checkpoints(64) {
+                return true;
+            }
+            if now() - start >= budget_ms {
+                return false;
+            }
+        }
+    }
+
+    /// The analyzer's actions as a JSON array (as in `analyze()`: `{t_ms, action,
+    /// target_node_id, target_desc, description, url, metadata}`, `t_ms` Unix epoch ms); empty
+    /// until [`Player::analyze`] ran.
+    #[wasm_bindgen(js_name = actionsJson)]
+    pub fn actions_json(&self) -> String {
+        serde_json::to_string(self.timeline.actions()).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// The scrubber's ticks as a JSON array of `{t_ms, kind, action, label}` (`kind`: click,
+    /// scroll, input, page, error, rage; `t_ms` Unix epoch ms).
+    #[wasm_bindgen(js_name = ticksJson)]
+    pub fn ticks_json(&self) -> String {
+        serde_json::to_string(self.timeline.ticks()).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// The inactive spans as a JSON array of `{start_ms, end_ms}` (Unix epoch ms).
+    #[wasm_bindgen(js_name = inactiveJson)]
+    pub fn inactive_json(&self) -> String {
+        serde_json::to_string(self.timeline.inactive()).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// `{start_time, end_time, duration_ms, n_events, viewport: [w, h], session_id,
+    /// distinct_id, warnings}` (times Unix epoch ms).
+    #[wasm_bindgen(js_name = infoJson)]
+    pub fn info_json(&self) -> String {
+        let mut warnings = self.decode_warnings.clone();
+        if let Some(w) = self.playback.warnings() {
+            if w.total() > 0 {
+                warnings.push(format!(
+                    "{} changes named unknown nodes, {} added nodes had no parent, {} changes the DOM refused",
+                    w.node_not_found, w.dropped_adds, w.refused
+                ));
+            }
+        }
+        let info = Info {
+            start_time: self.timeline.start_ms,
+            end_time: self.timeline.end_ms,
+            duration_ms: self.timeline.duration_ms(),
+            n_events: self.playback.events().len(),
+            viewport: self.timeline.viewport_at(self.abs()),
+            session_id: self.session_id.clone(),
+            distinct_id: self.distinct_id.clone(),
+            warnings,
+        };
+        serde_json::to_string(&info).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// Fits the recorded viewport into the container (call when the container's size changes).
+    pub fn resize(&mut self) {
+        let viewport = self.timeline.viewport_at(self.abs());
+        let (cw, mut ch) = (f64::from(self.root.client_width()), f64::from(self.root.client_height()));
+        if ch <= 0.0 && cw > 0.0 {
+            // a container without a height: take the recording's aspect ratio
+            ch = (cw * viewport.1 / viewport.0).round();
+            let _ = self.root.style().set_property("height", &format!("{ch}px"));
+        }
+        let scale = if cw > 0.0 && ch > 0.0 { (cw / viewport.0).min(ch / viewport.1) } else { 1.0 };
+        let (left, top) = (((cw - viewport.0 * scale) / 2.0).max(0.0), ((ch - viewport.1 * scale) / 2.0).max(0.0));
+        let style = self.stage.style();
+        let _ = style.set_property("width", &format!("{}px", viewport.0));
+        let _ = style.set_property("height", &format!("{}px", viewport.1));
+        let _ = style.set_property("left", &format!("{left}px"));
+        let _ = style.set_property("top", &format!("{top}px"));
+        let _ = style.set_property("transform", &format!("scale({scale})"));
+        self.dom.set_size(viewport.0, viewport.1);
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+        self.overlay.resize(viewport, scale, dpr);
+        self.viewport = viewport;
+        self.draw();
+    }
+
+    /// Removes the player from the page. Call `free()` afterwards.
+    pub fn destroy(&mut self) {
+        self.playing = false;
+        self.root.remove();
+    }
+
+    /// The replayed document (for tests and tools; `undefined` before it exists).
+    #[wasm_bindgen(js_name = pageDocument)]
+    pub fn page_document(&self) -> Option<Document> {
+        self.dom.document()
+    }
+
+    /// The iframe holding the replayed page.
+    #[wasm_bindgen(js_name = pageFrame)]
+    pub fn page_frame(&self) -> web_sys::HtmlIFrameElement {
+        self.dom.iframe.clone()
+    }
+
+    /// The overlay canvas.
+    #[wasm_bindgen(js_name = overlayCanvas)]
+    pub fn overlay_canvas(&self) -> web_sys::HtmlCanvasElement {
+        self.overlay.canvas.clone()
+    }
+
+    /// Rebuilds the page at the current position from scratch, seeking from the nearest
+    /// FullSnapshot without checkpoints (tests compare it with a seek).
+    #[wasm_bindgen(js_name = rebuildStraight)]
+    pub fn rebuild_straight(&mut self) {
+        let n = self.playback.index_at(self.dom_time());
+        let straight = Playback::replay_straight(self.playback.events(), n);
+        self.dom.rebuild(&straight);
+        // the next frame re-syncs with the playback state
+        self.playback.dom_mut().push_reset();
+    }
+
+    /// The virtual DOM at the current position as text (tests).
+    #[wasm_bindgen(js_name = debugDump)]
+    pub fn debug_dump(&self) -> String {
+        self.playback.dom().dump()
+    }
+}
+
+impl Player {
+    /// Everything decoded: repair and sort as the codec does (rebuilding the index when that
+    /// moved anything), and index the whole recording for the timeline.
+    fn finish_loading(&mut self) {
+        self.loader = None;
+        self.end_hint = None;
+        let (warnings, changed) = load::finish(self.playback.events_mut());
+        self.decode_warnings.extend(warnings);
+        if changed {
+            // repaired or re-sorted: index again (the next sync rebuilds the page)
+            let playback = std::mem::replace(&mut self.playback, Playback::new(Vec::new()));
+            self.playback = Playback::new(playback.into_events());
+            self.playback.dom_mut().set_recording(true);
+        }
+        self.timeline = Timeline::new(self.playback.events());
+        self.first_snapshot =
+            self.playback.events().iter().find(|e| matches!(e.data, EventData::FullSnapshot(_))).map(|e| e.timestamp);
+        self.sync();
+        self.draw();
+    }
+
+    /// Playing or seeking past what is decoded: decode the rest now.
+    fn ensure_loaded_to(&mut self, t: i64) {
+        let loaded_to = self.playback.events().last().map_or(i64::MIN, |e| e.timestamp);
+        if self.loader.is_some() && t > loaded_to {
+            self.load_step(f64::INFINITY);
+        }
+    }
+
+    fn abs(&self) -> i64 {
+        self.timeline.start_ms + self.time.floor() as i64
+    }
+
+    /// The time whose DOM is shown: the position, but at least the first FullSnapshot (rrweb
+    /// also shows the first page at once).
+    fn dom_time(&self) -> i64 {
+        let t = self.abs();
+        self.first_snapshot.map_or(t, |s| t.max(s))
+    }
+
+    /// Brings the page to the current position; returns `FRAME_ACTION` when the current
+    /// action changed.
+    fn sync(&mut self) -> u32 {
+        let n = self.playback.index_at(self.dom_time());
+        self.playback.advance(n);
+        self.playback.dom_mut().take_changes(&mut self.changes);
+        if !self.changes.is_empty() {
+            let rebuilt = self.changes.iter().any(|c| matches!(c, Change::Reset));
+            self.dom.apply(self.playback.dom(), &self.changes);
+            if rebuilt {
+                self.frames_since_rebuild = 0;
+            }
+        }
+        // Images and styles arriving after a rebuild change what can scroll: keep the
+        // recorded offsets for a while.
+        if self.frames_since_rebuild < 120 {
+            self.frames_since_rebuild += 1;
+            if self.frames_since_rebuild % 10 == 0 {
+                self.dom.reapply_scrolls(self.playback.dom());
+            }
+        }
+        if self.timeline.viewport_at(self.abs()) != self.viewport {
+            self.resize();
+        }
+        let action = self.timeline.action_at(self.abs());
+        if action != self.action {
+            self.action = action;
+            FRAME_ACTION
+        } else {
+            0
+        }
+    }
+
+    fn draw(&self) {
+        self.draw_with(self.dom.scroll_metrics());
+    }
+
+    fn draw_with(&self, scroll: Option<(f64, f64, f64)>) {
+        let t = self.abs();
+        let scene = Scene { t_ms: t, url: self.timeline.url_at(t), caption: self.timeline.caption_at(t), scroll };
+        self.overlay.draw(&self.timeline, &scene);
+    }
+}
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+}

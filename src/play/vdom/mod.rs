@@ -1,0 +1,722 @@
+//! The virtual DOM of the player: the recorded page as rrweb's Replayer would have rebuilt it,
+//! in plain Rust, so it can be tested natively, cloned into checkpoints and diffed into the
+//! browser's DOM by the wasm edge (`play::dom`).
+//!
+//! Semantics follow rrweb 2.1.1's Replayer (`rebuildFullSnapshot`, `applyMutation`,
+//! `applyInput`, `applyScroll`) and rrweb-snapshot's `buildNode` / `buildNodeWithSN`, case by
+//! case: the order removes → adds (with the retry queue for adds whose parent or next sibling is
+//! not there yet) → texts → attributes; insert before `nextId`; re-adding an id whose node is in
+//! the mirror with an equal serialized form moves that node; `script` becomes `noscript`;
+//! `link` with inlined `_cssText` becomes `style`; blocked elements get their recorded
+//! `rr_width`/`rr_height` as inline width/height; and so on (see `build.rs`, `mutation.rs`).
+//! Where rrweb would throw a DOM exception the change is skipped and counted in
+//! [`Warnings`], as rrweb logs a warning.
+//!
+//! Storage: an arena of [`VNode`]s linked as DOM trees (parent, first/last child, siblings),
+//! and the rrweb mirror (`id → slot`). A shadow root is an anonymous [`NodeData::ShadowRoot`]
+//! node hanging off its host ([`Element::shadow_root`]), not among the host's children, as in
+//! the DOM; an iframe's content document is the iframe element's [`NodeData::Document`] child.
+//! Every walk is a loop, never recursion. Slots freed by an event are reused only from the next
+//! event on, and while [`Change`]s are recorded only once the edge has taken them
+//! ([`VDom::take_changes`]), so within one change list a slot always means one node.
+
+mod build;
+mod mutation;
+mod style;
+
+pub use style::{remove_style_property, set_style_property};
+
+use crate::model::{Event, EventData, IncrementalData, InputData, ScrollData};
+use rustc_hash::FxHashMap;
+use std::fmt::Write;
+
+/// "No node": the end of a sibling list, a detached node's parent, an absent shadow root.
+pub const NONE: u32 = u32::MAX;
+/// The rrweb id of a node the Replayer creates without one (the text node holding a
+/// `_cssText` or a textarea `value`, text set through `textContent` on an element, shadow roots).
+pub const NO_ID: i64 = i64::MIN;
+
+/// What a node is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeData {
+    Document {
+        compat_mode: Option<String>,
+    },
+    Doctype {
+        name: String,
+        public_id: String,
+        system_id: String,
+    },
+    Element(Box<Element>),
+    /// The open shadow root of [`VNode::parent`] (an element).
+    ShadowRoot,
+    Text(String),
+    CData(String),
+    Comment(String),
+    /// An unused slot.
+    Free,
+}
+
+/// An element as the Replayer builds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Element {
+    /// The tag created (rrweb's `getTagName`: `script` → `noscript`, SVG camel case,
+    /// `link` with `_cssText` → `style`).
+    pub tag: String,
+    pub svg: bool,
+    /// DOM attributes in the order they were first set, values as strings.
+    pub attrs: Vec<(String, String)>,
+    /// Recorded as blocked (`rr_width`/`rr_height`): shown as a box of that size.
+    pub blocked: bool,
+    /// The shadow root's slot, or [`NONE`].
+    pub shadow_root: u32,
+    /// The `value` property set by Input events (`None`: never set).
+    pub value: Option<String>,
+    /// The `checked` property set by Input events.
+    pub checked: Option<bool>,
+    /// For `link`/`style` elements only: their serialized form, which the Replayer rebuilds
+    /// such an element from when `_cssText` changes.
+    meta_css: Option<Box<CssMeta>>,
+}
+
+/// The serialized form of a `link` or `style` element.
+#[derive(Clone, Debug, PartialEq)]
+struct CssMeta {
+    /// The recorded tag name.
+    tag: String,
+    attributes: Vec<(String, crate::model::AttrValue)>,
+    /// How many serialized text children it had.
+    text_children: usize,
+}
+
+impl Element {
+    fn new(tag: String, svg: bool) -> Self {
+        Element {
+            tag,
+            svg,
+            attrs: Vec::new(),
+            blocked: false,
+            shadow_root: NONE,
+            value: None,
+            checked: None,
+            meta_css: None,
+        }
+    }
+
+    /// The value of attribute `name`.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Sets attribute `name` (in place when present, else appended), as `setAttribute` does.
+    pub(crate) fn set_attr(&mut self, name: &str, value: String) {
+        match self.attrs.iter_mut().find(|(n, _)| n == name) {
+            Some((_, v)) => *v = value,
+            None => self.attrs.push((name.to_string(), value)),
+        }
+    }
+
+    /// Removes attribute `name`; true when it was there.
+    pub(crate) fn remove_attr(&mut self, name: &str) -> bool {
+        let before = self.attrs.len();
+        self.attrs.retain(|(n, _)| n != name);
+        self.attrs.len() != before
+    }
+
+    /// The HTML `nodeName` test rrweb uses (`target.nodeName === 'STYLE'`): an HTML element of
+    /// this lower-case tag.
+    fn is_html(&self, tag: &str) -> bool {
+        !self.svg && self.tag == tag
+    }
+}
+
+/// One node of the arena.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VNode {
+    /// rrweb id, or [`NO_ID`].
+    pub id: i64,
+    pub parent: u32,
+    pub first_child: u32,
+    pub last_child: u32,
+    pub prev: u32,
+    pub next: u32,
+    pub data: NodeData,
+    /// Scroll offset `(left, top)` in CSS px, for documents and elements (`None`: never scrolled).
+    pub scroll: Option<(f64, f64)>,
+    /// A hash of the serialized node the Replayer keeps as the node's meta (rrweb's
+    /// `isNodeMetaEqual` decides whether a re-added id reuses this node); 0 when unknown.
+    meta: u64,
+}
+
+/// What the Replayer would have warned about, counted since the last FullSnapshot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Warnings {
+    /// A change named a node id the mirror does not have (rrweb's "Node with id … not found").
+    pub node_not_found: u64,
+    /// Added nodes dropped because their parent (or next sibling) never appeared.
+    pub dropped_adds: u64,
+    /// Changes the DOM would have refused (rrweb catches the DOMException and warns).
+    pub refused: u64,
+}
+
+impl Warnings {
+    /// Adds `other`'s counts.
+    pub fn add(&mut self, other: &Warnings) {
+        self.node_not_found += other.node_not_found;
+        self.dropped_adds += other.dropped_adds;
+        self.refused += other.refused;
+    }
+
+    /// The total.
+    pub fn total(&self) -> u64 {
+        self.node_not_found + self.dropped_adds + self.refused
+    }
+}
+
+/// A change to the virtual DOM, for the browser edge to mirror into the real DOM. Processed in
+/// order after the event is fully applied, reading the virtual DOM's final state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// A FullSnapshot replaced everything: rebuild from scratch.
+    Reset,
+    /// The node (new, or moved) is now at its place among its parent's children; a new node's
+    /// subtree is built with it.
+    Insert(u32),
+    /// The node left its parent.
+    Remove(u32),
+    /// The slot was freed (drop whatever the edge holds for it).
+    Free(u32),
+    /// The text of a text, comment or CDATA node changed.
+    Text(u32),
+    /// Attribute `name` of the element was set or removed.
+    Attr(u32, String),
+    /// The `value` / `checked` properties changed.
+    Value(u32),
+    /// The scroll offset changed.
+    Scroll(u32),
+}
+
+/// The virtual DOM.
+#[derive(Clone, Debug)]
+pub struct VDom {
+    nodes: Vec<VNode>,
+    free: Vec<u32>,
+    pending_free: Vec<u32>,
+    mirror: FxHashMap<i64, u32>,
+    /// The top document's slot (the last FullSnapshot's root), or [`NONE`].
+    document: u32,
+    /// Iframe documents added before their iframe element: (iframe id, the added node).
+    new_documents: Vec<(i64, crate::model::NodeTree)>,
+    record: bool,
+    changes: Vec<Change>,
+    scratch: build::Scratch,
+    pub warnings: Warnings,
+}
+
+impl Default for VDom {
+    fn default() -> Self {
+        VDom::new()
+    }
+}
+
+impl PartialEq for VDom {
+    /// Same tree, same mirror, same warnings (slot numbers may differ).
+    fn eq(&self, other: &Self) -> bool {
+        self.warnings == other.warnings && self.dump() == other.dump() && self.mirror_dump() == other.mirror_dump()
+    }
+}
+
+impl VDom {
+    /// Appends (when recording) a change; shared with `build.rs` and `mutation.rs`.
+    fn push_change(&mut self, change: Change) {
+        if self.record {
+            self.changes.push(change);
+        }
+    }
+}
+
+impl VDom {
+    /// An empty virtual DOM (no document until a FullSnapshot).
+    pub fn new() -> Self {
+        VDom {
+            nodes: Vec::new(),
+            free: Vec::new(),
+            pending_free: Vec::new(),
+            mirror: FxHashMap::default(),
+            document: NONE,
+            new_documents: Vec::new(),
+            record: false,
+            changes: Vec::new(),
+            scratch: build::Scratch::default(),
+            warnings: Warnings::default(),
+        }
+    }
+
+    /// Whether [`VDom::apply`] records [`Change`]s (off by default: checkpoints and seeks do not
+    /// need them).
+    pub fn set_recording(&mut self, on: bool) {
+        self.record = on;
+        if !on {
+            self.changes.clear();
+            self.free.append(&mut self.pending_free);
+        }
+    }
+
+    /// Whether changes are being recorded.
+    pub fn is_recording(&self) -> bool {
+        self.record
+    }
+
+    /// Drops the changes recorded so far and records [`Change::Reset`] (when recording).
+    pub fn push_reset(&mut self) {
+        self.changes.clear();
+        self.push_change(Change::Reset);
+    }
+
+    /// Moves the changes recorded so far into `out` (cleared first). Slots freed by them
+    /// become reusable only now: until the edge has seen a list, a slot in it means one node.
+    pub fn take_changes(&mut self, out: &mut Vec<Change>) {
+        out.clear();
+        std::mem::swap(out, &mut self.changes);
+        self.free.append(&mut self.pending_free);
+    }
+
+    /// True when `event` changes the virtual DOM (FullSnapshot, Mutation, Input, Scroll).
+    pub fn affects(event: &Event) -> bool {
+        matches!(
+            &event.data,
+            EventData::FullSnapshot(_)
+                | EventData::IncrementalSnapshot(
+                    IncrementalData::Mutation(_) | IncrementalData::Input(_) | IncrementalData::Scroll(_)
+                )
+        )
+    }
+
+    /// Applies one event as the Replayer does. Returns a rough cost (nodes and values touched),
+    /// which checkpointing uses to space its copies.
+    pub fn apply(&mut self, event: &Event) -> usize {
+        if !self.record {
+            self.free.append(&mut self.pending_free);
+        }
+        match &event.data {
+            EventData::FullSnapshot(s) => self.load_snapshot(&s.node, s.initial_offset.left, s.initial_offset.top),
+            EventData::IncrementalSnapshot(IncrementalData::Mutation(m)) => self.apply_mutation(m),
+            EventData::IncrementalSnapshot(IncrementalData::Input(i)) => {
+                self.apply_input(i);
+                1
+            }
+            EventData::IncrementalSnapshot(IncrementalData::Scroll(s)) => {
+                self.apply_scroll(s);
+                1
+            }
+            _ => 0,
+        }
+    }
+
+    /// The top document's slot, or [`NONE`] before the first FullSnapshot.
+    pub fn document(&self) -> u32 {
+        self.document
+    }
+
+    /// The node in `slot`.
+    pub fn node(&self, slot: u32) -> &VNode {
+        &self.nodes[slot as usize]
+    }
+
+    /// The element in `slot`, if it is one.
+    pub fn element(&self, slot: u32) -> Option<&Element> {
+        match &self.nodes.get(slot as usize)?.data {
+            NodeData::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The slot of rrweb node `id`.
+    pub fn slot_of(&self, id: i64) -> Option<u32> {
+        self.mirror.get(&id).copied()
+    }
+
+    /// Slots in use (attached or not).
+    pub fn len(&self) -> usize {
+        self.nodes.len() - self.free.len() - self.pending_free.len()
+    }
+
+    /// True when no slot is in use.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The arena's size in slots (the edge sizes its own tables by it).
+    pub fn capacity(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The children of `slot`, in order (not its shadow root).
+    pub fn children(&self, slot: u32) -> Children<'_> {
+        Children { dom: self, next: self.nodes[slot as usize].first_child }
+    }
+
+    /// The document's scroll offset `(left, top)`.
+    pub fn document_scroll(&self) -> (f64, f64) {
+        self.nodes.get(self.document as usize).and_then(|n| n.scroll).unwrap_or((0.0, 0.0))
+    }
+
+    /// The document's `<html>` element slot (its first element child).
+    pub fn document_element(&self, doc: u32) -> Option<u32> {
+        self.children(doc).find(|&c| matches!(self.nodes[c as usize].data, NodeData::Element(_)))
+    }
+
+    /// The tree under the top document as indented lines: `<tag a="v">` (attributes sorted),
+    /// `#text "…"`, `#comment`, `#document`, `#shadow-root`, with `.value`/`.checked`/`scroll`.
+    /// Two virtual DOMs with equal dumps show the same page.
+    pub fn dump(&self) -> String {
+        let mut out = String::new();
+        if self.document == NONE {
+            return out;
+        }
+        // (slot, depth, is_shadow_root_entry)
+        let mut stack = vec![(self.document, 0usize)];
+        while let Some((slot, depth)) = stack.pop() {
+            let n = &self.nodes[slot as usize];
+            for _ in 0..depth {
+                out.push_str("  ");
+            }
+            let id = if n.id == NO_ID { "-".to_string() } else { n.id.to_string() };
+            match &n.data {
+                NodeData::Document { compat_mode } => {
+                    let _ = write!(out, "#document[{id}] {compat_mode:?}");
+                }
+                NodeData::Doctype { name, public_id, system_id } => {
+                    let _ = write!(out, "<!DOCTYPE {name} {public_id:?} {system_id:?}>[{id}]");
+                }
+                NodeData::Element(e) => {
+                    let _ = write!(out, "<{}{}", if e.svg { "svg:" } else { "" }, e.tag);
+                    let mut attrs: Vec<_> = e.attrs.iter().collect();
+                    attrs.sort();
+                    for (k, v) in attrs {
+                        let _ = write!(out, " {k}={v:?}");
+                    }
+                    let _ = write!(out, ">[{id}]");
+                    if let Some(v) = &e.value {
+                        let _ = write!(out, " .value={v:?}");
+                    }
+                    if let Some(c) = e.checked {
+                        let _ = write!(out, " .checked={c}");
+                    }
+                    if e.blocked {
+                        out.push_str(" blocked");
+                    }
+                }
+                NodeData::ShadowRoot => out.push_str("#shadow-root"),
+                NodeData::Text(t) => {
+                    let _ = write!(out, "#text[{id}] {t:?}");
+                }
+                NodeData::CData(t) => {
+                    let _ = write!(out, "#cdata[{id}] {t:?}");
+                }
+                NodeData::Comment(t) => {
+                    let _ = write!(out, "#comment[{id}] {t:?}");
+                }
+                NodeData::Free => out.push_str("#free"),
+            }
+            if let Some((x, y)) = n.scroll {
+                let _ = write!(out, " scroll=({x},{y})");
+            }
+            out.push('\n');
+            let before = stack.len();
+            if let NodeData::Element(e) = &n.data {
+                if e.shadow_root != NONE {
+                    stack.push((e.shadow_root, depth + 1));
+                }
+            }
+            for c in self.children(slot) {
+                stack.push((c, depth + 1));
+            }
+            // Pushed in order; pop in order: reverse what was pushed.
+            stack[before..].reverse();
+        }
+        out
+    }
+
+    /// The mirror as sorted `id → path` lines, where the path is the node's position from its
+    /// root (`d` for detached roots): equal for two virtual DOMs that map ids the same way.
+    pub fn mirror_dump(&self) -> Vec<(i64, String)> {
+        let mut out: Vec<(i64, String)> = self.mirror.iter().map(|(&id, &slot)| (id, self.path(slot))).collect();
+        out.sort();
+        out
+    }
+
+    /// The child-index path from the root of `slot`'s tree, e.g. `/1/0/3`; `#` marks a shadow
+    /// root; detached trees start with `d` and their root's id.
+    fn path(&self, slot: u32) -> String {
+        let mut parts = Vec::new();
+        let mut s = slot;
+        loop {
+            let n = &self.nodes[s as usize];
+            if n.parent == NONE {
+                if s != self.document {
+                    parts.push(format!("d{}", n.id));
+                }
+                break;
+            }
+            if matches!(n.data, NodeData::ShadowRoot) {
+                parts.push("#".to_string());
+            } else {
+                let i = self.children(n.parent).position(|c| c == s).unwrap_or(usize::MAX);
+                parts.push(i.to_string());
+            }
+            s = n.parent;
+        }
+        parts.reverse();
+        format!("/{}", parts.join("/"))
+    }
+
+    // ---- arena and tree primitives ----
+
+    fn alloc(&mut self, id: i64, data: NodeData, meta: u64) -> u32 {
+        let node = VNode {
+            id,
+            parent: NONE,
+            first_child: NONE,
+            last_child: NONE,
+            prev: NONE,
+            next: NONE,
+            data,
+            scroll: None,
+            meta,
+        };
+        match self.free.pop() {
+            Some(slot) => {
+                self.nodes[slot as usize] = node;
+                slot
+            }
+            None => {
+                self.nodes.push(node);
+                (self.nodes.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Unlinks `slot` from its parent (no-op when detached). Records [`Change::Remove`].
+    fn detach(&mut self, slot: u32) {
+        let (parent, prev, next) = {
+            let n = &self.nodes[slot as usize];
+            (n.parent, n.prev, n.next)
+        };
+        if parent == NONE {
+            return;
+        }
+        if matches!(self.nodes[slot as usize].data, NodeData::ShadowRoot) {
+            return; // shadow roots never leave their host
+        }
+        if prev == NONE {
+            self.nodes[parent as usize].first_child = next;
+        } else {
+            self.nodes[prev as usize].next = next;
+        }
+        if next == NONE {
+            self.nodes[parent as usize].last_child = prev;
+        } else {
+            self.nodes[next as usize].prev = prev;
+        }
+        let n = &mut self.nodes[slot as usize];
+        n.parent = NONE;
+        n.prev = NONE;
+        n.next = NONE;
+        self.push_change(Change::Remove(slot));
+    }
+
+    /// Inserts `slot` into `parent` before `before` (a child of `parent`, or [`NONE`] to
+    /// append), moving it from wherever it was. Records [`Change::Insert`].
+    fn insert(&mut self, parent: u32, slot: u32, before: u32) {
+        self.detach(slot);
+        let prev =
+            if before == NONE { self.nodes[parent as usize].last_child } else { self.nodes[before as usize].prev };
+        {
+            let n = &mut self.nodes[slot as usize];
+            n.parent = parent;
+            n.prev = prev;
+            n.next = before;
+        }
+        if prev == NONE {
+            self.nodes[parent as usize].first_child = slot;
+        } else {
+            self.nodes[prev as usize].next = slot;
+        }
+        if before == NONE {
+            self.nodes[parent as usize].last_child = slot;
+        } else {
+            self.nodes[before as usize].prev = slot;
+        }
+        self.push_change(Change::Insert(slot));
+    }
+
+    /// `ancestor` is `slot` or contains it (within one tree: shadow roots and documents end the
+    /// walk, like DOM `contains`).
+    fn contains(&self, ancestor: u32, slot: u32) -> bool {
+        let mut s = slot;
+        loop {
+            if s == ancestor {
+                return true;
+            }
+            let n = &self.nodes[s as usize];
+            if n.parent == NONE || matches!(n.data, NodeData::ShadowRoot | NodeData::Document { .. }) {
+                return false;
+            }
+            s = n.parent;
+        }
+    }
+
+    /// `slot` is `parent` or one of its host-including ancestors (inserting it there would
+    /// make a cycle: the DOM's HierarchyRequestError).
+    fn is_host_including_ancestor(&self, slot: u32, parent: u32) -> bool {
+        let mut s = parent;
+        loop {
+            if s == slot {
+                return true;
+            }
+            let p = self.nodes[s as usize].parent;
+            if p == NONE {
+                return false;
+            }
+            s = p;
+        }
+    }
+
+    /// rrweb's `mirror.removeNodeFromMap`: forgets the id of `slot` and of its descendants
+    /// through `childNodes` (not through shadow roots or iframe documents).
+    fn unmap_subtree(&mut self, slot: u32) {
+        let mut stack = vec![slot];
+        while let Some(s) = stack.pop() {
+            let id = self.nodes[s as usize].id;
+            if id != NO_ID {
+                self.mirror.remove(&id);
+            }
+            let mut c = self.nodes[s as usize].first_child;
+            while c != NONE {
+                if !matches!(self.nodes[c as usize].data, NodeData::Document { .. }) {
+                    stack.push(c);
+                }
+                c = self.nodes[c as usize].next;
+            }
+        }
+    }
+
+    /// Frees the detached subtree rooted at `slot`, except nodes the mirror still maps to (they
+    /// stay as detached roots, reachable by id, as they are in rrweb's mirror).
+    fn free_subtree(&mut self, slot: u32) {
+        let mut stack = vec![slot];
+        while let Some(s) = stack.pop() {
+            let n = &self.nodes[s as usize];
+            if n.id != NO_ID && self.mirror.get(&n.id) == Some(&s) {
+                if s != slot {
+                    self.detach_quiet(s);
+                }
+                continue;
+            }
+            let mut c = n.first_child;
+            if let NodeData::Element(e) = &n.data {
+                if e.shadow_root != NONE {
+                    stack.push(e.shadow_root);
+                }
+            }
+            while c != NONE {
+                stack.push(c);
+                c = self.nodes[c as usize].next;
+            }
+            let n = &mut self.nodes[s as usize];
+            n.data = NodeData::Free;
+            n.parent = NONE;
+            n.first_child = NONE;
+            n.last_child = NONE;
+            n.prev = NONE;
+            n.next = NONE;
+            n.id = NO_ID;
+            self.pending_free.push(s);
+            self.push_change(Change::Free(s));
+        }
+    }
+
+    /// Unlinks without recording a change (the parent is being freed).
+    fn detach_quiet(&mut self, slot: u32) {
+        let record = std::mem::replace(&mut self.record, false);
+        self.detach(slot);
+        self.record = record;
+    }
+
+    /// `textContent = value` on an element or document fragment: the children leave (they stay
+    /// in the mirror, detached, as in rrweb), and a new anonymous text node holds the value.
+    fn set_text_content(&mut self, slot: u32, value: &str) {
+        match &mut self.nodes[slot as usize].data {
+            NodeData::Text(t) | NodeData::Comment(t) | NodeData::CData(t) => {
+                t.clear();
+                t.push_str(value);
+                self.push_change(Change::Text(slot));
+            }
+            NodeData::Element(_) | NodeData::ShadowRoot => {
+                while self.nodes[slot as usize].first_child != NONE {
+                    let c = self.nodes[slot as usize].first_child;
+                    self.detach(c);
+                    self.release_if_unmapped(c);
+                }
+                if !value.is_empty() {
+                    let t = self.alloc(NO_ID, NodeData::Text(value.to_string()), 0);
+                    self.insert(slot, t, NONE);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A node just detached: free it (and what under it is unmapped) unless the mirror still
+    /// maps it.
+    fn release_if_unmapped(&mut self, slot: u32) {
+        let n = &self.nodes[slot as usize];
+        if n.id == NO_ID || self.mirror.get(&n.id) != Some(&slot) {
+            self.free_subtree(slot);
+        }
+    }
+
+    // ---- Input and Scroll ----
+
+    fn apply_input(&mut self, d: &InputData) {
+        let Some(slot) = self.slot_of(d.id) else {
+            return; // rrweb: debugNodeNotFound (not a warning)
+        };
+        if let NodeData::Element(e) = &mut self.nodes[slot as usize].data {
+            e.checked = Some(d.is_checked);
+            e.value = Some(d.text.clone());
+            self.push_change(Change::Value(slot));
+        }
+    }
+
+    fn apply_scroll(&mut self, d: &ScrollData) {
+        let Some(slot) = self.slot_of(d.id) else { return };
+        let n = &mut self.nodes[slot as usize];
+        if matches!(n.data, NodeData::Element(_) | NodeData::Document { .. }) {
+            n.scroll = Some((d.x, d.y));
+            self.push_change(Change::Scroll(slot));
+        }
+    }
+}
+
+/// Iterator over a node's children.
+pub struct Children<'a> {
+    dom: &'a VDom,
+    next: u32,
+}
+
+impl Iterator for Children<'_> {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        if self.next == NONE {
+            return None;
+        }
+        let s = self.next;
+        self.next = self.dom.nodes[s as usize].next;
+        Some(s)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,345 @@
+// The player (js/player.js + src/play) in headless Chromium, against rrweb 2.1.1's own Replayer
+// in the same browser:
+//
+// - every recording of tests/support/fixtures.rs: the page rebuilt at the end equals the page
+//   rrweb's Replayer rebuilds from the same events (structure, attributes, text, form state,
+//   shadow roots and iframe documents), and so does a seek to 25 / 50 / 75 %, which also equals
+//   a straight replay (from the last FullSnapshot, no checkpoints) to the same time;
+// - playing reaches the end, fires `finish` and one `action` per action; speed changes the rate;
+//   inactivity is skipped;
+// - the iframe is sandboxed without scripts, and recorded handlers never run.
+//
+// Differences that are legitimate, and normalised on both sides (see NORMALIZE):
+// - rrweb injects a <style> (noscript / .rr-block rules) into the replayed <html>; rewind adopts
+//   its rules instead (document.adoptedStyleSheets), so the tree has no extra node. Dropped.
+// - rrweb adds classes to show state (`rrweb-paused` on <html>, `:hover`); rewind marks blocked
+//   elements with `rewind-blocked`. Those class tokens are dropped.
+// - `on*` attributes: rewind never sets event handlers; rrweb sets all but onload/onclick/
+//   onmouse* (which it renames `_on…`, as rewind does). Dropped.
+// - <style> text: rrweb rewrites CSS for replay (`:hover` → also `.\:hover`, media queries);
+//   rewind keeps the recorded CSS. Style text is not compared (the element and its attributes are).
+// - <noscript> (rrweb's stand-in for <script>) children: rewind leaves it empty. Not compared.
+// - inline `style` attributes: compared as the browser parsed them (sorted declarations), since
+//   rrweb edits them through CSSOM (`style.setProperty`) and rewind writes equivalent text.
+// - `srcdoc` on iframes and `http-equiv=refresh` on <meta>: rewind does not set them (inert
+//   anyway without scripts, but they would navigate the sandboxed frame). Dropped.
+// - an iframe whose document was not recorded (yet) is blank either way, but rrweb leaves the
+//   browser's initial about:blank tree (<html><head><body>) when it built the iframe directly and
+//   an empty document when it built it through its virtual DOM (while seeking). Both are "blank".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { browserSkipReason, newPage, root, setup, sleep } from './support.mjs';
+
+const FIXTURES = [...readFileSync(new URL('tests/support/fixtures.rs', root), 'utf8').matchAll(/\$each!\("([^"]+)", "([^"]+)"\)/g)].map(
+  ([, dir, stem]) => ({ stem, file: new URL(`${dir}/${stem}.json`, root) }),
+);
+
+const wasmReady = existsSync(new URL('pkg/rewind.js', root)) && /class Player\b/.test(readFileSync(new URL('pkg/rewind.js', root), 'utf8'));
+const skip = browserSkipReason() ?? (wasmReady ? false : 'pkg/rewind.js has no Player: run `npm run build:wasm-analyze`');
+
+/** Serialises a document to comparable lines, with the normalisations described above. */
+const NORMALIZE = String.raw`
+window.__normalize = function normalize(doc) {
+  const out = [];
+  const styleText = (el) => {
+    const s = el.style;
+    const decls = [];
+    for (let i = 0; i < s.length; i++) {
+      const p = s[i];
+      decls.push(p + ':' + s.getPropertyValue(p) + (s.getPropertyPriority(p) ? '!' + s.getPropertyPriority(p) : ''));
+    }
+    return decls.sort().join(';');
+  };
+  const isRrwebStyle = (el) =>
+    el.localName === 'style' && !el.attributes.length &&
+    /noscript|\.rr-block|rrweb-paused/.test(Array.from(el.sheet?.cssRules ?? [], (r) => r.cssText).join(' '));
+  const walk = (node, depth) => {
+    const pad = '  '.repeat(depth);
+    switch (node.nodeType) {
+      case 9: { // document
+        out.push(pad + '#document');
+        for (const c of node.childNodes) walk(c, depth + 1);
+        return;
+      }
+      case 10: out.push(pad + '<!DOCTYPE ' + node.name + ' "' + node.publicId + '" "' + node.systemId + '">'); return;
+      case 3: out.push(pad + JSON.stringify(node.data)); return;
+      case 8: out.push(pad + '<!--' + JSON.stringify(node.data) + '-->'); return;
+      case 4: out.push(pad + '<![CDATA[' + JSON.stringify(node.data) + ']]>'); return;
+      case 11: { // shadow root
+        out.push(pad + '#shadow-root');
+        for (const c of node.childNodes) walk(c, depth + 1);
+        return;
+      }
+      case 1: break;
+      default: return;
+    }
+    const el = node;
+    if (isRrwebStyle(el)) return;
+    const tag = el.localName;
+    const attrs = [];
+    for (const { name, value } of Array.from(el.attributes)) {
+      if (/^on/i.test(name)) continue;
+      if (tag === 'iframe' && name === 'srcdoc') continue;
+      if (tag === 'meta' && name === 'http-equiv' && /^\s*refresh\s*$/i.test(value)) continue;
+      let v = value;
+      if (name === 'class') {
+        v = v.split(/\s+/).filter((c) => c && !c.startsWith('rrweb-') && !c.startsWith('rewind-') && c !== ':hover').join(' ');
+        if (!v) continue;
+      } else if (name === 'style') {
+        v = styleText(el);
+        if (!v) continue;
+      }
+      attrs.push(name + '=' + JSON.stringify(v));
+    }
+    attrs.sort();
+    let state = '';
+    if (tag === 'input' || tag === 'textarea' || tag === 'select') {
+      state = ' .value=' + JSON.stringify(el.value);
+      if (tag === 'input' && (el.type === 'checkbox' || el.type === 'radio')) state += ' .checked=' + el.checked;
+    }
+    out.push(pad + '<' + (el.namespaceURI === 'http://www.w3.org/2000/svg' ? 'svg:' : '') + tag + (attrs.length ? ' ' + attrs.join(' ') : '') + '>' + state);
+    if (el.shadowRoot) walk(el.shadowRoot, depth + 1);
+    if (tag === 'iframe') {
+      let inner = null;
+      try { inner = el.contentDocument; } catch {}
+      const start = out.length;
+      if (inner) for (const c of inner.childNodes) walk(c, depth + 2);
+      const lines = out.splice(start).map((l) => l.trim());
+      const blank = lines.length === 0 || lines.join(' ') === '<html> <head> <body>';
+      out.push(pad + '  ' + (blank ? '(blank)' : '#document'));
+      if (!blank) for (const c of inner.childNodes) walk(c, depth + 2);
+      return;
+    }
+    if (tag === 'style' || tag === 'noscript') return;
+    for (const c of el.childNodes) walk(c, depth + 1);
+  };
+  walk(doc, 0);
+  return out;
+};
+`;
+
+async function openPage(browser, origin) {
+  const page = await newPage(browser);
+  await page.goto(`${origin}/pages/replay.html`);
+  await page.addScriptTag({ content: NORMALIZE });
+  await page.evaluate(async () => {
+    window.__player = await import('/js/player.js');
+  });
+  return page;
+}
+
+/** rrweb's Replayer at `ms` from the start (events strictly before start + ms + 1). */
+async function rrwebDom(page, events, ms) {
+  return page.evaluate(
+    async ({ events, ms }) => {
+      const root = document.createElement('div');
+      document.body.append(root);
+      const replayer = new rrweb.Replayer(events, { root, showWarning: false, showDebug: false, mouseTail: false, triggerFocus: false });
+      replayer.pause(ms + 1);
+      await new Promise((r) => setTimeout(r, 30));
+      const lines = window.__normalize(replayer.iframe.contentDocument);
+      replayer.destroy?.();
+      root.remove();
+      return lines;
+    },
+    { events, ms },
+  );
+}
+
+function diff(a, b, what) {
+  if (a.join('\n') === b.join('\n')) return;
+  const i = a.findIndex((line, k) => line !== b[k]);
+  const at = i < 0 ? Math.min(a.length, b.length) : i;
+  assert.fail(`${what}: differ at line ${at}\n  rewind: ${a[at]}\n  other:  ${b[at]}\n--- rewind:\n${a.join('\n')}\n--- other:\n${b.join('\n')}`);
+}
+
+test('the player rebuilds every recording as rrweb does, at the end and after seeks', { skip }, async (t) => {
+  const { server, browser } = await setup(t);
+  const page = await openPage(browser, server.origin);
+  for (const { stem, file } of FIXTURES) {
+    await t.test(stem, async () => {
+      const text = readFileSync(file, 'utf8');
+      const events = JSON.parse(text);
+      const list = Array.isArray(events) ? events : events.events;
+      const duration = list.at(-1).timestamp - list[0].timestamp;
+      const mine = await page.evaluate(
+        async ({ text, duration }) => {
+          const el = document.createElement('div');
+          el.style.cssText = 'width:800px;height:600px';
+          document.body.append(el);
+          const p = await window.__player.createPlayer(el, text, { skipInactive: false });
+          const at = {};
+          for (const f of [1, 0.25, 0.5, 0.75]) {
+            const ms = Math.round(duration * f);
+            p.seek(ms);
+            const seeked = window.__normalize(p.frame.contentDocument);
+            p._wasm.rebuildStraight();
+            const straight = window.__normalize(p.frame.contentDocument);
+            at[f] = { ms, seeked, straight, time: p.currentTime() };
+          }
+          const sandbox = p.frame.getAttribute('sandbox');
+          p.destroy();
+          el.remove();
+          return { at, sandbox };
+        },
+        { text, duration },
+      );
+      assert.equal(mine.sandbox, 'allow-same-origin');
+      for (const f of [1, 0.25, 0.5, 0.75]) {
+        const { ms, seeked, straight, time } = mine.at[f];
+        assert.equal(time, ms);
+        diff(seeked, straight, `${stem} at ${ms} ms: seek vs straight replay`);
+        const theirs = await rrwebDom(page, list, ms);
+        diff(seeked, theirs, `${stem} at ${ms} ms (${f * 100} %): rewind vs rrweb Replayer`);
+        if (stem === 'spa-navigation' && f === 1) {
+          // the comparison is not blind: the page a quarter in differs from the last one
+          assert.notDeepEqual(mine.at[0.25].seeked, theirs, 'spa-navigation: 25 % and 100 % compare equal');
+        }
+      }
+    });
+  }
+  // rrweb's Replayer plays recorded videos (rewind does not) and leaves these rejections behind.
+  const errors = page.errors.filter((e) => !/The play\(\) request was interrupted/.test(e));
+  assert.deepEqual(errors, [], 'page errors');
+});
+
+test('play reaches the end, fires finish and an action event per action; speed changes the rate', { skip }, async (t) => {
+  const { server, browser } = await setup(t);
+  const page = await openPage(browser, server.origin);
+  const text = readFileSync(new URL('fixtures/login-form.json', root), 'utf8');
+  const result = await page.evaluate(async (text) => {
+    const el = document.createElement('div');
+    el.style.cssText = 'width:800px;height:500px';
+    document.body.append(el);
+    const p = await window.__player.createPlayer(el, text, { skipInactive: false });
+    const log = [];
+    p.on('finish', () => log.push('finish'));
+    p.on('play', () => log.push('play'));
+    const rate = async (speed) => {
+      p.pause();
+      p.seek(0);
+      p.setSpeed(speed);
+      p.play();
+      await new Promise((r) => setTimeout(r, 100)); // the loop is running
+      const t0 = p.currentTime();
+      const w0 = performance.now();
+      await new Promise((r) => setTimeout(r, 600));
+      const advanced = p.currentTime() - t0;
+      const wall = performance.now() - w0;
+      p.pause();
+      return advanced / wall;
+    };
+    const r1 = await rate(1);
+    const r4 = await rate(4);
+    let actions = 0;
+    await new Promise((r) => (p.actions().length ? r() : p.on('analyzed', r)));
+    p.on('action', () => actions++);
+    p.seek(0);
+    p.setSpeed(8);
+    const done = new Promise((r) => p.on('finish', r));
+    p.play();
+    await done;
+    return { r1, r4, log, time: p.currentTime(), duration: p.duration(), playing: p.isPlaying(), actions, n: p.actions().length, ticks: p.ticks().length };
+  }, text);
+  assert.ok(Math.abs(result.r1 - 1) < 0.35, `1x advanced ${result.r1} ms per ms`);
+  assert.ok(Math.abs(result.r4 - 4) < 1.2, `4x advanced ${result.r4} ms per ms`);
+  assert.equal(result.time, result.duration);
+  assert.equal(result.playing, false);
+  assert.ok(result.log.includes('finish'));
+  assert.ok(result.n > 0 && result.ticks > 0);
+  assert.equal(result.actions, result.n, "one action event per action, in order");
+  assert.deepEqual(page.errors, []);
+});
+
+test('skipInactive jumps over a long pause; recorded handlers never run in the sandbox', { skip }, async (t) => {
+  const { server, browser } = await setup(t);
+  const page = await openPage(browser, server.origin);
+  const base = 1_800_000_000_000;
+  const events = [
+    { type: 4, data: { href: 'http://a.test/', width: 640, height: 400 }, timestamp: base },
+    { type: 2, timestamp: base, data: { initialOffset: { top: 0, left: 0 }, node: { type: 0, id: 1, childNodes: [
+      { type: 1, id: 2, name: 'html', publicId: '', systemId: '' },
+      { type: 2, id: 3, tagName: 'html', attributes: {}, childNodes: [
+        { type: 2, id: 4, tagName: 'head', attributes: {}, childNodes: [
+          { type: 2, id: 5, tagName: 'script', attributes: {}, childNodes: [{ type: 3, id: 6, textContent: 'parent.__ran = "script"' }] }] },
+        { type: 2, id: 7, tagName: 'body', attributes: {}, childNodes: [
+          { type: 2, id: 8, tagName: 'img', attributes: { src: 'data:,', onerror: 'parent.__ran = "onerror"' }, childNodes: [] },
+          { type: 2, id: 9, tagName: 'button', attributes: { onclick: 'parent.__ran = "onclick"', autofocus: true, onfocus: 'parent.__ran = "onfocus"' }, childNodes: [] }] }] }] } } },
+    { type: 3, timestamp: base + 1000, data: { source: 1, positions: [{ x: 10, y: 10, id: 9, timeOffset: 0 }] } },
+    { type: 3, timestamp: base + 61_000, data: { source: 2, type: 2, id: 9, x: 20, y: 20 } },
+    { type: 3, timestamp: base + 62_000, data: { source: 1, positions: [{ x: 30, y: 30, id: 9, timeOffset: 0 }] } },
+  ];
+  const result = await page.evaluate(async (events) => {
+    const el = document.createElement('div');
+    el.style.cssText = 'width:640px;height:400px';
+    document.body.append(el);
+    const p = await window.__player.createPlayer(el, events, { autoplay: true });
+    const skipped = await new Promise((resolve) => {
+      const w0 = performance.now();
+      p.on('finish', () => resolve(performance.now() - w0));
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const frame = p.frame;
+    let scriptRan = false;
+    try {
+      frame.contentWindow.eval('1');
+      scriptRan = true;
+    } catch {}
+    return {
+      skipped,
+      spans: p.inactiveSpans(),
+      ran: window.__ran ?? null,
+      scriptRan,
+      sandbox: frame.getAttribute('sandbox'),
+      scripts: frame.contentDocument.querySelectorAll('script').length,
+      handlers: Array.from(frame.contentDocument.querySelectorAll('*')).flatMap((e) => e.getAttributeNames().filter((n) => /^on/i.test(n))),
+    };
+  }, events);
+  assert.deepEqual(result.spans, [{ start_ms: base + 1000, end_ms: base + 61_000 }]);
+  assert.ok(result.skipped < 10_000, `a 62 s recording with a 60 s pause played in ${result.skipped} ms`);
+  assert.equal(result.ran, null, 'a recorded script or handler ran');
+  assert.equal(result.scripts, 0);
+  assert.deepEqual(result.handlers, []);
+  assert.equal(result.sandbox, 'allow-same-origin');
+  assert.deepEqual(page.errors, []);
+});
+
+test('player.d.ts type-checks a consumer (tsc --strict)', { skip: existsSync(new URL('node_modules/typescript/bin/tsc', root)) ? false : 'needs typescript (npm ci)' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rewind-player-types-'));
+  const js = fileURLToPath(new URL('js/player.js', root));
+  writeFileSync(join(dir, 'consumer.ts'), `
+import { createPlayer, SPEEDS, type PlayerHandle, type Tick, type Speed } from ${JSON.stringify(js)};
+async function main(el: HTMLElement, file: File, events: object[]) {
+  const p: PlayerHandle = await createPlayer(el, file, { skipInactive: true, speed: 2, autoplay: false });
+  await createPlayer(el, { events, analysis: {} });
+  await createPlayer(el, new Uint8Array(4));
+  p.play(); p.pause(); p.seek(1500);
+  const s: Speed = p.setSpeed(SPEEDS[3]);
+  const off = p.on('timeupdate', (ms: number) => console.log(ms, p.currentTime() / p.duration()));
+  p.on('action', (a, i) => console.log(a.description, a.t_ms, i));
+  p.on('finish', () => off());
+  const ticks: Tick[] = p.ticks();
+  const spans = p.inactiveSpans().map((x) => x.end_ms - x.start_ms);
+  const [w, h] = p.info().viewport;
+  console.log(s, ticks, spans, w * h, p.frame?.contentDocument, p.canvas?.width);
+  // @ts-expect-error 3x is not a speed
+  p.setSpeed(3);
+  // @ts-expect-error not an event
+  p.on('progress', () => {});
+  p.destroy();
+}
+console.log(main);
+`);
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [] },
+    files: ['consumer.ts'],
+  }));
+  const tsc = fileURLToPath(new URL('node_modules/typescript/bin/tsc', root));
+  const out = spawnSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stdout + out.stderr);
+});
