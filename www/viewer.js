@@ -1,6 +1,5 @@
 // The rewind viewer: a session list (from the collector's read API and from recordings opened
-// in the browser), the analysis panel of the selected session, and the slot the replay player
-// will fill. Plain ESM, no framework, no build step; embeddable:
+// in the browser), the analysis panel of the selected session, and its replay (js/player.js). Plain ESM, no framework, no build step; embeddable:
 //
 //   import { mountViewer } from 'https://collector.example/viewer.js';
 //   const viewer = mountViewer(element, { source: { collector: { baseUrl: 'https://collector.example' } } });
@@ -11,6 +10,7 @@
 import { h, icon, resetTabStop, rovingList, uid } from './viewer/dom.js';
 import { count, duration, page, shortId, when } from './viewer/format.js';
 import { renderEmpty, renderError, renderLoading, renderSession } from './viewer/panel.js';
+import { mountReplay } from './viewer/replay.js';
 import { AuthError, Collector, FileSource, PAGE_SIZE } from './viewer/sources.js';
 
 const ACCEPT = '.json,.jsonl,.ndjson,.gz,.gzip,application/json,application/gzip,application/x-ndjson,text/plain';
@@ -18,10 +18,17 @@ const ACCEPT = '.json,.jsonl,.ndjson,.gz,.gzip,application/json,application/gzip
 /**
  * Mounts the viewer into `el` (its content is replaced). `source`: `{collector: {baseUrl}}`,
  * `{files: [File | Blob | {name, text}]}`, or both. Files can always be added by drop or picker.
- * `analyzeUrl`: where js/analyze.js is served (default: `/js/analyze.js` next to this module).
- * Returns `{openFiles(files), refresh(), select(key), destroy()}`.
+ * `analyzeUrl`: where js/analyze.js is served (default: `/js/analyze.js` next to this module);
+ * `playerUrl`: where js/player.js is (default: `/js/player.js` next to this module).
+ * Returns `{openFiles(files), refresh(), select(key), player(), destroy()}`.
  */
-export function mountViewer(el, { source = {}, analyzeUrl } = {}) {
+export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
+  const playerModule = String(playerUrl ?? new URL('./js/player.js', import.meta.url));
+  let replay = null;
+  const stopReplay = () => {
+    replay?.destroy();
+    replay = null;
+  };
   const collector = source.collector ? new Collector(source.collector.baseUrl ?? location.origin) : null;
   const files = new FileSource(analyzeUrl ?? new URL('./js/analyze.js', import.meta.url));
   if (collector) adoptKeyFromUrl(collector);
@@ -218,6 +225,7 @@ export function mountViewer(el, { source = {}, analyzeUrl } = {}) {
   }
 
   async function select(key) {
+    stopReplay();
     state.selected = key;
     renderList();
     list.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
@@ -240,8 +248,12 @@ export function mountViewer(el, { source = {}, analyzeUrl } = {}) {
       }
     }
     if (state.selected !== key) return; // another session was picked while this one loaded
-    main.replaceChildren(renderSession(row, analysis, { onVisitor: collector ? setVisitor : null }));
+    const view = renderSession(row, analysis, { onVisitor: collector ? setVisitor : null });
+    main.replaceChildren(view);
     main.scrollTop = 0;
+    // Collector: the stored events (the player reads `{events}`); files: the bytes as opened.
+    const recording = row.source === 'file' ? async () => files.recording(key) : () => collector.events(row.session_id);
+    replay = mountReplay(view.stage, { source: recording, playerUrl: playerModule });
   }
 
   // ---- rendering -------------------------------------------------------------------------
@@ -339,7 +351,10 @@ export function mountViewer(el, { source = {}, analyzeUrl } = {}) {
     openFiles,
     refresh: load,
     select,
+    /** The replay player of the selected session (see js/player.d.ts), or null. */
+    player: () => replay?.player ?? null,
     destroy() {
+      stopReplay();
       window.removeEventListener('hashchange', onHash);
       files.close();
       el.replaceChildren();

@@ -119,6 +119,10 @@ test('the collector\'s sessions: key, list, filters, paging, analysis, keyboard'
   assert.equal(await panel.locator('.rw-action--console_error').count(), 2, 'errors highlighted');
   assert.equal(await page.locator('.player-slot .player-slot__url').textContent(), 'shop.rewind.test/reports/monthly');
   assert.equal(await page.locator('.player-slot .player-slot__size').textContent(), '1280 × 720');
+  // The replay of the stored events (GET /v1/sessions/{id}) plays in the slot, ticks on its scrubber.
+  await page.locator('.player-slot__screen.has-player iframe').waitFor({ state: 'attached' });
+  await page.waitForFunction(() => document.querySelectorAll('.rw-scrubber .rw-tick--error').length === 2);
+  assert.ok(page.apiCalls.includes(`/v1/sessions/${ids['console-error']}`), page.apiCalls.join('\n'));
   await page.locator('.rw-list').evaluate((list) => list.scrollTo(0, 0));
   await screenshot(page, 'viewer-1280x720.png');
   await page.setViewportSize({ width: 1920, height: 1080 });
@@ -253,7 +257,7 @@ test('offline: files are analysed in the browser and never uploaded; mountViewer
   // Nothing was uploaded: only GETs of the analyzer's code after the files were opened.
   const after = sent.slice(before);
   assert.deepEqual(after.filter((r) => r.method !== 'GET' || r.body), [], 'no request carries a body');
-  assert.deepEqual([...new Set(after.map((r) => r.path))].sort(), ['/js/analyze.js', '/pkg/rewind.js', '/pkg/rewind_bg.wasm', '/viewer/analyze-worker.js']);
+  assert.deepEqual([...new Set(after.map((r) => r.path))].sort(), ['/js/analyze.js', '/js/player.js', '/pkg/rewind.js', '/pkg/rewind_bg.wasm', '/viewer/analyze-worker.js']);
   assert.ok(sent.every((r) => !r.path.includes('login')), 'no file name in a URL');
 
   // mountViewer in another page of the same origin, offline only (files given up front).

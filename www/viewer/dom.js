@@ -50,6 +50,7 @@ const ICONS = {
   chevronRight: 'M9 5l7 7-7 7',
   user: 'M12 8m-4 0a4 4 0 1 0 8 0a4 4 0 1 0-8 0 M4 21c1.5-4 4.5-6 8-6s6.5 2 8 6',
   play: 'M7 4v16l13-8z',
+  pause: 'M6 4h4v16H6z M14 4h4v16h-4z',
   rewind: 'M11 6l-7 6 7 6z M20 6l-7 6 7 6z',
 };
 

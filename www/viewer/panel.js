@@ -69,13 +69,37 @@ export function renderSession(row, analysis, { onVisitor } = {}) {
     : null;
 
   const slot = playerSlot(start);
-  const timeline = renderTimeline(analysis.actions, start, errors, (action) => slot.show(action, viewportAt(analysis.actions, action)));
+  let onPick = null;
+  const viewportOf = (action) => viewportAt(analysis.actions, action);
+  const timeline = renderTimeline(analysis.actions, start, errors, (action, index) => {
+    slot.show(action, viewportOf(action));
+    onPick?.(action, index);
+  });
   const first = analysis.actions[0];
-  slot.show(first ?? null, first ? viewportAt(analysis.actions, first) : null, s.entry_url);
+  slot.show(first ?? null, first ? viewportOf(first) : null, s.entry_url);
 
-  return h('article', { className: 'rw-session', 'aria-labelledby': titleId },
+  const article = h('article', { className: 'rw-session', 'aria-labelledby': titleId },
     header, metrics, warnings,
-    h('div', { className: 'rw-stage' }, slot.element, timeline));
+    h('div', { className: 'rw-stage' }, slot.element, timeline.element));
+  // What the replay (viewer/replay.js) drives: the player goes into `screen`, its controls into
+  // `controls`; it highlights the current action and seeks to the picked one.
+  let shown = -1;
+  article.stage = {
+    screen: slot.screen,
+    controls: slot.controls,
+    actions: analysis.actions,
+    highlight(index) {
+      timeline.highlight(index);
+      if (index === shown) return;
+      shown = index;
+      const action = analysis.actions[index];
+      if (action) slot.show(action, viewportOf(action), s.entry_url);
+    },
+    onPick(fn) {
+      onPick = fn;
+    },
+  };
+  return article;
 }
 
 function metric(label, value, extra = '') {
@@ -94,9 +118,9 @@ function viewportAt(actions, action) {
 }
 
 /**
- * The place the canvas player will occupy (issue 5's player is a separate piece). Until then it
- * shows what the player would: the current page URL, the recorded viewport (its shape too) and
- * the current action's caption.
+ * The player's frame: the current page URL and recorded viewport, the screen the replay player
+ * (viewer/replay.js) mounts into (at the recorded viewport's shape), its controls, and the
+ * current action's caption.
  */
 function playerSlot(start) {
   const url = h('span', { className: 'player-slot__url' });
@@ -104,30 +128,38 @@ function playerSlot(start) {
   const screen = h('div', { className: 'player-slot__screen' },
     h('div', { className: 'player-slot__center' },
       h('span', { className: 'player-slot__play', 'aria-hidden': 'true' }, icon('play')),
-      size,
-      h('span', { className: 'player-slot__note' }, 'Recorded viewport · the replay player will play here')));
+      h('span', { className: 'player-slot__note' }, 'Loading the replay…')));
+  const controls = h('div', { className: 'player-slot__controls', hidden: true });
   const caption = h('p', { className: 'player-slot__caption', 'aria-live': 'polite' });
   const element = h('section', { className: 'player-slot', 'aria-label': 'Player' },
     h('div', { className: 'player-slot__bar' },
       h('span', { className: 'player-slot__dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
-      url),
+      url,
+      size),
     h('div', { className: 'player-slot__viewport' }, screen),
+    controls,
     caption);
   return {
     element,
+    screen,
+    controls,
     show(action, viewport, fallbackUrl) {
       const href = action?.url ?? fallbackUrl ?? '';
       url.textContent = href ? page(href) : 'No page recorded';
       url.title = href;
       const [w, h_] = viewport ?? [1280, 720];
       screen.style.setProperty('--ratio', String(w / h_));
-      size.textContent = viewport ? `${w} × ${h_}` : 'Viewport not recorded';
+      size.textContent = viewport ? `${w} × ${h_}` : '';
+      size.title = viewport ? 'Recorded viewport' : 'Viewport not recorded';
       caption.replaceChildren(...(action ? [h('span', { className: 'rw-mono' }, offset(action.t_ms - start)), ' ', action.description] : ['No actions in this session']));
     },
   };
 }
 
-/** The action timeline: a listbox; selecting an action shows it in the player slot. */
+/**
+ * The action timeline: a listbox; selecting an action calls `onPick(action, index)`.
+ * `highlight(index)` marks the action the replay is at (selected, scrolled into the list's view).
+ */
 function renderTimeline(actions, start, errors, onPick) {
   const listId = uid('actions');
   const list = h('ol', { className: 'rw-actions', id: listId, role: 'listbox', 'aria-label': 'Actions' });
@@ -140,8 +172,21 @@ function renderTimeline(actions, start, errors, onPick) {
     selected?.setAttribute('aria-selected', 'false');
     selected = option;
     option.setAttribute('aria-selected', 'true');
-    onPick(actions[Number(option.dataset.index)]);
+    onPick(actions[Number(option.dataset.index)], Number(option.dataset.index));
   });
+  const highlight = (index) => {
+    const item = items[index] ?? null;
+    if (item === selected) return;
+    selected?.setAttribute('aria-selected', 'false');
+    selected = item;
+    if (!item) return;
+    item.setAttribute('aria-selected', 'true');
+    if (!list.contains(document.activeElement)) for (const other of items) other.tabIndex = other === item ? 0 : -1;
+    // Scroll the list only (not the page around it).
+    const top = item.offsetTop; // .rw-actions is positioned: its own offsetParent
+    if (top < list.scrollTop) list.scrollTop = top - 6;
+    else if (top + item.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = top + item.offsetHeight - list.clientHeight + 6;
+  };
 
   let onlyErrors = false;
   const toggle = errors > 0
@@ -155,11 +200,12 @@ function renderTimeline(actions, start, errors, onPick) {
     }, icon('console_error'), `Errors only (${errors})`)
     : null;
 
-  return h('section', { className: 'rw-timeline', 'aria-label': 'Analysis' },
+  const element = h('section', { className: 'rw-timeline', 'aria-label': 'Analysis' },
     h('div', { className: 'rw-timeline__head' },
       h('h3', {}, 'Actions', h('span', { className: 'rw-count' }, String(actions.length))),
       toggle),
     list);
+  return { element, highlight };
 }
 
 /**

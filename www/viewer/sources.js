@@ -96,6 +96,7 @@ export class FileSource {
     this.analyzeUrl = String(analyzeUrl);
     this.rows = [];
     this.results = new Map();
+    this.inputs = new Map(); // key → the text or bytes opened, for the player
     this.opened = 0;
     this.worker = null;
     this.pending = new Map();
@@ -167,6 +168,7 @@ export class FileSource {
         // Text stays text; bytes go as bytes so gzip is detected by the analyzer.
         const input = typeof file.text === 'string' ? file.text : new Uint8Array(await file.arrayBuffer());
         const result = await this.analyze(input, name.replace(/(\.json|\.jsonl|\.ndjson|\.gz)+$/i, ''));
+        this.inputs.set(key, input);
         this.results.set(key, { session: result.session, actions: result.actions, warnings: result.warnings });
         row = { ...result.session, session_id: result.session.replay_id, key, source: 'file', name };
       } catch (error) {
@@ -186,6 +188,13 @@ export class FileSource {
     if (!result) throw new Error('this recording is no longer open');
     if (result.error) throw new Error(`cannot analyse this file: ${result.error}`);
     return result;
+  }
+
+  /** The recording as opened (text or bytes; gzip stays gzip), for the player. */
+  recording(key) {
+    const input = this.inputs.get(key);
+    if (input === undefined) throw new Error('this recording is no longer open');
+    return input;
   }
 
   close() {
