@@ -500,7 +500,7 @@ async fn programmatic_value_changes_are_input_events() {
     ];
     let originals: Vec<JsValue> = hooked.iter().map(|(c, k)| setter_of(c, k)).collect();
     let (rec, sink) =
-        recorder(r##"{"checkoutEveryMs":0,"privacy":{"maskAllInputs":true,"unmaskSelector":"#plain, #sel"}}"##);
+        recorder(r##"{"checkoutEveryMs":0,"snapshotSliceMs":0,"privacy":{"maskAllInputs":true,"unmaskSelector":"#plain, #sel"}}"##);
     rec.start().map_err(JsValue::from).unwrap();
     for ((c, k), original) in hooked.iter().zip(&originals) {
         assert!(setter_of(c, k) != *original, "{c}.{k} hooked while recording");
@@ -542,8 +542,14 @@ async fn programmatic_value_changes_are_input_events() {
     for secret in ["Bob Smith", "private notes", "hunter2-SECRET", "ignored-SECRET", "blocked-SECRET"] {
         assert!(!raw.contains(secret), "{secret} leaked");
     }
-    let snap = &events[1]["data"]["node"];
-    let id_of = |sel: &str| find_element(snap, |n| attr(n, "id") == sel).unwrap()["id"].clone();
+    let kinds: Vec<&Value> = events.iter().map(|e| &e["type"]).collect();
+    let snap =
+        &events.iter().find(|e| e["type"] == 2).unwrap_or_else(|| panic!("no FullSnapshot: {kinds:?}"))["data"]["node"];
+    let id_of = |sel: &str| {
+        find_element(snap, |n| attr(n, "id") == sel)
+            .unwrap_or_else(|| panic!("{sel} not in the FullSnapshot ({kinds:?}) {snap}"))["id"]
+            .clone()
+    };
     let inputs = incremental(&events, 5);
     assert!(inputs.iter().all(|i| i["userTriggered"] == false), "{inputs:?}");
     let texts_of = |id: &Value| -> Vec<(String, bool)> {
