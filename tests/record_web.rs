@@ -499,6 +499,10 @@ async fn programmatic_value_changes_are_input_events() {
         ("HTMLOptionElement", "selected"),
     ];
     let originals: Vec<JsValue> = hooked.iter().map(|(c, k)| setter_of(c, k)).collect();
+    // One-task snapshot: this test finds the fields' ids in the FullSnapshot. When the snapshot
+    // is sliced (a loaded machine), the `#fresh` add below is recorded while the walker is still
+    // inside `<select>`, so the not-yet-written siblings before it go out as Mutation adds in
+    // replay order right after the snapshot (checked 2026-11-21) instead of inside it.
     let (rec, sink) =
         recorder(r##"{"checkoutEveryMs":0,"snapshotSliceMs":0,"privacy":{"maskAllInputs":true,"unmaskSelector":"#plain, #sel"}}"##);
     rec.start().map_err(JsValue::from).unwrap();
