@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { root } from './support.mjs';
+import { launch, root } from './support.mjs';
 
 export const KEYS = { public: 'pk_e2e_public_0123456789', read: 'rk_e2e_read_0123456789', admin: 'ak_e2e_admin_0123456789' };
 
@@ -98,4 +98,15 @@ export async function ingest(origin, batch, key = KEYS.public) {
   });
   await res.arrayBuffer();
   return res.status;
+}
+
+/** A collector (`startCollector(options)`) and a browser for test `t`, both closed after it. */
+export async function withCollector(t, options) {
+  const collector = await startCollector(options);
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    await collector.stop();
+  });
+  return { collector, browser };
 }

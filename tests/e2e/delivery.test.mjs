@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { launch, newPage, serve, skipReason, sleep, root } from './support.mjs';
-import { KEYS, collectorSkipReason, read, startCollector, storedSeqs } from './collector.mjs';
+import { launch, newPage, serve, skipReason, sleep, root, until } from './support.mjs';
+import { KEYS, collectorSkipReason, read, startCollector, storedSeqs, withCollector } from './collector.mjs';
 
 const skip = skipReason('real') ?? collectorSkipReason() ?? false;
 const PAGES = fileURLToPath(new URL('tests/e2e/pages/', root));
@@ -23,22 +23,6 @@ async function recording(page) {
   return page.evaluate(() => window.rewind.sessionId());
 }
 
-/** Polls `check` (async, truthy = done) until it passes or `ms` runs out; returns its value. */
-async function until(check, ms, what) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(250);
-  }
-  assert.fail(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-}
-
 const actionsText = (analysis) => JSON.stringify(analysis);
 /** Genuine clicks on the (masked) "Buy now" button in an analysis. */
 const buyClicks = (analysis) =>
@@ -46,12 +30,7 @@ const buyClicks = (analysis) =>
     .length;
 
 test('batches reach the collector, are listed and analyse to the scripted actions', { skip }, async (t) => {
-  const collector = await startCollector({ www: PAGES });
-  const browser = await launch();
-  t.after(async () => {
-    await browser.close();
-    await collector.stop();
-  });
+  const { collector, browser } = await withCollector(t, { www: PAGES });
   const page = await newPage(browser);
   await configure(page, { key: KEYS.public, delivery: { batchIntervalMs: 300 } });
   await page.goto(`${collector.origin}/deliver.html?token=secret-query#frag`);
@@ -153,12 +132,7 @@ test('a 30 s collector outage with a reload in the middle loses nothing', { skip
 });
 
 test('refused batches are dropped and counted; a full buffer thins and re-snapshots', { skip }, async (t) => {
-  const collector = await startCollector({ www: PAGES });
-  const browser = await launch();
-  t.after(async () => {
-    await browser.close();
-    await collector.stop();
-  });
+  const { collector, browser } = await withCollector(t, { www: PAGES });
   // A wrong key: 401 is not retried, the batch is dropped, nothing is stored.
   const page = await newPage(browser);
   await configure(page, { key: 'pk_not_a_real_key_000000', delivery: { batchIntervalMs: 200 } });
@@ -205,12 +179,7 @@ test('refused batches are dropped and counted; a full buffer thins and re-snapsh
 });
 
 test('after 30 min without activity a new session starts with Meta + FullSnapshot', { skip }, async (t) => {
-  const collector = await startCollector({ www: PAGES });
-  const browser = await launch();
-  t.after(async () => {
-    await browser.close();
-    await collector.stop();
-  });
+  const { collector, browser } = await withCollector(t, { www: PAGES });
   const page = await newPage(browser);
   await page.clock.install();
   await configure(page, { key: KEYS.public, delivery: { batchIntervalMs: 200 } });
@@ -234,12 +203,7 @@ test('after 30 min without activity a new session starts with Meta + FullSnapsho
 });
 
 test('offline batches wait, and go out as soon as the browser is back online', { skip }, async (t) => {
-  const collector = await startCollector({ www: PAGES });
-  const browser = await launch();
-  t.after(async () => {
-    await browser.close();
-    await collector.stop();
-  });
+  const { collector, browser } = await withCollector(t, { www: PAGES });
   const page = await newPage(browser);
   await configure(page, { key: KEYS.public, delivery: { batchIntervalMs: 200 } });
   await page.goto(`${collector.origin}/deliver.html`);

@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launch, newPage, root, skipReason, sleep } from './support.mjs';
-import { KEYS, collectorSkipReason, read, startCollector } from './collector.mjs';
+import { newPage, root, skipReason, sleep, until } from './support.mjs';
+import { KEYS, collectorSkipReason, read, withCollector } from './collector.mjs';
 
 const skip = skipReason('real') ?? collectorSkipReason() ?? false;
 const WWW = fileURLToPath(new URL('www/', root));
@@ -19,31 +19,7 @@ const CARD = '4111 1111 1111 1111';
 /** Requests that would mean recording started: the recorder's wasm or a batch. */
 const recordingRequests = (page) => page.requests.filter((p) => p.startsWith('/pkg-record/') || p.endsWith('.wasm') || p === '/v1/ingest');
 
-/** Polls `check` (async, truthy = done) until it passes or `ms` runs out; returns its value. */
-async function until(check, ms, what) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(250);
-  }
-  assert.fail(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)?.slice(0, 2000)}`);
-}
-
-async function setup(t) {
-  const collector = await startCollector({ www: WWW });
-  const browser = await launch();
-  t.after(async () => {
-    await browser.close();
-    await collector.stop();
-  });
-  return { collector, browser };
-}
+const setup = (t) => withCollector(t, { www: WWW });
 
 test('consent, then the shop session arrives, is listed and analyses to what was done', { skip, timeout: 60_000 }, async (t) => {
   const { collector, browser } = await setup(t);

@@ -121,3 +121,22 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** rrweb EventType names for messages. */
 export const TYPE = { DomContentLoaded: 0, Load: 1, FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5, Plugin: 6 };
+
+/**
+ * Polls `check` (async, truthy = done) until it passes or `ms` runs out; returns its value.
+ * On timeout throws, naming `what` and the last value or error.
+ */
+export async function until(check, ms, what) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)?.slice(0, 2000)}`);
+}
