@@ -5,6 +5,7 @@
 
 use crate::io_reason;
 use clap::ValueEnum;
+pub use rewind::analyze::bundle::markdown::format_duration;
 use rewind::analyze::Analysis;
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -156,23 +157,6 @@ pub fn csv(analyses: &[Analysis]) -> Result<String, String> {
     }
     let bytes = writer.into_inner().map_err(|e| format!("csv: {}", e.error()))?;
     String::from_utf8(bytes).map_err(|e| format!("csv: {e}"))
-}
-
-/// Seconds as `12.3 s` under a minute, else `1m 23s` or `1h 02m 03s`.
-pub fn format_duration(seconds: f64) -> String {
-    if !seconds.is_finite() || seconds < 0.0 {
-        return "0.0 s".to_string();
-    }
-    if seconds < 59.95 {
-        return format!("{seconds:.1} s");
-    }
-    let total = seconds.round() as u64;
-    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
-    if h > 0 {
-        format!("{h}h {m:02}m {s:02}s")
-    } else {
-        format!("{m}m {s:02}s")
-    }
 }
 
 fn count(n: usize, noun: &str) -> String {

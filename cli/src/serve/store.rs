@@ -254,19 +254,9 @@ fn write_in_place(_: &std::path::Path, _: &[u8]) -> std::io::Result<bool> {
     Ok(false)
 }
 
-/// The UTC calendar day of `epoch_ms` as `YYYY/MM/DD` (proleptic Gregorian; Howard Hinnant's
-/// `civil_from_days`).
+/// The UTC calendar day of `epoch_ms` as `YYYY/MM/DD` (proleptic Gregorian).
 pub fn utc_day(epoch_ms: i64) -> String {
-    let days = epoch_ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = rewind::analyze::bundle::markdown::civil_date(epoch_ms);
     format!("{year:04}/{month:02}/{day:02}")
 }
 

@@ -247,9 +247,15 @@ pub fn format_duration(seconds: f64) -> String {
 
 /// Unix epoch milliseconds as `YYYY-MM-DD HH:MM:SS` (UTC, proleptic Gregorian calendar).
 pub fn format_utc(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
+    let rem = ms.div_euclid(1000).rem_euclid(86_400);
+    let (year, month, day) = civil_date(ms);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+/// The UTC calendar date `(year, month 1–12, day 1–31)` of Unix epoch milliseconds, in the
+/// proleptic Gregorian calendar (Howard Hinnant's `civil_from_days`).
+pub fn civil_date(ms: i64) -> (i64, i64, i64) {
+    let days = ms.div_euclid(86_400_000);
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -258,8 +264,7 @@ pub fn format_utc(ms: i64) -> String {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", rem / 3600, rem / 60 % 60, rem % 60)
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]
