@@ -39,6 +39,12 @@ pub(super) struct DomView {
     /// change the scrollable size after the rebuild).
     scrolled: Vec<u32>,
     stack: Vec<(u32, u32)>,
+    /// Constructed sheets of the page (rrweb's style mirror), by virtual-DOM key.
+    pub(super) constructed: rustc_hash::FxHashMap<super::vdom::SheetKey, JsValue>,
+    /// Sheet changes of the current step, applied once the tree is in place.
+    pub(super) pending_sheets: Vec<Change>,
+    /// CSSOM calls the browser refused (bad rules, indices past the end), since creation.
+    pub(super) css_refused: u64,
 }
 
 impl DomView {
@@ -65,6 +71,9 @@ impl DomView {
             iframes: Vec::new(),
             scrolled: Vec::new(),
             stack: Vec::new(),
+            constructed: Default::default(),
+            pending_sheets: Vec::new(),
+            css_refused: 0,
         })
     }
 
@@ -116,6 +125,8 @@ impl DomView {
         self.nodes[top as usize] = Some(doc.clone().into());
         self.build_children(vdom, top, &doc);
         self.finish(vdom);
+        self.pending_sheets.clear();
+        self.rebuild_sheets(vdom);
     }
 
     /// Applies the changes of one step of playback (in order, reading the final state).
@@ -164,9 +175,13 @@ impl DomView {
                 }
                 Change::Value(slot) => self.pending_values.push(*slot),
                 Change::Scroll(slot) => self.pending_scrolls.push(*slot),
+                Change::SheetOps { .. } | Change::StyleOps { .. } | Change::Adopt(_) => {
+                    self.pending_sheets.push(change.clone());
+                }
             }
         }
         self.finish(vdom);
+        self.apply_sheet_changes(vdom);
     }
 
     /// Re-applies the recorded scroll offsets (cheap when they already hold).
@@ -179,6 +194,11 @@ impl DomView {
 
     fn node(&self, slot: u32) -> Option<&Node> {
         self.nodes.get(slot as usize).and_then(Option::as_ref)
+    }
+
+    /// The DOM node (element, text, document or shadow root) showing `slot`.
+    pub(super) fn dom_node(&self, slot: u32) -> Option<Node> {
+        self.node(slot).cloned()
     }
 
     /// A node (new or moved) at its place: built if new, inserted before the next sibling the
@@ -501,6 +521,7 @@ fn adopt_player_css(doc: &Document, frame: &HtmlIFrameElement) {
         let sheet = Reflect::construct(&ctor, &Array::new())?;
         let replace = function(Reflect::get(&sheet, &"replaceSync".into())?)?;
         replace.call1(&sheet, &PLAYER_CSS.into())?;
+        Reflect::set(&sheet, &super::dom_sheets::PLAYER_SHEET_MARK.into(), &JsValue::TRUE)?;
         Ok(sheet)
     })();
     if let Ok(sheet) = sheet {

@@ -24,4 +24,6 @@ mod canvas;
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(target_arch = "wasm32")]
+mod dom_sheets;
+#[cfg(target_arch = "wasm32")]
 pub mod player;

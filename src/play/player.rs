@@ -355,12 +355,18 @@ impl Player {
     pub fn info_json(&self) -> String {
         let mut warnings = self.decode_warnings.clone();
         if let Some(w) = self.playback.warnings() {
-            if w.total() > 0 {
+            if w.total() > w.sheets {
                 warnings.push(format!(
                     "{} changes named unknown nodes, {} added nodes had no parent, {} changes the DOM refused",
                     w.node_not_found, w.dropped_adds, w.refused
                 ));
             }
+            if w.sheets > 0 {
+                warnings.push(format!("{} style sheet changes named no sheet rrweb could find", w.sheets));
+            }
+        }
+        if self.dom.css_refused > 0 {
+            warnings.push(format!("{} style sheet changes the browser refused (bad rules or indices)", self.dom.css_refused));
         }
         let info = Info {
             start_time: self.timeline.start_ms,

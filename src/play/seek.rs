@@ -254,7 +254,7 @@ impl Playback {
             b.next += 1;
             if snapshot {
                 b.work = 0;
-            } else if b.work >= self.fixed_work.unwrap_or_else(|| MIN_CHECKPOINT_WORK.max(b.dom.len())) {
+            } else if b.work >= self.fixed_work.unwrap_or_else(|| MIN_CHECKPOINT_WORK.max(b.dom.weight())) {
                 let applied = i + 1;
                 let at = self.checkpoints.partition_point(|c| c.applied < applied);
                 self.checkpoints.insert(at, Checkpoint { applied, saved: Saved::Copy(Box::new(b.dom.clone())) });

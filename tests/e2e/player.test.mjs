@@ -19,6 +19,10 @@
 // - <style> text: rrweb rewrites CSS for replay (`:hover` → also `.\:hover`, media queries);
 //   rewind keeps the recorded CSS. Style text is not compared (the element and its attributes are).
 // - <noscript> (rrweb's stand-in for <script>) children: rewind leaves it empty. Not compared.
+// - style sheets ARE compared, as the CSSOM has them (StyleSheetRule / StyleDeclaration /
+//   AdoptedStyleSheet change them without touching the tree): each <style>/<link> sheet's
+//   cssRules and each document's and shadow root's adoptedStyleSheets (rewind's own player sheet
+//   left out), with rrweb's `.\:hover` selector twins dropped.
 // - inline `style` attributes: compared as the browser parsed them (sorted declarations), since
 //   rrweb edits them through CSSOM (`style.setProperty`) and rewind writes equivalent text.
 // - `srcdoc` on iframes and `http-equiv=refresh` on <meta>: rewind does not set them (inert
@@ -38,6 +42,9 @@ import { browserSkipReason, newPage, root, setup, sleep } from './support.mjs';
 const FIXTURES = [...readFileSync(new URL('tests/support/fixtures.rs', root), 'utf8').matchAll(/\$each!\("([^"]+)", "([^"]+)"\)/g)].map(
   ([, dir, stem]) => ({ stem, file: new URL(`${dir}/${stem}.json`, root) }),
 );
+// REWIND_FIXTURES=a,b runs only those recordings (a quick check while working on one).
+const ONLY = process.env.REWIND_FIXTURES?.split(',');
+const SELECTED = ONLY ? FIXTURES.filter((f) => ONLY.includes(f.stem)) : FIXTURES;
 
 const wasmReady = existsSync(new URL('pkg/rewind.js', root)) && /class Player\b/.test(readFileSync(new URL('pkg/rewind.js', root), 'utf8'));
 const skip = browserSkipReason() ?? (wasmReady ? false : 'pkg/rewind.js has no Player: run `npm run build:wasm-analyze`');
@@ -58,11 +65,26 @@ window.__normalize = function normalize(doc) {
   const isRrwebStyle = (el) =>
     el.localName === 'style' && !el.attributes.length &&
     /noscript|\.rr-block|rrweb-paused/.test(Array.from(el.sheet?.cssRules ?? [], (r) => r.cssText).join(' '));
+  // CSSOM: each sheet's rules as the browser serialises them. rrweb's hover rewrite adds a
+  // \:hover twin to each :hover selector; those twins are dropped.
+  const ruleText = (r) => r.cssText.replace(/,\s*[^,{]*?\\:hover[^,{]*?(?=\s*[,{])/g, '');
+  const rulesOf = (sheet) => {
+    try {
+      return Array.from(sheet.cssRules, ruleText);
+    } catch {
+      return ['(rules not readable)'];
+    }
+  };
+  const adopted = (root, pad) => {
+    const list = Array.from(root.adoptedStyleSheets ?? []).filter((s) => !s.__rewindPlayerSheet);
+    list.forEach((s, i) => out.push(pad + '  @adopted[' + i + '] ' + JSON.stringify(rulesOf(s))));
+  };
   const walk = (node, depth) => {
     const pad = '  '.repeat(depth);
     switch (node.nodeType) {
       case 9: { // document
         out.push(pad + '#document');
+        adopted(node, pad);
         for (const c of node.childNodes) walk(c, depth + 1);
         return;
       }
@@ -72,6 +94,7 @@ window.__normalize = function normalize(doc) {
       case 4: out.push(pad + '<![CDATA[' + JSON.stringify(node.data) + ']]>'); return;
       case 11: { // shadow root
         out.push(pad + '#shadow-root');
+        adopted(node, pad);
         for (const c of node.childNodes) walk(c, depth + 1);
         return;
       }
@@ -115,6 +138,7 @@ window.__normalize = function normalize(doc) {
       if (!blank) for (const c of inner.childNodes) walk(c, depth + 2);
       return;
     }
+    if ((tag === 'style' || tag === 'link') && el.sheet) out.push(pad + '  @sheet ' + JSON.stringify(rulesOf(el.sheet)));
     if (tag === 'style' || tag === 'noscript') return;
     for (const c of el.childNodes) walk(c, depth + 1);
   };
@@ -161,7 +185,7 @@ function diff(a, b, what) {
 test('the player rebuilds every recording as rrweb does, at the end and after seeks', { skip }, async (t) => {
   const { server, browser } = await setup(t);
   const page = await openPage(browser, server.origin);
-  for (const { stem, file } of FIXTURES) {
+  for (const { stem, file } of SELECTED) {
     await t.test(stem, async () => {
       const text = readFileSync(file, 'utf8');
       const events = JSON.parse(text);

@@ -175,6 +175,7 @@ impl VDom {
         self.mirror.clear();
         self.document = NONE;
         self.warnings = Default::default();
+        self.sheets = Default::default(); // rrweb resets its style mirror too
         let record = std::mem::replace(&mut self.record, false);
         let root = self.build_tree(tree, 0, NONE, true);
         self.record = record;

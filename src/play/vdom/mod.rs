@@ -22,7 +22,10 @@
 
 mod build;
 mod mutation;
+mod sheets;
 mod style;
+
+pub use sheets::{InsertAt, SheetKey, SheetLog, SheetOp, Sheets};
 
 pub use style::{remove_style_property, set_style_property};
 
@@ -157,6 +160,11 @@ pub struct Warnings {
     pub dropped_adds: u64,
     /// Changes the DOM would have refused (rrweb catches the DOMException and warns).
     pub refused: u64,
+    /// CSSOM events rrweb skips: an unknown sheet (`id` not a `<style>`/`<link>` in the
+    /// document, unknown `styleId`), `replace` on an element's sheet, adoption by a node that
+    /// is neither a document nor a shadow host. (Rules the browser refuses are counted by the
+    /// edge, which is where CSS is parsed.)
+    pub sheets: u64,
 }
 
 impl Warnings {
@@ -165,11 +173,12 @@ impl Warnings {
         self.node_not_found += other.node_not_found;
         self.dropped_adds += other.dropped_adds;
         self.refused += other.refused;
+        self.sheets += other.sheets;
     }
 
     /// The total.
     pub fn total(&self) -> u64 {
-        self.node_not_found + self.dropped_adds + self.refused
+        self.node_not_found + self.dropped_adds + self.refused + self.sheets
     }
 }
 
@@ -194,6 +203,15 @@ pub enum Change {
     Value(u32),
     /// The scroll offset changed.
     Scroll(u32),
+    /// Ops `from..to` of the sheet log of element `slot` ([`Sheets::element`]) were applied;
+    /// stale (skip it) unless that log still has generation `gen` (the sheet was re-parsed or
+    /// dropped since, and the ops went with it).
+    SheetOps { slot: u32, gen: u32, from: usize, to: usize },
+    /// Ops `from..to` of constructed sheet `key` were applied (a key the edge has not seen is a
+    /// new sheet: keys are never reused).
+    StyleOps { key: SheetKey, from: usize, to: usize },
+    /// The document or shadow root `slot` adopted the sheets [`Sheets::adopted`] lists.
+    Adopt(u32),
 }
 
 /// The virtual DOM.
@@ -210,6 +228,7 @@ pub struct VDom {
     record: bool,
     changes: Vec<Change>,
     scratch: build::Scratch,
+    sheets: Sheets,
     pub warnings: Warnings,
 }
 
@@ -248,6 +267,7 @@ impl VDom {
             record: false,
             changes: Vec::new(),
             scratch: build::Scratch::default(),
+            sheets: Sheets::default(),
             warnings: Warnings::default(),
         }
     }
@@ -281,13 +301,19 @@ impl VDom {
         self.free.append(&mut self.pending_free);
     }
 
-    /// True when `event` changes the virtual DOM (FullSnapshot, Mutation, Input, Scroll).
+    /// True when `event` changes the virtual DOM (FullSnapshot, Mutation, Input, Scroll,
+    /// StyleSheetRule, StyleDeclaration, AdoptedStyleSheet).
     pub fn affects(event: &Event) -> bool {
         matches!(
             &event.data,
             EventData::FullSnapshot(_)
                 | EventData::IncrementalSnapshot(
-                    IncrementalData::Mutation(_) | IncrementalData::Input(_) | IncrementalData::Scroll(_)
+                    IncrementalData::Mutation(_)
+                        | IncrementalData::Input(_)
+                        | IncrementalData::Scroll(_)
+                        | IncrementalData::StyleSheetRule(_)
+                        | IncrementalData::StyleDeclaration(_)
+                        | IncrementalData::AdoptedStyleSheet(_)
                 )
         )
     }
@@ -309,6 +335,9 @@ impl VDom {
                 self.apply_scroll(s);
                 1
             }
+            EventData::IncrementalSnapshot(IncrementalData::StyleSheetRule(d)) => self.apply_style_sheet_rule(d),
+            EventData::IncrementalSnapshot(IncrementalData::StyleDeclaration(d)) => self.apply_style_declaration(d),
+            EventData::IncrementalSnapshot(IncrementalData::AdoptedStyleSheet(d)) => self.apply_adopted_style_sheet(d),
             _ => 0,
         }
     }
@@ -339,6 +368,11 @@ impl VDom {
     /// Slots in use (attached or not).
     pub fn len(&self) -> usize {
         self.nodes.len() - self.free.len() - self.pending_free.len()
+    }
+
+    /// What a copy costs: slots in use plus logged CSSOM operations.
+    pub fn weight(&self) -> usize {
+        self.len() + self.sheets.size()
     }
 
     /// True when no slot is in use.
@@ -422,6 +456,7 @@ impl VDom {
             if let Some((x, y)) = n.scroll {
                 let _ = write!(out, " scroll=({x},{y})");
             }
+            self.dump_sheets_of(slot, &mut out);
             out.push('\n');
             let before = stack.len();
             if let NodeData::Element(e) = &n.data {
@@ -435,6 +470,7 @@ impl VDom {
             // Pushed in order; pop in order: reverse what was pushed.
             stack[before..].reverse();
         }
+        self.dump_constructed(&mut out);
         out
     }
 
@@ -509,6 +545,7 @@ impl VDom {
         if matches!(self.nodes[slot as usize].data, NodeData::ShadowRoot) {
             return; // shadow roots never leave their host
         }
+        self.sheets_on_detach(slot, parent);
         if prev == NONE {
             self.nodes[parent as usize].first_child = next;
         } else {
@@ -548,6 +585,7 @@ impl VDom {
         } else {
             self.nodes[before as usize].prev = slot;
         }
+        self.sheets_on_child_change(parent);
         self.push_change(Change::Insert(slot));
     }
 
@@ -632,6 +670,7 @@ impl VDom {
             n.prev = NONE;
             n.next = NONE;
             n.id = NO_ID;
+            self.sheets_on_free(s);
             self.pending_free.push(s);
             self.push_change(Change::Free(s));
         }
@@ -651,6 +690,8 @@ impl VDom {
             NodeData::Text(t) | NodeData::Comment(t) | NodeData::CData(t) => {
                 t.clear();
                 t.push_str(value);
+                let parent = self.nodes[slot as usize].parent;
+                self.sheets_on_child_change(parent);
                 self.push_change(Change::Text(slot));
             }
             NodeData::Element(_) | NodeData::ShadowRoot => {
@@ -720,3 +761,5 @@ impl Iterator for Children<'_> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_sheets;

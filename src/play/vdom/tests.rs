@@ -5,7 +5,7 @@ use super::*;
 use crate::codec;
 
 /// Decodes `[...]` rrweb events.
-fn events(json: &str) -> Vec<Event> {
+pub(super) fn events(json: &str) -> Vec<Event> {
     codec::decode(json.as_bytes()).expect("test events decode").events
 }
 
@@ -18,7 +18,7 @@ fn replay(json: &str) -> VDom {
 }
 
 /// A page: document 1, doctype 2, html 3, head 4, body 5, and `body` children as given.
-fn page(body: &str) -> String {
+pub(super) fn page(body: &str) -> String {
     format!(
         r#"{{"type":4,"data":{{"href":"http://a.test/","width":800,"height":600}},"timestamp":1000}},
         {{"type":2,"data":{{"node":{{"type":0,"id":1,"childNodes":[
@@ -32,21 +32,21 @@ fn page(body: &str) -> String {
 
 /// Later keys win in rrweb's JSON; our decoder reads the first of duplicated keys' last value,
 /// so build mutation bodies with each key once.
-fn mutation_full(t: i64, texts: &str, attributes: &str, removes: &str, adds: &str) -> String {
+pub(super) fn mutation_full(t: i64, texts: &str, attributes: &str, removes: &str, adds: &str) -> String {
     format!(
         r#"{{"type":3,"data":{{"source":0,"texts":[{texts}],"attributes":[{attributes}],"removes":[{removes}],"adds":[{adds}]}},"timestamp":{t}}}"#
     )
 }
 
-fn el(id: i64, tag: &str, attrs: &str, children: &str) -> String {
+pub(super) fn el(id: i64, tag: &str, attrs: &str, children: &str) -> String {
     format!(r#"{{"type":2,"id":{id},"tagName":"{tag}","attributes":{{{attrs}}},"childNodes":[{children}]}}"#)
 }
 
-fn text(id: i64, t: &str) -> String {
+pub(super) fn text(id: i64, t: &str) -> String {
     format!(r#"{{"type":3,"id":{id},"textContent":"{t}"}}"#)
 }
 
-fn add(parent: i64, next: Option<i64>, node: &str) -> String {
+pub(super) fn add(parent: i64, next: Option<i64>, node: &str) -> String {
     let next = next.map_or("null".to_string(), |n| n.to_string());
     format!(r#"{{"parentId":{parent},"nextId":{next},"node":{node}}}"#)
 }
