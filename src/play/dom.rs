@@ -45,6 +45,10 @@ pub(super) struct DomView {
     pub(super) pending_sheets: Vec<Change>,
     /// CSSOM calls the browser refused (bad rules, indices past the end), since creation.
     pub(super) css_refused: u64,
+    /// `<audio>`/`<video>` slots with a recorded state (stale ones dropped as found).
+    pub(super) media: Vec<u32>,
+    /// Swallows rejected `play()` promises.
+    pub(super) ignore: wasm_bindgen::prelude::Closure<dyn FnMut(JsValue)>,
 }
 
 impl DomView {
@@ -74,6 +78,8 @@ impl DomView {
             constructed: Default::default(),
             pending_sheets: Vec::new(),
             css_refused: 0,
+            media: Vec::new(),
+            ignore: super::dom_media::ignore(),
         })
     }
 
@@ -103,6 +109,7 @@ impl DomView {
         self.nodes.clear();
         self.nodes.resize(vdom.capacity(), None);
         self.scrolled.clear();
+        self.media.clear();
         self.iframes.clear();
         self.pending_iframes.clear();
         let Some(doc) = self.document() else { return };
@@ -175,6 +182,7 @@ impl DomView {
                 }
                 Change::Value(slot) => self.pending_values.push(*slot),
                 Change::Scroll(slot) => self.pending_scrolls.push(*slot),
+                Change::Media(slot) => self.track_media(*slot),
                 Change::SheetOps { .. } | Change::StyleOps { .. } | Change::Adopt(_) => {
                     self.pending_sheets.push(change.clone());
                 }
@@ -337,6 +345,9 @@ impl DomView {
                 }
                 if vn.scroll.is_some() {
                     self.pending_scrolls.push(slot);
+                }
+                if e.media.is_some() {
+                    self.track_media(slot);
                 }
                 el.into()
             }

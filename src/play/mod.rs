@@ -24,6 +24,8 @@ mod canvas;
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(target_arch = "wasm32")]
+mod dom_media;
+#[cfg(target_arch = "wasm32")]
 mod dom_sheets;
 #[cfg(target_arch = "wasm32")]
 pub mod player;

@@ -211,6 +211,8 @@ impl Player {
     pub fn pause(&mut self) {
         self.playing = false;
         self.last_now = None;
+        // the page's media stop with the player, even if no frame follows
+        self.dom.sync_media(self.playback.dom(), self.dom_time(), false);
     }
 
     /// Whether it is playing.
@@ -436,6 +438,7 @@ impl Player {
         let n = self.playback.index_at(self.dom_time());
         let straight = Playback::replay_straight(self.playback.events(), n);
         self.dom.rebuild(&straight);
+        self.dom.sync_media(&straight, self.dom_time(), false);
         // the next frame re-syncs with the playback state
         self.playback.dom_mut().push_reset();
     }
@@ -500,6 +503,7 @@ impl Player {
                 self.frames_since_rebuild = 0;
             }
         }
+        self.dom.sync_media(self.playback.dom(), self.dom_time(), self.playing);
         // Images and styles arriving after a rebuild change what can scroll: keep the
         // recorded offsets for a while.
         if self.frames_since_rebuild < 120 {

@@ -405,6 +405,7 @@ impl VDom {
                 el.set_attr(name, text);
             }
         }
+        el.media = super::media::from_attributes(&el.tag, el.svg, &special, self.now).map(Box::new);
         for (name, value) in special {
             let text = match value {
                 AttrValue::Bool(true) => String::new(),

@@ -21,10 +21,12 @@
 //! ([`VDom::take_changes`]), so within one change list a slot always means one node.
 
 mod build;
+mod media;
 mod mutation;
 mod sheets;
 mod style;
 
+pub use media::MediaState;
 pub use sheets::{InsertAt, SheetKey, SheetLog, SheetOp, Sheets};
 
 pub use style::{remove_style_property, set_style_property};
@@ -77,6 +79,8 @@ pub struct Element {
     pub value: Option<String>,
     /// The `checked` property set by Input events.
     pub checked: Option<bool>,
+    /// For `<audio>`/`<video>`: the playback state (`rr_media*` attributes, MediaInteraction).
+    pub media: Option<Box<MediaState>>,
     /// For `link`/`style` elements only: their serialized form, which the Replayer rebuilds
     /// such an element from when `_cssText` changes.
     meta_css: Option<Box<CssMeta>>,
@@ -102,6 +106,7 @@ impl Element {
             shadow_root: NONE,
             value: None,
             checked: None,
+            media: None,
             meta_css: None,
         }
     }
@@ -212,6 +217,8 @@ pub enum Change {
     StyleOps { key: SheetKey, from: usize, to: usize },
     /// The document or shadow root `slot` adopted the sheets [`Sheets::adopted`] lists.
     Adopt(u32),
+    /// The media state ([`Element::media`]) of the element changed.
+    Media(u32),
 }
 
 /// The virtual DOM.
@@ -229,6 +236,8 @@ pub struct VDom {
     changes: Vec<Change>,
     scratch: build::Scratch,
     sheets: Sheets,
+    /// The time of the event being applied (Unix epoch ms): media states are anchored to it.
+    now: i64,
     pub warnings: Warnings,
 }
 
@@ -268,6 +277,7 @@ impl VDom {
             changes: Vec::new(),
             scratch: build::Scratch::default(),
             sheets: Sheets::default(),
+            now: 0,
             warnings: Warnings::default(),
         }
     }
@@ -302,7 +312,7 @@ impl VDom {
     }
 
     /// True when `event` changes the virtual DOM (FullSnapshot, Mutation, Input, Scroll,
-    /// StyleSheetRule, StyleDeclaration, AdoptedStyleSheet).
+    /// StyleSheetRule, StyleDeclaration, AdoptedStyleSheet, MediaInteraction).
     pub fn affects(event: &Event) -> bool {
         matches!(
             &event.data,
@@ -314,6 +324,7 @@ impl VDom {
                         | IncrementalData::StyleSheetRule(_)
                         | IncrementalData::StyleDeclaration(_)
                         | IncrementalData::AdoptedStyleSheet(_)
+                        | IncrementalData::MediaInteraction(_)
                 )
         )
     }
@@ -324,6 +335,7 @@ impl VDom {
         if !self.record {
             self.free.append(&mut self.pending_free);
         }
+        self.now = event.timestamp;
         match &event.data {
             EventData::FullSnapshot(s) => self.load_snapshot(&s.node, s.initial_offset.left, s.initial_offset.top),
             EventData::IncrementalSnapshot(IncrementalData::Mutation(m)) => self.apply_mutation(m),
@@ -338,6 +350,7 @@ impl VDom {
             EventData::IncrementalSnapshot(IncrementalData::StyleSheetRule(d)) => self.apply_style_sheet_rule(d),
             EventData::IncrementalSnapshot(IncrementalData::StyleDeclaration(d)) => self.apply_style_declaration(d),
             EventData::IncrementalSnapshot(IncrementalData::AdoptedStyleSheet(d)) => self.apply_adopted_style_sheet(d),
+            EventData::IncrementalSnapshot(IncrementalData::MediaInteraction(d)) => self.apply_media(d),
             _ => 0,
         }
     }
@@ -439,6 +452,9 @@ impl VDom {
                     }
                     if e.blocked {
                         out.push_str(" blocked");
+                    }
+                    if let Some(m) = &e.media {
+                        let _ = write!(out, " media={m:?}");
                     }
                 }
                 NodeData::ShadowRoot => out.push_str("#shadow-root"),
@@ -761,5 +777,7 @@ impl Iterator for Children<'_> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_media;
 #[cfg(test)]
 mod tests_sheets;
