@@ -168,14 +168,19 @@ impl Overlay {
             }
         }
 
-        // The URL (top left) and the caption (bottom centre), as chips.
+        // The URL (bottom left, at most a third of the width) and the caption (bottom centre,
+        // a row above when there is a URL), as chips. The top left is where pages put their
+        // logo and navigation, which a URL chip there used to cover; the bottom edge is what
+        // pages least often use for what a viewer needs to see.
+        let mut caption_y = h - 36.0;
         if let Some(url) = scene.url {
             ctx.set_font(FONT);
-            chip(ctx, url, 8.0, 8.0, w - 32.0, false);
+            chip(ctx, url, 8.0, h - 32.0, (w / 3.0).max(160.0).min(w - 16.0), false);
+            caption_y = h - 64.0;
         }
         if let Some(caption) = scene.caption {
             ctx.set_font(CAPTION_FONT);
-            chip(ctx, caption, w / 2.0, h - 36.0, w - 48.0, true);
+            chip(ctx, caption, w / 2.0, caption_y, w - 48.0, true);
         }
     }
 }
