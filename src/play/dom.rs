@@ -47,6 +47,13 @@ pub(super) struct DomView {
     pub(super) css_refused: u64,
     /// `<audio>`/`<video>` slots with a recorded state (stale ones dropped as found).
     pub(super) media: Vec<u32>,
+    /// Canvas drawing queues (`dom_canvas`).
+    pub(super) canvases: super::dom_canvas::Canvases,
+    /// Documents whose selection changed in the current step.
+    pending_selections: Vec<u32>,
+    /// Fonts of the virtual DOM already added to the document; fonts the browser refused.
+    pub(super) fonts_added: usize,
+    pub(super) fonts_refused: u64,
     /// Swallows rejected `play()` promises.
     pub(super) ignore: wasm_bindgen::prelude::Closure<dyn FnMut(JsValue)>,
 }
@@ -79,6 +86,10 @@ impl DomView {
             pending_sheets: Vec::new(),
             css_refused: 0,
             media: Vec::new(),
+            canvases: Default::default(),
+            pending_selections: Vec::new(),
+            fonts_added: 0,
+            fonts_refused: 0,
             ignore: super::dom_media::ignore(),
         })
     }
@@ -112,6 +123,8 @@ impl DomView {
         self.media.clear();
         self.iframes.clear();
         self.pending_iframes.clear();
+        self.canvases_reset();
+        self.pending_selections.clear();
         let Some(doc) = self.document() else { return };
         let top = vdom.document();
         let quirks = top != NONE
@@ -126,6 +139,7 @@ impl DomView {
         }
         clear_children(doc.as_ref());
         adopt_player_css(&doc, &self.iframe);
+        self.sync_fonts(vdom, true);
         if top == NONE {
             return;
         }
@@ -134,6 +148,8 @@ impl DomView {
         self.finish(vdom);
         self.pending_sheets.clear();
         self.rebuild_sheets(vdom);
+        self.sync_canvases(vdom);
+        self.apply_all_selections(vdom);
     }
 
     /// Applies the changes of one step of playback (in order, reading the final state).
@@ -162,6 +178,7 @@ impl DomView {
                     if let Some(n) = self.nodes.get_mut(*slot as usize) {
                         *n = None;
                     }
+                    self.canvas_freed(*slot);
                 }
                 Change::Text(slot) => {
                     if let (Some(node), Some(text)) = (self.node(*slot), text_of(vdom, *slot)) {
@@ -183,6 +200,13 @@ impl DomView {
                 Change::Value(slot) => self.pending_values.push(*slot),
                 Change::Scroll(slot) => self.pending_scrolls.push(*slot),
                 Change::Media(slot) => self.track_media(*slot),
+                Change::Canvas { slot, .. } => self.canvas_changed(*slot),
+                Change::Selection(doc) => {
+                    if !self.pending_selections.contains(doc) {
+                        self.pending_selections.push(*doc);
+                    }
+                }
+                Change::Font => self.sync_fonts(vdom, false),
                 Change::SheetOps { .. } | Change::StyleOps { .. } | Change::Adopt(_) => {
                     self.pending_sheets.push(change.clone());
                 }
@@ -190,6 +214,10 @@ impl DomView {
         }
         self.finish(vdom);
         self.apply_sheet_changes(vdom);
+        self.sync_canvases(vdom);
+        for doc in std::mem::take(&mut self.pending_selections) {
+            self.apply_selection(vdom, doc);
+        }
     }
 
     /// Re-applies the recorded scroll offsets (cheap when they already hold).
@@ -348,6 +376,9 @@ impl DomView {
                 }
                 if e.media.is_some() {
                     self.track_media(slot);
+                }
+                if e.canvas.is_some() {
+                    self.canvas_changed(slot);
                 }
                 el.into()
             }

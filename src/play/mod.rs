@@ -24,6 +24,10 @@ mod canvas;
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(target_arch = "wasm32")]
+mod dom_canvas;
+#[cfg(target_arch = "wasm32")]
+mod dom_extras;
+#[cfg(target_arch = "wasm32")]
 mod dom_media;
 #[cfg(target_arch = "wasm32")]
 mod dom_sheets;

@@ -357,7 +357,7 @@ impl Player {
     pub fn info_json(&self) -> String {
         let mut warnings = self.decode_warnings.clone();
         if let Some(w) = self.playback.warnings() {
-            if w.total() > w.sheets {
+            if w.total() > w.sheets + w.canvas {
                 warnings.push(format!(
                     "{} changes named unknown nodes, {} added nodes had no parent, {} changes the DOM refused",
                     w.node_not_found, w.dropped_adds, w.refused
@@ -367,8 +367,25 @@ impl Player {
                 warnings.push(format!("{} style sheet changes named no sheet rrweb could find", w.sheets));
             }
         }
+        if let Some(w) = self.playback.warnings().filter(|w| w.canvas > 0) {
+            warnings.push(format!(
+                "{} canvas changes not replayed (WebGL, not a canvas, or beyond the seek log)",
+                w.canvas
+            ));
+        }
+        let canvas_refused = self.dom.canvases.refused.get();
+        if canvas_refused > 0 {
+            warnings
+                .push(format!("{canvas_refused} canvas calls the browser refused (bad arguments, images that failed)"));
+        }
+        if self.dom.fonts_refused > 0 {
+            warnings.push(format!("{} fonts the browser refused", self.dom.fonts_refused));
+        }
         if self.dom.css_refused > 0 {
-            warnings.push(format!("{} style sheet changes the browser refused (bad rules or indices)", self.dom.css_refused));
+            warnings.push(format!(
+                "{} style sheet changes the browser refused (bad rules or indices)",
+                self.dom.css_refused
+            ));
         }
         let info = Info {
             start_time: self.timeline.start_ms,

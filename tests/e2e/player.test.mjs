@@ -143,6 +143,24 @@ window.__normalize = function normalize(doc) {
     for (const c of el.childNodes) walk(c, depth + 1);
   };
   walk(doc, 0);
+  // The selection (IncrementalSource 14): its text and boundaries as child-index paths. A
+  // collapsed or empty selection is "none" (a rebuilt document leaves either, both invisible).
+  const path = (n) => {
+    const parts = [];
+    while (n && n !== doc) {
+      const siblings = Array.from(n.parentNode?.childNodes ?? []).filter((c) => c.nodeType !== 1 || !isRrwebStyle(c));
+      parts.push(siblings.indexOf(n)); // rrweb's injected <style> left out, as above
+      n = n.parentNode;
+    }
+    return parts.reverse().join('/');
+  };
+  const sel = doc.getSelection();
+  if (sel && sel.rangeCount && !sel.isCollapsed) {
+    const r = sel.getRangeAt(0);
+    out.push('@selection ' + JSON.stringify(sel.toString()) + ' ' + path(r.startContainer) + ':' + r.startOffset + ' ' + path(r.endContainer) + ':' + r.endOffset);
+  } else {
+    out.push('@selection none');
+  }
   return out;
 };
 `;

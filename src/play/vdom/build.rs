@@ -176,6 +176,7 @@ impl VDom {
         self.document = NONE;
         self.warnings = Default::default();
         self.sheets = Default::default(); // rrweb resets its style mirror too
+        self.extras.on_snapshot();
         let record = std::mem::replace(&mut self.record, false);
         let root = self.build_tree(tree, 0, NONE, true);
         self.record = record;
@@ -418,6 +419,11 @@ impl VDom {
                 };
                 el.set_attr("rrweb-original-src", original);
                 el.set_attr("src", text.clone());
+            }
+            if tag == "canvas" && !el.svg && name == "rr_dataURL" {
+                // rrweb-snapshot's buildNode draws this picture once it has loaded
+                self.extras.gen += 1;
+                el.canvas = Some(Box::new(super::canvas::from_data_url(self.extras.gen, &text)));
             }
             match name {
                 "rr_width" => {

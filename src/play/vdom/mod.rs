@@ -21,11 +21,15 @@
 //! ([`VDom::take_changes`]), so within one change list a slot always means one node.
 
 mod build;
+mod canvas;
+mod extras;
 mod media;
 mod mutation;
 mod sheets;
 mod style;
 
+pub use canvas::{decode_base64, CanvasCmd, CanvasLog, MAX_CANVAS_COMMANDS};
+pub use extras::{Font, FontSource, SelRange};
 pub use media::MediaState;
 pub use sheets::{InsertAt, SheetKey, SheetLog, SheetOp, Sheets};
 
@@ -81,6 +85,8 @@ pub struct Element {
     pub checked: Option<bool>,
     /// For `<audio>`/`<video>`: the playback state (`rr_media*` attributes, MediaInteraction).
     pub media: Option<Box<MediaState>>,
+    /// For `<canvas>`: the starting picture and the 2D calls since (`rr_dataURL`, CanvasMutation).
+    pub canvas: Option<Box<CanvasLog>>,
     /// For `link`/`style` elements only: their serialized form, which the Replayer rebuilds
     /// such an element from when `_cssText` changes.
     meta_css: Option<Box<CssMeta>>,
@@ -107,6 +113,7 @@ impl Element {
             value: None,
             checked: None,
             media: None,
+            canvas: None,
             meta_css: None,
         }
     }
@@ -170,6 +177,10 @@ pub struct Warnings {
     /// is neither a document nor a shadow host. (Rules the browser refuses are counted by the
     /// edge, which is where CSS is parsed.)
     pub sheets: u64,
+    /// CanvasMutation events not replayed: WebGL contexts, targets that are no `<canvas>`,
+    /// and 2D calls dropped from a full seek log ([`MAX_CANVAS_COMMANDS`]). (Calls the
+    /// browser refuses are counted by the edge.)
+    pub canvas: u64,
 }
 
 impl Warnings {
@@ -179,11 +190,12 @@ impl Warnings {
         self.dropped_adds += other.dropped_adds;
         self.refused += other.refused;
         self.sheets += other.sheets;
+        self.canvas += other.canvas;
     }
 
     /// The total.
     pub fn total(&self) -> u64 {
-        self.node_not_found + self.dropped_adds + self.refused + self.sheets
+        self.node_not_found + self.dropped_adds + self.refused + self.sheets + self.canvas
     }
 }
 
@@ -219,6 +231,13 @@ pub enum Change {
     Adopt(u32),
     /// The media state ([`Element::media`]) of the element changed.
     Media(u32),
+    /// Calls were added to the canvas log ([`Element::canvas`]) of element `slot`, whose bitmap
+    /// had generation `gen` (a different generation now: the edge starts the canvas over).
+    Canvas { slot: u32, gen: u32 },
+    /// The selection of document `slot` changed ([`VDom::selection`]).
+    Selection(u32),
+    /// A font was added ([`VDom::fonts`]).
+    Font,
 }
 
 /// The virtual DOM.
@@ -236,6 +255,7 @@ pub struct VDom {
     changes: Vec<Change>,
     scratch: build::Scratch,
     sheets: Sheets,
+    extras: extras::Extras,
     /// The time of the event being applied (Unix epoch ms): media states are anchored to it.
     now: i64,
     pub warnings: Warnings,
@@ -277,6 +297,7 @@ impl VDom {
             changes: Vec::new(),
             scratch: build::Scratch::default(),
             sheets: Sheets::default(),
+            extras: Default::default(),
             now: 0,
             warnings: Warnings::default(),
         }
@@ -312,7 +333,8 @@ impl VDom {
     }
 
     /// True when `event` changes the virtual DOM (FullSnapshot, Mutation, Input, Scroll,
-    /// StyleSheetRule, StyleDeclaration, AdoptedStyleSheet, MediaInteraction).
+    /// StyleSheetRule, StyleDeclaration, AdoptedStyleSheet, MediaInteraction, CanvasMutation,
+    /// Font, Selection).
     pub fn affects(event: &Event) -> bool {
         matches!(
             &event.data,
@@ -325,6 +347,9 @@ impl VDom {
                         | IncrementalData::StyleDeclaration(_)
                         | IncrementalData::AdoptedStyleSheet(_)
                         | IncrementalData::MediaInteraction(_)
+                        | IncrementalData::CanvasMutation(_)
+                        | IncrementalData::Font(_)
+                        | IncrementalData::Selection(_)
                 )
         )
     }
@@ -351,6 +376,9 @@ impl VDom {
             EventData::IncrementalSnapshot(IncrementalData::StyleDeclaration(d)) => self.apply_style_declaration(d),
             EventData::IncrementalSnapshot(IncrementalData::AdoptedStyleSheet(d)) => self.apply_adopted_style_sheet(d),
             EventData::IncrementalSnapshot(IncrementalData::MediaInteraction(d)) => self.apply_media(d),
+            EventData::IncrementalSnapshot(IncrementalData::CanvasMutation(d)) => self.apply_canvas(d),
+            EventData::IncrementalSnapshot(IncrementalData::Font(d)) => self.apply_font(d),
+            EventData::IncrementalSnapshot(IncrementalData::Selection(d)) => self.apply_selection(d),
             _ => 0,
         }
     }
@@ -456,6 +484,16 @@ impl VDom {
                     if let Some(m) = &e.media {
                         let _ = write!(out, " media={m:?}");
                     }
+                    if let Some(c) = &e.canvas {
+                        let _ = write!(
+                            out,
+                            " canvas(base={} calls={}..{} dropped={})",
+                            c.base.is_some(),
+                            c.first,
+                            c.end(),
+                            c.dropped
+                        );
+                    }
                 }
                 NodeData::ShadowRoot => out.push_str("#shadow-root"),
                 NodeData::Text(t) => {
@@ -487,6 +525,7 @@ impl VDom {
             stack[before..].reverse();
         }
         self.dump_constructed(&mut out);
+        self.dump_extras(&mut out);
         out
     }
 
@@ -687,6 +726,7 @@ impl VDom {
             n.next = NONE;
             n.id = NO_ID;
             self.sheets_on_free(s);
+            self.extras.on_free(s);
             self.pending_free.push(s);
             self.push_change(Change::Free(s));
         }
@@ -777,6 +817,8 @@ impl Iterator for Children<'_> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_extras;
 #[cfg(test)]
 mod tests_media;
 #[cfg(test)]

@@ -300,6 +300,7 @@ impl VDom {
                         if let NodeData::Element(e) = &mut self.nodes[target as usize].data {
                             if e.remove_attr(name) {
                                 self.push_change(Change::Attr(target, name.clone()));
+                                self.canvas_attr_changed(target, name);
                             }
                         }
                     }
@@ -318,6 +319,7 @@ impl VDom {
                         } else if valid_attr_name(name) {
                             e.set_attr(name, v.clone());
                             self.push_change(Change::Attr(target, name.clone()));
+                            self.canvas_attr_changed(target, name);
                         } else {
                             self.warnings.refused += 1;
                         }

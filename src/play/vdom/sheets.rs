@@ -314,7 +314,7 @@ impl VDom {
     }
 
     /// The document `slot` belongs to (itself for a document), or [`NONE`].
-    fn owner_document(&self, slot: u32) -> u32 {
+    pub(super) fn owner_document(&self, slot: u32) -> u32 {
         let mut s = slot;
         while s != NONE {
             if matches!(self.nodes[s as usize].data, NodeData::Document { .. }) {

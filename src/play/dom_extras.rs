@@ -1,0 +1,93 @@
+//! The page layer's selection and fonts: the virtual DOM's [`SelRange`](super::vdom::SelRange)s
+//! become the iframe documents' selections (`getSelection()`: `removeAllRanges`, then a `Range`
+//! per recorded range, as rrweb's `applySelection`), and its [`Font`]s `FontFace`s in the
+//! replayed document's `fonts` (as rrweb's Replayer adds them).
+//!
+//! Once set, a selection is the browser's own: later DOM changes move its boundaries as they
+//! would have on the recorded page. A range the DOM refuses when rebuilt (a boundary past a text
+//! that changed since) is left out.
+
+use super::dom::DomView;
+use super::vdom::{Font, FontSource, VDom};
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+impl DomView {
+    /// Sets document `doc`'s selection to the virtual DOM's ranges for it.
+    pub(super) fn apply_selection(&self, vdom: &VDom, doc: u32) {
+        let Some(document) = self.dom_node(doc) else { return };
+        let Ok(selection) = invoke(&document, "getSelection", &Array::new()) else { return };
+        if selection.is_null() || selection.is_undefined() {
+            return;
+        }
+        let _ = invoke(&selection, "removeAllRanges", &Array::new());
+        for r in vdom.selection(doc) {
+            let (Some(start), Some(end)) = (self.dom_node(r.start), self.dom_node(r.end)) else { continue };
+            if !start.is_connected() || !end.is_connected() {
+                continue;
+            }
+            let Ok(range) = invoke(&document, "createRange", &Array::new()) else { continue };
+            let ok = invoke(&range, "setStart", &Array::of2(&start, &r.start_offset.into())).is_ok()
+                && invoke(&range, "setEnd", &Array::of2(&end, &r.end_offset.into())).is_ok();
+            if ok {
+                let _ = invoke(&selection, "addRange", &Array::of1(&range));
+            }
+        }
+    }
+
+    /// Sets every document's selection (after a rebuild).
+    pub(super) fn apply_all_selections(&self, vdom: &VDom) {
+        for (doc, _) in vdom.selections() {
+            self.apply_selection(vdom, doc);
+        }
+    }
+
+    /// Adds the fonts the replayed document does not have yet; `rebuilt`: the document was
+    /// re-opened, so the player's fonts are removed first (`fonts.clear()` removes only fonts
+    /// added by script, never the page's `@font-face` rules).
+    pub(super) fn sync_fonts(&mut self, vdom: &VDom, rebuilt: bool) {
+        let Some(doc) = self.document() else { return };
+        let Ok(set) = Reflect::get(&doc, &"fonts".into()) else { return };
+        if rebuilt {
+            let _ = invoke(&set, "clear", &Array::new());
+            self.fonts_added = 0;
+        }
+        let Some(win) = self.iframe.content_window() else { return };
+        let Ok(ctor) = Reflect::get(&win, &"FontFace".into()) else { return };
+        for font in vdom.fonts().iter().skip(self.fonts_added) {
+            let added = font_face(&ctor, font).and_then(|face| invoke(&set, "add", &Array::of1(&face)));
+            if added.is_err() {
+                self.fonts_refused += 1;
+            }
+        }
+        self.fonts_added = vdom.fonts().len();
+    }
+}
+
+/// `new FontFace(family, source, descriptors)` in the frame's window.
+fn font_face(ctor: &JsValue, font: &Font) -> Result<JsValue, JsValue> {
+    let source: JsValue = match &font.source {
+        FontSource::Css(s) => s.into(),
+        FontSource::Bytes(b) => Uint8Array::from(&b[..]).into(),
+    };
+    let descriptors = match &font.descriptors {
+        Some(d) => js_sys::JSON::parse(d)?,
+        None => JsValue::UNDEFINED,
+    };
+    if !ctor.is_function() {
+        return Err(JsValue::NULL);
+    }
+    Reflect::construct(
+        ctor.unchecked_ref::<js_sys::Function>(),
+        &Array::of3(&font.family.as_str().into(), &source, &descriptors),
+    )
+}
+
+/// `target[name](...args)` on an object of any window.
+fn invoke(target: &JsValue, name: &str, args: &Array) -> Result<JsValue, JsValue> {
+    let f = Reflect::get(target, &name.into())?;
+    if !f.is_function() {
+        return Err(JsValue::NULL);
+    }
+    f.unchecked_ref::<js_sys::Function>().apply(target, args)
+}
