@@ -327,6 +327,138 @@ function expectedTime(events, at) {
   return Math.round(t * 10) / 10;
 }
 
+/** Records, with rrweb's own `record({recordCanvas: true})` in this page, a canvas drawn before
+ * the recording starts (the FullSnapshot's rr_dataURL) and three batches of 2D calls after it:
+ * shapes and text, an image (HTMLImageElement arg) and ImageData, then a clear. Returns the
+ * events and the times (ms from the start) after each batch. */
+async function recordCanvas(page) {
+  return page.evaluate(async () => {
+    const frame = () => new Promise((r) => setTimeout(r, 120));
+    const c = document.createElement('canvas');
+    c.width = 200;
+    c.height = 120;
+    document.body.append(c);
+    const ctx = c.getContext('2d');
+    ctx.fillStyle = '#0a7';
+    ctx.fillRect(0, 0, 40, 40); // before recording: only in rr_dataURL
+    const events = [];
+    const stop = rrweb.record({ emit: (e) => events.push(e), recordCanvas: true });
+    await frame();
+    const marks = [];
+    ctx.fillStyle = 'rgb(200, 30, 30)';
+    ctx.fillRect(50, 10, 60, 30);
+    ctx.strokeStyle = '#123';
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    ctx.arc(150, 40, 20, 0, Math.PI * 2);
+    ctx.stroke();
+    ctx.font = '16px sans-serif';
+    ctx.fillText('rewind', 10, 80);
+    await frame();
+    marks.push(Date.now());
+    const src = document.createElement('canvas');
+    src.width = src.height = 16;
+    src.getContext('2d').fillStyle = '#f0f';
+    src.getContext('2d').fillRect(4, 4, 8, 8);
+    const img = new Image();
+    img.src = src.toDataURL();
+    await img.decode();
+    ctx.drawImage(img, 120, 70, 32, 32);
+    const data = new ImageData(new Uint8ClampedArray(10 * 10 * 4).fill(128), 10, 10);
+    ctx.putImageData(data, 170, 90);
+    await frame();
+    marks.push(Date.now());
+    ctx.clearRect(55, 15, 20, 20);
+    await frame();
+    stop();
+    c.remove();
+    return { events, marks: marks.map((m) => m - events[0].timestamp) };
+  });
+}
+
+test('canvas drawing (CanvasMutation 2D, rr_dataURL) shows the pixels rrweb\'s Replayer draws, after seeks too', { skip }, async (t) => {
+  const { server, browser } = await setup(t);
+  const page = await openPage(browser, server.origin);
+  const { events, marks } = await recordCanvas(page);
+  assert.ok(events.some((e) => e.type === 3 && e.data.source === 9), 'rrweb recorded canvas mutations');
+  assert.ok(JSON.stringify(events).includes('rr_dataURL'), 'the snapshot has the canvas picture');
+  const duration = events.at(-1).timestamp - events[0].timestamp;
+  const times = [marks[0], marks[1], duration];
+  const pixels = (canvas) => Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data).join(',');
+  const mine = await page.evaluate(
+    async ({ events, times, pixels }) => {
+      pixels = eval(pixels);
+      const el = document.createElement('div');
+      el.style.cssText = 'width:800px;height:600px';
+      document.body.append(el);
+      const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+      const out = [];
+      // the end, then seeks backwards (each a rebuild from a checkpoint)
+      for (const ms of [...times].reverse()) {
+        p.seek(ms);
+        await new Promise((r) => setTimeout(r, 150)); // images decode
+        out.unshift(pixels(p.frame.contentDocument.querySelector('canvas')));
+      }
+      p.destroy();
+      el.remove();
+      return out;
+    },
+    { events, times, pixels: pixels.toString() },
+  );
+  const blank = new Array(200 * 120 * 4).fill(0).join(',');
+  for (const [k, ms] of times.entries()) {
+    const theirs = await page.evaluate(
+      async ({ events, ms, pixels }) => {
+        pixels = eval(pixels);
+        const root = document.createElement('div');
+        document.body.append(root);
+        const r = new rrweb.Replayer(events, { root, showWarning: false, mouseTail: false, UNSAFE_replayCanvas: true });
+        r.pause(ms + 1);
+        await new Promise((res) => setTimeout(res, 300));
+        const got = pixels(r.iframe.contentDocument.querySelector('canvas'));
+        r.destroy?.();
+        root.remove();
+        return got;
+      },
+      { events, ms, pixels: pixels.toString() },
+    );
+    assert.notEqual(theirs, blank, `rrweb drew something at ${ms} ms`);
+    assert.ok(mine[k] === theirs, `canvas pixels at ${ms} ms differ from rrweb's Replayer`);
+  }
+  assert.notEqual(mine[0], mine[2], 'the seeks show different pictures');
+  assert.deepEqual(page.errors, []);
+});
+
+test('fonts added with FontFace are in the replayed document at the playhead', { skip }, async (t) => {
+  const { server, browser } = await setup(t);
+  const page = await openPage(browser, server.origin);
+  const base = 1_800_000_000_000;
+  const events = [
+    { type: 4, data: { href: 'http://a.test/', width: 640, height: 400 }, timestamp: base },
+    { type: 2, timestamp: base, data: { initialOffset: { top: 0, left: 0 }, node: { type: 0, id: 1, childNodes: [
+      { type: 2, id: 2, tagName: 'html', attributes: {}, childNodes: [{ type: 2, id: 3, tagName: 'body', attributes: {}, childNodes: [] }] }] } } },
+    { type: 3, timestamp: base + 1000, data: { source: 10, family: 'Rewind Css', fontSource: 'url(data:font/woff2;base64,AAAA)', buffer: false, descriptors: { weight: '700' } } },
+    { type: 3, timestamp: base + 2000, data: { source: 10, family: 'Rewind Bytes', fontSource: '[0,1,0,0]', buffer: true } },
+    { type: 3, timestamp: base + 3000, data: { source: 1, positions: [{ x: 1, y: 1, id: 3, timeOffset: 0 }] } },
+  ];
+  const seen = await page.evaluate(async (events) => {
+    const el = document.createElement('div');
+    el.style.cssText = 'width:640px;height:400px';
+    document.body.append(el);
+    const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+    const families = () => Array.from(p.frame.contentDocument.fonts, (f) => f.family.replace(/"/g, '') + (f.weight === '700' ? ':700' : '')).sort().join(',');
+    const out = {};
+    for (const ms of [3000, 500, 1500, 2500]) {
+      p.seek(ms);
+      out[ms] = families();
+    }
+    p.destroy();
+    el.remove();
+    return out;
+  }, events);
+  assert.deepEqual(seen, { 500: '', 1500: 'Rewind Css:700', 2500: 'Rewind Bytes,Rewind Css:700', 3000: 'Rewind Bytes,Rewind Css:700' });
+});
+
 test('play reaches the end, fires finish and an action event per action; speed changes the rate', { skip }, async (t) => {
   const { server, browser } = await setup(t);
   const page = await openPage(browser, server.origin);
