@@ -412,3 +412,58 @@ async fn serves_static_files_and_stops_on_sigterm() {
     }
     assert!(server.log().contains("stopped"), "{}", server.log());
 }
+
+/// Polls the list until `session_id`'s rage-click count covers every stored batch; returns
+/// its list entry.
+async fn settled(server: &Server, session_id: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, list) = server.get("/v1/sessions", READ).await;
+        assert_eq!(status, 200, "{list}");
+        let entry = list["sessions"].as_array().unwrap().iter().find(|s| s["session_id"] == session_id).cloned();
+        if let Some(entry) = entry.filter(|e| e["rage_clicks_pending"] == false) {
+            return entry;
+        }
+        assert!(Instant::now() < deadline, "rage count of {session_id} never settled: {list}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn rage_clicks_split_across_batches_are_counted_in_any_order() {
+    let server = Server::start(&[]);
+    // dead-button: five clicks on "Apply coupon" within 0.6 s (click events 6, 9, 12, 15, 19).
+    // Without the fifth (events 17-19: down, up, click), four clicks; the split leaves two in
+    // batch 0 and two in batch 1: neither is a burst (3 clicks) alone.
+    let mut events = fixture_events("dead-button");
+    assert_eq!(events[19]["data"]["type"], 2, "the fifth click");
+    events.drain(17..20);
+    let (first, second) = events.split_at(11);
+    assert_eq!(server.ingest(&batch("rage-1", 1, second)).await.0, 200, "the second half first");
+    let entry = settled(&server, "rage-1").await;
+    assert_eq!(entry["n_rage_clicks"], 0, "two clicks are not a burst: {entry}");
+    assert_eq!(entry["missing_batches"], 1);
+
+    assert_eq!(server.ingest(&batch("rage-1", 0, first)).await.0, 200);
+    let entry = settled(&server, "rage-1").await;
+    assert_eq!(entry["n_rage_clicks"], 1, "one burst across the two batches: {entry}");
+    assert_eq!((entry["n_batches"].clone(), entry["missing_batches"].clone()), (json!(2), json!(0)));
+
+    // A session without rage clicks, and the filters.
+    let calm = fixture_events("login-form");
+    assert_eq!(server.ingest(&batch("calm-1", 0, &calm)).await.0, 200);
+    assert_eq!(settled(&server, "calm-1").await["n_rage_clicks"], 0);
+    let ids = |list: Value| -> Vec<Value> {
+        list["sessions"].as_array().unwrap().iter().map(|s| s["session_id"].clone()).collect()
+    };
+    assert_eq!(ids(server.get("/v1/sessions?min_rage_clicks=1", READ).await.1), [json!("rage-1")]);
+    assert_eq!(server.get("/v1/sessions?min_rage_clicks=2", READ).await.1["total"], 0);
+    assert_eq!(server.get("/v1/sessions?min_errors=1", READ).await.1["total"], 0);
+    assert_eq!(server.get("/v1/sessions?min_rage_clicks=x", READ).await.0, 400);
+
+    // The count is in the index record, so a restarted collector lists it without recounting.
+    let root = server.stop();
+    let server = Server::start_in(root, &[]);
+    let (_, list) = server.get("/v1/sessions?min_rage_clicks=1", READ).await;
+    assert_eq!((list["total"].clone(), list["sessions"][0]["rage_clicks_pending"].clone()), (json!(1), json!(false)));
+}

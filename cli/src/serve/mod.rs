@@ -5,8 +5,8 @@
 //!
 //! Modules: [`api`] error responses, [`auth`] keys, [`limits`] limits and the rate limiter,
 //! [`wire`] the batch envelope, [`ingest`] the ingest handler, [`store`] storage layout,
-//! [`index`] the session index, [`read`] the read API and deletion, [`retention`] the
-//! retention sweep, [`metrics`] counters.
+//! [`index`] the session index, [`rage`] rage-click counts for the index, [`read`] the read
+//! API and deletion, [`retention`] the retention sweep, [`metrics`] counters.
 
 pub mod api;
 pub mod auth;
@@ -14,6 +14,7 @@ pub mod index;
 pub mod ingest;
 pub mod limits;
 pub mod metrics;
+pub mod rage;
 pub mod read;
 pub mod retention;
 pub mod store;
@@ -124,6 +125,8 @@ pub struct AppState {
     pub body_slots: Semaphore,
     /// Batches decoded at once ([`MAX_INFLIGHT_DECODES`]).
     pub decode_slots: Semaphore,
+    /// Sessions whose rage-click count is behind ([`rage`]).
+    pub rage: rage::RageQueue,
 }
 
 impl AppState {
@@ -137,6 +140,7 @@ impl AppState {
             metrics: Metrics::default(),
             body_slots: Semaphore::new(MAX_INFLIGHT_BODIES),
             decode_slots: Semaphore::new(MAX_INFLIGHT_DECODES),
+            rage: rage::RageQueue::default(),
         }
     }
 
@@ -263,6 +267,7 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let generated = [public_generated, read_generated, admin_generated];
     print_startup(addr, &state, &dirs, args, burst, generated);
+    rage::spawn(state.clone());
     if let Some(days) = args.retention_days {
         retention::spawn(state.clone(), days);
     }
