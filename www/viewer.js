@@ -318,6 +318,9 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
   function sessionOption(row) {
     const selected = row.key === state.selected;
     const errors = Number(row.n_errors) || 0;
+    // Bursts, by the analyzer's definition (the collector counts them in the background;
+    // `null` until it has). Opened files are not counted: their analysis has no bundle pass.
+    const rage = Number(row.n_rage_clicks) || 0;
     const title = row.source === 'file' ? row.name : page(row.entry_url);
     return h('div', {
       className: `rw-row${row.error ? ' rw-row--broken' : ''}`, role: 'option', tabIndex: -1,
@@ -326,6 +329,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     h('div', { className: 'rw-row__top' },
       h('span', { className: 'rw-row__title', title: row.entry_url ?? row.name ?? '' }, title),
       errors > 0 ? h('span', { className: 'rw-badge rw-badge--error', title: `${errors} console error${errors === 1 ? '' : 's'}` }, `${errors} error${errors === 1 ? '' : 's'}`) : null,
+      rage > 0 ? h('span', { className: 'rw-badge rw-badge--rage', title: `${rage} rage-click burst${rage === 1 ? '' : 's'}: 3 or more quick clicks on an unresponsive element` }, `${rage} rage`) : null,
       row.source === 'file' ? h('span', { className: 'rw-badge rw-badge--file' }, 'file') : null),
     row.error
       ? h('div', { className: 'rw-row__error' }, row.error)

@@ -2,7 +2,8 @@
 // the browser. Both produce the same two shapes for the rest of the viewer:
 //
 //   row      {key, source: 'collector'|'file', session_id, distinct_id, start_time,
-//             duration_s, entry_url, n_events, n_errors, name?}     (a sidebar entry)
+//             duration_s, entry_url, n_events, n_errors, n_rage_clicks?, name?}
+//                                                                    (a sidebar entry)
 //   analysis {session: {…SessionSummary}, actions: [...], warnings: [...]}
 //
 // Times are Unix epoch milliseconds, `duration_s` seconds (as the analyzer says them).
