@@ -280,6 +280,81 @@ async fn cors_allows_listed_origins_only() {
 }
 
 #[tokio::test]
+async fn read_api_cors_is_for_listed_origins_only() {
+    let preflight = |server: &Server, origin: &'static str, method: &'static str| {
+        server
+            .http
+            .request(reqwest::Method::OPTIONS, format!("{}/v1/sessions", server.url))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", method)
+            .header("Access-Control-Request-Headers", "authorization")
+            .send()
+    };
+    let get = |server: &Server, origin: &'static str| {
+        server
+            .http
+            .get(format!("{}/v1/sessions", server.url))
+            .header("Origin", origin)
+            .header("Authorization", format!("Bearer {READ}"))
+            .send()
+    };
+
+    // Default: same origin only. The ingest flag does not open the read API either.
+    let server = Server::start(&["--cors-origin", "http://shop.test"]);
+    assert!(server.banner.contains("read CORS   none (same origin only)"), "{}", server.banner);
+    let refused = preflight(&server, "http://shop.test", "GET").await.unwrap();
+    assert!(refused.headers().get("access-control-allow-origin").is_none(), "{:?}", refused.headers());
+    let response = get(&server, "http://shop.test").await.unwrap();
+    assert_eq!(response.status(), 200, "the server answers; the browser withholds it");
+    assert!(response.headers().get("access-control-allow-origin").is_none());
+    drop(server);
+
+    let server =
+        Server::start(&["--read-cors-origin", "http://admin.test:8080", "--read-cors-origin", "https://ops.test/"]);
+    let allowed = preflight(&server, "http://admin.test:8080", "GET").await.unwrap();
+    assert!(allowed.status().is_success());
+    let headers = allowed.headers();
+    assert_eq!(headers["access-control-allow-origin"], "http://admin.test:8080");
+    assert!(headers.get("access-control-allow-credentials").is_none(), "no cookies: {headers:?}");
+    let allow_headers = headers["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
+    assert!(allow_headers.contains("authorization") && allow_headers.contains("x-rewind-key"), "{allow_headers}");
+    assert_eq!(headers["access-control-allow-methods"], "GET", "deleting stays same-origin");
+    let response = get(&server, "https://ops.test").await.unwrap();
+    assert_eq!(response.headers()["access-control-allow-origin"], "https://ops.test", "trailing slash dropped");
+    assert!(response.headers()["vary"].to_str().unwrap().to_ascii_lowercase().contains("origin"));
+    for origin in ["http://admin.test", "http://evil.test", "null"] {
+        let response = preflight(&server, origin, "GET").await.unwrap();
+        assert!(response.headers().get("access-control-allow-origin").is_none(), "{origin}");
+    }
+    // The read origins cannot ingest.
+    let ingest = preflight_path(&server, "/v1/ingest", "http://admin.test:8080", "POST").await;
+    assert!(ingest.headers().get("access-control-allow-origin").is_none());
+
+    // No wildcard, and malformed origins are refused at startup.
+    for bad in ["*", "admin.test", "http://admin.test/viewer", ""] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rewind"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--read-cors-origin", bad, "--data-dir"])
+            .arg(server.root.path().join("other"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--read-cors-origin"), "{bad:?}: {stderr}");
+    }
+}
+
+async fn preflight_path(server: &Server, path: &str, origin: &str, method: &str) -> reqwest::Response {
+    server
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{}{path}", server.url))
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", method)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
 async fn retention_deletes_old_sessions() {
     let server = Server::start(&[]);
     let old = 1_577_836_800_000; // 2020-01-01

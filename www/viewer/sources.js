@@ -49,7 +49,11 @@ export class Collector {
     try {
       res = await fetch(this.baseUrl + path, { headers: { authorization: `Bearer ${key}` }, cache: 'no-store' });
     } catch (error) {
-      throw new Error(`cannot reach the collector at ${this.baseUrl} (${error.message})`);
+      // A browser reports a cross-origin refusal exactly like a network failure; say the
+      // likelier fix when the collector is on another origin.
+      const crossOrigin = new URL(this.baseUrl, location.href).origin !== location.origin;
+      const hint = crossOrigin ? `; if it is running, it must allow this page's origin: rewind serve --read-cors-origin ${location.origin}` : '';
+      throw new Error(`cannot reach the collector at ${this.baseUrl} (${error.message})${hint}`);
     }
     if (res.status === 401 || res.status === 403) throw new AuthError('the collector refused this read key');
     if (!res.ok) {

@@ -86,6 +86,12 @@ pub struct ServeArgs {
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     pub cors_origins: Vec<String>,
 
+    /// Origin allowed to use the read API (list and read sessions) from a browser page, e.g. a
+    /// viewer embedded in https://admin.example; repeat for several. Explicit origins only
+    /// (no `*`), no cookies. Without it only pages served by this collector can read.
+    #[arg(long = "read-cors-origin", value_name = "ORIGIN")]
+    pub read_cors_origins: Vec<String>,
+
     /// Sustained ingest rate per public key, in batches per second (0: no limit).
     #[arg(long, default_value_t = DEFAULT_RATE_PER_KEY, value_name = "N")]
     pub rate_limit: f64,
@@ -158,29 +164,60 @@ struct StaticDirs {
     package: Vec<(&'static str, PathBuf)>,
 }
 
-/// The router: the API, then static files.
-fn router(state: Arc<AppState>, cors_origins: &[String], dirs: &StaticDirs) -> Result<Router, String> {
-    let cors = CorsLayer::new()
-        .allow_origin(if cors_origins.iter().any(|o| o == "*") {
-            AllowOrigin::any()
-        } else {
-            let list: Result<Vec<HeaderValue>, String> = cors_origins
-                .iter()
-                .map(|o| HeaderValue::from_str(o.trim_end_matches('/')).map_err(|_| format!("--cors-origin {o:?}")))
-                .collect();
-            AllowOrigin::list(list?)
+/// Checks `--cors-origin` / `--read-cors-origin` values: each must be an origin as a browser
+/// sends it (`scheme://host[:port]`, no path, query or trailing slash), or `*` where `any` is
+/// allowed. Errors name the flag and the value.
+fn cors_origins(flag: &str, origins: &[String], any: bool) -> Result<AllowOrigin, String> {
+    if any && origins.iter().any(|o| o == "*") {
+        return Ok(AllowOrigin::any());
+    }
+    let list = origins
+        .iter()
+        .map(|o| {
+            let origin = o.trim().trim_end_matches('/');
+            let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+            let well_formed = rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', '*', ' ', '@']));
+            if o == "*" {
+                return Err(format!("{flag}: `*` is not allowed: list the origins that may read sessions"));
+            }
+            if !well_formed {
+                return Err(format!(
+                    "{flag} {o:?}: expected an origin such as https://admin.example or http://127.0.0.1:8080"
+                ));
+            }
+            HeaderValue::from_str(origin).map_err(|_| format!("{flag} {o:?}: not a valid header value"))
         })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(AllowOrigin::list(list))
+}
+
+/// The router: the API, then static files. `cors` are `--cors-origin` (ingest) and
+/// `read_cors` `--read-cors-origin` (the read API).
+fn router(state: Arc<AppState>, cors: &[String], read_cors: &[String], dirs: &StaticDirs) -> Result<Router, String> {
+    let ingest_cors = CorsLayer::new()
+        .allow_origin(cors_origins("--cors-origin", cors, true)?)
         .allow_methods([Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::CONTENT_ENCODING, HeaderName::from_static(auth::KEY_HEADER)])
         .expose_headers([header::RETRY_AFTER])
         .max_age(CORS_MAX_AGE);
-    let ingest = Router::new().route("/v1/ingest", post(ingest::handle)).layer(cors);
-    let mut app = Router::new()
+    // Reading only (GET; deleting stays same-origin), the key in a header (never a cookie:
+    // no Access-Control-Allow-Credentials), for listed origins only. With no origin listed
+    // the layer answers no one, which is the browser's same-origin default.
+    let read_cors = CorsLayer::new()
+        .allow_origin(cors_origins("--read-cors-origin", read_cors, false)?)
+        .allow_methods([Method::GET])
+        .allow_headers([header::AUTHORIZATION, HeaderName::from_static(auth::KEY_HEADER)])
+        .max_age(CORS_MAX_AGE);
+    let ingest = Router::new().route("/v1/ingest", post(ingest::handle)).layer(ingest_cors);
+    let read = Router::new()
         .route("/v1/sessions", get(read::list))
         .route("/v1/sessions/{id}", get(read::get).delete(read::delete))
         .route("/v1/sessions/{id}/analysis", get(read::analysis))
+        .layer(read_cors);
+    let mut app = Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics_handler))
+        .merge(read)
         .merge(ingest);
     for (mount, dir) in &dirs.package {
         app = app.nest_service(mount, ServeDir::new(dir));
@@ -260,7 +297,7 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
     });
     let dirs = static_dirs(args.www.as_deref(), &args.package_dir)?;
     let state = Arc::new(AppState::new(store, keys, RateLimiter::new(args.rate_limit, burst)));
-    let app = router(state.clone(), &args.cors_origins, &dirs)?;
+    let app = router(state.clone(), &args.cors_origins, &args.read_cors_origins, &dirs)?;
 
     let listener =
         tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
@@ -330,6 +367,12 @@ fn print_startup(
     let cors =
         if args.cors_origins.is_empty() { "none (same origin only)".to_string() } else { args.cors_origins.join(" ") };
     out.push_str(&format!("  CORS        {cors}\n"));
+    let read_cors = if args.read_cors_origins.is_empty() {
+        "none (same origin only)".to_string()
+    } else {
+        args.read_cors_origins.join(" ")
+    };
+    out.push_str(&format!("  read CORS   {read_cors}\n"));
     if args.rate_limit > 0.0 {
         out.push_str(&format!("  rate limit  {} batches/s per public key, burst {burst}\n", args.rate_limit));
     } else {
