@@ -216,6 +216,11 @@ impl Replay {
         &self.actions
     }
 
+    /// The user actions, in time order, without copying them (the rest is dropped).
+    pub fn into_actions(self) -> Vec<Action> {
+        self.actions
+    }
+
     /// Every distinct page URL (Meta `href`) the replay visited, in order of first visit.
     pub fn urls(&self) -> &[String] {
         &self.urls
