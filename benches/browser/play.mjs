@@ -24,7 +24,8 @@
 //     layout). Fresh page per run, both players' code already loaded; median of --reps
 //     (default 3). rewind reads a JSON array progressively, so its first frame comes before
 //     the whole file is decoded; the times to "loaded" (all decoded), "analyzed" and "indexed"
-//     (all checkpoints) are reported too.
+//     (all checkpoints) are reported too, and the longest task (Long Tasks API, ≥ 50 ms) between
+//     the first frame and "analyzed": how long the page stops answering input meanwhile.
 import { readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { launch, newPage, serve } from '../../tests/e2e/support.mjs';
@@ -226,13 +227,26 @@ async function firstFrameRewind() {
     const p = await window.__player.createPlayer(el, file);
     window.__layout(p.frame.contentDocument);
     const first = performance.now() - t0;
+    // Long tasks (≥ 50 ms: Chromium's Long Tasks API) between the first frame and the end of
+    // the analysis: what the player's background work costs a page that wants to stay
+    // responsive meanwhile.
+    // The task that showed the first frame is reported after it ends: only tasks that
+    // started after the first frame count.
+    const firstAt = t0 + first;
+    const longTasks = [];
+    const keep = (entries) => longTasks.push(...entries.filter((e) => e.startTime >= firstAt).map((e) => e.duration));
+    const observer = new PerformanceObserver((list) => keep(list.getEntries()));
+    observer.observe({ type: 'longtask' });
     await new Promise((res) => (p.isLoaded() ? res() : p.on('loaded', res)));
     const loaded = performance.now() - t0;
     await new Promise((res) => p.on('analyzed', res));
     const analyzed = performance.now() - t0;
+    await new Promise((res) => setTimeout(res, 0)); // deliver the last entries
+    keep(observer.takeRecords());
+    observer.disconnect();
     while (!p._wasm.indexStep(1000)) {}
     const indexed = performance.now() - t0;
-    return { first, loaded, analyzed, indexed, bytes: buf.byteLength, events: p.info().n_events };
+    return { first, loaded, analyzed, indexed, longest: Math.max(0, ...longTasks), longTasks: longTasks.length, bytes: buf.byteLength, events: p.info().n_events };
   });
   await page.context().close();
   return r;
@@ -301,6 +315,8 @@ if (ONLY.includes('c')) {
     rewind_loaded_ms: mine.map((m) => +m.loaded.toFixed(0)),
     rewind_analyzed_ms: mine.map((m) => +m.analyzed.toFixed(0)),
     rewind_indexed_ms: mine.map((m) => +m.indexed.toFixed(0)),
+    rewind_longest_task_after_first_frame_ms: mine.map((m) => +m.longest.toFixed(0)),
+    rewind_long_tasks_after_first_frame: mine.map((m) => m.longTasks),
     rrweb_first_frame_ms: theirs.map((m) => +m.first.toFixed(0)),
     rrweb_parse_ms: theirs.map((m) => +m.parsed.toFixed(0)),
     median_ratio_rrweb_over_rewind: +(median(theirs.map((m) => m.first)) / median(mine.map((m) => m.first))).toFixed(2),
