@@ -109,6 +109,20 @@ test('the collector\'s sessions: key, list, filters, paging, analysis, keyboard'
   assert.equal(await rageBadge.textContent(), '1 rage');
   assert.match(await rageBadge.getAttribute('title'), /^1 rage-click burst:/);
   assert.equal(await page.locator('.rw-badge--rage').count(), 1);
+  // Only sessions with rage clicks / errors: asked of the collector (paging stays right).
+  const flags = page.getByRole('group', { name: 'Only sessions with' });
+  await flags.getByRole('checkbox', { name: 'Rage clicks' }).check();
+  await page.waitForFunction(() => document.querySelectorAll('.rw-list [role=option]').length === 1);
+  assert.deepEqual(await rows(page).evaluateAll((els) => els.map((e) => e.dataset.key)), [`c:${ids['dead-button']}`]);
+  assert.ok(page.apiCalls.some((c) => c.includes('min_rage_clicks=1') && c.includes('offset=0')), page.apiCalls.join('\n'));
+  await flags.getByRole('checkbox', { name: 'Errors' }).check();
+  await listed(page, 'Recorded sessions');
+  await page.getByText('No session with errors and rage clicks.').waitFor();
+  await flags.getByRole('checkbox', { name: 'Rage clicks' }).uncheck();
+  await page.waitForFunction(() => document.querySelectorAll('.rw-list [role=option]').length === 1);
+  assert.deepEqual(await rows(page).evaluateAll((els) => els.map((e) => e.dataset.key)), [`c:${ids['console-error']}`]);
+  await flags.getByRole('checkbox', { name: 'Errors' }).uncheck();
+  await page.waitForFunction(() => document.querySelectorAll('.rw-list [role=option]').length === 50);
 
   // Select it: the analysis panel.
   await errorRow.click();

@@ -63,10 +63,16 @@ export class Collector {
     return res.json();
   }
 
-  /** One page of sessions, newest first: `{rows, total}`. `user` filters by exact visitor id. */
-  async list({ offset = 0, user = '' } = {}) {
+  /**
+   * One page of sessions, newest first: `{rows, total}`. `user` filters by exact visitor id;
+   * `withErrors` / `withRage` keep sessions with console errors / rage clicks (counted by the
+   * collector; a session whose rage count is not ready yet is left out).
+   */
+  async list({ offset = 0, user = '', withErrors = false, withRage = false } = {}) {
     const q = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
     if (user) q.set('user', user);
+    if (withErrors) q.set('min_errors', '1');
+    if (withRage) q.set('min_rage_clicks', '1');
     const body = await this.get(`/v1/sessions?${q}`);
     const rows = body.sessions.map((s) => ({ ...s, key: `c:${s.session_id}`, source: 'collector' }));
     return { rows, total: body.total };
