@@ -164,30 +164,39 @@ struct StaticDirs {
     package: Vec<(&'static str, PathBuf)>,
 }
 
-/// Checks `--cors-origin` / `--read-cors-origin` values: each must be an origin as a browser
-/// sends it (`scheme://host[:port]`, no path, query or trailing slash), or `*` where `any` is
-/// allowed. Errors name the flag and the value.
-fn cors_origins(flag: &str, origins: &[String], any: bool) -> Result<AllowOrigin, String> {
-    if any && origins.iter().any(|o| o == "*") {
+/// `--cors-origin` values (ingest): `*` for any origin, else each as a browser sends it
+/// (a trailing `/` is dropped). Any scheme is accepted (an extension page may record).
+fn ingest_origins(origins: &[String]) -> Result<AllowOrigin, String> {
+    if origins.iter().any(|o| o == "*") {
         return Ok(AllowOrigin::any());
     }
+    let list: Result<Vec<HeaderValue>, String> = origins
+        .iter()
+        .map(|o| HeaderValue::from_str(o.trim_end_matches('/')).map_err(|_| format!("--cors-origin {o:?}")))
+        .collect();
+    Ok(AllowOrigin::list(list?))
+}
+
+/// `--read-cors-origin` values: explicit web origins only (`http(s)://host[:port]`, no path,
+/// query or `*`; a trailing `/` is dropped), because whoever the list names can read every
+/// session with a read key. Errors name the flag and the value.
+fn read_origins(origins: &[String]) -> Result<AllowOrigin, String> {
     let list = origins
         .iter()
         .map(|o| {
+            if o == "*" {
+                return Err("--read-cors-origin: `*` is not allowed: list the origins that may read sessions".into());
+            }
             let origin = o.trim().trim_end_matches('/');
             let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
-            let well_formed = rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', '*', ' ', '@']));
-            if o == "*" {
-                return Err(format!("{flag}: `*` is not allowed: list the origins that may read sessions"));
-            }
-            if !well_formed {
+            if !rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', '*', ' ', '@'])) {
                 return Err(format!(
-                    "{flag} {o:?}: expected an origin such as https://admin.example or http://127.0.0.1:8080"
+                    "--read-cors-origin {o:?}: expected an origin such as https://admin.example or http://127.0.0.1:8080"
                 ));
             }
-            HeaderValue::from_str(origin).map_err(|_| format!("{flag} {o:?}: not a valid header value"))
+            HeaderValue::from_str(origin).map_err(|_| format!("--read-cors-origin {o:?}: not a valid header value"))
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, String>>()?;
     Ok(AllowOrigin::list(list))
 }
 
@@ -195,7 +204,7 @@ fn cors_origins(flag: &str, origins: &[String], any: bool) -> Result<AllowOrigin
 /// `read_cors` `--read-cors-origin` (the read API).
 fn router(state: Arc<AppState>, cors: &[String], read_cors: &[String], dirs: &StaticDirs) -> Result<Router, String> {
     let ingest_cors = CorsLayer::new()
-        .allow_origin(cors_origins("--cors-origin", cors, true)?)
+        .allow_origin(ingest_origins(cors)?)
         .allow_methods([Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::CONTENT_ENCODING, HeaderName::from_static(auth::KEY_HEADER)])
         .expose_headers([header::RETRY_AFTER])
@@ -204,7 +213,7 @@ fn router(state: Arc<AppState>, cors: &[String], read_cors: &[String], dirs: &St
     // no Access-Control-Allow-Credentials), for listed origins only. With no origin listed
     // the layer answers no one, which is the browser's same-origin default.
     let read_cors = CorsLayer::new()
-        .allow_origin(cors_origins("--read-cors-origin", read_cors, false)?)
+        .allow_origin(read_origins(read_cors)?)
         .allow_methods([Method::GET])
         .allow_headers([header::AUTHORIZATION, HeaderName::from_static(auth::KEY_HEADER)])
         .max_age(CORS_MAX_AGE);
