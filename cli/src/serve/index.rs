@@ -194,6 +194,7 @@ impl SessionRecord {
             n_errors: self.n_errors,
             n_rage_clicks: self.n_rage_clicks,
             rage_clicks_pending: self.rage_pending(),
+            rage_note: self.rage_note.as_deref(),
             bytes: self.bytes,
             max_seq: self.seqs.last().map(|r| r[1]),
             missing_batches: gaps.iter().map(|[a, b]| b - a + 1).sum(),
@@ -235,6 +236,8 @@ pub struct SessionView<'a> {
     pub n_rage_clicks: Option<u64>,
     /// True while `n_rage_clicks` does not cover every stored batch yet.
     pub rage_clicks_pending: bool,
+    /// Why `n_rage_clicks` is `null` after a computation (session too large, undecodable).
+    pub rage_note: Option<&'a str>,
     /// Stored bytes (gzip).
     pub bytes: u64,
     /// Highest stored `seq`.
@@ -548,6 +551,8 @@ mod tests {
         assert_eq!((view["n_rage_clicks"].clone(), view["rage_clicks_pending"].clone()), (json!(3), json!(false)));
         assert!(r.apply_rage(2, None, Some("too large".into())));
         assert_eq!(r.n_rage_clicks, None);
+        let view = serde_json::to_value(r.view()).unwrap();
+        assert_eq!((view["n_rage_clicks"].clone(), view["rage_note"].clone()), (Value::Null, json!("too large")));
     }
 
     #[test]
