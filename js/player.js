@@ -22,8 +22,11 @@ export const SPEEDS = Object.freeze([1, 2, 4, 8]);
 
 const EVENTS = ['timeupdate', 'action', 'finish', 'play', 'pause', 'loaded', 'analyzed'];
 
-/** Wall time given to checkpoint indexing per idle slice, ms. */
+/** Wall time given to decoding, analysis or checkpoint indexing per idle slice, ms. */
 const INDEX_SLICE_MS = 6;
+
+/** Actions or ticks taken from the wasm per idle slice (~5 ms for 1,000 on this machine). */
+const LIST_PIECE = 1_000;
 
 /**
  * Mounts a player in `container`.
@@ -74,6 +77,7 @@ function handle(player, container, { autoplay }) {
   let idle = 0;
   let destroyed = false;
   let actions = [];
+  let ticks = [];
   let resizeObserver;
 
   const emit = (name, ...args) => {
@@ -132,12 +136,31 @@ function handle(player, container, { autoplay }) {
   const index = () => {
     if (!player.indexStep(INDEX_SLICE_MS)) later(index);
   };
+  // `player[method](start, end)` (actionsJson, ticksJson) LIST_PIECE at a time, one piece per
+  // task: 30 MB has ~20,000 actions, 5 MB of JSON (~150 ms to make and parse at once).
+  const take = (method, into, done) => {
+    const step = () => {
+      const piece = JSON.parse(player[method](into.length, into.length + LIST_PIECE));
+      for (const item of piece) into.push(item);
+      if (piece.length === LIST_PIECE) later(step);
+      else done();
+    };
+    later(step);
+  };
+  // The analysis (the bundle pass: ~570 ms of wasm on 30 MB) in slices too, then its lists in
+  // pieces, so no task after the first frame blocks input or animation for long
+  // (BENCHMARKS.md). Until `analyzed`, `actions()` and `ticks()` stay empty.
   const analyze = () => {
-    player.analyze();
-    actions = JSON.parse(player.actionsJson());
-    lastAction = player.currentAction();
-    emit('analyzed');
-    later(index);
+    if (!player.analyzeStep(INDEX_SLICE_MS)) return later(analyze);
+    const newActions = [];
+    const newTicks = [];
+    take('actionsJson', newActions, () => take('ticksJson', newTicks, () => {
+      actions = newActions;
+      ticks = newTicks;
+      lastAction = player.currentAction();
+      emit('analyzed');
+      later(index);
+    }));
   };
   const load = () => {
     if (!player.loadStep(INDEX_SLICE_MS)) return later(load);
@@ -211,7 +234,7 @@ function handle(player, container, { autoplay }) {
     },
     /** Scrubber ticks (empty until `analyzed`). */
     ticks() {
-      return destroyed ? [] : JSON.parse(player.ticksJson());
+      return destroyed ? [] : ticks.slice();
     },
     /** Spans without user activity, skipped while playing unless `setSkipInactive(false)`. */
     inactiveSpans() {

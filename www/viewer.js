@@ -34,7 +34,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
   if (collector) adoptKeyFromUrl(collector);
 
   const state = {
-    rows: [], total: 0, offset: 0, user: '', query: '',
+    rows: [], total: 0, offset: 0, user: '', withErrors: false, withRage: false, query: '',
     status: collector ? (collector.readKey ? 'loading' : 'needs-key') : 'off', error: '',
     selected: null, analyses: new Map(), opening: 0, ticket: 0,
   };
@@ -82,6 +82,13 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     visitorTimer = setTimeout(() => setVisitor(visitor.value.trim()), 300);
   });
   const refreshButton = h('button', { type: 'button', className: 'rw-icon-button', title: 'Refresh the list', 'aria-label': 'Refresh the list', onclick: () => load() }, icon('refresh'));
+  // Server-side filters (the collector's `min_errors` / `min_rage_clicks`), so paging stays right.
+  const flag = (name, text) => h('label', { className: 'rw-check' },
+    h('input', { type: 'checkbox', onchange: (event) => {
+      state[name] = event.target.checked;
+      state.offset = 0;
+      load();
+    } }), text);
   const filters = h('div', { className: 'rw-filters' },
     h('div', { className: 'rw-field' },
       h('label', { for: ids.search }, 'Search'),
@@ -89,7 +96,10 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     collector ? h('div', { className: 'rw-field' },
       h('label', { for: ids.visitor }, 'Visitor'),
       h('div', { className: 'rw-field__row' }, h('div', { className: 'rw-input-icon' }, icon('user'), visitor), refreshButton),
-      visitors) : null);
+      visitors) : null,
+    collector ? h('fieldset', { className: 'rw-field rw-flags' },
+      h('legend', {}, 'Only sessions with'),
+      h('div', { className: 'rw-field__row' }, flag('withErrors', 'Errors'), flag('withRage', 'Rage clicks'))) : null);
 
   const list = h('div', { className: 'rw-list', role: 'listbox', 'aria-label': 'Sessions' });
   rovingList(list, (option) => select(option.dataset.key));
@@ -168,7 +178,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     // Only the latest request counts: a slow page must not overwrite a newer filter's answer.
     const ticket = ++state.ticket;
     try {
-      const { rows, total } = await collector.list({ offset: state.offset, user: state.user });
+      const { rows, total } = await collector.list({ offset: state.offset, user: state.user, withErrors: state.withErrors, withRage: state.withRage });
       if (ticket !== state.ticket) return;
       state.rows = rows;
       state.total = total;
@@ -294,6 +304,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
       // While a page loads, the previous rows stay (no flicker); the list is aria-busy.
       if (state.status === 'loading' && !state.rows.length) note = 'Loading sessions…';
       else if (state.status === 'error') note = `Could not load sessions: ${state.error}`;
+      else if (!state.rows.length && (state.withErrors || state.withRage)) note = `No ${state.user ? `session of visitor “${state.user}”` : 'session'} with ${[state.withErrors && 'errors', state.withRage && 'rage clicks'].filter(Boolean).join(' and ')}.`;
       else if (!state.rows.length) note = state.user ? `No sessions of visitor “${state.user}”.` : 'No sessions recorded yet. They appear here seconds after a visitor allows recording.';
       else if (!rows.length) note = 'No session on this page matches the search.';
       groups.push(group(state.user ? `Sessions of ${state.user}` : 'Recorded sessions', note ? [] : rows, note, state.total));
@@ -318,6 +329,9 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
   function sessionOption(row) {
     const selected = row.key === state.selected;
     const errors = Number(row.n_errors) || 0;
+    // Bursts, by the analyzer's definition (the collector counts them in the background;
+    // `null` until it has). Opened files are not counted: their analysis has no bundle pass.
+    const rage = Number(row.n_rage_clicks) || 0;
     const title = row.source === 'file' ? row.name : page(row.entry_url);
     return h('div', {
       className: `rw-row${row.error ? ' rw-row--broken' : ''}`, role: 'option', tabIndex: -1,
@@ -326,6 +340,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     h('div', { className: 'rw-row__top' },
       h('span', { className: 'rw-row__title', title: row.entry_url ?? row.name ?? '' }, title),
       errors > 0 ? h('span', { className: 'rw-badge rw-badge--error', title: `${errors} console error${errors === 1 ? '' : 's'}` }, `${errors} error${errors === 1 ? '' : 's'}`) : null,
+      rage > 0 ? h('span', { className: 'rw-badge rw-badge--rage', title: `${rage} rage-click burst${rage === 1 ? '' : 's'}: 3 or more quick clicks on an unresponsive element` }, `${rage} rage`) : null,
       row.source === 'file' ? h('span', { className: 'rw-badge rw-badge--file' }, 'file') : null),
     row.error
       ? h('div', { className: 'rw-row__error' }, row.error)

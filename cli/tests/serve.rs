@@ -280,6 +280,81 @@ async fn cors_allows_listed_origins_only() {
 }
 
 #[tokio::test]
+async fn read_api_cors_is_for_listed_origins_only() {
+    let preflight = |server: &Server, origin: &'static str, method: &'static str| {
+        server
+            .http
+            .request(reqwest::Method::OPTIONS, format!("{}/v1/sessions", server.url))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", method)
+            .header("Access-Control-Request-Headers", "authorization")
+            .send()
+    };
+    let get = |server: &Server, origin: &'static str| {
+        server
+            .http
+            .get(format!("{}/v1/sessions", server.url))
+            .header("Origin", origin)
+            .header("Authorization", format!("Bearer {READ}"))
+            .send()
+    };
+
+    // Default: same origin only. The ingest flag does not open the read API either.
+    let server = Server::start(&["--cors-origin", "http://shop.test"]);
+    assert!(server.banner.contains("read CORS   none (same origin only)"), "{}", server.banner);
+    let refused = preflight(&server, "http://shop.test", "GET").await.unwrap();
+    assert!(refused.headers().get("access-control-allow-origin").is_none(), "{:?}", refused.headers());
+    let response = get(&server, "http://shop.test").await.unwrap();
+    assert_eq!(response.status(), 200, "the server answers; the browser withholds it");
+    assert!(response.headers().get("access-control-allow-origin").is_none());
+    drop(server);
+
+    let server =
+        Server::start(&["--read-cors-origin", "http://admin.test:8080", "--read-cors-origin", "https://ops.test/"]);
+    let allowed = preflight(&server, "http://admin.test:8080", "GET").await.unwrap();
+    assert!(allowed.status().is_success());
+    let headers = allowed.headers();
+    assert_eq!(headers["access-control-allow-origin"], "http://admin.test:8080");
+    assert!(headers.get("access-control-allow-credentials").is_none(), "no cookies: {headers:?}");
+    let allow_headers = headers["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
+    assert!(allow_headers.contains("authorization") && allow_headers.contains("x-rewind-key"), "{allow_headers}");
+    assert_eq!(headers["access-control-allow-methods"], "GET", "deleting stays same-origin");
+    let response = get(&server, "https://ops.test").await.unwrap();
+    assert_eq!(response.headers()["access-control-allow-origin"], "https://ops.test", "trailing slash dropped");
+    assert!(response.headers()["vary"].to_str().unwrap().to_ascii_lowercase().contains("origin"));
+    for origin in ["http://admin.test", "http://evil.test", "null"] {
+        let response = preflight(&server, origin, "GET").await.unwrap();
+        assert!(response.headers().get("access-control-allow-origin").is_none(), "{origin}");
+    }
+    // The read origins cannot ingest.
+    let ingest = preflight_path(&server, "/v1/ingest", "http://admin.test:8080", "POST").await;
+    assert!(ingest.headers().get("access-control-allow-origin").is_none());
+
+    // No wildcard, and malformed origins are refused at startup.
+    for bad in ["*", "admin.test", "http://admin.test/viewer", ""] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rewind"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--read-cors-origin", bad, "--data-dir"])
+            .arg(server.root.path().join("other"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--read-cors-origin"), "{bad:?}: {stderr}");
+    }
+}
+
+async fn preflight_path(server: &Server, path: &str, origin: &str, method: &str) -> reqwest::Response {
+    server
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{}{path}", server.url))
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", method)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
 async fn retention_deletes_old_sessions() {
     let server = Server::start(&[]);
     let old = 1_577_836_800_000; // 2020-01-01
@@ -411,4 +486,59 @@ async fn serves_static_files_and_stops_on_sigterm() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(server.log().contains("stopped"), "{}", server.log());
+}
+
+/// Polls the list until `session_id`'s rage-click count covers every stored batch; returns
+/// its list entry.
+async fn settled(server: &Server, session_id: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, list) = server.get("/v1/sessions", READ).await;
+        assert_eq!(status, 200, "{list}");
+        let entry = list["sessions"].as_array().unwrap().iter().find(|s| s["session_id"] == session_id).cloned();
+        if let Some(entry) = entry.filter(|e| e["rage_clicks_pending"] == false) {
+            return entry;
+        }
+        assert!(Instant::now() < deadline, "rage count of {session_id} never settled: {list}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn rage_clicks_split_across_batches_are_counted_in_any_order() {
+    let server = Server::start(&[]);
+    // dead-button: five clicks on "Apply coupon" within 0.6 s (click events 6, 9, 12, 15, 19).
+    // Without the fifth (events 17-19: down, up, click), four clicks; the split leaves two in
+    // batch 0 and two in batch 1: neither is a burst (3 clicks) alone.
+    let mut events = fixture_events("dead-button");
+    assert_eq!(events[19]["data"]["type"], 2, "the fifth click");
+    events.drain(17..20);
+    let (first, second) = events.split_at(11);
+    assert_eq!(server.ingest(&batch("rage-1", 1, second)).await.0, 200, "the second half first");
+    let entry = settled(&server, "rage-1").await;
+    assert_eq!(entry["n_rage_clicks"], 0, "two clicks are not a burst: {entry}");
+    assert_eq!(entry["missing_batches"], 1);
+
+    assert_eq!(server.ingest(&batch("rage-1", 0, first)).await.0, 200);
+    let entry = settled(&server, "rage-1").await;
+    assert_eq!(entry["n_rage_clicks"], 1, "one burst across the two batches: {entry}");
+    assert_eq!((entry["n_batches"].clone(), entry["missing_batches"].clone()), (json!(2), json!(0)));
+
+    // A session without rage clicks, and the filters.
+    let calm = fixture_events("login-form");
+    assert_eq!(server.ingest(&batch("calm-1", 0, &calm)).await.0, 200);
+    assert_eq!(settled(&server, "calm-1").await["n_rage_clicks"], 0);
+    let ids = |list: Value| -> Vec<Value> {
+        list["sessions"].as_array().unwrap().iter().map(|s| s["session_id"].clone()).collect()
+    };
+    assert_eq!(ids(server.get("/v1/sessions?min_rage_clicks=1", READ).await.1), [json!("rage-1")]);
+    assert_eq!(server.get("/v1/sessions?min_rage_clicks=2", READ).await.1["total"], 0);
+    assert_eq!(server.get("/v1/sessions?min_errors=1", READ).await.1["total"], 0);
+    assert_eq!(server.get("/v1/sessions?min_rage_clicks=x", READ).await.0, 400);
+
+    // The count is in the index record, so a restarted collector lists it without recounting.
+    let root = server.stop();
+    let server = Server::start_in(root, &[]);
+    let (_, list) = server.get("/v1/sessions?min_rage_clicks=1", READ).await;
+    assert_eq!((list["total"].clone(), list["sessions"][0]["rage_clicks_pending"].clone()), (json!(1), json!(false)));
 }

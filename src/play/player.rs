@@ -8,8 +8,9 @@ use super::canvas::{Overlay, Scene};
 use super::dom::DomView;
 use super::load::{self, Loader, Start, CHUNK_EVENTS};
 use super::seek::Playback;
-use super::timeline::{analysis, Timeline};
+use super::timeline::{analysis_of, Timeline};
 use super::vdom::Change;
+use crate::analyze::bundle::{Replay, ReplayBuilder};
 use crate::model::{EventData, Recording};
 use js_sys::{Array, JSON};
 use serde::Serialize;
@@ -31,6 +32,9 @@ pub const SPEEDS: [f64; 4] = [1.0, 2.0, 4.0, 8.0];
 /// Longest wall-clock step of one frame, in ms: after a stall (a background tab, a breakpoint)
 /// playback resumes where it was instead of jumping ahead.
 const MAX_FRAME_STEP_MS: f64 = 250.0;
+/// Events analysed between two looks at the clock in [`Player::analyze_step`]: most events
+/// take microseconds, so 64 keep a slice within a fraction of a millisecond of its budget.
+const ANALYZE_CHECK_EVENTS: usize = 64;
 
 /// A player over one recording, mounted in a container element.
 #[wasm_bindgen]
@@ -61,6 +65,16 @@ pub struct Player {
     loader: Option<Loader>,
     /// While loading: the last event's time as the input's last element says.
     end_hint: Option<i64>,
+    /// The analysis under way ([`Player::analyze_step`]).
+    analyzing: Option<Analyzing>,
+}
+
+/// Where [`Player::analyze_step`] is.
+enum Analyzing {
+    /// The bundle pass, and the next event to give it.
+    Pass(ReplayBuilder, usize),
+    /// The pass is over; its result is applied next.
+    Finished(Replay),
 }
 
 #[derive(Serialize)]
@@ -157,6 +171,7 @@ impl Player {
             decode_warnings: warnings,
             loader: None,
             end_hint: None,
+            analyzing: None,
         };
         player.resize();
         player.sync();
@@ -304,15 +319,50 @@ impl Player {
         self.action.map_or(-1, |a| a as i32)
     }
 
-    /// Runs the analyzer (actions, rage clicks) for captions, ticks and `action` events. Done
-    /// after the first frame so that frame is not delayed by it.
+    /// Runs the analyzer (actions, rage clicks) for captions, ticks and `action` events, all at
+    /// once ([`Player::analyze_step`] without a budget).
     pub fn analyze(&mut self) {
-        let recording = Recording { events: self.playback.events().to_vec(), ..Recording::default() };
-        let (actions, rage) = analysis(recording);
-        self.timeline.set_analysis(actions, &rage);
-        self.action = None;
-        self.sync();
-        self.draw();
+        self.analyze_step(f64::INFINITY);
+    }
+
+    /// Continues the analysis for up to `budget_ms` of wall time (checked every
+    /// [`ANALYZE_CHECK_EVENTS`] events; one event is never split, and ending the pass and
+    /// applying its result are a call each); true when it is done and its actions and rage
+    /// clicks are in (a further call starts it again). Call it once the recording is loaded,
+    /// between frames, so the main thread never blocks on it for long.
+    #[wasm_bindgen(js_name = analyzeStep)]
+    pub fn analyze_step(&mut self, budget_ms: f64) -> bool {
+        let start = now();
+        let (mut builder, mut next) = match self.analyzing.take() {
+            Some(Analyzing::Finished(replay)) => {
+                let (actions, rage) = analysis_of(replay);
+                self.timeline.set_analysis(actions, &rage);
+                self.action = None;
+                self.sync();
+                self.draw();
+                return true;
+            }
+            Some(Analyzing::Pass(builder, next)) => (builder, next),
+            None => (ReplayBuilder::new(), 0),
+        };
+        let events = self.playback.events();
+        while next < events.len() {
+            let end = (next + ANALYZE_CHECK_EVENTS).min(events.len());
+            events[next..end].iter().for_each(|e| builder.push(e.clone()));
+            next = end;
+            if now() - start >= budget_ms {
+                break;
+            }
+        }
+        self.analyzing = Some(if next < events.len() {
+            Analyzing::Pass(builder, next)
+        } else {
+            Analyzing::Finished(builder.finish(None, None))
+        });
+        if budget_ms.is_infinite() {
+            return self.analyze_step(budget_ms);
+        }
+        false
     }
 
     /// Continues building checkpoints for up to `budget_ms` of wall time; true when the whole
@@ -332,17 +382,19 @@ impl Player {
 
     /// The analyzer's actions as a JSON array (as in `analyze()`: `{t_ms, action,
     /// target_node_id, target_desc, description, url, metadata}`, `t_ms` Unix epoch ms); empty
-    /// until [`Player::analyze`] ran.
+    /// until [`Player::analyze`] ran. With `start`/`end`, only those indices (clamped), so a
+    /// long list (20,000 actions on 30 MB) can be taken in pieces between frames.
     #[wasm_bindgen(js_name = actionsJson)]
-    pub fn actions_json(&self) -> String {
-        serde_json::to_string(self.timeline.actions()).unwrap_or_else(|_| "[]".into())
+    pub fn actions_json(&self, start: Option<u32>, end: Option<u32>) -> String {
+        serde_json::to_string(index_range(self.timeline.actions(), start, end)).unwrap_or_else(|_| "[]".into())
     }
 
     /// The scrubber's ticks as a JSON array of `{t_ms, kind, action, label}` (`kind`: click,
-    /// scroll, input, page, error, rage; `t_ms` Unix epoch ms).
+    /// scroll, input, page, error, rage; `t_ms` Unix epoch ms); `start`/`end` as in
+    /// [`Player::actions_json`].
     #[wasm_bindgen(js_name = ticksJson)]
-    pub fn ticks_json(&self) -> String {
-        serde_json::to_string(self.timeline.ticks()).unwrap_or_else(|_| "[]".into())
+    pub fn ticks_json(&self, start: Option<u32>, end: Option<u32>) -> String {
+        serde_json::to_string(index_range(self.timeline.ticks(), start, end)).unwrap_or_else(|_| "[]".into())
     }
 
     /// The inactive spans as a JSON array of `{start_ms, end_ms}` (Unix epoch ms).
@@ -550,6 +602,12 @@ impl Player {
         let scene = Scene { t_ms: t, url: self.timeline.url_at(t), caption: self.timeline.caption_at(t), scroll };
         self.overlay.draw(&self.timeline, &scene);
     }
+}
+
+/// `items[start..end]`, both clamped to the list (no bound: from the start, to the end).
+fn index_range<T>(items: &[T], start: Option<u32>, end: Option<u32>) -> &[T] {
+    let end = end.map_or(items.len(), |e| (e as usize).min(items.len()));
+    &items[start.map_or(0, |s| (s as usize).min(end))..end]
 }
 
 fn now() -> f64 {

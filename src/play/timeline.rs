@@ -107,9 +107,13 @@ pub struct Timeline {
 /// The analyzer's view of a recording: its actions and rage clicks (the bundle analytics'
 /// definitions, `crate::analyze::bundle::frustration`). Consumes a copy of the recording.
 pub fn analysis(recording: Recording) -> (Vec<Action>, Vec<Finding>) {
-    let replay = Replay::from_recording(recording);
+    analysis_of(Replay::from_recording(recording))
+}
+
+/// [`analysis`] of an already analysed replay (the player builds it in slices).
+pub fn analysis_of(replay: Replay) -> (Vec<Action>, Vec<Finding>) {
     let rage = rage_clicks(&replay, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS);
-    (replay.actions().to_vec(), rage)
+    (replay.into_actions(), rage)
 }
 
 impl Timeline {

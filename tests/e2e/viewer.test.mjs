@@ -1,6 +1,6 @@
 // The viewer (www/index.html + www/viewer.js) in Chromium against the real collector: the read
 // key form (sessionStorage only, `#readKey=` adopted once), the session list (search, visitor
-// filter, paging, error badges), the analysis panel, keyboard use, and offline files (picker
+// filter, paging, error and rage-click badges), the analysis panel, keyboard use, and offline files (picker
 // and drop; JSON, JSON Lines, gzip; nothing uploaded), and mountViewer in another page.
 // Writes tests/screenshots/viewer-1280x720.png and viewer-1920x1080.png.
 import { test } from 'node:test';
@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { browserSkipReason, launch, newPage, root } from './support.mjs';
-import { KEYS, collectorSkipReason, ingest, startCollector } from './collector.mjs';
+import { browserSkipReason, launch, newPage, root, until } from './support.mjs';
+import { KEYS, collectorSkipReason, ingest, read, startCollector } from './collector.mjs';
 
 const skip = browserSkipReason() ?? collectorSkipReason() ?? false;
 /** Offline analysis runs the wasm analyzer (pkg/, `npm run build:wasm`). */
@@ -42,6 +42,8 @@ async function setup(t) {
     const events = old.map((e) => ({ ...e, timestamp: e.timestamp - (i + 2) * DAY }));
     assert.equal(await ingest(collector.origin, { session_id: `old-${i}`, distinct_id: 'returning.visitor', events }), 200);
   }));
+  // The collector counts rage clicks in the background after ingest.
+  await until(async () => (await read(collector.origin, '/v1/sessions?limit=100')).sessions.every((s) => !s.rage_clicks_pending), 30_000, 'rage-click counts');
   const browser = await launch();
   t.after(async () => {
     await browser.close();
@@ -102,6 +104,25 @@ test('the collector\'s sessions: key, list, filters, paging, analysis, keyboard'
   const errorRow = page.locator(`[data-key="c:${ids['console-error']}"]`);
   assert.equal(await errorRow.locator('.rw-badge--error').textContent(), '2 errors');
   assert.equal(await page.locator('.rw-badge--error').count(), 1);
+  // Rage-click badge on dead-button (one burst of five clicks on "Apply coupon"), only there.
+  const rageBadge = page.locator(`[data-key="c:${ids['dead-button']}"] .rw-badge--rage`);
+  assert.equal(await rageBadge.textContent(), '1 rage');
+  assert.match(await rageBadge.getAttribute('title'), /^1 rage-click burst:/);
+  assert.equal(await page.locator('.rw-badge--rage').count(), 1);
+  // Only sessions with rage clicks / errors: asked of the collector (paging stays right).
+  const flags = page.getByRole('group', { name: 'Only sessions with' });
+  await flags.getByRole('checkbox', { name: 'Rage clicks' }).check();
+  await page.waitForFunction(() => document.querySelectorAll('.rw-list [role=option]').length === 1);
+  assert.deepEqual(await rows(page).evaluateAll((els) => els.map((e) => e.dataset.key)), [`c:${ids['dead-button']}`]);
+  assert.ok(page.apiCalls.some((c) => c.includes('min_rage_clicks=1') && c.includes('offset=0')), page.apiCalls.join('\n'));
+  await flags.getByRole('checkbox', { name: 'Errors' }).check();
+  await listed(page, 'Recorded sessions');
+  await page.getByText('No session with errors and rage clicks.').waitFor();
+  await flags.getByRole('checkbox', { name: 'Rage clicks' }).uncheck();
+  await page.waitForFunction(() => document.querySelectorAll('.rw-list [role=option]').length === 1);
+  assert.deepEqual(await rows(page).evaluateAll((els) => els.map((e) => e.dataset.key)), [`c:${ids['console-error']}`]);
+  await flags.getByRole('checkbox', { name: 'Errors' }).uncheck();
+  await page.waitForFunction(() => document.querySelectorAll('.rw-list [role=option]').length === 50);
 
   // Select it: the analysis panel.
   await errorRow.click();

@@ -2,7 +2,8 @@
 // the browser. Both produce the same two shapes for the rest of the viewer:
 //
 //   row      {key, source: 'collector'|'file', session_id, distinct_id, start_time,
-//             duration_s, entry_url, n_events, n_errors, name?}     (a sidebar entry)
+//             duration_s, entry_url, n_events, n_errors, n_rage_clicks?, name?}
+//                                                                    (a sidebar entry)
 //   analysis {session: {…SessionSummary}, actions: [...], warnings: [...]}
 //
 // Times are Unix epoch milliseconds, `duration_s` seconds (as the analyzer says them).
@@ -48,7 +49,11 @@ export class Collector {
     try {
       res = await fetch(this.baseUrl + path, { headers: { authorization: `Bearer ${key}` }, cache: 'no-store' });
     } catch (error) {
-      throw new Error(`cannot reach the collector at ${this.baseUrl} (${error.message})`);
+      // A browser reports a cross-origin refusal exactly like a network failure; say the
+      // likelier fix when the collector is on another origin.
+      const crossOrigin = new URL(this.baseUrl, location.href).origin !== location.origin;
+      const hint = crossOrigin ? `; if it is running, it must allow this page's origin: rewind serve --read-cors-origin ${location.origin}` : '';
+      throw new Error(`cannot reach the collector at ${this.baseUrl} (${error.message})${hint}`);
     }
     if (res.status === 401 || res.status === 403) throw new AuthError('the collector refused this read key');
     if (!res.ok) {
@@ -58,10 +63,16 @@ export class Collector {
     return res.json();
   }
 
-  /** One page of sessions, newest first: `{rows, total}`. `user` filters by exact visitor id. */
-  async list({ offset = 0, user = '' } = {}) {
+  /**
+   * One page of sessions, newest first: `{rows, total}`. `user` filters by exact visitor id;
+   * `withErrors` / `withRage` keep sessions with console errors / rage clicks (counted by the
+   * collector; a session whose rage count is not ready yet is left out).
+   */
+  async list({ offset = 0, user = '', withErrors = false, withRage = false } = {}) {
     const q = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
     if (user) q.set('user', user);
+    if (withErrors) q.set('min_errors', '1');
+    if (withRage) q.set('min_rage_clicks', '1');
     const body = await this.get(`/v1/sessions?${q}`);
     const rows = body.sessions.map((s) => ({ ...s, key: `c:${s.session_id}`, source: 'collector' }));
     return { rows, total: body.total };

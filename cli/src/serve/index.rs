@@ -69,6 +69,18 @@ pub struct SessionRecord {
     /// `seq` of the batch `distinct_id` came from.
     #[serde(default)]
     distinct_seq: Option<u64>,
+    /// Rage-click bursts in the first [`SessionRecord::rage_batches`] stored batches, by the
+    /// analyzer's definition (`super::rage`); `None` until computed, or when it could not be
+    /// (`rage_note` says why).
+    #[serde(default)]
+    pub n_rage_clicks: Option<u64>,
+    /// How many of the stored batches `n_rage_clicks` covers (batches are only ever added, so
+    /// fewer than `n_batches` means the count is behind).
+    #[serde(default)]
+    pub rage_batches: u64,
+    /// Why `n_rage_clicks` is `None` after a computation (session too large, undecodable).
+    #[serde(default)]
+    pub rage_note: Option<String>,
 }
 
 impl SessionRecord {
@@ -129,6 +141,27 @@ impl SessionRecord {
         true
     }
 
+    /// True when the rage-click count does not cover every stored batch yet.
+    pub fn rage_pending(&self) -> bool {
+        self.rage_batches < self.n_batches
+    }
+
+    /// Records a rage-click count computed over `batches` stored batches (`count` `None` with
+    /// `note` when it could not be computed). Returns false, changing nothing, when the record
+    /// already holds a count over at least as many batches (a newer computation, possibly by
+    /// another collector) or the same result.
+    pub fn apply_rage(&mut self, batches: u64, count: Option<u64>, note: Option<String>) -> bool {
+        if batches < self.rage_batches
+            || (batches == self.rage_batches && count == self.n_rage_clicks && note == self.rage_note)
+        {
+            return false;
+        }
+        self.rage_batches = batches;
+        self.n_rage_clicks = count;
+        self.rage_note = note;
+        true
+    }
+
     /// Missing `seq`s between 0 and the highest stored one, as inclusive ranges.
     pub fn gaps(&self) -> Vec<[u64; 2]> {
         gaps(self.seqs.iter().map(|[a, b]| (*a, *b)))
@@ -159,6 +192,9 @@ impl SessionRecord {
             n_events: self.n_events,
             n_batches: self.n_batches,
             n_errors: self.n_errors,
+            n_rage_clicks: self.n_rage_clicks,
+            rage_clicks_pending: self.rage_pending(),
+            rage_note: self.rage_note.as_deref(),
             bytes: self.bytes,
             max_seq: self.seqs.last().map(|r| r[1]),
             missing_batches: gaps.iter().map(|[a, b]| b - a + 1).sum(),
@@ -194,6 +230,14 @@ pub struct SessionView<'a> {
     pub n_batches: u64,
     /// Console errors.
     pub n_errors: u64,
+    /// Rage-click bursts (one per burst, however many clicks it has), computed in the
+    /// background after batches arrive (`super::rage`); `null` before the first computation
+    /// or when the session is too large or undecodable.
+    pub n_rage_clicks: Option<u64>,
+    /// True while `n_rage_clicks` does not cover every stored batch yet.
+    pub rage_clicks_pending: bool,
+    /// Why `n_rage_clicks` is `null` after a computation (session too large, undecodable).
+    pub rage_note: Option<&'a str>,
     /// Stored bytes (gzip).
     pub bytes: u64,
     /// Highest stored `seq`.
@@ -336,7 +380,21 @@ impl Index {
         stored_bytes: u64,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let id = &batch.session_id;
+        self.update(store, &batch.session_id, |r| r.apply(batch, stored_bytes, now_ms)).await
+    }
+
+    /// Applies `change` to the session's record and writes it back; `change` returns false
+    /// when it changed nothing (then nothing is written and this returns false). On S3 the
+    /// write is conditional on the record's e-tag and `change` is re-applied to a fresh read
+    /// when another collector wrote first. Within this process, hold [`Index::lock`].
+    ///
+    /// Errors: the store's, or `NotFound` when the record does not exist (or vanished).
+    pub async fn update(
+        &self,
+        store: &Store,
+        id: &str,
+        mut change: impl FnMut(&mut SessionRecord) -> bool,
+    ) -> Result<bool, StoreError> {
         let path = Store::index_path(id);
         let mut current = match self.cached(id) {
             Some(cached) => cached,
@@ -344,7 +402,7 @@ impl Index {
         };
         for _ in 0..MAX_UPDATE_TRIES {
             let mut record = SessionRecord::clone(&current.record);
-            if !record.apply(batch, stored_bytes, now_ms) {
+            if !change(&mut record) {
                 return Ok(false);
             }
             match store.replace(&path, to_bytes(&record), Some(current.version.clone())).await {
@@ -437,6 +495,7 @@ fn not_found(path: &object_store::path::Path) -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
     fn batch(seq: u64, t: (i64, i64), href: Option<&str>, user: Option<&str>) -> BatchInfo {
         BatchInfo {
@@ -471,6 +530,39 @@ mod tests {
         assert_eq!(view["duration_s"], 0.3);
         assert_eq!(view["max_seq"], 2);
         assert!(view.get("seqs").is_none() && view.get("day").is_none());
+    }
+
+    #[test]
+    fn rage_counts_only_move_forward() {
+        let mut r = SessionRecord::new("s", 1_000);
+        assert!(r.apply(&batch(0, (100, 200), None, None), 100, 2_000));
+        assert!(r.rage_pending());
+        assert_eq!(serde_json::to_value(r.view()).unwrap()["n_rage_clicks"], Value::Null);
+        assert!(r.apply_rage(1, Some(2), None));
+        assert!(!r.rage_pending());
+        assert!(!r.apply_rage(1, Some(2), None), "the same result is not written again");
+        assert!(r.apply(&batch(1, (200, 300), None, None), 100, 3_000));
+        assert!(r.rage_pending());
+        assert!(r.apply_rage(2, Some(3), None));
+        // A slower computation over fewer batches (another collector's) finishing later.
+        assert!(!r.apply_rage(1, Some(2), None));
+        assert_eq!((r.n_rage_clicks, r.rage_batches), (Some(3), 2));
+        let view = serde_json::to_value(r.view()).unwrap();
+        assert_eq!((view["n_rage_clicks"].clone(), view["rage_clicks_pending"].clone()), (json!(3), json!(false)));
+        assert!(r.apply_rage(2, None, Some("too large".into())));
+        assert_eq!(r.n_rage_clicks, None);
+        let view = serde_json::to_value(r.view()).unwrap();
+        assert_eq!((view["n_rage_clicks"].clone(), view["rage_note"].clone()), (Value::Null, json!("too large")));
+    }
+
+    #[test]
+    fn records_without_rage_fields_still_parse() {
+        let old = r#"{"session_id":"abc","day":"2026/11/21","app_id":null,"distinct_id":null,"sdk_version":null,
+            "start_time":1,"end_time":2,"first_received_at":3,"last_received_at":4,"entry_url":null,
+            "n_events":5,"n_batches":1,"n_errors":0,"bytes":10,"seqs":[[0,0]]}"#;
+        let r = parse_record(old.as_bytes(), "abc").unwrap();
+        assert_eq!((r.n_rage_clicks, r.rage_batches), (None, 0));
+        assert!(r.rage_pending(), "an index written before rage counts is computed again");
     }
 
     #[test]

@@ -85,7 +85,9 @@ async fn ingest(state: &AppState, headers: &HeaderMap, body: Body) -> Result<(Ba
     let stored_bytes = stored.len() as u64;
     let created = state.store.create(&path, stored).await.map_err(ApiError::store)?;
     // Also for a duplicate: the index may have missed it if an earlier attempt failed midway.
-    state.index.record_batch(&state.store, &batch, stored_bytes, now).await.map_err(ApiError::store)?;
+    if state.index.record_batch(&state.store, &batch, stored_bytes, now).await.map_err(ApiError::store)? {
+        state.rage.push(&batch.session_id);
+    }
     Ok((batch, created))
 }
 

@@ -5,8 +5,8 @@
 //!
 //! Modules: [`api`] error responses, [`auth`] keys, [`limits`] limits and the rate limiter,
 //! [`wire`] the batch envelope, [`ingest`] the ingest handler, [`store`] storage layout,
-//! [`index`] the session index, [`read`] the read API and deletion, [`retention`] the
-//! retention sweep, [`metrics`] counters.
+//! [`index`] the session index, [`rage`] rage-click counts for the index, [`read`] the read
+//! API and deletion, [`retention`] the retention sweep, [`metrics`] counters.
 
 pub mod api;
 pub mod auth;
@@ -14,6 +14,7 @@ pub mod index;
 pub mod ingest;
 pub mod limits;
 pub mod metrics;
+pub mod rage;
 pub mod read;
 pub mod retention;
 pub mod store;
@@ -85,6 +86,12 @@ pub struct ServeArgs {
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     pub cors_origins: Vec<String>,
 
+    /// Origin allowed to use the read API (list and read sessions) from a browser page, e.g. a
+    /// viewer embedded in https://admin.example; repeat for several. Explicit origins only
+    /// (no `*`), no cookies. Without it only pages served by this collector can read.
+    #[arg(long = "read-cors-origin", value_name = "ORIGIN")]
+    pub read_cors_origins: Vec<String>,
+
     /// Sustained ingest rate per public key, in batches per second (0: no limit).
     #[arg(long, default_value_t = DEFAULT_RATE_PER_KEY, value_name = "N")]
     pub rate_limit: f64,
@@ -124,6 +131,8 @@ pub struct AppState {
     pub body_slots: Semaphore,
     /// Batches decoded at once ([`MAX_INFLIGHT_DECODES`]).
     pub decode_slots: Semaphore,
+    /// Sessions whose rage-click count is behind ([`rage`]).
+    pub rage: rage::RageQueue,
 }
 
 impl AppState {
@@ -137,6 +146,7 @@ impl AppState {
             metrics: Metrics::default(),
             body_slots: Semaphore::new(MAX_INFLIGHT_BODIES),
             decode_slots: Semaphore::new(MAX_INFLIGHT_DECODES),
+            rage: rage::RageQueue::default(),
         }
     }
 
@@ -154,29 +164,69 @@ struct StaticDirs {
     package: Vec<(&'static str, PathBuf)>,
 }
 
-/// The router: the API, then static files.
-fn router(state: Arc<AppState>, cors_origins: &[String], dirs: &StaticDirs) -> Result<Router, String> {
-    let cors = CorsLayer::new()
-        .allow_origin(if cors_origins.iter().any(|o| o == "*") {
-            AllowOrigin::any()
-        } else {
-            let list: Result<Vec<HeaderValue>, String> = cors_origins
-                .iter()
-                .map(|o| HeaderValue::from_str(o.trim_end_matches('/')).map_err(|_| format!("--cors-origin {o:?}")))
-                .collect();
-            AllowOrigin::list(list?)
+/// `--cors-origin` values (ingest): `*` for any origin, else each as a browser sends it
+/// (a trailing `/` is dropped). Any scheme is accepted (an extension page may record).
+fn ingest_origins(origins: &[String]) -> Result<AllowOrigin, String> {
+    if origins.iter().any(|o| o == "*") {
+        return Ok(AllowOrigin::any());
+    }
+    let list: Result<Vec<HeaderValue>, String> = origins
+        .iter()
+        .map(|o| HeaderValue::from_str(o.trim_end_matches('/')).map_err(|_| format!("--cors-origin {o:?}")))
+        .collect();
+    Ok(AllowOrigin::list(list?))
+}
+
+/// `--read-cors-origin` values: explicit web origins only (`http(s)://host[:port]`, no path,
+/// query or `*`; a trailing `/` is dropped), because whoever the list names can read every
+/// session with a read key. Errors name the flag and the value.
+fn read_origins(origins: &[String]) -> Result<AllowOrigin, String> {
+    let list = origins
+        .iter()
+        .map(|o| {
+            if o == "*" {
+                return Err("--read-cors-origin: `*` is not allowed: list the origins that may read sessions".into());
+            }
+            let origin = o.trim().trim_end_matches('/');
+            let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+            if !rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', '*', ' ', '@'])) {
+                return Err(format!(
+                    "--read-cors-origin {o:?}: expected an origin such as https://admin.example or http://127.0.0.1:8080"
+                ));
+            }
+            HeaderValue::from_str(origin).map_err(|_| format!("--read-cors-origin {o:?}: not a valid header value"))
         })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(AllowOrigin::list(list))
+}
+
+/// The router: the API, then static files. `cors` are `--cors-origin` (ingest) and
+/// `read_cors` `--read-cors-origin` (the read API).
+fn router(state: Arc<AppState>, cors: &[String], read_cors: &[String], dirs: &StaticDirs) -> Result<Router, String> {
+    let ingest_cors = CorsLayer::new()
+        .allow_origin(ingest_origins(cors)?)
         .allow_methods([Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::CONTENT_ENCODING, HeaderName::from_static(auth::KEY_HEADER)])
         .expose_headers([header::RETRY_AFTER])
         .max_age(CORS_MAX_AGE);
-    let ingest = Router::new().route("/v1/ingest", post(ingest::handle)).layer(cors);
-    let mut app = Router::new()
+    // Reading only (GET; deleting stays same-origin), the key in a header (never a cookie:
+    // no Access-Control-Allow-Credentials), for listed origins only. With no origin listed
+    // the layer answers no one, which is the browser's same-origin default.
+    let read_cors = CorsLayer::new()
+        .allow_origin(read_origins(read_cors)?)
+        .allow_methods([Method::GET])
+        .allow_headers([header::AUTHORIZATION, HeaderName::from_static(auth::KEY_HEADER)])
+        .max_age(CORS_MAX_AGE);
+    let ingest = Router::new().route("/v1/ingest", post(ingest::handle)).layer(ingest_cors);
+    let read = Router::new()
         .route("/v1/sessions", get(read::list))
         .route("/v1/sessions/{id}", get(read::get).delete(read::delete))
         .route("/v1/sessions/{id}/analysis", get(read::analysis))
+        .layer(read_cors);
+    let mut app = Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics_handler))
+        .merge(read)
         .merge(ingest);
     for (mount, dir) in &dirs.package {
         app = app.nest_service(mount, ServeDir::new(dir));
@@ -256,13 +306,14 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
     });
     let dirs = static_dirs(args.www.as_deref(), &args.package_dir)?;
     let state = Arc::new(AppState::new(store, keys, RateLimiter::new(args.rate_limit, burst)));
-    let app = router(state.clone(), &args.cors_origins, &dirs)?;
+    let app = router(state.clone(), &args.cors_origins, &args.read_cors_origins, &dirs)?;
 
     let listener =
         tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let generated = [public_generated, read_generated, admin_generated];
     print_startup(addr, &state, &dirs, args, burst, generated);
+    rage::spawn(state.clone());
     if let Some(days) = args.retention_days {
         retention::spawn(state.clone(), days);
     }
@@ -325,6 +376,12 @@ fn print_startup(
     let cors =
         if args.cors_origins.is_empty() { "none (same origin only)".to_string() } else { args.cors_origins.join(" ") };
     out.push_str(&format!("  CORS        {cors}\n"));
+    let read_cors = if args.read_cors_origins.is_empty() {
+        "none (same origin only)".to_string()
+    } else {
+        args.read_cors_origins.join(" ")
+    };
+    out.push_str(&format!("  read CORS   {read_cors}\n"));
     if args.rate_limit > 0.0 {
         out.push_str(&format!("  rate limit  {} batches/s per public key, burst {burst}\n", args.rate_limit));
     } else {

@@ -1,6 +1,9 @@
 //! The read API (read or admin key) and deletion (admin key).
 //!
-//! - `GET /v1/sessions?limit&offset&user`: index records, newest first (by first event).
+//! - `GET /v1/sessions?limit&offset&user&min_errors&min_rage_clicks`: index records, newest
+//!   first (by first event); `min_errors=N` / `min_rage_clicks=N` keep sessions with at least
+//!   N console errors / rage-click bursts (a session whose rage count is not known yet is left
+//!   out by `min_rage_clicks`).
 //! - `GET /v1/sessions/{id}`: the record, gaps in `seq`, and every event in `seq` order, each
 //!   event's JSON exactly as it was received.
 //! - `GET /v1/sessions/{id}/analysis`: what `rewind analyze --format json` says of the session
@@ -48,9 +51,18 @@ pub async fn list(
     let limit = number("limit", DEFAULT_LIST_LIMIT)?.min(MAX_LIST_LIMIT);
     let offset = number("offset", 0)?;
     let user = params.get("user").filter(|u| !u.is_empty());
+    let min_errors = number("min_errors", 0)? as u64;
+    let min_rage = number("min_rage_clicks", 0)? as u64;
     let mut records = state.index.all(&state.store).await.map_err(ApiError::store)?;
+    // Counts left behind by a restart, or by batches another collector stored.
+    state.rage.push_pending(&records);
     // A record without batches is a session whose first batch is being written (or failed).
-    records.retain(|r| r.n_batches > 0 && user.is_none_or(|u| r.distinct_id.as_ref() == Some(u)));
+    records.retain(|r| {
+        r.n_batches > 0
+            && user.is_none_or(|u| r.distinct_id.as_ref() == Some(u))
+            && r.n_errors >= min_errors
+            && (min_rage == 0 || r.n_rage_clicks.is_some_and(|n| n >= min_rage))
+    });
     records.sort_by(|a, b| {
         let newest = |r: &SessionRecord| r.start_time.unwrap_or(r.first_received_at);
         newest(b).cmp(&newest(a)).then_with(|| a.session_id.cmp(&b.session_id))
@@ -121,7 +133,8 @@ fn check_id(id: &str) -> Result<(), ApiError> {
 /// A stored batch: its `seq` and gzip bytes.
 type Batch = (u64, Bytes);
 
-async fn load_session(state: &AppState, id: &str) -> Result<(Arc<SessionRecord>, Vec<Batch>), ApiError> {
+/// A session's index record and its stored batches (in `seq` order).
+pub(crate) async fn load_session(state: &AppState, id: &str) -> Result<(Arc<SessionRecord>, Vec<Batch>), ApiError> {
     check_id(id)?;
     let record =
         state.index.get(&state.store, id).await.map_err(ApiError::store)?.ok_or_else(|| ApiError::not_found(id))?;

@@ -35,7 +35,7 @@ pub use aggregate::{error_session, long_pauses, ErrorSession, Pause, LONG_PAUSE_
 pub use filters::{CompareRow, Where};
 pub use frustration::{Evidence, Finding, FindingKind};
 pub use labels::{default_label, normalize_path, normalize_url, selector_label};
-pub use replay::{EventRow, Replay};
+pub use replay::{EventRow, Replay, ReplayBuilder};
 pub use report::{BundleReport, FrictionGroup, FrictionReport, GroupSummary, ReplayPart, ReportOptions};
 pub use tables::{ActionRow, ElementRow, SessionRow, Table, TableFormat};
 

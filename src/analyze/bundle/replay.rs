@@ -6,7 +6,7 @@ use super::pass::Pass;
 use super::tables::SessionRow;
 use crate::analyze::{timeline_markdown, Action, ActionKind};
 use crate::codec::{self, DecodeError};
-use crate::model::Recording;
+use crate::model::{Event, Recording};
 use serde::Serialize;
 
 /// What the DOM said about the element an action targeted, at the moment of the action.
@@ -130,17 +130,54 @@ pub struct Replay {
     pub(crate) warnings: Vec<String>,
 }
 
+/// [`Replay::from_recording`]'s single pass fed one event at a time, so a caller can spread
+/// the work over time (the player analyses between animation frames). Events must come in
+/// [`codec::decode`]'s order; the result is then exactly `from_recording`'s (it is built
+/// this way).
+pub struct ReplayBuilder {
+    pass: Pass,
+}
+
+impl std::fmt::Debug for ReplayBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReplayBuilder").finish_non_exhaustive()
+    }
+}
+
+impl Default for ReplayBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ReplayBuilder {
+    /// An empty pass.
+    pub fn new() -> Self {
+        ReplayBuilder { pass: Pass::new() }
+    }
+
+    /// Analyses the next event (consumed).
+    pub fn push(&mut self, event: Event) {
+        self.pass.push(event);
+    }
+
+    /// The replay of the events pushed; `replay_id` as in [`Replay::from_recording`].
+    pub fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Replay {
+        self.pass.finish(replay_id, distinct_id)
+    }
+}
+
 impl Replay {
     /// Analyses a decoded recording (events sorted, as [`codec::decode`] returns them) in one
     /// pass, consuming its events. `replay_id` is the recording's session id, else
     /// `rrweb-{start_time}`; use [`Recording::fill_session_id`] first to supply one.
     pub fn from_recording(recording: Recording) -> Replay {
         let Recording { events, session_id, distinct_id, warnings } = recording;
-        let mut pass = Pass::new();
+        let mut builder = ReplayBuilder::new();
         for event in events {
-            pass.push(event);
+            builder.push(event);
         }
-        let mut replay = pass.finish(session_id, distinct_id);
+        let mut replay = builder.finish(session_id, distinct_id);
         replay.warnings.splice(0..0, warnings);
         replay
     }
@@ -177,6 +214,11 @@ impl Replay {
     /// The user actions, in time order.
     pub fn actions(&self) -> &[Action] {
         &self.actions
+    }
+
+    /// The user actions, in time order, without copying them (the rest is dropped).
+    pub fn into_actions(self) -> Vec<Action> {
+        self.actions
     }
 
     /// Every distinct page URL (Meta `href`) the replay visited, in order of first visit.
