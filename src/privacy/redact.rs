@@ -102,11 +102,14 @@ fn apply_spans(text: &str, mut spans: Vec<Span>) -> String {
     if spans.is_empty() {
         return text.to_string();
     }
-    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    // Stable order among equal (start, end) comes from the push order (the detectors' order);
+    // an unstable sort on that extra key gives the same result with less code than a stable one.
+    let mut spans: Vec<(usize, Span)> = spans.into_iter().enumerate().collect();
+    spans.sort_unstable_by_key(|&(i, s)| (s.start, std::cmp::Reverse(s.end), i));
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
     let mut cur: Option<Span> = None;
-    for s in spans {
+    for (_, s) in spans {
         match &mut cur {
             Some(c) if s.start < c.end => c.end = c.end.max(s.end),
             _ => {

@@ -66,7 +66,7 @@ impl Inner {
                 }
             }
         }
-        found.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        found.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1))); // keys are unique
         for (session_id, seq, body) in found {
             let bytes = body.len();
             self.outbox.queue.push_back(Batch {
