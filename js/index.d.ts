@@ -43,9 +43,13 @@ export interface PrivacyOptions {
   /**
    * Extra PII patterns redacted from custom events, tags, identify traits and console messages,
    * on top of the built-in emails, Luhn-valid card numbers, phone numbers, US SSNs and JWT/bearer
-   * tokens (each → `[REDACTED:<kind>]`); matches of these become `[REDACTED:custom]`. Regular
-   * expression source in Rust `regex-lite` syntax; a `RegExp` is passed as its `.source` (flags
-   * dropped); invalid patterns are ignored. Default `[]`.
+   * tokens (each → `[REDACTED:<kind>]`); matches of these become `[REDACTED:custom]`. A `RegExp`
+   * or the source of one: the browser's own `RegExp` runs them (with the `u` flag; a `RegExp`'s
+   * `i`, `m`, `s` flags are kept, and a string may start with an inline group such as `(?i)`).
+   * Invalid patterns are ignored. At most 32 patterns of up to 1,024 characters; each search
+   * looks at most 1 KiB ahead. Like any regular expression in your page, a pattern with
+   * catastrophic backtracking (nested quantifiers such as `(a+)+$`) can freeze the page on
+   * matching text. Default `[]`.
    */
   redactPatterns?: Array<string | RegExp>;
 }

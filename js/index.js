@@ -81,7 +81,7 @@ function recorderOptions(privacy = {}, capture = {}) {
     const value = privacy[key];
     if (value === undefined || value === null) continue;
     outPrivacy[key] = key === 'redactPatterns'
-      ? Array.from(value, (p) => (p instanceof RegExp ? p.source : String(p)))
+      ? Array.from(value, patternSource)
       : value;
   }
   return {
@@ -94,6 +94,17 @@ function recorderOptions(privacy = {}, capture = {}) {
     mutationLimit: num(capture.mutationLimit, DEFAULTS.mutationLimit),
     snapshotSliceMs: num(capture.snapshotSliceMs, DEFAULTS.snapshotSliceMs),
   };
+}
+
+/**
+ * A redaction pattern as the wasm reads it: a `RegExp`'s `i`/`m`/`s` flags become a leading
+ * inline group (`/x/i` → `(?i)x`); its other flags mean nothing for redaction (`g`, `y`, `d`)
+ * or are set by the recorder itself (`u`).
+ */
+function patternSource(p) {
+  if (!(p instanceof RegExp)) return String(p);
+  const flags = p.flags.replace(/[^ims]/g, '');
+  return flags ? `(?${flags})${p.source}` : p.source;
 }
 
 function num(value, fallback) {

@@ -55,3 +55,10 @@ use codec::DecodeError;
 pub fn analyze_bytes(bytes: &[u8]) -> Result<analyze::Analysis, DecodeError> {
     Ok(analyze::analyze(codec::decode(bytes)?))
 }
+
+/// The recorder-only wasm (`pkg-record/`, no analyzer) allocates with talc instead of std's
+/// dlmalloc: ~4 KB less code in the SDK every page downloads (BENCHMARKS.md, "Recorder SDK"),
+/// and faster in talc's own wasm benchmarks. The analyzer/player build keeps dlmalloc.
+#[cfg(all(target_arch = "wasm32", feature = "record", not(feature = "analyze")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

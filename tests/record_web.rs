@@ -503,8 +503,9 @@ async fn programmatic_value_changes_are_input_events() {
     // is sliced (a loaded machine), the `#fresh` add below is recorded while the walker is still
     // inside `<select>`, so the not-yet-written siblings before it go out as Mutation adds in
     // replay order right after the snapshot (checked 2026-11-21) instead of inside it.
-    let (rec, sink) =
-        recorder(r##"{"checkoutEveryMs":0,"snapshotSliceMs":0,"privacy":{"maskAllInputs":true,"unmaskSelector":"#plain, #sel"}}"##);
+    let (rec, sink) = recorder(
+        r##"{"checkoutEveryMs":0,"snapshotSliceMs":0,"privacy":{"maskAllInputs":true,"unmaskSelector":"#plain, #sel"}}"##,
+    );
     rec.start().map_err(JsValue::from).unwrap();
     for ((c, k), original) in hooked.iter().zip(&originals) {
         assert!(setter_of(c, k) != *original, "{c}.{k} hooked while recording");
@@ -618,6 +619,31 @@ fn url_cases_with_the_browser_url_parser() {
         };
         assert_eq!(got, expected, "{tag} {attr} {value:?} on {page}");
     }
+}
+
+include!("support/pattern_cases.rs");
+
+/// In wasm, app redaction patterns run on the browser's `RegExp`; the shared table (also run
+/// natively with regex-lite) pins both engines to the same answers, and a `RegExp`'s flags
+/// reach the engine as a leading inline group (see js/index.js).
+#[wasm_bindgen_test]
+fn pattern_cases_with_the_browser_regexp() {
+    for (patterns, text, want) in PATTERN_CASES {
+        let o = rewind::privacy::PrivacyOptions {
+            redact_patterns: patterns.iter().map(|p| p.to_string()).collect(),
+            ..Default::default()
+        };
+        assert_eq!(o.redact(text), *want, "{patterns:?} on {text:?}");
+    }
+    let (text, n) = pattern_window_text();
+    let o =
+        rewind::privacy::PrivacyOptions { redact_patterns: vec![r"ID-[0-9a-f]{4,40}".into()], ..Default::default() };
+    let red = o.redact(&text);
+    assert_eq!(red.matches("[REDACTED:custom]").count(), n);
+    assert!(!red.contains("ID-"));
+    let bad =
+        rewind::privacy::PrivacyOptions { redact_patterns: vec!["(".into(), "(?x)a".into()], ..Default::default() };
+    assert_eq!(bad.invalid_redact_patterns().len(), 2);
 }
 
 /// Options are read from the JS object with typed errors; custom payloads are written from JS

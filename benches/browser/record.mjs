@@ -270,7 +270,25 @@ async function shippedSizes() {
   } catch (e) {
     rrweb.push({ f: `record-only bundle failed: ${e.message}`, raw: NaN, gz9: NaN });
   }
-  return { rewind, rrweb };
+  // rewind's JS as an app's bundler ships it: minified, the same treatment as rrweb's
+  // record-only bundle above (js/index.js loads the wasm-bindgen glue with a dynamic import,
+  // hence two chunks; the .wasm is fetched as it is).
+  let minified = [];
+  try {
+    const esbuild = await import('esbuild');
+    const glue = new URL('rewind_record.js', PKG_RECORD).pathname;
+    const out = await esbuild.build({
+      entryPoints: [new URL('js/index.js', root).pathname],
+      bundle: true, minify: true, format: 'esm', splitting: true, write: false, outdir: '/tmp/rewind-min',
+      platform: 'browser', logLevel: 'silent',
+      // the glue of the build being measured (REWIND_PKG_RECORD), not necessarily the repo's
+      plugins: [{ name: 'pkg-record', setup: (b) => b.onResolve({ filter: /rewind_record\.js$/ }, () => ({ path: glue })) }],
+    });
+    minified = out.outputFiles.map((o) => ({ f: `minified ${o.path.split('/').pop()}`, raw: o.contents.length, gz9: gz(Buffer.from(o.contents), 9) }));
+  } catch (e) {
+    minified = [{ f: `minified bundle failed: ${e.message}`, raw: NaN, gz9: NaN }];
+  }
+  return { rewind, rrweb, minified };
 }
 
 async function main() {
@@ -356,6 +374,9 @@ async function main() {
   const rwTotal = sizes.rewind.reduce((a, x) => a + x.gz9, 0);
   const rwRaw = sizes.rewind.reduce((a, x) => a + x.raw, 0);
   console.log(`rewind total (3 files, each gzipped): ${rwRaw} B raw, ${rwTotal} B gzip`);
+  for (const x of sizes.minified) console.log(`rewind: ${x.f}: ${x.raw} B raw, ${x.gz9} B gzip`);
+  const minTotal = sizes.rewind[0].gz9 + sizes.minified.reduce((a, x) => a + x.gz9, 0);
+  console.log(`rewind total as bundled (wasm + minified JS chunks, each gzipped): ${minTotal} B gzip`);
 
   console.log('\n## ratios rewind / rrweb (rrweb as-is; in brackets: vs rrweb+stringify)');
   const r = (a, b) => fmt(a / b, 2);
@@ -367,6 +388,7 @@ async function main() {
   const umdMin = sizes.rrweb[1].gz9;
   const recOnly = sizes.rrweb[2].gz9;
   console.log(`size: rewind ${rwTotal} B gzip vs rrweb UMD min ${umdMin} (${r(rwTotal, umdMin)}), vs rrweb record-only bundle ${recOnly} (${r(rwTotal, recOnly)})`);
+  console.log(`size as bundled: rewind ${minTotal} B gzip vs rrweb record-only bundle ${recOnly} (${r(minTotal, recOnly)})`);
 }
 
 await main();

@@ -22,6 +22,7 @@
 
 pub mod mask;
 pub mod options;
+mod pattern;
 pub mod redact;
 pub mod url;
 

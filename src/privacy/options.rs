@@ -318,7 +318,7 @@ impl PrivacyOptions {
                 if i >= redact::MAX_APP_PATTERNS {
                     return Some((p.clone(), format!("only the first {} patterns are used", redact::MAX_APP_PATTERNS)));
                 }
-                redact::compile_app_pattern(p).err().map(|e| (p.clone(), e))
+                redact::check_app_pattern(p).err().map(|e| (p.clone(), e))
             })
             .collect()
     }

@@ -6,15 +6,16 @@
 //! (every byte is looked at a bounded number of times), so a multi-megabyte console payload
 //! or network body costs milliseconds, not minutes. Every match starts and ends at an ASCII
 //! byte or at the text's ends, so cutting there never splits a UTF-8 sequence. App patterns
-//! use `regex-lite` (no backtracking blow-up: O(pattern × text) per search), with a cap on
-//! pattern count and size, and a bounded lookahead per search (see `pattern_spans`).
+//! ([`super::pattern`]: `regex-lite` natively, the browser's `RegExp` in wasm) are capped in
+//! count and size, and each search sees a bounded lookahead (see `pattern_spans`).
 
 use std::cell::RefCell;
 
-use regex_lite::{Regex, RegexBuilder};
 use serde_json::Value;
 
 use super::mask::words;
+use super::pattern::AppPattern;
+pub use super::pattern::MAX_APP_PATTERN_LEN;
 
 /// What a redacted span was; its marker replaces it in the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -61,26 +62,19 @@ struct Span {
 
 /// At most this many app patterns are used (the rest are ignored).
 pub const MAX_APP_PATTERNS: usize = 32;
-/// App patterns longer than this (in bytes of regex source) are ignored.
-pub const MAX_APP_PATTERN_LEN: usize = 1024;
-/// Compiled-size limit for one app pattern (regex-lite's `size_limit`).
-const APP_PATTERN_SIZE_LIMIT: usize = 1 << 20;
 /// How far one app-pattern search looks ahead of its start (bytes); see [`pattern_spans`].
 const APP_LOOKAHEAD: usize = 1024;
 /// App-pattern matches up to this many bytes are always found whole (PII values are short).
 pub const MAX_APP_MATCH: usize = APP_LOOKAHEAD / 2;
 
-/// Compiles one app pattern with rewind's limits; `Err` explains why it is unusable.
-pub fn compile_app_pattern(source: &str) -> Result<Regex, String> {
-    if source.len() > MAX_APP_PATTERN_LEN {
-        return Err(format!("pattern is {} bytes; the limit is {MAX_APP_PATTERN_LEN}", source.len()));
-    }
-    RegexBuilder::new(source).size_limit(APP_PATTERN_SIZE_LIMIT).nest_limit(64).build().map_err(|e| e.to_string())
+/// Checks one app pattern with rewind's limits; `Err` explains why it is unusable.
+pub fn check_app_pattern(source: &str) -> Result<(), String> {
+    AppPattern::compile(source).map(drop)
 }
 
 thread_local! {
     /// The last compiled pattern list, keyed by its sources (options rarely change).
-    static APP_CACHE: RefCell<(Vec<String>, Vec<Regex>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    static APP_CACHE: RefCell<(Vec<String>, Vec<AppPattern>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// Redacts built-in PII kinds and matches of `patterns` in `text`.
@@ -108,7 +102,13 @@ fn apply_spans(text: &str, mut spans: Vec<Span>) -> String {
     if spans.is_empty() {
         return text.to_string();
     }
-    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    // Earliest start first, then longest; ties keep the push order (the detectors' order).
+    // Sorted as plain (start, !end, index) triples: the recorder's one sort instantiation
+    // (each costs ~4 KB of wasm; see record::transport::inner::restore_batches).
+    let mut order: Vec<(usize, usize, usize)> =
+        spans.iter().enumerate().map(|(i, s)| (s.start, usize::MAX - s.end, i)).collect();
+    order.sort_unstable();
+    let spans = order.into_iter().map(|(_, _, i)| spans[i]);
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
     let mut cur: Option<Span> = None;
@@ -145,7 +145,7 @@ fn app_spans(text: &str, patterns: &[String], out: &mut Vec<Span>) {
     APP_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.0 != patterns {
-            cache.1 = patterns.iter().take(MAX_APP_PATTERNS).filter_map(|p| compile_app_pattern(p).ok()).collect();
+            cache.1 = patterns.iter().take(MAX_APP_PATTERNS).filter_map(|p| AppPattern::compile(p).ok()).collect();
             cache.0 = patterns.to_vec();
         }
         for re in &cache.1 {
@@ -169,29 +169,30 @@ fn next_boundary(text: &str, i: usize) -> usize {
 }
 
 /// All matches of `re` in `text`, found with a bounded lookahead: each search sees at most
-/// [`APP_LOOKAHEAD`] bytes after its start, so the work per search is bounded and the whole
-/// scan is O(text × lookahead × pattern) even for pathological patterns (plain `find_iter`
-/// can be quadratic). Every match up to [`MAX_APP_MATCH`] bytes long is found exactly as an
+/// [`APP_LOOKAHEAD`] bytes after its start, so the work per search is bounded and, with the
+/// native engine, the whole scan is O(text × lookahead × pattern) even for pathological
+/// patterns (plain `find_iter` can be quadratic; the browser's backtracking `RegExp` is
+/// bounded per window only for patterns without catastrophic backtracking, see `pattern`). Every match up to [`MAX_APP_MATCH`] bytes long is found exactly as an
 /// unbounded leftmost-first search would find it; longer matches are cut at the lookahead.
-fn pattern_spans(re: &Regex, text: &str, out: &mut Vec<Span>) {
+fn pattern_spans(re: &AppPattern, text: &str, out: &mut Vec<Span>) {
     let len = text.len();
     let mut pos = 0;
     while pos < len {
         let rend = floor_boundary(text, pos + APP_LOOKAHEAD);
         let at_end = rend == len;
         match re.find_at(&text[..rend], pos) {
-            Some(m) if at_end || m.start() + MAX_APP_MATCH <= rend || m.start() == pos => {
-                if m.end() > m.start() {
-                    out.push(Span { start: m.start(), end: m.end(), kind: PiiKind::Custom });
-                    pos = m.end();
-                } else if m.start() < len {
-                    pos = next_boundary(text, m.start());
+            Some((start, end)) if at_end || start + MAX_APP_MATCH <= rend || start == pos => {
+                if end > start {
+                    out.push(Span { start, end, kind: PiiKind::Custom });
+                    pos = end;
+                } else if start < len {
+                    pos = next_boundary(text, start);
                 } else {
                     break;
                 }
             }
             // Starts in the region's tail: search again from there with a full lookahead.
-            Some(m) => pos = m.start(),
+            Some((start, _)) => pos = start,
             None if at_end => break,
             // A match starting before rend - MAX_APP_MATCH would have fitted in the region.
             None => pos = floor_boundary(text, rend - MAX_APP_MATCH).max(next_boundary(text, pos)),

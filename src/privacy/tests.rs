@@ -743,6 +743,8 @@ fn redact_json_deep_nesting_does_not_overflow() {
     }
 }
 
+// regex-lite is the native engine only (wasm32 uses the browser's RegExp).
+#[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn app_patterns_match_like_an_unbounded_search() {
     // Matches straddling every lookahead boundary, multi-byte text around them: the bounded
@@ -861,4 +863,19 @@ fn absolutize_resolves_like_rrweb() {
     assert_eq!(absolutize("img/a.png?x", "https://a.example/p/q").as_deref(), Some("https://a.example/p/img/a.png?x"));
     assert_eq!(absolutize("https://b.example", "https://a.example/").as_deref(), Some("https://b.example/"));
     assert_eq!(absolutize("/x", "not a base"), None);
+}
+
+include!("../../tests/support/pattern_cases.rs");
+
+#[test]
+fn pattern_cases_with_regex_lite() {
+    for (patterns, text, want) in PATTERN_CASES {
+        let o = PrivacyOptions { redact_patterns: patterns.iter().map(|p| p.to_string()).collect(), ..opts() };
+        assert_eq!(o.redact(text), *want, "{patterns:?} on {text:?}");
+    }
+    let (text, n) = pattern_window_text();
+    let o = PrivacyOptions { redact_patterns: vec![r"ID-[0-9a-f]{4,40}".into()], ..opts() };
+    let red = o.redact(&text);
+    assert_eq!(red.matches("[REDACTED:custom]").count(), n);
+    assert!(!red.contains("ID-"));
 }

@@ -53,12 +53,25 @@ pub struct Attached {
     slices: Option<SliceScheduler>,
 }
 
+/// Adds a capturing, passive listener. The handler is boxed (not generic) so every listener
+/// shares one closure type: wasm-bindgen emits an invoke shim and JS glue per closure type,
+/// ~3 KB of the recorder for a dozen listeners.
 fn listen(
     list: &mut Vec<Listener>,
     target: &EventTarget,
     name: &'static str,
     core: &Core,
-    mut handler: impl FnMut(&mut State, &Event) + 'static,
+    handler: impl FnMut(&mut State, &Event) + 'static,
+) {
+    listen_boxed(list, target, name, core, Box::new(handler));
+}
+
+fn listen_boxed(
+    list: &mut Vec<Listener>,
+    target: &EventTarget,
+    name: &'static str,
+    core: &Core,
+    mut handler: Box<dyn FnMut(&mut State, &Event)>,
 ) {
     let core = core.clone();
     // Mutations still queued in the observer are recorded first, so the event's target has

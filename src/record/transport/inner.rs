@@ -66,8 +66,21 @@ impl Inner {
                 }
             }
         }
-        found.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-        for (session_id, seq, body) in found {
+        // In (session id, seq) order. Sorted as plain (rank, seq, index) triples, the one sort
+        // the recorder instantiates (see privacy::redact::apply_spans): each sort type costs
+        // ~4 KB of wasm. Sessions in storage are a handful, so ranking them is cheap.
+        let mut sids: Vec<&str> = Vec::new();
+        for (sid, _, _) in &found {
+            if !sids.contains(&sid.as_str()) {
+                sids.push(sid);
+            }
+        }
+        let rank = |sid: &str| sids.iter().filter(|other| **other < sid).count();
+        let mut order: Vec<(usize, usize, usize)> =
+            found.iter().enumerate().map(|(i, (sid, seq, _))| (rank(sid), *seq as usize, i)).collect();
+        order.sort_unstable();
+        let mut found: Vec<Option<(String, u64, Vec<u8>)>> = found.into_iter().map(Some).collect();
+        for (session_id, seq, body) in order.into_iter().filter_map(|(_, _, i)| found[i].take()) {
             let bytes = body.len();
             self.outbox.queue.push_back(Batch {
                 session_id,
