@@ -35,8 +35,16 @@ fn insert(rule: &str, at: InsertAt) -> SheetOp {
 #[test]
 fn rule_events_log_adds_then_removes_in_rrweb_order() {
     let evs = styled(&[
-        ev(1100, 8, r#""id":6,"removes":[{"index":0}],"adds":[{"rule":"a{}","index":1},{"rule":"b{}"},{"rule":"c{}","index":[0,2]}]"#),
-        ev(1200, 13, r#""id":6,"index":[0,1],"set":{"property":"color","value":"blue","priority":"important"},"remove":{"property":"margin"}"#),
+        ev(
+            1100,
+            8,
+            r#""id":6,"removes":[{"index":0}],"adds":[{"rule":"a{}","index":1},{"rule":"b{}"},{"rule":"c{}","index":[0,2]}]"#,
+        ),
+        ev(
+            1200,
+            13,
+            r#""id":6,"index":[0,1],"set":{"property":"color","value":"blue","priority":"important"},"remove":{"property":"margin"}"#,
+        ),
     ]);
     let dom = run(&evs);
     let path = vec![0, 1];
