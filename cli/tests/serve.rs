@@ -475,6 +475,19 @@ async fn serves_static_files_and_stops_on_sigterm() {
     assert!(js.headers()["content-type"].to_str().unwrap().contains("javascript"));
     assert_eq!(get("/nope.html").await.unwrap().status(), 404);
     assert_eq!(get("/pkg-record/x.js").await.unwrap().status(), 404);
+    // Public code loads from any origin (an app importing the viewer from the collector);
+    // reading sessions does not follow (no --read-cors-origin here).
+    for path in ["/", "/pkg/rewind_bg.wasm", "/js/index.js"] {
+        assert_eq!(get(path).await.unwrap().headers()["access-control-allow-origin"], "*", "{path}");
+    }
+    let sessions = reqwest::Client::new()
+        .get(format!("{}/v1/sessions", server.url))
+        .header("Origin", "http://admin.test")
+        .header("Authorization", format!("Bearer {READ}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(sessions.headers().get("access-control-allow-origin").is_none());
 
     let pid = server.pid().to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());

@@ -18,12 +18,15 @@ const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'applicat
  * www/, js/ and pkg/, as an app bundling the package would) against `collector()`, the
  * collector's origin when the page is asked for.
  */
-function hostApp(collector) {
+function hostApp(collector, { viewerFromCollector = false } = {}) {
+  // `viewerFromCollector`: the page imports the viewer (and so the player and the wasm) from
+  // the collector itself instead of serving a copy.
+  const base = () => (viewerFromCollector ? collector() : '');
   const page = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Admin</title>
-<link rel="stylesheet" href="/viewer.css"></head><body style="margin:0">
+<link rel="stylesheet" href="${base()}/viewer.css"></head><body style="margin:0">
 <main id="host" style="height:100vh"></main>
 <script type="module">
-  import { mountViewer } from '/viewer.js';
+  import { mountViewer } from '${base()}/viewer.js';
   mountViewer(document.getElementById('host'), { source: { collector: { baseUrl: ${JSON.stringify(collector())} } } });
 </script></body></html>`;
   const server = http.createServer(async (req, res) => {
@@ -58,13 +61,15 @@ test('a viewer on another origin lists and plays sessions only when the collecto
   let collector;
   const allowed = await hostApp(() => collector.origin);
   const refused = await hostApp(() => collector.origin);
-  collector = await startCollector({ extra: ['--read-cors-origin', allowed.origin] });
+  const embedded = await hostApp(() => collector.origin, { viewerFromCollector: true });
+  collector = await startCollector({ extra: ['--read-cors-origin', allowed.origin, '--read-cors-origin', embedded.origin] });
   const browser = await launch();
   t.after(async () => {
     await browser.close();
     await collector.stop();
     allowed.close();
     refused.close();
+    embedded.close();
   });
   const id = crypto.randomUUID();
   const events = JSON.parse(readFileSync(new URL('fixtures/dead-button.json', root), 'utf8'));
@@ -97,4 +102,15 @@ test('a viewer on another origin lists and plays sessions only when the collecto
   assert.match(await note.textContent(), /--read-cors-origin/);
   assert.equal(await other.locator('.rw-list [role=option]').count(), 0);
   assert.equal(await other.getByLabel('Read key').isVisible(), false, 'not sent back to the key form');
+
+  // The viewer imported straight from the collector (its static files are public to every
+  // origin): lists, analyses and plays; the app serves nothing of rewind's.
+  const third = await newPage(browser);
+  await connect(third, embedded.origin);
+  const row3 = third.locator(`.rw-list [data-key="c:${id}"]`);
+  await row3.waitFor();
+  await row3.click();
+  await third.locator('.rw-session .rw-actions [role=option]').first().waitFor();
+  await third.waitForFunction(() => document.querySelector('.player-slot__screen iframe')?.contentDocument?.body?.textContent.includes('Apply coupon'));
+  assert.deepEqual(third.errors, []);
 });

@@ -39,6 +39,7 @@ use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeader;
 
 /// Stack size of the runtime's threads, in bytes: the analysis endpoint parses node trees
 /// recursively (up to `rewind::model::MAX_NODE_DEPTH` levels), like `rewind analyze`.
@@ -228,11 +229,20 @@ fn router(state: Arc<AppState>, cors: &[String], read_cors: &[String], dirs: &St
         .route("/metrics", get(metrics_handler))
         .merge(read)
         .merge(ingest);
+    // Static files are public code (the viewer, the npm package's JS and wasm) and carry no
+    // secret, so any origin may load them: an app on another origin can then
+    // `import { mountViewer } from 'https://collector/viewer.js'`, whose modules, player and
+    // wasm load from the collector too (module scripts and wasm fetches need CORS). Reading
+    // sessions still needs that origin in --read-cors-origin.
+    let public = |dir: &PathBuf| {
+        let any = HeaderValue::from_static("*");
+        SetResponseHeader::if_not_present(ServeDir::new(dir), header::ACCESS_CONTROL_ALLOW_ORIGIN, any)
+    };
     for (mount, dir) in &dirs.package {
-        app = app.nest_service(mount, ServeDir::new(dir));
+        app = app.nest_service(mount, public(dir));
     }
     if let Some(www) = &dirs.www {
-        app = app.fallback_service(ServeDir::new(www));
+        app = app.fallback_service(public(www));
     }
     Ok(app.layer(CatchPanicLayer::new()).with_state(state))
 }
