@@ -221,6 +221,8 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     try {
       const added = await files.open(chosen);
       if (added[0]) await select(added[0].key);
+      // Rage counts after the rows are shown: one more pass per file, off the main thread.
+      for (const row of added) files.countRage(row.key).then((counted) => counted && renderList());
     } catch (error) {
       // Reading the files failed outright (bad files become rows with an error instead).
       main.replaceChildren(renderError({ source: 'file', name: 'these files' }, error.message));
@@ -329,8 +331,8 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
   function sessionOption(row) {
     const selected = row.key === state.selected;
     const errors = Number(row.n_errors) || 0;
-    // Bursts, by the analyzer's definition (the collector counts them in the background;
-    // `null` until it has). Opened files are not counted: their analysis has no bundle pass.
+    // Bursts, by the analyzer's definition (the collector counts them in the background, the
+    // viewer's worker for opened files, FileSource.countRage; `null` until counted).
     const rage = Number(row.n_rage_clicks) || 0;
     const title = row.source === 'file' ? row.name : page(row.entry_url);
     return h('div', {

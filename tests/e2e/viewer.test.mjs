@@ -274,11 +274,14 @@ test('offline: files are analysed in the browser and never uploaded; mountViewer
   assert.equal(await fileRows.count(), 5);
   assert.match(await page.locator('.rw-actions').textContent(), /Typed "jane\.doe@example\.com" into input "Email address"/);
   assert.equal(await page.locator('.rw-viewer.is-dragging').count(), 0, 'the drop overlay is gone');
+  // Every opened file has been counted (null = not counted); none of these has a rage burst.
+  await page.waitForFunction(() => document.querySelectorAll('.rw-row').length >= 5);
+  assert.equal(await page.locator('.rw-group', { hasText: 'Opened files' }).locator('.rw-badge--rage').count(), 0);
 
   // Nothing was uploaded: only GETs of the analyzer's code after the files were opened.
   const after = sent.slice(before);
   assert.deepEqual(after.filter((r) => r.method !== 'GET' || r.body), [], 'no request carries a body');
-  assert.deepEqual([...new Set(after.map((r) => r.path))].sort(), ['/js/analyze.js', '/js/player.js', '/pkg/rewind.js', '/pkg/rewind_bg.wasm', '/viewer/analyze-worker.js']);
+  assert.deepEqual([...new Set(after.map((r) => r.path))].sort(), ['/js/analyze.js', '/js/player.js', '/pkg/rewind.js', '/pkg/rewind_bg.wasm', '/viewer/analyze-worker.js', '/viewer/rage.js']);
   assert.ok(sent.every((r) => !r.path.includes('login')), 'no file name in a URL');
 
   // mountViewer in another page of the same origin, offline only (files given up front).
@@ -293,6 +296,10 @@ test('offline: files are analysed in the browser and never uploaded; mountViewer
     window.embedded = mountViewer(host, { source: { files: [{ name: 'given.json', text }] } });
   }, fixture('dead-button'));
   await embed.locator('#host .rw-session h2', { hasText: 'given.json' }).waitFor();
+  // Opened files get the rage-click badge too (counted after the analysis, in the worker).
+  const givenRage = embed.locator('#host .rw-group', { hasText: 'Opened files' }).locator('.rw-badge--rage');
+  await givenRage.waitFor();
+  assert.equal(await givenRage.textContent(), '1 rage');
   assert.equal(await embed.locator('#host .rw-connect').isHidden(), true, 'no key form without a collector');
   assert.ok(await embed.locator('#host .rw-actions [role=option]').count() > 3);
   assert.ok(embed.requests.every((p) => !p.startsWith('/v1/')), 'no read API call without a collector');

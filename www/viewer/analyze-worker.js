@@ -1,13 +1,18 @@
 // Runs the wasm analyzer (js/analyze.js) off the main thread, so a big recording never freezes
-// the viewer while it is analysed. One message in, one out: `{id, input, replayId}` →
-// `{id, result}` or `{id, error}`. `analyzeUrl` arrives in the worker's own URL (`?analyze=`).
+// the viewer while it is analysed. One message in, one out: `{id, task, input, replayId}` →
+// `{id, result}` or `{id, error}`; `task` is `analyze` (the analysis) or `rage` (the number of
+// rage-click bursts, see sources.js `rageClicks`). `analyzeUrl` arrives in the worker's own URL
+// (`?analyze=`).
+import { rageClicks } from './rage.js';
+
 const analyzeUrl = new URL(self.location.href).searchParams.get('analyze');
 const analyzer = import(analyzeUrl);
 
-self.onmessage = async ({ data: { id, input, replayId } }) => {
+self.onmessage = async ({ data: { id, task, input, replayId } }) => {
   try {
-    const { analyze } = await analyzer;
-    self.postMessage({ id, result: await analyze(input, replayId) });
+    const module = await analyzer;
+    const result = task === 'rage' ? await rageClicks(module, input, replayId) : await module.analyze(input, replayId);
+    self.postMessage({ id, result });
   } catch (error) {
     self.postMessage({ id, error: String(error?.message ?? error) });
   }

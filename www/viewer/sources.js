@@ -115,25 +115,48 @@ export class FileSource {
   }
 
   /** `analyze(input, replayId)` in the worker, else (no worker, or it broke) on this thread. */
-  async analyze(input, replayId) {
+  analyze(input, replayId) {
+    return this.run('analyze', input, replayId);
+  }
+
+  /**
+   * The number of rage-click bursts of the opened recording `key` (see viewer/rage.js), set on
+   * its row as `n_rage_clicks`; a second pass after the analysis, so the row shows at once and
+   * the badge follows. Resolves to the row, or null when the recording is gone or refused.
+   */
+  async countRage(key) {
+    const row = this.rows.find((r) => r.key === key);
+    const input = this.inputs.get(key);
+    if (!row || input === undefined || row.error) return null;
+    try {
+      row.n_rage_clicks = await this.run('rage', input, row.session_id);
+    } catch {
+      row.n_rage_clicks = null; // the analysis accepted it; a count is a bonus, not a verdict
+    }
+    return row;
+  }
+
+  /** `task` (`analyze` | `rage`) in the worker, else (no worker, or it broke) on this thread. */
+  async run(task, input, replayId) {
     if (this.worker === null) this.worker = this.startWorker();
     if (this.worker) {
       try {
-        return await this.inWorker(input, replayId);
+        return await this.inWorker(task, input, replayId);
       } catch (error) {
         if (!error.workerFailed) throw error; // the analyzer's own verdict on the file
       }
     }
-    const { analyze } = await import(this.analyzeUrl);
-    return analyze(input, replayId);
+    const analyzer = await import(this.analyzeUrl);
+    if (task === 'rage') return (await import('./rage.js')).rageClicks(analyzer, input, replayId);
+    return analyzer.analyze(input, replayId);
   }
 
-  inWorker(input, replayId) {
+  inWorker(task, input, replayId) {
     const id = ++this.messages;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // Copied, not transferred: if the worker breaks, the bytes are still here to retry.
-      this.worker.postMessage({ id, input, replayId });
+      this.worker.postMessage({ id, task, input, replayId });
     });
   }
 
