@@ -26,61 +26,15 @@
 //! reported. Under `cargo test` (no `--bench` argument) this is a smoke run: 20 recordings,
 //! `REWIND_BENCH_MB` MiB in total (default 1), one run each, checking the report parses.
 
-use serde::de::{Deserializer, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Serialize, Serializer};
-use serde_json::value::RawValue;
-use std::fmt;
+use serde::Deserialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-/// One event with its keys in recorded order, values as raw JSON (see benches/analyze.rs).
-struct RawEvent(Vec<(String, Box<RawValue>)>);
-
-impl<'de> Deserialize<'de> for RawEvent {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawEvent;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an event object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawEvent, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
-                    entries.push(entry);
-                }
-                Ok(RawEvent(entries))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-impl Serialize for RawEvent {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}
-
-impl RawEvent {
-    fn timestamp(&self) -> i64 {
-        let raw = &self.0.iter().find(|(k, _)| k == "timestamp").expect("event has a timestamp").1;
-        serde_json::from_str::<f64>(raw.get()).expect("numeric timestamp") as i64
-    }
-
-    fn set_timestamp(&mut self, t: i64) {
-        if let Some(entry) = self.0.iter_mut().find(|(k, _)| k == "timestamp") {
-            entry.1 = RawValue::from_string(t.to_string()).unwrap();
-        }
-    }
-}
+#[path = "../../benches/support/raw_event.rs"]
+mod raw_event;
+use raw_event::RawEvent;
 
 struct Fixture {
     events: Vec<RawEvent>,
