@@ -23,4 +23,5 @@ target_dir=$(cargo metadata --no-deps --format-version 1 |
 wasm-bindgen --target web --out-dir pkg-record --out-name rewind_record \
   --remove-name-section --remove-producers-section \
   "$target_dir/wasm32-unknown-unknown/release-small/rewind.wasm"
+node scripts/shorten-imports.mjs pkg-record/rewind_record_bg.wasm pkg-record/rewind_record.js
 printf '*' > pkg-record/.gitignore
