@@ -4,7 +4,9 @@
 # `--remove-name-section` (the names wasm-bindgen writes for its own shims; rustc's are gone
 # already, `strip = true` in the release-small profile). Without `strip`, wasm-bindgen would
 # see the `target_features` section and use multi-value returns: 2 KB less glue, but 0.2 KB
-# more gzip in all (measured). Same output files as `wasm-pack build --target web --out-name rewind_record
+# more gzip in all (measured). `--encode-into always`: strings go to wasm memory through
+# `TextEncoder#encodeInto` (every browser since 2020) without the fallback copy path.
+# Same output files as `wasm-pack build --target web --out-name rewind_record
 # --no-pack`. Sizes: BENCHMARKS.md, "Recorder vs rrweb.record".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +23,7 @@ cargo build --lib --target wasm32-unknown-unknown --profile release-small \
 target_dir=$(cargo metadata --no-deps --format-version 1 |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
 wasm-bindgen --target web --out-dir pkg-record --out-name rewind_record \
-  --remove-name-section --remove-producers-section \
+  --remove-name-section --remove-producers-section --encode-into always \
   "$target_dir/wasm32-unknown-unknown/release-small/rewind.wasm"
 node scripts/shorten-imports.mjs pkg-record/rewind_record_bg.wasm pkg-record/rewind_record.js
 printf '*' > pkg-record/.gitignore
