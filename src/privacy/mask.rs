@@ -70,7 +70,7 @@ pub fn always_masked_input(el: &dyn ElementView) -> bool {
 /// camelCase humps (`userSSN` → `user`, `ssn`).
 pub(crate) fn mentions_secret(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    if SECRET_SUBSTRINGS.iter().any(|w| lower.contains(w)) {
+    if SECRET_SUBSTRINGS.iter().any(|w| super::find_str(&lower, w).is_some()) {
         return true;
     }
     words(s).any(|w| SECRET_WORDS.iter().any(|s| w.eq_ignore_ascii_case(s)))

@@ -33,6 +33,16 @@ pub use mask::{always_masked_input, mask_input_value, mask_text};
 pub use options::PrivacyOptions;
 pub use redact::PiiKind;
 
+/// Byte offset of the first `needle` in `hay`, as `hay.find(needle)` gives it. A plain scan
+/// instead of `str`'s two-way searcher: the needles here are short key words, and the
+/// searcher (with the panic paths of its slicing) is ~4 KB of the recorder's wasm.
+pub(crate) fn find_str(hay: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else { return Some(0) };
+    // A match of valid UTF-8 in valid UTF-8 starts and ends on char boundaries.
+    (0..hay.len().saturating_sub(rest.len())).find(|&i| hay[i] == first && hay[i + 1..].starts_with(rest))
+}
+
 /// What the recorder knows about an element; implemented over `web_sys::Element` by the
 /// recorder and by a plain struct in the tests.
 pub trait ElementView {

@@ -264,7 +264,14 @@ impl PrivacyOptions {
         } else if name == "srcset" || name == "imagesrcset" {
             url::map_srcset(value, |u| url::strip_query(u, page_origin, true))
         } else if name == "ping" {
-            value.split_ascii_whitespace().map(|u| url::strip_query(u, page_origin, true)).collect::<Vec<_>>().join(" ")
+            let mut out = String::new();
+            for (i, u) in value.split_ascii_whitespace().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(&url::strip_query(u, page_origin, true));
+            }
+            out
         } else {
             value.to_string()
         }

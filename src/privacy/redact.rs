@@ -734,13 +734,13 @@ const CARD_KEYS: &[&str] = &["cardnumber", "ccnumber", "creditcard", "pan"];
 fn secret_key(key: &str) -> Option<(PiiKind, bool)> {
     // ASCII folding (see `mask::words`): every key word is ASCII.
     let norm: String = key.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
-    if CARD_KEYS.iter().any(|k| norm == *k || (k.len() > 3 && norm.contains(k))) {
+    if CARD_KEYS.iter().any(|k| norm == *k || (k.len() > 3 && super::find_str(&norm, k).is_some())) {
         return Some((PiiKind::Card, true));
     }
     if words(key).any(|w| SECRET_KEY_WORDS.iter().any(|s| w.eq_ignore_ascii_case(s))) {
         return Some((PiiKind::Secret, true));
     }
-    if SECRET_KEY_SUBSTRINGS.iter().any(|s| norm.contains(s)) {
+    if SECRET_KEY_SUBSTRINGS.iter().any(|s| super::find_str(&norm, s).is_some()) {
         return Some((PiiKind::Secret, false));
     }
     None

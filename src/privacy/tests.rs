@@ -879,3 +879,22 @@ fn pattern_cases_with_regex_lite() {
     assert_eq!(red.matches("[REDACTED:custom]").count(), n);
     assert!(!red.contains("ID-"));
 }
+
+#[test]
+fn find_str_finds_what_str_find_finds() {
+    for (hay, needle) in [
+        ("", ""),
+        ("abc", ""),
+        ("", "a"),
+        ("a", "a"),
+        ("ab", "abc"),
+        ("xxabcabc", "abc"),
+        ("aaab", "aab"),
+        ("cardnumber", "pan"),
+        ("{\"type\":3,\"data\":{\"source\":2}}", "\"source\":"),
+        ("päßwörd: secret", "secret"),
+        ("ßß", "ß"),
+    ] {
+        assert_eq!(super::find_str(hay, needle), hay.find(needle), "{hay:?} / {needle:?}");
+    }
+}

@@ -122,7 +122,9 @@ pub(crate) fn map_srcset(srcset: &str, mut f: impl FnMut(&str) -> String) -> Str
     let s = srcset;
     let bytes = s.as_bytes();
     let mut i = 0;
-    let mut out: Vec<String> = Vec::new();
+    // Candidates joined with ", " as they come (no `[String]::join`: less code in the wasm).
+    let mut out = String::new();
+    let mut first = true;
     while i < bytes.len() {
         // Skip whitespace and commas.
         while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b',') {
@@ -147,8 +149,15 @@ pub(crate) fn map_srcset(srcset: &str, mut f: impl FnMut(&str) -> String) -> Str
             }
             descriptor = s[dstart..i].trim();
         }
-        let mapped = f(url);
-        out.push(if descriptor.is_empty() { mapped } else { format!("{mapped} {descriptor}") });
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        out.push_str(&f(url));
+        if !descriptor.is_empty() {
+            out.push(' ');
+            out.push_str(descriptor);
+        }
     }
-    out.join(", ")
+    out
 }

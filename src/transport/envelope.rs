@@ -1,8 +1,6 @@
 //! The batch envelope, its gzip body, and splitting for the keepalive quota.
 
-use flate2::write::DeflateEncoder;
-use flate2::Compression;
-use std::io::Write;
+use flate2::{Compress, Compression, FlushCompress, Status};
 
 /// Who sends: the fields of the envelope besides `seq`, `sent_at` and `events`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -68,10 +66,22 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
     // ID1 ID2, CM = 8 (deflate), FLG = 0, MTIME = 0, XFL = 0, OS = 255 (unknown).
     let mut out = Vec::with_capacity(data.len() / 6 + 64);
     out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
-    let mut enc = DeflateEncoder::new(out, Compression::new(6));
-    // Writing to a Vec cannot fail.
-    let _ = enc.write_all(data);
-    let mut out = enc.finish().unwrap_or_default();
+    // flate2's `Compress` straight into the Vec rather than its `io::Write` encoders, which
+    // would bring `std::io::Error` and its formatting into the wasm (~1 KB gzip).
+    let mut enc = Compress::new(Compression::new(6), false);
+    loop {
+        let rest = data.get(enc.total_in() as usize..).unwrap_or_default();
+        match enc.compress_vec(rest, &mut out, FlushCompress::Finish) {
+            Ok(Status::StreamEnd) => break,
+            // Out of room in `out`: compress_vec only fills its spare capacity.
+            Ok(_) => out.reserve(out.len() / 2 + 64),
+            // Cannot happen with these parameters (as before: an empty deflate stream).
+            Err(_) => {
+                out.clear();
+                break;
+            }
+        }
+    }
     out.extend_from_slice(&CRC32.checksum(data).to_le_bytes());
     // ISIZE: the input length modulo 2^32.
     out.extend_from_slice(&(data.len() as u32).to_le_bytes());

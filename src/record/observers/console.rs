@@ -127,7 +127,14 @@ fn stack_of(s: &State, error: &JsValue) -> Vec<String> {
     stack
         .lines()
         .skip(1)
-        .map(|l| l.trim().trim_start_matches("at ").to_string())
+        .map(|l| {
+            let mut l = l.trim();
+            // `trim_start_matches("at ")`, without str's substring searcher.
+            while let Some(rest) = l.strip_prefix("at ") {
+                l = rest;
+            }
+            l.to_string()
+        })
         .filter(|l| !l.is_empty())
         .take(20)
         .map(|l| s.privacy.redact(&l))

@@ -31,7 +31,7 @@ fn is_user_activity(json: &str) -> bool {
     if event_type(json) != 3 {
         return false;
     }
-    let Some(i) = json.find("\"source\":") else { return false };
+    let Some(i) = crate::privacy::find_str(json, "\"source\":") else { return false };
     let bytes = json.as_bytes();
     matches!(bytes.get(i + 9), Some(b'1'..=b'5')) && !bytes.get(i + 10).is_some_and(u8::is_ascii_digit)
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the recorder-only wasm (`pkg-record/`, `npm run build:wasm-record`) with cargo and the
+# wasm-bindgen CLI directly instead of wasm-pack, for one thing wasm-pack has no switch for:
+# `--remove-name-section` (the names wasm-bindgen writes for its own shims; rustc's are gone
+# already, `strip = true` in the release-small profile). Without `strip`, wasm-bindgen would
+# see the `target_features` section and use multi-value returns: 2 KB less glue, but 0.2 KB
+# more gzip in all (measured). `--encode-into always`: strings go to wasm memory through
+# `TextEncoder#encodeInto` (every browser since 2020) without the fallback copy path.
+# Same output files as `wasm-pack build --target web --out-name rewind_record
+# --no-pack`. Sizes: BENCHMARKS.md, "Recorder vs rrweb.record".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  echo "build-record: wasm-bindgen $want is needed (found: ${have:-none}); run scripts/setup.sh build" >&2
+  exit 1
+fi
+
+# Panic locations name their source file; without the machine's registry and checkout
+# directories in front (`miniz_oxide-0.9.1/src/deflate/core.rs`) the .wasm is 37 B smaller
+# gzipped and the same on every machine. `--config` adds to .cargo/config.toml's rustflags
+# (a RUSTFLAGS variable would replace them).
+registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
+cargo build --lib --target wasm32-unknown-unknown --profile release-small \
+  --no-default-features --features record \
+  --config "target.wasm32-unknown-unknown.rustflags=['--remap-path-prefix=$registry/=', '--remap-path-prefix=$PWD/=']"
+target_dir=$(cargo metadata --no-deps --format-version 1 |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+wasm-bindgen --target web --out-dir pkg-record --out-name rewind_record \
+  --remove-name-section --remove-producers-section --encode-into always \
+  "$target_dir/wasm32-unknown-unknown/release-small/rewind.wasm"
+node scripts/shorten-imports.mjs pkg-record/rewind_record_bg.wasm pkg-record/rewind_record.js
+printf '*' > pkg-record/.gitignore
