@@ -66,12 +66,14 @@ fn listen(
     listen_boxed(list, target, name, core, Box::new(handler));
 }
 
+type Handler = Box<dyn FnMut(&mut State, &Event)>;
+
 fn listen_boxed(
     list: &mut Vec<Listener>,
     target: &EventTarget,
     name: &'static str,
     core: &Core,
-    mut handler: Box<dyn FnMut(&mut State, &Event)>,
+    mut handler: Handler,
 ) {
     let core = core.clone();
     // Mutations still queued in the observer are recorded first, so the event's target has

@@ -152,7 +152,8 @@ impl Outbox {
     /// oldest first (queued batches, then pending events), then restored batches whose events
     /// are unknown, oldest first. Batches keep their `seq` (possibly with no events) so the
     /// collector sees no gap. Any drop means what follows may not replay: the caller asks the
-    /// recorder for a fresh FullSnapshot.
+    /// recorder for a fresh FullSnapshot (once until delivery resumes, since Meta and
+    /// FullSnapshot events are never dropped here: see `record::transport`).
     pub fn enforce_limit(&mut self) -> Dropped {
         let mut dropped = Dropped::default();
         let max = self.limits.buffer_max_bytes;

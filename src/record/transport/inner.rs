@@ -109,7 +109,10 @@ impl Inner {
         if dropped.events + dropped.batches > 0 {
             self.counters.overflow_events_dropped += dropped.events;
             self.counters.overflow_batches_dropped += dropped.batches;
-            self.ask_full_snapshot();
+            if !self.snapshot_asked {
+                self.snapshot_asked = true;
+                self.ask_full_snapshot();
+            }
         }
         // Bodies of every batch whose events changed (the new one, and thinned ones) are
         // made and stored again.
@@ -138,6 +141,9 @@ impl Inner {
 
     /// Records the outcome of a batch for the `flush()` promises, resolving those that are done.
     pub(super) fn settle(&mut self, session_id: &str, seq: u64, outcome: Settled) {
+        if matches!(outcome, Settled::Sent) {
+            self.snapshot_asked = false; // delivery resumed: a later overflow may ask again
+        }
         for w in &mut self.waiters {
             if let Some(i) = w.batches.iter().position(|(s, q)| *q == seq && s == session_id) {
                 match outcome {

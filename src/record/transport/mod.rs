@@ -65,6 +65,11 @@ pub(super) struct Inner {
     waiters: Vec<Waiter>,
     counters: Counters,
     on_full_snapshot: js_sys::Function,
+    /// A FullSnapshot was asked for after an overflow and no batch has been accepted since.
+    /// Snapshot events are never thinned, so asking again on every overflow while the
+    /// collector is out of reach would add one snapshot per batch to a buffer meant to be
+    /// bounded; one is enough until delivery resumes.
+    snapshot_asked: bool,
     online: Option<Closure<dyn FnMut()>>,
     stopped: bool,
 }
@@ -165,6 +170,7 @@ impl Transport {
             waiters: Vec::new(),
             counters: Counters::default(),
             on_full_snapshot: on_full_snapshot_needed,
+            snapshot_asked: false,
             online: None,
             stopped: false,
         }));
