@@ -54,6 +54,9 @@ pub(super) struct DomView {
     /// Fonts of the virtual DOM already added to the document; fonts the browser refused.
     pub(super) fonts_added: usize,
     pub(super) fonts_refused: u64,
+    /// The elements given the class `:hover` (`dom_extras`), to take it off when the hovered
+    /// elements change.
+    pub(super) hovered: Vec<Element>,
     /// Swallows rejected `play()` promises.
     pub(super) ignore: wasm_bindgen::prelude::Closure<dyn FnMut(JsValue)>,
 }
@@ -90,6 +93,7 @@ impl DomView {
             pending_selections: Vec::new(),
             fonts_added: 0,
             fonts_refused: 0,
+            hovered: Vec::new(),
             ignore: super::dom_media::ignore(),
         })
     }
@@ -125,6 +129,7 @@ impl DomView {
         self.pending_iframes.clear();
         self.canvases_reset();
         self.pending_selections.clear();
+        self.hovered.clear(); // their document is gone
         let Some(doc) = self.document() else { return };
         let top = vdom.document();
         let quirks = top != NONE
@@ -150,6 +155,7 @@ impl DomView {
         self.rebuild_sheets(vdom);
         self.sync_canvases(vdom);
         self.apply_all_selections(vdom);
+        self.sync_hover(vdom);
     }
 
     /// Applies the changes of one step of playback (in order, reading the final state).
@@ -207,6 +213,7 @@ impl DomView {
                     }
                 }
                 Change::Font => self.sync_fonts(vdom, false),
+                Change::Hover => {} // below, after every change list
                 Change::SheetOps { .. } | Change::StyleOps { .. } | Change::Adopt(_) => {
                     self.pending_sheets.push(change.clone());
                 }
@@ -217,6 +224,10 @@ impl DomView {
         self.sync_canvases(vdom);
         for doc in std::mem::take(&mut self.pending_selections) {
             self.apply_selection(vdom, doc);
+        }
+        if !changes.is_empty() {
+            // any change may touch a hovered element (a new class attribute, a rebuilt node)
+            self.sync_hover(vdom);
         }
     }
 

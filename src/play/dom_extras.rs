@@ -11,8 +11,38 @@ use super::dom::DomView;
 use super::vdom::{Font, FontSource, VDom};
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Element;
+
+/// The class rrweb's Replayer gives hovered elements (its style rewrite matches `.\:hover`).
+const HOVER_CLASS: &str = ":hover";
 
 impl DomView {
+    /// Gives the class `:hover` to the elements [`VDom::hover_chain`] lists, and takes it off
+    /// the others that had it, through `classList` as rrweb's `hoverElements` does (so the
+    /// `class` attribute reads as rrweb leaves it: tokens deduplicated, `:hover` last). Cheap:
+    /// the chain is the target's ancestors.
+    pub(super) fn sync_hover(&mut self, vdom: &VDom) {
+        let now: Vec<Element> = vdom
+            .hover_chain()
+            .into_iter()
+            .filter_map(|slot| self.dom_node(slot))
+            .filter(|n| n.node_type() == web_sys::Node::ELEMENT_NODE)
+            .map(|n| n.unchecked_into::<Element>())
+            .collect();
+        for old in std::mem::take(&mut self.hovered) {
+            if !now.iter().any(|e| e == &old) {
+                let _ = old.class_list().remove_1(HOVER_CLASS);
+            }
+        }
+        for el in &now {
+            let list = el.class_list();
+            if !list.contains(HOVER_CLASS) {
+                let _ = list.add_1(HOVER_CLASS);
+            }
+        }
+        self.hovered = now;
+    }
+
     /// Sets document `doc`'s selection to the virtual DOM's ranges for it.
     pub(super) fn apply_selection(&self, vdom: &VDom, doc: u32) {
         let Some(document) = self.dom_node(doc) else { return };

@@ -12,17 +12,19 @@
 // Differences that are legitimate, and normalised on both sides (see NORMALIZE):
 // - rrweb injects a <style> (noscript / .rr-block rules) into the replayed <html>; rewind adopts
 //   its rules instead (document.adoptedStyleSheets), so the tree has no extra node. Dropped.
-// - rrweb adds classes to show state (`rrweb-paused` on <html>, `:hover`); rewind marks blocked
-//   elements with `rewind-blocked`. Those class tokens are dropped.
+// - rrweb adds `rrweb-paused` to <html>; rewind marks blocked elements with `rewind-blocked`.
+//   Those class tokens are dropped. The `:hover` class on the hovered element and its parent
+//   elements is compared (class attributes as whitespace-separated tokens).
 // - `on*` attributes: rewind never sets event handlers; rrweb sets all but onload/onclick/
 //   onmouse* (which it renames `_on…`, as rewind does). Dropped.
-// - <style> text: rrweb rewrites CSS for replay (`:hover` → also `.\:hover`, media queries);
-//   rewind keeps the recorded CSS. Style text is not compared (the element and its attributes are).
+// - <style> text is not compared (the element, its attributes and its sheet's rules are): both
+//   rewrite it for replay (`:hover` selectors get a `.\:hover` twin, device media queries), but
+//   rewind's text need not be postcss's byte for byte.
 // - <noscript> (rrweb's stand-in for <script>) children: rewind leaves it empty. Not compared.
 // - style sheets ARE compared, as the CSSOM has them (StyleSheetRule / StyleDeclaration /
 //   AdoptedStyleSheet change them without touching the tree): each <style>/<link> sheet's
 //   cssRules and each document's and shadow root's adoptedStyleSheets (rewind's own player sheet
-//   left out), with rrweb's `.\:hover` selector twins dropped.
+//   left out), including the `.\:hover` selector twins.
 // - inline `style` attributes: compared as the browser parsed them (sorted declarations), since
 //   rrweb edits them through CSSOM (`style.setProperty`) and rewind writes equivalent text.
 // - `srcdoc` on iframes and `http-equiv=refresh` on <meta>: rewind does not set them (inert
@@ -65,9 +67,8 @@ window.__normalize = function normalize(doc) {
   const isRrwebStyle = (el) =>
     el.localName === 'style' && !el.attributes.length &&
     /noscript|\.rr-block|rrweb-paused/.test(Array.from(el.sheet?.cssRules ?? [], (r) => r.cssText).join(' '));
-  // CSSOM: each sheet's rules as the browser serialises them. rrweb's hover rewrite adds a
-  // \:hover twin to each :hover selector; those twins are dropped.
-  const ruleText = (r) => r.cssText.replace(/,\s*[^,{]*?\\:hover[^,{]*?(?=\s*[,{])/g, '');
+  // CSSOM: each sheet's rules as the browser serialises them (with the \:hover twins).
+  const ruleText = (r) => r.cssText;
   const rulesOf = (sheet) => {
     try {
       return Array.from(sheet.cssRules, ruleText);
@@ -111,7 +112,7 @@ window.__normalize = function normalize(doc) {
       if (tag === 'meta' && name === 'http-equiv' && /^\s*refresh\s*$/i.test(value)) continue;
       let v = value;
       if (name === 'class') {
-        v = v.split(/\s+/).filter((c) => c && !c.startsWith('rrweb-') && !c.startsWith('rewind-') && c !== ':hover').join(' ');
+        v = v.split(/\s+/).filter((c) => c && !c.startsWith('rrweb-') && !c.startsWith('rewind-')).join(' ');
         if (!v) continue;
       } else if (name === 'style') {
         v = styleText(el);
@@ -238,6 +239,14 @@ test('the player rebuilds every recording as rrweb does, at the end and after se
         diff(seeked, straight, `${stem} at ${ms} ms: seek vs straight replay`);
         const theirs = await rrwebDom(page, list, ms);
         diff(seeked, theirs, `${stem} at ${ms} ms (${f * 100} %): rewind vs rrweb Replayer`);
+        if (stem === 'hover' && f === 1) {
+          // the comparison sees hover: the class on the element and its parents, the twin rule
+          assert.ok(theirs.filter((l) => l.includes('class=":hover"')).length === 3, 'hover: div, body and html hovered');
+          assert.ok(theirs.some((l) => l.includes('div.\\\\:hover')), 'hover: the .\\:hover twin rule');
+        }
+        if (stem === 'iframe-shadowdom-hover' && f === 0.75) {
+          assert.deepEqual(theirs.filter((l) => l.includes(':hover')).map((l) => l.trim()), ['<div class=":hover">'], 'only the div in the shadow root');
+        }
         if (stem === 'spa-navigation' && f === 1) {
           // the comparison is not blind: the page a quarter in differs from the last one
           assert.notDeepEqual(mine.at[0.25].seeked, theirs, 'spa-navigation: 25 % and 100 % compare equal');

@@ -90,6 +90,7 @@ impl VDom {
         }
         self.dump_constructed(&mut out);
         self.dump_extras(&mut out);
+        self.dump_hover(&mut out);
         out
     }
 
