@@ -248,6 +248,24 @@ impl DomView {
         self.node(slot).cloned()
     }
 
+    /// Puts `new` in the page in place of slot `slot`'s node, with its children (a canvas
+    /// whose context must start over: a context lives as long as its element).
+    pub(super) fn replace_node(&mut self, slot: u32, new: &Node) -> bool {
+        let Some(old) = self.node(slot).cloned() else { return false };
+        while let Some(c) = old.first_child() {
+            if new.append_child(&c).is_err() {
+                break;
+            }
+        }
+        if let Some(parent) = old.parent_node() {
+            if parent.replace_child(new, &old).is_err() {
+                return false;
+            }
+        }
+        self.nodes[slot as usize] = Some(new.clone());
+        true
+    }
+
     /// A node (new or moved) at its place: built if new, inserted before the next sibling the
     /// page already shows.
     fn insert(&mut self, vdom: &VDom, slot: u32) {

@@ -428,7 +428,7 @@ impl Player {
         }
         if let Some(w) = self.playback.warnings().filter(|w| w.canvas > 0) {
             warnings.push(format!(
-                "{} canvas changes not replayed (WebGL, not a canvas, or beyond the seek log)",
+                "{} canvas calls not replayed (for another context than the canvas's, not a canvas, or beyond the seek log)",
                 w.canvas
             ));
         }

@@ -438,6 +438,113 @@ test('canvas drawing (CanvasMutation 2D, rr_dataURL) shows the pixels rrweb\'s R
   assert.deepEqual(page.errors, []);
 });
 
+/** The colours of a page screenshot region as `rgba×count` sorted by count (decoded in the page). */
+async function regionColours(page, clip) {
+  const png = (await page.screenshot({ clip })).toString('base64');
+  return page.evaluate(async (png) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${png}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const counts = new Map();
+    for (let i = 0; i < d.length; i += 4) {
+      const k = `${d[i]},${d[i + 1]},${d[i + 2]},${d[i + 3]}`;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}×${n}`);
+  }, png);
+}
+
+/** The page rectangle (CSS px) inside the border of the first canvas of `frame`'s document,
+ * inset 2 px (edges blend with the border). */
+const CANVAS_CLIP = String.raw`
+window.__canvasClip = (frame) => {
+  const f = frame.getBoundingClientRect();
+  const c = frame.contentDocument.querySelector('canvas');
+  const r = c.getBoundingClientRect();
+  return { x: f.left + frame.clientLeft + r.left + c.clientLeft + 2, y: f.top + frame.clientTop + r.top + c.clientTop + 2, width: c.clientWidth - 4, height: c.clientHeight - 4 };
+};
+`;
+
+// WebGL in headless Chromium (--disable-gpu): SwiftShader gives WebGL and WebGL2 contexts.
+// rrweb's page (UNSAFE_replayCanvas: scripts allowed) shows its canvas: its pixels are read from
+// a screenshot (a context without preserveDrawingBuffer, as rrweb asks for none, is cleared
+// once shown, so readPixels would see nothing). rewind's frame has no scripting, and a canvas in
+// a document without scripting shows its fallback content, not its bitmap (HTML spec), so its
+// pixels are read from its context (never shown, never cleared), over the frame's white.
+test('WebGL canvas calls (CanvasMutation type 1) draw what rrweb\'s Replayer shows, after seeks too', { skip }, async (t) => {
+  const { server, browser } = await setup(t);
+  const page = await openPage(browser, server.origin);
+  await page.setViewportSize({ width: 1700, height: 1000 });
+  await page.addScriptTag({ content: CANVAS_CLIP });
+  const events = JSON.parse(readFileSync(new URL('../shared/rrweb-fixtures/webgl.json', root), 'utf8'));
+  const start = events[0].timestamp;
+  const at = (property) => events.find((e) => e.data?.property === property).timestamp - start;
+  // after clearColor and before clear: blank; after clear: red. The end, the middle, the end
+  // again: each a seek (a rebuild from a checkpoint).
+  const times = [at('clear'), at('clearColor'), at('clear')];
+  const mine = await page.evaluate(async ({ events, times }) => {
+    const el = document.createElement('div');
+    el.style.cssText = 'position:fixed;left:0;top:0;width:1600px;height:900px';
+    document.body.append(el);
+    const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+    const out = [];
+    for (const ms of times) {
+      p.seek(ms);
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const c = p.frame.contentDocument.querySelector('canvas');
+      const gl = c.getContext('webgl');
+      // the region regionColours reads from rrweb's page: inside the border, inset 2 px
+      const [w, h] = [c.width - 4, c.height - 4];
+      const px = new Uint8Array(w * h * 4);
+      gl.readPixels(2, 2, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+      const counts = new Map();
+      for (let i = 0; i < px.length; i += 4) {
+        const a = px[i + 3];
+        // premultiplied, over white
+        const over = (v) => Math.round(v + 255 - a);
+        const k = `${over(px[i])},${over(px[i + 1])},${over(px[i + 2])},255`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      out.push([...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}×${n}`));
+    }
+    const info = JSON.parse(p._wasm.infoJson());
+    p.destroy();
+    el.remove();
+    return { out, warnings: info.warnings };
+  }, { events, times });
+  assert.deepEqual(mine.warnings, [], 'no canvas call refused or dropped');
+  for (const [k, ms] of times.entries()) {
+    const clip = await page.evaluate(async ({ events, ms }) => {
+      const root = document.createElement('div');
+      root.style.cssText = 'position:fixed;left:0;top:0';
+      document.body.append(root);
+      const r = new rrweb.Replayer(events, { root, showWarning: false, mouseTail: false, UNSAFE_replayCanvas: true });
+      r.pause(ms + 1);
+      await new Promise((res) => setTimeout(res, 300));
+      r.iframe.style.display = 'block'; // rrweb shows it when playing; paused at once here
+      await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
+      window.__r = { r, root };
+      return window.__canvasClip(r.iframe);
+    }, { events, ms });
+    const theirs = await regionColours(page, clip);
+    await page.evaluate(() => {
+      window.__r.r.destroy?.();
+      window.__r.root.remove();
+    });
+    assert.deepEqual(mine.out[k], theirs, `WebGL canvas at ${ms} ms: rewind vs rrweb's Replayer`);
+  }
+  assert.deepEqual(mine.out[0], ['255,0,0,255×18816'], 'cleared to red');
+  assert.deepEqual(mine.out[1], ['255,255,255,255×18816'], 'blank before clear');
+  assert.deepEqual(mine.out[2], mine.out[0], 'the same after seeking back');
+  assert.deepEqual(page.errors, []);
+});
+
 test('fonts added with FontFace are in the replayed document at the playhead', { skip }, async (t) => {
   const { server, browser } = await setup(t);
   const page = await openPage(browser, server.origin);

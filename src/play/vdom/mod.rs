@@ -31,12 +31,14 @@ mod mutation;
 mod sheets;
 mod style;
 mod tree;
+mod webgl;
 
-pub use canvas::{decode_base64, CanvasCmd, CanvasLog, MAX_CANVAS_COMMANDS};
+pub use canvas::{decode_base64, CanvasCmd, CanvasContext, CanvasLog, MAX_CANVAS_COMMANDS};
 pub use extras::{Font, FontSource, SelRange};
 pub use hover_css::{adapt_css, Adapted, MAX_HOVER_CSS};
 pub use media::MediaState;
 pub use sheets::{InsertAt, SheetKey, SheetLog, SheetOp, Sheets};
+pub use webgl::{created_by, WEBGL_HEAD};
 
 pub use style::{remove_style_property, set_style_property};
 pub use tree::Children;
@@ -182,9 +184,9 @@ pub struct Warnings {
     /// is neither a document nor a shadow host. (Rules the browser refuses are counted by the
     /// edge, which is where CSS is parsed.)
     pub sheets: u64,
-    /// CanvasMutation events not replayed: WebGL contexts, targets that are no `<canvas>`,
-    /// and 2D calls dropped from a full seek log ([`MAX_CANVAS_COMMANDS`]). (Calls the
-    /// browser refuses are counted by the edge.)
+    /// CanvasMutation calls not replayed: for a context other than the canvas's first, an
+    /// unknown context type, targets that are no `<canvas>`, and calls dropped from a full
+    /// seek log ([`MAX_CANVAS_COMMANDS`]). (Calls the browser refuses are counted by the edge.)
     pub canvas: u64,
     /// Style texts rrweb rewrites for hover (`adaptCssForReplay`) left as recorded: longer
     /// than [`MAX_HOVER_CSS`], or CSS postcss would not parse (rrweb warns and keeps them).
@@ -505,3 +507,5 @@ mod tests_hover;
 mod tests_media;
 #[cfg(test)]
 mod tests_sheets;
+#[cfg(test)]
+mod tests_webgl;
