@@ -545,6 +545,133 @@ test('WebGL canvas calls (CanvasMutation type 1) draw what rrweb\'s Replayer sho
   assert.deepEqual(page.errors, []);
 });
 
+/** Records, with rrweb's own `record({recordCanvas: true})`, a WebGL page: shaders, a program,
+ * a vertex buffer (Float32Array data) and a uniform location, then two frames drawn with them
+ * (a blue clear and a yellow triangle; a green clear and a magenta one). Returns the events and
+ * the time (ms from the start) after the first frame. */
+async function recordWebgl(page) {
+  return page.evaluate(async () => {
+    const frame = () => new Promise((r) => setTimeout(r, 120));
+    const c = document.createElement('canvas');
+    c.width = 120;
+    c.height = 90;
+    document.body.append(c);
+    const events = [];
+    const stop = rrweb.record({ emit: (e) => events.push(e), recordCanvas: true });
+    await frame();
+    const gl = c.getContext('webgl');
+    const shader = (type, src) => {
+      const s = gl.createShader(type);
+      gl.shaderSource(s, src);
+      gl.compileShader(s);
+      return s;
+    };
+    const program = gl.createProgram();
+    gl.attachShader(program, shader(gl.VERTEX_SHADER, 'attribute vec2 p; void main() { gl_Position = vec4(p, 0.0, 1.0); }'));
+    gl.attachShader(program, shader(gl.FRAGMENT_SHADER, 'precision mediump float; uniform vec4 col; void main() { gl_FragColor = col; }'));
+    gl.linkProgram(program);
+    gl.useProgram(program);
+    const buffer = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-0.8, -0.8, 0.8, -0.8, 0, 0.8]), gl.STATIC_DRAW);
+    const loc = gl.getAttribLocation(program, 'p');
+    gl.enableVertexAttribArray(loc);
+    gl.vertexAttribPointer(loc, 2, gl.FLOAT, false, 0, 0);
+    const col = gl.getUniformLocation(program, 'col');
+    const draw = (bg, fg) => {
+      gl.clearColor(...bg);
+      gl.clear(gl.COLOR_BUFFER_BIT);
+      gl.uniform4f(col, ...fg);
+      gl.drawArrays(gl.TRIANGLES, 0, 3);
+    };
+    draw([0, 0, 1, 1], [1, 1, 0, 1]);
+    await frame();
+    const mark = Date.now() - events[0].timestamp;
+    await frame(); // the second frame's event well after the mark
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    draw([0, 1, 0, 1], [1, 0, 1, 1]);
+    await frame();
+    stop();
+    c.remove();
+    return { events, mark };
+  });
+}
+
+test('recorded WebGL (programs, buffers, uniform locations by index) draws what rrweb\'s Replayer shows', { skip }, async (t) => {
+  const { server, browser } = await setup(t);
+  const page = await openPage(browser, server.origin);
+  await page.setViewportSize({ width: 1700, height: 1000 });
+  await page.addScriptTag({ content: CANVAS_CLIP });
+  const { events, mark } = await recordWebgl(page);
+  const text = JSON.stringify(events);
+  assert.ok(/"rr_type":"WebGLProgram","index":0/.test(text) && /"rr_type":"Float32Array"/.test(text), 'rrweb recorded objects by index and typed arrays');
+  const duration = events.at(-1).timestamp - events[0].timestamp;
+  const times = [duration, mark, duration];
+  const mine = await page.evaluate(async ({ events, times }) => {
+    const el = document.createElement('div');
+    el.style.cssText = 'position:fixed;left:0;top:0;width:1600px;height:900px';
+    document.body.append(el);
+    const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+    const out = [];
+    for (const ms of times) {
+      p.seek(ms);
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const c = p.frame.contentDocument.querySelector('canvas');
+      const gl = c.getContext('webgl');
+      const [w, h] = [c.width - 4, c.height - 4];
+      const px = new Uint8Array(w * h * 4);
+      gl.readPixels(2, 2, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+      const counts = new Map();
+      for (let i = 0; i < px.length; i += 4) {
+        const k = `${px[i]},${px[i + 1]},${px[i + 2]},${px[i + 3]}`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      out.push([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k}×${n}`));
+    }
+    const info = JSON.parse(p._wasm.infoJson());
+    p.destroy();
+    el.remove();
+    return { out, warnings: info.warnings };
+  }, { events, times });
+  assert.deepEqual(mine.warnings, [], 'no canvas call refused or dropped');
+  // rrweb's seek starts each event's WebGL calls without waiting for the previous event's
+  // (`void canvasMutation(…)`, each call awaiting its arguments), so two events replayed at once
+  // interleave: seeking to the end, its canvas shows the first frame's calls finishing last.
+  // At the mark one event is replayed; for the end, rrweb plays from the mark (each event at its
+  // time, in order), which shows the recorded page's last frame.
+  for (const [k, ms] of times.entries()) {
+    const clip = await page.evaluate(async ({ events, ms, mark }) => {
+      const root = document.createElement('div');
+      root.style.cssText = 'position:fixed;left:0;top:0';
+      document.body.append(root);
+      const r = new rrweb.Replayer(events, { root, showWarning: false, mouseTail: false, UNSAFE_replayCanvas: true });
+      if (ms === mark) r.pause(ms + 1);
+      else r.play(mark + 1);
+      await new Promise((res) => setTimeout(res, 300 + ms - mark));
+      r.pause();
+      r.iframe.style.display = 'block';
+      await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
+      window.__r = { r, root };
+      return window.__canvasClip(r.iframe);
+    }, { events, ms, mark });
+    const theirs = (await regionColours(page, clip)).sort((a, b) => {
+      const [ka, na] = a.split('×');
+      const [kb, nb] = b.split('×');
+      return nb - na || (ka < kb ? -1 : 1);
+    });
+    await page.evaluate(() => {
+      window.__r.r.destroy?.();
+      window.__r.root.remove();
+    });
+    assert.deepEqual(mine.out[k], theirs, `WebGL canvas at ${ms} ms: rewind vs rrweb's Replayer`);
+  }
+  const top = (colours) => colours.slice(0, 2).map((c) => c.split('×')[0]).sort();
+  assert.deepEqual(top(mine.out[1]), ['0,0,255,255', '255,255,0,255'], 'first frame: blue and yellow');
+  assert.deepEqual(top(mine.out[0]), ['0,255,0,255', '255,0,255,255'], 'last frame: green and magenta');
+  assert.deepEqual(mine.out[2], mine.out[0], 'the same after seeking back');
+  assert.deepEqual(page.errors, []);
+});
+
 test('fonts added with FontFace are in the replayed document at the playhead', { skip }, async (t) => {
   const { server, browser } = await setup(t);
   const page = await openPage(browser, server.origin);
