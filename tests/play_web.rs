@@ -23,6 +23,8 @@ const LOGIN: &str = include_str!("../fixtures/login-form.json");
 const SPA: &str = include_str!("../fixtures/spa-navigation.json");
 const IFRAME: &str = include_str!("../../shared/rrweb-fixtures/iframe.json");
 const SHADOW: &str = include_str!("../../shared/rrweb-fixtures/shadow-dom.json");
+const HOVER: &str = include_str!("../../shared/rrweb-fixtures/hover.json");
+const SHADOW_HOVER: &str = include_str!("../../shared/rrweb-fixtures/iframe-shadowdom-hover.json");
 
 fn document() -> Document {
     web_sys::window().unwrap().document().unwrap()
@@ -158,7 +160,7 @@ fn frames_move_time_at_the_speed_and_finish_at_the_end() {
 
 #[wasm_bindgen_test]
 fn playing_frame_by_frame_ends_in_the_page_a_rebuild_shows() {
-    for recording in [SPA, LOGIN, IFRAME, SHADOW] {
+    for recording in [SPA, LOGIN, IFRAME, SHADOW, HOVER, SHADOW_HOVER] {
         let (mut p, el) = player(recording);
         p.play();
         let mut now = 0.0;
@@ -170,6 +172,10 @@ fn playing_frame_by_frame_ends_in_the_page_a_rebuild_shows() {
         let rebuilt = page(&p);
         assert_eq!(played, rebuilt);
         assert!(played.contains("<body"));
+        if recording == HOVER || recording == SHADOW_HOVER {
+            // the pointer moved through the frames: the class followed (html, body, the target)
+            assert_eq!(played.matches("class=\":hover\"").count(), 3, "{played}");
+        }
         p.destroy();
         el.remove();
     }

@@ -56,7 +56,7 @@ pub(super) struct DomView {
     pub(super) fonts_refused: u64,
     /// The elements given the class `:hover` (`dom_extras`), to take it off when the hovered
     /// elements change.
-    pub(super) hovered: Vec<Element>,
+    pub(super) hovered: Vec<(u32, Element)>,
     /// Swallows rejected `play()` promises.
     pub(super) ignore: wasm_bindgen::prelude::Closure<dyn FnMut(JsValue)>,
 }

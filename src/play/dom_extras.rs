@@ -17,24 +17,38 @@ use web_sys::Element;
 const HOVER_CLASS: &str = ":hover";
 
 impl DomView {
-    /// Gives the class `:hover` to the elements [`VDom::hover_chain`] lists, and takes it off
-    /// the others that had it, through `classList` as rrweb's `hoverElements` does (so the
-    /// `class` attribute reads as rrweb leaves it: tokens deduplicated, `:hover` last). Cheap:
-    /// the chain is the target's ancestors.
+    /// Gives the class `:hover` to the elements [`VDom::hover_chain`] lists, through
+    /// `classList` as rrweb's `hoverElements` does (so the `class` attribute reads as rrweb
+    /// leaves it: tokens deduplicated, `:hover` last). Elements that leave the chain get their
+    /// recorded `class` back (a removed token would leave `class=""` where the recorded element
+    /// had none: not what a rebuild, or rrweb after a seek, shows). Cheap: the chain is the
+    /// target's ancestors.
     pub(super) fn sync_hover(&mut self, vdom: &VDom) {
-        let now: Vec<Element> = vdom
+        let now: Vec<(u32, Element)> = vdom
             .hover_chain()
             .into_iter()
-            .filter_map(|slot| self.dom_node(slot))
-            .filter(|n| n.node_type() == web_sys::Node::ELEMENT_NODE)
-            .map(|n| n.unchecked_into::<Element>())
+            .filter_map(|slot| Some((slot, self.dom_node(slot)?)))
+            .filter(|(_, n)| n.node_type() == web_sys::Node::ELEMENT_NODE)
+            .map(|(slot, n)| (slot, n.unchecked_into::<Element>()))
             .collect();
-        for old in std::mem::take(&mut self.hovered) {
-            if !now.iter().any(|e| e == &old) {
-                let _ = old.class_list().remove_1(HOVER_CLASS);
+        for (slot, old) in std::mem::take(&mut self.hovered) {
+            if now.iter().any(|(_, e)| e == &old) {
+                continue;
+            }
+            let same = self.dom_node(slot).is_some_and(|n| JsValue::from(n) == JsValue::from(&old));
+            match vdom.element(slot).filter(|_| same) {
+                Some(e) => {
+                    let _ = match e.attr("class") {
+                        Some(v) => old.set_attribute("class", v),
+                        None => old.remove_attribute("class"),
+                    };
+                }
+                None => {
+                    let _ = old.class_list().remove_1(HOVER_CLASS);
+                }
             }
         }
-        for el in &now {
+        for (_, el) in &now {
             let list = el.class_list();
             if !list.contains(HOVER_CLASS) {
                 let _ = list.add_1(HOVER_CLASS);
