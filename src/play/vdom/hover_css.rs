@@ -355,6 +355,11 @@ fn rewrite_media(prelude: &str) -> Option<String> {
 /// those children, taken from the rewritten whole. Each boundary is found by searching the
 /// rewritten text for the next split's first 30 bytes (down to 3), as rrweb does; when none
 /// is found, the boundary is the recorded split's length on. Returns one text per split.
+///
+/// rrweb searches all the rest of the text, which is quadratic in the number of splits; here
+/// the search stops [`split_window`] bytes on. The rewrite at most triples a split (a twin per
+/// `:hover` selector), so the true boundary is always inside: the result differs from rrweb's
+/// only when the prefix is missing there but occurs further on (a cut rrweb gets wrong too).
 pub(super) fn split_adapted(splits: &[String], adapted: &str) -> Vec<String> {
     let mut out = Vec::with_capacity(splits.len());
     let mut start = 0usize;
@@ -364,7 +369,8 @@ pub(super) fn split_adapted(splits: &[String], adapted: &str) -> Vec<String> {
             break;
         }
         let next = &splits[k + 1];
-        let rest = adapted.get(start..).unwrap_or("");
+        let window = floor_boundary(adapted, start.saturating_add(split_window(split.len())));
+        let rest = adapted.get(start..window).unwrap_or("");
         let mut end = None;
         let mut len = floor_boundary(next, next.len().min(30));
         while len > 2 {
@@ -379,6 +385,12 @@ pub(super) fn split_adapted(splits: &[String], adapted: &str) -> Vec<String> {
         start = end.max(start);
     }
     out
+}
+
+/// How far past a split's start its boundary is searched for: room for the split rewritten
+/// (at most 3× its length: `:hover` → `:hover,\n.\:hover`), a margin, and the 30-byte prefix.
+fn split_window(len: usize) -> usize {
+    len.saturating_mul(4).saturating_add(64 + 30)
 }
 
 /// The largest char boundary of `s` at or below `i`.

@@ -163,6 +163,15 @@ fn style_texts_are_rewritten_where_rrweb_rewrites_them() {
     assert_eq!(dom.warnings, Warnings::default());
     // rrweb's split search falls back to the recorded split's length
     assert_eq!(split_adapted(&["ab".into(), "zz".into()], "abcd"), ["ab", "cd"]);
+    // and is bounded: many splits whose prefixes are nowhere (each search gives up within its
+    // window, so this is linear; searching the whole rest, as rrweb does, would not finish)
+    let splits: Vec<String> = (0..10_000).map(|k| format!("q{k:05}{}", "x".repeat(190))).collect();
+    let whole = "y".repeat(10_000 * 196);
+    let t = std::time::Instant::now();
+    let cut = split_adapted(&splits, &whole);
+    assert!(t.elapsed() < std::time::Duration::from_secs(20), "{:?}", t.elapsed());
+    assert_eq!(cut.concat(), whole, "the cuts cover the text, in order");
+    assert!(cut[..9_999].iter().all(|c| c.len() == 196));
 }
 
 #[test]
