@@ -23,6 +23,9 @@ const LOGIN: &str = include_str!("../fixtures/login-form.json");
 const SPA: &str = include_str!("../fixtures/spa-navigation.json");
 const IFRAME: &str = include_str!("../../shared/rrweb-fixtures/iframe.json");
 const SHADOW: &str = include_str!("../../shared/rrweb-fixtures/shadow-dom.json");
+const HOVER: &str = include_str!("../../shared/rrweb-fixtures/hover.json");
+const SHADOW_HOVER: &str = include_str!("../../shared/rrweb-fixtures/iframe-shadowdom-hover.json");
+const WEBGL: &str = include_str!("../../shared/rrweb-fixtures/webgl.json");
 
 fn document() -> Document {
     web_sys::window().unwrap().document().unwrap()
@@ -158,7 +161,7 @@ fn frames_move_time_at_the_speed_and_finish_at_the_end() {
 
 #[wasm_bindgen_test]
 fn playing_frame_by_frame_ends_in_the_page_a_rebuild_shows() {
-    for recording in [SPA, LOGIN, IFRAME, SHADOW] {
+    for recording in [SPA, LOGIN, IFRAME, SHADOW, HOVER, SHADOW_HOVER] {
         let (mut p, el) = player(recording);
         p.play();
         let mut now = 0.0;
@@ -170,6 +173,59 @@ fn playing_frame_by_frame_ends_in_the_page_a_rebuild_shows() {
         let rebuilt = page(&p);
         assert_eq!(played, rebuilt);
         assert!(played.contains("<body"));
+        if recording == HOVER || recording == SHADOW_HOVER {
+            // the pointer moved through the frames: the class followed (html, body, the target)
+            assert_eq!(played.matches("class=\":hover\"").count(), 3, "{played}");
+        }
+        p.destroy();
+        el.remove();
+    }
+}
+
+/// The RGBA of pixel (`x`, `y`) of the page's first canvas, read from its WebGL context.
+fn webgl_pixel(p: &Player, x: i32, y: i32) -> Vec<u8> {
+    use js_sys::{Array, Function, Reflect, Uint8Array};
+    let canvas = p.page_document().unwrap().query_selector("canvas").unwrap().unwrap();
+    let get = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).unwrap();
+    let ctx = get(&canvas, "getContext").unchecked_into::<Function>().call1(&canvas, &"webgl".into()).unwrap();
+    assert!(!ctx.is_null(), "the canvas has a WebGL context");
+    let px = Uint8Array::new_with_length(4);
+    let args = Array::of5(&x.into(), &y.into(), &1.into(), &1.into(), &get(&ctx, "RGBA"));
+    args.push(&get(&ctx, "UNSIGNED_BYTE"));
+    args.push(&px);
+    get(&ctx, "readPixels").unchecked_into::<Function>().apply(&ctx, &args).unwrap();
+    px.to_vec()
+}
+
+#[wasm_bindgen_test]
+fn webgl_calls_played_frame_by_frame_draw_on_a_webgl_context() {
+    // as recorded; and with a snapshot picture, which the edge draws in 2D before the first
+    // WebGL call arrives: that canvas element is replaced by a fresh one for the WebGL context
+    let with_picture = WEBGL.replacen(
+        r#""style":"border: 1px solid #000000""#,
+        r#""style":"border: 1px solid #000000","rr_dataURL":"data:image/gif;base64,R0lGODlhAQABAAAAACw=""#,
+        1,
+    );
+    assert_ne!(with_picture, WEBGL);
+    for recording in [WEBGL, with_picture.as_str()] {
+        let (mut p, el) = player(recording);
+        p.play();
+        let mut now = 0.0;
+        while p.current_time() < 500.0 {
+            p.frame(now);
+            now += 16.0;
+        }
+        // before the first WebGL call (at 966 ms)
+        let first = p.page_document().unwrap().query_selector("canvas").unwrap().unwrap();
+        while p.frame(now) & FRAME_FINISH == 0 {
+            now += 16.0;
+        }
+        let doc = p.page_document().unwrap();
+        assert_eq!(doc.query_selector_all("canvas").unwrap().length(), 1);
+        let canvas = doc.query_selector("canvas").unwrap().unwrap();
+        assert_eq!(canvas.get_attribute("width").as_deref(), Some("200"));
+        assert_eq!(canvas.is_same_node(Some(&first)), recording == WEBGL, "replaced only after a 2D picture");
+        assert_eq!(webgl_pixel(&p, 100, 50), [255, 0, 0, 255], "cleared to red");
         p.destroy();
         el.remove();
     }

@@ -54,6 +54,9 @@ pub(super) struct DomView {
     /// Fonts of the virtual DOM already added to the document; fonts the browser refused.
     pub(super) fonts_added: usize,
     pub(super) fonts_refused: u64,
+    /// The elements given the class `:hover` (`dom_extras`), to take it off when the hovered
+    /// elements change.
+    pub(super) hovered: Vec<(u32, Element)>,
     /// Swallows rejected `play()` promises.
     pub(super) ignore: wasm_bindgen::prelude::Closure<dyn FnMut(JsValue)>,
 }
@@ -90,6 +93,7 @@ impl DomView {
             pending_selections: Vec::new(),
             fonts_added: 0,
             fonts_refused: 0,
+            hovered: Vec::new(),
             ignore: super::dom_media::ignore(),
         })
     }
@@ -125,6 +129,7 @@ impl DomView {
         self.pending_iframes.clear();
         self.canvases_reset();
         self.pending_selections.clear();
+        self.hovered.clear(); // their document is gone
         let Some(doc) = self.document() else { return };
         let top = vdom.document();
         let quirks = top != NONE
@@ -150,6 +155,7 @@ impl DomView {
         self.rebuild_sheets(vdom);
         self.sync_canvases(vdom);
         self.apply_all_selections(vdom);
+        self.sync_hover(vdom);
     }
 
     /// Applies the changes of one step of playback (in order, reading the final state).
@@ -207,6 +213,7 @@ impl DomView {
                     }
                 }
                 Change::Font => self.sync_fonts(vdom, false),
+                Change::Hover => {} // below, after every change list
                 Change::SheetOps { .. } | Change::StyleOps { .. } | Change::Adopt(_) => {
                     self.pending_sheets.push(change.clone());
                 }
@@ -217,6 +224,10 @@ impl DomView {
         self.sync_canvases(vdom);
         for doc in std::mem::take(&mut self.pending_selections) {
             self.apply_selection(vdom, doc);
+        }
+        if !changes.is_empty() {
+            // any change may touch a hovered element (a new class attribute, a rebuilt node)
+            self.sync_hover(vdom);
         }
     }
 
@@ -235,6 +246,24 @@ impl DomView {
     /// The DOM node (element, text, document or shadow root) showing `slot`.
     pub(super) fn dom_node(&self, slot: u32) -> Option<Node> {
         self.node(slot).cloned()
+    }
+
+    /// Puts `new` in the page in place of slot `slot`'s node, with its children (a canvas
+    /// whose context must start over: a context lives as long as its element).
+    pub(super) fn replace_node(&mut self, slot: u32, new: &Node) -> bool {
+        let Some(old) = self.node(slot).cloned() else { return false };
+        while let Some(c) = old.first_child() {
+            if new.append_child(&c).is_err() {
+                break;
+            }
+        }
+        if let Some(parent) = old.parent_node() {
+            if parent.replace_child(new, &old).is_err() {
+                return false;
+            }
+        }
+        self.nodes[slot as usize] = Some(new.clone());
+        true
     }
 
     /// A node (new or moved) at its place: built if new, inserted before the next sibling the

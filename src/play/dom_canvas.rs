@@ -15,8 +15,8 @@
 //! limited to [`MAX_ARG_DEPTH`] (rrweb's forms nest three deep at most).
 
 use super::dom::DomView;
-use super::vdom::{decode_base64, CanvasLog, VDom};
-use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use super::vdom::{decode_base64, CanvasContext, CanvasLog, VDom};
+use js_sys::{Array, Map, Object, Promise, Reflect, Uint8Array};
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -63,6 +63,8 @@ enum Kind {
         property: String,
         setter: bool,
     },
+    /// WebGL objects dropped calls created (constructor name, count): their places are held.
+    Hold(Vec<(String, u32)>),
 }
 
 enum Step {
@@ -80,7 +82,11 @@ struct Item {
 /// One canvas's calls in order, some waiting for images.
 struct Queue {
     canvas: JsValue,
+    /// The context the calls go to (2D for a log with no call yet: its picture is drawn in 2D).
+    kind: CanvasContext,
     ctx: Option<JsValue>,
+    /// WebGL: the objects calls returned, per constructor name (`dom_webgl`).
+    vars: Map,
     gen: u32,
     /// The log's call index up to which calls are queued (or done).
     next: u64,
@@ -123,19 +129,34 @@ impl DomView {
             else {
                 continue;
             };
-            let canvas: JsValue = node.into();
-            let fresh = match self.canvases.queues.get(&slot) {
+            let mut canvas: JsValue = node.into();
+            let kind = log.context.unwrap_or(CanvasContext::TwoD);
+            let (fresh, had_queue) = match self.canvases.queues.get(&slot) {
                 Some(q) => {
                     let q = q.borrow();
-                    q.gen != log.gen || q.next < log.first || q.canvas != canvas
+                    (q.gen != log.gen || q.next < log.first || q.canvas != canvas || q.kind != kind, true)
                 }
-                None => true,
+                None => (false, false),
             };
+            let fresh = fresh || !had_queue;
+            if fresh && kind != CanvasContext::TwoD {
+                // A WebGL context keeps its objects and state as long as its element, and an
+                // element with a 2D context has no WebGL one: start over on a new element.
+                let replace = had_queue || super::dom_webgl::context(&canvas, kind).is_none();
+                if replace {
+                    match self.fresh_canvas(slot, &canvas) {
+                        Some(c) => canvas = c,
+                        None => continue,
+                    }
+                }
+            }
             if fresh {
                 self.canvas_freed(slot);
                 let q = Rc::new(RefCell::new(Queue {
                     canvas: canvas.clone(),
+                    kind,
                     ctx: None,
+                    vars: Map::new(),
                     gen: log.gen,
                     next: log.first,
                     items: VecDeque::new(),
@@ -151,6 +172,13 @@ impl DomView {
                     let img = self.image(url);
                     enqueue(&q, Kind::Base(img.clone()), Ok(decoded(&img)));
                 }
+                if log.head > 0 {
+                    // the kept first calls, then the places of what the dropped ones created
+                    self.queue_range(&q, log, 0..log.head);
+                    let held = log.skipped_objects.iter().map(|(n, k)| (n.to_string(), *k)).collect();
+                    enqueue(&q, Kind::Hold(held), Ok(Array::new().into()));
+                    q.borrow_mut().next = log.first;
+                }
                 self.canvases.queues.insert(slot, q);
             }
             let q = self.canvases.queues[&slot].clone();
@@ -161,10 +189,25 @@ impl DomView {
         self.canvases.pending.clear();
     }
 
+    /// A copy of canvas `slot`'s element, without a context, put in its place (`None` when the
+    /// page refuses).
+    fn fresh_canvas(&mut self, slot: u32, canvas: &JsValue) -> Option<JsValue> {
+        let node: &web_sys::Node = canvas.unchecked_ref();
+        let copy = node.clone_node_with_deep(false).ok()?;
+        self.canvas_freed(slot);
+        self.replace_node(slot, &copy).then(|| copy.into())
+    }
+
     /// Queues the log's calls the queue has not seen.
     fn queue_calls(&self, q: &Rc<RefCell<Queue>>, log: &CanvasLog) {
-        let from = (q.borrow().next - log.first) as usize;
-        for cmd in log.cmds.get(from..).unwrap_or(&[]) {
+        let from = log.position(q.borrow().next);
+        self.queue_range(q, log, from..log.cmds.len());
+        q.borrow_mut().next = log.end();
+    }
+
+    /// Queues `log.cmds[range]`.
+    fn queue_range(&self, q: &Rc<RefCell<Queue>>, log: &CanvasLog, range: std::ops::Range<usize>) {
+        for cmd in log.cmds.get(range).unwrap_or(&[]) {
             let args =
                 js_sys::JSON::parse(&cmd.args).ok().filter(Array::is_array).map(JsValue::unchecked_into::<Array>);
             let step = match args {
@@ -175,7 +218,6 @@ impl DomView {
             };
             enqueue(q, Kind::Call { property: cmd.property.to_string(), setter: cmd.setter }, step);
         }
-        q.borrow_mut().next = log.end();
     }
 
     /// The call's arguments decoded: an array, or a promise of one when images must decode.
@@ -323,6 +365,7 @@ fn settle(weak: &Weak<RefCell<Queue>>, seq: u64, results: &JsValue) {
                 (Kind::Base(_), true) => Step::Ready(Array::new()),
                 (Kind::Call { .. }, true) if Array::is_array(&value) => Step::Ready(value.unchecked_into()),
                 (Kind::Call { .. }, true) => Step::Failed,
+                (Kind::Hold(_), true) => Step::Ready(Array::new()),
             };
         }
     }
@@ -346,7 +389,7 @@ fn pump(q: &Rc<RefCell<Queue>>) {
         }
         qb.items.pop_front();
         if qb.ctx.is_none() {
-            qb.ctx = context(&qb.canvas);
+            qb.ctx = super::dom_webgl::context(&qb.canvas, qb.kind);
         }
     }
 }
@@ -358,22 +401,26 @@ fn then(promise: &JsValue, callback: &JsValue) -> JsValue {
         .unwrap_or_else(|| Promise::reject(&JsValue::NULL).into())
 }
 
-fn context(canvas: &JsValue) -> Option<JsValue> {
-    let f = Reflect::get(canvas, &"getContext".into()).ok().filter(JsValue::is_function)?;
-    let ctx = f.unchecked_ref::<js_sys::Function>().call1(canvas, &"2d".into()).ok()?;
-    (!ctx.is_null() && !ctx.is_undefined()).then_some(ctx)
-}
-
-/// One call on the canvas's 2D context; false when it could not be made.
+/// One call on the canvas's context; false when it could not be made.
 fn run(q: &Queue, kind: &Kind, args: &Array) -> bool {
+    if let Kind::Hold(held) = kind {
+        for (name, count) in held {
+            super::dom_webgl::hold_places(&q.vars, name, *count);
+        }
+        return true;
+    }
     let ctx = match &q.ctx {
         Some(c) => c.clone(),
-        None => match context(&q.canvas) {
+        None => match super::dom_webgl::context(&q.canvas, q.kind) {
             Some(c) => c,
             None => return false,
         },
     };
+    if let (Kind::Call { property, setter }, CanvasContext::WebGl | CanvasContext::WebGl2) = (kind, q.kind) {
+        return super::dom_webgl::run(&ctx, &q.vars, property, *setter, args);
+    }
     match kind {
+        Kind::Hold(_) => true,
         Kind::Base(img) => {
             let w = Reflect::get(img, &"width".into()).unwrap_or(JsValue::from(0));
             let h = Reflect::get(img, &"height".into()).unwrap_or(JsValue::from(0));

@@ -11,8 +11,52 @@ use super::dom::DomView;
 use super::vdom::{Font, FontSource, VDom};
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Element;
+
+/// The class rrweb's Replayer gives hovered elements (its style rewrite matches `.\:hover`).
+const HOVER_CLASS: &str = ":hover";
 
 impl DomView {
+    /// Gives the class `:hover` to the elements [`VDom::hover_chain`] lists, through
+    /// `classList` as rrweb's `hoverElements` does (so the `class` attribute reads as rrweb
+    /// leaves it: tokens deduplicated, `:hover` last). Elements that leave the chain get their
+    /// recorded `class` back (a removed token would leave `class=""` where the recorded element
+    /// had none: not what a rebuild, or rrweb after a seek, shows). Cheap: the chain is the
+    /// target's ancestors.
+    pub(super) fn sync_hover(&mut self, vdom: &VDom) {
+        let now: Vec<(u32, Element)> = vdom
+            .hover_chain()
+            .into_iter()
+            .filter_map(|slot| Some((slot, self.dom_node(slot)?)))
+            .filter(|(_, n)| n.node_type() == web_sys::Node::ELEMENT_NODE)
+            .map(|(slot, n)| (slot, n.unchecked_into::<Element>()))
+            .collect();
+        for (slot, old) in std::mem::take(&mut self.hovered) {
+            if now.iter().any(|(_, e)| e == &old) {
+                continue;
+            }
+            let same = self.dom_node(slot).is_some_and(|n| JsValue::from(n) == JsValue::from(&old));
+            match vdom.element(slot).filter(|_| same) {
+                Some(e) => {
+                    let _ = match e.attr("class") {
+                        Some(v) => old.set_attribute("class", v),
+                        None => old.remove_attribute("class"),
+                    };
+                }
+                None => {
+                    let _ = old.class_list().remove_1(HOVER_CLASS);
+                }
+            }
+        }
+        for (_, el) in &now {
+            let list = el.class_list();
+            if !list.contains(HOVER_CLASS) {
+                let _ = list.add_1(HOVER_CLASS);
+            }
+        }
+        self.hovered = now;
+    }
+
     /// Sets document `doc`'s selection to the virtual DOM's ranges for it.
     pub(super) fn apply_selection(&self, vdom: &VDom, doc: u32) {
         let Some(document) = self.dom_node(doc) else { return };

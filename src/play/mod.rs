@@ -32,4 +32,6 @@ mod dom_media;
 #[cfg(target_arch = "wasm32")]
 mod dom_sheets;
 #[cfg(target_arch = "wasm32")]
+mod dom_webgl;
+#[cfg(target_arch = "wasm32")]
 pub mod player;

@@ -409,7 +409,7 @@ impl Player {
     pub fn info_json(&self) -> String {
         let mut warnings = self.decode_warnings.clone();
         if let Some(w) = self.playback.warnings() {
-            if w.total() > w.sheets + w.canvas {
+            if w.total() > w.sheets + w.canvas + w.hover_css {
                 warnings.push(format!(
                     "{} changes named unknown nodes, {} added nodes had no parent, {} changes the DOM refused",
                     w.node_not_found, w.dropped_adds, w.refused
@@ -418,10 +418,17 @@ impl Player {
             if w.sheets > 0 {
                 warnings.push(format!("{} style sheet changes named no sheet rrweb could find", w.sheets));
             }
+            if w.hover_css > 0 {
+                warnings.push(format!(
+                    "{} style texts kept without hover styles (unparsable, or over {} bytes)",
+                    w.hover_css,
+                    super::vdom::MAX_HOVER_CSS
+                ));
+            }
         }
         if let Some(w) = self.playback.warnings().filter(|w| w.canvas > 0) {
             warnings.push(format!(
-                "{} canvas changes not replayed (WebGL, not a canvas, or beyond the seek log)",
+                "{} canvas calls not replayed (for another context than the canvas's, not a canvas, or beyond the seek log)",
                 w.canvas
             ));
         }

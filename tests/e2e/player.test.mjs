@@ -12,17 +12,19 @@
 // Differences that are legitimate, and normalised on both sides (see NORMALIZE):
 // - rrweb injects a <style> (noscript / .rr-block rules) into the replayed <html>; rewind adopts
 //   its rules instead (document.adoptedStyleSheets), so the tree has no extra node. Dropped.
-// - rrweb adds classes to show state (`rrweb-paused` on <html>, `:hover`); rewind marks blocked
-//   elements with `rewind-blocked`. Those class tokens are dropped.
+// - rrweb adds `rrweb-paused` to <html>; rewind marks blocked elements with `rewind-blocked`.
+//   Those class tokens are dropped. The `:hover` class on the hovered element and its parent
+//   elements is compared (class attributes as whitespace-separated tokens).
 // - `on*` attributes: rewind never sets event handlers; rrweb sets all but onload/onclick/
 //   onmouse* (which it renames `_on…`, as rewind does). Dropped.
-// - <style> text: rrweb rewrites CSS for replay (`:hover` → also `.\:hover`, media queries);
-//   rewind keeps the recorded CSS. Style text is not compared (the element and its attributes are).
+// - <style> text is not compared (the element, its attributes and its sheet's rules are): both
+//   rewrite it for replay (`:hover` selectors get a `.\:hover` twin, device media queries), but
+//   rewind's text need not be postcss's byte for byte.
 // - <noscript> (rrweb's stand-in for <script>) children: rewind leaves it empty. Not compared.
 // - style sheets ARE compared, as the CSSOM has them (StyleSheetRule / StyleDeclaration /
 //   AdoptedStyleSheet change them without touching the tree): each <style>/<link> sheet's
 //   cssRules and each document's and shadow root's adoptedStyleSheets (rewind's own player sheet
-//   left out), with rrweb's `.\:hover` selector twins dropped.
+//   left out), including the `.\:hover` selector twins.
 // - inline `style` attributes: compared as the browser parsed them (sorted declarations), since
 //   rrweb edits them through CSSOM (`style.setProperty`) and rewind writes equivalent text.
 // - `srcdoc` on iframes and `http-equiv=refresh` on <meta>: rewind does not set them (inert
@@ -65,9 +67,8 @@ window.__normalize = function normalize(doc) {
   const isRrwebStyle = (el) =>
     el.localName === 'style' && !el.attributes.length &&
     /noscript|\.rr-block|rrweb-paused/.test(Array.from(el.sheet?.cssRules ?? [], (r) => r.cssText).join(' '));
-  // CSSOM: each sheet's rules as the browser serialises them. rrweb's hover rewrite adds a
-  // \:hover twin to each :hover selector; those twins are dropped.
-  const ruleText = (r) => r.cssText.replace(/,\s*[^,{]*?\\:hover[^,{]*?(?=\s*[,{])/g, '');
+  // CSSOM: each sheet's rules as the browser serialises them (with the \:hover twins).
+  const ruleText = (r) => r.cssText;
   const rulesOf = (sheet) => {
     try {
       return Array.from(sheet.cssRules, ruleText);
@@ -111,7 +112,7 @@ window.__normalize = function normalize(doc) {
       if (tag === 'meta' && name === 'http-equiv' && /^\s*refresh\s*$/i.test(value)) continue;
       let v = value;
       if (name === 'class') {
-        v = v.split(/\s+/).filter((c) => c && !c.startsWith('rrweb-') && !c.startsWith('rewind-') && c !== ':hover').join(' ');
+        v = v.split(/\s+/).filter((c) => c && !c.startsWith('rrweb-') && !c.startsWith('rewind-')).join(' ');
         if (!v) continue;
       } else if (name === 'style') {
         v = styleText(el);
@@ -238,6 +239,14 @@ test('the player rebuilds every recording as rrweb does, at the end and after se
         diff(seeked, straight, `${stem} at ${ms} ms: seek vs straight replay`);
         const theirs = await rrwebDom(page, list, ms);
         diff(seeked, theirs, `${stem} at ${ms} ms (${f * 100} %): rewind vs rrweb Replayer`);
+        if (stem === 'hover' && f === 1) {
+          // the comparison sees hover: the class on the element and its parents, the twin rule
+          assert.ok(theirs.filter((l) => l.includes('class=":hover"')).length === 3, 'hover: div, body and html hovered');
+          assert.ok(theirs.some((l) => l.includes('div.\\\\:hover')), 'hover: the .\\:hover twin rule');
+        }
+        if (stem === 'iframe-shadowdom-hover' && f === 0.75) {
+          assert.deepEqual(theirs.filter((l) => l.includes(':hover')).map((l) => l.trim()), ['<div class=":hover">'], 'only the div in the shadow root');
+        }
         if (stem === 'spa-navigation' && f === 1) {
           // the comparison is not blind: the page a quarter in differs from the last one
           assert.notDeepEqual(mine.at[0.25].seeked, theirs, 'spa-navigation: 25 % and 100 % compare equal');
@@ -426,6 +435,240 @@ test('canvas drawing (CanvasMutation 2D, rr_dataURL) shows the pixels rrweb\'s R
     assert.ok(mine[k] === theirs, `canvas pixels at ${ms} ms differ from rrweb's Replayer`);
   }
   assert.notEqual(mine[0], mine[2], 'the seeks show different pictures');
+  assert.deepEqual(page.errors, []);
+});
+
+/** The colours of a page screenshot region as `rgba×count` sorted by count (decoded in the page). */
+async function regionColours(page, clip) {
+  const png = (await page.screenshot({ clip })).toString('base64');
+  return page.evaluate(async (png) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${png}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const counts = new Map();
+    for (let i = 0; i < d.length; i += 4) {
+      const k = `${d[i]},${d[i + 1]},${d[i + 2]},${d[i + 3]}`;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}×${n}`);
+  }, png);
+}
+
+/** The page rectangle (CSS px) inside the border of the first canvas of `frame`'s document,
+ * inset 2 px (edges blend with the border). */
+const CANVAS_CLIP = String.raw`
+window.__canvasClip = (frame) => {
+  const f = frame.getBoundingClientRect();
+  const c = frame.contentDocument.querySelector('canvas');
+  const r = c.getBoundingClientRect();
+  return { x: f.left + frame.clientLeft + r.left + c.clientLeft + 2, y: f.top + frame.clientTop + r.top + c.clientTop + 2, width: c.clientWidth - 4, height: c.clientHeight - 4 };
+};
+`;
+
+// WebGL in headless Chromium (--disable-gpu): SwiftShader gives WebGL and WebGL2 contexts.
+// rrweb's page (UNSAFE_replayCanvas: scripts allowed) shows its canvas: its pixels are read from
+// a screenshot (a context without preserveDrawingBuffer, as rrweb asks for none, is cleared
+// once shown, so readPixels would see nothing). rewind's frame has no scripting, and a canvas in
+// a document without scripting shows its fallback content, not its bitmap (HTML spec), so its
+// pixels are read from its context (never shown, never cleared), over the frame's white.
+test('WebGL canvas calls (CanvasMutation type 1) draw what rrweb\'s Replayer shows, after seeks too', { skip }, async (t) => {
+  const { server, browser } = await setup(t);
+  const page = await openPage(browser, server.origin);
+  await page.setViewportSize({ width: 1700, height: 1000 });
+  await page.addScriptTag({ content: CANVAS_CLIP });
+  const events = JSON.parse(readFileSync(new URL('../shared/rrweb-fixtures/webgl.json', root), 'utf8'));
+  const start = events[0].timestamp;
+  const at = (property) => events.find((e) => e.data?.property === property).timestamp - start;
+  // after clearColor and before clear: blank; after clear: red. The end, the middle, the end
+  // again: each a seek (a rebuild from a checkpoint).
+  const times = [at('clear'), at('clearColor'), at('clear')];
+  const mine = await page.evaluate(async ({ events, times }) => {
+    const el = document.createElement('div');
+    el.style.cssText = 'position:fixed;left:0;top:0;width:1600px;height:900px';
+    document.body.append(el);
+    const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+    const out = [];
+    for (const ms of times) {
+      p.seek(ms);
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const c = p.frame.contentDocument.querySelector('canvas');
+      const gl = c.getContext('webgl');
+      // the region regionColours reads from rrweb's page: inside the border, inset 2 px
+      const [w, h] = [c.width - 4, c.height - 4];
+      const px = new Uint8Array(w * h * 4);
+      gl.readPixels(2, 2, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+      const counts = new Map();
+      for (let i = 0; i < px.length; i += 4) {
+        const a = px[i + 3];
+        // premultiplied, over white
+        const over = (v) => Math.round(v + 255 - a);
+        const k = `${over(px[i])},${over(px[i + 1])},${over(px[i + 2])},255`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      out.push([...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}×${n}`));
+    }
+    const info = JSON.parse(p._wasm.infoJson());
+    p.destroy();
+    el.remove();
+    return { out, warnings: info.warnings };
+  }, { events, times });
+  assert.deepEqual(mine.warnings, [], 'no canvas call refused or dropped');
+  for (const [k, ms] of times.entries()) {
+    const clip = await page.evaluate(async ({ events, ms }) => {
+      const root = document.createElement('div');
+      root.style.cssText = 'position:fixed;left:0;top:0';
+      document.body.append(root);
+      const r = new rrweb.Replayer(events, { root, showWarning: false, mouseTail: false, UNSAFE_replayCanvas: true });
+      r.pause(ms + 1);
+      await new Promise((res) => setTimeout(res, 300));
+      r.iframe.style.display = 'block'; // rrweb shows it when playing; paused at once here
+      await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
+      window.__r = { r, root };
+      return window.__canvasClip(r.iframe);
+    }, { events, ms });
+    const theirs = await regionColours(page, clip);
+    await page.evaluate(() => {
+      window.__r.r.destroy?.();
+      window.__r.root.remove();
+    });
+    assert.deepEqual(mine.out[k], theirs, `WebGL canvas at ${ms} ms: rewind vs rrweb's Replayer`);
+  }
+  assert.deepEqual(mine.out[0], ['255,0,0,255×18816'], 'cleared to red');
+  assert.deepEqual(mine.out[1], ['255,255,255,255×18816'], 'blank before clear');
+  assert.deepEqual(mine.out[2], mine.out[0], 'the same after seeking back');
+  assert.deepEqual(page.errors, []);
+});
+
+/** Records, with rrweb's own `record({recordCanvas: true})`, a WebGL page: shaders, a program,
+ * a vertex buffer (Float32Array data) and a uniform location, then two frames drawn with them
+ * (a blue clear and a yellow triangle; a green clear and a magenta one). Returns the events and
+ * the time (ms from the start) after the first frame. */
+async function recordWebgl(page) {
+  return page.evaluate(async () => {
+    const frame = () => new Promise((r) => setTimeout(r, 120));
+    const c = document.createElement('canvas');
+    c.width = 120;
+    c.height = 90;
+    document.body.append(c);
+    const events = [];
+    const stop = rrweb.record({ emit: (e) => events.push(e), recordCanvas: true });
+    await frame();
+    const gl = c.getContext('webgl');
+    const shader = (type, src) => {
+      const s = gl.createShader(type);
+      gl.shaderSource(s, src);
+      gl.compileShader(s);
+      return s;
+    };
+    const program = gl.createProgram();
+    gl.attachShader(program, shader(gl.VERTEX_SHADER, 'attribute vec2 p; void main() { gl_Position = vec4(p, 0.0, 1.0); }'));
+    gl.attachShader(program, shader(gl.FRAGMENT_SHADER, 'precision mediump float; uniform vec4 col; void main() { gl_FragColor = col; }'));
+    gl.linkProgram(program);
+    gl.useProgram(program);
+    const buffer = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-0.8, -0.8, 0.8, -0.8, 0, 0.8]), gl.STATIC_DRAW);
+    const loc = gl.getAttribLocation(program, 'p');
+    gl.enableVertexAttribArray(loc);
+    gl.vertexAttribPointer(loc, 2, gl.FLOAT, false, 0, 0);
+    const col = gl.getUniformLocation(program, 'col');
+    const draw = (bg, fg) => {
+      gl.clearColor(...bg);
+      gl.clear(gl.COLOR_BUFFER_BIT);
+      gl.uniform4f(col, ...fg);
+      gl.drawArrays(gl.TRIANGLES, 0, 3);
+    };
+    draw([0, 0, 1, 1], [1, 1, 0, 1]);
+    await frame();
+    const mark = Date.now() - events[0].timestamp;
+    await frame(); // the second frame's event well after the mark
+    gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
+    draw([0, 1, 0, 1], [1, 0, 1, 1]);
+    await frame();
+    stop();
+    c.remove();
+    return { events, mark };
+  });
+}
+
+test('recorded WebGL (programs, buffers, uniform locations by index) draws what rrweb\'s Replayer shows', { skip }, async (t) => {
+  const { server, browser } = await setup(t);
+  const page = await openPage(browser, server.origin);
+  await page.setViewportSize({ width: 1700, height: 1000 });
+  await page.addScriptTag({ content: CANVAS_CLIP });
+  const { events, mark } = await recordWebgl(page);
+  const text = JSON.stringify(events);
+  assert.ok(/"rr_type":"WebGLProgram","index":0/.test(text) && /"rr_type":"Float32Array"/.test(text), 'rrweb recorded objects by index and typed arrays');
+  const duration = events.at(-1).timestamp - events[0].timestamp;
+  const times = [duration, mark, duration];
+  const mine = await page.evaluate(async ({ events, times }) => {
+    const el = document.createElement('div');
+    el.style.cssText = 'position:fixed;left:0;top:0;width:1600px;height:900px';
+    document.body.append(el);
+    const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+    const out = [];
+    for (const ms of times) {
+      p.seek(ms);
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const c = p.frame.contentDocument.querySelector('canvas');
+      const gl = c.getContext('webgl');
+      const [w, h] = [c.width - 4, c.height - 4];
+      const px = new Uint8Array(w * h * 4);
+      gl.readPixels(2, 2, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+      const counts = new Map();
+      for (let i = 0; i < px.length; i += 4) {
+        const k = `${px[i]},${px[i + 1]},${px[i + 2]},${px[i + 3]}`;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      out.push([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k}×${n}`));
+    }
+    const info = JSON.parse(p._wasm.infoJson());
+    p.destroy();
+    el.remove();
+    return { out, warnings: info.warnings };
+  }, { events, times });
+  assert.deepEqual(mine.warnings, [], 'no canvas call refused or dropped');
+  // rrweb's seek starts each event's WebGL calls without waiting for the previous event's
+  // (`void canvasMutation(…)`, each call awaiting its arguments), so two events replayed at once
+  // interleave: seeking to the end, its canvas shows the first frame's calls finishing last.
+  // At the mark one event is replayed; for the end, rrweb plays from the mark (each event at its
+  // time, in order), which shows the recorded page's last frame.
+  for (const [k, ms] of times.entries()) {
+    const clip = await page.evaluate(async ({ events, ms, mark }) => {
+      const root = document.createElement('div');
+      root.style.cssText = 'position:fixed;left:0;top:0';
+      document.body.append(root);
+      const r = new rrweb.Replayer(events, { root, showWarning: false, mouseTail: false, UNSAFE_replayCanvas: true });
+      if (ms === mark) r.pause(ms + 1);
+      else r.play(mark + 1);
+      await new Promise((res) => setTimeout(res, 300 + ms - mark));
+      r.pause();
+      r.iframe.style.display = 'block';
+      await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
+      window.__r = { r, root };
+      return window.__canvasClip(r.iframe);
+    }, { events, ms, mark });
+    const theirs = (await regionColours(page, clip)).sort((a, b) => {
+      const [ka, na] = a.split('×');
+      const [kb, nb] = b.split('×');
+      return nb - na || (ka < kb ? -1 : 1);
+    });
+    await page.evaluate(() => {
+      window.__r.r.destroy?.();
+      window.__r.root.remove();
+    });
+    assert.deepEqual(mine.out[k], theirs, `WebGL canvas at ${ms} ms: rewind vs rrweb's Replayer`);
+  }
+  const top = (colours) => colours.slice(0, 2).map((c) => c.split('×')[0]).sort();
+  assert.deepEqual(top(mine.out[1]), ['0,0,255,255', '255,255,0,255'], 'first frame: blue and yellow');
+  assert.deepEqual(top(mine.out[0]), ['0,255,0,255', '255,0,255,255'], 'last frame: green and magenta');
+  assert.deepEqual(mine.out[2], mine.out[0], 'the same after seeking back');
   assert.deepEqual(page.errors, []);
 });
 

@@ -180,6 +180,7 @@ impl VDom {
         let record = std::mem::replace(&mut self.record, false);
         let root = self.build_tree(tree, 0, NONE, true);
         self.record = record;
+        self.hover_on_snapshot();
         if let Some(root) = root {
             if matches!(self.nodes[root as usize].data, NodeData::Document { .. }) {
                 self.document = root;
@@ -220,6 +221,12 @@ impl VDom {
                     css.append(&mut self.scratch.css);
                     if let Some(k) = css.iter().position(|(k, _)| *k == i) {
                         let (_, text) = css.swap_remove(k);
+                        // rrweb writes the split into the serialized child, which buildNode
+                        // then rewrites again when it is an `isStyle` text
+                        let text = match &n.kind {
+                            NodeKind::Text { is_style: true, .. } => self.adapt_css(&text),
+                            _ => text,
+                        };
                         if let NodeData::Text(t) = &mut self.nodes[s as usize].data {
                             *t = text;
                         }
@@ -306,6 +313,8 @@ impl VDom {
                 system_id: system_id.clone(),
             },
             NodeKind::Element { .. } => return self.build_element(tree, i, meta),
+            // rrweb-snapshot's buildNode rewrites legacy `isStyle` texts for hover
+            NodeKind::Text { text_content, is_style: true } => NodeData::Text(self.adapt_css(text_content)),
             NodeKind::Text { text_content, .. } => NodeData::Text(text_content.clone()),
             NodeKind::CData => NodeData::CData(String::new()),
             NodeKind::Comment { text_content } => NodeData::Comment(text_content.clone()),
@@ -472,11 +481,13 @@ impl VDom {
         }
         if let Some(css) = css_text {
             if text_children.is_empty() {
-                let t = self.alloc(NO_ID, NodeData::Text(css.to_string()), 0);
+                let css = self.adapt_css(css);
+                let t = self.alloc(NO_ID, NodeData::Text(css), 0);
                 self.insert(slot, t, NONE);
             } else {
                 // rrweb's `applyCssSplits`: the CSS, split at `/* rr_split */` (the last
-                // pieces merged down to the number of text children), replaces their text.
+                // pieces merged down to the number of text children), rewritten for hover as
+                // a whole and cut again where each split starts, replaces their text.
                 let mut splits: Vec<String> = css.split("/* rr_split */").map(str::to_string).collect();
                 while splits.len() > 1 && splits.len() > text_children.len() {
                     let last = splits.pop().unwrap_or_default();
@@ -484,7 +495,9 @@ impl VDom {
                         prev.push_str(&last);
                     }
                 }
-                self.scratch.css = text_children.into_iter().zip(splits).collect();
+                let adapted = self.adapt_css(&splits.concat());
+                let texts = super::hover_css::split_adapted(&splits, &adapted);
+                self.scratch.css = text_children.into_iter().zip(texts).collect();
             }
         }
         if let Some(v) = textarea_value {

@@ -17,6 +17,10 @@
 //! `beginPath`). When no such clear exists, the oldest calls are dropped and counted in
 //! [`Warnings::canvas`](super::Warnings): a seek onto that canvas then shows only the newest
 //! calls (live playback is unaffected; the edge drew every call as it came).
+//!
+//! WebGL (CanvasMutation `type` 1 and 2) logs the same way, bounded differently (`webgl.rs`):
+//! its state (programs, buffers, textures) lives as long as the context, so nothing can be
+//! compacted at a clear.
 
 use super::{Change, NodeData, VDom};
 use crate::model::{CanvasCommand, CanvasMutationData};
@@ -39,6 +43,15 @@ pub struct CanvasCmd {
     pub setter: bool,
 }
 
+/// The rendering context a canvas's calls go to (rrweb's `CanvasContext`: 2D 0, WebGL 1,
+/// WebGL2 2). A canvas has one: the browser's `getContext` returns null for another kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CanvasContext {
+    TwoD,
+    WebGl,
+    WebGl2,
+}
+
 /// What a canvas shows: a starting picture and the calls since.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CanvasLog {
@@ -46,22 +59,45 @@ pub struct CanvasLog {
     pub gen: u32,
     /// The FullSnapshot's `rr_dataURL` (drawn at (0, 0) before any call), if any.
     pub base: Option<Arc<str>>,
-    /// Calls, oldest first; `cmds[0]` is call number `first` of this bitmap.
+    /// The context of the calls (`None`: no call yet).
+    pub context: Option<CanvasContext>,
+    /// Calls, oldest first. `cmds[..head]` are calls `0..head` of this bitmap (a WebGL log
+    /// keeps its first calls, see `webgl.rs`; 0 for 2D); `cmds[head]` is call number `first`.
     pub cmds: Vec<CanvasCmd>,
-    /// How many calls of this bitmap were compacted or dropped before `cmds[0]`.
+    /// The number of leading calls kept from the start (WebGL only).
+    pub head: usize,
+    /// The call number of `cmds[head]`: calls `head..first` were compacted or dropped.
     pub first: u64,
     /// Calls dropped without an equivalent (the log is incomplete for seeking).
     pub dropped: u64,
+    /// WebGL objects the dropped calls created, per rrweb constructor name (`WebGLBuffer`):
+    /// the edge holds their places in its variable lists, so later `{rr_type, index}`
+    /// arguments still name the right objects.
+    pub skipped_objects: Vec<(Arc<str>, u32)>,
 }
 
 impl CanvasLog {
     fn new(gen: u32, base: Option<Arc<str>>) -> Self {
-        CanvasLog { gen, base, cmds: Vec::new(), first: 0, dropped: 0 }
+        CanvasLog {
+            gen,
+            base,
+            context: None,
+            cmds: Vec::new(),
+            head: 0,
+            first: 0,
+            dropped: 0,
+            skipped_objects: Vec::new(),
+        }
     }
 
     /// The number of calls this bitmap has had (the absolute index after the last one).
     pub fn end(&self) -> u64 {
-        self.first + self.cmds.len() as u64
+        self.first + (self.cmds.len() - self.head) as u64
+    }
+
+    /// The position in `cmds` of call number `n` (≥ [`CanvasLog::first`]).
+    pub fn position(&self, n: u64) -> usize {
+        self.head + n.saturating_sub(self.first) as usize
     }
 
     /// Appends a call, keeping the log within `max` calls; returns calls dropped without an
@@ -201,10 +237,14 @@ pub(super) fn from_data_url(gen: u32, url: &str) -> CanvasLog {
 }
 
 impl VDom {
-    /// CanvasMutation (9). 2D calls (`type` 0, or no type: rrweb's legacy single command) go
-    /// to the canvas's log; WebGL (1, 2) is not replayed and is counted, as is a target that is
-    /// no `<canvas>` (rrweb's `getContext` would fail). An unknown id is skipped (rrweb:
-    /// "node not found" debug message, not a warning). Returns the work (calls logged).
+    /// CanvasMutation (9). Calls go to the canvas's log: 2D (`type` 0, or no type: rrweb's
+    /// legacy single command), WebGL (1) and WebGL2 (2). The first call decides the context;
+    /// calls for another kind are dropped and counted (the browser gives rrweb no context for
+    /// them), as is a target that is no `<canvas>` or an unknown `type`. A WebGL log has no
+    /// starting picture: while seeking, rrweb applies the calls before its `rr_dataURL` image
+    /// has loaded, and that image's 2D `getContext` then returns null. An unknown id is
+    /// skipped (rrweb: "node not found" debug message, not a warning). Returns the work
+    /// (calls logged).
     pub(super) fn apply_canvas(&mut self, d: &CanvasMutationData) -> usize {
         let Some(slot) = self.slot_of(d.id) else { return 1 };
         let gen = &mut self.extras.gen;
@@ -212,7 +252,16 @@ impl VDom {
             self.warnings.canvas += 1;
             return 1;
         };
-        if e.svg || e.tag != "canvas" || d.context.unwrap_or(0) != 0 {
+        let context = match d.context.unwrap_or(0) {
+            0 => CanvasContext::TwoD,
+            1 => CanvasContext::WebGl,
+            2 => CanvasContext::WebGl2,
+            _ => {
+                self.warnings.canvas += 1;
+                return 1;
+            }
+        };
+        if e.svg || e.tag != "canvas" {
             self.warnings.canvas += 1;
             return 1;
         }
@@ -221,6 +270,20 @@ impl VDom {
             *gen += 1;
             Box::new(CanvasLog::new(*gen, None))
         });
+        match log.context {
+            None if context != CanvasContext::TwoD && log.base.is_some() => {
+                *gen += 1;
+                **log = CanvasLog::new(*gen, None);
+                log.context = Some(context);
+            }
+            None => log.context = Some(context),
+            Some(c) if c != context => {
+                let n = d.commands.as_ref().map_or(1, Vec::len) as u64;
+                self.warnings.canvas += n;
+                return 1;
+            }
+            Some(_) => {}
+        }
         let single;
         let commands: &[CanvasCommand] = match (&d.commands, &d.property) {
             (Some(c), _) => c,
@@ -238,7 +301,11 @@ impl VDom {
                 args: args_text(&c.args).into(),
                 setter: c.setter == Some(true),
             };
-            dropped += log.push(cmd, size, MAX_CANVAS_COMMANDS);
+            dropped += if context == CanvasContext::TwoD {
+                log.push(cmd, size, MAX_CANVAS_COMMANDS)
+            } else {
+                log.push_webgl(cmd, MAX_CANVAS_COMMANDS)
+            };
         }
         let change = Change::Canvas { slot, gen: log.gen };
         self.warnings.canvas += dropped;
@@ -246,7 +313,9 @@ impl VDom {
         commands.len().max(1)
     }
 
-    /// A `width`/`height` attribute of element `slot` changed: a canvas starts a blank bitmap.
+    /// A `width`/`height` attribute of element `slot` changed: a 2D canvas starts a blank
+    /// bitmap. A WebGL context keeps its objects and state (only the drawing buffer is
+    /// resized and cleared), so its log goes on.
     pub(super) fn canvas_attr_changed(&mut self, slot: u32, name: &str) {
         if name != "width" && name != "height" {
             return;
@@ -254,6 +323,9 @@ impl VDom {
         let gen = &mut self.extras.gen;
         if let NodeData::Element(e) = &mut self.nodes[slot as usize].data {
             if let Some(log) = e.canvas.as_deref_mut() {
+                if matches!(log.context, Some(CanvasContext::WebGl | CanvasContext::WebGl2)) {
+                    return;
+                }
                 *gen += 1;
                 *log = CanvasLog::new(*gen, None);
             }

@@ -51,8 +51,9 @@ impl VDom {
                     if let Some(c) = &e.canvas {
                         let _ = write!(
                             out,
-                            " canvas(base={} calls={}..{} dropped={})",
+                            " canvas(base={} context={:?} calls={}..{} dropped={})",
                             c.base.is_some(),
+                            c.context,
                             c.first,
                             c.end(),
                             c.dropped
@@ -90,6 +91,7 @@ impl VDom {
         }
         self.dump_constructed(&mut out);
         self.dump_extras(&mut out);
+        self.dump_hover(&mut out);
         out
     }
 

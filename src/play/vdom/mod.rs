@@ -24,16 +24,21 @@ mod build;
 mod canvas;
 mod dump;
 mod extras;
+mod hover;
+mod hover_css;
 mod media;
 mod mutation;
 mod sheets;
 mod style;
 mod tree;
+mod webgl;
 
-pub use canvas::{decode_base64, CanvasCmd, CanvasLog, MAX_CANVAS_COMMANDS};
+pub use canvas::{decode_base64, CanvasCmd, CanvasContext, CanvasLog, MAX_CANVAS_COMMANDS};
 pub use extras::{Font, FontSource, SelRange};
+pub use hover_css::{adapt_css, Adapted, MAX_HOVER_CSS};
 pub use media::MediaState;
 pub use sheets::{InsertAt, SheetKey, SheetLog, SheetOp, Sheets};
+pub use webgl::{created_by, WEBGL_HEAD};
 
 pub use style::{remove_style_property, set_style_property};
 pub use tree::Children;
@@ -179,10 +184,13 @@ pub struct Warnings {
     /// is neither a document nor a shadow host. (Rules the browser refuses are counted by the
     /// edge, which is where CSS is parsed.)
     pub sheets: u64,
-    /// CanvasMutation events not replayed: WebGL contexts, targets that are no `<canvas>`,
-    /// and 2D calls dropped from a full seek log ([`MAX_CANVAS_COMMANDS`]). (Calls the
-    /// browser refuses are counted by the edge.)
+    /// CanvasMutation calls not replayed: for a context other than the canvas's first, an
+    /// unknown context type, targets that are no `<canvas>`, and calls dropped from a full
+    /// seek log ([`MAX_CANVAS_COMMANDS`]). (Calls the browser refuses are counted by the edge.)
     pub canvas: u64,
+    /// Style texts rrweb rewrites for hover (`adaptCssForReplay`) left as recorded: longer
+    /// than [`MAX_HOVER_CSS`], or CSS postcss would not parse (rrweb warns and keeps them).
+    pub hover_css: u64,
 }
 
 impl Warnings {
@@ -193,11 +201,12 @@ impl Warnings {
         self.refused += other.refused;
         self.sheets += other.sheets;
         self.canvas += other.canvas;
+        self.hover_css += other.hover_css;
     }
 
     /// The total.
     pub fn total(&self) -> u64 {
-        self.node_not_found + self.dropped_adds + self.refused + self.sheets + self.canvas
+        self.node_not_found + self.dropped_adds + self.refused + self.sheets + self.canvas + self.hover_css
     }
 }
 
@@ -240,6 +249,8 @@ pub enum Change {
     Selection(u32),
     /// A font was added ([`VDom::fonts`]).
     Font,
+    /// The pointer target changed: the hovered elements are [`VDom::hover_chain`].
+    Hover,
 }
 
 /// The virtual DOM.
@@ -258,6 +269,7 @@ pub struct VDom {
     scratch: build::Scratch,
     sheets: Sheets,
     extras: extras::Extras,
+    hover: hover::Hover,
     /// The time of the event being applied (Unix epoch ms): media states are anchored to it.
     now: i64,
     pub warnings: Warnings,
@@ -300,6 +312,7 @@ impl VDom {
             scratch: build::Scratch::default(),
             sheets: Sheets::default(),
             extras: Default::default(),
+            hover: Default::default(),
             now: 0,
             warnings: Warnings::default(),
         }
@@ -336,11 +349,13 @@ impl VDom {
 
     /// True when `event` changes the virtual DOM (FullSnapshot, Mutation, Input, Scroll,
     /// StyleSheetRule, StyleDeclaration, AdoptedStyleSheet, MediaInteraction, CanvasMutation,
-    /// Font, Selection).
+    /// Font, Selection; and the pointer events that choose the hovered element: MouseMove,
+    /// TouchMove, Drag, MouseInteraction; Meta, where rrweb's seeks start).
     pub fn affects(event: &Event) -> bool {
         matches!(
             &event.data,
             EventData::FullSnapshot(_)
+                | EventData::Meta(_)
                 | EventData::IncrementalSnapshot(
                     IncrementalData::Mutation(_)
                         | IncrementalData::Input(_)
@@ -352,6 +367,10 @@ impl VDom {
                         | IncrementalData::CanvasMutation(_)
                         | IncrementalData::Font(_)
                         | IncrementalData::Selection(_)
+                        | IncrementalData::MouseMove(_)
+                        | IncrementalData::TouchMove(_)
+                        | IncrementalData::Drag(_)
+                        | IncrementalData::MouseInteraction(_)
                 )
         )
     }
@@ -381,6 +400,20 @@ impl VDom {
             EventData::IncrementalSnapshot(IncrementalData::CanvasMutation(d)) => self.apply_canvas(d),
             EventData::IncrementalSnapshot(IncrementalData::Font(d)) => self.apply_font(d),
             EventData::IncrementalSnapshot(IncrementalData::Selection(d)) => self.apply_selection(d),
+            EventData::IncrementalSnapshot(
+                IncrementalData::MouseMove(d) | IncrementalData::TouchMove(d) | IncrementalData::Drag(d),
+            ) => {
+                self.apply_positions(&d.positions);
+                1
+            }
+            EventData::Meta(_) => {
+                self.set_hover_target(None);
+                1
+            }
+            EventData::IncrementalSnapshot(IncrementalData::MouseInteraction(d)) => {
+                self.apply_mouse_interaction(d);
+                1
+            }
             _ => 0,
         }
     }
@@ -469,6 +502,10 @@ mod tests;
 #[cfg(test)]
 mod tests_extras;
 #[cfg(test)]
+mod tests_hover;
+#[cfg(test)]
 mod tests_media;
 #[cfg(test)]
 mod tests_sheets;
+#[cfg(test)]
+mod tests_webgl;

@@ -276,7 +276,15 @@ impl VDom {
                 }
                 continue;
             };
-            self.set_text_content(target, t.value.as_deref().unwrap_or(""));
+            let value = t.value.as_deref().unwrap_or("");
+            // rrweb rewrites a non-empty text whose parent is a `<style>` for hover
+            let parent = self.nodes[target as usize].parent;
+            if !value.is_empty() && parent != NONE && self.element(parent).is_some_and(|e| e.is_html("style")) {
+                let css = self.adapt_css(value);
+                self.set_text_content(target, &css);
+            } else {
+                self.set_text_content(target, value);
+            }
         }
     }
 

@@ -136,8 +136,8 @@ fn canvas_calls_are_logged_after_the_snapshot_picture() {
     let log = log_of(&dom, 6);
     assert_eq!(log.base.as_deref(), Some("data:image/png;base64,AAA"));
     assert_eq!(props(&log), [r#"=fillStyle["red"]"#, "fillRect[0,0,10,10]", "fillRect[1,2,3,4]"]);
-    assert_eq!(dom.warnings.canvas, 2, "a div and a WebGL context");
-    assert!(dom.dump().contains("canvas(base=true calls=0..3 dropped=0)"));
+    assert_eq!(dom.warnings.canvas, 2, "a div, and a WebGL call on a 2D canvas");
+    assert!(dom.dump().contains("canvas(base=true context=Some(TwoD) calls=0..3 dropped=0)"));
 }
 
 #[test]

@@ -176,3 +176,11 @@ fn sheet_changes_reach_the_edge_with_their_generation_and_a_snapshot_forgets_the
     dom.apply(&evs[1]);
     assert!(dom.sheets().elements().is_empty() && dom.sheets().all_constructed().next().is_none());
 }
+
+#[test]
+fn rules_inserted_later_are_not_rewritten_for_hover() {
+    // rrweb 2.1.1's applyStyleSheetRule inserts the recorded rule as is (only style text gets
+    // the .\:hover twins)
+    let dom = run(&styled(&[ev(1100, 8, r#""id":6,"adds":[{"rule":"a:hover{}","index":0}]"#)]));
+    assert_eq!(ops_of(&dom, 6).unwrap(), [insert("a:hover{}", InsertAt::Clamped(0))]);
+}
