@@ -137,7 +137,7 @@ impl CanvasLog {
             }
             match &*c.property {
                 "clearRect" if covers(&c.args, w, h) => clear = Some(i),
-                p if PATH_OR_DRAW.contains(&p) => {}
+                p if PATH.contains(&p) || DRAW.contains(&p) => {}
                 _ => break, // transforms, clips, save/restore: a clear no longer means "blank"
             }
         }
@@ -178,19 +178,9 @@ const PATH: &[&str] = &[
     "rect",
     "roundRect",
 ];
-/// Calls that neither transform nor clip: paths, drawing, and absolute state.
-const PATH_OR_DRAW: &[&str] = &[
-    "beginPath",
-    "closePath",
-    "moveTo",
-    "lineTo",
-    "bezierCurveTo",
-    "quadraticCurveTo",
-    "arc",
-    "arcTo",
-    "ellipse",
-    "rect",
-    "roundRect",
+/// Calls that draw or set absolute state; with [`PATH`], the calls that neither transform nor
+/// clip.
+const DRAW: &[&str] = &[
     "fill",
     "stroke",
     "fillRect",
