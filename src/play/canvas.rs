@@ -74,14 +74,33 @@ impl Overlay {
         let _ = style.set_property("height", &format!("{}px", viewport.1));
     }
 
-    /// Draws one frame.
-    pub(super) fn draw(&self, timeline: &Timeline, scene: &Scene) {
+    /// Draws one frame. `page_canvases`: the replayed page's `<canvas>` elements with a
+    /// bitmap, painted where they are laid out (the frame cannot show them itself, having no
+    /// scripting), under the pointer; content the page stacks above a canvas is not above it
+    /// here.
+    pub(super) fn draw(&self, timeline: &Timeline, scene: &Scene, page_canvases: &[JsValue]) {
         let ctx = &self.ctx;
         let (s, dpr) = (self.scale, self.dpr);
         let (w, h) = (self.viewport.0 * s, self.viewport.1 * s); // on-screen CSS px
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         ctx.clear_rect(0.0, 0.0, w, h);
         let t = scene.t_ms;
+
+        for c in page_canvases {
+            let c: &HtmlCanvasElement = c.unchecked_ref();
+            let r = c.get_bounding_client_rect();
+            let visible =
+                r.right() > 0.0 && r.bottom() > 0.0 && r.left() < self.viewport.0 && r.top() < self.viewport.1;
+            if c.is_connected() && c.width() > 0 && c.height() > 0 && r.width() > 0.0 && r.height() > 0.0 && visible {
+                let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                    c,
+                    r.left() * s,
+                    r.top() * s,
+                    r.width() * s,
+                    r.height() * s,
+                );
+            }
+        }
 
         // Trail: the pointer's path over the last TRAIL_MS, older segments fainter.
         let trail = timeline.pointer_between(t - TRAIL_MS, t);

@@ -21,7 +21,12 @@ const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
 pub(super) const BLOCKED_CLASS: &str = "rewind-blocked";
 /// The player's own rules in the replayed document, adopted (not in the DOM tree): blocked
 /// elements as hatched grey boxes; `noscript` hidden (rrweb's Replayer injects the same).
-const PLAYER_CSS: &str = ".rewind-blocked{background:#d4d4d8 repeating-linear-gradient(45deg,#d4d4d8 0 6px,#c4c4cc 6px 12px)!important;}noscript{display:none!important;}";
+///
+/// The `canvas` rule: in a document without scripting (the sandbox) a canvas renders as its
+/// fallback content, an empty inline box, not as a picture of its `width` × `height`. This
+/// gives it that box back (at zero specificity, so the page's own canvas rules still win), and
+/// the overlay paints the replayed bitmap there (`DomView::painted_canvases`).
+const PLAYER_CSS: &str = ".rewind-blocked{background:#d4d4d8 repeating-linear-gradient(45deg,#d4d4d8 0 6px,#c4c4cc 6px 12px)!important;}noscript{display:none!important;}:where(canvas){display:inline-block;width:attr(width px,300px);height:attr(height px,150px)}";
 
 /// The iframe and the DOM nodes mirroring the virtual DOM's slots.
 pub(super) struct DomView {

@@ -120,6 +120,18 @@ impl DomView {
         self.canvases.pending.clear();
     }
 
+    /// The canvases drawn into, for the overlay to paint (a canvas is not shown in the
+    /// scriptless frame, see `PLAYER_CSS`); `out` is cleared first.
+    pub(super) fn painted_canvases(&self, out: &mut Vec<JsValue>) {
+        out.clear();
+        for q in self.canvases.queues.values() {
+            let q = q.borrow();
+            if !q.dead {
+                out.push(q.canvas.clone());
+            }
+        }
+    }
+
     /// Draws the pending canvases' new calls (after the tree and attributes are in place: a
     /// `width` change blanks a canvas, and must come before the calls after it).
     pub(super) fn sync_canvases(&mut self, vdom: &VDom) {

@@ -43,6 +43,8 @@ pub struct Player {
     timeline: Timeline,
     dom: DomView,
     overlay: Overlay,
+    /// Scratch list for `draw_with` (the page's painted canvases), kept to not allocate per frame.
+    page_canvases: std::cell::RefCell<Vec<JsValue>>,
     root: HtmlElement,
     stage: HtmlElement,
     changes: Vec<Change>,
@@ -154,6 +156,7 @@ impl Player {
             timeline,
             dom,
             overlay,
+            page_canvases: Default::default(),
             root,
             stage,
             changes: Vec::new(),
@@ -607,7 +610,9 @@ impl Player {
     fn draw_with(&self, scroll: Option<(f64, f64, f64)>) {
         let t = self.abs();
         let scene = Scene { t_ms: t, url: self.timeline.url_at(t), caption: self.timeline.caption_at(t), scroll };
-        self.overlay.draw(&self.timeline, &scene);
+        let mut canvases = self.page_canvases.borrow_mut();
+        self.dom.painted_canvases(&mut canvases);
+        self.overlay.draw(&self.timeline, &scene, &canvases);
     }
 }
 

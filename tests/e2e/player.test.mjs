@@ -438,6 +438,38 @@ test('canvas drawing (CanvasMutation 2D, rr_dataURL) shows the pixels rrweb\'s R
   assert.deepEqual(page.errors, []);
 });
 
+test('replayed canvases are visible: the overlay paints their bitmaps where the page lays them out', { skip }, async (t) => {
+  // A canvas in the scriptless sandbox renders as fallback content (nothing); the player's
+  // sheet gives it its box back and the overlay paints the replayed bitmap there. Counted on a
+  // screenshot of the player: the red rectangle rrweb recorded (60 × 30 CSS px) must show.
+  const { server, browser } = await setup(t);
+  const page = await openPage(browser, server.origin);
+  const { events, marks } = await recordCanvas(page);
+  const box = await page.evaluate(async ({ events, ms }) => {
+    const el = document.createElement('div');
+    el.style.cssText = 'position:fixed;left:0;top:0;width:1600px;height:900px;background:#fff';
+    document.body.append(el);
+    const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+    p.seek(ms);
+    await new Promise((r) => setTimeout(r, 300)); // images decode, then a frame paints
+    p.seek(ms);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const c = p.frame.contentDocument.querySelector('canvas');
+    const r = c.getBoundingClientRect();
+    const scale = p.frame.getBoundingClientRect().width / p.frame.clientWidth;
+    return { laidOut: [r.width, r.height], scale };
+  }, { events, ms: marks[0] });
+  assert.deepEqual(box.laidOut, [200, 120], 'the canvas has its width × height box in the frame');
+  const colours = await regionColours(page, { x: 0, y: 0, width: 1600, height: 900 });
+  const red = colours
+    .map((c) => c.split('×'))
+    .filter(([rgba]) => { const [r, g, b] = rgba.split(',').map(Number); return Math.abs(r - 200) < 8 && Math.abs(g - 30) < 8 && Math.abs(b - 30) < 8; })
+    .reduce((n, [, count]) => n + Number(count), 0);
+  const expected = 60 * 30 * box.scale ** 2;
+  assert.ok(red > expected * 0.8 && red < expected * 1.3, `red pixels on screen: ${red}, expected about ${Math.round(expected)}`);
+  assert.deepEqual(page.errors, []);
+});
+
 /** The colours of a page screenshot region as `rgba×count` sorted by count (decoded in the page). */
 async function regionColours(page, clip) {
   const png = (await page.screenshot({ clip })).toString('base64');
