@@ -68,13 +68,7 @@ fn listen(
 
 type Handler = Box<dyn FnMut(&mut State, &Event)>;
 
-fn listen_boxed(
-    list: &mut Vec<Listener>,
-    target: &EventTarget,
-    name: &'static str,
-    core: &Core,
-    mut handler: Handler,
-) {
+fn listen_boxed(list: &mut Vec<Listener>, target: &EventTarget, name: &'static str, core: &Core, mut handler: Handler) {
     let core = core.clone();
     // Mutations still queued in the observer are recorded first, so the event's target has
     // its id and the events stay in page order (not for the hot mouse/touch move path).
