@@ -503,6 +503,45 @@ window.__canvasClip = (frame) => {
 };
 `;
 
+/** In the page: plays `events` in rewind's player, seeks to each of `times`, and reads the
+ * first canvas's WebGL pixels inside its border (inset 2 px, the region `__canvasClip` gives
+ * for rrweb's page) as `rgba×count`, most first. `overWhite`: premultiplied pixels composited
+ * over the frame's white; `tieBreak`: equal counts in colour order. Resolves to
+ * `{out: [colours per time], warnings}` (the player's info warnings). */
+const WEBGL_COLOURS = String.raw`
+window.__webglColours = async (events, times, { overWhite = false, tieBreak = false } = {}) => {
+  const el = document.createElement('div');
+  el.style.cssText = 'position:fixed;left:0;top:0;width:1600px;height:900px';
+  document.body.append(el);
+  const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+  const out = [];
+  for (const ms of times) {
+    p.seek(ms);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const c = p.frame.contentDocument.querySelector('canvas');
+    const gl = c.getContext('webgl');
+    const [w, h] = [c.width - 4, c.height - 4];
+    const px = new Uint8Array(w * h * 4);
+    gl.readPixels(2, 2, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    const counts = new Map();
+    for (let i = 0; i < px.length; i += 4) {
+      const a = px[i + 3];
+      const over = (v) => Math.round(v + 255 - a);
+      const k = overWhite
+        ? over(px[i]) + ',' + over(px[i + 1]) + ',' + over(px[i + 2]) + ',255'
+        : px[i] + ',' + px[i + 1] + ',' + px[i + 2] + ',' + a;
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    const order = (x, y) => y[1] - x[1] || (tieBreak ? (x[0] < y[0] ? -1 : 1) : 0);
+    out.push([...counts].sort(order).map(([k, n]) => k + '×' + n));
+  }
+  const info = JSON.parse(p._wasm.infoJson());
+  p.destroy();
+  el.remove();
+  return { out, warnings: info.warnings };
+};
+`;
+
 // WebGL in headless Chromium (--disable-gpu): SwiftShader gives WebGL and WebGL2 contexts.
 // rrweb's page (UNSAFE_replayCanvas: scripts allowed) shows its canvas: its pixels are read from
 // a screenshot (a context without preserveDrawingBuffer, as rrweb asks for none, is cleared
@@ -513,43 +552,14 @@ test('WebGL canvas calls (CanvasMutation type 1) draw what rrweb\'s Replayer sho
   const { server, browser } = await setup(t);
   const page = await openPage(browser, server.origin);
   await page.setViewportSize({ width: 1700, height: 1000 });
-  await page.addScriptTag({ content: CANVAS_CLIP });
+  await page.addScriptTag({ content: CANVAS_CLIP + WEBGL_COLOURS });
   const events = JSON.parse(readFileSync(new URL('../shared/rrweb-fixtures/webgl.json', root), 'utf8'));
   const start = events[0].timestamp;
   const at = (property) => events.find((e) => e.data?.property === property).timestamp - start;
   // after clearColor and before clear: blank; after clear: red. The end, the middle, the end
   // again: each a seek (a rebuild from a checkpoint).
   const times = [at('clear'), at('clearColor'), at('clear')];
-  const mine = await page.evaluate(async ({ events, times }) => {
-    const el = document.createElement('div');
-    el.style.cssText = 'position:fixed;left:0;top:0;width:1600px;height:900px';
-    document.body.append(el);
-    const p = await window.__player.createPlayer(el, events, { skipInactive: false });
-    const out = [];
-    for (const ms of times) {
-      p.seek(ms);
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      const c = p.frame.contentDocument.querySelector('canvas');
-      const gl = c.getContext('webgl');
-      // the region regionColours reads from rrweb's page: inside the border, inset 2 px
-      const [w, h] = [c.width - 4, c.height - 4];
-      const px = new Uint8Array(w * h * 4);
-      gl.readPixels(2, 2, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
-      const counts = new Map();
-      for (let i = 0; i < px.length; i += 4) {
-        const a = px[i + 3];
-        // premultiplied, over white
-        const over = (v) => Math.round(v + 255 - a);
-        const k = `${over(px[i])},${over(px[i + 1])},${over(px[i + 2])},255`;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-      }
-      out.push([...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}×${n}`));
-    }
-    const info = JSON.parse(p._wasm.infoJson());
-    p.destroy();
-    el.remove();
-    return { out, warnings: info.warnings };
-  }, { events, times });
+  const mine = await page.evaluate(({ events, times }) => window.__webglColours(events, times, { overWhite: true }), { events, times });
   assert.deepEqual(mine.warnings, [], 'no canvas call refused or dropped');
   for (const [k, ms] of times.entries()) {
     const clip = await page.evaluate(async ({ events, ms }) => {
@@ -633,38 +643,13 @@ test('recorded WebGL (programs, buffers, uniform locations by index) draws what 
   const { server, browser } = await setup(t);
   const page = await openPage(browser, server.origin);
   await page.setViewportSize({ width: 1700, height: 1000 });
-  await page.addScriptTag({ content: CANVAS_CLIP });
+  await page.addScriptTag({ content: CANVAS_CLIP + WEBGL_COLOURS });
   const { events, mark } = await recordWebgl(page);
   const text = JSON.stringify(events);
   assert.ok(/"rr_type":"WebGLProgram","index":0/.test(text) && /"rr_type":"Float32Array"/.test(text), 'rrweb recorded objects by index and typed arrays');
   const duration = events.at(-1).timestamp - events[0].timestamp;
   const times = [duration, mark, duration];
-  const mine = await page.evaluate(async ({ events, times }) => {
-    const el = document.createElement('div');
-    el.style.cssText = 'position:fixed;left:0;top:0;width:1600px;height:900px';
-    document.body.append(el);
-    const p = await window.__player.createPlayer(el, events, { skipInactive: false });
-    const out = [];
-    for (const ms of times) {
-      p.seek(ms);
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      const c = p.frame.contentDocument.querySelector('canvas');
-      const gl = c.getContext('webgl');
-      const [w, h] = [c.width - 4, c.height - 4];
-      const px = new Uint8Array(w * h * 4);
-      gl.readPixels(2, 2, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
-      const counts = new Map();
-      for (let i = 0; i < px.length; i += 4) {
-        const k = `${px[i]},${px[i + 1]},${px[i + 2]},${px[i + 3]}`;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-      }
-      out.push([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k}×${n}`));
-    }
-    const info = JSON.parse(p._wasm.infoJson());
-    p.destroy();
-    el.remove();
-    return { out, warnings: info.warnings };
-  }, { events, times });
+  const mine = await page.evaluate(({ events, times }) => window.__webglColours(events, times, { tieBreak: true }), { events, times });
   assert.deepEqual(mine.warnings, [], 'no canvas call refused or dropped');
   // rrweb's seek starts each event's WebGL calls without waiting for the previous event's
   // (`void canvasMutation(…)`, each call awaiting its arguments), so two events replayed at once
