@@ -35,18 +35,6 @@ fn minutes() -> i64 {
     std::env::var("REWIND_PLAY_MINUTES").ok().and_then(|s| s.parse().ok()).unwrap_or(30)
 }
 
-/// xorshift: the same seek times on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n.max(1)
-    }
-}
-
 fn percentiles(mut v: Vec<Duration>) -> String {
     v.sort();
     let at = |q: f64| v[((v.len() as f64 * q) as usize).min(v.len() - 1)];
@@ -99,7 +87,7 @@ fn bench(c: &mut Criterion) {
     black_box(Playback::replay_straight(&events, events.len()));
     eprintln!("straight replay of the whole recording: {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
 
-    let mut rng = Rng(0x5eed);
+    let mut rng = synth::Rng(0x5eed);
     let mut lat = Vec::new();
     for _ in 0..1000 {
         let t = start + rng.below((end - start) as u64) as i64;

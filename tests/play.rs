@@ -26,25 +26,13 @@ fn decode(path: &str) -> Recording {
     rewind::codec::decode(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// A small deterministic generator (xorshift) for seek orders.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n.max(1)
-    }
-}
-
 /// Every event time, a millisecond before each, and the ends, in a shuffled order.
 fn seek_times(events: &[Event], seed: u64) -> Vec<i64> {
     let mut times: Vec<i64> = events.iter().flat_map(|e| [e.timestamp, e.timestamp - 1]).collect();
     times.push(i64::MIN + 1);
     times.push(events.last().map_or(0, |e| e.timestamp) + 1);
     times.dedup();
-    let mut rng = Rng(seed);
+    let mut rng = synth::Rng(seed);
     for i in (1..times.len()).rev() {
         times.swap(i, rng.below(i as u64 + 1) as usize);
     }
@@ -138,7 +126,7 @@ fn a_long_single_page_recording_seeks_with_bounded_work() {
     assert!(stats.copies >= 2, "{stats:?}");
     assert_eq!(p.warnings().unwrap().total(), 0, "the synthesised rounds must be consistent");
     let dom_size = p.state_at(end).len();
-    let mut rng = Rng(42);
+    let mut rng = synth::Rng(42);
     for _ in 0..60 {
         let t = start + rng.below((end - start) as u64) as i64;
         let n = p.index_at(t);
@@ -278,7 +266,7 @@ fn a_playback_grown_chunk_by_chunk_seeks_like_one_built_whole() {
     let whole = rewind::codec::decode(&json).unwrap().events;
     let Start::Progressive { events, mut rest, .. } = start(json).unwrap() else { panic!("an array") };
     let mut p = Playback::new(events);
-    let mut rng = Rng(99);
+    let mut rng = synth::Rng(99);
     let (start, end) = (whole[0].timestamp, whole[whole.len() - 1].timestamp);
     while !rest.is_done() {
         p.extend(rest.next_chunk(100).unwrap());

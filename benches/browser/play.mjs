@@ -102,6 +102,23 @@ async function freshPage() {
     // its script in <head>)
     await window.__player.init();
     window.__layout = (doc) => doc?.documentElement?.getBoundingClientRect();
+    // Intervals (ms) between animation frames for `ms` after `start()` is called.
+    window.__frameIntervals = async (ms, start) => {
+      const intervals = [];
+      let last = 0;
+      start();
+      const end = performance.now() + ms;
+      await new Promise((resolve) => {
+        const tick = (now) => {
+          if (last) intervals.push(now - last);
+          last = now;
+          if (now < end) requestAnimationFrame(tick);
+          else resolve();
+        };
+        requestAnimationFrame(tick);
+      });
+      return intervals;
+    };
     // the same pseudo-random positions in every run
     window.__positions = (n, duration, seed = 12345) => {
       let x = seed;
@@ -244,19 +261,7 @@ async function framesRrweb(speed) {
     document.body.append(root);
     const replayer = new rrweb.Replayer(events, { root, showWarning: false, mouseTail: true, triggerFocus: false, speed });
     await new Promise((res) => setTimeout(res, 100));
-    const intervals = [];
-    let last = 0;
-    replayer.play(0);
-    const end = performance.now() + 10_000;
-    await new Promise((resolve) => {
-      const tick = (now) => {
-        if (last) intervals.push(now - last);
-        last = now;
-        if (now < end) requestAnimationFrame(tick);
-        else resolve();
-      };
-      requestAnimationFrame(tick);
-    });
+    const intervals = await window.__frameIntervals(10_000, () => replayer.play(0));
     const played = replayer.getCurrentTime();
     replayer.pause();
     return { intervals, played };
@@ -271,19 +276,7 @@ async function framesRrwebPlayer(speed) {
     const events = await (await fetch('/build/single-page-30min.json')).json();
     const player = window.__rrwebPlayer(events, { mouseTail: true, triggerFocus: false, skipInactive: false, speed });
     await new Promise((res) => setTimeout(res, 100));
-    const intervals = [];
-    let last = 0;
-    player.play();
-    const end = performance.now() + 10_000;
-    await new Promise((resolve) => {
-      const tick = (now) => {
-        if (last) intervals.push(now - last);
-        last = now;
-        if (now < end) requestAnimationFrame(tick);
-        else resolve();
-      };
-      requestAnimationFrame(tick);
-    });
+    const intervals = await window.__frameIntervals(10_000, () => player.play());
     const played = player.getReplayer().getCurrentTime();
     player.pause();
     return { intervals, played };

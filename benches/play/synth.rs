@@ -24,6 +24,19 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::fmt;
 
+/// A small deterministic generator (xorshift): the same seek times and orders on every run.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
 /// Pause between copies, in ms.
 pub const GAP_MS: i64 = 500;
 
