@@ -38,11 +38,15 @@ test('batches reach the collector, are listed and analyse to the scripted action
   await page.fill('#name', 'Ada Lovelace');
   await page.click('#buy');
   await page.click('#buy');
+  // The 300 ms batch timer may already have delivered everything, so flush() can find nothing
+  // left to send: what must hold is that nothing failed and nothing is left behind.
   const result = await page.evaluate(() => window.rewind.flush());
-  assert.ok(result.sent >= 1 && result.failed === 0, JSON.stringify(result));
+  assert.equal(result.failed, 0, JSON.stringify(result));
   const stats = await page.evaluate(() => window.rewind.deliveryStats());
+  assert.ok(stats.batchesSent >= 1, JSON.stringify(stats));
   assert.equal(stats.batchesFailed, 0);
   assert.equal(stats.queuedBatches, 0);
+  assert.equal(stats.pendingEvents, 0);
 
   const list = await read(collector.origin, '/v1/sessions');
   const row = list.sessions.find((s) => s.session_id === sessionId);
