@@ -209,6 +209,13 @@ impl DomTracker {
                 continue;
             }
             let exists = self.nodes.contains_key(&node.id);
+            if exists && parent.is_some_and(|p| self.is_ancestor_or_self(node.id, p)) {
+                // A move under itself or its own descendant: the DOM refuses it
+                // (HierarchyRequestError), and tracking it would make the tree a cycle.
+                self.skipped += 1;
+                ids.push(None);
+                continue;
+            }
             if !exists && self.nodes.len() >= MAX_TRACKED_NODES {
                 self.skipped += 1;
                 ids.push(None);
@@ -257,6 +264,20 @@ impl DomTracker {
             }
             ids.push(Some(node.id));
         }
+    }
+
+    /// `ancestor` is `id` or one of its ancestors. The parent links never form a cycle (moves
+    /// that would make one are refused), so the walk ends; it is bounded by the node count anyway.
+    fn is_ancestor_or_self(&self, ancestor: i64, id: i64) -> bool {
+        let mut current = Some(id);
+        for _ in 0..=self.nodes.len() {
+            match current {
+                Some(c) if c == ancestor => return true,
+                Some(c) => current = self.nodes.get(&c).and_then(|n| n.parent),
+                None => return false,
+            }
+        }
+        false
     }
 
     fn detach(&mut self, id: i64) {
@@ -407,6 +428,21 @@ mod tests {
         assert_eq!(dom.get(6).unwrap().parent, Some(2));
         assert!(!dom.get(5).unwrap().children.contains(&6));
         assert_eq!(dom.text_of(6, 100), "one");
+    }
+
+    #[test]
+    fn moves_under_itself_or_a_descendant_are_refused() {
+        // Found by tests/play_hostile.rs: a damaged export made the tree a cycle and text_of spun.
+        let mut dom = page();
+        for (parent, id) in [(5, 5), (6, 5), (7, 2)] {
+            dom.apply_mutation(mutation(&format!(
+                r#""adds":[{{"parentId":{parent},"nextId":null,"node":{{"type":2,"tagName":"x","id":{id},"attributes":{{}},"childNodes":[]}}}}]"#
+            )));
+        }
+        assert_eq!(dom.skipped_nodes(), 3);
+        assert_eq!(dom.get(5).unwrap().parent, Some(2));
+        assert_eq!(dom.get(2).unwrap().parent, Some(1));
+        assert_eq!(dom.text_of(1, 100), "one");
     }
 
     #[test]
