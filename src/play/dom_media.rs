@@ -45,7 +45,9 @@ impl DomView {
             let paused = Reflect::get(&node, &"paused".into()).map_or(true, |v| v.is_truthy());
             let run = m.playing && playing;
             let tolerance = if run { MAX_DRIFT_S } else { 0.001 };
-            if !((now - want).abs() <= tolerance) {
+            // NaN (no currentTime yet) counts as drifted.
+            let in_step = (now - want).abs() <= tolerance;
+            if !in_step {
                 let _ = Reflect::set(&node, &"currentTime".into(), &want.into());
             }
             if run && paused {

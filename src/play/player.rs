@@ -71,12 +71,13 @@ pub struct Player {
     analyzing: Option<Analyzing>,
 }
 
-/// Where [`Player::analyze_step`] is.
+/// Where [`Player::analyze_step`] is. Both states are boxed: they are hundreds of bytes, and
+/// the player holds this field for the whole session, mostly as `None`.
 enum Analyzing {
     /// The bundle pass, and the next event to give it.
-    Pass(ReplayBuilder, usize),
+    Pass(Box<ReplayBuilder>, usize),
     /// The pass is over; its result is applied next.
-    Finished(Replay),
+    Finished(Box<Replay>),
 }
 
 #[derive(Serialize)]
@@ -338,7 +339,7 @@ impl Player {
         let start = now();
         let (mut builder, mut next) = match self.analyzing.take() {
             Some(Analyzing::Finished(replay)) => {
-                let (actions, rage) = analysis_of(replay);
+                let (actions, rage) = analysis_of(*replay);
                 self.timeline.set_analysis(actions, &rage);
                 self.action = None;
                 self.sync();
@@ -346,7 +347,7 @@ impl Player {
                 return true;
             }
             Some(Analyzing::Pass(builder, next)) => (builder, next),
-            None => (ReplayBuilder::new(), 0),
+            None => (Box::new(ReplayBuilder::new()), 0),
         };
         let events = self.playback.events();
         while next < events.len() {
@@ -360,7 +361,7 @@ impl Player {
         self.analyzing = Some(if next < events.len() {
             Analyzing::Pass(builder, next)
         } else {
-            Analyzing::Finished(builder.finish(None, None))
+            Analyzing::Finished(Box::new(builder.finish(None, None)))
         });
         if budget_ms.is_infinite() {
             return self.analyze_step(budget_ms);
