@@ -11,6 +11,7 @@
 //! or panics is the last one).
 #![cfg(not(target_arch = "wasm32"))]
 
+use rewind::analyze::bundle::{ReplayBundle, ReportOptions, Table, TableFormat};
 use rewind::play::seek::Playback;
 use serde_json::Value;
 
@@ -139,6 +140,12 @@ fn impossible_dom_histories_replay_without_panic_and_seek_like_a_straight_replay
                 std::fs::write(std::env::temp_dir().join("hostile.json"), &damaged).unwrap();
             }
             let _ = rewind::analyze_bytes(&damaged);
+            // The cross-session pass (frustration signals, element tables) reads the same tree.
+            let mut bundle = ReplayBundle::new();
+            if bundle.add_bytes(&damaged, Some(stem)).is_ok() {
+                let _ = bundle.report(&ReportOptions::default());
+                let _ = bundle.export(Table::Elements, TableFormat::Csv);
+            }
             let Ok(recording) = rewind::codec::decode(&damaged) else { continue };
             let events = recording.events;
             if events.is_empty() {
