@@ -14,6 +14,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Document, Element, Node};
 
+#[path = "support/hostile.rs"]
+mod hostile;
 #[path = "../benches/play/synth.rs"]
 mod synth;
 
@@ -180,6 +182,38 @@ fn playing_frame_by_frame_ends_in_the_page_a_rebuild_shows() {
         p.destroy();
         el.remove();
     }
+}
+
+#[wasm_bindgen_test]
+fn damaged_recordings_play_into_the_page_a_rebuild_shows() {
+    // Impossible DOM histories (tests/play_hostile.rs has the native side): the iframe must
+    // take every change the player makes without a DOM exception, and end as a rebuild does.
+    let mut rng = synth::Rng(0x0bad_5eed);
+    let mut played_copies = 0;
+    for recording in [SPA, LOGIN, IFRAME, SHADOW, HOVER] {
+        let events: Vec<serde_json::Value> = serde_json::from_str(recording).unwrap();
+        let pool = hostile::id_pool(&events);
+        for _ in 0..4 {
+            let damaged = serde_json::to_string(&hostile::damage(&events, &pool, &mut rng)).unwrap();
+            let el = container();
+            let Ok(mut p) = Player::new(el.clone(), JsValue::from_str(&damaged), false, 8.0) else {
+                el.remove();
+                continue; // a copy the codec refuses (a FullSnapshot without a document) is fine
+            };
+            p.play();
+            let mut now = 0.0;
+            while p.frame(now) & FRAME_FINISH == 0 {
+                now += 16.0;
+            }
+            let played = page(&p);
+            p.rebuild_straight();
+            assert_eq!(played, page(&p));
+            p.destroy();
+            el.remove();
+            played_copies += 1;
+        }
+    }
+    assert!(played_copies >= 15, "only {played_copies} damaged copies loaded");
 }
 
 /// The RGBA of pixel (`x`, `y`) of the page's first canvas, read from its WebGL context.
