@@ -22,13 +22,7 @@ use std::{env, fs};
 include!("support/fixtures.rs");
 include!("support/bundle_projections.rs");
 
-macro_rules! source {
-    ($dir:literal, $stem:literal) => {
-        ($stem, concat!(env!("CARGO_MANIFEST_DIR"), "/", $dir, "/", $stem, ".json"))
-    };
-}
-
-const FIXTURES: &[(&str, &str)] = &with_fixtures!(source);
+const FIXTURES: &[(&str, &str)] = &with_fixtures!(fixture_path);
 
 fn replay(stem: &str) -> Replay {
     let &(_, path) = FIXTURES.iter().find(|f| f.0 == stem).expect("listed fixture");

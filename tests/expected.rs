@@ -12,13 +12,7 @@ use std::{env, fs};
 
 include!("support/fixtures.rs");
 
-macro_rules! source {
-    ($dir:literal, $stem:literal) => {
-        ($stem, concat!(env!("CARGO_MANIFEST_DIR"), "/", $dir, "/", $stem, ".json"))
-    };
-}
-
-const FIXTURES: &[(&str, &str)] = &with_fixtures!(source);
+const FIXTURES: &[(&str, &str)] = &with_fixtures!(fixture_path);
 const REGENERATE: &str = "UPDATE_EXPECTED=1 cargo test --test expected";
 
 fn expected_dir() -> PathBuf {

@@ -13,13 +13,7 @@ mod synth;
 
 include!("support/fixtures.rs");
 
-macro_rules! source {
-    ($dir:literal, $stem:literal) => {
-        ($stem, concat!(env!("CARGO_MANIFEST_DIR"), "/", $dir, "/", $stem, ".json"))
-    };
-}
-
-const FIXTURES: &[(&str, &str)] = &with_fixtures!(source);
+const FIXTURES: &[(&str, &str)] = &with_fixtures!(fixture_path);
 
 fn decode(path: &str) -> Recording {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));

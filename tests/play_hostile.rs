@@ -22,13 +22,7 @@ mod synth;
 
 include!("support/fixtures.rs");
 
-macro_rules! source {
-    ($dir:literal, $stem:literal) => {
-        ($stem, concat!(env!("CARGO_MANIFEST_DIR"), "/", $dir, "/", $stem, ".json"))
-    };
-}
-
-const FIXTURES: &[(&str, &str)] = &with_fixtures!(source);
+const FIXTURES: &[(&str, &str)] = &with_fixtures!(fixture_path);
 /// Damaged copies of each fixture.
 const VARIANTS: u64 = 24;
 /// Seeks compared with a straight replay per copy.

@@ -161,18 +161,24 @@ fn frames_move_time_at_the_speed_and_finish_at_the_end() {
     el.remove();
 }
 
+/// The page after playing to the end in 16 ms frames, then the page a straight rebuild of the
+/// whole recording gives.
+fn played_and_rebuilt(p: &mut Player) -> (String, String) {
+    p.play();
+    let mut now = 0.0;
+    while p.frame(now) & FRAME_FINISH == 0 {
+        now += 16.0;
+    }
+    let played = page(p);
+    p.rebuild_straight();
+    (played, page(p))
+}
+
 #[wasm_bindgen_test]
 fn playing_frame_by_frame_ends_in_the_page_a_rebuild_shows() {
     for recording in [SPA, LOGIN, IFRAME, SHADOW, HOVER, SHADOW_HOVER] {
         let (mut p, el) = player(recording);
-        p.play();
-        let mut now = 0.0;
-        while p.frame(now) & FRAME_FINISH == 0 {
-            now += 16.0;
-        }
-        let played = page(&p);
-        p.rebuild_straight();
-        let rebuilt = page(&p);
+        let (played, rebuilt) = played_and_rebuilt(&mut p);
         assert_eq!(played, rebuilt);
         assert!(played.contains("<body"));
         if recording == HOVER || recording == SHADOW_HOVER {
@@ -200,14 +206,8 @@ fn damaged_recordings_play_into_the_page_a_rebuild_shows() {
                 el.remove();
                 continue; // a copy the codec refuses (a FullSnapshot without a document) is fine
             };
-            p.play();
-            let mut now = 0.0;
-            while p.frame(now) & FRAME_FINISH == 0 {
-                now += 16.0;
-            }
-            let played = page(&p);
-            p.rebuild_straight();
-            assert_eq!(played, page(&p));
+            let (played, rebuilt) = played_and_rebuilt(&mut p);
+            assert_eq!(played, rebuilt);
             p.destroy();
             el.remove();
             played_copies += 1;

@@ -50,3 +50,12 @@ macro_rules! with_fixtures {
         ]
     };
 }
+
+// `(stem, absolute path)` of one recording: `const FIXTURES: &[(&str, &str)] =
+// &with_fixtures!(fixture_path);` in the native tests (the wasm test embeds the files instead).
+#[allow(unused_macros)]
+macro_rules! fixture_path {
+    ($dir:literal, $stem:literal) => {
+        ($stem, concat!(env!("CARGO_MANIFEST_DIR"), "/", $dir, "/", $stem, ".json"))
+    };
+}
