@@ -18,11 +18,12 @@
 //! `timestamp`; `source` first in incremental data), only `timestamp` is rewritten.
 #![allow(dead_code)]
 
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{json, Value};
-use std::fmt;
+
+#[path = "../support/raw_event.rs"]
+mod raw_event;
+pub use raw_event::RawEvent;
 
 /// A small deterministic generator (xorshift): the same seek times and orders on every run.
 pub struct Rng(pub u64);
@@ -40,80 +41,20 @@ impl Rng {
 /// Pause between copies, in ms.
 pub const GAP_MS: i64 = 500;
 
-/// One event as recorded: its entries in order, values as raw JSON.
-pub struct Ev(Vec<(String, Box<RawValue>)>);
-
-impl<'de> Deserialize<'de> for Ev {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Ev;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an event object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ev, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
-                    entries.push(entry);
-                }
-                Ok(Ev(entries))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-impl Ev {
-    fn field(&self, key: &str) -> &RawValue {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v).expect("event field")
-    }
-
-    fn ts(&self) -> i64 {
-        serde_json::from_str(self.field("timestamp").get()).expect("integer timestamp")
-    }
-
-    fn is_type(&self, t: i64) -> bool {
-        serde_json::from_str::<i64>(self.field("type").get()).ok() == Some(t)
-    }
-
-    fn data(&self) -> Value {
-        serde_json::from_str(self.field("data").get()).expect("data is JSON")
-    }
-
-    /// The event's JSON text with `timestamp` set to `t`.
-    fn at(&self, t: i64) -> String {
-        let mut out = String::from("{");
-        for (i, (k, v)) in self.0.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&serde_json::to_string(k).expect("key"));
-            out.push(':');
-            if k == "timestamp" {
-                out.push_str(&t.to_string());
-            } else {
-                out.push_str(v.get());
-            }
-        }
-        out.push('}');
-        out
-    }
-}
-
 /// The events of a recording's JSON text (an array, or an object with `events`).
-pub fn parse(text: &str) -> Vec<Ev> {
+pub fn parse(text: &str) -> Vec<RawEvent> {
     #[derive(Deserialize)]
     struct Wrapped {
-        events: Vec<Ev>,
+        events: Vec<RawEvent>,
     }
-    serde_json::from_str::<Vec<Ev>>(text)
+    serde_json::from_str::<Vec<RawEvent>>(text)
         .or_else(|_| serde_json::from_str::<Wrapped>(text).map(|w| w.events))
         .expect("fixture JSON")
 }
 
 /// The events of `fixtures/{name}.json` (native only).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn fixture(name: &str) -> Vec<Ev> {
+pub fn fixture(name: &str) -> Vec<RawEvent> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(format!("{name}.json"));
     parse(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }
@@ -193,7 +134,7 @@ fn max_id(v: &Value) -> i64 {
 /// The mutation that undoes a round: the snapshot subtrees under every snapshot node the
 /// round's mutations add to, remove from or change (topmost ones only), removed and re-added
 /// as they were, in reverse document order so each one's next sibling is there first.
-fn restore_mutation(doc: &Value, round: &[&Ev]) -> Value {
+fn restore_mutation(doc: &Value, round: &[&RawEvent]) -> Value {
     // id → (parent id, next sibling id, node), in document order
     let mut index: Vec<(i64, i64, Option<i64>, &Value)> = Vec::new();
     let mut stack: Vec<(&Value, i64, Option<i64>)> = vec![(doc, 0, None)];
@@ -252,7 +193,7 @@ fn restore_mutation(doc: &Value, round: &[&Ev]) -> Value {
 
 /// See the module docs: `source` is spa-navigation's events. At least `min_duration_ms` long.
 pub fn single_page_from(
-    source: &[Ev],
+    source: &[RawEvent],
     min_duration_ms: i64,
     checkout_every_ms: Option<i64>,
     filler: usize,
@@ -263,26 +204,26 @@ pub fn single_page_from(
     let ids = source.iter().filter(|e| !e.is_type(2)).map(|e| max_id(&e.data())).max().unwrap_or(0);
     let first_filler_id = ids.max(max_id(&snapshot)) + 1000;
     add_filler(&mut snapshot, filler, first_filler_id);
-    let incremental: Vec<&Ev> = source.iter().filter(|e| e.is_type(3)).collect();
+    let incremental: Vec<&RawEvent> = source.iter().filter(|e| e.is_type(3)).collect();
     let restore = restore_mutation(&snapshot["node"], &incremental);
-    let first = source[0].ts();
-    let round_start = incremental[0].ts();
-    let round_len = incremental[incremental.len() - 1].ts() - round_start;
+    let first = source[0].timestamp();
+    let round_start = incremental[0].timestamp();
+    let round_len = incremental[incremental.len() - 1].timestamp() - round_start;
 
-    let mut out = vec![meta.at(first), event(snapshot_event.ts(), 2, &snapshot)];
-    let mut t = snapshot_event.ts() + GAP_MS;
+    let mut out = vec![meta.json_at(first), event(snapshot_event.timestamp(), 2, &snapshot)];
+    let mut t = snapshot_event.timestamp() + GAP_MS;
     let mut last_checkout = first;
     while t - first < min_duration_ms {
         if let Some(every) = checkout_every_ms {
             if t - last_checkout >= every {
-                out.push(meta.at(t));
+                out.push(meta.json_at(t));
                 out.push(event(t, 2, &snapshot));
                 last_checkout = t;
                 t += GAP_MS;
             }
         }
         for e in &incremental {
-            out.push(e.at(t + e.ts() - round_start));
+            out.push(e.json_at(t + e.timestamp() - round_start));
         }
         t += round_len + GAP_MS / 2;
         out.push(event(t, 3, &restore));
@@ -311,18 +252,18 @@ pub fn page_loads(min_bytes: usize) -> Vec<String> {
         "touch",
         "u-turn",
     ];
-    let sources: Vec<Vec<Ev>> = names.iter().map(|n| fixture(n)).collect();
+    let sources: Vec<Vec<RawEvent>> = names.iter().map(|n| fixture(n)).collect();
     let mut out = Vec::new();
     let (mut bytes, mut t) = (2usize, 1_800_000_000_000i64);
     loop {
         for events in &sources {
-            let base = events[0].ts();
+            let base = events[0].timestamp();
             for e in events {
-                let text = e.at(t + e.ts() - base);
+                let text = e.json_at(t + e.timestamp() - base);
                 bytes += text.len() + 1;
                 out.push(text);
             }
-            t += events[events.len() - 1].ts() - base + GAP_MS;
+            t += events[events.len() - 1].timestamp() - base + GAP_MS;
             if bytes >= min_bytes {
                 return out;
             }

@@ -1,6 +1,7 @@
-// Shared by the criterion benches that synthesise long recordings from the fixtures
-// (benches/analyze.rs and cli/benches/report.rs, included with `#[path]`): an event read and
-// written back without interpretation, so only its timestamp changes.
+// Shared by the code that synthesises long recordings from the fixtures (benches/analyze.rs,
+// cli/benches/report.rs and benches/play/synth.rs — itself used by the play tests —, included
+// with `#[path]`): an event read and written back without interpretation, so only its timestamp
+// changes.
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -67,6 +68,18 @@ impl RawEvent {
     pub fn set_timestamp(&mut self, t: i64) {
         let raw = RawValue::from_string(t.to_string()).expect("an integer is JSON");
         self.0.iter_mut().find(|(k, _)| k == "timestamp").expect("timestamp").1 = raw;
+    }
+
+    /// The event's `data`, parsed.
+    pub fn data(&self) -> serde_json::Value {
+        serde_json::from_str(self.field("data").expect("event data").get()).expect("data is JSON")
+    }
+
+    /// The event's JSON text with `timestamp` set to `t` (Unix ms), every other entry as it was.
+    pub fn json_at(&self, t: i64) -> String {
+        let mut copy = self.clone();
+        copy.set_timestamp(t);
+        serde_json::to_string(&copy).expect("raw JSON serialises")
     }
 
     /// Whether the event's `type` (rrweb EventType) is `t`.
