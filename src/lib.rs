@@ -26,6 +26,15 @@
 //! recorder-only wasm that `js/index.js` loads (`pkg-record/`). `play` (on by default, needs
 //! `analyze`) adds [`play`]; the recorder-only build leaves it out.
 
+/// Deepest node nesting in a serialized tree (DOM levels, not JSON levels): the decoder
+/// ([`codec`]) rejects deeper trees with a clear error instead of exhausting the stack, and the
+/// recorder records an element whose children would be deeper as a blocked placeholder
+/// (`needBlock`, `rr_width`/`rr_height`), so its own FullSnapshots always decode.
+///
+/// 512 is Chromium's own cap on HTML parser nesting (`kMaxElementDepth` in the HTML tree
+/// builder), so no page parsed from HTML is deeper; only script-built DOMs are.
+pub const MAX_NODE_DEPTH: usize = 512;
+
 #[cfg(feature = "analyze")]
 pub mod analyze;
 #[cfg(feature = "analyze")]

@@ -10,12 +10,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 
-/// Deepest node nesting accepted in a serialized tree (DOM levels, not JSON levels).
-///
-/// 512 is Chromium's own cap on HTML parser nesting (`kMaxElementDepth` in the HTML tree
-/// builder), so no page parsed from HTML is deeper; deeper input is rejected with a clear error
-/// instead of exhausting the stack.
-pub const MAX_NODE_DEPTH: usize = 512;
+pub use crate::MAX_NODE_DEPTH;
 
 /// rrweb `NodeType` (rrweb-snapshot): Document 0, DocumentType 1, Element 2, Text 3, CDATA 4,
 /// Comment 5. Other numbers are kept as [`NodeKind::Unknown`].
@@ -173,6 +168,13 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // A node at level MAX_NODE_DEPTH is accepted, an empty `childNodes` included (the
+        // recorder's placeholders for deeper subtrees are such leaves); one level more is not.
+        if self.depth > MAX_NODE_DEPTH {
+            return Err(de::Error::custom(format_args!(
+                "serialized node tree nested deeper than {MAX_NODE_DEPTH} levels"
+            )));
+        }
         // Reserve the slot first so children, read before this node's fields are all known,
         // can point at it and pre-order holds.
         let index = self.arena.len();
@@ -200,11 +202,6 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
                 "tagName" => tag_name = Some(map.next_value::<String>()?),
                 "attributes" => attributes = map.next_value::<AttrMap>()?.0,
                 "childNodes" => {
-                    if self.depth >= MAX_NODE_DEPTH {
-                        return Err(de::Error::custom(format_args!(
-                            "serialized node tree nested deeper than {MAX_NODE_DEPTH} levels"
-                        )));
-                    }
                     map.next_value_seed(ChildrenSeed { arena: self.arena, parent: index, depth: self.depth + 1 })?
                 }
                 "textContent" => text_content = map.next_value()?,
@@ -462,6 +459,25 @@ mod tests {
             .join()
             .unwrap();
         assert!(err.contains("deeper than 512"), "{err}");
+    }
+
+    #[test]
+    fn a_tree_exactly_max_node_depth_levels_deep_is_accepted() {
+        // levels 1..=MAX, the last an element with empty childNodes (a recorder placeholder)
+        let mut json = String::new();
+        for i in 0..MAX_NODE_DEPTH {
+            json.push_str(&format!(r#"{{"type":2,"tagName":"div","attributes":{{}},"id":{i},"childNodes":["#));
+        }
+        for _ in 0..MAX_NODE_DEPTH {
+            json.push_str("]}");
+        }
+        let tree = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(move || parse(&json).map(|t| t.nodes.len()).map_err(|e| e.to_string()))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(tree, Ok(MAX_NODE_DEPTH));
     }
 
     #[test]

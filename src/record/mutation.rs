@@ -100,7 +100,7 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
                     }
                     sib = s.next_sibling();
                 }
-                let Some((open, view)) = open_node(&n, parent_view.as_ref(), mirror, ctx) else { continue };
+                let Some((open, view)) = open_node(&n, parent_view.as_ref(), mirror, ctx, false) else { continue };
                 count += 1;
                 let recurse = open.container && open.recurse;
                 let next = next_id.map_or_else(|| "null".to_string(), |id| id.to_string());

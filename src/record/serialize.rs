@@ -181,12 +181,15 @@ impl Open {
 
 /// Serializes `node` itself (assigning its id), or `None` for node types rrweb does not record.
 /// `parent` is the view of the node's parent element when the caller has it; an element's own
-/// view is returned for its children.
+/// view is returned for its children. `too_deep`: an element whose children would be nested
+/// deeper than [`crate::MAX_NODE_DEPTH`] is recorded as a blocked placeholder, as the decoder
+/// refuses deeper trees.
 pub fn open_node(
     node: &Node,
     parent: Option<&Rc<ElView>>,
     mirror: &mut Mirror,
     ctx: &Ctx,
+    too_deep: bool,
 ) -> Option<(Open, Option<Rc<ElView>>)> {
     let mut head = String::with_capacity(64);
     match node.node_type() {
@@ -215,7 +218,7 @@ pub fn open_node(
         Node::ELEMENT_NODE => {
             let el: &Element = node.unchecked_ref();
             let view = Rc::new(ElView::with_parent(el, parent.cloned()));
-            let open = open_element(el, &view, node, mirror, ctx)?;
+            let open = open_element(el, &view, node, mirror, ctx, too_deep)?;
             Some((open, Some(view)))
         }
         Node::TEXT_NODE | Node::COMMENT_NODE => {
@@ -251,12 +254,19 @@ pub fn text_of(node: &Node, parent: Option<&ElView>, ctx: &Ctx) -> String {
     }
 }
 
-fn open_element(el: &Element, view: &ElView, node: &Node, mirror: &mut Mirror, ctx: &Ctx) -> Option<Open> {
+fn open_element(
+    el: &Element,
+    view: &ElView,
+    node: &Node,
+    mirror: &mut Mirror,
+    ctx: &Ctx,
+    too_deep: bool,
+) -> Option<Open> {
     let tag = view.tag.clone();
-    let policy = ctx.privacy.element_policy(view);
+    let block = too_deep || ctx.privacy.element_policy(view).block;
     let is_svg = tag == "svg" || el.namespace_uri().as_deref() == Some(SVG_NS);
     let mut attrs: Vec<(String, Val)> = Vec::new();
-    let recurse = if policy.block {
+    let recurse = if block {
         if let Some(class) = view.class.clone() {
             attrs.push(("class".into(), Val::S(class)));
         }
@@ -269,7 +279,15 @@ fn open_element(el: &Element, view: &ElView, node: &Node, mirror: &mut Mirror, c
         tag != "script" && tag != "textarea"
     };
     let id = mirror.id_or_assign(node);
-    mirror.set_opaque(id, !recurse, policy.block);
+    if too_deep {
+        // Descendants known from earlier adds are not in the replay any more.
+        let mut child = node.first_child();
+        while let Some(c) = child {
+            child = c.next_sibling();
+            mirror.remove_subtree(&c);
+        }
+    }
+    mirror.set_opaque(id, !recurse, block);
     let mut head = String::with_capacity(64 + attrs.len() * 24);
     head.push_str("{\"type\":2,\"tagName\":");
     push_str(&mut head, &tag);
@@ -290,7 +308,7 @@ fn open_element(el: &Element, view: &ElView, node: &Node, mirror: &mut Mirror, c
     if is_svg {
         head.push_str(",\"isSVG\":true");
     }
-    if policy.block {
+    if block {
         head.push_str(",\"needBlock\":true");
     }
     head.push_str(",\"id\":");

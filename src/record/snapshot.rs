@@ -41,8 +41,8 @@ use web_sys::Node;
 
 enum Frame {
     /// A node to write, with the parent it was stacked under (and that parent's id), the
-    /// parent's privacy view, and the slice it was stacked in.
-    Visit { node: Node, parent: Option<(Node, i32)>, view: Option<Rc<ElView>>, slice: u32 },
+    /// parent's privacy view, the slice it was stacked in, and its depth (the root is 0).
+    Visit { node: Node, parent: Option<(Node, i32)>, view: Option<Rc<ElView>>, slice: u32, depth: usize },
     /// The end of an element's `childNodes`.
     Close,
 }
@@ -81,7 +81,7 @@ impl SnapshotJob {
         SnapshotJob {
             out: String::with_capacity(1 << 16),
             firsts: Vec::new(),
-            stack: vec![Frame::Visit { node: root.clone(), parent: None, view: None, slice: 0 }],
+            stack: vec![Frame::Visit { node: root.clone(), parent: None, view: None, slice: 0, depth: 0 }],
             count: 0,
             slices: 0,
             check_all: false,
@@ -102,20 +102,21 @@ impl SnapshotJob {
         let mut children: Vec<Node> = Vec::new();
         let mut until_clock = CLOCK_EVERY;
         while let Some(frame) = self.stack.pop() {
-            let (node, view) = match frame {
+            let (node, view, depth) = match frame {
                 Frame::Close => {
                     self.firsts.pop();
                     self.out.push_str("]}");
                     continue;
                 }
-                Frame::Visit { node, parent, view, slice: stacked } => {
+                Frame::Visit { node, parent, view, slice: stacked, depth } => {
                     if (stacked < slice || self.check_all) && !still_unwritten_child(&node, parent.as_ref(), mirror) {
                         continue;
                     }
-                    (node, view)
+                    (node, view, depth)
                 }
             };
-            let Some((open, own_view)) = open_node(&node, view.as_ref(), mirror, ctx) else { continue };
+            let too_deep = depth + 1 >= crate::MAX_NODE_DEPTH;
+            let Some((open, own_view)) = open_node(&node, view.as_ref(), mirror, ctx, too_deep) else { continue };
             self.count += 1;
             if let Some(first) = self.firsts.last_mut() {
                 if !*first {
@@ -144,6 +145,7 @@ impl SnapshotJob {
                     parent: Some((node.clone(), id)),
                     view: own_view.clone(),
                     slice,
+                    depth: depth + 1,
                 }));
             }
             until_clock -= 1;

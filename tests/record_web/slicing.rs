@@ -292,3 +292,73 @@ async fn a_2000_row_table_rerendered_10_times_in_one_task() {
     assert_eq!(snapshots, 2.0);
     assert_eq!(mutations, 0);
 }
+
+/// A script-built DOM deeper than the decoder accepts (`MAX_NODE_DEPTH`; Chromium's HTML parser
+/// stops at 512, `appendChild` does not): the element whose children would be too deep is a
+/// blocked placeholder, the recording decodes and analyses, and later adds below the cut are
+/// not recorded while adds above it are.
+#[wasm_bindgen_test]
+async fn a_dom_deeper_than_the_decoder_accepts_is_cut_into_a_placeholder() {
+    const LEVELS: usize = rewind::MAX_NODE_DEPTH + 100;
+    page("");
+    let doc = document();
+    let mut chain = Vec::with_capacity(LEVELS);
+    let mut parent: web_sys::Element = el("#page");
+    for i in 0..LEVELS {
+        let div = doc.create_element("div").unwrap();
+        div.set_attribute("data-level", &i.to_string()).unwrap();
+        parent.append_child(&div).unwrap();
+        chain.push(div.clone());
+        parent = div;
+    }
+    parent.set_attribute("data-bottom", "").unwrap();
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0}"#);
+    rec.start().map_err(JsValue::from).unwrap();
+    snapshot_done(&rec).await;
+    let mark = |div: &web_sys::Element, name: &str| {
+        let p = doc.create_element("p").unwrap();
+        p.set_attribute("data-added", name).unwrap();
+        div.append_child(&p).unwrap();
+    };
+    mark(&chain[100], "above the cut");
+    mark(&chain[LEVELS - 1], "below the cut");
+    tick().await;
+    rec.stop();
+
+    let recording = rewind::codec::decode(joined(&sink).as_bytes()).expect("the recorder's own snapshot decodes");
+    let analysis = rewind::analyze::analyze(recording);
+    assert!(analysis.session.n_events >= 3);
+    // serde_json's default recursion limit (128) is below this page's depth
+    let snapshot_event: Value = sink
+        .borrow()
+        .iter()
+        .find(|e| e.starts_with(r#"{"type":2"#))
+        .map(|e| {
+            let mut de = serde_json::Deserializer::from_str(e);
+            de.disable_recursion_limit();
+            serde::Deserialize::deserialize(&mut de).unwrap()
+        })
+        .expect("a FullSnapshot");
+    let snapshot = &snapshot_event["data"]["node"];
+    // depth of each node, the document being 0
+    let mut stack = vec![(snapshot, 0usize)];
+    let (mut deepest, mut placeholders) = (0, Vec::new());
+    while let Some((n, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        if n["needBlock"] == true {
+            placeholders.push((depth, attr(n, "rr_width").clone(), n["childNodes"].as_array().map_or(0, Vec::len)));
+        }
+        if let Some(children) = n["childNodes"].as_array() {
+            stack.extend(children.iter().map(|c| (c, depth + 1)));
+        }
+    }
+    assert_eq!(deepest, rewind::MAX_NODE_DEPTH - 1);
+    assert_eq!(placeholders.len(), 1, "{placeholders:?}");
+    let (depth, width, children) = &placeholders[0];
+    assert_eq!((*depth, *children), (rewind::MAX_NODE_DEPTH - 1, 0));
+    assert!(width.as_str().is_some_and(|w| w.ends_with("px")), "{width}");
+    let raw = joined(&sink);
+    assert!(raw.contains("above the cut"));
+    assert!(!raw.contains("below the cut"));
+    assert!(!raw.contains("data-bottom"), "nothing below the cut");
+}
