@@ -88,7 +88,7 @@ pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> {
     for (i, c) in s.char_indices() {
         if !c.is_ascii_alphanumeric() {
             if let Some(st) = start.take() {
-                out.push(&s[st..i]);
+                out.push(s.get(st..i).unwrap_or_default());
             }
             prev = None;
             continue;
@@ -97,7 +97,7 @@ pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> {
             let hump = p.is_ascii_lowercase() && c.is_ascii_uppercase();
             let kind_change = p.is_ascii_digit() != c.is_ascii_digit();
             if hump || kind_change {
-                out.push(&s[st..i]);
+                out.push(s.get(st..i).unwrap_or_default());
                 start = Some(i);
             }
         }
@@ -107,7 +107,7 @@ pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> {
         prev = Some(c);
     }
     if let Some(st) = start {
-        out.push(&s[st..]);
+        out.push(s.get(st..).unwrap_or_default());
     }
     out.into_iter()
 }

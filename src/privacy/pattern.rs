@@ -94,8 +94,8 @@ impl AppPattern {
         while !hay.is_char_boundary(ctx) {
             ctx -= 1;
         }
-        let window = &hay[ctx..];
-        let skip16: usize = window[..start - ctx].chars().map(char::len_utf16).sum();
+        let window = hay.get(ctx..).unwrap_or_default();
+        let skip16: usize = window.get(..start - ctx).unwrap_or_default().chars().map(char::len_utf16).sum();
         self.re.set_last_index(skip16 as u32);
         let m = self.re.exec(window)?;
         let index16 = js_sys::Reflect::get(&m, &JsValue::from_str("index")).ok()?.as_f64()? as usize;
@@ -128,14 +128,14 @@ fn leading_flags(source: &str) -> Result<(&str, &str), String> {
     let Some(close) = rest.find(')') else {
         return Ok(("", source));
     };
-    let flags = &rest[..close];
+    let flags = rest.get(..close).unwrap_or_default();
     if flags.is_empty() || flags.contains(':') || !flags.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-') {
         return Ok(("", source));
     }
     if let Some(bad) = flags.chars().find(|c| !matches!(c, 'i' | 'm' | 's')) {
         return Err(format!("inline flag '{bad}' is not supported (only i, m and s work in every engine)"));
     }
-    Ok((flags, &rest[close + 1..]))
+    Ok((flags, rest.get(close + 1..).unwrap_or_default()))
 }
 
 #[cfg(test)]

@@ -117,7 +117,7 @@ fn apply_spans(text: &str, mut spans: Vec<Span>) -> String {
             Some(c) if s.start < c.end => c.end = c.end.max(s.end),
             _ => {
                 if let Some(c) = cur.take() {
-                    out.push_str(&text[pos..c.start]);
+                    out.push_str(text.get(pos..c.start).unwrap_or_default());
                     out.push_str(c.kind.marker());
                     pos = c.end;
                 }
@@ -126,11 +126,11 @@ fn apply_spans(text: &str, mut spans: Vec<Span>) -> String {
         }
     }
     if let Some(c) = cur {
-        out.push_str(&text[pos..c.start]);
+        out.push_str(text.get(pos..c.start).unwrap_or_default());
         out.push_str(c.kind.marker());
         pos = c.end;
     }
-    out.push_str(&text[pos..]);
+    out.push_str(text.get(pos..).unwrap_or_default());
     out
 }
 
@@ -165,7 +165,7 @@ fn floor_boundary(text: &str, i: usize) -> usize {
 
 /// The char boundary just after `i` (`i` < `text.len()` and a boundary).
 fn next_boundary(text: &str, i: usize) -> usize {
-    i + text[i..].chars().next().map_or(1, char::len_utf8)
+    i + text.get(i..).unwrap_or_default().chars().next().map_or(1, char::len_utf8)
 }
 
 /// All matches of `re` in `text`, found with a bounded lookahead: each search sees at most
@@ -180,7 +180,7 @@ fn pattern_spans(re: &AppPattern, text: &str, out: &mut Vec<Span>) {
     while pos < len {
         let rend = floor_boundary(text, pos + APP_LOOKAHEAD);
         let at_end = rend == len;
-        match re.find_at(&text[..rend], pos) {
+        match re.find_at(text.get(..rend).unwrap_or_default(), pos) {
             Some((start, end)) if at_end || start + MAX_APP_MATCH <= rend || start == pos => {
                 if end > start {
                     out.push(Span { start, end, kind: PiiKind::Custom });
@@ -660,7 +660,7 @@ fn scan_secret_pairs(text: &str, out: &mut Vec<Span>) {
         if j >= n || !(b[j] == b':' || b[j] == b'=') || (j + 1 < n && matches!(b[j + 1], b'=' | b'/')) {
             continue;
         }
-        let Some((kind, _)) = secret_key(&text[ks..ke]) else {
+        let Some((kind, _)) = secret_key(text.get(ks..ke).unwrap_or_default()) else {
             continue;
         };
         j += 1;

@@ -66,7 +66,7 @@ pub(crate) fn absolutize(value: &str, base: &str) -> Option<String> {
 /// `url` with its query string and fragment removed, textually (for URLs that do not parse).
 fn strip_textually(url: &str) -> &str {
     match url.find(['?', '#']) {
-        Some(i) => &url[..i],
+        Some(i) => url.get(..i).unwrap_or_default(),
         None => url,
     }
 }
@@ -137,7 +137,7 @@ pub(crate) fn map_srcset(srcset: &str, mut f: impl FnMut(&str) -> String) -> Str
         while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
             i += 1;
         }
-        let mut url = &s[start..i];
+        let mut url = s.get(start..i).unwrap_or_default();
         let mut descriptor = "";
         if url.ends_with(',') {
             url = url.trim_end_matches(',');
@@ -147,7 +147,7 @@ pub(crate) fn map_srcset(srcset: &str, mut f: impl FnMut(&str) -> String) -> Str
             while i < bytes.len() && bytes[i] != b',' {
                 i += 1;
             }
-            descriptor = s[dstart..i].trim();
+            descriptor = s.get(dstart..i).unwrap_or_default().trim();
         }
         if !first {
             out.push_str(", ");

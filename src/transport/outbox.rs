@@ -41,7 +41,7 @@ pub struct Item {
 /// rrweb and rewind write first); 0 when absent (never treated as incremental).
 pub fn event_type(json: &str) -> u8 {
     let Some(i) = crate::privacy::find_str(json, "\"type\":") else { return 0 };
-    let digits = json[i + 7..].trim_start().bytes().take_while(u8::is_ascii_digit);
+    let digits = json.get(i + 7..).unwrap_or_default().trim_start().bytes().take_while(u8::is_ascii_digit);
     digits.fold(0u8, |n, d| n.saturating_mul(10).saturating_add(d - b'0'))
 }
 

@@ -163,7 +163,7 @@ pub(super) fn attach(listeners: &mut Vec<Listener>, core: &Core) {
                 .bool("loop", media.loop_())
                 .num("playbackRate", media.playback_rate())
                 .end();
-            s.push(3, format!("{{\"source\":7,{}", &data[1..]));
+            s.push(3, format!("{{\"source\":7,{}", data.get(1..).unwrap_or_default()));
         });
     }
 }
@@ -233,5 +233,5 @@ fn input_event(s: &mut State, el: &Element, text: String, checked: bool, user_tr
         .num("id", id as f64)
         .end();
     s.last_input.insert(id, (text, checked));
-    s.push(3, format!("{{\"source\":5,{}", &data[1..]));
+    s.push(3, format!("{{\"source\":5,{}", data.get(1..).unwrap_or_default()));
 }

@@ -199,5 +199,5 @@ fn mouse_interaction(s: &mut State, e: &Event, kind: u8) {
         .opt_num("y", y)
         .opt_num("pointerType", pointer.map(f64::from))
         .end();
-    s.push(3, format!("{{\"source\":2,{}", &data[1..]));
+    s.push(3, format!("{{\"source\":2,{}", data.get(1..).unwrap_or_default()));
 }
