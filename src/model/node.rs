@@ -441,43 +441,34 @@ mod tests {
         assert_eq!(tree.nodes[0].kind, NodeKind::Unknown { node_type: 9 });
     }
 
-    #[test]
-    fn depth_limit_is_an_error_not_a_stack_overflow() {
-        let depth = MAX_NODE_DEPTH + 5;
+    /// `levels` nested divs, the innermost with empty `childNodes`, parsed on a thread with a
+    /// generous stack (the point is the decoder's answer, not the test runner's stack): the
+    /// node count, or the error.
+    fn parse_nested_divs(levels: usize) -> Result<usize, String> {
         let mut json = String::new();
-        for i in 0..depth {
+        for i in 0..levels {
             json.push_str(&format!(r#"{{"type":2,"tagName":"div","attributes":{{}},"id":{i},"childNodes":["#));
         }
-        for _ in 0..depth {
-            json.push_str("]}");
-        }
-        // Run on a thread with a generous stack: the point is the error, not the test runner's stack.
-        let err = std::thread::Builder::new()
-            .stack_size(64 << 20)
-            .spawn(move || parse(&json).unwrap_err().to_string())
-            .unwrap()
-            .join()
-            .unwrap();
-        assert!(err.contains("deeper than 512"), "{err}");
-    }
-
-    #[test]
-    fn a_tree_exactly_max_node_depth_levels_deep_is_accepted() {
-        // levels 1..=MAX, the last an element with empty childNodes (a recorder placeholder)
-        let mut json = String::new();
-        for i in 0..MAX_NODE_DEPTH {
-            json.push_str(&format!(r#"{{"type":2,"tagName":"div","attributes":{{}},"id":{i},"childNodes":["#));
-        }
-        for _ in 0..MAX_NODE_DEPTH {
-            json.push_str("]}");
-        }
-        let tree = std::thread::Builder::new()
+        json.push_str(&"]}".repeat(levels));
+        std::thread::Builder::new()
             .stack_size(64 << 20)
             .spawn(move || parse(&json).map(|t| t.nodes.len()).map_err(|e| e.to_string()))
             .unwrap()
             .join()
-            .unwrap();
-        assert_eq!(tree, Ok(MAX_NODE_DEPTH));
+            .unwrap()
+    }
+
+    #[test]
+    fn depth_limit_is_an_error_not_a_stack_overflow() {
+        let err = parse_nested_divs(MAX_NODE_DEPTH + 5).unwrap_err();
+        assert!(err.contains("deeper than 512"), "{err}");
+        assert!(parse_nested_divs(MAX_NODE_DEPTH + 1).is_err());
+    }
+
+    #[test]
+    fn a_tree_exactly_max_node_depth_levels_deep_is_accepted() {
+        // the last level an element with empty childNodes, as the recorder's placeholders are
+        assert_eq!(parse_nested_divs(MAX_NODE_DEPTH), Ok(MAX_NODE_DEPTH));
     }
 
     #[test]
