@@ -898,3 +898,39 @@ fn find_str_finds_what_str_find_finds() {
         assert_eq!(super::find_str(hay, needle), hay.find(needle), "{hay:?} / {needle:?}");
     }
 }
+
+#[test]
+fn secrets_among_multibyte_text_are_redacted_and_the_text_around_kept_exactly() {
+    // Every scanner slices the text by byte offsets it found; multi-byte neighbours (2, 3 and
+    // 4 bytes) on both sides check that each slice lands on the intended boundaries — a wrong
+    // one would lose or keep text here, whatever the panic path is.
+    let secrets = [
+        ("ann.lee+work@mail.example.co.uk", "email"),
+        ("4111 1111 1111 1111", "card"),
+        ("+44 20 7946 0958", "phone"),
+        ("123-45-6789", "ssn"),
+        ("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.", "token"),
+        ("ID-00ff00ff", "custom"),
+    ];
+    let fillers: Vec<char> = "é世📞ß語👋".chars().collect();
+    let o = PrivacyOptions { redact_patterns: vec![r"ID-[0-9a-f]{8}".into()], ..opts() };
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = |n: usize| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        (rng % n as u64) as usize
+    };
+    for _ in 0..500 {
+        let mut filler = || (0..next(9)).map(|_| fillers[next(fillers.len())]).collect::<String>();
+        let (before, between, after) = (filler(), filler(), filler());
+        let (first, first_kind) = secrets[next(secrets.len())];
+        let (second, second_kind) = secrets[next(secrets.len())];
+        let text = format!("{before} {first} {between} {second} {after}");
+        let want = format!("{before} [REDACTED:{first_kind}] {between} [REDACTED:{second_kind}] {after}");
+        assert_eq!(o.redact(&text), want, "{text:?}");
+        let masked = mask_text(&text);
+        assert_eq!(masked.chars().count(), text.chars().count(), "{text:?}");
+        assert!(masked.chars().all(|c| c == '*' || c.is_whitespace()), "{masked:?}");
+    }
+}
