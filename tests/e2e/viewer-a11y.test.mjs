@@ -57,6 +57,9 @@ async function sessionOpen(browser, origin, size) {
   states['session list'] = await violations(page);
   await page.locator('.rw-list [role=option]').first().click();
   await page.locator('.rw-actions [role=option]').first().waitFor();
+  // The player's controls are enabled once its recording has loaded (disabled ones are not
+  // Tab stops), which can be after the analysis panel shows.
+  await page.waitForFunction(() => document.querySelector('.rw-player__play')?.disabled === false);
   return { page, states };
 }
 
