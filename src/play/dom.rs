@@ -288,6 +288,16 @@ impl DomView {
             self.pending_iframes.push(vn.parent);
             return;
         }
+        if vdom.element(vn.parent).is_some_and(|e| !e.svg && (e.tag == "noscript" || e.tag == "iframe")) {
+            // What a rebuild never shows (recorded script text, an iframe's fallback content,
+            // see `build_children`) is not shown when it is added or moved there later either.
+            if let Some(n) = self.node(slot) {
+                if let Some(p) = n.parent_node() {
+                    let _ = p.remove_child(n);
+                }
+            }
+            return;
+        }
         let Some(doc) = self.owner_document(&parent) else { return };
         let node = match self.node(slot).cloned() {
             Some(n) => n,
