@@ -172,6 +172,13 @@ async function openPage(browser, origin) {
   await page.addScriptTag({ content: NORMALIZE });
   await page.evaluate(async () => {
     window.__player = await import('/js/player.js');
+    /** A player on `recording` in a new container styled `css`, appended to the body. */
+    window.__mount = async (recording, options, css) => {
+      const el = document.createElement('div');
+      el.style.cssText = css;
+      document.body.append(el);
+      return { p: await window.__player.createPlayer(el, recording, options), el };
+    };
   });
   return page;
 }
@@ -212,10 +219,7 @@ test('the player rebuilds every recording as rrweb does, at the end and after se
       const duration = list.at(-1).timestamp - list[0].timestamp;
       const mine = await page.evaluate(
         async ({ text, duration }) => {
-          const el = document.createElement('div');
-          el.style.cssText = 'width:800px;height:600px';
-          document.body.append(el);
-          const p = await window.__player.createPlayer(el, text, { skipInactive: false });
+          const { p, el } = await window.__mount(text, { skipInactive: false }, 'width:800px;height:600px');
           const at = {};
           for (const f of [1, 0.25, 0.5, 0.75]) {
             const ms = Math.round(duration * f);
@@ -273,10 +277,7 @@ test('media elements show the recorded state at the playhead, as rrweb\'s Replay
   const mine = await page.evaluate(
     async ({ text, times, read }) => {
       read = eval(read);
-      const el = document.createElement('div');
-      el.style.cssText = 'width:800px;height:600px';
-      document.body.append(el);
-      const p = await window.__player.createPlayer(el, text, { skipInactive: false });
+      const { p, el } = await window.__mount(text, { skipInactive: false }, 'width:800px;height:600px');
       const out = [];
       for (const ms of times) {
         p.seek(ms);
@@ -397,10 +398,7 @@ test('canvas drawing (CanvasMutation 2D, rr_dataURL) shows the pixels rrweb\'s R
   const mine = await page.evaluate(
     async ({ events, times, pixels }) => {
       pixels = eval(pixels);
-      const el = document.createElement('div');
-      el.style.cssText = 'width:800px;height:600px';
-      document.body.append(el);
-      const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+      const { p, el } = await window.__mount(events, { skipInactive: false }, 'width:800px;height:600px');
       const out = [];
       // the end, then seeks backwards (each a rebuild from a checkpoint)
       for (const ms of [...times].reverse()) {
@@ -446,10 +444,7 @@ test('replayed canvases are visible: the overlay paints their bitmaps where the 
   const page = await openPage(browser, server.origin);
   const { events, marks } = await recordCanvas(page);
   const box = await page.evaluate(async ({ events, ms }) => {
-    const el = document.createElement('div');
-    el.style.cssText = 'position:fixed;left:0;top:0;width:1600px;height:900px;background:#fff';
-    document.body.append(el);
-    const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+    const { p, el } = await window.__mount(events, { skipInactive: false }, 'position:fixed;left:0;top:0;width:1600px;height:900px;background:#fff');
     p.seek(ms);
     await new Promise((r) => setTimeout(r, 300)); // images decode, then a frame paints
     p.seek(ms);
@@ -510,10 +505,7 @@ window.__canvasClip = (frame) => {
  * `{out: [colours per time], warnings}` (the player's info warnings). */
 const WEBGL_COLOURS = String.raw`
 window.__webglColours = async (events, times, { overWhite = false, tieBreak = false } = {}) => {
-  const el = document.createElement('div');
-  el.style.cssText = 'position:fixed;left:0;top:0;width:1600px;height:900px';
-  document.body.append(el);
-  const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+  const { p, el } = await window.__mount(events, { skipInactive: false }, 'position:fixed;left:0;top:0;width:1600px;height:900px');
   const out = [];
   for (const ms of times) {
     p.seek(ms);
@@ -702,10 +694,7 @@ test('fonts added with FontFace are in the replayed document at the playhead', {
     { type: 3, timestamp: base + 3000, data: { source: 1, positions: [{ x: 1, y: 1, id: 3, timeOffset: 0 }] } },
   ];
   const seen = await page.evaluate(async (events) => {
-    const el = document.createElement('div');
-    el.style.cssText = 'width:640px;height:400px';
-    document.body.append(el);
-    const p = await window.__player.createPlayer(el, events, { skipInactive: false });
+    const { p, el } = await window.__mount(events, { skipInactive: false }, 'width:640px;height:400px');
     const families = () => Array.from(p.frame.contentDocument.fonts, (f) => f.family.replace(/"/g, '') + (f.weight === '700' ? ':700' : '')).sort().join(',');
     const out = {};
     for (const ms of [3000, 500, 1500, 2500]) {
@@ -724,10 +713,7 @@ test('play reaches the end, fires finish and an action event per action; speed c
   const page = await openPage(browser, server.origin);
   const text = readFileSync(new URL('fixtures/login-form.json', root), 'utf8');
   const result = await page.evaluate(async (text) => {
-    const el = document.createElement('div');
-    el.style.cssText = 'width:800px;height:500px';
-    document.body.append(el);
-    const p = await window.__player.createPlayer(el, text, { skipInactive: false });
+    const { p, el } = await window.__mount(text, { skipInactive: false }, 'width:800px;height:500px');
     const log = [];
     p.on('finish', () => log.push('finish'));
     p.on('play', () => log.push('play'));
@@ -786,10 +772,7 @@ test('skipInactive jumps over a long pause; recorded handlers never run in the s
     { type: 3, timestamp: base + 62_000, data: { source: 1, positions: [{ x: 30, y: 30, id: 9, timeOffset: 0 }] } },
   ];
   const result = await page.evaluate(async (events) => {
-    const el = document.createElement('div');
-    el.style.cssText = 'width:640px;height:400px';
-    document.body.append(el);
-    const p = await window.__player.createPlayer(el, events, { autoplay: true });
+    const { p, el } = await window.__mount(events, { autoplay: true }, 'width:640px;height:400px');
     const skipped = await new Promise((resolve) => {
       const w0 = performance.now();
       p.on('finish', () => resolve(performance.now() - w0));
