@@ -119,6 +119,14 @@ async function freshPage() {
       });
       return intervals;
     };
+    // Wall time (ms) of each seek, layout of the page included.
+    window.__seekLatencies = (positions, seek, doc) =>
+      positions.map((ms) => {
+        const s = performance.now();
+        seek(ms);
+        window.__layout(doc());
+        return performance.now() - s;
+      });
     // the same pseudo-random positions in every run
     window.__positions = (n, duration, seed = 12345) => {
       let x = seed;
@@ -152,13 +160,7 @@ async function seekRewind() {
     t0 = performance.now();
     while (!p._wasm.indexStep(1000)) {}
     const index = performance.now() - t0;
-    const lat = [];
-    for (const ms of positions) {
-      const s = performance.now();
-      p.seek(ms);
-      window.__layout(p.frame.contentDocument);
-      lat.push(performance.now() - s);
-    }
+    const lat = window.__seekLatencies(positions, (ms) => p.seek(ms), () => p.frame.contentDocument);
     const nodes = p.frame.contentDocument.getElementsByTagName('*').length;
     return { cold, index, lat, nodes };
   }, SEEKS);
@@ -176,13 +178,7 @@ async function seekRrweb() {
     await new Promise((res) => setTimeout(res, 100));
     const duration = replayer.getMetaData().totalTime;
     const positions = window.__positions(SEEKS, duration).slice(0, RRWEB_SEEKS);
-    const lat = [];
-    for (const ms of positions) {
-      const s = performance.now();
-      replayer.pause(ms);
-      window.__layout(replayer.iframe.contentDocument);
-      lat.push(performance.now() - s);
-    }
+    const lat = window.__seekLatencies(positions, (ms) => replayer.pause(ms), () => replayer.iframe.contentDocument);
     return { lat };
   }, { SEEKS, RRWEB_SEEKS });
   await page.context().close();
@@ -197,13 +193,7 @@ async function seekRrwebPlayer() {
     const replayer = player.getReplayer();
     await new Promise((res) => setTimeout(res, 100));
     const positions = window.__positions(SEEKS, player.getMetaData().totalTime).slice(0, RRWEB_SEEKS);
-    const lat = [];
-    for (const ms of positions) {
-      const s = performance.now();
-      player.goto(ms, false);
-      window.__layout(replayer.iframe.contentDocument);
-      lat.push(performance.now() - s);
-    }
+    const lat = window.__seekLatencies(positions, (ms) => player.goto(ms, false), () => replayer.iframe.contentDocument);
     return { lat };
   }, { SEEKS, RRWEB_SEEKS });
   await page.context().close();
