@@ -194,9 +194,52 @@ fn recorded_frustration_produces_exactly_its_findings() {
 
     // No false positives on the recordings of ordinary use: the "Add item" button clicked three
     // times in 0.6 s answers every click, and the login form is submitted.
-    for stem in ["checkout-dynamic", "login-form", "scroll-select", "spa-navigation", "touch"] {
+    // One click on the dead "Apply coupon", then a burst 3 s later: the rage click is the burst
+    // only; the first click is a dead click of its own. The recording ends 1.2 s after the
+    // burst, too soon to judge its clicks dead.
+    assert_eq!(
+        findings("rage-after-click"),
+        [(DeadClick, s(r#"button "Apply coupon""#), 1), (RageClick, s(r#"button "Apply coupon""#), 5)]
+    );
+    for stem in [
+        "checkout-dynamic",
+        "login-form",
+        "scroll-select",
+        "spa-navigation",
+        "touch",
+        "todo-entries",
+        "checklist-rerender",
+        "select-text",
+    ] {
         assert_eq!(findings(stem), [], "{stem}");
     }
+}
+
+/// The timeline's rage lines are the friction report's rage findings at the default
+/// parameters: same bursts (first click, count, span), on every recording.
+#[test]
+fn timeline_rage_lines_are_the_default_rage_findings() {
+    use rewind::analyze::bundle::frustration::{rage_clicks, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
+    let mut total = 0;
+    for &(stem, _) in FIXTURES {
+        let r = replay(stem);
+        let mut marked: Vec<(i64, u64, i64)> = r
+            .actions()
+            .iter()
+            .filter_map(|a| a.metadata.get("rage"))
+            .map(|g| (g["start_ms"].as_i64().unwrap(), g["count"].as_u64().unwrap(), g["span_ms"].as_i64().unwrap()))
+            .collect();
+        marked.dedup();
+        let found: Vec<(i64, u64, i64)> = rage_clicks(&r, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS)
+            .iter()
+            .map(|f| (f.t_ms, f.count as u64, f.end_ms - f.t_ms))
+            .collect();
+        assert_eq!(marked, found, "{stem}");
+        let lines = r.summary_markdown().lines().filter(|l| l.contains(": Rage-clicked ")).count();
+        assert_eq!(lines, found.len(), "{stem}: one timeline line per burst");
+        total += found.len();
+    }
+    assert!(total >= 2, "the dead-button and rage-after-click recordings each hold a burst");
 }
 
 #[test]

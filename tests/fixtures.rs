@@ -34,8 +34,9 @@ fn login_form() {
             r#"Clicked input "Email address" type=email"#,
             r#"Typed "jane.doe@example.com" into input "Email address" type=email"#,
             r#"Clicked input "Password" type=password"#,
-            // rrweb masks password values itself, even with maskAllInputs off.
-            r#"Typed "***************" into input "Password" type=password"#,
+            // rrweb masks password values itself, even with maskAllInputs off; the analyzer
+            // counts masked characters and never shows them.
+            r#"Typed 15 masked characters into input "Password" type=password"#,
             r#"Clicked input "Credit card number" type=text"#,
             r#"Typed "4111 1111 1111 1111" into input "Credit card number" type=text"#,
             r#"Checked input "Remember me" type=checkbox"#,
@@ -94,8 +95,8 @@ fn dead_button() {
     assert_in_order(
         "dead-button",
         &[
-            r#"Clicked button "Apply coupon" (×5)"#,
-            r#"Double-clicked h2 "Trail running shoes""#,
+            r#"Rage-clicked button "Apply coupon" 5× in 0.6 s"#,
+            r#"Selected text "running" in h2 "Trail running shoes""#,
             r#"Right-clicked div "Trail running shoes""#,
         ],
     );
@@ -106,13 +107,72 @@ fn checkout_dynamic() {
     assert_in_order(
         "checkout-dynamic",
         &[
-            r#"Chose "de" in select "Country""#,
+            r#"Chose "Germany" in select "Country""#,
             r#"Checked input "Express (next day)" type=radio"#,
             r#"Typed "Please leave it at the door" into textarea "Delivery notes""#,
-            r#"Clicked button "Add item" (×3)"#,
+            r#"Clicked button "Add item" (×3 over 0.6 s)"#,
             r#"Clicked button "Remove item""#,
             r#"Clicked button "Gift wrap""#,
         ],
+    );
+}
+
+#[test]
+fn todo_entries() {
+    assert_in_order(
+        "todo-entries",
+        &[
+            r#"Clicked input "New todo" type=text"#,
+            r#"Typed "Buy milk" into input "New todo" type=text"#,
+            // Enter submits through a synthetic click on the form's default button.
+            r#"Clicked button "Add""#,
+            r#"Typed "Walk the dog" into input "New todo" type=text"#,
+            r#"Clicked button "Add""#,
+            r#"Clicked input "New todo" type=text"#,
+            r#"Typed "Call the plumber" into input "New todo" type=text"#,
+            r#"Clicked button "Add""#,
+            r#"Typed "Pay rent" into input "New todo" type=text"#,
+            r#"Clicked button "Add""#,
+        ],
+    );
+    assert!(!timeline("todo-entries").contains("Cleared"), "the app's clears are not actions");
+}
+
+#[test]
+fn checklist_rerender() {
+    // Three ticks, each one line; the 32 re-render Input events that change nothing are gone.
+    let text = timeline("checklist-rerender");
+    assert_eq!(
+        text.lines().skip(1).map(|l| l.split_once("s: ").unwrap().1).collect::<Vec<_>>(),
+        [
+            r#"Checked input "Passport" type=checkbox"#,
+            r#"Checked input "Sunscreen" type=checkbox"#,
+            r#"Checked input "Rain jacket" type=checkbox"#,
+        ],
+        "{text}"
+    );
+}
+
+#[test]
+fn select_text() {
+    let text = timeline("select-text");
+    assert_eq!(
+        text.lines().skip(1).map(|l| l.split_once("s: ").unwrap().1).collect::<Vec<_>>(),
+        [
+            r#"Selected text "Conflicts are the price of that freedom. Two people editing…" in p "Conflicts are the price of that freedom. Two people editing…""#,
+            r#"Selected text "the last writer wins" in p "The simplest rule is the last writer wins. It is easy to exp…""#,
+        ],
+        "{text}"
+    );
+}
+
+#[test]
+fn rage_after_click() {
+    let text = timeline("rage-after-click");
+    assert_eq!(
+        text.lines().skip(1).map(|l| l.split_once("s: ").unwrap().1).collect::<Vec<_>>(),
+        [r#"Clicked button "Apply coupon""#, r#"Rage-clicked button "Apply coupon" 5× in 0.6 s"#],
+        "{text}"
     );
 }
 

@@ -1,20 +1,26 @@
 //! User actions extracted from rrweb events, one pass in timestamp order.
 //!
 //! Thresholds follow the published Mixpanel session-replay analyzer (this project's seed):
-//! scroll, input and selection bursts are debounced over [`DEBOUNCE_MS`] so a drag-scroll or a
-//! typed word reads as one action.
+//! scroll and selection bursts are debounced over [`DEBOUNCE_MS`] so a drag-scroll reads as one
+//! action. Typed entries, ticks and choices follow the rules in [`super::input`]. The clicks of
+//! a double or triple click or of a drag that selected text are folded into that `select`
+//! action; rage bursts are marked on their clicks (`metadata.rage`, [`super::gestures`]) and
+//! read as one line in the timeline.
 
 use super::describe::{describe, truncate_chars, Target, MAX_CONTEXT_ANCESTORS};
 use super::dom::DomTracker;
+use super::element::{chain, element_of};
+use super::gestures::{is_visible_change, RageTracker, TRIPLE_CLICK_SELECTION_MS};
+use super::input::Entry;
 use crate::model::{
-    Event, EventData, IncrementalData, InputData, MouseInteraction, MouseInteractionData, ScrollData, SelectionData,
+    Event, EventData, IncrementalData, MouseInteraction, MouseInteractionData, ScrollData, SelectionData,
 };
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// Debounce window for scroll (per target), input (per node) and text-selection actions, in ms
-/// (Mixpanel seed analyzer: 1,000 ms).
+/// Debounce window for scroll (per target) and text-selection actions, and the pause that ends
+/// a typed entry, in ms (Mixpanel seed analyzer: 1,000 ms).
 pub const DEBOUNCE_MS: i64 = 1_000;
 /// Longest gap between a focus and the click that caused it, in ms. A held mouse button
 /// separates them by the press duration; a second is far longer than a normal click.
@@ -70,8 +76,11 @@ pub struct Action {
     pub description: String,
     /// The page URL (last Meta href) when the action happened.
     pub url: Option<String>,
-    /// Kind-specific detail: `interaction`, `x`/`y` (CSS px), `selectors` (`data-*`), `value`,
-    /// `checked`, `level`… Keys are sorted, so output is deterministic.
+    /// Kind-specific detail: `interaction`, `x`/`y` (CSS px), `selectors` (`data-*`), `value`
+    /// (typed text, or a `<select>`'s option value with its text in `option`), `masked` and
+    /// `length` (a masked entry: its character count, never its value), `checked`, `rage`
+    /// (`{start_ms, count, span_ms}` on every click of a rage burst), `level`… Keys are sorted,
+    /// so output is deterministic.
     pub metadata: Map<String, Value>,
 }
 
@@ -84,18 +93,30 @@ pub(crate) struct Actions {
     pub(crate) entry_url: Option<String>,
     /// Index in `list` and last event time of the scroll burst in progress, with its target.
     scroll: Option<(usize, i64, i64)>,
-    /// Per input node: index in `list` and last event time.
-    inputs: FxHashMap<i64, (usize, i64)>,
+    /// Per form control: its typed entry, open or just ended.
+    pub(super) inputs: FxHashMap<i64, Entry>,
     /// Index in `list` and last event time of the selection burst in progress.
     selection: Option<(usize, i64)>,
+    /// The last mouse press not yet ended by a click, Unix epoch ms.
+    press: Option<i64>,
+    /// The press of the last click: a dblclick follows the click of its second press.
+    click_press: Option<i64>,
+    rage: RageTracker,
 }
 
 impl Actions {
     pub(crate) fn push(&mut self, event: Event) {
         let t = event.timestamp;
+        if is_visible_change(&event.data, self.url.as_deref()) {
+            self.rage.change(t);
+        }
         match event.data {
             EventData::Meta(meta) => self.navigate(t, meta.href, meta.width, meta.height),
-            EventData::FullSnapshot(snapshot) => self.dom.load_snapshot(snapshot.node),
+            EventData::FullSnapshot(snapshot) => {
+                // Node ids restart: entries of the old document's fields are over.
+                self.inputs.clear();
+                self.dom.load_snapshot(snapshot.node);
+            }
             EventData::IncrementalSnapshot(data) => match data {
                 IncrementalData::Mutation(m) => self.dom.apply_mutation(m),
                 IncrementalData::MouseInteraction(m) => self.mouse(t, &m),
@@ -135,7 +156,12 @@ impl Actions {
         }
     }
 
-    fn add(
+    /// Ends the pass: the last run of clicks is judged for rage.
+    pub(crate) fn finish(&mut self) {
+        self.rage.finish(&mut self.list);
+    }
+
+    pub(super) fn add(
         &mut self,
         t: i64,
         action: ActionKind,
@@ -187,8 +213,27 @@ impl Actions {
             MouseInteraction::ContextMenu => (ActionKind::Click, "right_click", "Right-clicked"),
             MouseInteraction::Focus => (ActionKind::Click, "focus", "Focused"),
             MouseInteraction::TouchStart => (ActionKind::TouchStart, "touch_start", "Touched"),
+            MouseInteraction::MouseDown => {
+                self.press = Some(t);
+                self.rage.press(t);
+                return;
+            }
+            MouseInteraction::Blur => return self.end_entry(t, m.id),
             _ => return,
         };
+        // Acting on another element ends what was being typed elsewhere.
+        self.end_entries_except(t, m.id);
+        let press = match interaction {
+            "click" => {
+                self.click_press = self.press.take();
+                self.click_press
+            }
+            "dblclick" => self.click_press,
+            _ => None,
+        };
+        if self.ends_selection_gesture(press, m.id) {
+            return;
+        }
         if interaction == "click" {
             self.drop_focus_from_click(t, m.id);
         }
@@ -200,7 +245,27 @@ impl Actions {
             metadata.insert("y".into(), number(y));
         }
         let description = format!("{verb} {}", target.desc);
-        self.add(t, kind, Some((m.id, target)), description, metadata);
+        let index = self.add(t, kind, Some((m.id, target)), description, metadata);
+        if interaction == "click" {
+            self.rage.click(&mut self.list, &self.dom, index);
+        }
+    }
+
+    /// The click (or dblclick) ends a press during which the selection in progress changed: the
+    /// last click of a double or triple click, or the release of a drag. It belongs to that
+    /// `select` action.
+    fn ends_selection_gesture(&self, press: Option<i64>, clicked: i64) -> bool {
+        let (Some((index, last)), Some(press)) = (self.selection, press) else { return false };
+        index + 1 == self.list.len()
+            && last >= press
+            && self.list[index].target_node_id.is_some_and(|s| self.related(s, clicked))
+    }
+
+    /// Nodes `a` and `b` are in one element's close family: either element is the other or
+    /// one of its four nearest ancestors (a click on a paragraph, a selection in its text).
+    fn related(&self, a: i64, b: i64) -> bool {
+        let (Some(a), Some(b)) = (element_of(&self.dom, a), element_of(&self.dom, b)) else { return false };
+        chain(&self.dom, a).contains(&b) || chain(&self.dom, b).contains(&a)
     }
 
     /// A mouse click fires mousedown → focus → mouseup → click; the focus it caused says
@@ -249,46 +314,6 @@ impl Actions {
         self.scroll = Some((index, t, s.id));
     }
 
-    fn input(&mut self, t: i64, i: &InputData) {
-        if i.user_triggered == Some(false) {
-            return; // set by the page's own script, not the user
-        }
-        let input_type = self.dom.attr(i.id, "type").map(str::to_ascii_lowercase);
-        let tag = self.dom.tag(i.id).unwrap_or("");
-        let toggle = tag == "input" && matches!(input_type.as_deref(), Some("checkbox" | "radio"));
-        // rrweb also reports the radios a click unchecked; the checked one is the action.
-        if toggle && input_type.as_deref() == Some("radio") && !i.is_checked {
-            return;
-        }
-        let target = describe(&self.dom, i.id);
-        let mut metadata = Map::new();
-        let description = if toggle {
-            metadata.insert("checked".into(), i.is_checked.into());
-            format!("{} {}", if i.is_checked { "Checked" } else { "Unchecked" }, target.desc)
-        } else {
-            metadata.insert("value".into(), i.text.clone().into());
-            let shown = truncate_chars(&i.text, MAX_VALUE_CHARS);
-            if i.text.is_empty() {
-                format!("Cleared {}", target.desc)
-            } else if tag == "select" {
-                format!("Chose \"{shown}\" in {}", target.desc)
-            } else {
-                format!("Typed \"{shown}\" into {}", target.desc)
-            }
-        };
-        if let Some(&(index, last)) = self.inputs.get(&i.id) {
-            if t.saturating_sub(last) <= DEBOUNCE_MS {
-                let action = &mut self.list[index];
-                action.description = description;
-                action.metadata.extend(metadata);
-                self.inputs.insert(i.id, (index, t));
-                return;
-            }
-        }
-        let index = self.add(t, ActionKind::Input, Some((i.id, target)), description, metadata);
-        self.inputs.insert(i.id, (index, t));
-    }
-
     fn selection(&mut self, t: i64, s: &SelectionData) {
         let Some(range) = s.ranges.iter().find(|r| r.start != r.end || r.start_offset != r.end_offset) else {
             return; // cleared or collapsed: a caret, not a selection
@@ -296,6 +321,10 @@ impl Actions {
         let mut metadata = Map::new();
         let excerpt = if range.start == range.end {
             self.text_slice(range.start, range.start_offset, range.end_offset)
+        } else if range.end_offset == 0 {
+            // Ends at the very start of the next node: a triple click selects its paragraph up to
+            // the next block, so the text is the rest of the start node.
+            self.text_slice(range.start, range.start_offset, i64::MAX)
         } else {
             None
         };
@@ -308,7 +337,21 @@ impl Actions {
             metadata.insert("excerpt".into(), text.into());
         }
         metadata.insert("ranges".into(), s.ranges.len().into());
-        if let Some((index, last)) = self.selection {
+        // The clicks of the double or triple click that made it (each within
+        // TRIPLE_CLICK_SELECTION_MS of the next, on the selected text) are part of it.
+        let mut at = t;
+        while let Some(last) = self.list.last() {
+            let multi_click = last.action == ActionKind::Click
+                && matches!(last.metadata.get("interaction").and_then(Value::as_str), Some("click" | "dblclick"))
+                && at.saturating_sub(last.t_ms) <= TRIPLE_CLICK_SELECTION_MS
+                && last.target_node_id.is_some_and(|c| self.related(c, range.start));
+            if !multi_click {
+                break;
+            }
+            at = last.t_ms;
+            self.list.pop();
+        }
+        if let Some((index, last)) = self.selection.filter(|&(index, _)| index < self.list.len()) {
             if t.saturating_sub(last) <= DEBOUNCE_MS {
                 let action = &mut self.list[index];
                 action.description = description;
@@ -319,7 +362,7 @@ impl Actions {
                 return;
             }
         }
-        let index = self.add(t, ActionKind::Select, Some((range.start, target)), description, metadata);
+        let index = self.add(at, ActionKind::Select, Some((range.start, target)), description, metadata);
         self.selection = Some((index, t));
     }
 
@@ -329,8 +372,9 @@ impl Actions {
             super::dom::NodeData::Text(t) => t,
             _ => return None,
         };
-        let (lo, hi) = (start.min(end).max(0) as usize, start.max(end).max(0) as usize);
         let units: Vec<u16> = text.encode_utf16().collect();
+        let len = i64::try_from(units.len()).unwrap_or(i64::MAX);
+        let (lo, hi) = (start.min(end).clamp(0, len) as usize, start.max(end).clamp(0, len) as usize);
         let slice = units.get(lo..hi.min(units.len()))?;
         let out = String::from_utf16_lossy(slice);
         let out = out.split_whitespace().collect::<Vec<_>>().join(" ");

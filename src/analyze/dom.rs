@@ -13,6 +13,10 @@ use rustc_hash::FxHashMap;
 /// bounding the analyzer's memory on hostile input.
 pub const MAX_TRACKED_NODES: usize = 50_000;
 
+/// Most descendants of a `<select>` looked through for the chosen option's text: a long
+/// country or time-zone list has a few hundred.
+pub const MAX_OPTIONS_SCANNED: usize = 2_000;
+
 /// Attributes the descriptions read; everything else (style, class, src, inlined CSS…) is
 /// dropped on the way in. `data-*` attributes are kept too, as selectors.
 const KEPT_ATTRIBUTES: &[&str] = &[
@@ -30,6 +34,9 @@ const KEPT_ATTRIBUTES: &[&str] = &[
     "aria-labelledby",
     // Not used by descriptions: the bundle's frustration signals read it (text-editing surfaces).
     "contenteditable",
+    // A checkbox's or radio's known state (rrweb writes `checked: true` when it is checked), so
+    // an Input event that sets it again is recognised as no change.
+    "checked",
 ];
 
 /// Text inside these elements is never shown to a user as text.
@@ -144,6 +151,52 @@ impl DomTracker {
             NodeData::Element { attributes, .. } => attributes.iter().find(|(k, _)| &**k == name).map(|(_, v)| &**v),
             _ => None,
         }
+    }
+
+    /// Records the live state a form control's Input event reported: `value` (its text) or
+    /// `checked` (`Some("")` when checked, `None` when not), stored as the attribute rrweb's
+    /// snapshot writes for it, so later events are compared with what the page shows.
+    pub(crate) fn set_live_state(&mut self, id: i64, name: &str, value: Option<&str>) {
+        if let Some(TrackedNode { data: NodeData::Element { attributes, .. }, .. }) = self.nodes.get_mut(&id) {
+            attributes.retain(|(k, _)| &**k != name);
+            if let Some(value) = value {
+                attributes.push((name.into(), value.into()));
+            }
+        }
+    }
+
+    /// The text of the `<option>` of `<select>` `id` whose value is `value` (an option without a
+    /// `value` attribute has its text as its value), looking through at most
+    /// [`MAX_OPTIONS_SCANNED`] descendants; `None` when there is no such option or it has no text.
+    pub(crate) fn option_text(&self, id: i64, value: &str) -> Option<String> {
+        let mut stack: Vec<i64> = self.nodes.get(&id)?.children.iter().rev().copied().collect();
+        let mut scanned = 0;
+        while let Some(current) = stack.pop() {
+            scanned += 1;
+            if scanned > MAX_OPTIONS_SCANNED {
+                return None;
+            }
+            match self.tag(current) {
+                Some("option") => {
+                    let text = self.text_of(current, 200);
+                    let text = text.trim();
+                    let matches = match self.attr(current, "value") {
+                        Some(v) => v == value,
+                        None => text == value,
+                    };
+                    if matches {
+                        return (!text.is_empty()).then(|| text.to_string());
+                    }
+                }
+                Some("optgroup") => {
+                    if let Some(node) = self.nodes.get(&current) {
+                        stack.extend(node.children.iter().rev());
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     /// The visible text under `id` (its own text if it is a text node), whitespace collapsed,

@@ -8,12 +8,16 @@ mod actions;
 pub mod bundle;
 mod describe;
 mod dom;
-mod timeline;
+mod element;
+mod gestures;
+mod input;
+pub(crate) mod timeline;
 
 pub use actions::{Action, ActionKind, DEBOUNCE_MS, FOCUS_CLICK_MS, MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};
 pub use describe::{describe, Target, MAX_CONTEXT_ANCESTORS, MAX_NAME_CHARS};
-pub use dom::{DomTracker, MAX_TRACKED_NODES};
-pub use timeline::{timeline_markdown, NO_ACTIONS};
+pub use dom::{DomTracker, MAX_OPTIONS_SCANNED, MAX_TRACKED_NODES};
+pub use gestures::{RAGE_CLICK_RADIUS_PX, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS, TRIPLE_CLICK_SELECTION_MS};
+pub use timeline::{timeline_markdown, FOLD_MAX_GAP_MS, NO_ACTIONS};
 
 use crate::model::{Event, Recording};
 use serde::Serialize;
@@ -127,7 +131,8 @@ impl Analyzer {
 
     /// Ends the pass. `replay_id` falls back to `rrweb-{start_time}`.
     pub fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Analysis {
-        let Analyzer { actions, n_events, start, end } = self;
+        let Analyzer { mut actions, n_events, start, end } = self;
+        actions.finish();
         let list = actions.list;
         let count = |f: &dyn Fn(&Action) -> bool| list.iter().filter(|a| f(a)).count();
         let session = SessionSummary {

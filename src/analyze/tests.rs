@@ -4,7 +4,9 @@ use super::*;
 use crate::codec::decode;
 
 /// A page: button#go "Go" (id 5) with an icon span (6), input#q labelled "Search" (8),
-/// checkbox "Remember" (10), select "Size" (12), paragraph text node (14).
+/// checkbox "Remember" (10) inside its label (9, text 11), select "Size" (12) with options
+/// m "Medium" and (in an optgroup) xl "Extra large", paragraph 13 with text node 14, password
+/// input 20 inside label "Password" (21), checkbox "Gift" (23), checked in the snapshot.
 const SNAPSHOT: &str = r#"{"type":2,"timestamp":1000,"data":{"initialOffset":{"top":0,"left":0},"node":
  {"type":0,"id":1,"childNodes":[{"type":2,"id":2,"tagName":"html","attributes":{},"childNodes":[
   {"type":2,"id":3,"tagName":"body","attributes":{},"childNodes":[
@@ -14,8 +16,14 @@ const SNAPSHOT: &str = r#"{"type":2,"timestamp":1000,"data":{"initialOffset":{"t
    {"type":2,"id":8,"tagName":"input","attributes":{"id":"q","type":"search"},"childNodes":[]},
    {"type":2,"id":9,"tagName":"label","attributes":{},"childNodes":[
      {"type":2,"id":10,"tagName":"input","attributes":{"type":"checkbox"},"childNodes":[]},{"type":3,"id":11,"textContent":"Remember"}]},
-   {"type":2,"id":12,"tagName":"select","attributes":{"aria-label":"Size"},"childNodes":[]},
-   {"type":2,"id":13,"tagName":"p","attributes":{},"childNodes":[{"type":3,"id":14,"textContent":"Hello wide world"}]}
+   {"type":2,"id":12,"tagName":"select","attributes":{"aria-label":"Size"},"childNodes":[
+     {"type":2,"id":16,"tagName":"option","attributes":{"value":"m"},"childNodes":[{"type":3,"id":17,"textContent":"Medium"}]},
+     {"type":2,"id":18,"tagName":"optgroup","attributes":{},"childNodes":[
+       {"type":2,"id":19,"tagName":"option","attributes":{"value":"xl"},"childNodes":[{"type":3,"id":24,"textContent":" Extra large "}]}]}]},
+   {"type":2,"id":13,"tagName":"p","attributes":{},"childNodes":[{"type":3,"id":14,"textContent":"Hello wide world"}]},
+   {"type":2,"id":21,"tagName":"label","attributes":{},"childNodes":[
+     {"type":3,"id":22,"textContent":"Password"},{"type":2,"id":20,"tagName":"input","attributes":{"type":"password"},"childNodes":[]}]},
+   {"type":2,"id":23,"tagName":"input","attributes":{"type":"checkbox","aria-label":"Gift","checked":true},"childNodes":[]}
  ]}]}]}}}"#;
 
 fn run(events: &[String]) -> Analysis {
@@ -73,28 +81,255 @@ fn click_family_and_focus_merging() {
     assert_eq!((a.session.n_clicks, a.session.n_actions), (3, 5));
 }
 
+fn input(t: i64, id: i64, text: &str) -> String {
+    inc(t, &format!(r#"{{"source":5,"id":{id},"text":"{text}","isChecked":false}}"#))
+}
+
+/// Keystrokes typing `text` into node `id`, one Input event per character, `gap` ms apart.
+fn typing(t: i64, id: i64, text: &str, gap: i64) -> Vec<String> {
+    (1..=text.chars().count())
+        .map(|n| input(t + gap * (n as i64 - 1), id, &text.chars().take(n).collect::<String>()))
+        .collect()
+}
+
 #[test]
-fn input_debounces_per_node_at_exactly_one_second() {
-    let input = |t, id, text: &str| inc(t, &format!(r#"{{"source":5,"id":{id},"text":"{text}","isChecked":false}}"#));
+fn a_clear_ends_an_entry_and_each_entry_keeps_its_value() {
+    // The todo-app pattern: type, submit (the app clears the field), type again at once.
+    let mut events = typing(2000, 8, "Buy milk", 40);
+    events.push(input(2400, 8, ""));
+    events.extend(typing(2500, 8, "Walk", 40));
+    events.push(input(2700, 8, ""));
+    let a = run(&events);
+    assert_eq!(
+        lines(&a)[1..],
+        [
+            r#"1.0s: Typed "Buy milk" into input "Search" type=search"#,
+            r#"1.5s: Typed "Walk" into input "Search" type=search"#
+        ]
+    );
+    assert_eq!((a.actions[1].metadata["value"].as_str(), a.actions[1].t_ms), (Some("Buy milk"), 2000));
+    assert_eq!(a.session.n_inputs, 2);
+}
+
+#[test]
+fn a_replacement_starts_an_entry_but_an_edit_does_not() {
+    let a = run(&[input(2000, 8, "shoe"), input(2100, 8, "shoes"), input(2200, 8, "shoos"), input(2300, 8, "boot")]);
+    assert_eq!(
+        lines(&a)[1..],
+        [
+            r#"1.0s: Typed "shoos" into input "Search" type=search"#,
+            r#"1.3s: Typed "boot" into input "Search" type=search"#
+        ]
+    );
+}
+
+#[test]
+fn a_click_or_focus_elsewhere_or_a_blur_ends_an_entry() {
     let a = run(&[
-        input(2000, 8, "s"),
-        input(2500, 8, "sh"),
-        input(2600, 12, "XL"),  // another node does not break the burst
-        input(3500, 8, "sho"),  // exactly DEBOUNCE_MS after the previous one: same action
-        input(4501, 8, "shoe"), // 1,001 ms later: a new action
-        input(5000, 8, ""),
+        input(2000, 8, "a"),
+        mouse(2100, 2, 5), // click on the button
+        input(2200, 8, "ab"),
+        mouse(2300, 5, 12), // focus moves to the select
+        input(2400, 8, "abc"),
+        mouse(2500, 6, 8), // the field loses focus
+        input(2600, 8, "abcd"),
+        mouse(2700, 2, 8), // a click in the field itself does not end its entry
+        input(2800, 8, "abcde"),
     ]);
     assert_eq!(
         lines(&a)[1..],
         [
-            r#"1.0s: Typed "sho" into input "Search" type=search"#,
-            r#"1.6s: Chose "XL" in select "Size""#,
-            r#"3.5s: Cleared input "Search" type=search"#,
+            r#"1.0s: Typed "a" into input "Search" type=search"#,
+            r#"1.1s: Clicked button "Go""#,
+            r#"1.2s: Typed "ab" into input "Search" type=search"#,
+            r#"1.3s: Focused select "Size""#,
+            r#"1.4s: Typed "abc" into input "Search" type=search"#,
+            r#"1.6s: Typed "abcde" into input "Search" type=search"#,
+            r#"1.7s: Clicked input "Search" type=search"#,
         ]
     );
-    assert_eq!(a.actions[1].metadata["value"], "sho");
-    assert_eq!(a.actions[3].metadata["value"], "");
-    assert_eq!(a.session.n_inputs, 3);
+}
+
+#[test]
+fn a_pause_of_more_than_one_second_ends_an_entry() {
+    let a = run(&[input(2000, 8, "s"), input(3000, 8, "sh"), input(4001, 8, "sho")]);
+    // Exactly DEBOUNCE_MS later still continues; 1,001 ms later starts a new entry.
+    assert_eq!(
+        lines(&a)[1..],
+        [r#"1.0s: Typed "sh" into input "Search" type=search"#, r#"3.0s: Typed "sho" into input "Search" type=search"#]
+    );
+}
+
+#[test]
+fn clears_the_user_made_are_actions_the_apps_reset_after_a_submit_is_not() {
+    let a = run(&[
+        input(2000, 8, "abc"),
+        mouse(2200, 2, 5), // "Go" submits; the app resets the field right after
+        input(2210, 8, ""),
+        input(5000, 8, "x"),
+        input(8000, 8, ""), // long after the entry: the user emptied the field
+    ]);
+    assert_eq!(
+        lines(&a)[1..],
+        [
+            r#"1.0s: Typed "abc" into input "Search" type=search"#,
+            r#"1.2s: Clicked button "Go""#,
+            r#"4.0s: Typed "x" into input "Search" type=search"#,
+            r#"7.0s: Cleared input "Search" type=search"#,
+        ]
+    );
+}
+
+#[test]
+fn masked_values_are_counted_never_shown() {
+    let a = run(&typing(2000, 20, "***************", 30));
+    assert_eq!(lines(&a)[1..], [r#"1.0s: Typed 15 masked characters into input "Password" type=password"#]);
+    let m = &a.actions[1].metadata;
+    assert_eq!((m.get("value"), m["masked"].as_bool(), m["length"].as_u64()), (None, Some(true), Some(15)));
+    assert!(!a.to_replay_json().contains("**"));
+}
+
+#[test]
+fn select_shows_the_chosen_options_text() {
+    let a = run(&[input(2000, 12, "xl"), input(4000, 12, "zz")]);
+    assert_eq!(
+        lines(&a)[1..],
+        [r#"1.0s: Chose "Extra large" in select "Size""#, r#"3.0s: Chose "zz" in select "Size""#]
+    );
+    assert_eq!(
+        (a.actions[1].metadata["value"].as_str(), a.actions[1].metadata["option"].as_str()),
+        (Some("xl"), Some("Extra large"))
+    );
+    assert_eq!(a.actions[2].metadata.get("option"), None);
+}
+
+#[test]
+fn inputs_that_leave_the_known_state_unchanged_are_not_actions() {
+    let check =
+        |t, id, checked: bool| inc(t, &format!(r#"{{"source":5,"id":{id},"text":"on","isChecked":{checked}}}"#));
+    let set_value = inc(
+        2500,
+        r#"{"source":0,"adds":[],"removes":[],"texts":[],"attributes":[{"id":8,"attributes":{"value":"hello"}}]}"#,
+    );
+    let a = run(&[
+        check(2000, 23, true),  // checked in the snapshot
+        check(2100, 10, false), // unchecked: no attribute
+        input(2200, 8, ""),     // an empty field emptied again
+        set_value,
+        input(2600, 8, "hello"), // the value the attribute mutation already set
+        check(3000, 23, false),  // a real change
+        check(3100, 23, false),  // … re-rendered
+        input(3200, 12, "m"),
+        input(5200, 12, "m"),
+    ]);
+    assert_eq!(
+        lines(&a)[1..],
+        [r#"2.0s: Unchecked input "Gift" type=checkbox"#, r#"2.2s: Chose "Medium" in select "Size""#]
+    );
+}
+
+#[test]
+fn user_triggered_is_trusted_when_recorded() {
+    let a = run(&[
+        inc(2000, r#"{"source":5,"id":23,"text":"on","isChecked":true,"userTriggered":true}"#),
+        inc(2100, r#"{"source":5,"id":8,"text":"auto","isChecked":false,"userTriggered":false}"#),
+        inc(2200, r#"{"source":5,"id":8,"text":"auto","isChecked":false}"#), // now known: no change
+    ]);
+    assert_eq!(lines(&a)[1..], [r#"1.0s: Checked input "Gift" type=checkbox"#]);
+}
+
+#[test]
+fn a_tick_and_the_click_that_made_it_are_one_input_action() {
+    let check = |t, checked: bool| inc(t, &format!(r#"{{"source":5,"id":10,"text":"on","isChecked":{checked}}}"#));
+    let a = run(&[
+        mouse(2000, 1, 11),
+        mouse(2001, 5, 10), // the label focuses its box
+        mouse(2050, 0, 11),
+        mouse(2051, 2, 11), // click on the label's text
+        check(2052, true),
+        mouse(4000, 2, 10), // click on the box itself
+        check(4001, false),
+    ]);
+    assert_eq!(
+        lines(&a)[1..],
+        [r#"1.1s: Checked input "Remember" type=checkbox"#, r#"3.0s: Unchecked input "Remember" type=checkbox"#]
+    );
+    let tick = &a.actions[1];
+    assert_eq!(
+        (tick.action, tick.t_ms, tick.target_node_id, tick.metadata["x"].as_i64()),
+        (ActionKind::Input, 2051, Some(10), Some(10))
+    );
+    assert_eq!((a.session.n_clicks, a.session.n_inputs), (0, 2));
+}
+
+#[test]
+fn a_rage_burst_is_one_line_and_an_earlier_click_is_not_part_of_it() {
+    let mut events = vec![mouse(2000, 2, 5)];
+    for k in 0..5 {
+        events.push(mouse(4950 + k * 150, 1, 5));
+        events.push(mouse(5000 + k * 150, 2, 5));
+    }
+    let a = run(&events);
+    assert_eq!(lines(&a)[1..], [r#"1.0s: Clicked button "Go""#, r#"4.0s: Rage-clicked button "Go" 5× in 0.6 s"#]);
+    assert_eq!(a.actions.len(), 7, "the clicks stay actions");
+    assert_eq!(a.actions[1].metadata.get("rage"), None);
+    assert_eq!(a.actions[2].metadata["rage"], serde_json::json!({"start_ms": 5000, "count": 5, "span_ms": 600}));
+    assert_eq!(a.session.n_clicks, 6);
+}
+
+#[test]
+fn quick_clicks_the_page_answers_each_time_are_not_rage() {
+    let answer = |t| {
+        inc(
+            t,
+            r#"{"source":0,"adds":[],"removes":[],"texts":[],"attributes":[{"id":13,"attributes":{"class":"busy"}}]}"#,
+        )
+    };
+    let mut events = Vec::new();
+    for k in 0..4 {
+        events.push(mouse(2000 + k * 200, 2, 5));
+        events.push(answer(2050 + k * 200));
+    }
+    let a = run(&events);
+    assert_eq!(lines(&a)[1..], [r#"1.0s: Clicked button "Go" (×4 over 0.6 s)"#]);
+}
+
+#[test]
+fn a_triple_click_that_selects_text_is_one_select_action() {
+    let select = |t, so, eo| {
+        inc(t, &format!(r#"{{"source":14,"ranges":[{{"start":14,"startOffset":{so},"end":14,"endOffset":{eo}}}]}}"#))
+    };
+    let a = run(&[
+        mouse(2000, 1, 13),
+        mouse(2050, 0, 13),
+        mouse(2051, 2, 13),
+        mouse(2150, 1, 13),
+        mouse(2200, 0, 13),
+        mouse(2201, 2, 13),
+        mouse(2202, 4, 13),
+        select(2210, 6, 10), // the double click selected a word
+        mouse(2300, 1, 13),
+        select(2301, 0, 16), // the third press selects the paragraph
+        mouse(2350, 0, 13),
+        mouse(2351, 2, 13),
+        mouse(5000, 2, 13), // a later click is a click
+    ]);
+    assert_eq!(
+        lines(&a)[1..],
+        [r#"1.1s: Selected text "Hello wide world" in p "Hello wide world""#, r#"4.0s: Clicked p "Hello wide world""#]
+    );
+    assert_eq!((a.actions[1].action, a.actions[1].t_ms), (ActionKind::Select, 2051));
+    assert_eq!(a.session.n_clicks, 1);
+}
+
+#[test]
+fn a_drag_that_selects_text_is_one_select_action() {
+    let select = |t, eo| {
+        inc(t, &format!(r#"{{"source":14,"ranges":[{{"start":14,"startOffset":0,"end":14,"endOffset":{eo}}}]}}"#))
+    };
+    let a = run(&[mouse(2000, 1, 14), select(2100, 3), select(2200, 5), mouse(2300, 0, 13), mouse(2301, 2, 13)]);
+    assert_eq!(lines(&a)[1..], [r#"1.1s: Selected text "Hello" in p "Hello wide world""#]);
+    assert_eq!(a.session.n_clicks, 0);
 }
 
 #[test]

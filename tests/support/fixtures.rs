@@ -38,13 +38,17 @@ macro_rules! with_fixtures {
             $each!("../shared/rrweb-fixtures", "video-playback"),
             $each!("../shared/rrweb-fixtures", "webgl"),
             // Real rrweb 2.1.1 recordings made in Chromium by fixtures/record/record.mjs.
+            $each!("fixtures", "checklist-rerender"),
             $each!("fixtures", "checkout-dynamic"),
             $each!("fixtures", "console-error"),
             $each!("fixtures", "dead-button"),
             $each!("fixtures", "hesitant-signup"),
             $each!("fixtures", "login-form"),
+            $each!("fixtures", "rage-after-click"),
             $each!("fixtures", "scroll-select"),
+            $each!("fixtures", "select-text"),
             $each!("fixtures", "spa-navigation"),
+            $each!("fixtures", "todo-entries"),
             $each!("fixtures", "touch"),
             $each!("fixtures", "u-turn"),
         ]

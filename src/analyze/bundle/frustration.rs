@@ -13,25 +13,13 @@
 
 use super::labels::{normalize_path, normalize_url};
 use super::replay::{ElementFacts, Episode, Replay};
-use crate::analyze::{Action, ActionKind};
+use crate::analyze::{timeline, Action, ActionKind};
 use serde::Serialize;
 use serde_json::Value;
 
-/// Clicks that make a rage click. field-notes.md: PostHog counts 3 clicks; the Mixpanel seed's
-/// `rage_clicks` defaults to `threshold=3`.
-pub const RAGE_CLICK_THRESHOLD: usize = 3;
-/// Longest time from the first to the last of [`RAGE_CLICK_THRESHOLD`] clicks, in ms
-/// (inclusive). field-notes.md: Mixpanel seed `window_ms=1000`; PostHog "each ≤ 1000 ms";
-/// Datadog "in a 1 s window".
-pub const RAGE_CLICK_WINDOW_MS: i64 = 1_000;
-/// Each click of a rage burst lands closer than this to the previous one, in CSS px, when both
-/// positions are recorded. field-notes.md: PostHog "< 30 px from the previous".
-pub const RAGE_CLICK_RADIUS_PX: f64 = 30.0;
-/// A text selection starting inside the clicked element up to this long after a burst's last
-/// click makes the burst a triple-click text selection, not rage (field-notes.md: "exclude …
-/// triple-click selection", sentry-javascript#8300). rewind's own value: Chromium reports the
-/// selection within a frame of the click, and rrweb emits it at once.
-pub const TRIPLE_CLICK_SELECTION_MS: i64 = 500;
+pub use crate::analyze::gestures::{
+    RAGE_CLICK_RADIUS_PX, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS, TRIPLE_CLICK_SELECTION_MS,
+};
 /// A click on something clickable with no visible response (DOM mutation, scroll, navigation,
 /// selection, input state, media, stylesheet or canvas change) within this long is dead, in
 /// ms. field-notes.md: PostHog 2.5 s (Sentry 7 s, OpenReplay 1.234 s).
@@ -140,7 +128,7 @@ pub struct Evidence {
     pub t_ms: i64,
     /// Seconds since the replay's first event.
     pub offset_s: f64,
-    /// The action's description.
+    /// The action's description, or for a rage burst its timeline line (`Rage-clicked …`).
     pub description: String,
 }
 
@@ -231,16 +219,17 @@ fn times(n: usize) -> String {
 }
 
 /// The actions from [`EVIDENCE_BEFORE`] before `start_ms` to [`EVIDENCE_AFTER`] after
-/// `end_ms` (inclusive), at most [`MAX_EVIDENCE_DURING`] from inside.
+/// `end_ms` (inclusive), at most [`MAX_EVIDENCE_DURING`] from inside, as the timeline reads
+/// them (the clicks of a rage burst are one entry).
 pub(crate) fn evidence(replay: &Replay, start_ms: i64, end_ms: i64) -> Vec<Evidence> {
     let actions = &replay.actions;
     let lo = actions.partition_point(|a| a.t_ms < start_ms);
     let hi = actions.partition_point(|a| a.t_ms <= end_ms).max(lo);
     let during_end = hi.min(lo + MAX_EVIDENCE_DURING);
     let end = if during_end == hi { (hi + EVIDENCE_AFTER).min(actions.len()) } else { during_end };
-    actions[lo.saturating_sub(EVIDENCE_BEFORE)..end]
-        .iter()
-        .map(|a| Evidence { t_ms: a.t_ms, offset_s: replay.offset_s(a.t_ms), description: a.description.clone() })
+    timeline::entries(&actions[lo.saturating_sub(EVIDENCE_BEFORE)..end])
+        .into_iter()
+        .map(|(t_ms, description)| Evidence { t_ms, offset_s: replay.offset_s(t_ms), description })
         .collect()
 }
 
@@ -375,7 +364,9 @@ fn rage_runs(replay: &Replay, run: &[usize], threshold: usize, window_ms: i64, o
 /// Dead clicks: a `click` on something clickable ([`ElementFacts::clickable`]; not a
 /// text-editing surface) after which the page did not visibly respond within
 /// [`DEAD_CLICK_TIMEOUT_MS`]. The wait ends early when the user moves on — clicks, touches,
-/// focuses or types into another control — because what happens next is that action's doing;
+/// focuses or types into another control, or selects text (a `select` action starts at the
+/// first click of the double or triple click that made it) — because what happens next is
+/// that action's doing;
 /// nothing having changed by then still makes the click dead. A click whose wait the end of
 /// the recording cuts short is not judged. Consecutive dead clicks on one control, each
 /// within the timeout of the previous, make one finding whose `count` is the clicks.
@@ -388,8 +379,10 @@ pub fn dead_clicks(replay: &Replay) -> Vec<Finding> {
         let Some(e) = element(replay, i).filter(|e| is_click(a) && e.clickable && !e.text_entry) else { continue };
         let deadline = a.t_ms.saturating_add(DEAD_CLICK_TIMEOUT_MS);
         let moved_on = (i + 1..actions.len()).take_while(|&j| actions[j].t_ms <= deadline).find(|&j| {
-            matches!(actions[j].action, ActionKind::Click | ActionKind::TouchStart | ActionKind::Input)
-                && element(replay, j).is_none_or(|f| f.control_id != e.control_id)
+            matches!(
+                actions[j].action,
+                ActionKind::Click | ActionKind::TouchStart | ActionKind::Input | ActionKind::Select
+            ) && element(replay, j).is_none_or(|f| f.control_id != e.control_id)
         });
         let until = moved_on.map_or(deadline, |j| actions[j].t_ms);
         if moved_on.is_none() && recording_end < deadline {
@@ -528,8 +521,9 @@ pub fn u_turns(replay: &Replay) -> Vec<Finding> {
 }
 
 /// Form abandonment: on the last page of the replay (a later navigation means the user went
-/// on), values typed or chosen in text fields or selects, and after the last of them no click
-/// on a button ([`ElementFacts::button_like`]). Checkbox and radio changes alone do not count.
+/// on), values typed (masked ones too) or chosen in text fields or selects, and after the last
+/// of them no click on a button ([`ElementFacts::button_like`]). Checkbox and radio changes
+/// alone do not count.
 /// `count` is the fields touched; `element` the last one.
 pub fn form_abandonments(replay: &Replay) -> Vec<Finding> {
     let actions = &replay.actions;
@@ -537,7 +531,7 @@ pub fn form_abandonments(replay: &Replay) -> Vec<Finding> {
     let inputs: Vec<usize> = (page_start..actions.len())
         .filter(|&i| {
             actions[i].action == ActionKind::Input
-                && actions[i].metadata.contains_key("value")
+                && (actions[i].metadata.contains_key("value") || actions[i].metadata.contains_key("masked"))
                 && element(replay, i).is_some_and(|e| e.text_entry)
         })
         .collect();

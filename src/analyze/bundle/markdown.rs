@@ -5,6 +5,7 @@
 //! any backtick run inside.
 
 use super::report::{BundleReport, FrictionGroup, FrictionReport, GroupSummary};
+use crate::analyze::timeline;
 use std::fmt::Write;
 
 /// Findings shown per friction group (the JSON has all of them).
@@ -13,8 +14,8 @@ pub const MAX_EXAMPLES_PER_GROUP: usize = 3;
 /// The friction report: a sentence, then the `top` highest-ranked groups, each with a heading
 /// (`### 1. Rage click: button "Apply coupon" on http://shop.test/cart`), its user, replay and
 /// finding counts, and up to [`MAX_EXAMPLES_PER_GROUP`] findings with their explanation and
-/// evidence (a timeline excerpt: seconds since the replay's first event, consecutive duplicates
-/// collapsed as ` (×N)`).
+/// evidence (a timeline excerpt: seconds since the replay's first event, folded as the timeline
+/// folds, ` (×N over S s)`).
 pub fn friction(report: &FrictionReport, top: usize) -> String {
     let mut out = String::from("## Friction report\n\n");
     if report.groups.is_empty() {
@@ -56,16 +57,15 @@ fn group_markdown(out: &mut String, g: &FrictionGroup) {
         let _ =
             writeln!(out, "- `{}`{user} at {:.1}s: {}", one_line(&f.replay_id), f.offset_s, one_line(&f.explanation));
         let mut lines = String::new();
-        let mut i = 0;
-        while i < f.evidence.len() {
-            let e = &f.evidence[i];
-            let run = f.evidence[i..].iter().take_while(|x| x.description == e.description).count();
-            let _ = write!(lines, "{:.1}s: {}", e.offset_s, one_line(&e.description));
-            if run > 1 {
-                let _ = write!(lines, " (×{run})");
-            }
-            lines.push('\n');
-            i += run;
+        for (first, count, span) in timeline::fold(&f.evidence, |e| e.t_ms, |e| &e.description) {
+            let e = &f.evidence[first];
+            let _ = writeln!(
+                lines,
+                "{:.1}s: {}{}",
+                e.offset_s,
+                one_line(&e.description),
+                timeline::fold_suffix(count, span)
+            );
         }
         if !lines.is_empty() {
             let fence = fence_for(&lines);

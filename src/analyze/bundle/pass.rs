@@ -9,18 +9,15 @@ use super::frustration::{
     EXCESSIVE_SCROLL_MIN_LEG_VIEWPORTS, EXCESSIVE_SCROLL_TURNS, EXCESSIVE_SCROLL_WINDOW_MS,
     FALLBACK_VIEWPORT_HEIGHT_PX, THRASH_DIRECTION_CHANGES, THRASH_MAX_GAP_MS, THRASH_MIN_SEGMENT_PX,
 };
-use super::replay::{ActionFacts, ElementFacts, Episode, Replay, SelectionFact, StoredEvent, NONE};
+use super::replay::{ActionFacts, Episode, Replay, SelectionFact, StoredEvent, NONE};
 use super::tables::SessionRow;
-use crate::analyze::describe::is_interactive;
-use crate::analyze::dom::NodeData;
-use crate::analyze::{describe, Action, ActionKind, Analyzer, DomTracker, FOCUS_CLICK_MS, MAX_CONTEXT_ANCESTORS};
+use crate::analyze::element::{chain, element_facts, element_of};
+use crate::analyze::gestures::is_visible_change;
+use crate::analyze::{describe, Action, ActionKind, Analyzer, FOCUS_CLICK_MS};
 use crate::model::{Event, EventData, IncrementalData, MouseInteraction};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 use std::collections::VecDeque;
-
-/// Elements kept in [`ElementFacts::chain`]: the element and four ancestors.
-const CHAIN_LEN: usize = 5;
 
 /// What the pass needs from an event after the analyzer has consumed it.
 enum Seen {
@@ -85,19 +82,19 @@ impl Pass {
             source: i16::MIN,
             mouse_type: i16::MIN,
         };
-        let mut response = false;
+        // The same notion of "the page visibly responded" as the analyzer's rage bursts.
+        let response =
+            is_visible_change(&event.data, self.url.and_then(|u| self.urls.get(u as usize)).map(String::as_str));
         let mut seen = Seen::Nothing;
         match &event.data {
             EventData::Meta(meta) => {
                 if !meta.href.is_empty() && self.url.and_then(|u| self.urls.get(u as usize)) != Some(&meta.href) {
-                    response = true; // a navigation
                     self.url = Some(self.intern(&meta.href));
                 }
                 if meta.height > 0.0 {
                     self.viewport_height = meta.height;
                 }
             }
-            EventData::DomContentLoaded(_) | EventData::Load(_) => response = true,
             EventData::FullSnapshot(snapshot) => {
                 // A new document: node ids restart, and the page is scrolled to its initial
                 // offset (where the first scroll leg starts).
@@ -107,12 +104,6 @@ impl Pass {
             EventData::IncrementalSnapshot(data) => {
                 row.source = clamp16(data.source_number());
                 match data {
-                    IncrementalData::Mutation(m) => {
-                        response = !m.adds.is_empty()
-                            || !m.removes.is_empty()
-                            || !m.texts.is_empty()
-                            || !m.attributes.is_empty();
-                    }
                     IncrementalData::MouseInteraction(m) => {
                         row.mouse_type = clamp16(m.interaction.number());
                         row.target_node_id = m.id;
@@ -128,25 +119,12 @@ impl Pass {
                     }
                     IncrementalData::Scroll(s) => {
                         row.target_node_id = s.id;
-                        response = true;
                         seen = Seen::Scroll { id: s.id, y: s.y };
                     }
                     IncrementalData::ViewportResize(v) if v.height > 0.0 => self.viewport_height = v.height,
-                    IncrementalData::Input(i) => {
-                        row.target_node_id = i.id;
-                        response = true;
-                    }
-                    IncrementalData::MediaInteraction(m) => {
-                        row.target_node_id = m.id;
-                        response = true;
-                    }
-                    IncrementalData::CanvasMutation(c) => {
-                        row.target_node_id = c.id;
-                        response = true;
-                    }
-                    IncrementalData::StyleSheetRule(_)
-                    | IncrementalData::StyleDeclaration(_)
-                    | IncrementalData::AdoptedStyleSheet(_) => response = true,
+                    IncrementalData::Input(i) => row.target_node_id = i.id,
+                    IncrementalData::MediaInteraction(m) => row.target_node_id = m.id,
+                    IncrementalData::CanvasMutation(c) => row.target_node_id = c.id,
                     IncrementalData::Selection(s) => {
                         if let Some(first) = s.ranges.first() {
                             row.target_node_id = first.start;
@@ -154,7 +132,6 @@ impl Pass {
                         // A collapsed range is a caret, not a highlight the user sees.
                         let selected = s.ranges.iter().find(|r| r.start != r.end || r.start_offset != r.end_offset);
                         if let Some(range) = selected {
-                            response = true;
                             seen = Seen::Selection(range.start);
                         }
                     }
@@ -326,78 +303,6 @@ fn clamp16(n: i64) -> i16 {
 
 fn clamp32(n: i64) -> i32 {
     n.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
-}
-
-/// The element itself, or the parent element of a text node.
-fn element_of(dom: &DomTracker, id: i64) -> Option<i64> {
-    let node = dom.get(id)?;
-    match node.data {
-        NodeData::Text(_) | NodeData::Other => node.parent.filter(|p| dom.tag(*p).is_some()),
-        NodeData::Element { .. } => Some(id),
-        NodeData::Document => None,
-    }
-}
-
-fn parent_element(dom: &DomTracker, id: i64) -> Option<i64> {
-    dom.get(id)?.parent.filter(|p| dom.tag(*p).is_some())
-}
-
-/// `id` and up to four ancestor elements, stopping below `body` and `html`.
-fn chain(dom: &DomTracker, id: i64) -> Box<[i64]> {
-    std::iter::successors(Some(id), |&n| parent_element(dom, n))
-        .take_while(|&n| !matches!(dom.tag(n), Some("body" | "html")))
-        .take(CHAIN_LEN)
-        .collect()
-}
-
-fn element_facts(dom: &DomTracker, id: i64) -> ElementFacts {
-    let Some(element) = element_of(dom, id) else {
-        // The document, or a node the tracker does not know.
-        return ElementFacts {
-            control_id: id,
-            clickable: false,
-            text_entry: false,
-            button_like: false,
-            chain: [].into(),
-        };
-    };
-    let control = if is_interactive(dom, element) {
-        Some(element)
-    } else {
-        std::iter::successors(parent_element(dom, element), |&n| parent_element(dom, n))
-            .take(MAX_CONTEXT_ANCESTORS)
-            .find(|&a| is_interactive(dom, a))
-    };
-    let target = control.unwrap_or(element);
-    let input_type = || dom.attr(target, "type").map(|t| t.trim().to_ascii_lowercase()).unwrap_or_default();
-    let tag = dom.tag(target).unwrap_or("");
-    let role = dom.attr(target, "role").unwrap_or("");
-    let editable = std::iter::successors(Some(element), |&n| parent_element(dom, n))
-        .take(8)
-        .any(|n| dom.attr(n, "contenteditable").is_some_and(|v| !v.eq_ignore_ascii_case("false")));
-    let (clickable, text_entry, button_like) = match tag {
-        "a" | "summary" => (true, false, false),
-        "button" => (true, false, true),
-        "textarea" | "select" => (false, true, false),
-        "input" => {
-            let t = input_type();
-            let button = matches!(t.as_str(), "submit" | "button" | "image" | "reset");
-            let control = button || matches!(t.as_str(), "checkbox" | "radio" | "file" | "color" | "range" | "hidden");
-            (control, !control, button && t != "reset")
-        }
-        _ => {
-            let widget =
-                matches!(role, "button" | "link" | "menuitem" | "tab" | "checkbox" | "radio" | "switch" | "option");
-            (widget, matches!(role, "textbox" | "searchbox" | "combobox"), role == "button")
-        }
-    };
-    ElementFacts {
-        control_id: target,
-        clickable: clickable && !editable,
-        text_entry: text_entry || editable,
-        button_like,
-        chain: chain(dom, element),
-    }
 }
 
 /// A thrash or scroll episode recognised (or extended) by a tracker.

@@ -4,33 +4,11 @@
 
 use super::pass::Pass;
 use super::tables::SessionRow;
+pub(crate) use crate::analyze::element::ElementFacts;
 use crate::analyze::{timeline_markdown, Action, ActionKind};
 use crate::codec::{self, DecodeError};
 use crate::model::{Event, Recording};
 use serde::Serialize;
-
-/// What the DOM said about the element an action targeted, at the moment of the action.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct ElementFacts {
-    /// The control the element belongs to (itself, or the nearest interactive ancestor within
-    /// three levels, as descriptions find it), else the element itself. Clicks on the icon and
-    /// on the text of one button share it.
-    pub(crate) control_id: i64,
-    /// The control is something a click is expected to act on: a link, a button (or a
-    /// button-like input: submit, reset, image, checkbox, radio, file, color, range), `summary`,
-    /// or an ARIA widget role (button, link, menuitem, tab, checkbox, radio, switch, option).
-    pub(crate) clickable: bool,
-    /// A text-editing surface: a text-like `input`, `textarea`, `select`, or anything inside a
-    /// `contenteditable` element. A click there places a caret; field-notes.md excludes these
-    /// from rage clicks, and they are not dead clicks either.
-    pub(crate) text_entry: bool,
-    /// A button (`button`, `input` type submit/button/image, role=button): clicking one after
-    /// typing counts as submitting for form abandonment.
-    pub(crate) button_like: bool,
-    /// The element and up to four ancestors, stopping below `body`: relates a text selection
-    /// to the clicks that made it.
-    pub(crate) chain: Box<[i64]>,
-}
 
 /// Facts kept per action, aligned with [`Replay::actions`].
 #[derive(Clone, Debug, PartialEq)]
