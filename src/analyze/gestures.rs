@@ -4,7 +4,10 @@
 //! ([`crate::analyze::bundle::frustration::rage_clicks`]) at its default parameters, applied as
 //! the actions stream by, so the timeline's `Rage-clicked …` lines are exactly the friction
 //! report's default rage findings: the same constants, the same control and text-entry facts
-//! ([`element_facts`]) and the same notion of the page visibly responding.
+//! ([`element_facts`]) and the same notion of the page visibly responding. (The signal's
+//! triple-click exclusion needs no counterpart: the clicks that select text are folded into
+//! the `select` action before they could make a run.) `tests/bundle.rs` checks the two agree
+//! on every recording.
 
 use super::actions::{Action, ActionKind, FOCUS_CLICK_MS};
 use super::dom::DomTracker;

@@ -210,7 +210,10 @@ impl Actions {
     }
 
     /// The user acted on `target` (click, touch, focus): every other field's entry ends.
+    /// Entries that ended more than [`DEBOUNCE_MS`] ago are forgotten here, so the map holds
+    /// only the fields of the last moments.
     pub(super) fn end_entries_except(&mut self, t: i64, target: i64) {
+        self.inputs.retain(|_, e| e.ended.is_none_or(|end| t.saturating_sub(end) <= DEBOUNCE_MS));
         for (&id, entry) in self.inputs.iter_mut() {
             if id != target && entry.ended.is_none() {
                 entry.ended = Some(t);

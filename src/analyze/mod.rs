@@ -37,8 +37,11 @@ pub struct SessionSummary {
     pub duration_s: f64,
     pub n_events: usize,
     pub n_actions: usize,
-    /// Genuine clicks: click, dblclick and right_click; focus-only interactions are excluded.
+    /// Genuine clicks: click, dblclick and right_click; focus-only interactions are excluded,
+    /// and so are the clicks folded into a checkbox/radio tick (an input) or a text selection.
+    /// Each click of a rage burst counts.
     pub n_clicks: usize,
+    /// Input actions: typed entries, choices, ticks and clears.
     pub n_inputs: usize,
     /// Navigations (Meta events with a new href).
     pub n_pages: usize,
@@ -53,8 +56,9 @@ pub struct SessionSummary {
 pub struct Analysis {
     pub session: SessionSummary,
     pub actions: Vec<Action>,
-    /// The timeline: one `{seconds since start}s: {description}` line per action, consecutive
-    /// duplicates collapsed as ` (×N)`; [`NO_ACTIONS`] when empty.
+    /// The timeline: one `{seconds since start}s: {description}` line per action, a rage burst
+    /// as one `Rage-clicked …` line, identical lines less than [`FOLD_MAX_GAP_MS`] apart folded
+    /// as ` (×N over S s)`; [`NO_ACTIONS`] when empty ([`timeline_markdown`]).
     pub summary_markdown: String,
     /// Things the analysis had to leave out (e.g. DOM nodes past [`MAX_TRACKED_NODES`]).
     pub warnings: Vec<String>,
@@ -118,8 +122,12 @@ impl Analyzer {
         self.actions.push(event);
     }
 
-    /// The actions so far. The tail may still change: debounced bursts are updated in place, a
-    /// focus is folded into the click that follows it. [`bundle`] reads it after every event.
+    /// The actions so far. The tail may still change: debounced bursts and typed entries are
+    /// updated in place, a focus is folded into the click that follows it, a click into the
+    /// tick or text selection it made; rage bursts are marked (`metadata.rage`) when their run
+    /// of clicks ends. Once another action follows it, an action's time, kind and interaction
+    /// never change, nor does its target except a selection's. [`bundle`] reads it after
+    /// every event.
     pub(crate) fn actions_so_far(&self) -> &[Action] {
         &self.actions.list
     }
