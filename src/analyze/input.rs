@@ -11,9 +11,11 @@
 //! - **Typed entries.** One entry per thing typed: it starts at its first keystroke and ends when
 //!   the value is cleared or replaced by something that is not an edit of it, when the user
 //!   clicks, touches or focuses another element or the field loses focus, or after more than
-//!   [`DEBOUNCE_MS`] without typing. Enter and form submits are not recorded by rrweb; they
-//!   show as the app clearing the field, which ends the entry. The entry keeps the value it had
-//!   before the clear, and a clear that ends an entry (or comes within [`DEBOUNCE_MS`] after one
+//!   [`DEBOUNCE_MS`] without typing. rrweb records no key presses: Enter in a field submits its
+//!   form through a synthetic click on the form's default button, which rrweb records as a
+//!   Click (at 0, 0) and which ends the entry like any click elsewhere; a submit without such a
+//!   button shows only as the app clearing the field. The entry keeps the value it had before
+//!   the clear, and a clear that ends an entry (or comes within [`DEBOUNCE_MS`] after one
 //!   ended: the app resetting the field after a submit) is not an action of its own.
 //! - **Masked values** (all `*`, as rrweb writes masked inputs) are counted, never shown.
 //! - **`<select>`** changes show the chosen option's text.

@@ -181,6 +181,25 @@ fn clears_the_user_made_are_actions_the_apps_reset_after_a_submit_is_not() {
 }
 
 #[test]
+fn enter_submits_through_a_synthetic_click_and_the_apps_clear_ends_the_entry() {
+    // Chromium submits a form on Enter by clicking its default button at (0, 0); the app then
+    // clears the field, and the user types the next entry at once.
+    let synthetic = inc(2300, r#"{"source":2,"type":2,"id":5,"x":0,"y":0,"pointerType":0}"#);
+    let mut events = typing(2000, 8, "milk", 40);
+    events.extend([synthetic, input(2303, 8, "")]);
+    events.extend(typing(2400, 8, "eggs", 40));
+    let a = run(&events);
+    assert_eq!(
+        lines(&a)[1..],
+        [
+            r#"1.0s: Typed "milk" into input "Search" type=search"#,
+            r#"1.3s: Clicked button "Go""#,
+            r#"1.4s: Typed "eggs" into input "Search" type=search"#,
+        ]
+    );
+}
+
+#[test]
 fn masked_values_are_counted_never_shown() {
     let a = run(&typing(2000, 20, "***************", 30));
     assert_eq!(lines(&a)[1..], [r#"1.0s: Typed 15 masked characters into input "Password" type=password"#]);
