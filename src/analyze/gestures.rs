@@ -76,6 +76,9 @@ struct RunClick {
 pub(super) struct RageTracker {
     control: i64,
     run: Vec<RunClick>,
+    /// Clicks before this index in `run` have their answer: the unanswered ones are always a
+    /// suffix, so a change touches only those (never the whole run again).
+    answered: usize,
     last_press: Option<i64>,
     last_change: Option<i64>,
 }
@@ -84,9 +87,10 @@ impl RageTracker {
     /// The page visibly changed at `t`: every click waiting for an answer has one.
     pub(super) fn change(&mut self, t: i64) {
         self.last_change = Some(t);
-        for click in self.run.iter_mut().filter(|c| c.answered_at.is_none()) {
-            click.answered_at = Some(t);
+        for click in &mut self.run[self.answered..] {
+            click.answered_at.get_or_insert(t);
         }
+        self.answered = self.run.len();
     }
 
     /// A mouse button went down at `t`.
@@ -125,6 +129,9 @@ impl RageTracker {
             (Some(press), Some(change)) if change >= press => Some(t),
             _ => None,
         };
+        if answered_at.is_some() && self.answered == self.run.len() {
+            self.answered += 1;
+        }
         self.run.push(RunClick { index, t, position, answered_at });
     }
 
@@ -133,6 +140,7 @@ impl RageTracker {
     /// make one burst), unless the page answered every click before the next one (within the
     /// window for the last): a stepper clicked quickly is in use, not raged at.
     pub(super) fn finish(&mut self, list: &mut [Action]) {
+        self.answered = 0;
         let run: Vec<RunClick> = std::mem::take(&mut self.run)
             .into_iter()
             .filter(|c| {
