@@ -100,6 +100,11 @@ impl RageTracker {
 
     /// The `click` action at `index` was just added.
     pub(super) fn click(&mut self, list: &mut [Action], dom: &DomTracker, index: usize) {
+        // Clicks folded away since (into a tick or a text selection) are not part of the run.
+        while self.run.last().is_some_and(|c| !is_run_click(list, c)) {
+            self.run.pop();
+        }
+        self.answered = self.answered.min(self.run.len());
         let a = &list[index];
         let Some(target) = a.target_node_id else { return };
         let facts = element_facts(dom, target);
@@ -141,16 +146,7 @@ impl RageTracker {
     /// window for the last): a stepper clicked quickly is in use, not raged at.
     pub(super) fn finish(&mut self, list: &mut [Action]) {
         self.answered = 0;
-        let run: Vec<RunClick> = std::mem::take(&mut self.run)
-            .into_iter()
-            .filter(|c| {
-                list.get(c.index).is_some_and(|a| {
-                    a.t_ms == c.t
-                        && a.action == ActionKind::Click
-                        && a.metadata.get("interaction").and_then(Value::as_str) == Some("click")
-                })
-            })
-            .collect();
+        let run: Vec<RunClick> = std::mem::take(&mut self.run).into_iter().filter(|c| is_run_click(list, c)).collect();
         let mut marked = vec![false; run.len()];
         let mut j = 0;
         for k in 0..run.len() {
@@ -189,4 +185,13 @@ impl RageTracker {
             }
         }
     }
+}
+
+/// The run's click is still the `click` action it was added as (not folded away since).
+fn is_run_click(list: &[Action], c: &RunClick) -> bool {
+    list.get(c.index).is_some_and(|a| {
+        a.t_ms == c.t
+            && a.action == ActionKind::Click
+            && a.metadata.get("interaction").and_then(Value::as_str) == Some("click")
+    })
 }
