@@ -35,9 +35,12 @@ export interface Action {
   url: string | null;
   /**
    * Kind-specific detail, keys sorted: `interaction` (`click` | `dblclick` | `right_click` |
-   * `focus` | `touch_start`), `x`/`y` (CSS px), `selectors` (`data-*` attributes), `value`,
-   * `checked`, `excerpt`, `ranges`, `width`/`height` (navigate, CSS px), `level`/`message`/`trace`
-   * (console errors), `payload` (custom events).
+   * `focus` | `touch_start`), `x`/`y` (CSS px), `selectors` (`data-*` attributes), `value` (typed
+   * text; a `<select>`'s option value, its text in `option`), `masked`/`length` (a masked entry:
+   * its character count, never its value), `checked`, `rage` (`{start_ms, count, span_ms}` on each
+   * click of a rage burst, which the timeline prints as one line), `excerpt`, `ranges`,
+   * `width`/`height` (navigate, CSS px), `level`/`message`/`trace` (console errors), `payload`
+   * (custom events).
    */
   metadata: Record<string, unknown>;
 }
@@ -58,7 +61,10 @@ export interface SessionSummary {
   n_events: number;
   /** Entries of `actions`. */
   n_actions: number;
-  /** Genuine clicks: click, dblclick and right_click (focus-only interactions excluded). */
+  /**
+   * Genuine clicks: click, dblclick and right_click (focus-only interactions excluded, and the
+   * clicks folded into a checkbox/radio tick or a text selection).
+   */
   n_clicks: number;
   /** `input` actions. */
   n_inputs: number;
