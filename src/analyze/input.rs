@@ -38,11 +38,13 @@ pub(super) struct Entry {
     last: i64,
     /// The value it shows.
     value: String,
-    /// When it was ended by a click, focus change or clear (`None`: still open).
+    /// When a click, touch or focus elsewhere, a blur or a clear ended it (`None`: still open).
     ended: Option<i64>,
 }
 
 impl Actions {
+    /// An Input event: the known state is updated whatever happens, then the rules in the
+    /// module docs decide whether and how it is an action.
     pub(super) fn input(&mut self, t: i64, i: &InputData) {
         let tag = self.dom.tag(i.id).unwrap_or("").to_string();
         let input_type = self.dom.attr(i.id, "type").map(|t| t.trim().to_ascii_lowercase());
