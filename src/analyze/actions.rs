@@ -6,6 +6,8 @@
 
 use super::describe::{describe, truncate_chars, Target, MAX_CONTEXT_ANCESTORS};
 use super::dom::DomTracker;
+use super::outcome::Outcomes;
+use super::routes::{Routes, NAVIGATION_TAG};
 use crate::model::{
     Event, EventData, IncrementalData, InputData, MouseInteraction, MouseInteractionData, ScrollData, SelectionData,
 };
@@ -68,7 +70,8 @@ pub struct Action {
     pub target_desc: Option<String>,
     /// One line for people and LLMs (`Clicked button "Sign in"`).
     pub description: String,
-    /// The page URL (last Meta href) when the action happened.
+    /// The page URL when the action happened: the last navigation's, stated (Meta `href`,
+    /// `rewind.navigation`) or inferred (`routes.rs`).
     pub url: Option<String>,
     /// Kind-specific detail: `interaction`, `x`/`y` (CSS px), `selectors` (`data-*`), `value`,
     /// `checked`, `level`… Keys are sorted, so output is deterministic.
@@ -88,22 +91,30 @@ pub(crate) struct Actions {
     inputs: FxHashMap<i64, (usize, i64)>,
     /// Index in `list` and last event time of the selection burst in progress.
     selection: Option<(usize, i64)>,
+    /// Route inference (`routes.rs`) and click outcomes (`outcome.rs`).
+    pub(crate) routes: Routes,
+    pub(crate) outcomes: Outcomes,
 }
 
 impl Actions {
     pub(crate) fn push(&mut self, event: Event) {
         let t = event.timestamp;
+        self.before_event(t, &event.data);
         match event.data {
             EventData::Meta(meta) => self.navigate(t, meta.href, meta.width, meta.height),
-            EventData::FullSnapshot(snapshot) => self.dom.load_snapshot(snapshot.node),
+            EventData::FullSnapshot(snapshot) => {
+                self.dom.load_snapshot(snapshot.node);
+                self.snapshot_loaded();
+            }
             EventData::IncrementalSnapshot(data) => match data {
-                IncrementalData::Mutation(m) => self.dom.apply_mutation(m),
+                IncrementalData::Mutation(m) => self.mutation(t, m),
                 IncrementalData::MouseInteraction(m) => self.mouse(t, &m),
                 IncrementalData::Scroll(s) => self.scroll(t, &s),
                 IncrementalData::Input(i) => self.input(t, &i),
                 IncrementalData::Selection(s) => self.selection(t, &s),
                 _ => {}
             },
+            EventData::Custom(custom) if custom.tag == NAVIGATION_TAG => self.custom_navigation(t, custom),
             EventData::Custom(custom) => {
                 let mut metadata = Map::new();
                 // Small payloads only: this is a timeline, not an event store. serde_json's
@@ -113,8 +124,7 @@ impl Actions {
                         metadata.insert("payload".into(), v);
                     }
                 }
-                let description = if custom.tag.is_empty() { "custom event".to_string() } else { custom.tag };
-                self.add(t, ActionKind::Custom, None, description, metadata);
+                self.add_custom(t, custom.tag, metadata);
             }
             EventData::Plugin(plugin) => {
                 if let Some(console) = plugin.console() {
@@ -133,6 +143,15 @@ impl Actions {
             }
             _ => {}
         }
+    }
+
+    pub(super) fn add_custom(&mut self, t: i64, tag: String, metadata: Map<String, Value>) {
+        let description = if tag.is_empty() { "custom event".to_string() } else { tag };
+        self.add(t, ActionKind::Custom, None, description, metadata);
+    }
+
+    pub(super) fn add_navigation(&mut self, t: i64, description: String, metadata: Map<String, Value>) {
+        self.add(t, ActionKind::Navigate, None, description, metadata);
     }
 
     fn add(
@@ -164,20 +183,6 @@ impl Actions {
             metadata,
         });
         self.list.len() - 1
-    }
-
-    fn navigate(&mut self, t: i64, href: String, width: f64, height: f64) {
-        // rrweb emits a Meta before every FullSnapshot, periodic checkouts included; only a
-        // changed URL is a navigation.
-        if href.is_empty() || self.url.as_deref() == Some(href.as_str()) {
-            return;
-        }
-        self.entry_url.get_or_insert_with(|| href.clone());
-        self.url = Some(href.clone());
-        let mut metadata = Map::new();
-        metadata.insert("width".into(), number(width));
-        metadata.insert("height".into(), number(height));
-        self.add(t, ActionKind::Navigate, None, format!("Navigated to {href}"), metadata);
     }
 
     fn mouse(&mut self, t: i64, m: &MouseInteractionData) {
@@ -352,7 +357,7 @@ fn console_message(args: &[Box<serde_json::value::RawValue>]) -> String {
 }
 
 /// A JSON number, integral when the value is (so `12` not `12.0`).
-fn number(v: f64) -> Value {
+pub(super) fn number(v: f64) -> Value {
     if v.fract() == 0.0 && v.abs() < 9.0e15 {
         Value::from(v as i64)
     } else {

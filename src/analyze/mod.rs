@@ -6,13 +6,19 @@
 
 mod actions;
 pub mod bundle;
+mod control;
 mod describe;
 mod dom;
+mod effects;
+mod outcome;
+mod routes;
 mod timeline;
 
 pub use actions::{Action, ActionKind, DEBOUNCE_MS, FOCUS_CLICK_MS, MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};
 pub use describe::{describe, Target, MAX_CONTEXT_ANCESTORS, MAX_NAME_CHARS};
 pub use dom::{DomTracker, MAX_TRACKED_NODES};
+pub use outcome::{Outcome, OutcomeKind, OUTCOME_KEY, OUTCOME_WINDOW_MS};
+pub use routes::{CONTENT_SWAP_MIN_NODES, MAX_ROUTE_HISTORY, NAVIGATION_INFER_MS, NAVIGATION_TAG};
 pub use timeline::{timeline_markdown, NO_ACTIONS};
 
 use crate::model::{Event, Recording};
@@ -36,7 +42,8 @@ pub struct SessionSummary {
     /// Genuine clicks: click, dblclick and right_click; focus-only interactions are excluded.
     pub n_clicks: usize,
     pub n_inputs: usize,
-    /// Navigations (Meta events with a new href).
+    /// Navigations: Meta events with a new href, `rewind.navigation` Custom events, and route
+    /// changes inferred from the DOM (`metadata.inferred`).
     pub n_pages: usize,
     /// Console errors.
     pub n_errors: usize,
@@ -125,9 +132,15 @@ impl Analyzer {
         &self.actions.dom
     }
 
+    /// The page URL the events so far lead to: the last navigation's, stated or inferred.
+    pub(crate) fn current_url(&self) -> Option<&str> {
+        self.actions.url.as_deref()
+    }
+
     /// Ends the pass. `replay_id` falls back to `rrweb-{start_time}`.
     pub fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Analysis {
-        let Analyzer { actions, n_events, start, end } = self;
+        let Analyzer { mut actions, n_events, start, end } = self;
+        actions.finish_outcomes();
         let list = actions.list;
         let count = |f: &dyn Fn(&Action) -> bool| list.iter().filter(|a| f(a)).count();
         let session = SessionSummary {
@@ -164,3 +177,5 @@ impl Analyzer {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_routes_outcomes;

@@ -1,7 +1,7 @@
 //! The bundle's single pass over a recording: the analyzer runs as for `analyze`, and beside it
 //! this pass keeps what the tables and frustration signals need from the events before they
 //! are dropped — one compact row per event, the DOM facts of each clicked or typed-into
-//! element, when the page responded to each click, text selections, and the thrashed-cursor
+//! element, text selections, and the thrashed-cursor
 //! and back-and-forth-scrolling episodes (which need every pointer position and scroll offset,
 //! so they are recognised here, as the events stream by).
 
@@ -11,10 +11,9 @@ use super::frustration::{
 };
 use super::replay::{ActionFacts, ElementFacts, Episode, Replay, SelectionFact, StoredEvent, NONE};
 use super::tables::SessionRow;
-use crate::analyze::describe::is_interactive;
-use crate::analyze::dom::NodeData;
-use crate::analyze::{describe, Action, ActionKind, Analyzer, DomTracker, FOCUS_CLICK_MS, MAX_CONTEXT_ANCESTORS};
-use crate::model::{Event, EventData, IncrementalData, MouseInteraction};
+use crate::analyze::control::{control, element_of, parent_element};
+use crate::analyze::{describe, Action, ActionKind, Analyzer, DomTracker};
+use crate::model::{Event, EventData, IncrementalData};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 use std::collections::VecDeque;
@@ -25,7 +24,6 @@ const CHAIN_LEN: usize = 5;
 /// What the pass needs from an event after the analyzer has consumed it.
 enum Seen {
     Nothing,
-    Click,
     Moves(Vec<(i64, f64, f64, Option<i64>)>),
     Scroll { id: i64, y: f64 },
     Selection(i64),
@@ -37,11 +35,8 @@ pub(super) struct Pass {
     events: Vec<StoredEvent>,
     urls: Vec<String>,
     url_ids: FxHashMap<String, u32>,
+    /// The page the events so far lead to (the analyzer's, stated or inferred), interned.
     url: Option<u32>,
-    /// Clicks (indices into `facts`) the page has not responded to yet.
-    pending: Vec<usize>,
-    last_press: Option<i64>,
-    last_response: Option<i64>,
     viewport_height: f64,
     pointer: PointerTrack,
     /// Per scrolled element: its tracker and the index in `scroll_episodes` of its episode.
@@ -62,9 +57,6 @@ impl Pass {
             urls: Vec::new(),
             url_ids: FxHashMap::default(),
             url: None,
-            pending: Vec::new(),
-            last_press: None,
-            last_response: None,
             viewport_height: FALLBACK_VIEWPORT_HEIGHT_PX,
             pointer: PointerTrack::default(),
             scrolls: FxHashMap::default(),
@@ -85,19 +77,9 @@ impl Pass {
             source: i16::MIN,
             mouse_type: i16::MIN,
         };
-        let mut response = false;
         let mut seen = Seen::Nothing;
         match &event.data {
-            EventData::Meta(meta) => {
-                if !meta.href.is_empty() && self.url.and_then(|u| self.urls.get(u as usize)) != Some(&meta.href) {
-                    response = true; // a navigation
-                    self.url = Some(self.intern(&meta.href));
-                }
-                if meta.height > 0.0 {
-                    self.viewport_height = meta.height;
-                }
-            }
-            EventData::DomContentLoaded(_) | EventData::Load(_) => response = true,
+            EventData::Meta(meta) if meta.height > 0.0 => self.viewport_height = meta.height,
             EventData::FullSnapshot(snapshot) => {
                 // A new document: node ids restart, and the page is scrolled to its initial
                 // offset (where the first scroll leg starts).
@@ -107,20 +89,9 @@ impl Pass {
             EventData::IncrementalSnapshot(data) => {
                 row.source = clamp16(data.source_number());
                 match data {
-                    IncrementalData::Mutation(m) => {
-                        response = !m.adds.is_empty()
-                            || !m.removes.is_empty()
-                            || !m.texts.is_empty()
-                            || !m.attributes.is_empty();
-                    }
                     IncrementalData::MouseInteraction(m) => {
                         row.mouse_type = clamp16(m.interaction.number());
                         row.target_node_id = m.id;
-                        match m.interaction {
-                            MouseInteraction::MouseDown => self.last_press = Some(t),
-                            MouseInteraction::Click => seen = Seen::Click,
-                            _ => {}
-                        }
                     }
                     IncrementalData::MouseMove(p) => {
                         let moves = p.positions.iter().map(|q| (t + q.time_offset.round() as i64, q.x, q.y, q.id));
@@ -128,25 +99,12 @@ impl Pass {
                     }
                     IncrementalData::Scroll(s) => {
                         row.target_node_id = s.id;
-                        response = true;
                         seen = Seen::Scroll { id: s.id, y: s.y };
                     }
                     IncrementalData::ViewportResize(v) if v.height > 0.0 => self.viewport_height = v.height,
-                    IncrementalData::Input(i) => {
-                        row.target_node_id = i.id;
-                        response = true;
-                    }
-                    IncrementalData::MediaInteraction(m) => {
-                        row.target_node_id = m.id;
-                        response = true;
-                    }
-                    IncrementalData::CanvasMutation(c) => {
-                        row.target_node_id = c.id;
-                        response = true;
-                    }
-                    IncrementalData::StyleSheetRule(_)
-                    | IncrementalData::StyleDeclaration(_)
-                    | IncrementalData::AdoptedStyleSheet(_) => response = true,
+                    IncrementalData::Input(i) => row.target_node_id = i.id,
+                    IncrementalData::MediaInteraction(m) => row.target_node_id = m.id,
+                    IncrementalData::CanvasMutation(c) => row.target_node_id = c.id,
                     IncrementalData::Selection(s) => {
                         if let Some(first) = s.ranges.first() {
                             row.target_node_id = first.start;
@@ -154,7 +112,6 @@ impl Pass {
                         // A collapsed range is a caret, not a highlight the user sees.
                         let selected = s.ranges.iter().find(|r| r.start != r.end || r.start_offset != r.end_offset);
                         if let Some(range) = selected {
-                            response = true;
                             seen = Seen::Selection(range.start);
                         }
                     }
@@ -163,22 +120,21 @@ impl Pass {
             }
             _ => {}
         }
-        row.url = self.url.unwrap_or(u32::MAX);
-        self.events.push(row);
-        if response {
-            for &i in &self.pending {
-                self.facts[i].response_at = Some(t);
-            }
-            self.pending.clear();
-            self.last_response = Some(t);
-        }
 
         self.analyzer.push(event);
         self.sync_facts();
+        // The analyzer's page: a Meta's href, or a route change it stated or inferred.
+        if let Some(href) = self.analyzer.current_url() {
+            if self.url.and_then(|u| self.urls.get(u as usize)).map(String::as_str) != Some(href) {
+                let href = href.to_string();
+                self.url = Some(self.intern(&href));
+            }
+        }
+        row.url = self.url.unwrap_or(u32::MAX);
+        self.events.push(row);
 
         match seen {
             Seen::Nothing => {}
-            Seen::Click => self.click(t),
             Seen::Moves(moves) => {
                 for (at, x, y, node) in moves {
                     let Some(update) = self.pointer.track(at, x, y, node) else { continue };
@@ -262,7 +218,6 @@ impl Pass {
         }
         if keep < self.facts.len() {
             self.facts.truncate(keep);
-            self.pending.retain(|&i| i < keep);
         }
         let dom = self.analyzer.dom();
         for action in &actions[keep..] {
@@ -272,21 +227,7 @@ impl Pass {
                 }
                 _ => None,
             };
-            self.facts.push(ActionFacts { key: key(action), element, response_at: None });
-        }
-    }
-
-    /// A `click` interaction was just analysed: it is the last action. Did the page already
-    /// respond to the press that began it? Otherwise it waits for a response.
-    fn click(&mut self, t: i64) {
-        let Some(index) = self.facts.len().checked_sub(1) else { return };
-        if self.facts[index].key.2 != INTERACTION_CLICK {
-            return;
-        }
-        let pressed = self.last_press.filter(|&p| t.saturating_sub(p) <= FOCUS_CLICK_MS);
-        match (pressed, self.last_response) {
-            (Some(press), Some(response)) if response >= press => self.facts[index].response_at = Some(t),
-            _ => self.pending.push(index),
+            self.facts.push(ActionFacts { key: key(action), element });
         }
     }
 
@@ -303,14 +244,12 @@ impl Pass {
     }
 }
 
-const INTERACTION_CLICK: u8 = 1;
-
 /// The identity of an action while the pass runs. A selection keeps its action but may move
 /// its target, so selections are identified without it.
 fn key(a: &Action) -> (i64, ActionKind, u8, Option<i64>) {
     let interaction = match a.metadata.get("interaction").and_then(Value::as_str) {
         None => 0,
-        Some("click") => INTERACTION_CLICK,
+        Some("click") => 1,
         Some("dblclick") => 2,
         Some("right_click") => 3,
         Some("focus") => 4,
@@ -328,20 +267,6 @@ fn clamp32(n: i64) -> i32 {
     n.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
 }
 
-/// The element itself, or the parent element of a text node.
-fn element_of(dom: &DomTracker, id: i64) -> Option<i64> {
-    let node = dom.get(id)?;
-    match node.data {
-        NodeData::Text(_) | NodeData::Other => node.parent.filter(|p| dom.tag(*p).is_some()),
-        NodeData::Element { .. } => Some(id),
-        NodeData::Document => None,
-    }
-}
-
-fn parent_element(dom: &DomTracker, id: i64) -> Option<i64> {
-    dom.get(id)?.parent.filter(|p| dom.tag(*p).is_some())
-}
-
 /// `id` and up to four ancestor elements, stopping below `body` and `html`.
 fn chain(dom: &DomTracker, id: i64) -> Box<[i64]> {
     std::iter::successors(Some(id), |&n| parent_element(dom, n))
@@ -351,52 +276,13 @@ fn chain(dom: &DomTracker, id: i64) -> Box<[i64]> {
 }
 
 fn element_facts(dom: &DomTracker, id: i64) -> ElementFacts {
-    let Some(element) = element_of(dom, id) else {
-        // The document, or a node the tracker does not know.
-        return ElementFacts {
-            control_id: id,
-            clickable: false,
-            text_entry: false,
-            button_like: false,
-            chain: [].into(),
-        };
-    };
-    let control = if is_interactive(dom, element) {
-        Some(element)
-    } else {
-        std::iter::successors(parent_element(dom, element), |&n| parent_element(dom, n))
-            .take(MAX_CONTEXT_ANCESTORS)
-            .find(|&a| is_interactive(dom, a))
-    };
-    let target = control.unwrap_or(element);
-    let input_type = || dom.attr(target, "type").map(|t| t.trim().to_ascii_lowercase()).unwrap_or_default();
-    let tag = dom.tag(target).unwrap_or("");
-    let role = dom.attr(target, "role").unwrap_or("");
-    let editable = std::iter::successors(Some(element), |&n| parent_element(dom, n))
-        .take(8)
-        .any(|n| dom.attr(n, "contenteditable").is_some_and(|v| !v.eq_ignore_ascii_case("false")));
-    let (clickable, text_entry, button_like) = match tag {
-        "a" | "summary" => (true, false, false),
-        "button" => (true, false, true),
-        "textarea" | "select" => (false, true, false),
-        "input" => {
-            let t = input_type();
-            let button = matches!(t.as_str(), "submit" | "button" | "image" | "reset");
-            let control = button || matches!(t.as_str(), "checkbox" | "radio" | "file" | "color" | "range" | "hidden");
-            (control, !control, button && t != "reset")
-        }
-        _ => {
-            let widget =
-                matches!(role, "button" | "link" | "menuitem" | "tab" | "checkbox" | "radio" | "switch" | "option");
-            (widget, matches!(role, "textbox" | "searchbox" | "combobox"), role == "button")
-        }
-    };
+    let c = control(dom, id);
     ElementFacts {
-        control_id: target,
-        clickable: clickable && !editable,
-        text_entry: text_entry || editable,
-        button_like,
-        chain: chain(dom, element),
+        control_id: c.id,
+        clickable: c.clickable,
+        text_entry: c.text_entry,
+        button_like: c.button_like,
+        chain: element_of(dom, id).map(|e| chain(dom, e)).unwrap_or_default(),
     }
 }
 

@@ -40,11 +40,6 @@ pub(crate) struct ActionFacts {
     pub(crate) key: (i64, ActionKind, u8, Option<i64>),
     /// For clicks, touches and inputs.
     pub(crate) element: Option<ElementFacts>,
-    /// For `click` interactions: when the page first visibly responded (DOM mutation, scroll,
-    /// navigation or page load, a non-empty selection, an input value or checked state,
-    /// media, stylesheet or canvas change), at or after the click or the mouse press that
-    /// began it. `None`: nothing responded before the recording ended.
-    pub(crate) response_at: Option<i64>,
 }
 
 /// A stretch of thrashed cursor or of back-and-forth scrolling, found during the pass.
