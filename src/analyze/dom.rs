@@ -108,6 +108,11 @@ impl DomTracker {
         self.title.map(|id| self.text_of(id, 512)).unwrap_or_default()
     }
 
+    /// The node id of the document's `<title>` element, if there is one.
+    pub(crate) fn title_id(&self) -> Option<i64> {
+        self.title
+    }
+
     /// The number of tracked nodes in the subtree rooted at `id` (0 when `id` is unknown).
     pub(crate) fn subtree_len(&self, id: i64) -> usize {
         let mut n = 0;

@@ -49,7 +49,8 @@ pub(crate) struct MutationEffects {
     pub(crate) changed: bool,
     /// Nodes in the added subtrees.
     pub(crate) added_nodes: usize,
-    /// Tracked nodes in the removed subtrees, counted before their removal.
+    /// Tracked nodes in the removed subtrees, counted before their removal (0 unless counts
+    /// were wanted or the title changed).
     pub(crate) removed_nodes: usize,
     /// The document title before and after, when it changed.
     pub(crate) title: Option<(String, String)>,
@@ -63,15 +64,37 @@ pub(crate) struct MutationEffects {
 }
 
 /// Applies `m` to `dom` and reports what it did. `want_text`: also collect the text that
-/// appeared and the dialogs that opened (a click is waiting for its outcome).
-pub(crate) fn apply_mutation(dom: &mut DomTracker, m: MutationData, want_text: bool) -> MutationEffects {
+/// appeared and the dialogs that opened (a click is waiting for its outcome). `want_counts`:
+/// count the removed nodes even when the title does not change (a link click is waiting for
+/// its route change). The title is read only when the Mutation touches it, so most Mutations
+/// cost no more than applying them.
+pub(crate) fn apply_mutation(
+    dom: &mut DomTracker,
+    m: MutationData,
+    want_text: bool,
+    want_counts: bool,
+) -> MutationEffects {
+    let title = dom.title_id();
+    let touches_title = match title {
+        // A first <title> may be added anywhere under <head>: look after every Mutation.
+        None => true,
+        Some(title) => {
+            m.adds.iter().any(|a| a.parent_id == title)
+                || m.removes.iter().any(|r| r.parent_id == title || r.id == title)
+                || m.texts.iter().any(|t| dom.get(t.id).and_then(|n| n.parent) == Some(title))
+        }
+    };
     let mut fx = MutationEffects {
         changed: !(m.adds.is_empty() && m.removes.is_empty() && m.texts.is_empty() && m.attributes.is_empty()),
         added_nodes: m.adds.iter().map(|a| a.node.nodes.len()).sum(),
-        removed_nodes: m.removes.iter().map(|r| dom.subtree_len(r.id)).sum(),
+        removed_nodes: if want_counts || touches_title {
+            m.removes.iter().map(|r| dom.subtree_len(r.id)).sum()
+        } else {
+            0
+        },
         ..Default::default()
     };
-    let title_before = dom.document_title();
+    let title_before = if touches_title { dom.document_title() } else { String::new() };
     // Read before the Mutation is applied: which text went away, which text nodes really
     // change, which elements are being shown (`hidden` removed) or opened (`open` set).
     let mut removed_texts: FxHashSet<String> = FxHashSet::default();
@@ -110,9 +133,11 @@ pub(crate) fn apply_mutation(dom: &mut DomTracker, m: MutationData, want_text: b
         }
     }
     dom.apply_mutation(m);
-    let title_after = dom.document_title();
-    if title_after != title_before {
-        fx.title = Some((title_before, title_after));
+    if touches_title {
+        let title_after = dom.document_title();
+        if title_after != title_before {
+            fx.title = Some((title_before, title_after));
+        }
     }
     if !want_text {
         return fx;

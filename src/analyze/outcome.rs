@@ -197,7 +197,7 @@ impl Actions {
 
     /// Applies a Mutation, then lets route inference and the watched click see what it did.
     pub(super) fn mutation(&mut self, t: i64, m: MutationData) {
-        let fx = apply_mutation(&mut self.dom, m, self.outcomes.watch.is_some());
+        let fx = apply_mutation(&mut self.dom, m, self.outcomes.watch.is_some(), self.routes.waiting());
         self.mutation_seen(t, &fx);
         if let Some(w) = &mut self.outcomes.watch {
             if fx.changed {

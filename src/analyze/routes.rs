@@ -46,6 +46,13 @@ pub const MAX_ROUTE_HISTORY: usize = 64;
 /// (`{tag: "rewind.navigation", payload: {href, title}}`): a stated navigation.
 pub const NAVIGATION_TAG: &str = "rewind.navigation";
 
+impl Routes {
+    /// A link click is waiting for its route change (Mutations must count their nodes).
+    pub(crate) fn waiting(&self) -> bool {
+        self.link.is_some()
+    }
+}
+
 /// Route-inference state.
 #[derive(Debug, Default)]
 pub(crate) struct Routes {
@@ -162,8 +169,9 @@ impl Actions {
         let swapped = fx.added_nodes >= CONTENT_SWAP_MIN_NODES && fx.removed_nodes >= CONTENT_SWAP_MIN_NODES;
         let recently_stated = self.routes.stated_at.is_some_and(|s| t.saturating_sub(s) <= NAVIGATION_INFER_MS);
         if !swapped || recently_stated {
-            // A plain title update (or the title of a stated navigation): it names this page.
-            if let Some(url) = self.url.clone().filter(|_| !swapped) {
+            // A plain title update, or the title of the page a navigation just stated: it
+            // names the current page.
+            if let Some(url) = self.url.clone() {
                 self.remember(title, url);
             }
             return;
@@ -186,7 +194,7 @@ impl Actions {
         }
         if self.url.as_deref().is_some_and(|current| same_url(current, &url)) {
             if stated {
-                self.confirm_inferred(&url, &title, &source);
+                self.confirm_inferred(t, &url, &title, &source);
             }
             return;
         }
@@ -218,11 +226,13 @@ impl Actions {
         }
     }
 
-    /// A stated navigation to the page already inferred: the inferred action is this
-    /// navigation, stated.
-    fn confirm_inferred(&mut self, url: &str, title: &str, source: &Source) {
+    /// A stated navigation to the page inferred at most [`NAVIGATION_INFER_MS`] before: the
+    /// inferred action is this navigation, stated. (A later Meta to the same URL, such as a
+    /// periodic checkout, states only that the page has not changed.)
+    fn confirm_inferred(&mut self, t: i64, url: &str, title: &str, source: &Source) {
         let Some(nav) = self.list.iter_mut().rev().find(|a| a.action == ActionKind::Navigate) else { return };
-        let inferred = nav.metadata.get("inferred") == Some(&Value::Bool(true));
+        let inferred = nav.metadata.get("inferred") == Some(&Value::Bool(true))
+            && t.saturating_sub(nav.t_ms) <= NAVIGATION_INFER_MS;
         if !inferred || !nav.url.as_deref().is_some_and(|u| same_url(u, url)) {
             return;
         }

@@ -240,6 +240,12 @@ fn a_stated_meta_is_not_counted_twice() {
     assert_eq!(navs[1].metadata.get("inferred"), None);
     assert_eq!(navs[1].description, r#"Navigated to https://app.test/app/settings "Settings – App""#);
     assert_eq!(navs[1].metadata["width"], 1280);
+    // A Meta for the same URL much later (a periodic checkout) does not make it stated.
+    let a =
+        run(&[click(2000, 8), vec![route_render(2010, (5, 14), (100, 200), "Settings – App"), meta(9000, SETTINGS)]]
+            .concat());
+    let navs = navigations(&a);
+    assert_eq!((navs.len(), &navs[1].metadata["inferred"]), (2, &json!(true)));
 }
 
 #[test]
