@@ -31,7 +31,7 @@ export interface Action {
   target_desc: string | null;
   /** One line for people and LLMs, e.g. `Clicked button "Sign in"`. */
   description: string;
-  /** Page URL (last navigation's href) when the action happened, if known. */
+  /** Page URL when the action happened (the last navigation's, stated or inferred), if known. */
   url: string | null;
   /**
    * Kind-specific detail, keys sorted: `interaction` (`click` | `dblclick` | `right_click` |
@@ -39,7 +39,11 @@ export interface Action {
    * text; a `<select>`'s option value, its text in `option`), `masked`/`length` (a masked entry:
    * its character count, never its value), `checked`, `rage` (`{start_ms, count, span_ms}` on each
    * click of a rage burst, which the timeline prints as one line), `excerpt`, `ranges`,
-   * `width`/`height` (navigate, CSS px), `level`/`message`/`trace` (console errors), `payload`
+   * `width`/`height` (navigate, CSS px), `title`, `inferred` (`true` for a route change inferred
+   * from the DOM) and `trigger` (`link` | `history`) (navigate), `outcome` (clicks: `{kind:
+   * 'navigated' | 'dialog' | 'text' | 'changed' | 'nothing', after_ms?, text?, source?: 'alert' |
+   * 'live' | 'dialog' | 'added', url?, title?}`, what the page did within 1.5 s),
+   * `level`/`message`/`trace` (console errors), `payload`
    * (custom events).
    */
   metadata: Record<string, unknown>;
@@ -68,7 +72,7 @@ export interface SessionSummary {
   n_clicks: number;
   /** `input` actions. */
   n_inputs: number;
-  /** Navigations (`navigate` actions). */
+  /** Navigations (`navigate` actions: Meta, `rewind.navigation` and inferred route changes). */
   n_pages: number;
   /** Console errors (`console_error` actions). */
   n_errors: number;

@@ -192,8 +192,17 @@ fn recorded_frustration_produces_exactly_its_findings() {
     assert!(signup[1].2 >= THRASH_DIRECTION_CHANGES, "{:?}", signup[1]);
     assert_eq!(signup[2], (FormAbandonment, s(r#"input "Company" type=text"#), 2));
 
+    // The SPA's routes are inferred (rrweb records no URL change), so its quick return is seen:
+    // Settings → Billing → "← Back" (history.back()) within half a second.
+    let spa = ReplayBundle::from(replay("spa-navigation")).findings();
+    assert_eq!(spa.len(), 1);
+    assert_eq!((spa[0].kind, spa[0].url.as_deref()), (UTurn, Some("http://shop.rewind.test/app/billing")));
+    assert_eq!(spa[0].element.as_deref(), Some(r#"a "Billing" to /app/billing"#));
+    assert!(spa[0].explanation.starts_with("Went from /app/settings to /app/billing and came back after 0."));
+
     // No false positives on the recordings of ordinary use: the "Add item" button clicked three
-    // times in 0.6 s answers every click, and the login form is submitted.
+    // times in 0.6 s answers every click, the login form is submitted, and every "Create
+    // account" and "Pay" click is answered (an alert, a status message).
     // One click on the dead "Apply coupon", then a burst 3 s later: the rage click is the burst
     // only; the first click is a dead click of its own. The recording ends 1.2 s after the
     // burst, too soon to judge its clicks dead.
@@ -205,11 +214,12 @@ fn recorded_frustration_produces_exactly_its_findings() {
         "checkout-dynamic",
         "login-form",
         "scroll-select",
-        "spa-navigation",
         "touch",
         "todo-entries",
         "checklist-rerender",
         "select-text",
+        "signup-terms",
+        "payment",
     ] {
         assert_eq!(findings(stem), [], "{stem}");
     }

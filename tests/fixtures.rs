@@ -40,7 +40,7 @@ fn login_form() {
             r#"Clicked input "Credit card number" type=text"#,
             r#"Typed "4111 1111 1111 1111" into input "Credit card number" type=text"#,
             r#"Checked input "Remember me" type=checkbox"#,
-            r#"Clicked span in button "Sign in""#,
+            r#"Clicked span in button "Sign in" → showed "Signing in…""#,
             r#"Clicked svg in button "Close dialog""#,
         ],
     );
@@ -66,12 +66,16 @@ fn spa_navigation() {
         "spa-navigation",
         &[
             "Navigated to http://shop.rewind.test/app",
-            r#"Clicked a "Settings" to /app/settings"#,
+            r#"Clicked a "Settings" to /app/settings → navigated to /app/settings"#,
+            r#"Navigated to http://shop.rewind.test/app/settings "Settings – Acme App" (inferred)"#,
             r#"Clicked a "Jump to notifications" to /app/settings#notifications"#,
-            r#"Clicked path in button "Save changes""#,
-            r#"Clicked a "Billing" to /app/billing"#,
-            r#"Clicked button "← Back""#,
-            r#"Clicked img in a "Company logo" to /"#,
+            r#"Clicked path in button "Save changes" → showed "Changes saved""#,
+            r#"Clicked a "Billing" to /app/billing → navigated to /app/billing"#,
+            r#"Navigated to http://shop.rewind.test/app/billing "Billing – Acme App" (inferred)"#,
+            r#"Clicked button "← Back" → navigated to /app/settings"#,
+            r#"Navigated to http://shop.rewind.test/app/settings "Settings – Acme App" (inferred)"#,
+            r#"Clicked img in a "Company logo" to / → navigated to /"#,
+            r#"Navigated to http://shop.rewind.test/ "Home – Acme App" (inferred)"#,
         ],
     );
 }
@@ -81,10 +85,10 @@ fn console_error() {
     assert_in_order(
         "console-error",
         &[
-            r#"Clicked button "Load data""#,
+            r#"Clicked button "Load data" → showed "Could not load the report. Try again later.""#,
             r#"Console error: Failed to load data {"code":500}"#,
-            r#"Clicked button "Use legacy export""#,
-            r#"Clicked button "Refresh widgets""#,
+            r#"Clicked button "Use legacy export" → nothing visible happened"#,
+            r#"Clicked button "Refresh widgets" → nothing visible happened"#,
             "Console error: Uncaught TypeError: Cannot read properties of undefined (reading 'items')",
         ],
     );
@@ -110,7 +114,9 @@ fn checkout_dynamic() {
             r#"Chose "Germany" in select "Country""#,
             r#"Checked input "Express (next day)" type=radio"#,
             r#"Typed "Please leave it at the door" into textarea "Delivery notes""#,
-            r#"Clicked button "Add item" (×3 over 0.6 s)"#,
+            r#"Clicked button "Add item" → showed "Trail running shoes ×""#,
+            r#"Clicked button "Add item" → showed "Merino socks ×""#,
+            r#"Clicked button "Add item" → showed "Water bottle ×""#,
             r#"Clicked button "Remove item""#,
             r#"Clicked button "Gift wrap""#,
         ],
@@ -125,14 +131,14 @@ fn todo_entries() {
             r#"Clicked input "New todo" type=text"#,
             r#"Typed "Buy milk" into input "New todo" type=text"#,
             // Enter submits through a synthetic click on the form's default button.
-            r#"Clicked button "Add""#,
+            r#"Clicked button "Add" → showed "Buy milk""#,
             r#"Typed "Walk the dog" into input "New todo" type=text"#,
-            r#"Clicked button "Add""#,
+            r#"Clicked button "Add" → showed "Walk the dog""#,
             r#"Clicked input "New todo" type=text"#,
             r#"Typed "Call the plumber" into input "New todo" type=text"#,
-            r#"Clicked button "Add""#,
+            r#"Clicked button "Add" → showed "Call the plumber""#,
             r#"Typed "Pay rent" into input "New todo" type=text"#,
-            r#"Clicked button "Add""#,
+            r#"Clicked button "Add" → showed "Pay rent""#,
         ],
     );
     assert!(!timeline("todo-entries").contains("Cleared"), "the app's clears are not actions");
@@ -171,7 +177,10 @@ fn rage_after_click() {
     let text = timeline("rage-after-click");
     assert_eq!(
         text.lines().skip(1).map(|l| l.split_once("s: ").unwrap().1).collect::<Vec<_>>(),
-        [r#"Clicked button "Apply coupon""#, r#"Rage-clicked button "Apply coupon" 5× in 0.6 s"#],
+        [
+            r#"Clicked button "Apply coupon" → nothing visible happened"#,
+            r#"Rage-clicked button "Apply coupon" 5× in 0.6 s"#
+        ],
         "{text}"
     );
 }
@@ -207,4 +216,29 @@ fn every_shared_rrweb_test_recording_analyses() {
         n += 1;
     }
     assert_eq!(n, 26);
+}
+
+#[test]
+fn signup_terms() {
+    assert_in_order(
+        "signup-terms",
+        &[
+            r#"Typed "jane@example.com" into input "Work email" type=email"#,
+            r#"Clicked button "Create account" → showed "You must agree to the Terms of Service.""#,
+            r#"Checked input "I agree to the Terms of Service" type=checkbox"#,
+            r#"Clicked button "Create account" → showed "Welcome aboard! Your account is ready.""#,
+        ],
+    );
+}
+
+#[test]
+fn payment() {
+    assert_in_order(
+        "payment",
+        &[
+            r#"Clicked button "Pay €89.00" → showed "Payment failed: your card was declined""#,
+            r#"Checked input "Visa ending 4242" type=radio"#,
+            r#"Clicked button "Pay €89.00" → showed "Order #10482 placed""#,
+        ],
+    );
 }

@@ -12,6 +12,8 @@ use super::dom::DomTracker;
 use super::element::{chain, element_of};
 use super::gestures::{is_visible_change, RageTracker, TRIPLE_CLICK_SELECTION_MS};
 use super::input::Entry;
+use super::outcome::Outcomes;
+use super::routes::{Routes, NAVIGATION_TAG};
 use crate::model::{
     Event, EventData, IncrementalData, MouseInteraction, MouseInteractionData, ScrollData, SelectionData,
 };
@@ -74,7 +76,8 @@ pub struct Action {
     pub target_desc: Option<String>,
     /// One line for people and LLMs (`Clicked button "Sign in"`).
     pub description: String,
-    /// The page URL (last Meta href) when the action happened.
+    /// The page URL when the action happened: the last navigation's, stated (Meta `href`,
+    /// `rewind.navigation`) or inferred (`routes.rs`).
     pub url: Option<String>,
     /// Kind-specific detail: `interaction`, `x`/`y` (CSS px), `selectors` (`data-*`), `value`
     /// (typed text, or a `<select>`'s option value with its text in `option`), `masked` and
@@ -102,11 +105,15 @@ pub(crate) struct Actions {
     /// The press of the last click: a dblclick follows the click of its second press.
     click_press: Option<i64>,
     rage: RageTracker,
+    /// Route inference (`routes.rs`) and click outcomes (`outcome.rs`).
+    pub(crate) routes: Routes,
+    pub(crate) outcomes: Outcomes,
 }
 
 impl Actions {
     pub(crate) fn push(&mut self, event: Event) {
         let t = event.timestamp;
+        self.before_event(t, &event.data);
         if is_visible_change(&event.data, self.url.as_deref()) {
             self.rage.change(t);
         }
@@ -116,15 +123,17 @@ impl Actions {
                 // Node ids restart: entries of the old document's fields are over.
                 self.inputs.clear();
                 self.dom.load_snapshot(snapshot.node);
+                self.snapshot_loaded();
             }
             EventData::IncrementalSnapshot(data) => match data {
-                IncrementalData::Mutation(m) => self.dom.apply_mutation(m),
+                IncrementalData::Mutation(m) => self.mutation(t, m),
                 IncrementalData::MouseInteraction(m) => self.mouse(t, &m),
                 IncrementalData::Scroll(s) => self.scroll(t, &s),
                 IncrementalData::Input(i) => self.input(t, &i),
                 IncrementalData::Selection(s) => self.selection(t, &s),
                 _ => {}
             },
+            EventData::Custom(custom) if custom.tag == NAVIGATION_TAG => self.custom_navigation(t, custom),
             EventData::Custom(custom) => {
                 let mut metadata = Map::new();
                 // Small payloads only: this is a timeline, not an event store. serde_json's
@@ -134,8 +143,7 @@ impl Actions {
                         metadata.insert("payload".into(), v);
                     }
                 }
-                let description = if custom.tag.is_empty() { "custom event".to_string() } else { custom.tag };
-                self.add(t, ActionKind::Custom, None, description, metadata);
+                self.add_custom(t, custom.tag, metadata);
             }
             EventData::Plugin(plugin) => {
                 if let Some(console) = plugin.console() {
@@ -159,6 +167,15 @@ impl Actions {
     /// Ends the pass: the last run of clicks is judged for rage.
     pub(crate) fn finish(&mut self) {
         self.rage.finish(&mut self.list);
+    }
+
+    pub(super) fn add_custom(&mut self, t: i64, tag: String, metadata: Map<String, Value>) {
+        let description = if tag.is_empty() { "custom event".to_string() } else { tag };
+        self.add(t, ActionKind::Custom, None, description, metadata);
+    }
+
+    pub(super) fn add_navigation(&mut self, t: i64, description: String, metadata: Map<String, Value>) {
+        self.add(t, ActionKind::Navigate, None, description, metadata);
     }
 
     pub(super) fn add(
@@ -190,20 +207,6 @@ impl Actions {
             metadata,
         });
         self.list.len() - 1
-    }
-
-    fn navigate(&mut self, t: i64, href: String, width: f64, height: f64) {
-        // rrweb emits a Meta before every FullSnapshot, periodic checkouts included; only a
-        // changed URL is a navigation.
-        if href.is_empty() || self.url.as_deref() == Some(href.as_str()) {
-            return;
-        }
-        self.entry_url.get_or_insert_with(|| href.clone());
-        self.url = Some(href.clone());
-        let mut metadata = Map::new();
-        metadata.insert("width".into(), number(width));
-        metadata.insert("height".into(), number(height));
-        self.add(t, ActionKind::Navigate, None, format!("Navigated to {href}"), metadata);
     }
 
     fn mouse(&mut self, t: i64, m: &MouseInteractionData) {
@@ -396,7 +399,7 @@ fn console_message(args: &[Box<serde_json::value::RawValue>]) -> String {
 }
 
 /// A JSON number, integral when the value is (so `12` not `12.0`).
-fn number(v: f64) -> Value {
+pub(super) fn number(v: f64) -> Value {
     if v.fract() == 0.0 && v.abs() < 9.0e15 {
         Value::from(v as i64)
     } else {

@@ -241,7 +241,7 @@ pub(crate) fn truncate_chars(text: &str, max: usize) -> String {
 /// The path and fragment of an absolute `href` (`http://x/a/b?q#h` → `/a/b#h`); `None` for
 /// relative, `javascript:` or fragment-only hrefs. The query is left out: it is noise for a
 /// reader and often carries tokens.
-fn link_path(href: &str) -> Option<String> {
+pub(crate) fn link_path(href: &str) -> Option<String> {
     let url = url::Url::parse(href.trim()).ok()?;
     if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https" | "file") {
         return None;

@@ -37,6 +37,14 @@ const KEPT_ATTRIBUTES: &[&str] = &[
     // A checkbox's or radio's known state (rrweb writes `checked: true` when it is checked), so
     // an Input event that sets it again is recognised as no change.
     "checked",
+    // Not used by descriptions: route inference (links that open elsewhere) and click outcomes
+    // (live regions, dialogs, elements shown) read them.
+    "target",
+    "download",
+    "aria-live",
+    "aria-modal",
+    "open",
+    "hidden",
 ];
 
 /// Text inside these elements is never shown to a user as text.
@@ -64,6 +72,8 @@ pub struct DomTracker {
     nodes: FxHashMap<i64, TrackedNode>,
     by_html_id: FxHashMap<Box<str>, i64>,
     label_by_for: FxHashMap<Box<str>, i64>,
+    /// The document's `<title>` element: the first `title` whose parent is `head`.
+    title: Option<i64>,
     skipped: u64,
 }
 
@@ -94,7 +104,33 @@ impl DomTracker {
         self.nodes.clear();
         self.by_html_id.clear();
         self.label_by_for.clear();
+        self.title = None;
         self.insert_tree(tree, None, None);
+    }
+
+    /// The document's title as the `<title>` element's text reads now, whitespace collapsed;
+    /// empty when there is none. Only the first `<title>` directly under `<head>` counts (an
+    /// SVG icon's `<title>` is not the document's).
+    pub(crate) fn document_title(&self) -> String {
+        self.title.map(|id| self.text_of(id, 512)).unwrap_or_default()
+    }
+
+    /// The node id of the document's `<title>` element, if there is one.
+    pub(crate) fn title_id(&self) -> Option<i64> {
+        self.title
+    }
+
+    /// The number of tracked nodes in the subtree rooted at `id` (0 when `id` is unknown).
+    pub(crate) fn subtree_len(&self, id: i64) -> usize {
+        let mut n = 0;
+        let mut stack = vec![id];
+        while let Some(current) = stack.pop() {
+            if let Some(node) = self.nodes.get(&current) {
+                n += 1;
+                stack.extend(node.children.iter().copied());
+            }
+        }
+        n
     }
 
     /// Applies one Mutation in rrweb's replay order: removes, adds, texts, attributes.
@@ -366,6 +402,10 @@ impl DomTracker {
     }
 
     fn index(&mut self, id: i64) {
+        let under_head = || self.get(id).and_then(|n| n.parent).and_then(|p| self.tag(p)) == Some("head");
+        if self.title.is_none() && self.tag(id) == Some("title") && under_head() {
+            self.title = Some(id);
+        }
         if let Some(html_id) = self.attr(id, "id") {
             let html_id: Box<str> = html_id.into();
             self.by_html_id.insert(html_id, id);
@@ -379,6 +419,9 @@ impl DomTracker {
     }
 
     fn unindex(&mut self, id: i64) {
+        if self.title == Some(id) {
+            self.title = None;
+        }
         if let Some(html_id) = self.attr(id, "id") {
             if self.by_html_id.get(html_id) == Some(&id) {
                 let html_id: Box<str> = html_id.into();

@@ -6,17 +6,23 @@
 
 mod actions;
 pub mod bundle;
+mod control;
 mod describe;
 mod dom;
+mod effects;
 mod element;
 mod gestures;
 mod input;
+mod outcome;
+mod routes;
 pub(crate) mod timeline;
 
 pub use actions::{Action, ActionKind, DEBOUNCE_MS, FOCUS_CLICK_MS, MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};
 pub use describe::{describe, Target, MAX_CONTEXT_ANCESTORS, MAX_NAME_CHARS};
 pub use dom::{DomTracker, MAX_OPTIONS_SCANNED, MAX_TRACKED_NODES};
 pub use gestures::{RAGE_CLICK_RADIUS_PX, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS, TRIPLE_CLICK_SELECTION_MS};
+pub use outcome::{Outcome, OutcomeKind, OUTCOME_KEY, OUTCOME_WINDOW_MS};
+pub use routes::{CONTENT_SWAP_MIN_NODES, MAX_ROUTE_HISTORY, NAVIGATION_INFER_MS, NAVIGATION_TAG};
 pub use timeline::{timeline_markdown, FOLD_MAX_GAP_MS, NO_ACTIONS};
 
 use crate::model::{Event, Recording};
@@ -43,7 +49,8 @@ pub struct SessionSummary {
     pub n_clicks: usize,
     /// Input actions: typed entries, choices, ticks and clears.
     pub n_inputs: usize,
-    /// Navigations (Meta events with a new href).
+    /// Navigations: Meta events with a new href, `rewind.navigation` Custom events, and route
+    /// changes inferred from the DOM (`metadata.inferred`).
     pub n_pages: usize,
     /// Console errors.
     pub n_errors: usize,
@@ -137,9 +144,15 @@ impl Analyzer {
         &self.actions.dom
     }
 
+    /// The page URL the events so far lead to: the last navigation's, stated or inferred.
+    pub(crate) fn current_url(&self) -> Option<&str> {
+        self.actions.url.as_deref()
+    }
+
     /// Ends the pass. `replay_id` falls back to `rrweb-{start_time}`.
     pub fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Analysis {
         let Analyzer { mut actions, n_events, start, end } = self;
+        actions.finish_outcomes();
         actions.finish();
         let list = actions.list;
         let count = |f: &dyn Fn(&Action) -> bool| list.iter().filter(|a| f(a)).count();
@@ -177,3 +190,5 @@ impl Analyzer {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_routes_outcomes;

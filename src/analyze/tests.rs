@@ -63,7 +63,7 @@ fn click_family_and_focus_merging() {
         lines(&a),
         [
             "0.0s: Navigated to https://shop.test/a?x=1",
-            r#"1.1s: Clicked span in button "Go""#,
+            r#"1.1s: Clicked span in button "Go" → nothing visible happened"#,
             r#"2.0s: Double-clicked p "Hello wide world""#,
             r#"2.5s: Right-clicked p "Hello wide world""#,
             r#"3.0s: Focused input "Search" type=search"#,
@@ -289,7 +289,10 @@ fn a_rage_burst_is_one_line_and_an_earlier_click_is_not_part_of_it() {
         events.push(mouse(5000 + k * 150, 2, 5));
     }
     let a = run(&events);
-    assert_eq!(lines(&a)[1..], [r#"1.0s: Clicked button "Go""#, r#"4.0s: Rage-clicked button "Go" 5× in 0.6 s"#]);
+    assert_eq!(
+        lines(&a)[1..],
+        [r#"1.0s: Clicked button "Go" → nothing visible happened"#, r#"4.0s: Rage-clicked button "Go" 5× in 0.6 s"#]
+    );
     assert_eq!(a.actions.len(), 7, "the clicks stay actions");
     assert_eq!(a.actions[1].metadata.get("rage"), None);
     assert_eq!(a.actions[2].metadata["rage"], serde_json::json!({"start_ms": 5000, "count": 5, "span_ms": 600}));
@@ -453,7 +456,11 @@ fn touch_and_mutations_feed_descriptions() {
     let a = run(&[add, mouse(2500, 7, 20), mouse(2600, 2, 5), mouse(2700, 2, 14)]);
     assert_eq!(
         lines(&a)[1..],
-        [r#"1.5s: Touched button "Remove item""#, r#"1.6s: Clicked button "Checkout""#, "1.7s: Clicked element"]
+        [
+            r#"1.5s: Touched button "Remove item""#,
+            r#"1.6s: Clicked button "Checkout" → nothing visible happened"#,
+            "1.7s: Clicked element"
+        ]
     );
     assert_eq!(a.actions[1].action, ActionKind::TouchStart);
 }
@@ -463,7 +470,10 @@ fn full_snapshot_replaces_the_dom() {
     let reload = r#"{"type":2,"timestamp":3000,"data":{"initialOffset":{"top":0,"left":0},"node":{"type":0,"id":1,"childNodes":[
         {"type":2,"id":2,"tagName":"a","attributes":{"href":"https://shop.test/help"},"childNodes":[{"type":3,"id":3,"textContent":"Help"}]}]}}}"#;
     let a = run(&[reload.into(), mouse(3100, 2, 2), mouse(3200, 2, 5)]);
-    assert_eq!(lines(&a)[1..], [r#"2.1s: Clicked a "Help" to /help"#, "2.2s: Clicked element"]);
+    assert_eq!(
+        lines(&a)[1..],
+        [r#"2.1s: Clicked a "Help" to /help → nothing visible happened"#, "2.2s: Clicked element"]
+    );
 }
 
 #[test]
@@ -501,7 +511,7 @@ fn replay_json_has_the_contract_fields_in_order() {
         at += found;
     }
     assert!(json.contains(
-        r#"{"t_ms":2000,"action":"click","target_node_id":5,"target_desc":"button \"Go\"","description":"Clicked button \"Go\"","url":"https://shop.test/a?x=1","metadata":"#
+        r#"{"t_ms":2000,"action":"click","target_node_id":5,"target_desc":"button \"Go\"","description":"Clicked button \"Go\" → nothing visible happened","url":"https://shop.test/a?x=1","metadata":"#
     ));
 }
 

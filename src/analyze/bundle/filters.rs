@@ -19,7 +19,8 @@ pub struct Where {
     /// The replay's `distinct_id` equals this.
     #[serde(alias = "distinctId")]
     pub distinct_id: Option<String>,
-    /// Some page URL the replay visited (a Meta `href`) contains this text (case-sensitive).
+    /// Some page URL the replay visited (stated or inferred, [`Replay::urls`]) contains this text
+    /// (case-sensitive).
     #[serde(alias = "containsUrl")]
     pub contains_url: Option<String>,
     /// The replay has an action of this kind (`click`, `input`, `console_error`…, or a click

@@ -13,7 +13,7 @@
 
 use super::labels::{normalize_path, normalize_url};
 use super::replay::{ElementFacts, Episode, Replay};
-use crate::analyze::{timeline, Action, ActionKind};
+use crate::analyze::{timeline, Action, ActionKind, Outcome, OutcomeKind, OUTCOME_WINDOW_MS};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -22,8 +22,10 @@ pub use crate::analyze::gestures::{
 };
 /// A click on something clickable with no visible response (DOM mutation, scroll, navigation,
 /// selection, input state, media, stylesheet or canvas change) within this long is dead, in
-/// ms. field-notes.md: PostHog 2.5 s (Sentry 7 s, OpenReplay 1.234 s).
-pub const DEAD_CLICK_TIMEOUT_MS: i64 = 2_500;
+/// ms: the click outcome window ([`OUTCOME_WINDOW_MS`], 1.5 s), so a dead click is exactly a
+/// click whose outcome is `nothing`. field-notes.md: OpenReplay 1.234 s, PostHog 2.5 s,
+/// Sentry 7 s.
+pub const DEAD_CLICK_TIMEOUT_MS: i64 = OUTCOME_WINDOW_MS;
 /// A console error this soon after a click makes it an error click, in ms. field-notes.md
 /// ("a click followed shortly by a console/JS error"); the 1 s comes from the issue.
 pub const ERROR_CLICK_WINDOW_MS: i64 = 1_000;
@@ -198,6 +200,11 @@ fn is_genuine_click(a: &Action) -> bool {
     a.action == ActionKind::Click && interaction(a) != Some("focus")
 }
 
+/// The click's outcome says the page visibly responded at most `limit_ms` after it.
+fn responded_within(a: &Action, limit_ms: i64) -> bool {
+    Outcome::of(a).is_some_and(|o| o.kind != OutcomeKind::Nothing && o.after_ms.is_some_and(|ms| ms <= limit_ms))
+}
+
 fn element(replay: &Replay, i: usize) -> Option<&ElementFacts> {
     replay.facts.get(i).and_then(|f| f.element.as_ref())
 }
@@ -266,7 +273,8 @@ fn finding(replay: &Replay, d: Draft) -> Finding {
 /// both positions are known. A click elsewhere ends the run; clicks on text-editing surfaces
 /// never count ([`ElementFacts::text_entry`]), nor does a burst that selected text in the
 /// clicked element within [`TRIPLE_CLICK_SELECTION_MS`] (a triple click), nor one in which the
-/// page visibly responded to every click before the next (within `window_ms` for the last):
+/// page visibly responded to every click before the next (within `window_ms` for the last;
+/// read from the clicks' outcomes, [`crate::analyze::Outcome`]):
 /// a quantity stepper or an "Add item" button clicked quickly is in use, not raged at
 /// (field-notes.md: Sentry counts clicks on an *unresponsive* element). Overlapping windows
 /// make one finding whose `count` is its clicks. `threshold` below 1 is taken as 1.
@@ -337,8 +345,8 @@ fn rage_runs(replay: &Replay, run: &[usize], threshold: usize, window_ms: i64, o
         // The page answered every click before the next one (a quantity stepper, an "Add item"
         // button clicked three times): the user is using it, not raging at it.
         let answered = (first..k).all(|m| {
-            let next = if m + 1 < k { t(m + 1) } else { t(m).saturating_add(window_ms) };
-            replay.facts[run[m]].response_at.is_some_and(|r| r <= next)
+            let limit = if m + 1 < k { t(m + 1) - t(m) } else { window_ms };
+            responded_within(&replay.actions[run[m]], limit)
         });
         if answered {
             continue;
@@ -362,14 +370,13 @@ fn rage_runs(replay: &Replay, run: &[usize], threshold: usize, window_ms: i64, o
 }
 
 /// Dead clicks: a `click` on something clickable ([`ElementFacts::clickable`]; not a
-/// text-editing surface) after which the page did not visibly respond within
-/// [`DEAD_CLICK_TIMEOUT_MS`]. The wait ends early when the user moves on — clicks, touches,
-/// focuses or types into another control, or selects text (a `select` action starts at the
-/// first click of the double or triple click that made it) — because what happens next is
-/// that action's doing;
-/// nothing having changed by then still makes the click dead. A click whose wait the end of
-/// the recording cuts short is not judged. Consecutive dead clicks on one control, each
-/// within the timeout of the previous, make one finding whose `count` is the clicks.
+/// text-editing surface) whose outcome ([`crate::analyze::Outcome`]) is `nothing`: the page
+/// did not visibly respond within [`DEAD_CLICK_TIMEOUT_MS`], or before the user moved on —
+/// clicked, touched, focused or typed into another control, or selected text (a `select`
+/// action starts at the first click of the double or triple click that made it) — because
+/// what happens next is that action's doing. A click whose wait the end of the recording cuts
+/// short is not judged. Consecutive dead clicks on one control, each within the timeout of the
+/// previous, make one finding whose `count` is the clicks.
 pub fn dead_clicks(replay: &Replay) -> Vec<Finding> {
     let actions = &replay.actions;
     let recording_end = replay.session.end_time.unwrap_or(i64::MIN);
@@ -377,6 +384,9 @@ pub fn dead_clicks(replay: &Replay) -> Vec<Finding> {
     let mut dead: Vec<(usize, i64, i64, bool)> = Vec::new();
     for (i, a) in actions.iter().enumerate() {
         let Some(e) = element(replay, i).filter(|e| is_click(a) && e.clickable && !e.text_entry) else { continue };
+        if Outcome::of(a).is_none_or(|o| o.kind != OutcomeKind::Nothing) {
+            continue;
+        }
         let deadline = a.t_ms.saturating_add(DEAD_CLICK_TIMEOUT_MS);
         let moved_on = (i + 1..actions.len()).take_while(|&j| actions[j].t_ms <= deadline).find(|&j| {
             matches!(
@@ -384,13 +394,11 @@ pub fn dead_clicks(replay: &Replay) -> Vec<Finding> {
                 ActionKind::Click | ActionKind::TouchStart | ActionKind::Input | ActionKind::Select
             ) && element(replay, j).is_none_or(|f| f.control_id != e.control_id)
         });
-        let until = moved_on.map_or(deadline, |j| actions[j].t_ms);
+        let moved_on = moved_on.map(|j| &actions[j]);
         if moved_on.is_none() && recording_end < deadline {
             continue;
         }
-        if replay.facts[i].response_at.is_some_and(|r| r <= until) {
-            continue;
-        }
+        let until = moved_on.map_or(deadline, |b| b.t_ms);
         dead.push((i, e.control_id, until - a.t_ms, moved_on.is_some()));
     }
     let mut out = Vec::new();

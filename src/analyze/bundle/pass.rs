@@ -1,7 +1,7 @@
 //! The bundle's single pass over a recording: the analyzer runs as for `analyze`, and beside it
 //! this pass keeps what the tables and frustration signals need from the events before they
 //! are dropped — one compact row per event, the DOM facts of each clicked or typed-into
-//! element, when the page responded to each click, text selections, and the thrashed-cursor
+//! element, text selections, and the thrashed-cursor
 //! and back-and-forth-scrolling episodes (which need every pointer position and scroll offset,
 //! so they are recognised here, as the events stream by).
 
@@ -12,9 +12,8 @@ use super::frustration::{
 use super::replay::{ActionFacts, Episode, Replay, SelectionFact, StoredEvent, NONE};
 use super::tables::SessionRow;
 use crate::analyze::element::{chain, element_facts, element_of};
-use crate::analyze::gestures::is_visible_change;
-use crate::analyze::{describe, Action, ActionKind, Analyzer, FOCUS_CLICK_MS};
-use crate::model::{Event, EventData, IncrementalData, MouseInteraction};
+use crate::analyze::{describe, Action, ActionKind, Analyzer};
+use crate::model::{Event, EventData, IncrementalData};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 use std::collections::VecDeque;
@@ -22,7 +21,6 @@ use std::collections::VecDeque;
 /// What the pass needs from an event after the analyzer has consumed it.
 enum Seen {
     Nothing,
-    Click,
     Moves(Vec<(i64, f64, f64, Option<i64>)>),
     Scroll { id: i64, y: f64 },
     Selection(i64),
@@ -34,11 +32,8 @@ pub(super) struct Pass {
     events: Vec<StoredEvent>,
     urls: Vec<String>,
     url_ids: FxHashMap<String, u32>,
+    /// The page the events so far lead to (the analyzer's, stated or inferred), interned.
     url: Option<u32>,
-    /// Clicks (indices into `facts`) the page has not responded to yet.
-    pending: Vec<usize>,
-    last_press: Option<i64>,
-    last_response: Option<i64>,
     viewport_height: f64,
     pointer: PointerTrack,
     /// Per scrolled element: its tracker and the index in `scroll_episodes` of its episode.
@@ -59,9 +54,6 @@ impl Pass {
             urls: Vec::new(),
             url_ids: FxHashMap::default(),
             url: None,
-            pending: Vec::new(),
-            last_press: None,
-            last_response: None,
             viewport_height: FALLBACK_VIEWPORT_HEIGHT_PX,
             pointer: PointerTrack::default(),
             scrolls: FxHashMap::default(),
@@ -82,19 +74,9 @@ impl Pass {
             source: i16::MIN,
             mouse_type: i16::MIN,
         };
-        // The same notion of "the page visibly responded" as the analyzer's rage bursts.
-        let response =
-            is_visible_change(&event.data, self.url.and_then(|u| self.urls.get(u as usize)).map(String::as_str));
         let mut seen = Seen::Nothing;
         match &event.data {
-            EventData::Meta(meta) => {
-                if !meta.href.is_empty() && self.url.and_then(|u| self.urls.get(u as usize)) != Some(&meta.href) {
-                    self.url = Some(self.intern(&meta.href));
-                }
-                if meta.height > 0.0 {
-                    self.viewport_height = meta.height;
-                }
-            }
+            EventData::Meta(meta) if meta.height > 0.0 => self.viewport_height = meta.height,
             EventData::FullSnapshot(snapshot) => {
                 // A new document: node ids restart, and the page is scrolled to its initial
                 // offset (where the first scroll leg starts).
@@ -107,11 +89,6 @@ impl Pass {
                     IncrementalData::MouseInteraction(m) => {
                         row.mouse_type = clamp16(m.interaction.number());
                         row.target_node_id = m.id;
-                        match m.interaction {
-                            MouseInteraction::MouseDown => self.last_press = Some(t),
-                            MouseInteraction::Click => seen = Seen::Click,
-                            _ => {}
-                        }
                     }
                     IncrementalData::MouseMove(p) => {
                         let moves = p.positions.iter().map(|q| (t + q.time_offset.round() as i64, q.x, q.y, q.id));
@@ -140,22 +117,21 @@ impl Pass {
             }
             _ => {}
         }
-        row.url = self.url.unwrap_or(u32::MAX);
-        self.events.push(row);
-        if response {
-            for &i in &self.pending {
-                self.facts[i].response_at = Some(t);
-            }
-            self.pending.clear();
-            self.last_response = Some(t);
-        }
 
         self.analyzer.push(event);
         self.sync_facts();
+        // The analyzer's page: a Meta's href, or a route change it stated or inferred.
+        if let Some(href) = self.analyzer.current_url() {
+            if self.url.and_then(|u| self.urls.get(u as usize)).map(String::as_str) != Some(href) {
+                let href = href.to_string();
+                self.url = Some(self.intern(&href));
+            }
+        }
+        row.url = self.url.unwrap_or(u32::MAX);
+        self.events.push(row);
 
         match seen {
             Seen::Nothing => {}
-            Seen::Click => self.click(t),
             Seen::Moves(moves) => {
                 for (at, x, y, node) in moves {
                     let Some(update) = self.pointer.track(at, x, y, node) else { continue };
@@ -239,7 +215,6 @@ impl Pass {
         }
         if keep < self.facts.len() {
             self.facts.truncate(keep);
-            self.pending.retain(|&i| i < keep);
         }
         let dom = self.analyzer.dom();
         for action in &actions[keep..] {
@@ -249,21 +224,7 @@ impl Pass {
                 }
                 _ => None,
             };
-            self.facts.push(ActionFacts { key: key(action), element, response_at: None });
-        }
-    }
-
-    /// A `click` interaction was just analysed: it is the last action. Did the page already
-    /// respond to the press that began it? Otherwise it waits for a response.
-    fn click(&mut self, t: i64) {
-        let Some(index) = self.facts.len().checked_sub(1) else { return };
-        if self.facts[index].key.2 != INTERACTION_CLICK {
-            return;
-        }
-        let pressed = self.last_press.filter(|&p| t.saturating_sub(p) <= FOCUS_CLICK_MS);
-        match (pressed, self.last_response) {
-            (Some(press), Some(response)) if response >= press => self.facts[index].response_at = Some(t),
-            _ => self.pending.push(index),
+            self.facts.push(ActionFacts { key: key(action), element });
         }
     }
 
@@ -280,14 +241,12 @@ impl Pass {
     }
 }
 
-const INTERACTION_CLICK: u8 = 1;
-
 /// The identity of an action while the pass runs. A selection keeps its action but may move
 /// its target, so selections are identified without it.
 fn key(a: &Action) -> (i64, ActionKind, u8, Option<i64>) {
     let interaction = match a.metadata.get("interaction").and_then(Value::as_str) {
         None => 0,
-        Some("click") => INTERACTION_CLICK,
+        Some("click") => 1,
         Some("dblclick") => 2,
         Some("right_click") => 3,
         Some("focus") => 4,

@@ -18,11 +18,6 @@ pub(crate) struct ActionFacts {
     pub(crate) key: (i64, ActionKind, u8, Option<i64>),
     /// For clicks, touches and inputs.
     pub(crate) element: Option<ElementFacts>,
-    /// For `click` interactions: when the page first visibly responded (DOM mutation, scroll,
-    /// navigation or page load, a non-empty selection, an input value or checked state,
-    /// media, stylesheet or canvas change), at or after the click or the mouse press that
-    /// began it. `None`: nothing responded before the recording ended.
-    pub(crate) response_at: Option<i64>,
 }
 
 /// A stretch of thrashed cursor or of back-and-forth scrolling, found during the pass.
@@ -57,7 +52,7 @@ pub(crate) struct StoredEvent {
     pub(crate) target_node_id: i64,
     /// rrweb EventType; numbers outside the `i32` range are clamped.
     pub(crate) event_type: i32,
-    /// Index into [`Replay::urls`]; `u32::MAX` before the first Meta event.
+    /// Index into [`Replay::urls`]; `u32::MAX` before the first navigation.
     pub(crate) url: u32,
     /// IncrementalSource and MouseInteraction type, `i16::MIN` when absent (clamped).
     pub(crate) source: i16,
@@ -72,7 +67,8 @@ pub(crate) const NONE: i64 = i64::MIN;
 /// EventType, IncrementalSource and MouseInteraction numbers (`source` for IncrementalSnapshot
 /// events only, `mouse_type` for MouseInteraction only); `target_node_id` is the rrweb node the
 /// event is about (mouse interaction, scroll, input, media, canvas, selection start), and
-/// `url` the page URL (last Meta `href`) at that moment.
+/// `url` the page URL at that moment (the analyzer's: the last Meta `href`, `rewind.navigation`
+/// or inferred route change).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EventRow<'a> {
     /// The replay.
@@ -199,7 +195,8 @@ impl Replay {
         self.actions
     }
 
-    /// Every distinct page URL (Meta `href`) the replay visited, in order of first visit.
+    /// Every distinct page URL the replay visited (Meta `href`s, `rewind.navigation` and inferred
+    /// route changes), in order of first visit.
     pub fn urls(&self) -> &[String] {
         &self.urls
     }

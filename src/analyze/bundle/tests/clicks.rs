@@ -96,13 +96,18 @@ fn dead(events: &[String]) -> Vec<Finding> {
 
 #[test]
 fn dead_click_timeout_boundary() {
-    // A mutation exactly 2.5 s after the click is a response; 1 ms later is not.
-    let responded = [click(100, BUTTON), vec![mutation(2600), custom(5000, "end")]].concat();
+    // A mutation exactly 1.5 s (the click outcome window) after the click is a response; 1 ms
+    // later is not.
+    let responded = [click(100, BUTTON), vec![mutation(1600), custom(5000, "end")]].concat();
     assert!(dead(&responded).is_empty());
-    let late = [click(100, BUTTON), vec![mutation(2601), custom(5000, "end")]].concat();
+    let late = [click(100, BUTTON), vec![mutation(1601), custom(5000, "end")]].concat();
     let found = dead(&late);
     assert_eq!(counts(&found), [(FindingKind::DeadClick, 1)]);
-    assert_eq!(found[0].explanation, r#"Clicked button "Apply coupon"; nothing on the page changed within 2.5 s"#);
+    assert_eq!(found[0].explanation, r#"Clicked button "Apply coupon"; nothing on the page changed within 1.5 s"#);
+    // The dead click is the click whose outcome is "nothing": one fact, two readers.
+    let r = replay(&late);
+    assert_eq!(r.actions()[1].metadata["outcome"]["kind"], "nothing");
+    assert!(r.actions()[1].description.ends_with(" → nothing visible happened"));
     // Scroll, navigation, selection and input state count as responses too.
     for response in [scroll(900, 1, 50.0), meta(900, "https://shop.test/next"), selection(900, PARA_TEXT, 0, 3)] {
         assert!(
@@ -114,7 +119,7 @@ fn dead_click_timeout_boundary() {
         dead(&[click(100, CHECKBOX), vec![input(120, CHECKBOX, "on", true), custom(5000, "end")]].concat()).is_empty()
     );
     // The recording ends before the timeout: not judged.
-    assert!(dead(&[click(100, BUTTON), vec![custom(2000, "end")]].concat()).is_empty());
+    assert!(dead(&[click(100, BUTTON), vec![custom(1000, "end")]].concat()).is_empty());
 }
 
 #[test]
