@@ -21,6 +21,10 @@ pub const META: u8 = 4;
 pub const CUSTOM: u8 = 5;
 pub const PLUGIN: u8 = 6;
 
+/// The Custom event tag of a route change (see [`State::push_navigation`]). rewind's analyzer
+/// and player read it; rrweb's Replayer ignores Custom events, so its seeks keep the snapshot.
+pub const NAVIGATION_TAG: &str = "rewind.navigation";
+
 /// The options the JS side passes (besides `privacy`).
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -189,9 +193,21 @@ impl State {
         Obj::new().str("href", &href).num("width", w).num("height", h).end()
     }
 
-    pub fn push_meta(&mut self) {
-        let data = self.meta_data();
-        self.push(META, data);
+    /// A route change (`pushState`, `replaceState`, `popstate`, `hashchange` to a new href):
+    /// the Custom event [`NAVIGATION_TAG`] with payload `{href, title}`: `href` scrubbed as
+    /// Meta hrefs are, `title` (`document.title`) through the text rules of the `<title>`
+    /// element (masked like the page's text). Not a Meta: rrweb's Replayer starts a seek at
+    /// the last Meta and would drop the FullSnapshot before it (issue 18).
+    pub fn push_navigation(&mut self) {
+        let href = self.href();
+        self.last_href = window().location().href().unwrap_or_default();
+        let doc = document();
+        let title = match doc.query_selector("title").ok().flatten() {
+            Some(el) => self.privacy.text_value(&super::serialize::ElView::new(&el), &doc.title()),
+            None => String::new(),
+        };
+        let payload = Obj::new().str("href", &href).str("title", &title).end();
+        self.push(CUSTOM, Obj::new().str("tag", NAVIGATION_TAG).raw("payload", &payload).end());
     }
 
     /// Records pending mutations (so nothing is lost or reordered), then Meta + FullSnapshot:
