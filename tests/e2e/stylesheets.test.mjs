@@ -2,9 +2,10 @@
 // and deleted before and after the start (emotion-like, empty <style> elements), a rule inserted
 // into a <style> that has text, nested @media rules, setProperty/removeProperty on rules,
 // document.adoptedStyleSheets set before and after the start with replaceSync and insertRule, a
-// <style> added and filled in one task — is recorded, then replayed in rrweb 2.x's own Replayer
-// and in rewind's player. Every probe element's computed style in each replay equals the live
-// page's. A blocked (`rr-block`) <style>'s rules are not recorded by rewind.
+// <style> added and filled in one task, more changes after a new FullSnapshot — is recorded, then
+// replayed in rrweb 2.x's own Replayer and in rewind's player. Every probe element's computed
+// style in each replay equals the live page's. A blocked (`rr-block`) <style>'s rules are not
+// recorded by rewind.
 //
 // impl "fake" records with the real rrweb.record (proves the harness: rrweb → rrweb); impl
 // "real" records with rewind's wasm Recorder.
@@ -32,6 +33,10 @@ async function record(browser, origin, impl) {
   assert.equal(await page.evaluate(() => window.rw.optIn({ source: 'test', version: '1' })), true);
   await sleep(200);
   await page.evaluate(() => window.__styleChanges());
+  await sleep(200);
+  await page.evaluate(() => window.rw.takeFullSnapshot());
+  await sleep(200);
+  await page.evaluate(() => window.__styleChangesAfterCheckout());
   await sleep(200);
   const events = await page.evaluate(() => window.__collect());
   const live = await page.evaluate((probe) => eval(probe)(document), PROBE);
@@ -77,8 +82,9 @@ for (const impl of IMPLS) {
   test(`style sheets replay as the live page in rrweb's Replayer and rewind's player (${impl} recorder)`, { skip: skipReason(impl) ?? false }, async (t) => {
     const { server, browser } = await setup(t);
     const { events, live } = await record(browser, server.origin, impl);
-    // the page really depends on the CSSOM: each probe is styled (p3's rule was deleted)
-    for (const id of COMPARED.filter((id) => id !== 'p3')) assert.notEqual(live[id].color + live[id]['background-color'], 'rgb(0, 0, 0)rgba(0, 0, 0, 0)', `${id} is styled live`);
+    assert.equal(events.filter((e) => e.type === 2).length, 2, 'two FullSnapshots');
+    // the page really depends on the CSSOM: each probe is styled
+    for (const id of COMPARED) assert.notEqual(live[id].color + live[id]['background-color'], 'rgb(0, 0, 0)rgba(0, 0, 0, 0)', `${id} is styled live`);
     const sources = new Set(events.filter((e) => e.type === 3).map((e) => e.data.source));
     for (const s of [8, 13, 15]) assert.ok(sources.has(s), `IncrementalSource ${s} recorded`);
 
