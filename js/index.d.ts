@@ -38,7 +38,7 @@ export interface PrivacyOptions {
   ignoreSelector?: string;
   /** Allow-list: CSS selector of elements whose text and inputs the app declares safe to record unmasked. Never unmasks password/hidden/card inputs; `maskTextClass`/`maskTextSelector` win. Default: none. */
   unmaskSelector?: string;
-  /** Strip the query string and hash from Meta hrefs and from same-origin link/src attributes. Default `true`. */
+  /** Strip the query string and hash from Meta hrefs, route changes (`rewind.navigation` hrefs) and same-origin link/src attributes. Default `true`. */
   stripUrlQuery?: boolean;
   /**
    * Extra PII patterns redacted from custom events, tags, identify traits and console messages,

@@ -66,6 +66,11 @@ export interface PlayerInfo {
   n_events: number;
   /** The recorded viewport at the current time: [width, height], CSS pixels. */
   viewport: [number, number];
+  /**
+   * The page URL at the current time, as the URL chip shows it: the last Meta href or route
+   * change (`rewind.navigation` Custom event) so far; null before any.
+   */
+  url: string | null;
   session_id: string | null;
   distinct_id: string | null;
   /** What the replay had to skip (changes naming unknown nodes…), once indexing finished. */

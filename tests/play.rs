@@ -199,6 +199,25 @@ fn viewport_url_pointer_and_clicks_by_time() {
 }
 
 #[test]
+fn route_changes_set_the_url_from_navigation_events_and_from_older_bare_metas() {
+    let mut events = recording(&[]);
+    let extra = r#"[
+        {"type":5,"data":{"tag":"rewind.navigation","payload":{"href":"http://a.test/two","title":"Two"}},"timestamp":1000},
+        {"type":5,"data":{"tag":"rewind.navigation","payload":"not an object"},"timestamp":1500},
+        {"type":5,"data":{"tag":"app.other","payload":{"href":"http://a.test/not-a-route"}},"timestamp":1600},
+        {"type":4,"data":{"href":"http://a.test/three","width":1000,"height":800},"timestamp":2000},
+        {"type":5,"data":{"tag":"rewind.navigation","payload":{"href":"http://a.test/four","title":""}},"timestamp":3000}
+    ]"#;
+    events.extend(rewind::codec::decode(extra.as_bytes()).unwrap().events);
+    let t = Timeline::new(&events);
+    assert_eq!(t.url_at(500), Some("http://a.test/one"));
+    assert_eq!(t.url_at(1_000), Some("http://a.test/two"), "a rewind.navigation event");
+    assert_eq!(t.url_at(1_700), Some("http://a.test/two"), "malformed and other tags are no route change");
+    assert_eq!(t.url_at(2_000), Some("http://a.test/three"), "a bare Meta of an older recording");
+    assert_eq!(t.url_at(3_500), Some("http://a.test/four"));
+}
+
+#[test]
 fn actions_become_ticks_and_rage_clicks_are_marked() {
     let click = |x: i32| format!(r#"{{"source":2,"type":2,"id":4,"x":{x},"y":40}}"#);
     let (c1, c2, c3) = (click(30), click(31), click(32));

@@ -21,6 +21,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "record_web/sheets.rs"]
+mod sheets;
 #[path = "record_web/slicing.rs"]
 mod slicing;
 #[path = "record_web/support.rs"]
@@ -258,6 +260,8 @@ async fn click_and_input_are_recorded_masked_and_analyzed() {
 #[wasm_bindgen_test]
 async fn custom_events_checkout_navigation_and_stats() {
     page("<p>hi</p>");
+    let title = document().title();
+    document().set_title("Alice page");
     let (rec, sink) = recorder(r#"{"checkoutEveryMs":0}"#);
     rec.add_custom_event("before", JsValue::NULL).map_err(JsValue::from).unwrap();
     assert!(sink.borrow().is_empty(), "nothing before start");
@@ -272,12 +276,16 @@ async fn custom_events_checkout_navigation_and_stats() {
     history.push_state_with_url(&JsValue::NULL, "", Some("/after-stop")).unwrap();
     let events = parsed(&sink);
     let types: Vec<i64> = events.iter().map(|e| e["type"].as_i64().unwrap()).collect();
-    assert_eq!(types, vec![4, 2, 5, 4, 2, 4], "{:?}", sink.borrow());
+    // A route change is a Custom event, not a Meta (rrweb's Replayer starts seeks at Metas).
+    assert_eq!(types, vec![4, 2, 5, 4, 2, 5], "{:?}", sink.borrow());
     assert_eq!(events[2]["data"]["tag"], "consent");
     assert!(!events[2]["data"]["payload"]["email"].as_str().unwrap().contains("bob@"));
     assert_eq!(events[2]["data"]["payload"]["n"], 3);
-    let nav = events[5]["data"]["href"].as_str().unwrap();
-    assert!(nav.ends_with("/spa-page"), "{nav}");
+    assert_eq!(events[5]["data"]["tag"], "rewind.navigation");
+    let nav = events[5]["data"]["payload"]["href"].as_str().unwrap();
+    assert!(nav.starts_with("http") && nav.ends_with("/spa-page"), "scrubbed: {nav}");
+    // the title is page text: masked like the <title> element's text in the snapshot
+    assert_eq!(events[5]["data"]["payload"]["title"], "***** ****");
     // same ids across the two snapshots
     assert_eq!(
         nodes_of(&events[1]["data"]["node"]).iter().map(|n| n["id"].clone()).collect::<Vec<_>>(),
@@ -288,6 +296,7 @@ async fn custom_events_checkout_navigation_and_stats() {
     assert_eq!(get("snapshots"), 2.0);
     assert!(get("nodesSerialized") > 0.0);
     history.replace_state_with_url(&JsValue::NULL, "", Some("/")).unwrap();
+    document().set_title(&title);
 }
 
 #[wasm_bindgen_test]

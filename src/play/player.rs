@@ -87,6 +87,8 @@ struct Info {
     duration_ms: i64,
     n_events: usize,
     viewport: (f64, f64),
+    /// The page URL at the current time (the URL chip's).
+    url: Option<String>,
     session_id: Option<String>,
     distinct_id: Option<String>,
     warnings: Vec<String>,
@@ -407,8 +409,9 @@ impl Player {
         serde_json::to_string(self.timeline.inactive()).unwrap_or_else(|_| "[]".into())
     }
 
-    /// `{start_time, end_time, duration_ms, n_events, viewport: [w, h], session_id,
-    /// distinct_id, warnings}` (times Unix epoch ms).
+    /// `{start_time, end_time, duration_ms, n_events, viewport: [w, h], url, session_id,
+    /// distinct_id, warnings}` (times Unix epoch ms; `url`: the page URL at the current time,
+    /// from Meta hrefs and `rewind.navigation` route changes, or null).
     #[wasm_bindgen(js_name = infoJson)]
     pub fn info_json(&self) -> String {
         let mut warnings = self.decode_warnings.clone();
@@ -456,6 +459,7 @@ impl Player {
             duration_ms: self.timeline.duration_ms(),
             n_events: self.playback.events().len(),
             viewport: self.timeline.viewport_at(self.abs()),
+            url: self.timeline.url_at(self.abs()).map(str::to_string),
             session_id: self.session_id.clone(),
             distinct_id: self.distinct_id.clone(),
             warnings,

@@ -1,7 +1,8 @@
 //! The playback index: everything a player shows besides the page itself, looked up by time.
 //!
 //! Built in one pass over the events ([`Timeline::new`]): the recorded viewport (Meta
-//! width/height, ViewportResize), the page URL (Meta href), pointer positions (MouseMove,
+//! width/height, ViewportResize), the page URL (Meta href, and the `href` of the recorder's
+//! route changes, Custom `rewind.navigation` events; see [`NAVIGATION_TAG`]), pointer positions (MouseMove,
 //! TouchMove, Drag samples at `timestamp + timeOffset`, and the position of every mouse
 //! interaction), clicks and touches, and the spans without user activity. The analyzer's
 //! actions and rage clicks ([`Timeline::set_analysis`], from [`analysis`]) add the captions and
@@ -24,6 +25,11 @@ pub const SKIP_MARGIN_MS: i64 = 1_000;
 pub const MAX_INTERPOLATION_GAP_MS: i64 = 500;
 /// How long an action's description stays as the caption, in ms.
 pub const CAPTION_MS: i64 = 3_000;
+/// The Custom event tag of a route change recorded by rewind's recorder (payload
+/// `{href, title}`, both strings). Recordings made before it carry a bare Meta per route
+/// change instead; both are read.
+pub const NAVIGATION_TAG: &str = "rewind.navigation";
+
 /// Viewport assumed before a Meta gives one, in CSS px (rrweb-player's default size).
 pub const DEFAULT_VIEWPORT: (f64, f64) = (1024.0, 576.0);
 
@@ -129,8 +135,11 @@ impl Timeline {
                     if m.width > 0.0 && m.height > 0.0 {
                         t.viewports.push((e.timestamp, m.width, m.height));
                     }
-                    if !m.href.is_empty() && t.urls.last().is_none_or(|(_, u)| *u != m.href) {
-                        t.urls.push((e.timestamp, m.href.clone()));
+                    t.push_url(e.timestamp, &m.href);
+                }
+                EventData::Custom(c) if c.tag == NAVIGATION_TAG => {
+                    if let Some(href) = c.payload.as_deref().and_then(navigation_href) {
+                        t.push_url(e.timestamp, &href);
                     }
                 }
                 EventData::IncrementalSnapshot(data) => {
@@ -224,7 +233,14 @@ impl Timeline {
         }
     }
 
-    /// The page URL at `t_ms` (the last Meta href), if any yet.
+    /// A page URL from `t_ms` on (empty ones and repeats are not changes).
+    fn push_url(&mut self, t_ms: i64, href: &str) {
+        if !href.is_empty() && self.urls.last().is_none_or(|(_, u)| u != href) {
+            self.urls.push((t_ms, href.to_string()));
+        }
+    }
+
+    /// The page URL at `t_ms` (the last Meta or route-change href), if any yet.
     pub fn url_at(&self, t_ms: i64) -> Option<&str> {
         let k = self.urls.partition_point(|u| u.0 <= t_ms);
         k.checked_sub(1).map(|k| self.urls[k].1.as_str())
@@ -322,6 +338,16 @@ fn inactive_spans(start_ms: i64, end_ms: i64, activity: &[i64]) -> Vec<Span> {
         last = last.max(a);
     }
     spans
+}
+
+/// The `href` of a route change's payload; `None` when the payload is not an object with a
+/// string `href` (a Custom event of an app that happens to use the tag).
+fn navigation_href(payload: &serde_json::value::RawValue) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Navigation {
+        href: String,
+    }
+    serde_json::from_str::<Navigation>(payload.get()).ok().map(|n| n.href)
 }
 
 #[cfg(test)]

@@ -113,6 +113,7 @@ impl Recorder {
             // Release every recorded node (no DOM kept alive by a stopped recorder); a later
             // start() begins again at id 1 with a new FullSnapshot, as rrweb's record() does.
             s.mirror = super::mirror::Mirror::new();
+            s.sheets = super::sheets::Sheets::new();
         }
         attached.detach();
     }

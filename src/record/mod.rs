@@ -6,8 +6,13 @@
 //! - [`snapshot`] — the FullSnapshot, written in time slices (`snapshotSliceMs`, default 12 ms)
 //!   with the page's mutations meanwhile recorded after it (the design is in its docs).
 //! - [`mutation`] — MutationObserver records → one rrweb Mutation event per callback.
+//! - [`sheets`] — style sheets: `_cssText` of `<style>` sheets changed through the CSSOM, the
+//!   `styleId`s of constructed sheets, and rrweb's StyleSheetRule / StyleDeclaration /
+//!   AdoptedStyleSheet data.
 //! - [`observers`] — mouse, scroll, resize, input (events and value-setter hooks), selection,
-//!   media, navigation, console.
+//!   media, navigation (`rewind.navigation` Custom events), console, and the CSSOM hooks
+//!   (`insertRule`, `deleteRule`, `replace`, `replaceSync`, `setProperty`, `removeProperty`,
+//!   the `adoptedStyleSheets` setter).
 //! - [`bindings`] — the `Recorder` class exported to JS.
 //! - [`transport`] — the `Transport` class exported to JS: delivery's browser edge (`fetch`,
 //!   timers, `sessionStorage`) driving the pure policy in [`crate::transport`].
@@ -42,6 +47,7 @@ mod mutation;
 mod observers;
 mod options;
 mod serialize;
+mod sheets;
 mod snapshot;
 mod state;
 pub mod transport;

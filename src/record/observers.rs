@@ -1,15 +1,18 @@
 //! Everything attached while recording, and its exact undoing on stop: event listeners
 //! (removed with the same capture flag), the MutationObserver (disconnected), timers
-//! (cleared), and the `history`/`console` methods wrapped with a `Proxy` (restored; if page
-//! code wrapped them again on top of ours, our proxy is left in place but inert).
+//! (cleared), the `history`/`console`/CSSOM methods wrapped with a `Proxy` and the property
+//! setters hooked the same way (form values, `adoptedStyleSheets`) (restored; if page code
+//! wrapped them again on top of ours, our proxy is left in place but inert).
 //!
 //! The observers themselves live in the submodules: [`pointer`] (mouse/touch movement, mouse
-//! interactions, scroll, resize), [`forms`] (input, selection, media) and [`console`]
-//! (SPA navigation, console and error capture).
+//! interactions, scroll, resize), [`forms`] (input, selection, media), [`console`]
+//! (SPA navigation, console and error capture) and [`sheets`] (CSSOM rule, declaration and
+//! adopted-sheet changes).
 
 mod console;
 mod forms;
 mod pointer;
+mod sheets;
 
 use super::state::{document, viewport, window, Core, State};
 use js_sys::{Array, Function, Object, Reflect};
@@ -48,7 +51,7 @@ pub struct Attached {
     interval: Option<(i32, Closure<dyn FnMut()>)>,
     timer_callbacks: Vec<Closure<dyn FnMut()>>,
     patches: Vec<Patch>,
-    setters: Vec<forms::SetterHook>,
+    setters: Vec<SetterHook>,
     /// The FullSnapshot slice scheduler: the callback, and the `MessageChannel` ports.
     slices: Option<SliceScheduler>,
 }
@@ -215,7 +218,10 @@ pub fn attach(core: &Core) -> Attached {
     console::attach_console(&mut listeners, &mut patches, core);
 
     // --- programmatic value changes (`input.value = …`), as Input events
-    let setters = forms::hook_setters(core);
+    let mut setters = forms::hook_setters(core);
+
+    // --- CSSOM changes: rule and declaration edits, adopted sheets
+    sheets::attach(&mut patches, &mut setters, core);
 
     Attached { listeners, observer, interval, timer_callbacks, patches, setters, slices }
 }
@@ -234,8 +240,6 @@ fn message_channel(cb: &Closure<dyn FnMut()>) -> Option<Ports> {
 /// Replaces `object[key]` with a `Proxy` of the original whose `apply` calls `hook(args)`
 /// before (or, with `after`, after) the original, which always runs with its own `this`.
 fn patch(object: &JsValue, key: &str, after: bool, hook: impl Fn(&Array) + 'static) -> Option<Patch> {
-    let original = Reflect::get(object, &JsValue::from_str(key)).ok()?;
-    let target: Function = original.clone().dyn_into().ok()?;
     let active = Rc::new(Cell::new(true));
     let flag = active.clone();
     let apply = ApplyTrap::new(move |target: JsValue, this: JsValue, args: Array| {
@@ -249,11 +253,85 @@ fn patch(object: &JsValue, key: &str, after: bool, hook: impl Fn(&Array) + 'stat
         }
         Ok(result)
     });
+    install(object, key, apply, active)
+}
+
+/// Puts a `Proxy` of the function `object[key]` with the `apply` trap `apply` in its place;
+/// `active` turns the trap's recording off when the patch is undone.
+fn install(object: &JsValue, key: &str, apply: ApplyTrap, active: Rc<Cell<bool>>) -> Option<Patch> {
+    let original = Reflect::get(object, &JsValue::from_str(key)).ok()?;
+    let target: Function = original.clone().dyn_into().ok()?;
     let handler = Object::new();
     Reflect::set(&handler, &JsValue::from_str("apply"), apply.as_ref()).ok()?;
     let proxy: JsValue = js_sys::Proxy::new(&target, &handler).into();
     Reflect::set(object, &JsValue::from_str(key), &proxy).ok()?;
     Some(Patch { object: object.clone(), key: key.to_string(), original, proxy, active, apply: Some(apply) })
+}
+
+/// One hooked accessor: the prototype's own descriptor, replaced by a copy whose `set` is a
+/// `Proxy` of the original setter (no `eval`/`new Function`, so CSP-safe). The proxy's `apply`
+/// trap runs the original setter with the page's `this` and arguments, then the hook.
+pub(super) struct SetterHook {
+    proto: Object,
+    key: &'static str,
+    original: Object,
+    setter: JsValue,
+    active: Rc<Cell<bool>>,
+    apply: Option<ApplyTrap>,
+}
+
+/// Hooks the setter of accessor `proto[key]` (if it exists and is configurable): after each
+/// successful set, while recording, `hook(state, this)`.
+fn hook_setter(proto: &Object, key: &'static str, core: &Core, hook: fn(&mut State, &JsValue)) -> Option<SetterHook> {
+    let original: Object =
+        Reflect::get_own_property_descriptor(proto, &JsValue::from_str(key)).ok()?.dyn_into().ok()?;
+    let set: Function = Reflect::get(&original, &JsValue::from_str("set")).ok()?.dyn_into().ok()?;
+    if Reflect::get(&original, &JsValue::from_str("configurable")).ok()?.as_bool() != Some(true) {
+        return None;
+    }
+    let active = Rc::new(Cell::new(true));
+    let flag = active.clone();
+    let c = core.clone();
+    let apply = ApplyTrap::new(move |target: JsValue, this: JsValue, args: Array| {
+        let target: Function = target.unchecked_into();
+        let result = Reflect::apply(&target, &this, &args)?;
+        if flag.get() {
+            c.with(|s| {
+                if s.recording {
+                    hook(s, &this)
+                }
+            });
+        }
+        Ok(result)
+    });
+    let handler = Object::new();
+    Reflect::set(&handler, &JsValue::from_str("apply"), apply.as_ref()).ok()?;
+    let setter: JsValue = js_sys::Proxy::new(&set, &handler).into();
+    let replacement = Object::assign(&Object::new(), &original);
+    Reflect::set(&replacement, &JsValue::from_str("set"), &setter).ok()?;
+    if !Reflect::define_property(proto, &JsValue::from_str(key), &replacement).unwrap_or(false) {
+        return None;
+    }
+    Some(SetterHook { proto: proto.clone(), key, original, setter, active, apply: Some(apply) })
+}
+
+impl SetterHook {
+    /// Puts the original descriptor back. If page code redefined the property on top of ours,
+    /// our setter is left in place, inert (it only calls the original), rather than break theirs.
+    fn restore(mut self) {
+        self.active.set(false);
+        let key = JsValue::from_str(self.key);
+        let current = Reflect::get_own_property_descriptor(&self.proto, &key)
+            .ok()
+            .and_then(|d| Reflect::get(&d, &JsValue::from_str("set")).ok());
+        if current.as_ref() == Some(&self.setter) && Reflect::define_property(&self.proto, &key, &self.original).is_ok()
+        {
+            return;
+        }
+        if let Some(apply) = self.apply.take() {
+            apply.forget();
+        }
+    }
 }
 
 impl Attached {

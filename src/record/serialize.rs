@@ -7,10 +7,11 @@
 
 use super::json::{push_num, push_str};
 use super::mirror::Mirror;
+use super::sheets::{self, sheet_text, Sheets};
 use crate::privacy::{self, ElementView, PrivacyOptions};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, Node};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
@@ -120,9 +121,11 @@ impl ElementView for ElView {
     }
 }
 
-/// What serializing needs besides the node: the privacy rules and the page's URLs.
+/// What serializing needs besides the node: the privacy rules, the page's URLs, and which
+/// sheets were changed through the CSSOM.
 pub struct Ctx<'a> {
     pub privacy: &'a PrivacyOptions,
+    pub sheets: &'a Sheets,
     /// The page URL (`document.baseURI`), for `attribute_value`: same-origin URLs lose their
     /// query, relative ones resolve against it.
     pub origin: String,
@@ -131,10 +134,10 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn for_document<'a>(privacy: &'a PrivacyOptions, doc: &web_sys::Document) -> Ctx<'a> {
+    pub fn for_document<'a>(privacy: &'a PrivacyOptions, sheets: &'a Sheets, doc: &web_sys::Document) -> Ctx<'a> {
         let origin = doc.base_uri().ok().flatten().unwrap_or_default();
         let base = crate::privacy::url::resolve(&origin, None).map(|_| origin.clone());
-        Ctx { privacy, origin, base }
+        Ctx { privacy, sheets, origin, base }
     }
 
     fn absolutize(&self, value: &str) -> String {
@@ -400,19 +403,16 @@ fn element_attributes(el: &Element, tag: &str, view: &ElView, ctx: &Ctx, out: &m
         "link" => {
             let rel = view.attribute("rel").unwrap_or_default().to_ascii_lowercase();
             if rel.split_ascii_whitespace().any(|r| r == "stylesheet") {
-                if let Some(css) = sheet_text(el.unchecked_ref::<web_sys::HtmlLinkElement>().sheet()) {
+                if let Some(css) = el.unchecked_ref::<web_sys::HtmlLinkElement>().sheet().and_then(|s| sheet_text(&s)) {
                     // As rrweb: the inlined sheet replaces the link's address.
                     out.retain(|(n, _)| n != "rel" && n != "href");
                     out.push(("_cssText".into(), Val::S(css)));
                 }
             }
         }
-        // Rules inserted through the CSSOM are not in the text: rrweb inlines the sheet.
-        "style" if el.text_content().is_none_or(|t| t.trim().is_empty()) => {
-            if let Some(css) = sheet_text(el.unchecked_ref::<web_sys::HtmlStyleElement>().sheet()) {
-                if !css.is_empty() {
-                    out.push(("_cssText".into(), Val::S(css)));
-                }
+        "style" => {
+            if let Some(css) = changed_style_css(el, ctx) {
+                out.push(("_cssText".into(), Val::S(css)));
             }
         }
         "video" | "audio" => {
@@ -424,15 +424,29 @@ fn element_attributes(el: &Element, tag: &str, view: &ElView, ctx: &Ctx, out: &m
     }
 }
 
-/// `cssRules` joined, or `None` when the sheet is missing or cross-origin (unreadable).
-fn sheet_text(sheet: Option<web_sys::StyleSheet>) -> Option<String> {
-    let sheet: web_sys::CssStyleSheet = sheet?.dyn_into().ok()?;
-    let rules = sheet.css_rules().ok()?;
-    let mut out = String::new();
-    for i in 0..rules.length() {
-        if let Some(rule) = rules.item(i) {
-            out.push_str(&rule.css_text());
-        }
+/// `_cssText` for a `<style>` whose sheet is not what its text says: rules inserted (or deleted,
+/// or edited) through the CSSOM are in the sheet only, so rrweb inlines the sheet. That is a
+/// style with no text (CSS-in-JS in production: emotion, styled-components), one whose sheet
+/// the CSSOM hooks saw change while recording, or one whose sheet has more top-level rules
+/// than its text (rules inserted before the recording started). Rules deleted or edited in
+/// place before the start, in a style that has text, are not detected.
+fn changed_style_css(el: &Element, ctx: &Ctx) -> Option<String> {
+    let sheet: JsValue = el.unchecked_ref::<web_sys::HtmlStyleElement>().sheet()?.into();
+    let text = el.text_content().unwrap_or_default();
+    let count = || sheets::get(&sheets::get(&sheet, "cssRules"), "length").as_f64().unwrap_or(0.0) as usize;
+    let empty = text.trim().is_empty();
+    if !(empty || ctx.sheets.is_modified(&sheet) || count() > sheets::top_level_rules(&text)) {
+        return None;
     }
-    Some(out)
+    let css = sheet_text(&sheet)?;
+    if empty && css.is_empty() {
+        return None;
+    }
+    let mut texts = 0;
+    let mut child = el.first_child();
+    while let Some(c) = child {
+        texts += usize::from(c.node_type() == Node::TEXT_NODE);
+        child = c.next_sibling();
+    }
+    Some(sheets::style_css_text(css, texts))
 }

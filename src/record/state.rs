@@ -6,6 +6,7 @@ use super::json::{array, Obj};
 use super::mirror::Mirror;
 use super::mutation;
 use super::serialize::Ctx;
+use super::sheets::Sheets;
 use super::snapshot::{full_snapshot_data, SnapshotJob};
 use crate::privacy::PrivacyOptions;
 use rustc_hash::FxHashMap;
@@ -20,6 +21,10 @@ pub const INCREMENTAL: u8 = 3;
 pub const META: u8 = 4;
 pub const CUSTOM: u8 = 5;
 pub const PLUGIN: u8 = 6;
+
+/// The Custom event tag of a route change (see [`State::push_navigation`]). rewind's analyzer
+/// and player read it; rrweb's Replayer ignores Custom events, so its seeks keep the snapshot.
+pub const NAVIGATION_TAG: &str = "rewind.navigation";
 
 /// The options the JS side passes (besides `privacy`).
 #[derive(Clone, Debug)]
@@ -80,6 +85,8 @@ pub struct State {
     pub privacy: PrivacyOptions,
     pub opts: Options,
     pub mirror: Mirror,
+    /// Constructed sheets' `styleId`s and the sheets changed through the CSSOM.
+    pub sheets: Sheets,
     pub recording: bool,
     pub out: VecDeque<String>,
     pub stats: Stats,
@@ -119,6 +126,7 @@ impl State {
             privacy,
             opts,
             mirror: Mirror::new(),
+            sheets: Sheets::new(),
             recording: false,
             out: VecDeque::new(),
             stats: Stats::default(),
@@ -189,9 +197,21 @@ impl State {
         Obj::new().str("href", &href).num("width", w).num("height", h).end()
     }
 
-    pub fn push_meta(&mut self) {
-        let data = self.meta_data();
-        self.push(META, data);
+    /// A route change (`pushState`, `replaceState`, `popstate`, `hashchange` to a new href):
+    /// the Custom event [`NAVIGATION_TAG`] with payload `{href, title}`: `href` scrubbed as
+    /// Meta hrefs are, `title` (`document.title`) through the text rules of the `<title>`
+    /// element (masked like the page's text). Not a Meta: rrweb's Replayer starts a seek at
+    /// the last Meta and would drop the FullSnapshot before it (issue 18).
+    pub fn push_navigation(&mut self) {
+        let href = self.href();
+        self.last_href = window().location().href().unwrap_or_default();
+        let doc = document();
+        let title = match doc.query_selector("title").ok().flatten() {
+            Some(el) => self.privacy.text_value(&super::serialize::ElView::new(&el), &doc.title()),
+            None => String::new(),
+        };
+        let payload = Obj::new().str("href", &href).str("title", &title).end();
+        self.push(CUSTOM, Obj::new().str("tag", NAVIGATION_TAG).raw("payload", &payload).end());
     }
 
     /// Records pending mutations (so nothing is lost or reordered), then Meta + FullSnapshot:
@@ -210,9 +230,29 @@ impl State {
         let offset = Obj::new().num("top", w.scroll_y().unwrap_or(0.0)).num("left", w.scroll_x().unwrap_or(0.0)).end();
         let meta = self.meta_data();
         let doc = document();
+        let doc_id = self.mirror.id_or_assign(doc.as_ref());
         self.job = Some(SnapshotJob::new(doc.as_ref(), now(), perf_now(), meta, offset));
         self.mirror.track_known(true);
+        // The document's adopted sheets as they are now, right after the FullSnapshot (held
+        // in the job like every event of the meantime, so later changes to them follow).
+        self.sheets.reset();
+        self.push_adopted(
+            doc_id,
+            &js_sys::Reflect::get(doc.as_ref(), &"adoptedStyleSheets".into()).unwrap_or_default(),
+            false,
+        );
         self.snapshot_slice(true)
+    }
+
+    /// Records that node `target_id` (the document, or a shadow host for its shadow root)
+    /// adopts `sheets` (its `adoptedStyleSheets` array): an AdoptedStyleSheet event (source
+    /// 15), with the rules of sheets new since the last FullSnapshot. An empty list is recorded
+    /// only with `keep_empty` (a setter emptied it; a snapshot has nothing to say). Call it
+    /// after the event that gives the replayer `target_id`.
+    pub fn push_adopted(&mut self, target_id: i32, sheets: &JsValue, keep_empty: bool) {
+        if let Some(rest) = self.sheets.adopted(target_id, sheets, keep_empty) {
+            self.push_incremental(15, &rest);
+        }
     }
 
     /// Runs the next slice of the snapshot in progress (the first one with `first`), then
@@ -246,7 +286,7 @@ impl State {
         let clock = || perf.as_ref().map_or_else(js_sys::Date::now, |p| p.now());
         let t0 = clock();
         let doc = document();
-        let ctx = Ctx::for_document(&self.privacy, &doc);
+        let ctx = Ctx::for_document(&self.privacy, &self.sheets, &doc);
         let done = job.run(&mut self.mirror, &ctx, t0 + budget, &clock);
         let ms = clock() - t0;
         job.busy_ms += ms;
@@ -355,7 +395,7 @@ impl State {
         }
         self.stats.mutation_batches += 1;
         let doc = document();
-        let ctx = Ctx::for_document(&self.privacy, &doc);
+        let ctx = Ctx::for_document(&self.privacy, &self.sheets, &doc);
         let (data, count) = mutation::process(records, &mut self.mirror, &ctx);
         self.stats.nodes_serialized += count as u64;
         if let Some(data) = data {

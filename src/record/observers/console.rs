@@ -1,5 +1,6 @@
-//! Page-level observers: SPA navigation (a Meta event whenever the href changes) and the
-//! opt-in console, uncaught-error and unhandled-rejection capture (`rrweb/console@1`).
+//! Page-level observers: SPA navigation (a `rewind.navigation` Custom event whenever the href
+//! changes) and the opt-in console, uncaught-error and unhandled-rejection capture
+//! (`rrweb/console@1`).
 
 use super::{listen, patch, Listener, Patch};
 use crate::record::json::{array, push_str, Obj};
@@ -14,7 +15,7 @@ use web_sys::EventTarget;
 pub const CONSOLE_ARG_CHARS: usize = 1_000;
 pub const CONSOLE_MAX_LOGS: u32 = 1_000;
 
-/// SPA navigation: a Meta event whenever the href changes.
+/// SPA navigation: a `rewind.navigation` Custom event whenever the href changes.
 pub(super) fn attach_navigation(listeners: &mut Vec<Listener>, patches: &mut Vec<Patch>, core: &Core) {
     let win = window();
     let win_target: &EventTarget = win.as_ref();
@@ -83,7 +84,7 @@ fn navigated(s: &mut State) {
     let href = window().location().href().unwrap_or_default();
     if href != s.last_href {
         s.flush_mutations();
-        s.push_meta();
+        s.push_navigation();
     }
 }
 

@@ -6,13 +6,11 @@
 //! (`input.value = ''`), which fire no event (`userTriggered: false`). Both go through the same
 //! privacy rules (masking, `rr-ignore`, blocked elements) and the same de-duplication.
 
-use super::{blocked, listen, ApplyTrap, Listener};
+use super::{blocked, hook_setter, listen, Listener, SetterHook};
 use crate::record::json::{array, Obj};
 use crate::record::serialize::ElView;
 use crate::record::state::{document, window, Core, State};
-use js_sys::{Array, Function, Object, Reflect};
-use std::cell::Cell;
-use std::rc::Rc;
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, EventTarget};
@@ -25,18 +23,6 @@ const HOOKED: &[(&str, &[&str])] = &[
     ("HTMLOptionElement", &["selected"]),
 ];
 
-/// One hooked accessor: the prototype's own descriptor, replaced by a copy whose `set` is a
-/// `Proxy` of the original setter (no `eval`/`new Function`, so CSP-safe). The proxy's `apply`
-/// trap runs the original setter with the page's `this` and arguments, then reports the element.
-pub(super) struct SetterHook {
-    proto: Object,
-    key: &'static str,
-    original: Object,
-    setter: JsValue,
-    active: Rc<Cell<bool>>,
-    apply: Option<ApplyTrap>,
-}
-
 /// Hooks every setter of [`HOOKED`] that exists and is configurable.
 pub(super) fn hook_setters(core: &Core) -> Vec<SetterHook> {
     let win = window();
@@ -48,7 +34,7 @@ pub(super) fn hook_setters(core: &Core) -> Vec<SetterHook> {
             continue;
         };
         for &key in keys {
-            if let Some(hook) = hook_setter(&proto, key, core) {
+            if let Some(hook) = hook_setter(&proto, key, core, value_set) {
                 hooks.push(hook);
             }
         }
@@ -56,59 +42,12 @@ pub(super) fn hook_setters(core: &Core) -> Vec<SetterHook> {
     hooks
 }
 
-fn hook_setter(proto: &Object, key: &'static str, core: &Core) -> Option<SetterHook> {
-    let original: Object =
-        Reflect::get_own_property_descriptor(proto, &JsValue::from_str(key)).ok()?.dyn_into().ok()?;
-    let set: Function = Reflect::get(&original, &JsValue::from_str("set")).ok()?.dyn_into().ok()?;
-    if Reflect::get(&original, &JsValue::from_str("configurable")).ok()?.as_bool() != Some(true) {
-        return None;
-    }
-    let active = Rc::new(Cell::new(true));
-    let flag = active.clone();
-    let c = core.clone();
-    let apply = ApplyTrap::new(move |target: JsValue, this: JsValue, args: Array| {
-        let target: Function = target.unchecked_into();
-        let result = Reflect::apply(&target, &this, &args)?;
-        if flag.get() {
-            if let Some(el) = this.dyn_ref::<Element>() {
-                c.with(|s| {
-                    if s.recording {
-                        // As for events: queued mutations first, so a just-added field has its id.
-                        s.flush_mutations();
-                        input_changed(s, el, false);
-                    }
-                });
-            }
-        }
-        Ok(result)
-    });
-    let handler = Object::new();
-    Reflect::set(&handler, &JsValue::from_str("apply"), apply.as_ref()).ok()?;
-    let setter: JsValue = js_sys::Proxy::new(&set, &handler).into();
-    let replacement = Object::assign(&Object::new(), &original);
-    Reflect::set(&replacement, &JsValue::from_str("set"), &setter).ok()?;
-    if !Reflect::define_property(proto, &JsValue::from_str(key), &replacement).unwrap_or(false) {
-        return None;
-    }
-    Some(SetterHook { proto: proto.clone(), key, original, setter, active, apply: Some(apply) })
-}
-
-impl SetterHook {
-    /// Puts the original descriptor back. If page code redefined the property on top of ours,
-    /// our setter is left in place, inert (it only calls the original), rather than break theirs.
-    pub(super) fn restore(mut self) {
-        self.active.set(false);
-        let key = JsValue::from_str(self.key);
-        let current = Reflect::get_own_property_descriptor(&self.proto, &key)
-            .ok()
-            .and_then(|d| Reflect::get(&d, &JsValue::from_str("set")).ok());
-        if current.as_ref() == Some(&self.setter) && Reflect::define_property(&self.proto, &key, &self.original).is_ok()
-        {
-            return;
-        }
-        if let Some(apply) = self.apply.take() {
-            apply.forget();
-        }
+/// A value set from script on a form element (`this`).
+fn value_set(s: &mut State, this: &JsValue) {
+    if let Some(el) = this.dyn_ref::<Element>() {
+        // As for events: queued mutations first, so a just-added field has its id.
+        s.flush_mutations();
+        input_changed(s, el, false);
     }
 }
 
