@@ -35,6 +35,14 @@
 /// builder), so no page parsed from HTML is deeper; only script-built DOMs are.
 pub const MAX_NODE_DEPTH: usize = 512;
 
+/// The Custom event (rrweb EventType 5) tag of a route change rewind's recorder saw
+/// (`pushState`, `replaceState`, `popstate`, `hashchange`), with payload `{href, title}` (both
+/// strings; `href` scrubbed by the privacy URL rules). A Custom event rather than a bare Meta
+/// because rrweb's Replayer starts a seek from the last Meta and would drop the FullSnapshot
+/// before it. The analyzer and the player read it as a navigation; recordings made before it
+/// carry a bare Meta per route change, and both are read.
+pub const NAVIGATION_TAG: &str = "rewind.navigation";
+
 #[cfg(feature = "analyze")]
 pub mod analyze;
 #[cfg(feature = "analyze")]

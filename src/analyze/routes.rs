@@ -42,9 +42,7 @@ pub const NAVIGATION_INFER_MS: i64 = 1_000;
 pub const CONTENT_SWAP_MIN_NODES: usize = 5;
 /// Pages (title and URL) remembered for history inference; the oldest is forgotten first.
 pub const MAX_ROUTE_HISTORY: usize = 64;
-/// The Custom event tag rewind's recorder uses for a route change it saw
-/// (`{tag: "rewind.navigation", payload: {href, title}}`): a stated navigation.
-pub const NAVIGATION_TAG: &str = "rewind.navigation";
+pub use crate::NAVIGATION_TAG;
 
 impl Routes {
     /// A link click is waiting for its route change (Mutations must count their nodes).

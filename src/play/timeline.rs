@@ -25,10 +25,7 @@ pub const SKIP_MARGIN_MS: i64 = 1_000;
 pub const MAX_INTERPOLATION_GAP_MS: i64 = 500;
 /// How long an action's description stays as the caption, in ms.
 pub const CAPTION_MS: i64 = 3_000;
-/// The Custom event tag of a route change recorded by rewind's recorder (payload
-/// `{href, title}`, both strings). Recordings made before it carry a bare Meta per route
-/// change instead; both are read.
-pub const NAVIGATION_TAG: &str = "rewind.navigation";
+pub use crate::NAVIGATION_TAG;
 
 /// Viewport assumed before a Meta gives one, in CSS px (rrweb-player's default size).
 pub const DEFAULT_VIEWPORT: (f64, f64) = (1024.0, 576.0);

@@ -22,9 +22,7 @@ pub const META: u8 = 4;
 pub const CUSTOM: u8 = 5;
 pub const PLUGIN: u8 = 6;
 
-/// The Custom event tag of a route change (see [`State::push_navigation`]). rewind's analyzer
-/// and player read it; rrweb's Replayer ignores Custom events, so its seeks keep the snapshot.
-pub const NAVIGATION_TAG: &str = "rewind.navigation";
+pub use crate::NAVIGATION_TAG;
 
 /// The options the JS side passes (besides `privacy`).
 #[derive(Clone, Debug)]
