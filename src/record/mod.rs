@@ -6,6 +6,8 @@
 //! - [`snapshot`] — the FullSnapshot, written in time slices (`snapshotSliceMs`, default 12 ms)
 //!   with the page's mutations meanwhile recorded after it (the design is in its docs).
 //! - [`mutation`] — MutationObserver records → one rrweb Mutation event per callback.
+//! - [`shadow`] — open shadow roots (`isShadowHost`/`isShadow`, as rrweb); closed ones are
+//!   not recorded.
 //! - [`observers`] — mouse, scroll, resize, input (events and value-setter hooks), selection,
 //!   media, navigation, console.
 //! - [`bindings`] — the `Recorder` class exported to JS.
@@ -42,6 +44,7 @@ mod mutation;
 mod observers;
 mod options;
 mod serialize;
+mod shadow;
 mod snapshot;
 mod state;
 pub mod transport;

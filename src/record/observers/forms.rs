@@ -149,7 +149,11 @@ pub(super) fn attach(listeners: &mut Vec<Listener>, core: &Core) {
     // --- media (source 7)
     for (name, kind) in [("play", 0u8), ("pause", 1), ("seeked", 2), ("volumechange", 3), ("ratechange", 4)] {
         listen(listeners, doc_target, name, core, move |s, e| {
-            let Some(media) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlMediaElement>().ok()) else { return };
+            let Some(media) =
+                crate::record::shadow::origin_target(e).and_then(|t| t.dyn_into::<web_sys::HtmlMediaElement>().ok())
+            else {
+                return;
+            };
             if blocked(s, media.as_ref()) {
                 return;
             }
@@ -168,8 +172,10 @@ pub(super) fn attach(listeners: &mut Vec<Listener>, core: &Core) {
     }
 }
 
-fn on_input(s: &mut State, e: &Event) {
-    let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+/// An `input`/`change` event: the field is `composedPath()[0]` (inside an open shadow root,
+/// `event.target` is the host).
+pub(super) fn on_input(s: &mut State, e: &Event) {
+    let Some(el) = crate::record::shadow::origin_target(e).and_then(|t| t.dyn_into::<Element>().ok()) else { return };
     input_changed(s, &el, e.is_trusted());
 }
 
