@@ -133,7 +133,8 @@ pub fn attach(core: &Core) -> Attached {
                     s.flush_mutations();
                     match event.type_().as_str() {
                         "scroll" => pointer::on_scroll(s, &event),
-                        _ => forms::on_input(s, &event),
+                        "change" => forms::on_input(s, &event),
+                        _ => forms::on_media(s, &event),
                     }
                 }
             });

@@ -11,8 +11,9 @@
 //!
 //! Each open root found while serializing a host is watched (see `State::watch_roots`): the
 //! recorder's one MutationObserver also observes it (one observer for every root keeps their
-//! records in page order and under one `takeRecords`), and `scroll`/`change` listeners go on
-//! the root, as those events are not composed and never reach the document's listeners.
+//! records in page order and under one `takeRecords`), and `scroll`, `change` and media
+//! listeners go on the root, as those events are not composed and never reach the document's
+//! listeners (`state::SHADOW_ROOT_EVENTS`).
 //! Roots attached after start are found through a hook on `Element.prototype.attachShadow`
 //! (observers.rs), or when their host is added.
 

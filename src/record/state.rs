@@ -111,7 +111,7 @@ pub struct State {
     pub slice_fn: Option<js_sys::Function>,
     pub slice_scheduled: bool,
     pub slice_timer: Option<i32>,
-    /// Open shadow roots watched (observed, with `scroll`/`change` listeners), and the set
+    /// Open shadow roots watched (observed, with `SHADOW_ROOT_EVENTS` listeners), and the set
     /// of them (a `WeakSet`) to watch each once; the listener they share (set by `attach`).
     pub shadow_roots: Vec<web_sys::ShadowRoot>,
     pub shadow_seen: js_sys::WeakSet,
@@ -120,7 +120,7 @@ pub struct State {
 
 /// The events listened to on each open shadow root: they are not composed, so the document's
 /// capturing listeners never see them when they happen inside one.
-pub const SHADOW_ROOT_EVENTS: [&str; 2] = ["scroll", "change"];
+pub const SHADOW_ROOT_EVENTS: [&str; 7] = ["scroll", "change", "play", "pause", "seeked", "volumechange", "ratechange"];
 
 /// What the recorder's MutationObserver observes, on the document and on each open shadow root.
 pub fn observer_init() -> web_sys::MutationObserverInit {
@@ -168,7 +168,7 @@ impl State {
     }
 
     /// Watches open shadow roots found while serializing their hosts (each once): the
-    /// MutationObserver observes them and their `scroll`/`change` events are listened to.
+    /// MutationObserver observes them and their `SHADOW_ROOT_EVENTS` are listened to.
     ///
     /// Seam for adopted stylesheets (IncrementalSource 15): a root's `adoptedStyleSheets` are
     /// recorded with `id` = its host's node id, `self.mirror.live_id(root.host().as_ref())`,

@@ -327,22 +327,28 @@ async fn mutations_and_events_inside_roots_and_roots_attached_after_start() {
 }
 
 #[wasm_bindgen_test]
-async fn scroll_inside_a_shadow_root_is_recorded() {
+async fn scroll_and_media_inside_a_shadow_root_are_recorded() {
     page(r#"<div id="host"></div>"#);
     let root = attach_shadow(
         &el("#host"),
         "open",
-        r#"<div id="sc" style="height:40px;overflow:auto"><div style="height:400px">tall</div></div>"#,
+        r#"<div id="sc" style="height:40px;overflow:auto"><div style="height:400px">tall</div></div><audio id="au"></audio>"#,
     );
     let (rec, sink) = recorder(r#"{"checkoutEveryMs":0,"scrollThrottleMs":0}"#);
     rec.start().map_err(JsValue::from).unwrap();
     root.get_element_by_id("sc").unwrap().set_scroll_top(120);
+    // media events are not composed either (dispatched as the browser does: no bubbling)
+    root.get_element_by_id("au").unwrap().dispatch_event(&web_sys::Event::new("pause").unwrap()).unwrap();
     gloo_timers::future::TimeoutFuture::new(100).await;
     rec.stop();
     let events = parsed(&sink);
     let scrolls = incremental(&events, 3);
     let sc = find_element(&events[1]["data"]["node"], |n| attr(n, "id") == "sc").unwrap();
     assert!(scrolls.iter().any(|s| s["id"] == sc["id"] && s["y"] == 120), "{scrolls:?}");
+    let au = find_element(&events[1]["data"]["node"], |n| attr(n, "id") == "au").unwrap();
+    let media = incremental(&events, 7);
+    assert_eq!(media.len(), 1, "{media:?}");
+    assert_eq!((&media[0]["id"], &media[0]["type"]), (&au["id"], &Value::from(1)));
 }
 
 #[wasm_bindgen_test]

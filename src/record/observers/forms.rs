@@ -147,29 +147,39 @@ pub(super) fn attach(listeners: &mut Vec<Listener>, core: &Core) {
     });
 
     // --- media (source 7)
-    for (name, kind) in [("play", 0u8), ("pause", 1), ("seeked", 2), ("volumechange", 3), ("ratechange", 4)] {
-        listen(listeners, doc_target, name, core, move |s, e| {
-            let Some(media) =
-                crate::record::shadow::origin_target(e).and_then(|t| t.dyn_into::<web_sys::HtmlMediaElement>().ok())
-            else {
-                return;
-            };
-            if blocked(s, media.as_ref()) {
-                return;
-            }
-            let Some(id) = s.mirror.id(media.as_ref()) else { return };
-            let data = Obj::new()
-                .num("type", kind as f64)
-                .num("id", id as f64)
-                .num("currentTime", media.current_time())
-                .num("volume", media.volume())
-                .bool("muted", media.muted())
-                .bool("loop", media.loop_())
-                .num("playbackRate", media.playback_rate())
-                .end();
-            s.push(3, format!("{{\"source\":7,{}", data.get(1..).unwrap_or_default()));
-        });
+    for (name, _) in MEDIA_EVENTS {
+        listen(listeners, doc_target, name, core, on_media);
     }
+}
+
+/// rrweb's MediaInteractions, by event name.
+pub(super) const MEDIA_EVENTS: [(&str, u8); 5] =
+    [("play", 0), ("pause", 1), ("seeked", 2), ("volumechange", 3), ("ratechange", 4)];
+
+/// A MediaInteraction (source 7) of an `<audio>`/`<video>` (also inside a shadow root, whose
+/// media events, not composed, reach only the root's listener).
+pub(super) fn on_media(s: &mut State, e: &Event) {
+    let name = e.type_();
+    let Some(&(_, kind)) = MEDIA_EVENTS.iter().find(|(n, _)| *n == name) else { return };
+    let Some(media) =
+        crate::record::shadow::origin_target(e).and_then(|t| t.dyn_into::<web_sys::HtmlMediaElement>().ok())
+    else {
+        return;
+    };
+    if blocked(s, media.as_ref()) {
+        return;
+    }
+    let Some(id) = s.mirror.id(media.as_ref()) else { return };
+    let data = Obj::new()
+        .num("type", kind as f64)
+        .num("id", id as f64)
+        .num("currentTime", media.current_time())
+        .num("volume", media.volume())
+        .bool("muted", media.muted())
+        .bool("loop", media.loop_())
+        .num("playbackRate", media.playback_rate())
+        .end();
+    s.push(3, format!("{{\"source\":7,{}", data.get(1..).unwrap_or_default()));
 }
 
 /// An `input`/`change` event: the field is `composedPath()[0]` (inside an open shadow root,
