@@ -327,21 +327,29 @@ async fn mutations_and_events_inside_roots_and_roots_attached_after_start() {
 }
 
 #[wasm_bindgen_test]
-async fn scroll_and_media_inside_a_shadow_root_are_recorded() {
+async fn scroll_media_and_radio_groups_inside_a_shadow_root_are_recorded() {
     page(r#"<div id="host"></div>"#);
     let root = attach_shadow(
         &el("#host"),
         "open",
-        r#"<div id="sc" style="height:40px;overflow:auto"><div style="height:400px">tall</div></div><audio id="au"></audio>"#,
+        r#"<div id="sc" style="height:40px;overflow:auto"><div style="height:400px">tall</div></div><audio id="au"></audio>
+        <input type="radio" name="g" id="r1" checked><input type="radio" name="g" id="r2">"#,
     );
     let (rec, sink) = recorder(r#"{"checkoutEveryMs":0,"scrollThrottleMs":0}"#);
     rec.start().map_err(JsValue::from).unwrap();
     root.get_element_by_id("sc").unwrap().set_scroll_top(120);
     // media events are not composed either (dispatched as the browser does: no bubbling)
     root.get_element_by_id("au").unwrap().dispatch_event(&web_sys::Event::new("pause").unwrap()).unwrap();
+    // a radio group inside the root: checking one unchecks the other
+    root.get_element_by_id("r2").unwrap().unchecked_into::<web_sys::HtmlElement>().click();
     gloo_timers::future::TimeoutFuture::new(100).await;
     rec.stop();
     let events = parsed(&sink);
+    let snap = &events[1]["data"]["node"];
+    let id_of = |id: &str| find_element(snap, |n| attr(n, "id") == id).unwrap()["id"].clone();
+    let radios: Vec<(Value, Value)> =
+        incremental(&events, 5).iter().map(|i| (i["id"].clone(), i["isChecked"].clone())).collect();
+    assert_eq!(radios, [(id_of("r2"), Value::Bool(true)), (id_of("r1"), Value::Bool(false))]);
     let scrolls = incremental(&events, 3);
     let sc = find_element(&events[1]["data"]["node"], |n| attr(n, "id") == "sc").unwrap();
     assert!(scrolls.iter().any(|s| s["id"] == sc["id"] && s["y"] == 120), "{scrolls:?}");

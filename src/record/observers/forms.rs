@@ -220,13 +220,22 @@ fn input_changed(s: &mut State, el: &Element, user_triggered: bool) {
         (s.privacy.input_value(&view, &value), false)
     };
     input_event(s, &el, text, checked, user_triggered);
-    // As rrweb: checking a radio unchecks the others of its group.
+    // As rrweb: checking a radio unchecks the others of its group (the group of a radio inside
+    // a shadow root is in that root).
     if kind == "radio" && checked {
         if let Some(name) = el.get_attribute("name").filter(|n| !n.is_empty()) {
-            let group = document().get_elements_by_name(&name);
+            let root = el.get_root_node();
+            let group = match crate::record::shadow::as_shadow_root(&root) {
+                Some(r) => r.query_selector_all("input").ok(),
+                None => Some(document().get_elements_by_name(&name)),
+            };
+            let Some(group) = group else { return };
             for i in 0..group.length() {
                 let Some(other) = group.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
-                if other == el || other.get_attribute("type").is_none_or(|t| !t.eq_ignore_ascii_case("radio")) {
+                if other == el
+                    || other.get_attribute("type").is_none_or(|t| !t.eq_ignore_ascii_case("radio"))
+                    || other.get_attribute("name").as_deref() != Some(name.as_str())
+                {
                     continue;
                 }
                 let value = other.unchecked_ref::<web_sys::HtmlInputElement>().value();
