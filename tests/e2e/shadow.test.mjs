@@ -3,7 +3,8 @@
 // declarative root, a closed root) and a modal <dialog> is recorded, then replayed in rrweb's own
 // Replayer and in rewind's player (js/player.js). Probes in each replay — the text and computed
 // styles inside every shadow root, the input's value there, the dialog's `open` and `:modal` —
-// must equal the live page's (masked as recorded: text and inputs by default).
+// must equal the live page's (masked as recorded: text and inputs by default). rewind's analyzer
+// reads both recordings (the clicks, the typing inside the shadow root).
 //
 // impl "fake" records with the real rrweb.record (proves the harness and the probes: rrweb →
 // rrweb must match); impl "real" records with rewind's wasm Recorder.
@@ -11,6 +12,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { IMPLS, newPage, root, setup, skipReason, sleep } from './support.mjs';
+
+const { analyzeEvents } = await import('../../js/analyze.js');
 
 const playerReady = existsSync(new URL('pkg/rewind.js', root)) && /class Player\b/.test(readFileSync(new URL('pkg/rewind.js', root), 'utf8'));
 
@@ -118,5 +121,14 @@ for (const impl of IMPLS) {
     assert.deepEqual(replayed.rrweb, live, "rrweb's Replayer differs from the live page");
     if (playerReady) assert.deepEqual(replayed.rewind, live, "rewind's player differs from the live page");
     else t.diagnostic('pkg/rewind.js has no Player: rewind player probes skipped (npm run build:wasm-analyze)');
+
+    // the analyzer reads the recording: the clicks, and the typing inside the shadow root
+    const { actions } = await analyzeEvents(events, `${impl}-shadow`);
+    const kinds = actions.map((a) => `${a.action} ${a.target_desc}`);
+    for (const label of ['Add card', 'Change', 'Open dialog']) {
+      const masked = `click button ${JSON.stringify(label.replace(/\S/g, '*'))}`;
+      assert.ok(kinds.includes(masked), `no ${masked}: ${JSON.stringify(kinds)}`);
+    }
+    assert.ok(kinds.some((k) => /^input input type=text in x-card/.test(k)), `no input inside the shadow root: ${JSON.stringify(kinds)}`);
   });
 }
