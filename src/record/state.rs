@@ -170,9 +170,11 @@ impl State {
     /// Watches open shadow roots found while serializing their hosts (each once): the
     /// MutationObserver observes them and their `SHADOW_ROOT_EVENTS` are listened to.
     ///
-    /// Seam for adopted stylesheets (IncrementalSource 15): a root's `adoptedStyleSheets` are
-    /// recorded with `id` = its host's node id, `self.mirror.live_id(root.host().as_ref())`,
-    /// here, when the root is first watched.
+    /// Seam for adopted stylesheets (IncrementalSource 15): `roots` holds every open root whose
+    /// host was just serialized (by each FullSnapshot, checkouts included, or by an add; events
+    /// pushed meanwhile follow the snapshot) plus a root attached later to a recorded host
+    /// (`attachShadow` hook), before the watch-once filter below. A root's sheets are recorded
+    /// with `id` = its host's node id, `self.mirror.live_id(root.host().as_ref())`.
     pub fn watch_roots(&mut self, roots: Vec<web_sys::ShadowRoot>) {
         let init = observer_init();
         let options = web_sys::AddEventListenerOptions::new();
