@@ -35,6 +35,9 @@ pub(super) struct DomView {
     /// Slots whose `value`/`checked` or scroll offset must be set once their subtree is in place.
     pending_values: Vec<u32>,
     pending_scrolls: Vec<u32>,
+    /// `<dialog>` slots whose open state (`open`, `rr_open_mode`) must be applied once they are
+    /// in the page (`dom_extras::sync_dialog`).
+    pub(super) pending_dialogs: Vec<u32>,
     /// Iframes (slots) whose content document must be built once they are in the page.
     pending_iframes: Vec<u32>,
     /// Every iframe element built (slots; stale ones are dropped as found). An iframe that
@@ -86,6 +89,7 @@ impl DomView {
             nodes: Vec::new(),
             pending_values: Vec::new(),
             pending_scrolls: Vec::new(),
+            pending_dialogs: Vec::new(),
             pending_iframes: Vec::new(),
             iframes: Vec::new(),
             scrolled: Vec::new(),
@@ -206,6 +210,10 @@ impl DomView {
                                 }
                             }
                         }
+                    }
+                    let dialog = vdom.element(*slot).is_some_and(|e| e.tag == "dialog");
+                    if dialog && (name == "open" || name == "rr_open_mode") {
+                        self.pending_dialogs.push(*slot);
                     }
                 }
                 Change::Value(slot) => self.pending_values.push(*slot),
@@ -412,6 +420,9 @@ impl DomView {
                 if e.tag == "iframe" && !e.svg {
                     self.iframes.push(slot);
                 }
+                if e.tag == "dialog" && !e.svg && e.attr("rr_open_mode").is_some() {
+                    self.pending_dialogs.push(slot);
+                }
                 if e.value.is_some() || e.checked.is_some() {
                     self.pending_values.push(slot);
                 }
@@ -481,6 +492,9 @@ impl DomView {
             }
         }
         self.pending_values.clear();
+        for slot in std::mem::take(&mut self.pending_dialogs) {
+            self.sync_dialog(vdom, slot);
+        }
         let top = vdom.document();
         if top != NONE && vdom.node(top).scroll.is_some() {
             self.pending_scrolls.push(top);

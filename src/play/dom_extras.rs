@@ -135,3 +135,45 @@ fn invoke(target: &JsValue, name: &str, args: &Array) -> Result<JsValue, JsValue
     }
     f.unchecked_ref::<js_sys::Function>().apply(target, args)
 }
+
+impl DomView {
+    /// Opens or closes replayed `<dialog>` `slot` as it was on the page: with the `open`
+    /// attribute and `rr_open_mode: "modal"` (rrweb 2.x's record of `showModal()`), through
+    /// `showModal()`, so it is in the top layer with the page behind it inert, as rrweb's
+    /// Replayer does; a modal dialog recorded closed or non-modal is closed (and re-opened
+    /// non-modal). `showModal()` may move focus into the replayed document: focus is given
+    /// back to the player's page, so its keyboard controls keep working.
+    pub(super) fn sync_dialog(&self, vdom: &VDom, slot: u32) {
+        let (Some(node), Some(e)) = (self.dom_node(slot), vdom.element(slot)) else { return };
+        if node.node_type() != web_sys::Node::ELEMENT_NODE || !node.is_connected() {
+            return;
+        }
+        let el: &Element = node.unchecked_ref();
+        let open = e.attr("open").is_some();
+        let want_modal = open && e.attr("rr_open_mode") == Some("modal");
+        if el.matches(":modal").unwrap_or(false) == want_modal {
+            return;
+        }
+        let call = |name: &str| {
+            if let Ok(f) = Reflect::get(el, &name.into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
+                let _ = f.call0(el);
+            }
+        };
+        if want_modal {
+            let host = self.iframe.owner_document();
+            let focused = host.as_ref().and_then(|d| d.active_element());
+            let _ = el.remove_attribute("open"); // showModal() refuses an open dialog
+            call("showModal");
+            if let Some(prev) = focused {
+                if host.and_then(|d| d.active_element()).as_ref() != Some(&prev) {
+                    let _ = prev.unchecked_ref::<web_sys::HtmlElement>().focus();
+                }
+            }
+        } else {
+            call("close");
+            if open {
+                let _ = el.set_attribute("open", "");
+            }
+        }
+    }
+}

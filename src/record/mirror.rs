@@ -5,7 +5,7 @@
 
 use js_sys::WeakMap;
 use rustc_hash::{FxHashMap, FxHashSet};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Node;
 
 pub struct Mirror {
@@ -119,9 +119,19 @@ impl Mirror {
                     return Some(id);
                 }
             }
-            cur = n.parent_node();
+            cur = super::shadow::composed_parent(&n);
         }
         None
+    }
+
+    /// The id to name `parent` by as the parent of its children, if the replayer has it, and
+    /// whether `parent` is a shadow root (then the id is its host's: rrweb gives roots no
+    /// node of their own).
+    pub fn parent_known_id(&self, parent: &Node) -> Option<(i32, bool)> {
+        match super::shadow::as_shadow_root(parent) {
+            Some(root) => Some((self.known_id(root.host().as_ref())?, true)),
+            None => Some((self.known_id(parent)?, false)),
+        }
     }
 
     /// Drops `node` and every recorded descendant (iteratively).
@@ -139,6 +149,15 @@ impl Mirror {
             while let Some(c) = child {
                 child = c.next_sibling();
                 stack.push(c);
+            }
+            // an open shadow root's children were recorded as the host's
+            let el = (n.node_type() == Node::ELEMENT_NODE).then(|| n.unchecked_ref::<web_sys::Element>());
+            if let Some(root) = el.and_then(|e| e.shadow_root()) {
+                let mut child = root.first_child();
+                while let Some(c) = child {
+                    child = c.next_sibling();
+                    stack.push(c);
+                }
             }
         }
     }

@@ -9,6 +9,8 @@
 //! - [`sheets`] — style sheets: `_cssText` of `<style>` sheets changed through the CSSOM, the
 //!   `styleId`s of constructed sheets, and rrweb's StyleSheetRule / StyleDeclaration /
 //!   AdoptedStyleSheet data.
+//! - [`shadow`] — open shadow roots (`isShadowHost`/`isShadow`, as rrweb); closed ones are
+//!   not recorded.
 //! - [`observers`] — mouse, scroll, resize, input (events and value-setter hooks), selection,
 //!   media, navigation (`rewind.navigation` Custom events), console, and the CSSOM hooks
 //!   (`insertRule`, `deleteRule`, `replace`, `replaceSync`, `setProperty`, `removeProperty`,
@@ -47,6 +49,7 @@ mod mutation;
 mod observers;
 mod options;
 mod serialize;
+mod shadow;
 mod sheets;
 mod snapshot;
 mod state;

@@ -24,7 +24,8 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
     let mut attrs: Vec<(i32, Element, Vec<String>)> = Vec::new();
     let mut attr_index: FxHashMap<i32, usize> = FxHashMap::default();
     let mut dirty: Vec<(i32, Node)> = Vec::new();
-    let mut dirty_seen: FxHashSet<i32> = FxHashSet::default();
+    // (parent id, is a shadow root): a host's light DOM and its shadow root are two parents
+    let mut dirty_seen: FxHashSet<(i32, bool)> = FxHashSet::default();
 
     for rec in records.iter() {
         let Ok(rec) = rec.dyn_into::<MutationRecord>() else { continue };
@@ -49,20 +50,22 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
                 }
             }
             "childList" => {
-                let parent_id = mirror.known_id(&target);
+                // a shadow root's records name its host (see `shadow`)
+                let parent = mirror.parent_known_id(&target);
                 let removed = rec.removed_nodes();
                 for i in 0..removed.length() {
                     let Some(node) = removed.item(i) else { continue };
-                    if let (Some(parent_id), Some(id)) = (parent_id, mirror.known_id(&node)) {
-                        removes.push(format!("{{\"parentId\":{parent_id},\"id\":{id}}}"));
+                    if let (Some((parent_id, shadow)), Some(id)) = (parent, mirror.known_id(&node)) {
+                        let flag = if shadow { ",\"isShadow\":true" } else { "" };
+                        removes.push(format!("{{\"parentId\":{parent_id},\"id\":{id}{flag}}}"));
                     }
                     // Known or not (a node a sliced snapshot has not written yet), its ids go.
                     if mirror.live_id(&node).is_some() {
                         mirror.remove_subtree(&node);
                     }
                 }
-                let Some(parent_id) = parent_id else { continue };
-                if rec.added_nodes().length() > 0 && dirty_seen.insert(parent_id) {
+                let Some(key @ (parent_id, _)) = parent else { continue };
+                if rec.added_nodes().length() > 0 && dirty_seen.insert(key) {
                     dirty.push((parent_id, target));
                 }
             }
@@ -87,7 +90,7 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
             stack.push((c, None));
             while let Some((n, parent_view)) = stack.pop() {
                 let Some(p) = n.parent_node() else { continue };
-                let Some(pid) = mirror.known_id(&p) else { continue };
+                let Some((pid, shadow)) = mirror.parent_known_id(&p) else { continue };
                 if !mirror.children_recorded(pid) || mirror.known_id(&n).is_some() {
                     continue;
                 }
@@ -100,14 +103,24 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
                     }
                     sib = s.next_sibling();
                 }
-                let Some((open, view)) = open_node(&n, parent_view.as_ref(), mirror, ctx, false) else { continue };
+                let Some((mut open, view)) = open_node(&n, parent_view.as_ref(), mirror, ctx, false) else { continue };
                 count += 1;
+                if shadow {
+                    open.head.push_str(",\"isShadow\":true");
+                }
                 let recurse = open.container && open.recurse;
+                let root = open.shadow.take();
                 let next = next_id.map_or_else(|| "null".to_string(), |id| id.to_string());
                 adds.push(format!("{{\"parentId\":{pid},\"nextId\":{next},\"node\":{}}}", open.shallow()));
                 if recurse {
                     // Pushed first to last: popped last to first (reverse pre-order).
                     let mut gc = n.first_child();
+                    while let Some(g) = gc {
+                        gc = g.next_sibling();
+                        stack.push((g, view.clone()));
+                    }
+                    // the open shadow root's children (the host's view is their parent's)
+                    let mut gc = root.as_ref().and_then(|r| r.first_child());
                     while let Some(g) = gc {
                         gc = g.next_sibling();
                         stack.push((g, view.clone()));
@@ -136,6 +149,12 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
         let form_field = matches!(tag.as_str(), "input" | "textarea" | "select");
         let mut body = String::from("{");
         let mut first = true;
+        // As rrweb 2.x: a dialog opening (`show()`/`showModal()`) says how it opened.
+        if tag == "dialog" && names.iter().any(|n| n == "open") && el.has_attribute("open") {
+            body.push_str("\"rr_open_mode\":");
+            push_str(&mut body, super::serialize::dialog_mode(&el));
+            first = false;
+        }
         for name in &names {
             let value = match el.get_attribute(name) {
                 None => None,

@@ -20,7 +20,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{AddEventListenerOptions, Element, Event, EventTarget, MutationObserver, MutationObserverInit};
+use web_sys::{AddEventListenerOptions, Element, Event, EventTarget, MutationObserver};
 
 struct Listener {
     target: EventTarget,
@@ -54,6 +54,9 @@ pub struct Attached {
     setters: Vec<SetterHook>,
     /// The FullSnapshot slice scheduler: the callback, and the `MessageChannel` ports.
     slices: Option<SliceScheduler>,
+    /// The listener of every watched shadow root (`State::watch_roots`; removed by the caller
+    /// with `State::unwatch_roots` before this is dropped).
+    _shadow_listener: Closure<dyn FnMut(Event)>,
 }
 
 /// Adds a capturing, passive listener. The handler is boxed (not generic) so every listener
@@ -119,13 +122,25 @@ pub fn attach(core: &Core) -> Attached {
             c.with(|s| s.on_mutations(&records));
         });
         MutationObserver::new(callback.as_ref().unchecked_ref()).ok().map(|observer| {
-            let init = MutationObserverInit::new();
-            init.set_child_list(true);
-            init.set_subtree(true);
-            init.set_attributes(true);
-            init.set_character_data(true);
-            let _ = observer.observe_with_options(doc.as_ref(), &init);
+            let _ = observer.observe_with_options(doc.as_ref(), &super::state::observer_init());
             (observer, callback)
+        })
+    };
+
+    // --- events inside open shadow roots that do not reach the document (see `shadow`)
+    let shadow_listener = {
+        let c = core.clone();
+        Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            c.with(|s| {
+                if s.recording {
+                    s.flush_mutations();
+                    match event.type_().as_str() {
+                        "scroll" => pointer::on_scroll(s, &event),
+                        "change" => forms::on_input(s, &event),
+                        _ => forms::on_media(s, &event),
+                    }
+                }
+            });
         })
     };
 
@@ -151,6 +166,7 @@ pub fn attach(core: &Core) -> Attached {
     {
         let mut s = core.state.borrow_mut();
         s.observer = observer.as_ref().map(|(o, _)| o.clone());
+        s.shadow_listener = Some(shadow_listener.as_ref().unchecked_ref::<Function>().clone());
         s.move_fn = Some(move_cb.as_ref().unchecked_ref::<Function>().clone());
         s.scroll_fn = Some(scroll_cb.as_ref().unchecked_ref::<Function>().clone());
         s.last_size = viewport();
@@ -194,6 +210,7 @@ pub fn attach(core: &Core) -> Attached {
     pointer::attach(&mut listeners, core);
     forms::attach(&mut listeners, core);
     console::attach_navigation(&mut listeners, &mut patches, core);
+    patches.extend(hook_attach_shadow(core));
 
     // --- periodic checkout
     let interval = {
@@ -223,7 +240,36 @@ pub fn attach(core: &Core) -> Attached {
     // --- CSSOM changes: rule and declaration edits, adopted sheets
     sheets::attach(&mut patches, &mut setters, core);
 
-    Attached { listeners, observer, interval, timer_callbacks, patches, setters, slices }
+    Attached {
+        listeners,
+        observer,
+        interval,
+        timer_callbacks,
+        patches,
+        setters,
+        slices,
+        _shadow_listener: shadow_listener,
+    }
+}
+
+/// Shadow roots attached after start: `Element.prototype.attachShadow` is wrapped so a root
+/// attached to a host already recorded (children recorded) is watched at once; a root of a
+/// host not yet recorded (a custom element's constructor) is found when the host is added.
+fn hook_attach_shadow(core: &Core) -> Option<Patch> {
+    let proto = Reflect::get(window().as_ref(), &JsValue::from_str("Element"))
+        .and_then(|ctor| Reflect::get(&ctor, &JsValue::from_str("prototype")))
+        .ok()?;
+    let c = core.clone();
+    patch(&proto, "attachShadow", true, move |this, _| {
+        let Some(host) = this.dyn_ref::<Element>() else { return };
+        let Some(root) = host.shadow_root() else { return }; // closed: not recorded
+        c.with(|s| {
+            let recorded = s.mirror.live_id(host.as_ref()).is_some_and(|id| s.mirror.children_recorded(id));
+            if s.recording && recorded {
+                s.watch_roots(vec![root]);
+            }
+        });
+    })
 }
 
 /// A `MessageChannel` whose `port1` calls `cb` on each message: `(port1, port2)`. Built through
@@ -237,19 +283,19 @@ fn message_channel(cb: &Closure<dyn FnMut()>) -> Option<Ports> {
     Some((port1, port2))
 }
 
-/// Replaces `object[key]` with a `Proxy` of the original whose `apply` calls `hook(args)`
+/// Replaces `object[key]` with a `Proxy` of the original whose `apply` calls `hook(this, args)`
 /// before (or, with `after`, after) the original, which always runs with its own `this`.
-fn patch(object: &JsValue, key: &str, after: bool, hook: impl Fn(&Array) + 'static) -> Option<Patch> {
+fn patch(object: &JsValue, key: &str, after: bool, hook: impl Fn(&JsValue, &Array) + 'static) -> Option<Patch> {
     let active = Rc::new(Cell::new(true));
     let flag = active.clone();
     let apply = ApplyTrap::new(move |target: JsValue, this: JsValue, args: Array| {
         let target: Function = target.unchecked_into();
         if flag.get() && !after {
-            hook(&args);
+            hook(&this, &args);
         }
         let result = Reflect::apply(&target, &this, &args)?;
         if flag.get() && after {
-            hook(&args);
+            hook(&this, &args);
         }
         Ok(result)
     });

@@ -112,7 +112,8 @@ impl ElementView for ElView {
         }
         let result = result.unwrap_or_else(|| {
             let top = chain.last().expect("at least self");
-            top.el.parent_element().is_some_and(|p| matches!(p.closest(selector), Ok(Some(_))))
+            super::shadow::composed_parent_element(top.el.as_ref())
+                .is_some_and(|p| super::shadow::composed_closest(&p, selector))
         });
         for v in chain {
             v.store(selector, result);
@@ -131,13 +132,16 @@ pub struct Ctx<'a> {
     pub origin: String,
     /// `document.baseURI` when it parses, to absolutize relative `src`/`href` as rrweb does.
     pub base: Option<String>,
+    /// Open shadow roots of the hosts serialized meanwhile, for the caller to watch
+    /// (`State::watch_roots`).
+    pub roots: RefCell<Vec<web_sys::ShadowRoot>>,
 }
 
 impl Ctx<'_> {
     pub fn for_document<'a>(privacy: &'a PrivacyOptions, sheets: &'a Sheets, doc: &web_sys::Document) -> Ctx<'a> {
         let origin = doc.base_uri().ok().flatten().unwrap_or_default();
         let base = crate::privacy::url::resolve(&origin, None).map(|_| origin.clone());
-        Ctx { privacy, sheets, origin, base }
+        Ctx { privacy, sheets, origin, base, roots: RefCell::new(Vec::new()) }
     }
 
     fn absolutize(&self, value: &str) -> String {
@@ -168,6 +172,9 @@ pub struct Open {
     pub container: bool,
     /// Its children are recorded (false for blocked elements, `<script>`, `<textarea>`).
     pub recurse: bool,
+    /// The element's open shadow root, whose children are recorded after the light-DOM ones
+    /// (only when `recurse`).
+    pub shadow: Option<web_sys::ShadowRoot>,
 }
 
 impl Open {
@@ -203,7 +210,7 @@ pub fn open_node(
             push_str(&mut head, &doc.compat_mode());
             head.push_str(",\"id\":");
             head.push_str(&id.to_string());
-            Some((Open { head, container: true, recurse: true }, None))
+            Some((Open { head, container: true, recurse: true, shadow: None }, None))
         }
         Node::DOCUMENT_TYPE_NODE => {
             let dt: &web_sys::DocumentType = node.unchecked_ref();
@@ -216,7 +223,7 @@ pub fn open_node(
             push_str(&mut head, &dt.system_id());
             head.push_str(",\"id\":");
             head.push_str(&id.to_string());
-            Some((Open { head, container: false, recurse: false }, None))
+            Some((Open { head, container: false, recurse: false, shadow: None }, None))
         }
         Node::ELEMENT_NODE => {
             let el: &Element = node.unchecked_ref();
@@ -232,13 +239,13 @@ pub fn open_node(
             push_str(&mut head, &text);
             head.push_str(",\"id\":");
             head.push_str(&id.to_string());
-            Some((Open { head, container: false, recurse: false }, None))
+            Some((Open { head, container: false, recurse: false, shadow: None }, None))
         }
         Node::CDATA_SECTION_NODE => {
             let id = mirror.id_or_assign(node);
             head.push_str("{\"type\":4,\"textContent\":\"\",\"id\":");
             head.push_str(&id.to_string());
-            Some((Open { head, container: false, recurse: false }, None))
+            Some((Open { head, container: false, recurse: false, shadow: None }, None))
         }
         _ => None,
     }
@@ -251,7 +258,7 @@ pub fn text_of(node: &Node, parent: Option<&ElView>, ctx: &Ctx) -> String {
     if let Some(view) = parent {
         return ctx.privacy.text_value(view, &raw);
     }
-    match node.parent_element() {
+    match super::shadow::composed_parent_element(node) {
         Some(p) => ctx.privacy.text_value(&ElView::new(&p), &raw),
         None => privacy::mask_text(&raw),
     }
@@ -314,9 +321,15 @@ fn open_element(
     if block {
         head.push_str(",\"needBlock\":true");
     }
+    // Closed roots read as null here: they are not recorded (see `shadow`).
+    let shadow = if recurse { el.shadow_root() } else { None };
+    if let Some(root) = &shadow {
+        head.push_str(",\"isShadowHost\":true");
+        ctx.roots.borrow_mut().push(root.clone());
+    }
     head.push_str(",\"id\":");
     head.push_str(&id.to_string());
-    Some(Open { head, container: true, recurse })
+    Some(Open { head, container: true, recurse, shadow })
 }
 
 fn px(n: f64) -> String {
@@ -415,6 +428,11 @@ fn element_attributes(el: &Element, tag: &str, view: &ElView, ctx: &Ctx, out: &m
                 out.push(("_cssText".into(), Val::S(css)));
             }
         }
+        // As rrweb 2.x: an open dialog says whether it was opened with `showModal()` (the
+        // top layer, the page behind inert), so replayers can open it the same way.
+        "dialog" if view.attribute("open").is_some() => {
+            out.push(("rr_open_mode".into(), Val::S(dialog_mode(el).into())));
+        }
         "video" | "audio" => {
             let media: &web_sys::HtmlMediaElement = el.unchecked_ref();
             out.push(("rr_mediaState".into(), Val::S(if media.paused() { "paused" } else { "played" }.into())));
@@ -449,4 +467,14 @@ fn changed_style_css(el: &Element, ctx: &Ctx) -> Option<String> {
         child = c.next_sibling();
     }
     Some(sheets::style_css_text(css, texts))
+}
+
+/// `"modal"` for a dialog opened with `showModal()` (it matches `:modal`), else `"non-modal"`
+/// (rrweb 2.x's `rr_open_mode` values).
+pub fn dialog_mode(el: &Element) -> &'static str {
+    if el.matches(":modal").unwrap_or(false) {
+        "modal"
+    } else {
+        "non-modal"
+    }
 }

@@ -40,9 +40,10 @@ use std::rc::Rc;
 use web_sys::Node;
 
 enum Frame {
-    /// A node to write, with the parent it was stacked under (and that parent's id), the
-    /// parent's privacy view, the slice it was stacked in, and its depth (the root is 0).
-    Visit { node: Node, parent: Option<(Node, i32)>, view: Option<Rc<ElView>>, slice: u32, depth: usize },
+    /// A node to write, with the parent it was stacked under (and that parent's id: the
+    /// host's for a shadow root), the parent's privacy view, the slice it was stacked in, its
+    /// depth (the root is 0), and whether it is a shadow root's child (`isShadow`).
+    Visit { node: Node, parent: Option<(Node, i32)>, view: Option<Rc<ElView>>, slice: u32, depth: usize, shadow: bool },
     /// The end of an element's `childNodes`.
     Close,
 }
@@ -81,7 +82,14 @@ impl SnapshotJob {
         SnapshotJob {
             out: String::with_capacity(1 << 16),
             firsts: Vec::new(),
-            stack: vec![Frame::Visit { node: root.clone(), parent: None, view: None, slice: 0, depth: 0 }],
+            stack: vec![Frame::Visit {
+                node: root.clone(),
+                parent: None,
+                view: None,
+                slice: 0,
+                depth: 0,
+                shadow: false,
+            }],
             count: 0,
             slices: 0,
             check_all: false,
@@ -99,20 +107,20 @@ impl SnapshotJob {
     pub fn run(&mut self, mirror: &mut Mirror, ctx: &Ctx, deadline: f64, clock: &dyn Fn() -> f64) -> bool {
         self.slices += 1;
         let slice = self.slices;
-        let mut children: Vec<Node> = Vec::new();
+        let mut children: Vec<(Node, bool)> = Vec::new();
         let mut until_clock = CLOCK_EVERY;
         while let Some(frame) = self.stack.pop() {
-            let (node, view, depth) = match frame {
+            let (node, view, depth, shadow) = match frame {
                 Frame::Close => {
                     self.firsts.pop();
                     self.out.push_str("]}");
                     continue;
                 }
-                Frame::Visit { node, parent, view, slice: stacked, depth } => {
+                Frame::Visit { node, parent, view, slice: stacked, depth, shadow } => {
                     if (stacked < slice || self.check_all) && !still_unwritten_child(&node, parent.as_ref(), mirror) {
                         continue;
                     }
-                    (node, view, depth)
+                    (node, view, depth, shadow)
                 }
             };
             let too_deep = depth + 1 >= crate::MAX_NODE_DEPTH;
@@ -125,6 +133,9 @@ impl SnapshotJob {
                 *first = false;
             }
             self.out.push_str(&open.head);
+            if shadow {
+                self.out.push_str(",\"isShadow\":true");
+            }
             if !open.container {
                 self.out.push('}');
             } else if !open.recurse {
@@ -135,14 +146,27 @@ impl SnapshotJob {
                 self.stack.push(Frame::Close);
                 let id = mirror.id(&node).unwrap_or(0);
                 children.clear();
+                // Light-DOM children, then the open shadow root's (rrweb's order).
                 let mut child = node.first_child();
                 while let Some(c) = child {
                     child = c.next_sibling();
-                    children.push(c);
+                    children.push((c, false));
                 }
-                self.stack.extend(children.drain(..).rev().map(|c| Frame::Visit {
+                let root: Option<Node> = open.shadow.map(Into::into);
+                if let Some(root) = &root {
+                    let mut child = root.first_child();
+                    while let Some(c) = child {
+                        child = c.next_sibling();
+                        children.push((c, true));
+                    }
+                }
+                self.stack.extend(children.drain(..).rev().map(|(c, shadow)| Frame::Visit {
+                    parent: Some((
+                        if shadow { root.clone().unwrap_or_else(|| node.clone()) } else { node.clone() },
+                        id,
+                    )),
+                    shadow,
                     node: c,
-                    parent: Some((node.clone(), id)),
                     view: own_view.clone(),
                     slice,
                     depth: depth + 1,
@@ -172,7 +196,10 @@ impl SnapshotJob {
 fn still_unwritten_child(node: &Node, parent: Option<&(Node, i32)>, mirror: &Mirror) -> bool {
     let Some((p, pid)) = parent else { return true };
     // not written meanwhile (by an add), still a child of `p`, and `p` still the node written
-    mirror.known_id(node).is_none() && node.parent_node().as_ref() == Some(p) && mirror.known_id(p) == Some(*pid)
+    // (`p` is a shadow root for its children: `parent_known_id` names it by its host)
+    mirror.known_id(node).is_none()
+        && node.parent_node().as_ref() == Some(p)
+        && mirror.parent_known_id(p).map(|(id, _)| id) == Some(*pid)
 }
 
 /// `{"node":…,"initialOffset":…}`.

@@ -116,6 +116,25 @@ pub struct State {
     pub slice_fn: Option<js_sys::Function>,
     pub slice_scheduled: bool,
     pub slice_timer: Option<i32>,
+    /// Open shadow roots watched (observed, with `SHADOW_ROOT_EVENTS` listeners), and the set
+    /// of them (a `WeakSet`) to watch each once; the listener they share (set by `attach`).
+    pub shadow_roots: Vec<web_sys::ShadowRoot>,
+    pub shadow_seen: js_sys::WeakSet,
+    pub shadow_listener: Option<js_sys::Function>,
+}
+
+/// The events listened to on each open shadow root: they are not composed, so the document's
+/// capturing listeners never see them when they happen inside one.
+pub const SHADOW_ROOT_EVENTS: [&str; 7] = ["scroll", "change", "play", "pause", "seeked", "volumechange", "ratechange"];
+
+/// What the recorder's MutationObserver observes, on the document and on each open shadow root.
+pub fn observer_init() -> web_sys::MutationObserverInit {
+    let init = web_sys::MutationObserverInit::new();
+    init.set_child_list(true);
+    init.set_subtree(true);
+    init.set_attributes(true);
+    init.set_character_data(true);
+    init
 }
 
 impl State {
@@ -148,7 +167,59 @@ impl State {
             slice_fn: None,
             slice_scheduled: false,
             slice_timer: None,
+            shadow_roots: Vec::new(),
+            shadow_seen: js_sys::WeakSet::new(),
+            shadow_listener: None,
         }
+    }
+
+    /// Watches open shadow roots found while serializing their hosts (each once): the
+    /// MutationObserver observes them and their `SHADOW_ROOT_EVENTS` are listened to.
+    ///
+    /// Seam for adopted stylesheets (IncrementalSource 15): `roots` holds every open root whose
+    /// host was just serialized (by each FullSnapshot, checkouts included, or by an add; events
+    /// pushed meanwhile follow the snapshot) plus a root attached later to a recorded host
+    /// (`attachShadow` hook), before the watch-once filter below. A root's sheets are recorded
+    /// with `id` = its host's node id, `self.mirror.live_id(root.host().as_ref())`.
+    pub fn watch_roots(&mut self, roots: Vec<web_sys::ShadowRoot>) {
+        let init = observer_init();
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_capture(true);
+        options.set_passive(true);
+        for root in roots {
+            if self.shadow_seen.has(root.as_ref()) {
+                continue;
+            }
+            self.shadow_seen.add(root.as_ref());
+            if let Some(observer) = &self.observer {
+                let _ = observer.observe_with_options(root.as_ref(), &init);
+            }
+            if let Some(f) = &self.shadow_listener {
+                for name in SHADOW_ROOT_EVENTS {
+                    let _ = root.add_event_listener_with_callback_and_add_event_listener_options(name, f, &options);
+                }
+            }
+            self.shadow_roots.push(root);
+        }
+    }
+
+    /// Stops watching the roots whose host left the page (all of them with `all`, on stop).
+    /// A root watched again later (its host re-added) is found again when serialized.
+    pub fn unwatch_roots(&mut self, all: bool) {
+        let listener = self.shadow_listener.clone();
+        let seen = self.shadow_seen.clone();
+        self.shadow_roots.retain(|root| {
+            if !all && root.host().is_connected() {
+                return true;
+            }
+            if let Some(f) = &listener {
+                for name in SHADOW_ROOT_EVENTS {
+                    let _ = root.remove_event_listener_with_callback_and_bool(name, f, true);
+                }
+            }
+            seen.delete(root.as_ref());
+            false
+        });
     }
 
     /// Queues `{"type":kind,"data":data,"timestamp":now}` (dropped when not recording). While a
@@ -228,6 +299,7 @@ impl State {
         let offset = Obj::new().num("top", w.scroll_y().unwrap_or(0.0)).num("left", w.scroll_x().unwrap_or(0.0)).end();
         let meta = self.meta_data();
         let doc = document();
+        self.unwatch_roots(false);
         let doc_id = self.mirror.id_or_assign(doc.as_ref());
         self.job = Some(SnapshotJob::new(doc.as_ref(), now(), perf_now(), meta, offset));
         self.mirror.track_known(true);
@@ -240,6 +312,17 @@ impl State {
             false,
         );
         self.snapshot_slice(true)
+    }
+
+    /// The `adoptedStyleSheets` of shadow roots whose hosts were just serialized, each named
+    /// by its host's id (rrweb's AdoptedStyleSheet convention for shadow roots). Call it after
+    /// the event that carries the hosts.
+    fn push_roots_adopted(&mut self, roots: &[web_sys::ShadowRoot]) {
+        for root in roots {
+            let Some(host_id) = self.mirror.known_id(root.host().as_ref()) else { continue };
+            let sheets = js_sys::Reflect::get(root.as_ref(), &"adoptedStyleSheets".into()).unwrap_or_default();
+            self.push_adopted(host_id, &sheets, false);
+        }
     }
 
     /// Records that node `target_id` (the document, or a shadow host for its shadow root)
@@ -286,10 +369,15 @@ impl State {
         let doc = document();
         let ctx = Ctx::for_document(&self.privacy, &self.sheets, &doc);
         let done = job.run(&mut self.mirror, &ctx, t0 + budget, &clock);
+        let roots = ctx.roots.take();
         let ms = clock() - t0;
         job.busy_ms += ms;
         job.slice_ms_max = job.slice_ms_max.max(ms);
         self.job = Some(job);
+        // With the job back in place, so the roots' AdoptedStyleSheet events are held until
+        // the FullSnapshot that gives their hosts' ids is emitted.
+        self.push_roots_adopted(&roots);
+        self.watch_roots(roots);
         Some(done)
     }
 
@@ -395,10 +483,14 @@ impl State {
         let doc = document();
         let ctx = Ctx::for_document(&self.privacy, &self.sheets, &doc);
         let (data, count) = mutation::process(records, &mut self.mirror, &ctx);
+        let roots = ctx.roots.take();
         self.stats.nodes_serialized += count as u64;
         if let Some(data) = data {
             self.push(INCREMENTAL, data);
         }
+        // After the Mutation that added their hosts.
+        self.push_roots_adopted(&roots);
+        self.watch_roots(roots);
     }
 
     /// Takes and records the observer's queued records now.

@@ -1,4 +1,5 @@
-// Masking: on a page with email/password/card inputs and visible PII text, type known secrets;
+// Masking: on a page with email/password/card inputs and visible PII text (also inside a web
+// component's open shadow root), type known secrets;
 // none of the secret strings may appear anywhere in the serialized events.
 // Both recorders must keep page text and input values out; the real one (rewind's defaults) must
 // also mask title/alt/aria-label/placeholder attributes, strip the URL query and hash from the
@@ -13,11 +14,12 @@ const TYPED = {
   '#cc': '4111 1111 1111 1111',
   '#cvc': '737',
   '#notes': 'my secret note zebra-quokka',
+  '#shadow-in': 'shadow typed wombat-shadowsecret', // inside the shadow root (Playwright's CSS pierces it)
 };
 /** Strings that must not appear, whatever the recorder. */
 const SECRETS = [
   'jane.typed-secret', 'typed-secret@example.com', 'Pa55w0rd', 'SECRET-hunter2', '4111 1111', '4111111111111111',
-  'zebra-quokka', 'Hamilton-Visiblename', 'Margaret', 'margaret.secret@example.com', '415 555 0199', '078-05-1120',
+  'zebra-quokka', 'Hamilton-Visiblename', 'Shadowperson', 'grace.shadow@example.com', 'wombat-shadowsecret', 'Margaret', 'margaret.secret@example.com', '415 555 0199', '078-05-1120',
 ];
 /** Only rewind masks these: attribute text, URL query/hash, PII in traits and custom events. */
 const REWIND_SECRETS = [
@@ -51,6 +53,13 @@ for (const impl of IMPLS) {
     const json = JSON.stringify(events);
     assert.ok(events.some((e) => e.type === TYPE.IncrementalSnapshot && e.data.source === 5), 'input events were recorded');
     assert.equal(await page.inputValue('#pw'), TYPED['#pw'], 'the typing reached the page');
+    assert.equal(await page.inputValue('#shadow-in'), TYPED['#shadow-in'], 'the typing reached the shadow root');
+    assert.ok(json.includes('"isShadowHost":true'), 'the shadow root was recorded (the search below is not blind to it)');
+    const shadowTyped = '*'.repeat(TYPED['#shadow-in'].length);
+    assert.ok(
+      events.some((e) => e.type === TYPE.IncrementalSnapshot && e.data.source === 5 && e.data.text === shadowTyped),
+      'the typing inside the shadow root was recorded (masked)',
+    );
     const leaked = (list) => list.filter((s) => json.toLowerCase().includes(s.toLowerCase()));
     assert.deepEqual(leaked(SECRETS), [], 'secrets in the recording');
     if (impl === 'real') {

@@ -25,6 +25,8 @@
 //   AdoptedStyleSheet change them without touching the tree): each <style>/<link> sheet's
 //   cssRules and each document's and shadow root's adoptedStyleSheets (rewind's own player sheet
 //   left out), including the `.\:hover` selector twins.
+// - a <dialog>'s `open` and `:modal` state ARE compared (rr_open_mode: rrweb's Replayer and
+//   rewind's player both open a recorded modal dialog with showModal()).
 // - inline `style` attributes: compared as the browser parsed them (sorted declarations), since
 //   rrweb edits them through CSSOM (`style.setProperty`) and rewind writes equivalent text.
 // - `srcdoc` on iframes and `http-equiv=refresh` on <meta>: rewind does not set them (inert
@@ -126,6 +128,8 @@ window.__normalize = function normalize(doc) {
       state = ' .value=' + JSON.stringify(el.value);
       if (tag === 'input' && (el.type === 'checkbox' || el.type === 'radio')) state += ' .checked=' + el.checked;
     }
+    // a dialog's modality (showModal: top layer, page inert), which no attribute shows
+    if (tag === 'dialog') state = ' .open=' + el.open + ' :modal=' + el.matches(':modal');
     out.push(pad + '<' + (el.namespaceURI === 'http://www.w3.org/2000/svg' ? 'svg:' : '') + tag + (attrs.length ? ' ' + attrs.join(' ') : '') + '>' + state);
     if (el.shadowRoot) walk(el.shadowRoot, depth + 1);
     if (tag === 'iframe') {

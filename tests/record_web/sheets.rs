@@ -213,3 +213,65 @@ fn adopted_style_sheets_before_and_after_the_start() {
         [json!({"styleId": 1, "index": [0], "set": {"property": "color", "value": "purple"}})]
     );
 }
+
+#[wasm_bindgen_test]
+async fn shadow_roots_adopted_style_sheets_are_named_by_their_host() {
+    page(r#"<div id="before"></div><div id="later"></div>"#);
+    let setter = setter_of("ShadowRoot", "adoptedStyleSheets");
+    js(r#"
+        window.__r1 = document.getElementById('before').attachShadow({mode: 'open'});
+        __r1.innerHTML = '<p class="a">in a root</p>';
+        window.__t1 = new CSSStyleSheet();
+        __t1.replaceSync('.a { color: red; }');
+        __r1.adoptedStyleSheets = [__t1];
+    "#);
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0}"#);
+    rec.start().map_err(JsValue::from).unwrap();
+    js(r#"
+        window.__t2 = new CSSStyleSheet();
+        __t2.replaceSync('.b { color: blue; }');
+        __r1.adoptedStyleSheets = [__t1, __t2];
+        // a host added after the start, its root's sheet set before it is added
+        const host = document.createElement('section');
+        host.id = 'added';
+        const root = host.attachShadow({mode: 'open'});
+        root.innerHTML = '<p class="c">added</p>';
+        const t3 = new CSSStyleSheet();
+        t3.replaceSync('.c { color: green; }');
+        root.adoptedStyleSheets = [t3];
+        document.getElementById('later').appendChild(host);
+    "#);
+    tick().await;
+    rec.stop();
+    assert_eq!(setter_of("ShadowRoot", "adoptedStyleSheets"), setter, "the setter is restored on stop");
+    let events = parsed(&sink);
+    let host_id = |id: &str| snapshot_element(&events, id)["id"].as_i64().unwrap();
+    let before = host_id("before");
+    let adopted = of_source(&events, 15);
+    let rule = |r: &str, i: i64| json!({"rule": r, "index": i});
+    assert_eq!(
+        adopted[0],
+        json!({"id": before, "styleIds": [1], "styles": [{"styleId": 1, "rules": [rule(".a { color: red; }", 0)]}]})
+    );
+    assert_eq!(
+        adopted[1],
+        json!({"id": before, "styleIds": [1, 2], "styles": [{"styleId": 2, "rules": [rule(".b { color: blue; }", 0)]}]})
+    );
+    assert_eq!(adopted.len(), 3, "{adopted:?}");
+    // The added host's id comes from the Mutation that added it, which precedes its sheets.
+    let added_at =
+        events.iter().position(|e| e["data"]["source"] == 0 && e.to_string().contains("\"added\"")).expect("the add");
+    let sheet_at = events
+        .iter()
+        .position(|e| e["data"]["source"] == 15 && e.to_string().contains(".c { color: green; }"))
+        .expect("its sheet");
+    assert!(added_at < sheet_at, "the host's Mutation comes first");
+    let add = events[added_at]["data"]["adds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| attr(&a["node"], "id") == "added")
+        .unwrap();
+    assert_eq!(adopted[2]["id"], add["node"]["id"]);
+    assert_eq!(adopted[2]["styles"][0]["rules"], json!([rule(".c { color: green; }", 0)]));
+}

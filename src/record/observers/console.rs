@@ -25,7 +25,7 @@ pub(super) fn attach_navigation(listeners: &mut Vec<Listener>, patches: &mut Vec
     if let Ok(history) = win.history() {
         for key in ["pushState", "replaceState"] {
             let c = core.clone();
-            if let Some(p) = patch(history.as_ref(), key, true, move |_| {
+            if let Some(p) = patch(history.as_ref(), key, true, move |_, _| {
                 c.with(|s| {
                     if s.recording {
                         navigated(s)
@@ -51,7 +51,7 @@ pub(super) fn attach_console(listeners: &mut Vec<Listener>, patches: &mut Vec<Pa
             for level in levels {
                 let c = core.clone();
                 let lvl = level.clone();
-                if let Some(p) = patch(&console, &level, false, move |args| {
+                if let Some(p) = patch(&console, &level, false, move |_, args| {
                     c.with(|s| {
                         if s.recording {
                             let payload: Vec<String> = args.iter().map(|a| stringify_arg(s, &a)).collect();

@@ -86,29 +86,45 @@ pub(super) fn attach(listeners: &mut Vec<Listener>, core: &Core) {
     });
 
     // --- media (source 7)
-    for (name, kind) in [("play", 0u8), ("pause", 1), ("seeked", 2), ("volumechange", 3), ("ratechange", 4)] {
-        listen(listeners, doc_target, name, core, move |s, e| {
-            let Some(media) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlMediaElement>().ok()) else { return };
-            if blocked(s, media.as_ref()) {
-                return;
-            }
-            let Some(id) = s.mirror.id(media.as_ref()) else { return };
-            let data = Obj::new()
-                .num("type", kind as f64)
-                .num("id", id as f64)
-                .num("currentTime", media.current_time())
-                .num("volume", media.volume())
-                .bool("muted", media.muted())
-                .bool("loop", media.loop_())
-                .num("playbackRate", media.playback_rate())
-                .end();
-            s.push(3, format!("{{\"source\":7,{}", data.get(1..).unwrap_or_default()));
-        });
+    for (name, _) in MEDIA_EVENTS {
+        listen(listeners, doc_target, name, core, on_media);
     }
 }
 
-fn on_input(s: &mut State, e: &Event) {
-    let Some(el) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+/// rrweb's MediaInteractions, by event name.
+pub(super) const MEDIA_EVENTS: [(&str, u8); 5] =
+    [("play", 0), ("pause", 1), ("seeked", 2), ("volumechange", 3), ("ratechange", 4)];
+
+/// A MediaInteraction (source 7) of an `<audio>`/`<video>` (also inside a shadow root, whose
+/// media events, not composed, reach only the root's listener).
+pub(super) fn on_media(s: &mut State, e: &Event) {
+    let name = e.type_();
+    let Some(&(_, kind)) = MEDIA_EVENTS.iter().find(|(n, _)| *n == name) else { return };
+    let Some(media) =
+        crate::record::shadow::origin_target(e).and_then(|t| t.dyn_into::<web_sys::HtmlMediaElement>().ok())
+    else {
+        return;
+    };
+    if blocked(s, media.as_ref()) {
+        return;
+    }
+    let Some(id) = s.mirror.id(media.as_ref()) else { return };
+    let data = Obj::new()
+        .num("type", kind as f64)
+        .num("id", id as f64)
+        .num("currentTime", media.current_time())
+        .num("volume", media.volume())
+        .bool("muted", media.muted())
+        .bool("loop", media.loop_())
+        .num("playbackRate", media.playback_rate())
+        .end();
+    s.push(3, format!("{{\"source\":7,{}", data.get(1..).unwrap_or_default()));
+}
+
+/// An `input`/`change` event: the field is `composedPath()[0]` (inside an open shadow root,
+/// `event.target` is the host).
+pub(super) fn on_input(s: &mut State, e: &Event) {
+    let Some(el) = crate::record::shadow::origin_target(e).and_then(|t| t.dyn_into::<Element>().ok()) else { return };
     input_changed(s, &el, e.is_trusted());
 }
 
@@ -143,13 +159,22 @@ fn input_changed(s: &mut State, el: &Element, user_triggered: bool) {
         (s.privacy.input_value(&view, &value), false)
     };
     input_event(s, &el, text, checked, user_triggered);
-    // As rrweb: checking a radio unchecks the others of its group.
+    // As rrweb: checking a radio unchecks the others of its group (the group of a radio inside
+    // a shadow root is in that root).
     if kind == "radio" && checked {
         if let Some(name) = el.get_attribute("name").filter(|n| !n.is_empty()) {
-            let group = document().get_elements_by_name(&name);
+            let root = el.get_root_node();
+            let group = match crate::record::shadow::as_shadow_root(&root) {
+                Some(r) => r.query_selector_all("input").ok(),
+                None => Some(document().get_elements_by_name(&name)),
+            };
+            let Some(group) = group else { return };
             for i in 0..group.length() {
                 let Some(other) = group.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
-                if other == el || other.get_attribute("type").is_none_or(|t| !t.eq_ignore_ascii_case("radio")) {
+                if other == el
+                    || other.get_attribute("type").is_none_or(|t| !t.eq_ignore_ascii_case("radio"))
+                    || other.get_attribute("name").as_deref() != Some(name.as_str())
+                {
                     continue;
                 }
                 let value = other.unchecked_ref::<web_sys::HtmlInputElement>().value();

@@ -3,6 +3,7 @@
 
 use super::{blocked, listen, set_timeout, Listener};
 use crate::record::json::Obj;
+use crate::record::shadow::origin_target;
 use crate::record::state::{document, now, num, viewport, window, Core, State};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
@@ -21,9 +22,10 @@ const TOUCH_START: u8 = 7;
 const TOUCH_END: u8 = 9;
 const TOUCH_CANCEL: u8 = 10;
 
-/// The event's target as an element (a text node's parent), when it is one.
+/// The event's target as an element (a text node's parent), when it is one. Inside an open
+/// shadow root, the element itself, not the host the event is retargeted to.
 fn target_element(event: &Event) -> Option<Element> {
-    let target = event.target()?;
+    let target = origin_target(event)?;
     let node: Node = target.dyn_into().ok()?;
     if node.node_type() == Node::ELEMENT_NODE {
         node.dyn_into().ok()
@@ -34,7 +36,7 @@ fn target_element(event: &Event) -> Option<Element> {
 
 /// Id for an event target: the node's, or its nearest recorded ancestor's.
 fn target_id(s: &State, event: &Event) -> Option<i32> {
-    let node: Node = event.target()?.dyn_into().ok()?;
+    let node: Node = origin_target(event)?.dyn_into().ok()?;
     s.mirror.nearest_id(&node)
 }
 
@@ -110,33 +112,7 @@ pub(super) fn attach(listeners: &mut Vec<Listener>, core: &Core) {
     }
 
     // --- scroll (source 3), per target, throttled with a trailing update
-    listen(listeners, doc_target, "scroll", core, |s, e| {
-        let Some(target) = e.target() else { return };
-        let (id, x, y) = if target.dyn_ref::<web_sys::Document>().is_some() {
-            let w = window();
-            (1, w.scroll_x().unwrap_or(0.0), w.scroll_y().unwrap_or(0.0))
-        } else if let Some(el) = target.dyn_ref::<Element>() {
-            if blocked(s, el) {
-                return;
-            }
-            let Some(id) = s.mirror.id(el.as_ref()) else { return };
-            (id, el.scroll_left() as f64, el.scroll_top() as f64)
-        } else {
-            return;
-        };
-        let t = now();
-        let last = s.scroll_last.get(&id).copied().unwrap_or(f64::NEG_INFINITY);
-        if t - last >= s.opts.scroll_throttle_ms && !s.scroll_pending.contains_key(&id) {
-            s.scroll_last.insert(id, t);
-            s.push_incremental(3, &format!("\"id\":{id},\"x\":{},\"y\":{}", num(x), num(y)));
-        } else {
-            s.scroll_pending.insert(id, (x, y));
-            if s.scroll_timer.is_none() {
-                let wait = (s.opts.scroll_throttle_ms - (t - last)).max(0.0);
-                s.scroll_timer = set_timeout(&s.scroll_fn, wait);
-            }
-        }
-    });
+    listen(listeners, doc_target, "scroll", core, on_scroll);
 
     // --- viewport resize (source 4)
     listen(listeners, win_target, "resize", core, |s, _| {
@@ -146,6 +122,36 @@ pub(super) fn attach(listeners: &mut Vec<Listener>, core: &Core) {
             s.push_incremental(4, &format!("\"width\":{},\"height\":{}", num(w), num(h)));
         }
     });
+}
+
+/// A scroll (source 3) of the document or of an element (also inside shadow roots, whose
+/// scroll events reach only the root's listener), throttled per target with a trailing update.
+pub(super) fn on_scroll(s: &mut State, e: &Event) {
+    let Some(target) = origin_target(e) else { return };
+    let (id, x, y) = if target.dyn_ref::<web_sys::Document>().is_some() {
+        let w = window();
+        (1, w.scroll_x().unwrap_or(0.0), w.scroll_y().unwrap_or(0.0))
+    } else if let Some(el) = target.dyn_ref::<Element>() {
+        if blocked(s, el) {
+            return;
+        }
+        let Some(id) = s.mirror.id(el.as_ref()) else { return };
+        (id, el.scroll_left() as f64, el.scroll_top() as f64)
+    } else {
+        return;
+    };
+    let t = now();
+    let last = s.scroll_last.get(&id).copied().unwrap_or(f64::NEG_INFINITY);
+    if t - last >= s.opts.scroll_throttle_ms && !s.scroll_pending.contains_key(&id) {
+        s.scroll_last.insert(id, t);
+        s.push_incremental(3, &format!("\"id\":{id},\"x\":{},\"y\":{}", num(x), num(y)));
+    } else {
+        s.scroll_pending.insert(id, (x, y));
+        if s.scroll_timer.is_none() {
+            let wait = (s.opts.scroll_throttle_ms - (t - last)).max(0.0);
+            s.scroll_timer = set_timeout(&s.scroll_fn, wait);
+        }
+    }
 }
 
 fn mouse_interaction(s: &mut State, e: &Event, kind: u8) {

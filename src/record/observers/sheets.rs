@@ -58,9 +58,9 @@ const METHODS: &[(&str, &str, Call)] = &[
     ("CSSStyleDeclaration", "removeProperty", Call::RemoveProperty),
 ];
 
-/// Prototypes whose `adoptedStyleSheets` setter is hooked. Shadow roots (`ShadowRoot`) are
-/// named by their host (see `adopter_id`) and belong here once shadow roots are serialized.
-const ADOPTERS: &[&str] = &["Document"];
+/// Prototypes whose `adoptedStyleSheets` setter is hooked. A shadow root is named by its
+/// host's id (see `adopter_id`).
+const ADOPTERS: &[&str] = &["Document", "ShadowRoot"];
 
 pub(super) fn attach(patches: &mut Vec<Patch>, setters: &mut Vec<SetterHook>, core: &Core) {
     let win: JsValue = window().into();
