@@ -16,8 +16,8 @@ pub use event::{
 };
 pub(crate) use event::{EventFields, UNSUPPORTED_MARK};
 pub use incremental::*;
-pub(crate) use node::KeyStr;
 pub use node::{AttrValue, NodeKind, NodeTree, NodeType, SerializedNode, StyleValue, MAX_NODE_DEPTH};
+pub(crate) use node::{KeyStr, TOO_DEEP_MARK};
 
 /// A decoded recording: rrweb events in timestamp order plus what the container said about the
 /// session.
