@@ -32,12 +32,13 @@ fn login_form() {
             "Navigated to http://shop.rewind.test/login",
             r#"Clicked div "Get 20% off your first order – click for details""#,
             r#"Clicked input "Email address" type=email"#,
-            r#"Typed "jane.doe@example.com" into input "Email address" type=email"#,
+            // Typed in clear (rrweb masks only passwords by default); outputs are redacted.
+            r#"Typed "[REDACTED:email]" into input "Email address" type=email"#,
             r#"Clicked input "Password" type=password"#,
             // rrweb masks password values itself, even with maskAllInputs off.
             r#"Typed "***************" into input "Password" type=password"#,
             r#"Clicked input "Credit card number" type=text"#,
-            r#"Typed "4111 1111 1111 1111" into input "Credit card number" type=text"#,
+            r#"Typed "[REDACTED:card]" into input "Credit card number" type=text"#,
             r#"Checked input "Remember me" type=checkbox"#,
             r#"Clicked span in button "Sign in""#,
             r#"Clicked svg in button "Close dialog""#,

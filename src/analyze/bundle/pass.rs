@@ -13,7 +13,10 @@ use super::replay::{ActionFacts, ElementFacts, Episode, Replay, SelectionFact, S
 use super::tables::SessionRow;
 use crate::analyze::describe::is_interactive;
 use crate::analyze::dom::NodeData;
-use crate::analyze::{describe, Action, ActionKind, Analyzer, DomTracker, FOCUS_CLICK_MS, MAX_CONTEXT_ANCESTORS};
+use crate::analyze::{
+    describe, redaction_warning, Action, ActionKind, AnalyzeOptions, Analyzer, DomTracker, FOCUS_CLICK_MS,
+    MAX_CONTEXT_ANCESTORS,
+};
 use crate::model::{Event, EventData, IncrementalData, MouseInteraction};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
@@ -54,9 +57,9 @@ pub(super) struct Pass {
 }
 
 impl Pass {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(options: AnalyzeOptions) -> Self {
         Pass {
-            analyzer: Analyzer::new(),
+            analyzer: Analyzer::with_options(options),
             facts: Vec::new(),
             events: Vec::new(),
             urls: Vec::new(),
@@ -224,8 +227,18 @@ impl Pass {
     }
 
     pub(super) fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Replay {
-        let Pass { analyzer, facts, events, urls, thrash, scroll_episodes, selections, .. } = self;
-        let analysis = analyzer.finish(replay_id, distinct_id);
+        let Pass { analyzer, facts, events, mut urls, mut thrash, mut scroll_episodes, selections, .. } = self;
+        let (mut analysis, redactor) = analyzer.finish_unwarned(replay_id, distinct_id);
+        // The URLs and element descriptions kept here feed the events table and the signals:
+        // redacted the same way (values already counted count once).
+        if let Some(mut redactor) = redactor {
+            urls.iter_mut().for_each(|u| redactor.text(u));
+            for episode in thrash.iter_mut().chain(scroll_episodes.iter_mut()) {
+                redactor.opt(&mut episode.element);
+            }
+            analysis.redactions = redactor.count();
+            analysis.warnings.extend(redaction_warning(redactor.count()));
+        }
         debug_assert_eq!(facts.len(), analysis.actions.len(), "facts follow the actions");
         let n_custom = analysis.actions.iter().filter(|a| a.action == ActionKind::Custom).count();
         Replay {
@@ -237,6 +250,7 @@ impl Pass {
             thrash,
             scrolls: scroll_episodes,
             selections,
+            redactions: analysis.redactions,
             warnings: analysis.warnings,
         }
     }
