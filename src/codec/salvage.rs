@@ -69,7 +69,8 @@ impl fmt::Display for Salvage {
 /// Salvages `bytes` (already decompressed; a BOM already stripped). `base` is added to every
 /// offset reported. Returns the batches recovered and the account of the damage.
 pub(crate) fn salvage_text(bytes: &[u8], base: usize) -> (Vec<BatchEnvelope>, Salvage) {
-    let mut walker = Walker { bytes, base, batches: Vec::new(), skipped: 0, first: None };
+    let resync_budget = bytes.len().saturating_mul(RESYNC_BUDGET_FACTOR);
+    let mut walker = Walker { bytes, base, batches: Vec::new(), skipped: 0, first: None, resync_budget };
     walker.top_level();
     let recovered = walker.batches.iter().map(|b| b.events.len()).sum();
     // No damage in the text: only its container (a gzip stream's trailer) was.
@@ -86,7 +87,16 @@ struct Walker<'a> {
     skipped: usize,
     /// The first damage: absolute offset and cause.
     first: Option<(usize, String)>,
+    /// Bytes [`Walker::resync`] may still scan (see [`RESYNC_BUDGET_FACTOR`]).
+    resync_budget: usize,
 }
+
+/// After a syntax error, resynchronising tries each later `{` as an event start; nested
+/// objects make every try scan to the end of its object, so hostile input (`{"type":` repeated
+/// and never closed) would cost quadratic time. All tries together may scan at most this many
+/// times the input's length; past that the rest of the input is given up (the warning says
+/// where the damage starts). Real damage resynchronises within one event.
+pub const RESYNC_BUDGET_FACTOR: usize = 4;
 
 /// The walk of one value stopped: the input ended, or a syntax error could not be skipped.
 /// The position is where to resume at top level (JSON Lines: the next line).
@@ -219,15 +229,24 @@ impl Walker<'_> {
 
     /// The next position from `p` where a whole readable event starts and is followed by `,`
     /// or `]`: where the array walk resumes after a syntax error.
-    fn resync(&self, p: usize) -> Result<usize, Stopped> {
+    fn resync(&mut self, p: usize) -> Result<usize, Stopped> {
         let mut at = p;
         while let Some(i) = self.bytes[at..].iter().position(|&b| b == b'{') {
             let start = at + i;
-            if let Ok(end) = self.extent(start) {
-                let next = self.ws(end);
-                if matches!(self.bytes.get(next), Some(b',' | b']')) && read_event(&self.bytes[start..end]).is_ok() {
-                    return Ok(start);
+            let scanned = match self.extent(start) {
+                Ok(end) => {
+                    let next = self.ws(end);
+                    if matches!(self.bytes.get(next), Some(b',' | b']')) && read_event(&self.bytes[start..end]).is_ok()
+                    {
+                        return Ok(start);
+                    }
+                    2 * (end - start)
                 }
+                Err(e) => error_offset(&self.bytes[start..], &e),
+            };
+            self.resync_budget = self.resync_budget.saturating_sub(scanned.max(1));
+            if self.resync_budget == 0 {
+                break;
             }
             at = start + 1;
         }
@@ -311,6 +330,19 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// The byte offset in `text` of serde_json's error position (its 1-based line and column):
+/// how far the failed parse scanned. Costs as much as that scan did.
+fn error_offset(text: &[u8], e: &serde_json::Error) -> usize {
+    let mut line_start = 0;
+    for _ in 1..e.line() {
+        match text[line_start..].iter().position(|&b| b == b'\n') {
+            Some(nl) => line_start += nl + 1,
+            None => return text.len(),
+        }
+    }
+    (line_start + e.column()).min(text.len())
 }
 
 /// One whole top-level value read as the strict decoder reads it.

@@ -228,3 +228,17 @@ fn mobile_recordings_stay_unsupported() {
     let mobile = format!(r#"[{META},{{"type":2,"data":{{"wireframes":[]}},"timestamp":150}},{CLICK}]"#);
     assert!(matches!(decode(mobile.as_bytes()), Err(DecodeError::UnsupportedFormat { .. })));
 }
+
+#[test]
+fn resynchronising_over_hostile_nesting_stays_linear() {
+    // A syntax error, then 200,000 nested objects never closed: every `{` is a resync candidate
+    // whose parse runs to the end of the input. Without the budget this takes hours.
+    let hostile = format!("[{META},{{]]{}x]", r#"{"type":"#.repeat(200_000));
+    let started = std::time::Instant::now();
+    let r = decode(hostile.as_bytes()).unwrap();
+    assert_eq!(r.events.len(), 1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    // Within the budget, resync finds the next event after garbage.
+    let text = format!("[{META},{{]]]{{\"a\":{{}}}},{CLICK}]");
+    assert_eq!(types(&decode(text.as_bytes()).unwrap()), [(100, 4), (200, 3)]);
+}
