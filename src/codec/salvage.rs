@@ -1,7 +1,7 @@
 //! Salvage: what [`super::decode`] does when the strict pass fails on a damaged recording (an
 //! interrupted download, a truncated gzip stream, an event with `"data": null`).
 //!
-//! The strict pass ([`super::decode_batches`]) stays the only path for intact input, so intact
+//! The strict pass (`decode_batches`) stays the only path for intact input, so intact
 //! recordings cost nothing extra. Salvage walks the same shapes the strict pass accepts (an
 //! event array, an envelope or PostHog export object, JSON Lines of any of these) element by
 //! element: each element's extent is found first (serde_json skipping it as `IgnoredAny`,
