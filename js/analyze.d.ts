@@ -91,8 +91,26 @@ export interface Analysis {
    * duplicates collapsed as ` (×N)`.
    */
   summaryMarkdown: string;
-  /** Things the analysis had to leave out (e.g. DOM nodes past the tracking limit). */
+  /**
+   * Personal data values (emails, card numbers, phone numbers, SSNs, tokens) replaced by
+   * `[REDACTED:kind]` in the actions; 0 with `{redact: false}`.
+   */
+  redactions: number;
+  /**
+   * Things the analysis had to leave out or repair, one sentence each: a damaged recording
+   * salvaged (`damaged recording: recovered N events, skipped M unreadable events; the damage
+   * starts at byte B (…)`), DOM nodes past the tracking limit, values redacted.
+   */
   warnings: string[];
+}
+
+/** Options of the analyzer. */
+export interface AnalyzeOptions {
+  /**
+   * Replace personal data (emails, card numbers, phone numbers, SSNs, tokens) in every output
+   * string with `[REDACTED:kind]` markers. Default `true`; `false` is the explicit opt-out.
+   */
+  redact?: boolean;
 }
 
 /**
@@ -110,10 +128,15 @@ export function init(moduleOrPath?: InitInput | Promise<InitInput>): Promise<voi
  *
  * @param replayId `session.replay_id` when the recording carries no session id (the CLI uses the
  *   file name without extension); default `rrweb-{start_time}`.
+ * A damaged recording (truncated, or with events the decoder cannot read) resolves with every
+ * intact event analysed and a `damaged recording: …` warning; only input from which nothing
+ * can be recovered rejects.
+ *
  * @throws (rejects with) `Error` whose message is the native analyzer's: `empty input: …`,
- *   `invalid JSON: …`, `invalid gzip: …`, `input too large: …`, `unsupported format: …`.
+ *   `invalid JSON: …`, `invalid gzip: …`, `input too large: …`, `node tree too deep: …`,
+ *   `unsupported format: …`.
  */
-export function analyze(input: RecordingInput, replayId?: string): Promise<Analysis>;
+export function analyze(input: RecordingInput, replayId?: string, options?: AnalyzeOptions): Promise<Analysis>;
 
 /**
  * Analyses rrweb event objects as rrweb's `record({ emit })` collects them. Same result as
@@ -122,14 +145,18 @@ export function analyze(input: RecordingInput, replayId?: string): Promise<Analy
  * @throws (rejects with) `Error`: `analyzeEvents: expected an array of rrweb events` for a
  *   non-array, otherwise as {@link analyze}.
  */
-export function analyzeEvents(events: readonly object[], replayId?: string): Promise<Analysis>;
+export function analyzeEvents(
+  events: readonly object[],
+  replayId?: string,
+  options?: AnalyzeOptions,
+): Promise<Analysis>;
 
 /**
  * Like {@link analyze}, but resolves to the replay JSON text exactly as the native
  * `rewind analyze --format json` writes it (one element of its `replays` array): the
- * {@link SessionSummary} fields, then `summary_markdown`, `actions` and `warnings`.
+ * {@link SessionSummary} fields, then `summary_markdown`, `actions`, `redactions` and `warnings`.
  */
-export function analyzeToJson(input: RecordingInput, replayId?: string): Promise<string>;
+export function analyzeToJson(input: RecordingInput, replayId?: string, options?: AnalyzeOptions): Promise<string>;
 
 /** The version of the Rust analyzer inside the wasm (the `rewind` crate version). */
 export function version(): Promise<string>;
@@ -280,6 +307,8 @@ export interface BundleReport {
   error_sessions: ErrorSession[];
   long_pauses: Pause[];
   friction: FrictionReport;
+  /** Personal data values redacted, summed over the replays (0 with `{redact: false}`). */
+  redactions: number;
 }
 
 /** Conditions of {@link ReplayBundle.where}; all given must hold (camelCase keys also accepted). */
@@ -325,13 +354,15 @@ export type BundleInput =
 
 /**
  * Builds a bundle from recordings (decoded and analysed in Rust; only compact results kept).
+ * `options.redact` applies to every recording added to the bundle (and to bundles filtered
+ * from it).
  * @throws (rejects with) the decoder's `Error` for a bad recording.
  */
-export function createBundle(recordings?: Iterable<BundleInput>): Promise<ReplayBundle>;
+export function createBundle(recordings?: Iterable<BundleInput>, options?: AnalyzeOptions): Promise<ReplayBundle>;
 
 /** A set of analysed replays; every method is synchronous. Filters return new bundles. */
 export class ReplayBundle {
-  private constructor(inner: unknown);
+  private constructor(inner: unknown, options?: AnalyzeOptions);
   /** Adds one recording; throws the decoder's error. */
   add(input: RecordingInput, replayId?: string): this;
   /** Adds rrweb event objects. */

@@ -58,10 +58,18 @@ function id(replayId) {
   return replayId == null ? undefined : String(replayId);
 }
 
+/**
+ * The wasm's `redact` argument from `{redact}` options: `undefined` (redacted, the default)
+ * unless the caller said `redact: false` or `true` explicitly.
+ */
+function redactOf(options) {
+  return options == null || options.redact === undefined ? undefined : Boolean(options.redact);
+}
+
 /** Splits the replay JSON object into the wrapper's `Analysis` shape. */
 function toAnalysis(json) {
-  const { summary_markdown, actions, warnings, ...session } = JSON.parse(json);
-  return { session, actions, summaryMarkdown: summary_markdown, warnings };
+  const { summary_markdown, actions, redactions, warnings, ...session } = JSON.parse(json);
+  return { session, actions, summaryMarkdown: summary_markdown, redactions, warnings };
 }
 
 /**
@@ -69,10 +77,12 @@ function toAnalysis(json) {
  *
  * @param {string | Uint8Array | ArrayBuffer} input
  * @param {string} [replayId] `session.replay_id` when the recording carries no session id.
+ * @param {{redact?: boolean}} [options] `redact: false` shows personal data in clear (default:
+ *   redacted and counted in `redactions`).
  * @returns {Promise<Analysis>} see analyze.d.ts
  */
-export async function analyze(input, replayId) {
-  return toAnalysis(await analyzeToJson(input, replayId));
+export async function analyze(input, replayId, options) {
+  return toAnalysis(await analyzeToJson(input, replayId, options));
 }
 
 /**
@@ -80,11 +90,12 @@ export async function analyze(input, replayId) {
  *
  * @param {object[]} events
  * @param {string} [replayId] `session.replay_id`; default `rrweb-{start_time}`.
+ * @param {{redact?: boolean}} [options] as for `analyze`.
  * @returns {Promise<Analysis>} see analyze.d.ts
  */
-export async function analyzeEvents(events, replayId) {
+export async function analyzeEvents(events, replayId, options) {
   const bindings = await wasm();
-  return toAnalysis(bindings.analyzeEventsJson(events, id(replayId)));
+  return toAnalysis(bindings.analyzeEventsJson(events, id(replayId), redactOf(options)));
 }
 
 /**
@@ -93,11 +104,12 @@ export async function analyzeEvents(events, replayId) {
  *
  * @param {string | Uint8Array | ArrayBuffer} input
  * @param {string} [replayId]
+ * @param {{redact?: boolean}} [options] as for `analyze`.
  * @returns {Promise<string>}
  */
-export async function analyzeToJson(input, replayId) {
+export async function analyzeToJson(input, replayId, options) {
   const bindings = await wasm();
-  return bindings.analyzeJson(input, id(replayId));
+  return bindings.analyzeJson(input, id(replayId), redactOf(options));
 }
 
 /**
@@ -118,11 +130,13 @@ export async function version() {
  * kept (the events are dropped as each is added).
  *
  * @param {Iterable<RecordingInput | {input: RecordingInput, replayId?: string} | {events: object[], replayId?: string}>} [recordings]
+ * @param {{redact?: boolean}} [options] as for `analyze`; applies to every recording added to
+ *   the bundle.
  * @returns {Promise<ReplayBundle>} rejects with the decoder's error for a bad recording
  */
-export async function createBundle(recordings = []) {
+export async function createBundle(recordings = [], options) {
   const bindings = await wasm();
-  const bundle = new ReplayBundle(new bindings.ReplayBundle());
+  const bundle = new ReplayBundle(new bindings.ReplayBundle(), options);
   for (const recording of recordings) {
     if (recording && typeof recording === 'object' && Array.isArray(recording.events) && !isBytes(recording)) {
       bundle.addEvents(recording.events, recording.replayId);
@@ -157,21 +171,31 @@ function labeler(labelFn) {
  */
 export class ReplayBundle {
   #inner;
+  #redact;
 
-  /** @param {object} inner the wasm `ReplayBundle` (use {@link createBundle}) */
-  constructor(inner) {
+  /**
+   * @param {object} inner the wasm `ReplayBundle` (use {@link createBundle})
+   * @param {{redact?: boolean}} [options] as for `analyze`
+   */
+  constructor(inner, options) {
     this.#inner = inner;
+    this.#redact = redactOf(options);
+  }
+
+  /** A bundle over `inner` that adds recordings with this bundle's `redact` option. */
+  #wrap(inner) {
+    return new ReplayBundle(inner, { redact: this.#redact });
   }
 
   /** Adds one recording (raw text or bytes, gzip included). Throws the decoder's error. */
   add(input, replayId) {
-    this.#inner.add(input, replayId == null ? undefined : String(replayId));
+    this.#inner.add(input, replayId == null ? undefined : String(replayId), this.#redact);
     return this;
   }
 
   /** Adds an array of rrweb event objects. */
   addEvents(events, replayId) {
-    this.#inner.addEvents(events, replayId == null ? undefined : String(replayId));
+    this.#inner.addEvents(events, replayId == null ? undefined : String(replayId), this.#redact);
     return this;
   }
 
@@ -281,23 +305,23 @@ export class ReplayBundle {
 
   /** Replays meeting every condition: `{distinct_id, contains_url, has_event, min_duration_s, max_duration_s}`. */
   where(query = {}) {
-    return new ReplayBundle(this.#inner.where(JSON.stringify(query)));
+    return this.#wrap(this.#inner.where(JSON.stringify(query)));
   }
 
   /** Replays for which `keep({session, actions, warnings})` is truthy. */
   filter(keep) {
     if (typeof keep !== 'function') throw new TypeError('filter: expected a function');
-    return new ReplayBundle(this.#inner.filter(keep));
+    return this.#wrap(this.#inner.filter(keep));
   }
 
   /** `n` replays chosen deterministically by `seed` (an integer up to 2^53 − 1), in bundle order. */
   sample(n, seed = 0) {
-    return new ReplayBundle(this.#inner.sample(n, seed));
+    return this.#wrap(this.#inner.sample(n, seed));
   }
 
   /** Replays whose labels contain `pattern` contiguously. */
   findPattern(pattern, labelFn) {
-    return new ReplayBundle(this.#inner.findPattern(Array.from(pattern, String), labeler(labelFn)));
+    return this.#wrap(this.#inner.findPattern(Array.from(pattern, String), labeler(labelFn)));
   }
 
   /** Each replay's labels: `[[replayId, [label, …]], …]`. */
@@ -312,7 +336,7 @@ export class ReplayBundle {
 
   /** This bundle's replays followed by `other`'s. */
   concat(other) {
-    return new ReplayBundle(this.#inner.concat(other.#inner));
+    return this.#wrap(this.#inner.concat(other.#inner));
   }
 
   /** Releases the wasm memory now (later calls throw). */

@@ -31,7 +31,13 @@ pub use bundle::{default_label_of, normalize_url, selector_label_of, WasmReplayB
 ///
 /// The result is exactly `rewind analyze --format json`'s element of `replays`, byte for byte:
 /// `{replay_id, distinct_id, start_time, end_time, duration_s, n_events, n_actions, n_clicks,
-/// n_inputs, n_pages, n_errors, entry_url, exit_url, summary_markdown, actions, warnings}`.
+/// n_inputs, n_pages, n_errors, entry_url, exit_url, summary_markdown, actions, redactions,
+/// warnings}`.
+///
+/// `redact` (default `true`): personal data (emails, card numbers, phone numbers, SSNs,
+/// tokens) in every output string is replaced by `[REDACTED:kind]` and counted in
+/// `redactions`; `false` is the explicit opt-out. A damaged recording is salvaged as natively:
+/// its `warnings` say how many events were recovered and skipped and where the damage starts.
 /// Units: `start_time`, `end_time` and each action's `t_ms` are Unix epoch milliseconds;
 /// `duration_s` is seconds. Each action is `{t_ms, action, target_node_id, target_desc,
 /// description, url, metadata}`.
@@ -43,8 +49,9 @@ pub use bundle::{default_label_of, normalize_url, selector_label_of, WasmReplayB
 pub fn analyze_json(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] input: JsValue,
     #[wasm_bindgen(js_name = replayId)] replay_id: Option<String>,
+    redact: Option<bool>,
 ) -> Result<String, JsError> {
-    analyze_bytes(&bytes_of(&input, "analyze")?, replay_id)
+    analyze_bytes(&bytes_of(&input, "analyze")?, replay_id, redact)
 }
 
 /// The bytes of a `string` (UTF-8), `Uint8Array` or `ArrayBuffer`; for anything else the error
@@ -69,6 +76,7 @@ pub(crate) fn bytes_of(input: &JsValue, what: &str) -> Result<Vec<u8>, JsError> 
 /// The array is serialised with `JSON.stringify` and parsed in Rust through the same decoder,
 /// so the result equals `analyzeJson(JSON.stringify(events), replayId)`. `replayId` is used
 /// as `replay_id` (event arrays carry no session id); without it, `rrweb-{start_time}`.
+/// `redact` as for `analyzeJson`.
 ///
 /// Throws an `Error`: `analyzeEvents: expected an array of rrweb events` when `events` is not
 /// an array, `analyzeEvents: cannot serialize events: …` when `JSON.stringify` fails (cycles,
@@ -77,6 +85,7 @@ pub(crate) fn bytes_of(input: &JsValue, what: &str) -> Result<Vec<u8>, JsError> 
 pub fn analyze_events_json(
     #[wasm_bindgen(unchecked_param_type = "unknown[]")] events: JsValue,
     #[wasm_bindgen(js_name = replayId)] replay_id: Option<String>,
+    redact: Option<bool>,
 ) -> Result<String, JsError> {
     if !Array::is_array(&events) {
         return Err(JsError::new("analyzeEvents: expected an array of rrweb events"));
@@ -85,7 +94,7 @@ pub fn analyze_events_json(
         let reason = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
         JsError::new(&format!("analyzeEvents: cannot serialize events: {reason}"))
     })?;
-    analyze_bytes(String::from(text).as_bytes(), replay_id)
+    analyze_bytes(String::from(text).as_bytes(), replay_id, redact)
 }
 
 /// The `rewind` crate version (e.g. `"0.1.0"`).
@@ -95,10 +104,15 @@ pub fn version() -> String {
 }
 
 /// Decode, fill in the caller's replay id when the recording has none, analyse.
-fn analyze_bytes(bytes: &[u8], replay_id: Option<String>) -> Result<String, JsError> {
+fn analyze_bytes(bytes: &[u8], replay_id: Option<String>, redact: Option<bool>) -> Result<String, JsError> {
     let mut recording = codec::decode(bytes).map_err(|e| JsError::new(&e.to_string()))?;
     if let Some(replay_id) = replay_id {
         recording.fill_session_id(replay_id);
     }
-    Ok(analyze::analyze(recording).to_replay_json())
+    Ok(analyze::analyze_with(recording, options(redact)).to_replay_json())
+}
+
+/// The analyzer options for a JS `redact` argument (`undefined` → redacted).
+pub(crate) fn options(redact: Option<bool>) -> analyze::AnalyzeOptions {
+    analyze::AnalyzeOptions { redact: redact.unwrap_or(true) }
 }

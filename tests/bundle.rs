@@ -273,3 +273,59 @@ fn one_bundle_of_every_recording_ranks_friction_by_users() {
     let top = &b.concat(&twice).friction().groups[0];
     assert_eq!((top.kind, top.n_users, top.n_replays), (FindingKind::UTurn, 3, 3));
 }
+
+/// `login-form` has an email and a card number typed into unmasked inputs (rrweb masks only
+/// passwords by default): no output shows them unless redaction is turned off, and then every
+/// output that carries typed values does.
+#[test]
+fn personal_data_is_redacted_from_every_output_unless_turned_off() {
+    use rewind::analyze::{analyze_with, AnalyzeOptions};
+    const CLEAR: [&str; 2] = ["jane.doe@example.com", "4111 1111 1111 1111"];
+    let &(_, path) = FIXTURES.iter().find(|f| f.0 == "login-form").unwrap();
+    let bytes = fs::read(path).unwrap();
+    for redact in [true, false] {
+        let options = AnalyzeOptions { redact };
+        let mut recording = rewind::codec::decode(&bytes).unwrap();
+        recording.fill_session_id("login-form");
+        let analysis = analyze_with(recording, options);
+        let replay = Replay::from_bytes_with(&bytes, Some("login-form"), options).unwrap();
+        assert_eq!(replay.actions(), analysis.actions, "bundle and analyzer agree (redact: {redact})");
+        assert_eq!(replay.redactions(), analysis.redactions);
+        let bundle = ReplayBundle::from(replay);
+        let report = bundle.report(&ReportOptions::default());
+        let mut report_json = Vec::new();
+        report.write_json(&mut report_json).unwrap();
+        let mut outputs = vec![
+            ("markdown", analysis.summary_markdown.clone()),
+            ("json", analysis.to_replay_json()),
+            ("report markdown", report.to_markdown(10)),
+            ("report json", String::from_utf8(report_json).unwrap()),
+        ];
+        for table in [Table::Sessions, Table::Actions, Table::Events, Table::Elements] {
+            for format in [TableFormat::Csv, TableFormat::Json, TableFormat::Jsonl] {
+                outputs.push(("table", bundle.export(table, format)));
+            }
+        }
+        for (name, text) in &outputs {
+            for value in CLEAR {
+                assert!(!redact || !text.contains(value), "{name} shows {value}:\n{text}");
+            }
+        }
+        // Where the typed values show when not redacted: timeline, JSON, actions CSV.
+        for (name, text) in [&outputs[0], &outputs[1], &outputs[7]] {
+            for value in CLEAR {
+                assert_eq!(redact, !text.contains(value), "{name} (redact: {redact})");
+            }
+        }
+        if redact {
+            assert!(analysis.redactions >= 2, "{}", analysis.redactions);
+            let warning = format!("{} personal data values redacted", analysis.redactions);
+            assert!(analysis.warnings.iter().any(|w| w.starts_with(&warning)), "{:?}", analysis.warnings);
+            assert!(analysis.summary_markdown.contains("[REDACTED:email]"));
+            assert!(analysis.summary_markdown.contains("[REDACTED:card]"));
+        } else {
+            assert_eq!(analysis.redactions, 0);
+            assert!(analysis.warnings.iter().all(|w| !w.contains("redacted")));
+        }
+    }
+}

@@ -32,13 +32,14 @@ fn login_form() {
             "Navigated to http://shop.rewind.test/login",
             r#"Clicked div "Get 20% off your first order – click for details""#,
             r#"Clicked input "Email address" type=email"#,
-            r#"Typed "jane.doe@example.com" into input "Email address" type=email"#,
+            // Typed in clear (rrweb masks only passwords by default); outputs are redacted.
+            r#"Typed "[REDACTED:email]" into input "Email address" type=email"#,
             r#"Clicked input "Password" type=password"#,
             // rrweb masks password values itself, even with maskAllInputs off; the analyzer
             // counts masked characters and never shows them.
             r#"Typed 15 masked characters into input "Password" type=password"#,
             r#"Clicked input "Credit card number" type=text"#,
-            r#"Typed "4111 1111 1111 1111" into input "Credit card number" type=text"#,
+            r#"Typed "[REDACTED:card]" into input "Credit card number" type=text"#,
             r#"Checked input "Remember me" type=checkbox"#,
             r#"Clicked span in button "Sign in" → showed "Signing in…""#,
             r#"Clicked svg in button "Close dialog""#,
@@ -223,7 +224,7 @@ fn signup_terms() {
     assert_in_order(
         "signup-terms",
         &[
-            r#"Typed "jane@example.com" into input "Work email" type=email"#,
+            r#"Typed "[REDACTED:email]" into input "Work email" type=email"#,
             r#"Clicked button "Create account" → showed "You must agree to the Terms of Service.""#,
             r#"Checked input "I agree to the Terms of Service" type=checkbox"#,
             r#"Clicked button "Create account" → showed "Welcome aboard! Your account is ready.""#,

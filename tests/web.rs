@@ -62,7 +62,7 @@ fn every_fixture_matches_the_native_expected_output() {
     let mut failures = Vec::new();
     for &(stem, input, expected) in FIXTURES {
         let expected = expected.strip_suffix('\n').unwrap_or(expected);
-        match analyze_json(JsValue::from_str(input), Some(stem.to_string())) {
+        match analyze_json(JsValue::from_str(input), Some(stem.to_string()), None) {
             Ok(json) if json == expected => {}
             Ok(json) => failures.push(format!("{stem}: {}", first_difference(&json, expected))),
             Err(e) => failures.push(format!("{stem}: error {}", message(Err(e)))),
@@ -78,15 +78,15 @@ fn bytes_array_buffers_and_gzip_analyse_like_text() {
         let (input, expected) = fixture(stem);
         let id = || Some(stem.to_string());
         let bytes = Uint8Array::from(input.as_bytes());
-        assert_eq!(analyze_json(bytes.clone().into(), id()).unwrap(), expected, "{stem} as Uint8Array");
-        assert_eq!(analyze_json(bytes.buffer().into(), id()).unwrap(), expected, "{stem} as ArrayBuffer");
+        assert_eq!(analyze_json(bytes.clone().into(), id(), None).unwrap(), expected, "{stem} as Uint8Array");
+        assert_eq!(analyze_json(bytes.buffer().into(), id(), None).unwrap(), expected, "{stem} as ArrayBuffer");
         let gz = Uint8Array::from(gzip(input.as_bytes()).as_slice());
-        assert_eq!(analyze_json(gz.into(), id()).unwrap(), expected, "{stem} gzipped");
+        assert_eq!(analyze_json(gz.into(), id(), None).unwrap(), expected, "{stem} gzipped");
         // JSON Lines: one event per line.
         let events: js_sys::Array = JSON::parse(input).unwrap().into();
         let lines: Vec<String> = events.iter().map(|e| String::from(JSON::stringify(&e).unwrap())).collect();
         let jsonl = lines.join("\n") + "\n";
-        assert_eq!(analyze_json(JsValue::from_str(&jsonl), id()).unwrap(), expected, "{stem} as JSON Lines");
+        assert_eq!(analyze_json(JsValue::from_str(&jsonl), id(), None).unwrap(), expected, "{stem} as JSON Lines");
     }
 }
 
@@ -95,20 +95,20 @@ fn event_objects_analyse_like_their_json_text() {
     for &(stem, input, _) in FIXTURES {
         let (_, expected) = fixture(stem);
         let events = JSON::parse(input).unwrap();
-        assert_eq!(analyze_events_json(events, Some(stem.to_string())).unwrap(), expected, "{stem}");
+        assert_eq!(analyze_events_json(events, Some(stem.to_string()), None).unwrap(), expected, "{stem}");
     }
 }
 
 #[wasm_bindgen_test]
 fn without_a_replay_id_the_id_falls_back_to_the_start_time() {
     let (input, _) = fixture("input");
-    let json = analyze_json(JsValue::from_str(input), None).unwrap();
+    let json = analyze_json(JsValue::from_str(input), None, None).unwrap();
     assert!(json.starts_with(r#"{"replay_id":"rrweb-1700000000000","#), "{json}");
     // A recording's own session id wins over the caller's; a blank one does not (the CLI's rule).
     let events = r#"[{"type":4,"data":{"href":"http://x/","width":1,"height":1},"timestamp":5}]"#;
     for (session_id, want) in [(r#""s-1""#, "s-1"), (r#"" ""#, "given"), ("null", "given")] {
         let envelope = format!(r#"{{"session_id":{session_id},"events":{events}}}"#);
-        let json = analyze_json(JsValue::from_str(&envelope), Some("given".into())).unwrap();
+        let json = analyze_json(JsValue::from_str(&envelope), Some("given".into()), None).unwrap();
         assert!(json.starts_with(&format!(r#"{{"replay_id":"{want}","#)), "{session_id}: {json}");
     }
 }
@@ -117,34 +117,38 @@ fn without_a_replay_id_the_id_falls_back_to_the_start_time() {
 fn errors_carry_the_native_message() {
     let native = |bytes: &[u8]| rewind::codec::decode(bytes).unwrap_err().to_string();
     let (input, _) = fixture("input");
-    let truncated = &input[..input.len() / 2];
+    // Cut inside the first event: nothing to salvage (a longer cut is salvaged, see below).
+    let truncated = &input[..40];
     for bad in ["", "  \n", r#"{"foo":1}"#, truncated, "[1,2", r#"{"events":[{"type":"x"}]}"#] {
-        let got = message(analyze_json(JsValue::from_str(bad), None));
+        let got = message(analyze_json(JsValue::from_str(bad), None, None));
         assert_eq!(got, native(bad.as_bytes()), "{bad:.40}");
     }
-    assert_eq!(message(analyze_json(JsValue::from_str(""), None)), "empty input: no rrweb events");
-    assert!(message(analyze_json(JsValue::from_str(r#"{"foo":1}"#), None)).starts_with("unsupported format:"));
-    assert!(message(analyze_json(JsValue::from_str(truncated), None)).starts_with("invalid JSON:"));
+    assert_eq!(message(analyze_json(JsValue::from_str(""), None, None)), "empty input: no rrweb events");
+    assert!(message(analyze_json(JsValue::from_str(r#"{"foo":1}"#), None, None)).starts_with("unsupported format:"));
+    assert!(message(analyze_json(JsValue::from_str(truncated), None, None)).starts_with("invalid JSON:"));
     // Corrupt gzip: the magic bytes, then garbage.
     let corrupt = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff];
-    let got = message(analyze_json(Uint8Array::from(&corrupt[..]).into(), None));
+    let got = message(analyze_json(Uint8Array::from(&corrupt[..]).into(), None, None));
     assert_eq!(got, native(&corrupt));
     assert!(got.starts_with("invalid gzip:"), "{got}");
 
     for not_input in [JsValue::from_f64(42.0), JsValue::NULL, JsValue::UNDEFINED, js_sys::Object::new().into()] {
-        let got = message(analyze_json(not_input, None));
+        let got = message(analyze_json(not_input, None, None));
         assert!(got.starts_with("analyze: expected a string or a Uint8Array"), "{got}");
     }
     for not_array in [JsValue::from_str("[]"), js_sys::Object::new().into(), JsValue::NULL] {
-        assert_eq!(message(analyze_events_json(not_array, None)), "analyzeEvents: expected an array of rrweb events");
+        assert_eq!(
+            message(analyze_events_json(not_array, None, None)),
+            "analyzeEvents: expected an array of rrweb events"
+        );
     }
     // An empty array goes through the decoder like the text "[]".
-    let empty = analyze_events_json(js_sys::Array::new().into(), None).map_err(|e| message(Err(e)));
+    let empty = analyze_events_json(js_sys::Array::new().into(), None, None).map_err(|e| message(Err(e)));
     let native_empty = rewind::analyze_bytes(b"[]").map(|a| a.to_replay_json()).map_err(|e| e.to_string());
     assert_eq!(empty, native_empty);
     // JSON.stringify throws on BigInt; the export reports it instead of panicking.
     let with_bigint = js_sys::Array::of1(&js_sys::BigInt::from(1u8).into());
-    let got = message(analyze_events_json(with_bigint.into(), None));
+    let got = message(analyze_events_json(with_bigint.into(), None, None));
     assert!(got.starts_with("analyzeEvents: cannot serialize events:"), "{got}");
 }
 
@@ -174,7 +178,7 @@ fn nested_snapshot(levels: usize) -> String {
 #[wasm_bindgen_test]
 fn deep_trees_within_the_limit_analyse_on_the_wasm_stack() {
     for levels in [500, MAX_NODE_DEPTH] {
-        let json = analyze_json(JsValue::from_str(&nested_snapshot(levels)), Some("deep".into()))
+        let json = analyze_json(JsValue::from_str(&nested_snapshot(levels)), Some("deep".into()), None)
             .unwrap_or_else(|e| panic!("{levels} levels: {}", message(Err(e))));
         assert!(json.contains(r#""n_clicks":1"#), "{levels} levels: {json}");
         assert!(json.contains(r#""target_node_id":"#), "{levels} levels: {json}");
@@ -202,7 +206,7 @@ fn stack_use(f: impl FnOnce()) -> (usize, usize) {
 fn the_deepest_accepted_tree_leaves_half_the_stack_free() {
     let input = JsValue::from_str(&nested_snapshot(MAX_NODE_DEPTH));
     let (used, free) = stack_use(|| {
-        analyze_json(input, None).unwrap();
+        analyze_json(input, None, None).unwrap();
     });
     console_log!("{MAX_NODE_DEPTH}-level snapshot: {used} bytes of wasm stack used, {free} free before");
     assert!(used < free / 2, "{MAX_NODE_DEPTH} levels used {used} of {free} bytes of stack");
@@ -211,12 +215,23 @@ fn the_deepest_accepted_tree_leaves_half_the_stack_free() {
 #[wasm_bindgen_test]
 fn trees_past_the_limit_are_a_depth_error_not_a_crash() {
     for levels in [MAX_NODE_DEPTH + 1, 600, 5_000] {
-        let got = message(analyze_json(JsValue::from_str(&nested_snapshot(levels)), None));
-        assert!(got.contains(&format!("nested deeper than {MAX_NODE_DEPTH} levels")), "{levels} levels: {got}");
+        // The Meta and the click around the snapshot are salvaged; the warning names the cap.
+        let json = analyze_json(JsValue::from_str(&nested_snapshot(levels)), None, None).unwrap();
+        let native = rewind::analyze_bytes(nested_snapshot(levels).as_bytes()).unwrap();
+        assert_eq!(json, native.to_replay_json(), "{levels} levels: wasm == native");
+        assert_eq!(native.session.n_events, 2, "{levels} levels");
+        assert!(
+            native.warnings[0].starts_with("damaged recording: recovered 2 events, skipped 1 unreadable event")
+                && native.warnings[0].contains(&format!(
+                    "node tree too deep: a serialized DOM tree nests more than {MAX_NODE_DEPTH} levels"
+                )),
+            "{levels} levels: {:?}",
+            native.warnings
+        );
     }
     // The module is still usable afterwards.
     let (input, expected) = fixture("input");
-    assert_eq!(analyze_json(JsValue::from_str(input), Some("input".into())).unwrap(), expected);
+    assert_eq!(analyze_json(JsValue::from_str(input), Some("input".into()), None).unwrap(), expected);
 }
 
 #[wasm_bindgen_test]
@@ -235,7 +250,7 @@ fn deeply_nested_json_outside_node_trees_does_not_overflow() {
         ("unknown event type", format!(r#"[{{"type":99,"data":{},"timestamp":1}}]"#, deep(100_000))),
     ] {
         // Analysed or rejected with a decoder message; a stack overflow would trap and fail the run.
-        if let Err(e) = analyze_json(JsValue::from_str(&json), None) {
+        if let Err(e) = analyze_json(JsValue::from_str(&json), None, None) {
             let got = message(Err(e));
             assert!(got.starts_with("invalid JSON:") || got.starts_with("unsupported format:"), "{what}: {got}");
         }
@@ -274,7 +289,7 @@ fn bundle_of(stems: &[&str]) -> WasmReplayBundle {
     let mut b = WasmReplayBundle::new();
     for stem in stems {
         let (input, _) = fixture(stem);
-        b.add(JsValue::from_str(input), Some(stem.to_string())).unwrap();
+        b.add(JsValue::from_str(input), Some(stem.to_string()), None).unwrap();
     }
     b
 }
@@ -352,10 +367,10 @@ fn bundles_take_bytes_gzip_and_event_objects() {
     let (input, _) = fixture("dead-button");
     let from_text = bundle_of(&["dead-button"]).report_json(None);
     let mut b = WasmReplayBundle::new();
-    b.add(Uint8Array::from(gzip(input.as_bytes()).as_slice()).into(), Some("dead-button".into())).unwrap();
+    b.add(Uint8Array::from(gzip(input.as_bytes()).as_slice()).into(), Some("dead-button".into()), None).unwrap();
     assert_eq!(b.report_json(None), from_text);
     let mut b = WasmReplayBundle::new();
-    b.add_events(JSON::parse(input).unwrap(), Some("dead-button".into())).unwrap();
+    b.add_events(JSON::parse(input).unwrap(), Some("dead-button".into()), None).unwrap();
     assert_eq!(b.report_json(None), from_text);
     assert_eq!(b.concat(&b).length(), 2);
 }
@@ -364,10 +379,12 @@ fn bundles_take_bytes_gzip_and_event_objects() {
 fn bundle_errors_and_callbacks() {
     let mut b = WasmReplayBundle::new();
     let err = |e: JsError| -> String { JsValue::from(e).dyn_into::<js_sys::Error>().unwrap().message().into() };
-    assert_eq!(err(b.add(JsValue::from_str(""), None).unwrap_err()), "empty input: no rrweb events");
-    assert!(err(b.add(JsValue::from_f64(1.0), None).unwrap_err()).starts_with("ReplayBundle.add: expected a string"));
+    assert_eq!(err(b.add(JsValue::from_str(""), None, None).unwrap_err()), "empty input: no rrweb events");
+    assert!(
+        err(b.add(JsValue::from_f64(1.0), None, None).unwrap_err()).starts_with("ReplayBundle.add: expected a string")
+    );
     assert_eq!(
-        err(b.add_events(JsValue::NULL, None).unwrap_err()),
+        err(b.add_events(JsValue::NULL, None, None).unwrap_err()),
         "ReplayBundle.addEvents: expected an array of rrweb events"
     );
     assert_eq!(b.length(), 0, "failed adds leave the bundle unchanged");
@@ -411,4 +428,75 @@ fn label_and_url_helpers() {
     assert_eq!(selector_label_of(action).unwrap(), r#"click:[data-testid="pay"]@/orders/:id"#);
     assert!(default_label_of(r#"{"action":"jump"}"#).is_err());
     assert_eq!(normalize_url("https://shop.test/a/9f1c2b7e-8d4a-4c1e-9b2f-1a2b3c4d5e6f#x"), "https://shop.test/a/:id");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Damaged recordings and redaction: wasm == native, warnings and counts included.
+
+/// The native replay JSON, or the native error message.
+fn native_json(bytes: &[u8], stem: &str, redact: bool) -> Result<String, String> {
+    let mut recording = rewind::codec::decode(bytes).map_err(|e| e.to_string())?;
+    recording.fill_session_id(stem);
+    Ok(rewind::analyze::analyze_with(recording, rewind::analyze::AnalyzeOptions { redact }).to_replay_json())
+}
+
+#[wasm_bindgen_test]
+fn damaged_recordings_analyse_like_native_with_their_warning() {
+    let mut salvaged = 0;
+    for &(stem, input, _) in FIXTURES {
+        let events: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(input).unwrap();
+        let mut cuts: Vec<Vec<u8>> = [input.len() / 3, input.len() / 2].map(|n| input.as_bytes()[..n].to_vec()).into();
+        // One unreadable event spliced in after the first.
+        let texts: Vec<&str> = events.iter().map(|e| e.get()).collect();
+        if texts.len() >= 2 {
+            let bad = r#"{"type":3,"data":null,"timestamp":1}"#;
+            cuts.push(format!("[{},{bad},{}]", texts[0], texts[1..].join(",")).into_bytes());
+        }
+        for bytes in cuts {
+            let wasm = analyze_json(Uint8Array::from(&bytes[..]).into(), Some(stem.to_string()), None);
+            match native_json(&bytes, stem, true) {
+                Ok(native) => {
+                    let wasm = wasm.unwrap_or_else(|e| panic!("{stem}: {}", message(Err(e))));
+                    assert_eq!(wasm, native, "{stem} ({} bytes): {}", bytes.len(), first_difference(&wasm, &native));
+                    salvaged += usize::from(native.contains("damaged recording: recovered "));
+                }
+                Err(native) => assert_eq!(message(wasm), native, "{stem}"),
+            }
+        }
+    }
+    assert!(salvaged >= FIXTURES.len(), "most damaged copies salvage something ({salvaged})");
+}
+
+#[wasm_bindgen_test]
+fn redaction_is_on_by_default_and_off_on_request_like_native() {
+    let (input, expected) = fixture("login-form");
+    let id = || Some("login-form".to_string());
+    let redacted = analyze_json(JsValue::from_str(input), id(), None).unwrap();
+    assert_eq!(redacted, expected);
+    assert_eq!(analyze_json(JsValue::from_str(input), id(), Some(true)).unwrap(), expected);
+    assert!(!redacted.contains("jane.doe@example.com") && !redacted.contains("4111 1111 1111 1111"));
+    let clear = analyze_json(JsValue::from_str(input), id(), Some(false)).unwrap();
+    assert_eq!(Ok(clear.clone()), native_json(input.as_bytes(), "login-form", false));
+    assert!(clear.contains("jane.doe@example.com") && clear.contains("4111 1111 1111 1111"));
+    assert!(clear.contains(r#""redactions":0,"#));
+    let events = JSON::parse(input).unwrap();
+    assert_eq!(analyze_events_json(events, id(), Some(false)).unwrap(), clear);
+    // The bundle: tables redacted unless the recording was added with redact = false.
+    for (redact, clear_text) in [(None, false), (Some(false), true)] {
+        let mut b = WasmReplayBundle::new();
+        b.add(JsValue::from_str(input), id(), redact).unwrap();
+        let csv = b.export_table("actions", "csv").unwrap();
+        assert_eq!(csv.contains("jane.doe@example.com"), clear_text, "{csv}");
+        let native = rewind::analyze::bundle::Replay::from_bytes_with(
+            input.as_bytes(),
+            Some("login-form"),
+            rewind::analyze::AnalyzeOptions { redact: redact.unwrap_or(true) },
+        )
+        .unwrap();
+        let native = rewind::analyze::bundle::ReplayBundle::from(native);
+        assert_eq!(
+            csv,
+            native.export(rewind::analyze::bundle::Table::Actions, rewind::analyze::bundle::TableFormat::Csv)
+        );
+    }
 }

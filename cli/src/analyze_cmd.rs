@@ -7,8 +7,8 @@ use crate::output::{self, Format};
 use crate::{escape_controls, io_reason, EXIT_BAD_INPUT, EXIT_OUTPUT};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use rewind::analyze::{analyze, Analysis};
-use rewind::codec::{decode, decode_dir, is_batch_dir};
+use rewind::analyze::{analyze_with, AnalyzeOptions};
+use rewind::codec::{decode, decode_dir, is_batch_dir, SALVAGE_WARNING};
 use rewind::model::Recording;
 use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
@@ -49,6 +49,19 @@ pub struct AnalyzeArgs {
     /// DIR/analysis.json, csv writes DIR/actions.csv; each written file is named on stderr.
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Show personal data in clear.
+    ///
+    /// By default emails, card numbers, phone numbers, SSNs and tokens in typed values,
+    /// descriptions, URLs, console messages and custom payloads are replaced by
+    /// `[REDACTED:kind]`, and their number is reported (`redactions` in JSON, a warning line).
+    #[arg(long)]
+    pub no_redact: bool,
+}
+
+/// The analyzer options the `--no-redact` flag selects.
+pub(crate) fn analyze_options(no_redact: bool) -> AnalyzeOptions {
+    AnalyzeOptions { redact: !no_redact }
 }
 
 /// Where one replay's bytes come from.
@@ -102,8 +115,11 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     for input in &inputs {
         let label = input.label();
         progress.set_message(label.clone());
-        match analyse_input(input) {
-            Ok(analysis) => analyses.push(analysis),
+        match read_recording(input) {
+            Ok(recording) => {
+                progress.suspend(|| print_damage(&label, &recording.warnings));
+                analyses.push(analyze_with(recording, analyze_options(args.no_redact)));
+            }
             Err(reason) => progress.suspend(|| report(&label, &reason)),
         }
         progress.inc(1);
@@ -143,9 +159,18 @@ pub(crate) fn progress_bar(n: usize) -> ProgressBar {
     }
 }
 
-/// Decodes and analyses one input; the error is the one-line reason (no path).
-fn analyse_input(input: &Input) -> Result<Analysis, String> {
-    Ok(analyze(read_recording(input)?))
+/// Prints the decoder's damage warnings (a salvaged recording: what was recovered, skipped,
+/// and where the damage starts) on stderr, one line each: the recording still counts as
+/// analysed (exit 0), but stdout alone would not say that events are missing.
+pub(crate) fn print_damage(label: &str, warnings: &[String]) {
+    for warning in damage_warnings(warnings) {
+        eprintln!("rewind: {}: warning: {}", escape_controls(label), escape_controls(warning));
+    }
+}
+
+/// The warnings that say a recording was damaged (see [`SALVAGE_WARNING`]).
+pub(crate) fn damage_warnings(warnings: &[String]) -> impl Iterator<Item = &String> {
+    warnings.iter().filter(|w| w.starts_with(SALVAGE_WARNING))
 }
 
 /// Reads and decodes one input, with the input's fallback replay id filled in; the error is

@@ -6,7 +6,9 @@
 //! `rewind sessions` ([`report_cmd`], [`sessions_cmd`]) stream many recordings through the
 //! bundle analytics.
 //!
-//! Exit codes: 0 success, 2 bad input or usage, 70 internal error, 74 output error.
+//! Exit codes: 0 success, 2 bad input or usage, 70 internal error, 74 output error. A damaged
+//! recording from which events were recovered is a success (exit 0) with a warning on stderr;
+//! only input from which nothing can be recovered is bad input.
 
 #![warn(missing_docs)]
 
@@ -32,7 +34,11 @@ const WORKER_STACK_BYTES: usize = 64 << 20;
 /// Session replay for the web: analyse rrweb recordings from the command line.
 #[derive(Debug, Parser)]
 #[command(name = "rewind", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 success, 2 bad input or usage, 70 internal error, 74 output not writable.")]
+#[command(after_help = "Exit codes: 0 success, 2 bad input or usage, 70 internal error, 74 output not writable.\n\
+Damaged recordings (truncated files or gzip streams, unreadable events) are salvaged: every intact event is\n\
+analysed, a warning on stderr says how many events were recovered and skipped and at which byte the damage\n\
+starts, and the exit code is 0. Exit 2 only when nothing could be recovered.\n\
+Outputs are redacted by default (emails, card numbers, phone numbers, SSNs, tokens); --no-redact shows them.")]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

@@ -7,7 +7,7 @@
 //! plus the recordings in flight, never the whole corpus. `rewind sessions` streams the same
 //! way.
 
-use crate::analyze_cmd::{collect_inputs, progress_bar, read_recording, Input};
+use crate::analyze_cmd::{analyze_options, collect_inputs, damage_warnings, progress_bar, read_recording, Input};
 use crate::{escape_controls, io_reason, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, WORKER_STACK_BYTES};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -44,13 +44,18 @@ pub struct ReportArgs {
     /// Rows of top clicks and long pauses; in markdown also the groups shown per section.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+
+    /// Show personal data in clear (by default emails, card numbers, phone numbers, SSNs and
+    /// tokens are replaced by `[REDACTED:kind]`; the report says how many).
+    #[arg(long)]
+    pub no_redact: bool,
 }
 
 /// Runs `rewind report`; returns the process exit code (0, or 2 when an input was bad, 74
 /// when stdout cannot be written).
 pub fn run(args: &ReportArgs) -> ExitCode {
     let options = ReportOptions { top: args.top, ..ReportOptions::default() };
-    let (parts, failed) = match analyse_all(&args.paths, |replay| ReplayPart::new(&replay, &options)) {
+    let (parts, failed) = match analyse_all(&args.paths, args.no_redact, |replay| ReplayPart::new(&replay, &options)) {
         Ok(result) => result,
         Err(code) => return code,
     };
@@ -65,12 +70,14 @@ pub fn run(args: &ReportArgs) -> ExitCode {
     }
 }
 
-/// Finds the inputs under `paths`, then decodes and analyses each on a rayon pool and reduces
-/// its [`Replay`] with `reduce`, in input order. Bad inputs are reported on stderr (one line
-/// each, in input order, after the progress bar) and skipped; the flag says whether any
-/// was. `Err` is an exit code: the worker pool could not start.
+/// Finds the inputs under `paths`, then decodes and analyses each on a rayon pool (redacted
+/// unless `no_redact`) and reduces its [`Replay`] with `reduce`, in input order. Bad inputs
+/// are reported on stderr (one line each, in input order, after the progress bar) and
+/// skipped; the flag says whether any was. Damaged recordings that were salvaged get a
+/// warning line each. `Err` is an exit code: the worker pool could not start.
 pub(crate) fn analyse_all<T: Send>(
     paths: &[PathBuf],
+    no_redact: bool,
     reduce: impl Fn(Replay) -> T + Sync,
 ) -> Result<(Vec<T>, bool), ExitCode> {
     let mut failed = false;
@@ -89,13 +96,18 @@ pub(crate) fn analyse_all<T: Send>(
             ExitCode::from(EXIT_INTERNAL as u8)
         })?;
     let progress = progress_bar(inputs.len());
-    let results: Vec<Result<T, String>> = pool.install(|| {
+    let options = analyze_options(no_redact);
+    type Analysed<T> = Result<(T, Vec<String>), String>;
+    let results: Vec<Analysed<T>> = pool.install(|| {
         inputs
             .par_iter()
             .map(|input| {
                 progress.set_message(input.label());
                 // The recording (and before it the bytes) lives only inside this call.
-                let result = read_recording(input).map(|recording| reduce(Replay::from_recording(recording)));
+                let result = read_recording(input).map(|recording| {
+                    let damage = damage_warnings(&recording.warnings).cloned().collect();
+                    (reduce(Replay::from_recording_with(recording, options)), damage)
+                });
                 progress.inc(1);
                 result
             })
@@ -105,7 +117,10 @@ pub(crate) fn analyse_all<T: Send>(
     let mut kept = Vec::with_capacity(results.len());
     for (input, result) in inputs.iter().zip(results) {
         match result {
-            Ok(value) => kept.push(value),
+            Ok((value, damage)) => {
+                crate::analyze_cmd::print_damage(&input.label(), &damage);
+                kept.push(value);
+            }
             Err(reason) => report(&input.label(), &reason),
         }
     }

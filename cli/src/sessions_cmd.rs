@@ -55,6 +55,11 @@ pub struct SessionsArgs {
     /// custom event with this tag.
     #[arg(long, value_name = "EVENT")]
     pub has_event: Option<String>,
+
+    /// Show personal data in clear (by default emails, card numbers, phone numbers, SSNs and
+    /// tokens in URLs are replaced by `[REDACTED:kind]`).
+    #[arg(long)]
+    pub no_redact: bool,
 }
 
 /// Runs `rewind sessions`; exit codes as `rewind report`.
@@ -66,11 +71,12 @@ pub fn run(args: &SessionsArgs) -> ExitCode {
         min_duration_s: args.min_duration,
         max_duration_s: args.max_duration,
     };
-    let (rows, failed) =
-        match analyse_all(&args.paths, |replay| query.matches(&replay).then(|| replay.session().clone())) {
-            Ok(result) => result,
-            Err(code) => return code,
-        };
+    let (rows, failed) = match analyse_all(&args.paths, args.no_redact, |replay| {
+        query.matches(&replay).then(|| replay.session().clone())
+    }) {
+        Ok(result) => result,
+        Err(code) => return code,
+    };
     if rows.is_empty() && failed {
         return ExitCode::from(EXIT_BAD_INPUT);
     }

@@ -67,6 +67,11 @@ async fn batches_are_stored_listed_read_and_analysed() {
     assert_eq!(analysis["distinct_id"], "jane");
     assert!(analysis["actions"].as_array().unwrap().len() >= 5, "{analysis}");
     assert!(analysis["summary_markdown"].as_str().unwrap().contains("Sign in"));
+    // Redacted, as every analyzer output is by default: the email and the card number typed
+    // into unmasked inputs do not show.
+    let text = analysis.to_string();
+    assert!(!text.contains("jane.doe@example.com") && !text.contains("4111 1111 1111 1111"), "{analysis}");
+    assert!(analysis["redactions"].as_u64().unwrap() >= 2, "{analysis}");
     let cli = std::process::Command::new(env!("CARGO_BIN_EXE_rewind"))
         .args(["analyze", "--format", "json"])
         .arg(&dir)

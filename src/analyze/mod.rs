@@ -14,6 +14,7 @@ mod element;
 mod gestures;
 mod input;
 mod outcome;
+mod redaction;
 mod routes;
 pub(crate) mod timeline;
 
@@ -22,6 +23,8 @@ pub use describe::{describe, Target, MAX_CONTEXT_ANCESTORS, MAX_NAME_CHARS};
 pub use dom::{DomTracker, MAX_OPTIONS_SCANNED, MAX_TRACKED_NODES};
 pub use gestures::{RAGE_CLICK_RADIUS_PX, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS, TRIPLE_CLICK_SELECTION_MS};
 pub use outcome::{Outcome, OutcomeKind, OUTCOME_KEY, OUTCOME_WINDOW_MS};
+pub(crate) use redaction::Redactor;
+pub use redaction::{redaction_warning, AnalyzeOptions};
 pub use routes::{CONTENT_SWAP_MIN_NODES, MAX_ROUTE_HISTORY, NAVIGATION_INFER_MS, NAVIGATION_TAG};
 pub use timeline::{timeline_markdown, FOLD_MAX_GAP_MS, NO_ACTIONS};
 
@@ -67,13 +70,19 @@ pub struct Analysis {
     /// as one `Rage-clicked …` line, identical lines less than [`FOLD_MAX_GAP_MS`] apart folded
     /// as ` (×N over S s)`; [`NO_ACTIONS`] when empty ([`timeline_markdown`]).
     pub summary_markdown: String,
-    /// Things the analysis had to leave out (e.g. DOM nodes past [`MAX_TRACKED_NODES`]).
+    /// How many distinct personal data values (an email, a card number…) were replaced by
+    /// `[REDACTED:kind]` markers in the outputs; a value shown in several places (a typed
+    /// value in the description and in `metadata.value`) counts once. 0 with
+    /// [`AnalyzeOptions::redact`] off.
+    pub redactions: usize,
+    /// Things the analysis had to leave out or repair (a damaged recording salvaged, DOM nodes
+    /// past [`MAX_TRACKED_NODES`], values redacted), one sentence each.
     pub warnings: Vec<String>,
 }
 
 impl Analysis {
     /// The replay as one JSON object: the session summary fields, then `summary_markdown`,
-    /// `actions` and `warnings`. This is the element of `rewind analyze --format json`'s
+    /// `actions`, `redactions` and `warnings`. This is the element of `rewind analyze --format json`'s
     /// `replays` array, and what the wasm `analyzeJson` returns, byte for byte.
     pub fn to_replay_json(&self) -> String {
         #[derive(Serialize)]
@@ -82,21 +91,29 @@ impl Analysis {
             session: &'a SessionSummary,
             summary_markdown: &'a str,
             actions: &'a [Action],
+            redactions: usize,
             warnings: &'a [String],
         }
         serde_json::to_string(&Replay {
             session: &self.session,
             summary_markdown: &self.summary_markdown,
             actions: &self.actions,
+            redactions: self.redactions,
             warnings: &self.warnings,
         })
         .expect("analysis serializes: string keys, finite numbers")
     }
 }
 
-/// Analyses a decoded recording (events already sorted, as [`crate::codec::decode`] returns them).
+/// Analyses a decoded recording (events already sorted, as [`crate::codec::decode`] returns
+/// them), outputs redacted ([`AnalyzeOptions::default`]).
 pub fn analyze(recording: Recording) -> Analysis {
-    let mut analyzer = Analyzer::new();
+    analyze_with(recording, AnalyzeOptions::default())
+}
+
+/// [`analyze`] with explicit options (e.g. redaction off).
+pub fn analyze_with(recording: Recording, options: AnalyzeOptions) -> Analysis {
+    let mut analyzer = Analyzer::with_options(options);
     for event in recording.events {
         analyzer.push(event);
     }
@@ -113,12 +130,18 @@ pub struct Analyzer {
     n_events: usize,
     start: Option<i64>,
     end: Option<i64>,
+    options: AnalyzeOptions,
 }
 
 impl Analyzer {
-    /// A fresh pass.
+    /// A fresh pass, outputs redacted.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A fresh pass with explicit options.
+    pub fn with_options(options: AnalyzeOptions) -> Self {
+        Analyzer { options, ..Self::default() }
     }
 
     /// Takes the next event (timestamps must not decrease; see [`crate::codec::sort_events`]).
@@ -149,11 +172,34 @@ impl Analyzer {
         self.actions.url.as_deref()
     }
 
-    /// Ends the pass. `replay_id` falls back to `rrweb-{start_time}`.
+    /// Ends the pass. `replay_id` falls back to `rrweb-{start_time}`. With
+    /// [`AnalyzeOptions::redact`] (the default) every action, the entry and exit URLs and so
+    /// the timeline are redacted, counted in [`Analysis::redactions`] and one warning.
     pub fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Analysis {
-        let Analyzer { mut actions, n_events, start, end } = self;
+        let (mut analysis, redactor) = self.finish_unwarned(replay_id, distinct_id);
+        if let Some(redactor) = redactor {
+            analysis.redactions = redactor.count();
+            analysis.warnings.extend(redaction_warning(redactor.count()));
+        }
+        analysis
+    }
+
+    /// [`Analyzer::finish`] without the redaction count and warning: the redactor (when
+    /// redaction is on) goes on to the bundle pass, which redacts its own facts with it.
+    pub(crate) fn finish_unwarned(
+        self,
+        replay_id: Option<String>,
+        distinct_id: Option<String>,
+    ) -> (Analysis, Option<Redactor>) {
+        let Analyzer { mut actions, n_events, start, end, options } = self;
         actions.finish_outcomes();
         actions.finish();
+        let redactor = options.redact.then(|| {
+            let mut redactor = Redactor::default();
+            actions.list.iter_mut().for_each(|a| redactor.action(a));
+            actions.entry_url.iter_mut().chain(actions.url.iter_mut()).for_each(|u| redactor.text(u));
+            redactor
+        });
         let list = actions.list;
         let count = |f: &dyn Fn(&Action) -> bool| list.iter().filter(|a| f(a)).count();
         let session = SessionSummary {
@@ -184,7 +230,7 @@ impl Analyzer {
             ));
         }
         let summary_markdown = timeline_markdown(&list, start.unwrap_or(0));
-        Analysis { session, actions: list, summary_markdown, warnings }
+        (Analysis { session, actions: list, summary_markdown, redactions: 0, warnings }, redactor)
     }
 }
 

@@ -1,7 +1,7 @@
 //! A directory of rewind batch files for one session (as the collector stores them:
 //! `{seq}.json.gz`), joined in `seq` order.
 
-use super::{decode_batches, finish, DecodeError};
+use super::{decode_or_salvage, finish, DecodeError, SALVAGE_WARNING};
 use crate::model::Recording;
 use std::path::{Path, PathBuf};
 
@@ -39,8 +39,12 @@ fn batch_files(path: &Path) -> Result<Vec<PathBuf>, DecodeError> {
 /// (the envelope's `seq`, falling back to the number in the file name). A batch stored twice
 /// (same `seq`) counts once. Gaps in `seq` are reported in [`Recording::warnings`].
 ///
+/// A damaged batch file is salvaged like [`super::decode`] input (its warning names the
+/// file); a file from which nothing can be recovered is left out with a warning, as long as
+/// another file recovers something.
+///
 /// Errors: [`DecodeError::Io`] when the directory cannot be read or holds no batch files,
-/// [`DecodeError::InFile`] with the error of the first batch file that fails to decode, or
+/// [`DecodeError::InFile`] with the error of the first batch file when no file decodes, or
 /// [`DecodeError::UnsupportedFormat`] when the batches belong to different sessions.
 pub fn decode_dir(path: &Path) -> Result<Recording, DecodeError> {
     let files = batch_files(path)?;
@@ -50,6 +54,8 @@ pub fn decode_dir(path: &Path) -> Result<Recording, DecodeError> {
         });
     }
     let mut batches = Vec::with_capacity(files.len());
+    let mut file_warnings = Vec::new();
+    let mut first_error = None;
     for file in &files {
         let bytes = std::fs::read(file).map_err(|e| io_error(file, e))?;
         let name_seq: u64 = file
@@ -58,17 +64,32 @@ pub fn decode_dir(path: &Path) -> Result<Recording, DecodeError> {
             .and_then(|n| n.split('.').next())
             .and_then(|n| n.parse().ok())
             .unwrap_or(u64::MAX);
-        let in_file = |error| DecodeError::InFile {
-            file: file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            error: Box::new(error),
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let in_file = |error| DecodeError::InFile { file: name.clone(), error: Box::new(error) };
+        let (decoded, salvage) = match decode_or_salvage(&bytes) {
+            Ok(decoded) => decoded,
+            Err(error) => {
+                file_warnings.push(format!("{SALVAGE_WARNING}{name} left out, nothing recovered: {error}"));
+                first_error.get_or_insert(in_file(error));
+                continue;
+            }
         };
-        for batch in decode_batches(&bytes).map_err(in_file)? {
+        if let Some(salvage) = salvage {
+            let account = salvage.to_string();
+            file_warnings.push(format!("{SALVAGE_WARNING}{name}: {}", &account[SALVAGE_WARNING.len()..]));
+        }
+        for batch in decoded {
             batches.push((batch.seq.unwrap_or(name_seq), batch));
+        }
+    }
+    if batches.is_empty() {
+        if let Some(error) = first_error {
+            return Err(error);
         }
     }
     batches.sort_by_key(|(seq, _)| *seq);
     batches.dedup_by_key(|(seq, _)| *seq);
-    let mut recording = Recording::default();
+    let mut recording = Recording { warnings: file_warnings, ..Recording::default() };
     let missing: Vec<String> = batches
         .windows(2)
         .filter(|w| w[1].0 > w[0].0.saturating_add(1))

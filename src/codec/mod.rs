@@ -11,17 +11,24 @@
 //! - natively, a directory of rewind batch files for one session ([`decode_dir`]), joined in
 //!   `seq` order.
 //!
+//! Damaged input (a truncated file or gzip stream, an event the decoder cannot read) is
+//! salvaged ([`salvage`]): every intact event is kept, unreadable ones are skipped and counted,
+//! and a warning starting with [`SALVAGE_WARNING`] says how many and where the damage starts.
+//! Only input from which nothing can be recovered is an error.
+//!
 //! Pure Rust (serde_json, flate2): runs the same natively and in wasm.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod dir;
 mod envelope;
+pub mod salvage;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use dir::{decode_dir, is_batch_dir};
 pub use envelope::BatchEnvelope;
+pub use salvage::{Salvage, SALVAGE_WARNING};
 
-use crate::model::{Event, Recording, UNSUPPORTED_MARK};
+use crate::model::{Event, Recording, MAX_NODE_DEPTH, TOO_DEEP_MARK, UNSUPPORTED_MARK};
 use std::fmt;
 use std::io::Read;
 
@@ -42,6 +49,10 @@ pub enum DecodeError {
     TooLarge { limit: usize },
     /// Valid JSON that is not a web rrweb recording; `seen` says what was found instead.
     UnsupportedFormat { seen: String },
+    /// Valid JSON whose serialized node tree (a FullSnapshot or Mutation `adds` node) nests
+    /// deeper than `limit` ([`MAX_NODE_DEPTH`]) DOM levels; `at` is serde_json's position
+    /// (`line L column C`), empty when unknown.
+    TooDeep { limit: usize, at: String },
     /// A file or directory could not be read (native only).
     Io { message: String },
     /// One file of a batch directory failed; `file` is its name within the directory.
@@ -58,6 +69,13 @@ impl fmt::Display for DecodeError {
                 write!(f, "input too large: more than {limit} bytes after decompression")
             }
             DecodeError::UnsupportedFormat { seen } => write!(f, "unsupported format: {seen}"),
+            DecodeError::TooDeep { limit, at } => {
+                write!(f, "node tree too deep: a serialized DOM tree nests more than {limit} levels (MAX_NODE_DEPTH)")?;
+                if !at.is_empty() {
+                    write!(f, " at {at}")?;
+                }
+                Ok(())
+            }
             DecodeError::Io { message } => write!(f, "{message}"),
             DecodeError::InFile { file, error } => write!(f, "{file}: {error}"),
         }
@@ -69,27 +87,73 @@ impl std::error::Error for DecodeError {}
 impl From<serde_json::Error> for DecodeError {
     fn from(e: serde_json::Error) -> Self {
         let message = e.to_string();
-        match message.strip_prefix(UNSUPPORTED_MARK) {
-            Some(seen) => DecodeError::UnsupportedFormat {
-                // The position serde_json appends is noise for a "wrong kind of file" message.
-                seen: seen.split(" at line ").next().unwrap_or(seen).to_string(),
-            },
-            None => DecodeError::Json { message },
+        if let Some(seen) = message.strip_prefix(UNSUPPORTED_MARK) {
+            // The position serde_json appends is noise for a "wrong kind of file" message.
+            return DecodeError::UnsupportedFormat { seen: seen.split(" at line ").next().unwrap_or(seen).to_string() };
         }
+        // The mark may follow the context serde_json or a re-read adds in front of it.
+        if message.contains(TOO_DEEP_MARK) {
+            let at = message.rfind(" at line ").map(|i| message[i + 4..].to_string()).unwrap_or_default();
+            return DecodeError::TooDeep { limit: MAX_NODE_DEPTH, at };
+        }
+        DecodeError::Json { message }
     }
 }
 
 /// Decodes a recording from raw bytes (JSON, JSON Lines, or gzip of either), sorting the
 /// events by timestamp.
 ///
-/// Errors: [`DecodeError::Empty`] for empty input, [`DecodeError::Gzip`] /
+/// Damaged input is salvaged ([`salvage`]): when at least one event is recovered the result is
+/// `Ok`, with a [`SALVAGE_WARNING`] warning first in [`Recording::warnings`].
+///
+/// Errors (nothing recovered): [`DecodeError::Empty`] for empty input, [`DecodeError::Gzip`] /
 /// [`DecodeError::TooLarge`] for bad compressed input, [`DecodeError::Json`] for malformed JSON
-/// or wrong field types, [`DecodeError::UnsupportedFormat`] for JSON that is not web rrweb.
+/// or wrong field types, [`DecodeError::TooDeep`] for a node tree past [`MAX_NODE_DEPTH`],
+/// [`DecodeError::UnsupportedFormat`] for JSON that is not web rrweb.
 pub fn decode(bytes: &[u8]) -> Result<Recording, DecodeError> {
-    let batches = decode_batches(bytes)?;
+    let (batches, salvage) = decode_or_salvage(bytes)?;
     let mut recording = join(batches);
+    if let Some(salvage) = salvage {
+        recording.warnings.push(salvage.to_string());
+    }
     finish(&mut recording);
     Ok(recording)
+}
+
+/// [`decode_batches`], falling back to salvage when it fails on damaged input. `Some` account
+/// when salvage ran and recovered at least one event; the strict error when it recovered none
+/// (it names the real cause). Empty, oversized and non-rrweb input is never salvaged: a
+/// mobile recording must stay "unsupported", not become a few stray web events.
+pub(crate) fn decode_or_salvage(bytes: &[u8]) -> Result<(Vec<BatchEnvelope>, Option<Salvage>), DecodeError> {
+    let strict = match decode_batches(bytes) {
+        Ok(batches) => return Ok((batches, None)),
+        Err(e @ (DecodeError::Json { .. } | DecodeError::Gzip { .. } | DecodeError::TooDeep { .. })) => e,
+        Err(e) => return Err(e),
+    };
+    let (batches, salvage) = salvage_bytes(bytes)?;
+    if salvage.recovered == 0 {
+        return Err(strict);
+    }
+    Ok((batches, Some(salvage)))
+}
+
+/// Salvages raw input (gzip inflated as far as it goes, a BOM skipped); see [`salvage`].
+pub fn salvage_bytes(bytes: &[u8]) -> Result<(Vec<BatchEnvelope>, Salvage), DecodeError> {
+    let mut gzip_error = None;
+    let inflated;
+    let mut text = bytes;
+    let gzip = is_gzip(bytes);
+    if gzip {
+        let (out, error) = gunzip_lossy(bytes, MAX_DECOMPRESSED_BYTES)?;
+        inflated = out;
+        gzip_error = error;
+        text = &inflated;
+    }
+    let bom = if text.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let (batches, mut salvage) = salvage::salvage_text(&text[bom..], bom);
+    salvage.gzip = gzip;
+    salvage.gzip_error = gzip_error;
+    Ok((batches, salvage))
 }
 
 /// Joins batches in the given order, taking the first session and user ids seen.
@@ -179,6 +243,19 @@ pub(crate) fn decode_batches(bytes: &[u8]) -> Result<Vec<BatchEnvelope>, DecodeE
 /// True when `bytes` start with the gzip magic number (RFC 1952: `1f 8b`).
 pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// Inflates as much of a gzip stream (all members) as is intact: the output up to the first
+/// error, and that error's message. Refuses to produce more than `limit` bytes.
+pub fn gunzip_lossy(bytes: &[u8], limit: usize) -> Result<(Vec<u8>, Option<String>), DecodeError> {
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(limit));
+    let mut reader = flate2::read::MultiGzDecoder::new(bytes).take(limit as u64 + 1);
+    // `read_to_end` keeps what it read before an error.
+    let error = reader.read_to_end(&mut out).err().map(|e| e.to_string());
+    if out.len() > limit {
+        return Err(DecodeError::TooLarge { limit });
+    }
+    Ok((out, error))
 }
 
 /// Inflates gzip (all members), refusing to produce more than `limit` bytes.

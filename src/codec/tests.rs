@@ -68,12 +68,13 @@ fn equal_timestamps_keep_recorded_order() {
 fn errors_are_typed_and_readable() {
     assert_eq!(decode(b"").unwrap_err(), DecodeError::Empty);
     assert_eq!(decode(b" \n\t").unwrap_err(), DecodeError::Empty);
-    let truncated = format!("[{META},{CLICK}");
-    let err = decode(&truncated.as_bytes()[..truncated.len() - 10]).unwrap_err();
+    // Cut inside the first event: nothing to salvage, the strict error stands.
+    let err = decode(&META.as_bytes()[..META.len() - 10]).unwrap_err();
     assert!(matches!(&err, DecodeError::Json { message } if message.contains("EOF")), "{err}");
-    let mut cut = gz(format!("[{META},{CLICK}]").as_bytes());
-    cut.truncate(cut.len() / 2);
-    assert!(matches!(decode(&cut), Err(DecodeError::Gzip { .. })));
+    let err = decode(format!("[{}", &META[..20]).as_bytes()).unwrap_err();
+    assert!(matches!(&err, DecodeError::Json { message } if message.contains("EOF")), "{err}");
+    let cut = gz(format!("[{META},{CLICK}]").as_bytes());
+    assert!(matches!(decode(&cut[..8]), Err(DecodeError::Gzip { .. })));
     for (input, seen) in [
         (r#"{"foo":1}"#, "keys [foo]"),
         ("42", "JSON number"),
@@ -131,9 +132,22 @@ fn batch_directory_joins_in_seq_order_once() {
     std::fs::write(dir.join("4.json"), batch(4, CLICK)).unwrap();
     let r = decode_dir(&dir).unwrap();
     assert_eq!(r.warnings, ["batches missing from the session: seq 2–3"]);
+    // A file with nothing intact is left out with a warning while others decode; alone, it is
+    // the error.
     std::fs::write(dir.join("3.json"), "[").unwrap();
-    let err = decode_dir(&dir).unwrap_err().to_string();
-    assert!(err.starts_with("3.json: invalid JSON: EOF"), "{err}");
+    let r = decode_dir(&dir).unwrap();
+    assert_eq!(r.events.len(), 3);
+    assert!(
+        r.warnings[0].starts_with("damaged recording: 3.json left out, nothing recovered: invalid JSON: EOF"),
+        "{:?}",
+        r.warnings
+    );
+    let lone = dir.join("lone");
+    std::fs::create_dir_all(&lone).unwrap();
+    std::fs::write(lone.join("0.json"), "[").unwrap();
+    let err = decode_dir(&lone).unwrap_err().to_string();
+    assert!(err.starts_with("0.json: invalid JSON: EOF"), "{err}");
+    std::fs::remove_dir_all(&lone).unwrap();
     std::fs::remove_file(dir.join("3.json")).unwrap();
     std::fs::write(dir.join("2.json"), r#"{"session_id":"other","seq":2,"events":[]}"#).unwrap();
     assert!(matches!(decode_dir(&dir), Err(DecodeError::UnsupportedFormat { .. })));
@@ -159,4 +173,72 @@ fn isolated_clock_spikes_are_retimed_and_reported() {
 fn unsupported_keys_are_escaped_to_one_line() {
     let err = decode(br#"{"a\nb":1}"#).unwrap_err().to_string();
     assert!(!err.contains('\n') && err.contains(r"a\nb"), "{err}");
+}
+
+#[test]
+fn truncated_input_keeps_the_intact_prefix_with_one_warning() {
+    let text = format!("[{META},{CLICK},{CLICK}]");
+    let cut = 1 + META.len() + 1 + CLICK.len() + 1 + 5;
+    let r = decode(&text.as_bytes()[..cut]).unwrap();
+    assert_eq!(types(&r), [(100, 4), (200, 3)]);
+    let at = cut - 5;
+    assert_eq!(
+        r.warnings,
+        [format!(
+            "damaged recording: recovered 2 events, skipped 0 unreadable events; the damage starts at byte {at} (the input ends inside an event)"
+        )]
+    );
+}
+
+#[test]
+fn unreadable_events_are_skipped_and_counted() {
+    let bad = r#"{"type":3,"data":null,"timestamp":150}"#;
+    let text = format!("[{META},{bad},{CLICK},{bad}]");
+    let r = decode(text.as_bytes()).unwrap();
+    assert_eq!(types(&r), [(100, 4), (200, 3)]);
+    let at = 1 + META.len() + 1;
+    assert_eq!(r.warnings.len(), 1);
+    assert!(
+        r.warnings[0].starts_with(&format!(
+            "damaged recording: recovered 2 events, skipped 2 unreadable events; the damage starts at byte {at} (unreadable event: invalid type: null"
+        )),
+        "{}",
+        r.warnings[0]
+    );
+    // Only unreadable events: the strict error.
+    assert!(matches!(decode(format!("[{bad}]").as_bytes()), Err(DecodeError::Json { .. })));
+}
+
+#[test]
+fn truncated_gzip_salvages_what_decompressed() {
+    let text = format!("[{META},{CLICK},{CLICK}]");
+    let whole = gz(text.as_bytes());
+    // Without its 8-byte trailer (CRC, size) the stream is cut, but all the text inflates.
+    let r = decode(&whole[..whole.len() - 8]).unwrap();
+    assert_eq!(r.events.len(), 3);
+    assert!(
+        r.warnings[0].contains("of the decompressed text (the text itself is intact); gzip stream: "),
+        "{:?}",
+        r.warnings
+    );
+}
+
+#[test]
+fn mobile_recordings_stay_unsupported() {
+    let mobile = format!(r#"[{META},{{"type":2,"data":{{"wireframes":[]}},"timestamp":150}},{CLICK}]"#);
+    assert!(matches!(decode(mobile.as_bytes()), Err(DecodeError::UnsupportedFormat { .. })));
+}
+
+#[test]
+fn resynchronising_over_hostile_nesting_stays_linear() {
+    // A syntax error, then 200,000 nested objects never closed: every `{` is a resync candidate
+    // whose parse runs to the end of the input. Without the budget this takes hours.
+    let hostile = format!("[{META},{{]]{}x]", r#"{"type":"#.repeat(200_000));
+    let started = std::time::Instant::now();
+    let r = decode(hostile.as_bytes()).unwrap();
+    assert_eq!(r.events.len(), 1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    // Within the budget, resync finds the next event after garbage.
+    let text = format!("[{META},{{]]]{{\"a\":{{}}}},{CLICK}]");
+    assert_eq!(types(&decode(text.as_bytes()).unwrap()), [(100, 4), (200, 3)]);
 }

@@ -16,8 +16,8 @@ pub use event::{
 };
 pub(crate) use event::{EventFields, UNSUPPORTED_MARK};
 pub use incremental::*;
-pub(crate) use node::KeyStr;
 pub use node::{AttrValue, NodeKind, NodeTree, NodeType, SerializedNode, StyleValue, MAX_NODE_DEPTH};
+pub(crate) use node::{KeyStr, TOO_DEEP_MARK};
 
 /// A decoded recording: rrweb events in timestamp order plus what the container said about the
 /// session.
@@ -30,8 +30,9 @@ pub struct Recording {
     pub session_id: Option<String>,
     /// The user, when the input carried one (`distinct_id`, `distinctId`, `$distinct_id`, `user_id`).
     pub distinct_id: Option<String>,
-    /// What decoding had to repair or found missing (clock spikes, missing batches), one
-    /// sentence each; the analyzer passes them on in its own warnings.
+    /// What decoding had to repair or found missing (a damaged recording salvaged — see
+    /// [`crate::codec::SALVAGE_WARNING`] —, clock spikes, missing batches), one sentence each;
+    /// the analyzer passes them on in its own warnings.
     pub warnings: Vec<String>,
 }
 

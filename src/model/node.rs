@@ -12,6 +12,10 @@ use std::fmt;
 
 pub use crate::MAX_NODE_DEPTH;
 
+/// Start of the error a node tree deeper than [`MAX_NODE_DEPTH`] gives; the codec turns such
+/// errors into [`crate::codec::DecodeError::TooDeep`] (valid JSON past a limit, not bad JSON).
+pub(crate) const TOO_DEEP_MARK: &str = "serialized node tree nested deeper than ";
+
 /// rrweb `NodeType` (rrweb-snapshot): Document 0, DocumentType 1, Element 2, Text 3, CDATA 4,
 /// Comment 5. Other numbers are kept as [`NodeKind::Unknown`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,9 +175,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         // A node at level MAX_NODE_DEPTH is accepted, an empty `childNodes` included (the
         // recorder's placeholders for deeper subtrees are such leaves); one level more is not.
         if self.depth > MAX_NODE_DEPTH {
-            return Err(de::Error::custom(format_args!(
-                "serialized node tree nested deeper than {MAX_NODE_DEPTH} levels"
-            )));
+            return Err(de::Error::custom(format_args!("{TOO_DEEP_MARK}{MAX_NODE_DEPTH} levels")));
         }
         // Reserve the slot first so children, read before this node's fields are all known,
         // can point at it and pre-order holds.

@@ -79,10 +79,17 @@ thread_local! {
 
 /// Redacts built-in PII kinds and matches of `patterns` in `text`.
 pub(crate) fn redact_text(text: &str, patterns: &[String]) -> String {
+    redact_text_seen(text, patterns, &mut |_| {})
+}
+
+/// [`redact_text`], calling `seen` with the original text of each span it replaces
+/// (overlapping matches merged into one span, as into one marker). The analyzer counts the
+/// distinct values it redacted with this.
+pub fn redact_text_seen(text: &str, patterns: &[String], seen: &mut dyn FnMut(&str)) -> String {
     let mut spans = Vec::new();
     builtin_spans(text, &mut spans);
     app_spans(text, patterns, &mut spans);
-    apply_spans(text, spans)
+    apply_spans(text, spans, seen)
 }
 
 /// All built-in detector matches in `text` (may overlap; [`apply_spans`] merges them).
@@ -97,7 +104,7 @@ fn builtin_spans(text: &str, out: &mut Vec<Span>) {
 
 /// Replaces each span (overlapping spans merged; the earliest-starting, then longest, span
 /// names the merged one) with its marker.
-fn apply_spans(text: &str, mut spans: Vec<Span>) -> String {
+fn apply_spans(text: &str, mut spans: Vec<Span>, seen: &mut dyn FnMut(&str)) -> String {
     spans.retain(|s| s.start < s.end && text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
     if spans.is_empty() {
         return text.to_string();
@@ -119,6 +126,7 @@ fn apply_spans(text: &str, mut spans: Vec<Span>) -> String {
                 if let Some(c) = cur.take() {
                     out.push_str(text.get(pos..c.start).unwrap_or_default());
                     out.push_str(c.kind.marker());
+                    seen(text.get(c.start..c.end).unwrap_or_default());
                     pos = c.end;
                 }
                 cur = Some(s);
@@ -128,6 +136,7 @@ fn apply_spans(text: &str, mut spans: Vec<Span>) -> String {
     if let Some(c) = cur {
         out.push_str(text.get(pos..c.start).unwrap_or_default());
         out.push_str(c.kind.marker());
+        seen(text.get(c.start..c.end).unwrap_or_default());
         pos = c.end;
     }
     out.push_str(text.get(pos..).unwrap_or_default());

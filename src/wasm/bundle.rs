@@ -106,15 +106,16 @@ impl WasmReplayBundle {
 
     /// Decodes and analyses one recording (as `analyzeJson` takes it: a `string`, or a
     /// `Uint8Array` / `ArrayBuffer` of JSON, JSON Lines or gzip) and adds it. `replayId` is
-    /// the replay id when the recording carries no session id. Throws the decoder's error; the
-    /// bundle is unchanged then.
+    /// the replay id when the recording carries no session id; `redact` (default `true`) as
+    /// for `analyzeJson`. Throws the decoder's error; the bundle is unchanged then.
     pub fn add(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | ArrayBuffer")] input: JsValue,
         #[wasm_bindgen(js_name = replayId)] replay_id: Option<String>,
+        redact: Option<bool>,
     ) -> Result<(), JsError> {
         let bytes = bytes_of(&input, "ReplayBundle.add")?;
-        self.add_bytes(&bytes, replay_id)
+        self.add_bytes(&bytes, replay_id, redact)
     }
 
     /// Adds an array of rrweb event objects (serialised with `JSON.stringify`, then as `add`).
@@ -123,6 +124,7 @@ impl WasmReplayBundle {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "unknown[]")] events: JsValue,
         #[wasm_bindgen(js_name = replayId)] replay_id: Option<String>,
+        redact: Option<bool>,
     ) -> Result<(), JsError> {
         if !Array::is_array(&events) {
             return Err(JsError::new("ReplayBundle.addEvents: expected an array of rrweb events"));
@@ -131,15 +133,15 @@ impl WasmReplayBundle {
             let reason = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
             JsError::new(&format!("ReplayBundle.addEvents: cannot serialize events: {reason}"))
         })?;
-        self.add_bytes(String::from(text).as_bytes(), replay_id)
+        self.add_bytes(String::from(text).as_bytes(), replay_id, redact)
     }
 
-    fn add_bytes(&mut self, bytes: &[u8], replay_id: Option<String>) -> Result<(), JsError> {
+    fn add_bytes(&mut self, bytes: &[u8], replay_id: Option<String>, redact: Option<bool>) -> Result<(), JsError> {
         let mut recording = codec::decode(bytes).map_err(|e| JsError::new(&e.to_string()))?;
         if let Some(id) = replay_id {
             recording.fill_session_id(id);
         }
-        self.inner.add_recording(recording);
+        self.inner.push(crate::analyze::bundle::Replay::from_recording_with(recording, super::options(redact)));
         Ok(())
     }
 

@@ -72,9 +72,10 @@ test('analyzeEvents on parsed events equals analyze on the text', async () => {
   assert.equal(events.session.replay_id, `rrweb-${events.session.start_time}`);
 });
 
-test('the Analysis shape: session fields, actions, summaryMarkdown, warnings', async () => {
+test('the Analysis shape: session fields, actions, summaryMarkdown, redactions, warnings', async () => {
   const result = await analyze(inputText, 'input');
-  assert.deepEqual(Object.keys(result), ['session', 'actions', 'summaryMarkdown', 'warnings']);
+  assert.deepEqual(Object.keys(result), ['session', 'actions', 'summaryMarkdown', 'redactions', 'warnings']);
+  assert.equal(result.redactions, 0);
   assert.deepEqual(Object.keys(result.session), SESSION_KEYS);
   const { session, actions, summaryMarkdown, warnings } = result;
   assert.equal(session.replay_id, 'input');
@@ -105,7 +106,8 @@ test('bad input rejects with an Error carrying the native message', async () => 
     ['{"foo":1}', /^unsupported format: /],
     ['', /^empty input/],
     ['   \n', /^empty input/],
-    [inputText.slice(0, inputText.length / 2), /^invalid JSON: /],
+    // Cut inside the first event: nothing to salvage.
+    [inputText.slice(0, 40), /^invalid JSON: /],
     [new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff]), /^invalid gzip: /],
     [42, /^analyze: expected a string or a Uint8Array/],
     [null, /^analyze: expected a string or a Uint8Array/],
@@ -189,4 +191,37 @@ test('analyzeToJson equals `rewind analyze --format json` on every recording', a
     }
   }
   assert.ok(compared >= files.length - 1, `only ${compared} of ${files.length} recordings analysed`);
+});
+
+test('personal data is redacted by default, counted, and shown with {redact: false}', async () => {
+  const text = readFileSync(new URL('login-form.json', fixturesDir), 'utf8');
+  const clear = ['jane.doe@example.com', '4111 1111 1111 1111'];
+  const redacted = await analyze(text, 'login-form');
+  const json = JSON.stringify(redacted);
+  for (const value of clear) assert.ok(!json.includes(value), value);
+  assert.equal(redacted.redactions, 2);
+  assert.match(redacted.warnings.at(-1), /^2 personal data values redacted/);
+  assert.equal(await analyzeToJson(text, 'login-form'), readFileSync(new URL('login-form.json', expectedDir), 'utf8').trimEnd());
+  for (const result of [await analyze(text, 'login-form', { redact: false }), await analyzeEvents(JSON.parse(text), 'login-form', { redact: false })]) {
+    const shown = JSON.stringify(result);
+    for (const value of clear) assert.ok(shown.includes(value), value);
+    assert.equal(result.redactions, 0);
+  }
+});
+
+test('a damaged recording resolves with its intact events and the damage warning', async () => {
+  const events = JSON.parse(inputText);
+  const texts = events.map((e) => JSON.stringify(e));
+  // A cut inside the fourth event, and one unreadable event spliced in.
+  const cutAt = 1 + texts.slice(0, 3).join(',').length + 1;
+  const cut = await analyze(`[${texts.join(',')}]`.slice(0, cutAt + 10), 'cut');
+  assert.equal(cut.session.n_events, 3);
+  assert.equal(
+    cut.warnings[0],
+    `damaged recording: recovered 3 events, skipped 0 unreadable events; the damage starts at byte ${cutAt} (the input ends inside an event)`,
+  );
+  const spliced = `[${texts[0]},{"type":3,"data":null,"timestamp":1},${texts.slice(1).join(',')}]`;
+  const result = await analyze(gzipSync(spliced), 'bad');
+  assert.equal(result.session.n_events, events.length);
+  assert.match(result.warnings[0], /^damaged recording: recovered \d+ events, skipped 1 unreadable event; the damage starts at byte \d+ of the decompressed text \(unreadable event: /);
 });

@@ -82,8 +82,8 @@ test('analyze, analyzeEvents and errors in Chromium match the native expected ou
     const expected = (await readFile(new URL(`tests/expected/${stem}.json`, root), 'utf8')).trimEnd();
     assert.equal(result.json[stem], expected, `${stem}: text`);
     assert.equal(result.gzip[stem], expected, `${stem}: gzip made by the browser's CompressionStream`);
-    const { summary_markdown, actions, warnings, ...session } = JSON.parse(expected);
-    assert.deepEqual(result.events[stem], { session, actions, summaryMarkdown: summary_markdown, warnings }, `${stem}: events`);
+    const { summary_markdown, actions, redactions, warnings, ...session } = JSON.parse(expected);
+    assert.deepEqual(result.events[stem], { session, actions, summaryMarkdown: summary_markdown, redactions, warnings }, `${stem}: events`);
   }
   assert.equal(result.errors[0], 'true: empty input: no rrweb events');
   assert.match(result.errors[1], /^true: unsupported format: /);

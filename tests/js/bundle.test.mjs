@@ -143,3 +143,17 @@ test('the label helpers need the wasm loaded first', () => {
   `], { cwd: fileURLToPath(root), encoding: 'utf8' });
   assert.equal(out, 'rewind-replay/analyze: the wasm is not loaded yet; await init() (or createBundle()) first\nclick:button@/a/:id\n');
 });
+
+test('bundles are redacted unless created with {redact: false}, filtered bundles included', async () => {
+  const input = readFileSync(new URL('../../fixtures/login-form.json', import.meta.url), 'utf8');
+  const redacted = await createBundle([{ input, replayId: 'login-form' }]);
+  const clear = await createBundle([{ input, replayId: 'login-form' }], { redact: false });
+  for (const [bundle, shows] of [[redacted, false], [clear, true]]) {
+    assert.equal(bundle.export('actions', 'csv').includes('jane.doe@example.com'), shows);
+    assert.equal(bundle.report().redactions, shows ? 0 : 2);
+    // A recording added later to a filtered bundle follows the bundle's option.
+    const filtered = bundle.where({});
+    filtered.add(input, 'again');
+    assert.equal(filtered.export('actions', 'csv').includes('4111 1111 1111 1111'), shows);
+  }
+});

@@ -101,3 +101,74 @@ pub fn damage(events: &[Value], pool: &[i64], rng: &mut Rng) -> Vec<Value> {
     }
     out
 }
+
+// ---------------------------------------------------------------------------------------------
+// Damaged files for the salvage tests (`tests/salvage.rs`, `cli/tests/analyze_bad_input.rs`):
+// byte-level damage (a cut, one unreadable event spliced in) whose intact part is known exactly.
+
+/// Events that are valid JSON but that no rrweb decoder can read: `data` null, a field of the
+/// wrong type, an unknown MouseInteraction payload shape. `{t}` is replaced by a timestamp.
+#[allow(dead_code)]
+pub const BAD_EVENTS: [&str; 3] = [
+    r#"{"type":3,"data":null,"timestamp":{t}}"#,
+    r#"{"type":4,"data":{"href":5,"width":"wide"},"timestamp":{t}}"#,
+    r#"{"type":3,"data":{"source":2,"type":"click","id":[]},"timestamp":{t}}"#,
+];
+
+/// A recording's events as JSON texts, each exactly as recorded.
+#[allow(dead_code)]
+pub fn raw_events(text: &str) -> Vec<String> {
+    let events: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(text).expect("a JSON array of events");
+    events.into_iter().map(|e| e.get().to_string()).collect()
+}
+
+/// `[e1,e2,…]` and the byte range of each event in it.
+#[allow(dead_code)]
+pub fn joined(events: &[String]) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::from("[");
+    let mut ranges = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        ranges.push((out.len(), out.len() + e.len()));
+        out.push_str(e);
+    }
+    out.push(']');
+    (out, ranges)
+}
+
+/// Ten cut points spread evenly through a text of `len` bytes (never 0 or `len`).
+#[allow(dead_code)]
+pub fn cut_points(len: usize) -> Vec<usize> {
+    (1..=10).map(|i| i * len / 11).collect()
+}
+
+/// For a text cut at `cut` whose events occupy `ranges`: how many events are intact, and the
+/// byte where the damage starts (the first cut event's start, or the cut itself when it falls
+/// between events).
+#[allow(dead_code)]
+pub fn intact_prefix(ranges: &[(usize, usize)], cut: usize) -> (usize, usize) {
+    let intact = ranges.iter().take_while(|&&(_, end)| end <= cut).count();
+    let damage_at = match ranges.get(intact) {
+        Some(&(start, _)) if start < cut => start,
+        _ => cut,
+    };
+    (intact, damage_at)
+}
+
+/// `events` with `bad` (one of [`BAD_EVENTS`]) inserted before event `at`, timestamped like its
+/// neighbour; the joined text and the byte offset where the bad event starts.
+#[allow(dead_code)]
+pub fn splice(events: &[String], at: usize, bad: &str) -> (String, usize) {
+    let t = events
+        .get(at)
+        .or(events.last())
+        .and_then(|e| serde_json::from_str::<Value>(e).ok())
+        .and_then(|v| v.get("timestamp").and_then(Value::as_i64))
+        .unwrap_or(0);
+    let mut with_bad = events.to_vec();
+    with_bad.insert(at, bad.replace("{t}", &t.to_string()));
+    let (text, ranges) = joined(&with_bad);
+    (text, ranges[at].0)
+}

@@ -90,9 +90,18 @@ export class Collector {
   }
 }
 
-/** `{summary_markdown, actions, warnings, ...session}` → `{session, actions, warnings, summaryMarkdown}`. */
-function splitReplay({ summary_markdown, actions, warnings, ...session }) {
-  return { session, actions: actions ?? [], warnings: warnings ?? [], summaryMarkdown: summary_markdown ?? '' };
+/**
+ * `{summary_markdown, actions, redactions, warnings, ...session}` →
+ * `{session, actions, redactions, warnings, summaryMarkdown}` (js/analyze.js's `Analysis`).
+ */
+function splitReplay({ summary_markdown, actions, redactions, warnings, ...session }) {
+  return {
+    session,
+    actions: actions ?? [],
+    redactions: redactions ?? 0,
+    warnings: warnings ?? [],
+    summaryMarkdown: summary_markdown ?? '',
+  };
 }
 
 /**

@@ -7,7 +7,9 @@
 //! - `GET /v1/sessions/{id}`: the record, gaps in `seq`, and every event in `seq` order, each
 //!   event's JSON exactly as it was received.
 //! - `GET /v1/sessions/{id}/analysis`: what `rewind analyze --format json` says of the session
-//!   (one element of its `replays` array: [`rewind::analyze::Analysis::to_replay_json`]).
+//!   (one element of its `replays` array: [`rewind::analyze::Analysis::to_replay_json`]),
+//!   redacted as the CLI's output is by default (emails, card numbers… as `[REDACTED:kind]`,
+//!   counted in `redactions`); damaged batches are salvaged with a warning.
 //! - `DELETE /v1/sessions/{id}`: the batches, then the index record.
 //!
 //! A session is read whole into memory (its batches are fetched 8 at a time); sessions are

@@ -82,6 +82,9 @@ fn group_markdown(out: &mut String, g: &FrictionGroup) {
 pub fn report(r: &BundleReport, top: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# rewind report: {}, {}\n", plural(r.n_replays, "replay"), plural(r.n_users, "user"));
+    if let Some(warning) = crate::analyze::redaction_warning(r.redactions) {
+        let _ = writeln!(out, "> {warning}\n");
+    }
 
     out.push_str("## Sessions\n\n");
     if r.sessions.is_empty() {

@@ -12,7 +12,7 @@ use super::frustration::{
 use super::replay::{ActionFacts, Episode, Replay, SelectionFact, StoredEvent, NONE};
 use super::tables::SessionRow;
 use crate::analyze::element::{chain, element_facts, element_of};
-use crate::analyze::{describe, Action, ActionKind, Analyzer};
+use crate::analyze::{describe, redaction_warning, Action, ActionKind, AnalyzeOptions, Analyzer};
 use crate::model::{Event, EventData, IncrementalData};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
@@ -46,9 +46,9 @@ pub(super) struct Pass {
 }
 
 impl Pass {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(options: AnalyzeOptions) -> Self {
         Pass {
-            analyzer: Analyzer::new(),
+            analyzer: Analyzer::with_options(options),
             facts: Vec::new(),
             events: Vec::new(),
             urls: Vec::new(),
@@ -177,8 +177,18 @@ impl Pass {
     }
 
     pub(super) fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Replay {
-        let Pass { analyzer, facts, events, urls, thrash, scroll_episodes, selections, .. } = self;
-        let analysis = analyzer.finish(replay_id, distinct_id);
+        let Pass { analyzer, facts, events, mut urls, mut thrash, mut scroll_episodes, selections, .. } = self;
+        let (mut analysis, redactor) = analyzer.finish_unwarned(replay_id, distinct_id);
+        // The URLs and element descriptions kept here feed the events table and the signals:
+        // redacted the same way (values already counted count once).
+        if let Some(mut redactor) = redactor {
+            urls.iter_mut().for_each(|u| redactor.text(u));
+            for episode in thrash.iter_mut().chain(scroll_episodes.iter_mut()) {
+                redactor.opt(&mut episode.element);
+            }
+            analysis.redactions = redactor.count();
+            analysis.warnings.extend(redaction_warning(redactor.count()));
+        }
         debug_assert_eq!(facts.len(), analysis.actions.len(), "facts follow the actions");
         let n_custom = analysis.actions.iter().filter(|a| a.action == ActionKind::Custom).count();
         Replay {
@@ -190,6 +200,7 @@ impl Pass {
             thrash,
             scrolls: scroll_episodes,
             selections,
+            redactions: analysis.redactions,
             warnings: analysis.warnings,
         }
     }

@@ -5,7 +5,7 @@
 use super::pass::Pass;
 use super::tables::SessionRow;
 pub(crate) use crate::analyze::element::ElementFacts;
-use crate::analyze::{timeline_markdown, Action, ActionKind};
+use crate::analyze::{timeline_markdown, Action, ActionKind, AnalyzeOptions};
 use crate::codec::{self, DecodeError};
 use crate::model::{Event, Recording};
 use serde::Serialize;
@@ -101,6 +101,7 @@ pub struct Replay {
     pub(crate) thrash: Vec<Episode>,
     pub(crate) scrolls: Vec<Episode>,
     pub(crate) selections: Vec<SelectionFact>,
+    pub(crate) redactions: usize,
     pub(crate) warnings: Vec<String>,
 }
 
@@ -125,9 +126,14 @@ impl Default for ReplayBuilder {
 }
 
 impl ReplayBuilder {
-    /// An empty pass.
+    /// An empty pass, outputs redacted.
     pub fn new() -> Self {
-        ReplayBuilder { pass: Pass::new() }
+        Self::with_options(AnalyzeOptions::default())
+    }
+
+    /// An empty pass with explicit options (e.g. redaction off).
+    pub fn with_options(options: AnalyzeOptions) -> Self {
+        ReplayBuilder { pass: Pass::new(options) }
     }
 
     /// Analyses the next event (consumed).
@@ -146,8 +152,13 @@ impl Replay {
     /// pass, consuming its events. `replay_id` is the recording's session id, else
     /// `rrweb-{start_time}`; use [`Recording::fill_session_id`] first to supply one.
     pub fn from_recording(recording: Recording) -> Replay {
+        Self::from_recording_with(recording, AnalyzeOptions::default())
+    }
+
+    /// [`Replay::from_recording`] with explicit options (e.g. redaction off).
+    pub fn from_recording_with(recording: Recording, options: AnalyzeOptions) -> Replay {
         let Recording { events, session_id, distinct_id, warnings } = recording;
-        let mut builder = ReplayBuilder::new();
+        let mut builder = ReplayBuilder::with_options(options);
         for event in events {
             builder.push(event);
         }
@@ -162,11 +173,23 @@ impl Replay {
     /// # Errors
     /// The decoder's [`DecodeError`] (empty input, invalid JSON or gzip, unsupported format…).
     pub fn from_bytes(bytes: &[u8], fallback_id: Option<&str>) -> Result<Replay, DecodeError> {
+        Self::from_bytes_with(bytes, fallback_id, AnalyzeOptions::default())
+    }
+
+    /// [`Replay::from_bytes`] with explicit options (e.g. redaction off).
+    ///
+    /// # Errors
+    /// As [`Replay::from_bytes`].
+    pub fn from_bytes_with(
+        bytes: &[u8],
+        fallback_id: Option<&str>,
+        options: AnalyzeOptions,
+    ) -> Result<Replay, DecodeError> {
         let mut recording = codec::decode(bytes)?;
         if let Some(id) = fallback_id {
             recording.fill_session_id(id);
         }
-        Ok(Replay::from_recording(recording))
+        Ok(Replay::from_recording_with(recording, options))
     }
 
     /// The replay id (`session.replay_id`).
@@ -204,6 +227,12 @@ impl Replay {
     /// What the analysis had to leave out or repair (see [`crate::analyze::Analysis::warnings`]).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// Personal data values redacted in the actions (see
+    /// [`crate::analyze::Analysis::redactions`]).
+    pub fn redactions(&self) -> usize {
+        self.redactions
     }
 
     /// The number of rows [`Replay::events`] yields (= `session.n_events`).

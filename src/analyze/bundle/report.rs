@@ -51,6 +51,8 @@ pub struct ReplayPart {
     pub pauses: Vec<Pause>,
     /// Its console errors, if any.
     pub errors: Option<ErrorSession>,
+    /// Personal data values redacted in it ([`Replay::redactions`]).
+    pub redactions: usize,
 }
 
 impl ReplayPart {
@@ -62,6 +64,7 @@ impl ReplayPart {
             findings: all_findings(replay, options.rage_threshold, options.rage_window_ms),
             pauses: long_pauses(replay, options.pause_threshold_s),
             errors: error_session(replay),
+            redactions: replay.redactions(),
         }
     }
 }
@@ -187,6 +190,9 @@ pub struct BundleReport {
     pub long_pauses: Vec<Pause>,
     /// The friction report ([`FrictionReport`]).
     pub friction: FrictionReport,
+    /// Personal data values redacted, summed over the replays (each replay counts its
+    /// distinct values; see [`crate::analyze::Analysis::redactions`]).
+    pub redactions: usize,
 }
 
 impl BundleReport {
@@ -198,7 +204,9 @@ impl BundleReport {
         let mut findings = Vec::new();
         let mut errors = Vec::new();
         let mut pauses = Vec::new();
+        let mut redactions = 0;
         for part in parts {
+            redactions += part.redactions;
             users.insert(part.session.distinct_id.clone().unwrap_or_else(|| part.session.replay_id.clone()));
             tally.add(part.clicks);
             findings.extend(part.findings);
@@ -238,6 +246,7 @@ impl BundleReport {
             error_sessions: errors,
             long_pauses: pauses,
             friction,
+            redactions,
         }
     }
 
