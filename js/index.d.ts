@@ -229,11 +229,8 @@ export interface RewindHandle {
   /**
    * Delivery counters with `ingestBaseUrl` while recording, else `null`: `{sessionId, queuedBatches,
    * pendingEvents, bufferedBytes, batchesSent, batchesRetried, batchesFailed, eventsSent, bytesSent,
-   * overflowEventsDropped, overflowBatchesDropped, storageErrors, lastFailure, droppedByReason, mode,
-   * bufferBytes}` (bytes; `bytesSent` counts gzip bodies;
-   * `droppedByReason` counts batches refused for good per reason, e.g. `{http_401: 2}`; `mode` is
-   * `"sending"`, `"buffering"` or `"withheld"` (the `onError` roll failed), `bufferBytes` the event
-   * JSON held in memory while not sending).
+   * overflowEventsDropped, overflowBatchesDropped, storageErrors, lastFailure, droppedByReason}` (bytes; `bytesSent` counts gzip bodies;
+   * `droppedByReason` counts batches refused for good per reason, e.g. `{http_401: 2}`).
    */
   deliveryStats(): Record<string, number | string | Record<string, number>> | null;
   /**

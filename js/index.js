@@ -14,7 +14,8 @@ const DEFAULTS = Object.freeze({
   consent: 'deferred',
   respectGlobalPrivacyControl: true,
   onEventsIntervalMs: 5000,
-  sampling: Object.freeze({ session: 1, onError: 0 }),
+  session: 1,
+  onError: 0,
   checkoutEveryMs: 5 * 60 * 1000,
   mousemoveThrottleMs: 50,
   scrollThrottleMs: 100,
@@ -144,8 +145,8 @@ export function init(options = {}) {
   }
   // `sessionRate` is the older name of `session`.
   const rates = {
-    session: num(sampling?.session ?? sampling?.sessionRate, DEFAULTS.sampling.session),
-    onError: num(sampling?.onError, DEFAULTS.sampling.onError),
+    session: num(sampling?.session ?? sampling?.sessionRate, DEFAULTS.session),
+    onError: num(sampling?.onError, DEFAULTS.onError),
   };
   // With ingestBaseUrl the Transport decides, per session and across reloads, and buffers an
   // unsampled session until an error; else (or when nothing could ever be sent) it is decided
@@ -179,9 +180,7 @@ export function init(options = {}) {
     handle.flush({ final: true });
   };
   // An uncaught error or unhandled rejection sends a buffering session (Transport.capture).
-  const onTrigger = () => {
-    transport?.capture();
-  };
+  const onTrigger = () => transport?.capture();
   const onVisibility = () => {
     if (document.visibilityState !== 'hidden') return;
     // Mobile browsers may never fire pagehide: hidden is the last reliable moment.
@@ -331,7 +330,8 @@ export function init(options = {}) {
       batchMaxEvents: num(delivery.batchMaxEvents, DEFAULTS.batchMaxEvents),
       batchMaxBytes: num(delivery.batchMaxBytes, DEFAULTS.batchMaxBytes),
       bufferMaxBytes: num(delivery.bufferMaxBytes, DEFAULTS.bufferMaxBytes),
-      sampling: transportSamples ? rates : { session: 1, onError: 0 },
+      // Else the Transport's defaults: every session sent.
+      sampling: transportSamples ? rates : undefined,
     };
   }
 
@@ -420,7 +420,7 @@ export function init(options = {}) {
       return addEvent('rewind.tag', { key: String(key), value: value === undefined ? null : value });
     },
     capture() {
-      return transport ? transport.capture() : false;
+      return transport?.capture() ?? false;
     },
     takeFullSnapshot() {
       if (!recorder) return false;

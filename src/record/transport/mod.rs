@@ -250,40 +250,32 @@ impl Transport {
             if activity {
                 s.session.last_activity_ms = s.session.last_activity_ms.max(now);
             }
-            if s.mode != Mode::Sending {
-                if expired {
-                    s.new_session(now);
-                    s.ask_full_snapshot();
-                }
-                if s.mode != Mode::Sending && s.buffer.push(event_json, now) {
-                    s.ask_full_snapshot();
-                }
-                false
-            } else {
-                let full = s.outbox.push(event_json, now);
-                if expired {
-                    // The event that ends the idle span closes the old session; the new one starts
-                    // with the Meta + FullSnapshot asked for below.
-                    s.close_pending();
-                    s.new_session(now);
-                }
-                if full || expired {
-                    s.close_pending();
-                } else if s.close_timer.is_none() {
-                    let delay = s.outbox.limits.interval_ms.clamp(0.0, u32::MAX as f64) as u32;
-                    let weak = Rc::downgrade(inner);
-                    s.close_timer = Some(Timeout::new(delay, move || {
-                        if let Some(inner) = weak.upgrade() {
-                            inner.borrow_mut().close_pending();
-                            pump(&inner);
-                        }
-                    }));
-                }
-                if expired {
-                    s.ask_full_snapshot();
-                }
-                full || expired
+            let sending = s.mode == Mode::Sending;
+            // While buffering the event goes to the window, which may ask for a checkout.
+            let (full, checkout) =
+                if sending { (s.outbox.push(event_json, now), false) } else { (false, s.buffer.push(event_json, now)) };
+            if expired {
+                // The event that ends the idle span closes the old session (or is dropped with
+                // its buffer); the new one starts with the Meta + FullSnapshot asked for below.
+                s.close_pending();
+                s.new_session(now);
             }
+            if full || expired {
+                s.close_pending();
+            } else if sending && s.close_timer.is_none() {
+                let delay = s.outbox.limits.interval_ms.clamp(0.0, u32::MAX as f64) as u32;
+                let weak = Rc::downgrade(inner);
+                s.close_timer = Some(Timeout::new(delay, move || {
+                    if let Some(inner) = weak.upgrade() {
+                        inner.borrow_mut().close_pending();
+                        pump(&inner);
+                    }
+                }));
+            }
+            if expired || checkout {
+                s.ask_full_snapshot();
+            }
+            full || expired
         };
         if trigger {
             self.capture();
@@ -353,11 +345,9 @@ impl Transport {
             if s.stopped {
                 return;
             }
-            if s.mode != Mode::Sending {
-                // Nothing to send; keep the activity time so a reload continues the session.
-                s.save_session();
-                return;
-            }
+            // A buffering session closes no batch, which is when the session is saved otherwise:
+            // keep its activity time so a reload continues it.
+            s.save_session();
             s.close_timer = None;
             let items = s.outbox.take_pending();
             if !items.is_empty() {
@@ -401,9 +391,7 @@ impl Transport {
 
     /// Counters: `{sessionId, queuedBatches, pendingEvents, bufferedBytes, batchesSent,
     /// batchesRetried, batchesFailed, eventsSent, bytesSent (gzip bodies), overflowEventsDropped,
-    /// overflowBatchesDropped, storageErrors, lastFailure, droppedByReason: {http_401: n, …},
-    /// mode: "sending" | "buffering" | "withheld", bufferBytes}` (`bufferBytes`: event JSON in
-    /// the in-memory window of a session that is not sending).
+    /// overflowBatchesDropped, storageErrors, lastFailure, droppedByReason: {http_401: n, …}}`.
     pub fn stats(&self) -> JsValue {
         let s = self.inner.borrow();
         let c = &s.counters;
@@ -424,13 +412,6 @@ impl Transport {
         set("overflowBatchesDropped", (c.overflow_batches_dropped as f64).into());
         set("storageErrors", (c.storage_errors as f64).into());
         set("lastFailure", c.last_failure.as_str().into());
-        let mode = match s.mode {
-            Mode::Sending => "sending",
-            Mode::Buffering => "buffering",
-            Mode::Withheld => "withheld",
-        };
-        set("mode", mode.into());
-        set("bufferBytes", (s.buffer.bytes() as f64).into());
         let reasons = js_sys::Object::new();
         for (reason, n) in &c.dropped_by_reason {
             let _ = js_sys::Reflect::set(&reasons, &JsValue::from_str(reason), &JsValue::from(*n as f64));
