@@ -182,9 +182,7 @@ impl Buffer {
         // over the bytes. A single segment over the bytes goes whole: the buffer then waits
         // for the next checkout (a page writing more than `max_bytes` a minute keeps less than
         // a minute, never an unreplayable tail).
-        while self.starts.len() >= 2 && (self.starts[1] <= now_ms - BUFFER_WINDOW_MS || self.bytes > self.max_bytes)
-            || self.bytes > self.max_bytes
-        {
+        while self.bytes > self.max_bytes || self.starts.len() >= 2 && self.starts[1] <= now_ms - BUFFER_WINDOW_MS {
             self.drop_first_segment();
         }
         if now_ms - self.last_start_ms >= BUFFER_CHECKOUT_MS && !self.asked {
