@@ -2,7 +2,8 @@
 // `sampling: {session: 0, onError: …}` against the real collector. A buffering session makes no
 // request at all (the page's requests and the collector's ingest byte counter both stay empty);
 // a thrown error or `capture()` delivers a replayable session that starts at a Meta +
-// FullSnapshot no more than 60 s before the trigger and goes on after it.
+// FullSnapshot no more than 60 s before the trigger and goes on after it; under Playwright's
+// clock, minutes of buffering are trimmed to a window that covers the last 60 s (at most ~120 s).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -185,4 +186,46 @@ test('onError: 0 never sends: an unsampled session is not even recorded', { skip
   assert.deepEqual(ingestRequests(page), []);
   assert.ok(!page.requests.some((p) => p.includes('rewind_record')), 'the recorder was not even loaded');
   assert.equal(await ingestBytes(collector.origin), 0);
+});
+
+test('three minutes of buffering keep a replayable window of the last minute or two', { skip }, async (t) => {
+  const { collector, browser } = await withCollector(t, { www: PAGES });
+  const page = await newPage(browser);
+  // Playwright's clock drives Date.now and the timers of the page (and so of the wasm), so
+  // three minutes of activity take a few seconds; the defaults (60 s window and checkout) apply.
+  await page.clock.install();
+  await page.addInitScript((key) => {
+    window.REWIND_TEST = { key, ingest: location.origin, delivery: { batchIntervalMs: 300 }, sampling: { session: 0, onError: 1 } };
+  }, KEYS.public);
+  await page.goto(`${collector.origin}/deliver.html`);
+  await page.clock.runFor(100);
+  await page.waitForFunction(() => window.rewind?.isRecording(), null, { timeout: 15_000 });
+  const sessionId = await page.evaluate(() => window.rewind.sessionId());
+  const clicks = [];
+  for (let i = 0; i < 18; i++) {
+    clicks.push(await page.evaluate(() => Date.now()));
+    await page.click('#buy');
+    await page.clock.runFor(10_000);
+  }
+  assert.deepEqual(ingestRequests(page), [], 'no request in three minutes of buffering');
+  assert.equal(await ingestBytes(collector.origin), 0);
+  const [sending, triggerAt] = await page.evaluate(() => [window.rewind.capture(), Date.now()]);
+  assert.equal(sending, true);
+  const { events } = await until(async () => {
+    await page.clock.runFor(500); // the batch timers
+    const session = await read(collector.origin, `/v1/sessions/${sessionId}`);
+    return session.events.length > 0 && session;
+  }, 15_000, 'the buffered window stored');
+  assert.deepEqual(events.slice(0, 2).map((e) => e.type), [TYPE.Meta, TYPE.FullSnapshot], 'starts replayable');
+  const start = events[0].timestamp;
+  assert.ok(start <= triggerAt - WINDOW_MS, `covers the last 60 s: starts ${triggerAt - start} ms before`);
+  assert.ok(start >= triggerAt - 2 * WINDOW_MS - 1_000, `older minutes trimmed: starts ${triggerAt - start} ms before`);
+  assert.ok(events.filter((e) => e.type === TYPE.FullSnapshot).length >= 2, 'a checkout inside the window');
+  const analysis = await read(collector.origin, `/v1/sessions/${sessionId}/analysis`);
+  const kept = buyClicks(analysis).map((a) => a.t_ms);
+  assert.ok(kept.every((c) => c >= start), 'no click before the window\'s snapshot');
+  assert.ok(kept.filter((c) => c >= triggerAt - WINDOW_MS).length >= 5, `the last minute's five clicks (one per 10 s, the last 10 s before the trigger): ${kept}`);
+  assert.ok(kept.at(-1) >= clicks.at(-1), 'up to the last click');
+  assert.ok(kept.slice(1).every((c, i) => c - kept[i] < 11_000), `no click missing inside the window: ${kept}`);
+  assert.ok(kept.length < clicks.length, 'the first clicks were trimmed');
 });
