@@ -86,6 +86,7 @@ export interface CaptureOptions {
  * id, so a reload does not roll again; the buffer itself is in memory and restarts with the new
  * page). Without `ingestBaseUrl`, or with `onError: 0`, an unsampled session is not recorded at
  * all (decided once per handle). Nothing is buffered before consent; `optOut()` drops the buffer.
+ * `onEvents`, the app's own sink, still receives every event while a session buffers.
  */
 export interface SamplingOptions {
   /** Fraction of sessions sent in full, 0..1. Default `1` (every consented session: no buffering). */
