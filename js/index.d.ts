@@ -72,9 +72,28 @@ export interface CaptureOptions {
   checkoutEveryMs?: number;
 }
 
-/** Session sampling. */
+/**
+ * Session sampling and error-triggered buffering (as Sentry's `replaysSessionSampleRate` and
+ * `replaysOnErrorSampleRate`), e.g. `{session: 0.1, onError: 1}`.
+ *
+ * With `ingestBaseUrl` and `onError > 0`, a consented session is sent in full with probability
+ * `session`; otherwise it keeps only its last 60 s in memory (from a Meta + FullSnapshot, a fresh
+ * one at least every 60 s of activity, at most `delivery.bufferMaxBytes`) and makes no request at
+ * all. On an uncaught error, an unhandled rejection, a recorded `console.error` (when
+ * `capture.console` records errors) or `capture()`, it rolls `onError` once: on success the
+ * buffer is sent and the session continues as a full one; on failure it keeps buffering and
+ * never sends. Both decisions hold for the session (kept in `sessionStorage` with the session
+ * id, so a reload does not roll again; the buffer itself is in memory and restarts with the new
+ * page). Without `ingestBaseUrl`, or with `onError: 0`, an unsampled session is not recorded at
+ * all (decided once per handle). Nothing is buffered before consent; `optOut()` drops the buffer.
+ * `onEvents`, the app's own sink, still receives every event while a session buffers.
+ */
 export interface SamplingOptions {
-  /** Fraction of sessions recorded, 0..1, decided once per session (on the first start). Default `1` (all). */
+  /** Fraction of sessions sent in full, 0..1. Default `1` (every consented session: no buffering). */
+  session?: number;
+  /** Fraction of buffered (unsampled) sessions sent when an error or `capture()` happens, 0..1. Default `0`. */
+  onError?: number;
+  /** @deprecated The older name of `session`. */
   sessionRate?: number;
 }
 
@@ -186,6 +205,14 @@ export interface RewindHandle {
   tag(key: string, value: unknown): boolean;
   /** A new FullSnapshot now. Returns `false` when not recording. */
   takeFullSnapshot(): boolean;
+  /**
+   * A trigger for error-triggered buffering (see `SamplingOptions`), for errors the app handles
+   * itself: a buffering session rolls `sampling.onError` once and, on success, sends its last 60 s
+   * and continues as a full session. Returns whether the session is now being sent (`true` for a
+   * session sent in full already; `false` when not recording, without `ingestBaseUrl`, or when the
+   * roll failed).
+   */
+  capture(): boolean;
   /**
    * Hands the buffered events to `onEvents` and, with `ingestBaseUrl`, closes the pending batch and sends
    * everything queued. Resolves when `onEvents` is done and every batch queued now was accepted or

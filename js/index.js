@@ -14,7 +14,8 @@ const DEFAULTS = Object.freeze({
   consent: 'deferred',
   respectGlobalPrivacyControl: true,
   onEventsIntervalMs: 5000,
-  sessionRate: 1,
+  session: 1,
+  onError: 0,
   checkoutEveryMs: 5 * 60 * 1000,
   mousemoveThrottleMs: 50,
   scrollThrottleMs: 100,
@@ -142,7 +143,15 @@ export function init(options = {}) {
   if (!['deferred', 'granted', 'denied'].includes(consent)) {
     throw new TypeError(`rewind: consent must be "deferred", "granted" or "denied", not ${JSON.stringify(consent)}`);
   }
-  const sessionRate = num(sampling?.sessionRate, DEFAULTS.sessionRate);
+  // `sessionRate` is the older name of `session`.
+  const rates = {
+    session: num(sampling?.session ?? sampling?.sessionRate, DEFAULTS.session),
+    onError: num(sampling?.onError, DEFAULTS.onError),
+  };
+  // With ingestBaseUrl the Transport decides, per session and across reloads, and buffers an
+  // unsampled session until an error; else (or when nothing could ever be sent) it is decided
+  // here, once per handle, and an unsampled session is not recorded.
+  const transportSamples = ingestBaseUrl != null && typeof recorderFactory !== 'function' && rates.onError > 0;
   const intervalMs = num(onEventsIntervalMs, DEFAULTS.onEventsIntervalMs);
   const gpc = respectGlobalPrivacyControl && globalPrivacyControl();
   if (ingestBaseUrl != null && (typeof publicKey !== 'string' || publicKey === '')) {
@@ -152,7 +161,7 @@ export function init(options = {}) {
   let status = consent === 'granted' && gpc ? 'denied' : consent;
   /** @type {{granted: boolean, source: string, version: string | null, at: number} | null} */
   let consentRecord = null;
-  let sampled; // decided once, on the first start
+  let sampled; // decided once, on the first start (unless the Transport decides)
   let sessionId; // made on first use
   let stopped = false; // stop() is final
   let generation = 0; // bumps on every start/stop so a late wasm load cannot resurrect a stopped recorder
@@ -170,6 +179,8 @@ export function init(options = {}) {
     transport?.pageHide();
     handle.flush({ final: true });
   };
+  // An uncaught error or unhandled rejection sends a buffering session (Transport.capture).
+  const onTrigger = () => transport?.capture();
   const onVisibility = () => {
     if (document.visibilityState !== 'hidden') return;
     // Mobile browsers may never fire pagehide: hidden is the last reliable moment.
@@ -224,7 +235,7 @@ export function init(options = {}) {
   }
 
   async function startNow() {
-    if (sampled === undefined) sampled = sessionRate >= 1 || Math.random() < sessionRate;
+    if (sampled === undefined) sampled = transportSamples || rates.session >= 1 || Math.random() < rates.session;
     if (!sampled) return false;
     const gen = ++generation;
     const opts = recorderOptions(privacy, capture);
@@ -239,8 +250,8 @@ export function init(options = {}) {
         made = new bindings.Recorder(opts, emit);
         if (ingestBaseUrl != null) {
           madeTransport = new bindings.Transport(transportOptions(), () => {
-            // A new session began, or events were dropped on overflow: what follows must
-            // start from a fresh snapshot to replay.
+            // A new session began, events were dropped on overflow, or a buffering session's
+            // checkout is due: what follows must start from a fresh snapshot to replay.
             if (recorder) recorder.takeFullSnapshot();
           });
         }
@@ -260,6 +271,8 @@ export function init(options = {}) {
       if (typeof onEvents === 'function' && intervalMs > 0) timer = setInterval(() => handle.flush(), intervalMs);
       window.addEventListener('pagehide', onPageHide);
       document.addEventListener('visibilitychange', onVisibility);
+      window.addEventListener('error', onTrigger);
+      window.addEventListener('unhandledrejection', onTrigger);
       return true;
     })();
     try {
@@ -302,6 +315,8 @@ export function init(options = {}) {
       }
       window.removeEventListener('pagehide', onPageHide);
       document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('error', onTrigger);
+      window.removeEventListener('unhandledrejection', onTrigger);
     }
   }
 
@@ -315,6 +330,8 @@ export function init(options = {}) {
       batchMaxEvents: num(delivery.batchMaxEvents, DEFAULTS.batchMaxEvents),
       batchMaxBytes: num(delivery.batchMaxBytes, DEFAULTS.batchMaxBytes),
       bufferMaxBytes: num(delivery.bufferMaxBytes, DEFAULTS.bufferMaxBytes),
+      // Else the Transport's defaults: every session sent.
+      sampling: transportSamples ? rates : undefined,
     };
   }
 
@@ -401,6 +418,9 @@ export function init(options = {}) {
     },
     tag(key, value) {
       return addEvent('rewind.tag', { key: String(key), value: value === undefined ? null : value });
+    },
+    capture() {
+      return transport?.capture() ?? false;
     },
     takeFullSnapshot() {
       if (!recorder) return false;

@@ -12,9 +12,13 @@
 //!   exponential backoff, full jitter and `Retry-After`.
 //! - [`session`] — session ids: a new session after 30 minutes without activity or 24 hours
 //!   in all, kept across reloads of the tab.
+//! - [`buffer`] — error-triggered buffering (`sampling: {session, onError}`): the per-session
+//!   decision, and the rolling last-minute window (starting at a Meta + FullSnapshot) that an
+//!   unsampled session keeps in memory until an error, sending nothing before it.
 //!
 //! Times are milliseconds since the Unix epoch (`Date.now()`), sizes bytes.
 
+pub mod buffer;
 pub mod envelope;
 pub mod outbox;
 pub mod retry;

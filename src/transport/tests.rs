@@ -219,3 +219,187 @@ fn gzip_framing_is_valid_for_empty_and_large_inputs() {
         assert_eq!(back, data);
     }
 }
+
+mod buffering {
+    use super::super::buffer::*;
+    use super::ev;
+
+    const W: f64 = BUFFER_WINDOW_MS;
+
+    fn kinds(items: &[super::super::outbox::Item]) -> Vec<u8> {
+        items.iter().map(|i| i.kind).collect()
+    }
+
+    #[test]
+    fn constants_are_sentrys_minute() {
+        assert_eq!(BUFFER_WINDOW_MS, 60_000.0);
+        assert_eq!(BUFFER_CHECKOUT_MS, 60_000.0);
+    }
+
+    #[test]
+    fn sampling_decisions_follow_the_rates() {
+        let d = Sampling::default();
+        assert_eq!((d.session, d.on_error), (1.0, 0.0), "default: every session sent, as before");
+        for u in [0.0, 0.5, 0.999_999] {
+            assert_eq!(d.start(u), Mode::Sending);
+        }
+        let s = Sampling { session: 0.1, on_error: 1.0 };
+        assert_eq!(s.start(0.05), Mode::Sending);
+        assert_eq!(s.start(0.1), Mode::Buffering, "u must fall under the rate");
+        assert_eq!(s.start(0.9), Mode::Buffering);
+        assert_eq!(s.trigger(Mode::Buffering, 0.999_999), Mode::Sending);
+        let never = Sampling { session: 0.0, on_error: 0.0 };
+        assert_eq!(never.start(0.0), Mode::Buffering);
+        assert_eq!(never.trigger(Mode::Buffering, 0.0), Mode::Withheld);
+        let half = Sampling { session: 0.0, on_error: 0.5 };
+        assert_eq!(half.trigger(Mode::Buffering, 0.49), Mode::Sending);
+        assert_eq!(half.trigger(Mode::Buffering, 0.5), Mode::Withheld);
+        // Decided once: later triggers change nothing.
+        assert_eq!(half.trigger(Mode::Withheld, 0.0), Mode::Withheld);
+        assert_eq!(half.trigger(Mode::Sending, 0.99), Mode::Sending);
+        // Out-of-range rates clamp; NaN never passes.
+        let odd = Sampling { session: f64::NAN, on_error: 7.0 };
+        assert_eq!(odd.start(0.0), Mode::Buffering);
+        assert_eq!(odd.trigger(Mode::Buffering, 0.999), Mode::Sending);
+    }
+
+    #[test]
+    fn the_decision_is_stored_per_session() {
+        for mode in [Mode::Sending, Mode::Buffering, Mode::Withheld] {
+            let text = mode_to_storage("abc-1", mode);
+            assert_eq!(mode_from_storage(&text, "abc-1"), Some(mode));
+            assert_eq!(mode_from_storage(&text, "other"), None, "a new session rolls again");
+        }
+        for bad in ["", "abc-1", "abc-1 x", "abc-1 s extra", " s"] {
+            assert_eq!(mode_from_storage(bad, "abc-1"), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn console_errors_are_triggers() {
+        let err = r#"{"type":6,"data":{"plugin":"rrweb/console@1","payload":{"level":"error","trace":[],"payload":["\"boom\""]}},"timestamp":1}"#;
+        let warn = err.replace("\"error\"", "\"warn\"");
+        let quoted = r#"{"type":6,"data":{"plugin":"rrweb/console@1","payload":{"level":"log","trace":[],"payload":["\"plugin\":\"rrweb/console@1\",\"payload\":{\"level\":\"error\""]}},"timestamp":1}"#;
+        assert!(is_console_error(err));
+        assert!(!is_console_error(&warn));
+        assert!(!is_console_error(quoted), "logged text is escaped and never matches");
+        assert!(!is_console_error(&ev(3, 10)));
+    }
+
+    #[test]
+    fn events_before_the_first_meta_are_dropped() {
+        let mut b = Buffer::new(usize::MAX);
+        assert!(!b.push(ev(3, 0), 0.0));
+        assert!(b.is_empty(), "an event before any Meta is dropped");
+        b.push(ev(4, 0), 1.0);
+        b.push(ev(2, 0), 1.0);
+        b.push(ev(3, 0), 2.0);
+        assert_eq!(kinds(&b.drain()), [4, 2, 3]);
+        assert!(b.is_empty() && b.bytes() == 0);
+    }
+
+    /// A page emitting one incremental event a second for ten minutes, with the snapshots the
+    /// buffer asks for arriving 100 ms later; at every second the buffer starts with Meta +
+    /// FullSnapshot, covers the last 60 s, and stays within about two windows.
+    #[test]
+    fn the_window_stays_replayable_and_covers_the_last_minute() {
+        let mut b = Buffer::new(usize::MAX);
+        b.push(ev(4, 0), 0.0);
+        b.push(ev(2, 0), 0.0);
+        let mut snapshots = 1;
+        let mut asked_at = None;
+        for s in 1..=600 {
+            let now = s as f64 * 1000.0;
+            if let Some(t) = asked_at.take() {
+                b.push(ev(4, 0), t + 100.0);
+                b.push(ev(2, 0), t + 100.0);
+                snapshots += 1;
+            }
+            // Each event carries its second in `data.t`, to read the coverage back.
+            if b.push(format!(r#"{{"type":3,"data":{{"t":{s}}},"timestamp":{now}}}"#), now) {
+                asked_at = Some(now);
+            }
+            assert_eq!(b.head_kinds(), [4, 2], "starts with Meta + FullSnapshot at {s} s");
+        }
+        assert_eq!(snapshots, 10, "one checkout per 60 s of activity");
+        let items = b.drain();
+        let seconds: Vec<u64> = items
+            .iter()
+            .filter(|i| i.kind == 3)
+            .filter_map(|i| i.json.split("\"t\":").nth(1)?.split('}').next()?.parse().ok())
+            .collect();
+        let first = *seconds.first().unwrap();
+        assert!(first <= 600 - 60, "covers at least the last 60 s: first event at {first} s");
+        assert!(first >= 600 - 121, "holds about two windows at most: first event at {first} s");
+        assert_eq!(seconds.last(), Some(&600));
+        assert!(seconds.windows(2).all(|w| w[1] == w[0] + 1), "no gap inside the window");
+    }
+
+    #[test]
+    fn a_checkout_is_asked_once_per_interval() {
+        let mut b = Buffer::new(usize::MAX);
+        b.push(ev(4, 0), 0.0);
+        b.push(ev(2, 0), 0.0);
+        assert!(!b.push(ev(3, 0), BUFFER_CHECKOUT_MS - 1.0));
+        assert!(b.push(ev(3, 0), BUFFER_CHECKOUT_MS), "due at 60 s");
+        assert!(!b.push(ev(3, 0), BUFFER_CHECKOUT_MS + 10.0), "asked already");
+        b.push(ev(4, 0), BUFFER_CHECKOUT_MS + 20.0);
+        b.push(ev(2, 0), BUFFER_CHECKOUT_MS + 20.0);
+        assert!(!b.push(ev(3, 0), 2.0 * BUFFER_CHECKOUT_MS));
+        assert!(b.push(ev(3, 0), 2.0 * BUFFER_CHECKOUT_MS + 20.0));
+        // An idle page asks for nothing until it emits again.
+        assert!(!Buffer::new(10).push(ev(3, 0), 1e9));
+    }
+
+    #[test]
+    fn an_old_segment_stays_until_the_next_one_covers_the_window() {
+        let mut b = Buffer::new(usize::MAX);
+        b.push(ev(4, 0), 0.0);
+        b.push(ev(2, 0), 0.0);
+        b.push(ev(4, 0), 30_000.0);
+        b.push(ev(2, 0), 30_000.0);
+        b.push(ev(3, 0), 30_000.0 + W - 1.0);
+        assert_eq!(b.len(), 5, "the second segment is 1 ms short of the window: the first stays");
+        b.push(ev(3, 0), 30_000.0 + W);
+        assert_eq!(kinds(&b.drain()), [4, 2, 3, 3]);
+    }
+
+    #[test]
+    fn the_buffer_is_bounded_in_bytes() {
+        let e = ev(3, 100).len();
+        let mut b = Buffer::new(10 * e);
+        b.push(ev(4, 100), 0.0);
+        b.push(ev(2, 100), 0.0);
+        for t in 1..=4 {
+            b.push(ev(3, 100), t as f64);
+        }
+        b.push(ev(4, 100), 10.0);
+        b.push(ev(2, 100), 10.0);
+        for t in 11..=13 {
+            b.push(ev(3, 100), t as f64);
+            assert!(b.bytes() <= 10 * e);
+        }
+        assert_eq!(b.len(), 5, "the older segment went as soon as the bytes passed the bound");
+        // One segment past the bound goes whole; events wait for the next Meta.
+        for t in 14..=20 {
+            b.push(ev(3, 100), t as f64);
+            assert!(b.bytes() <= 10 * e);
+        }
+        assert!(b.is_empty());
+        assert!(!b.push(ev(3, 100), 21.0));
+        b.push(ev(4, 100), 22.0);
+        b.push(ev(2, 100), 22.0);
+        assert_eq!(kinds(&b.drain()), [4, 2]);
+    }
+
+    #[test]
+    fn clear_forgets_everything() {
+        let mut b = Buffer::new(usize::MAX);
+        b.push(ev(4, 0), 0.0);
+        b.push(ev(2, 0), 0.0);
+        b.clear();
+        assert!(b.is_empty() && b.bytes() == 0);
+        assert!(!b.push(ev(3, 0), 1e9), "no checkout clock after clear");
+        assert_eq!(b.drain().len(), 0);
+    }
+}

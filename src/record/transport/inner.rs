@@ -1,9 +1,11 @@
 //! `Inner`'s bookkeeping: storage, closing batches, bodies, and settling `flush()` promises.
 
-use super::{base64, storage, unbase64, Inner};
+use super::{base64, random_id, storage, unbase64, Inner};
+use crate::transport::buffer::{mode_to_storage, Mode};
 use crate::transport::envelope::{envelope_json, gzip, Sender};
 use crate::transport::outbox::Batch;
 use crate::transport::session::valid_id;
+use crate::transport::session::Session;
 use wasm_bindgen::JsValue;
 
 /// Attempts a batch gets inside `flush({final: true})` before the flush gives up on it (it
@@ -23,6 +25,7 @@ pub(super) struct Waiter {
 impl Inner {
     /// Calls `onFullSnapshotNeeded` from a microtask: the recorder it calls emits events that
     /// come back here through `push`, which must not find `Inner` borrowed.
+    #[inline(never)]
     pub(super) fn ask_full_snapshot(&self) {
         let f = self.on_full_snapshot.clone();
         wasm_bindgen_futures::spawn_local(async move {
@@ -46,6 +49,50 @@ impl Inner {
     pub(super) fn save_session(&mut self) {
         let text = self.session.to_storage();
         self.store("session", &text);
+    }
+
+    pub(super) fn save_mode(&mut self) {
+        let text = mode_to_storage(&self.session.id, self.mode);
+        self.store("sampling", &text);
+    }
+
+    /// Starts a new session at `now_ms`: a new id, a new sampling roll, an empty buffer (what
+    /// an old buffering session held belongs to it and is never sent).
+    pub(super) fn new_session(&mut self, now_ms: f64) {
+        self.session = Session::new(random_id(), now_ms);
+        self.sender.session_id = self.session.id.clone();
+        self.save_session();
+        self.buffer.clear();
+        self.mode = self.sampling.start(js_sys::Math::random());
+        self.save_mode();
+    }
+
+    /// [`Transport::capture`](super::Transport::capture) without the pump: rolls `onError`
+    /// once for a buffering session and, on success, moves the buffer into the outbox in
+    /// batches. Returns whether the session is sending.
+    pub(super) fn capture(&mut self) -> bool {
+        if self.stopped || self.mode != Mode::Buffering {
+            return self.mode == Mode::Sending;
+        }
+        self.mode = self.sampling.trigger(self.mode, js_sys::Math::random());
+        self.save_mode();
+        if self.mode != Mode::Sending {
+            return false;
+        }
+        let items = self.buffer.drain();
+        if items.is_empty() {
+            // Nothing replayable was held (an overflow emptied it): the session must start
+            // from a fresh snapshot.
+            self.ask_full_snapshot();
+        }
+        let now = js_sys::Date::now();
+        for item in items {
+            if self.outbox.push(item.json, now) {
+                self.close_pending();
+            }
+        }
+        self.close_pending();
+        true
     }
 
     /// Queues the batches an earlier page of this tab stored and did not see accepted.
@@ -96,6 +143,7 @@ impl Inner {
 
     /// Closes the pending events into the next batch of the session, makes and stores its
     /// body, and keeps the outbox under its byte limit.
+    #[inline(never)]
     pub(super) fn close_pending(&mut self) {
         self.close_timer = None;
         if self.outbox.pending_len() == 0 {

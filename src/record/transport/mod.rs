@@ -3,15 +3,22 @@
 //! only does what needs the browser: `fetch`, timers, `sessionStorage`, the `online` event.
 //!
 //! Storage (`sessionStorage`, per tab, survives reloads and same-tab navigation):
-//! `{key}:session` (the session, see [`Session::to_storage`]), `{key}:window` (the tab's id),
+//! `{key}:session` (the session, see [`Session::to_storage`]), `{key}:sampling` (the
+//! session's sending mode, see [`crate::transport::buffer::mode_to_storage`]), `{key}:window` (the tab's id),
 //! `{key}:batch:{session_id}:{seq}` (a closed, unsent batch: its gzip body in base64). A batch
 //! is written when it closes and removed when it is accepted or dropped, so a reload (or a
 //! page that died mid-outage) resends what was not confirmed; the collector stores each
 //! `(session_id, seq)` once.
+//!
+//! Error-triggered buffering ([`crate::transport::buffer`]): a session in `Buffering` mode
+//! keeps its events in a [`Buffer`] in memory (never in storage) and makes no request; a
+//! trigger ([`Transport::capture`], or a recorded `console.error`) moves the buffer into the
+//! outbox and the session goes on in `Sending` mode.
 
 mod inner;
 mod net;
 
+use crate::transport::buffer::{is_console_error, mode_from_storage, Buffer, Mode, Sampling};
 use crate::transport::envelope::{envelope_json, gzip, split_to_fit, Sender};
 use crate::transport::outbox::{event_type, Batch, Limits, Outbox};
 use crate::transport::session::{valid_id, Session};
@@ -72,6 +79,11 @@ pub(super) struct Inner {
     snapshot_asked: bool,
     online: Option<Closure<dyn FnMut()>>,
     stopped: bool,
+    sampling: Sampling,
+    /// This session's mode, kept in storage under `sampling`.
+    mode: Mode,
+    /// The rolling window while the mode is not `Sending`.
+    buffer: Buffer,
 }
 
 pub(super) type Shared = Rc<RefCell<Inner>>;
@@ -89,6 +101,12 @@ fn opt_str(obj: &JsValue, key: &str) -> Option<String> {
 
 fn opt_num(obj: &JsValue, key: &str) -> Option<f64> {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_f64()).filter(|n| *n > 0.0)
+}
+
+/// A sampling rate of `options.sampling` (0 allowed, unlike [`opt_num`]).
+fn opt_rate(obj: &JsValue, key: &str) -> Option<f64> {
+    let sampling = js_sys::Reflect::get(obj, &JsValue::from_str("sampling")).ok()?;
+    js_sys::Reflect::get(&sampling, &JsValue::from_str(key)).ok()?.as_f64().filter(|n| *n >= 0.0)
 }
 
 pub(super) fn storage() -> Option<web_sys::Storage> {
@@ -119,16 +137,22 @@ pub(super) fn unbase64(text: &str) -> Option<Vec<u8>> {
 impl Transport {
     /// `options`: `{ingestBaseUrl: string, publicKey: string, appId?: string, sdkVersion?: string,
     /// batchIntervalMs? = 5000, batchMaxEvents? = 1000, batchMaxBytes? = 524288,
-    /// bufferMaxBytes? = 8388608, storageKey? = "rewind"}`. `onFullSnapshotNeeded()` is called
-    /// when what follows would not replay without a new FullSnapshot (a new session began, or
-    /// events were dropped on overflow); call the recorder's `takeFullSnapshot()` from it
+    /// bufferMaxBytes? = 8388608, storageKey? = "rewind", sampling?: {session? = 1, onError? = 0}}`.
+    /// `sampling` rates are fractions in [0, 1]: a new session is sent in full with probability
+    /// `session`, else it buffers its last 60 s in memory (`bufferMaxBytes` at most) and sends
+    /// nothing until [`capture`](Self::capture) or a recorded `console.error`, which send it with
+    /// probability `onError`; the decision is kept for the session across reloads.
+    /// `onFullSnapshotNeeded()` is called
+    /// when what follows would not replay without a new FullSnapshot (a new session began,
+    /// events were dropped on overflow, or a buffering session's checkout is due); call the
+    /// recorder's `takeFullSnapshot()` from it
     /// (asynchronously). Batches left by an earlier page of this tab are resent.
     /// Errors: a missing `ingestBaseUrl` or `publicKey`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "{ ingestBaseUrl: string; publicKey: string; appId?: string; \
             sdkVersion?: string; batchIntervalMs?: number; batchMaxEvents?: number; batchMaxBytes?: number; \
-            bufferMaxBytes?: number; storageKey?: string }")]
+            bufferMaxBytes?: number; storageKey?: string; sampling?: { session?: number; onError?: number } }")]
         options: JsValue,
         #[wasm_bindgen(unchecked_param_type = "() => void")] on_full_snapshot_needed: js_sys::Function,
     ) -> Result<Transport, JsError> {
@@ -150,6 +174,13 @@ impl Transport {
         let session = get("session").and_then(|t| Session::from_storage(&t)).filter(|s| !s.expired(now));
         let session = session.unwrap_or_else(|| Session::new(random_id(), now));
         let window_id = get("window").filter(|w| valid_id(w)).unwrap_or_else(random_id);
+        let defaults_sampling = Sampling::default();
+        let sampling = Sampling {
+            session: opt_rate(&options, "session").unwrap_or(defaults_sampling.session),
+            on_error: opt_rate(&options, "onError").unwrap_or(defaults_sampling.on_error),
+        };
+        let stored_mode = get("sampling").and_then(|t| mode_from_storage(&t, &session.id));
+        let mode = stored_mode.unwrap_or_else(|| sampling.start(js_sys::Math::random()));
         let sender = Sender {
             session_id: session.id.clone(),
             window_id,
@@ -173,10 +204,14 @@ impl Transport {
             snapshot_asked: false,
             online: None,
             stopped: false,
+            sampling,
+            mode,
+            buffer: Buffer::new(limits.buffer_max_bytes),
         }));
         {
             let mut s = inner.borrow_mut();
             s.save_session();
+            s.save_mode();
             let window_id = s.sender.window_id.clone();
             s.store("window", &window_id);
             s.restore_batches();
@@ -199,31 +234,35 @@ impl Transport {
 
     /// Adds one rrweb event (JSON text). The batch closes on the interval, the event count or
     /// the byte size; user activity after 30 min idle (or 24 h in all) starts a new session.
+    /// While buffering, the event goes to the in-memory window instead, and a recorded
+    /// `console.error` triggers [`capture`](Self::capture).
     pub fn push(&self, event_json: String) {
         let inner = &self.inner;
         let now = js_sys::Date::now();
         let activity = is_user_activity(&event_json);
+        let trigger = is_console_error(&event_json);
         let full = {
             let mut s = inner.borrow_mut();
             if s.stopped {
                 return;
             }
             let expired = activity && s.session.expired(now);
-            let full = s.outbox.push(event_json, now);
             if activity {
                 s.session.last_activity_ms = s.session.last_activity_ms.max(now);
             }
+            let sending = s.mode == Mode::Sending;
+            // While buffering the event goes to the window, which may ask for a checkout.
+            let (full, checkout) =
+                if sending { (s.outbox.push(event_json, now), false) } else { (false, s.buffer.push(event_json, now)) };
             if expired {
-                // The event that ends the idle span closes the old session; the new one starts
-                // with the Meta + FullSnapshot asked for below.
+                // The event that ends the idle span closes the old session (or is dropped with
+                // its buffer); the new one starts with the Meta + FullSnapshot asked for below.
                 s.close_pending();
-                s.session = Session::new(random_id(), now);
-                s.sender.session_id = s.session.id.clone();
-                s.save_session();
+                s.new_session(now);
             }
             if full || expired {
                 s.close_pending();
-            } else if s.close_timer.is_none() {
+            } else if sending && s.close_timer.is_none() {
                 let delay = s.outbox.limits.interval_ms.clamp(0.0, u32::MAX as f64) as u32;
                 let weak = Rc::downgrade(inner);
                 s.close_timer = Some(Timeout::new(delay, move || {
@@ -233,14 +272,29 @@ impl Transport {
                     }
                 }));
             }
-            if expired {
+            if expired || checkout {
                 s.ask_full_snapshot();
             }
             full || expired
         };
-        if full {
+        if trigger {
+            self.capture();
+        } else if full {
             pump(inner);
         }
+    }
+
+    /// A trigger (an uncaught error, an unhandled rejection, a recorded `console.error`, or the
+    /// app's `capture()`): a buffering session rolls `sampling.onError` once; on success its
+    /// buffer (the last 60 s or more, from a Meta + FullSnapshot) is queued for sending and the
+    /// session goes on as a full one, on failure it keeps buffering and never sends. Returns
+    /// whether the session is now sending (true at once for a session that already was).
+    pub fn capture(&self) -> bool {
+        let sending = self.inner.borrow_mut().capture();
+        if sending {
+            pump(&self.inner);
+        }
+        sending
     }
 
     /// Sets (or clears) the `distinct_id` of the batches that close from now on.
@@ -291,6 +345,9 @@ impl Transport {
             if s.stopped {
                 return;
             }
+            // A buffering session closes no batch, which is when the session is saved otherwise:
+            // keep its activity time so a reload continues it.
+            s.save_session();
             s.close_timer = None;
             let items = s.outbox.take_pending();
             if !items.is_empty() {
@@ -374,11 +431,13 @@ impl Transport {
         }
     }
 
-    /// Stops, and forgets every pending event and unsent batch, in memory and in storage
-    /// (the user opted out).
+    /// Stops, and forgets every pending event, unsent batch and buffered event, in memory and
+    /// in storage (the user opted out).
     pub fn discard(&self) {
         self.stop();
         let mut s = self.inner.borrow_mut();
+        s.buffer.clear();
+        s.unstore("sampling");
         s.outbox.take_pending();
         let queue: Vec<Batch> = s.outbox.queue.drain(..).collect();
         for b in queue {

@@ -7,7 +7,7 @@ const config: InitOptions = {
   appId: 'a', consent: 'deferred', respectGlobalPrivacyControl: true,
   privacy: { maskAllText: true, redactPatterns: [/x/, 'y'], unmaskSelector: '.safe' },
   capture: { console: true, consoleLevels: ['error'], mousemoveThrottleMs: 50, checkoutEveryMs: 0, mutationLimit: 5 },
-  sampling: { sessionRate: 0.5 },
+  sampling: { session: 0.1, onError: 1 },
   beforeRecordEvent: (e) => (e.type === 3 ? null : e),
   onEvents: async (events, info) => { console.log(events.length, info.sessionId, info.final); },
   onEventsIntervalMs: 2000,
@@ -25,6 +25,9 @@ createElement(SessionReplayProvider, { config }, createElement(Banner));
 // @ts-expect-error consent must be one of the three
 init({ consent: 'maybe' });
 const stats = h.deliveryStats(); const v: string = SDK_VERSION;
+const sending: boolean = h.capture(); init({ sampling: { sessionRate: 0.5 } });
+// @ts-expect-error sampling rates are numbers
+init({ sampling: { onError: 'always' } });
 // @ts-expect-error delivery options are numbers
 init({ delivery: { batchIntervalMs: '5s' } });
-console.log(p, s, f, id, stats, v);
+console.log(p, s, f, id, stats, v, sending);
