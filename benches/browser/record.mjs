@@ -3,6 +3,7 @@
 // ("Recorder vs rrweb.record"). Not a test: it prints numbers and asserts nothing.
 //
 //   npm run build:wasm-record && npm run bench:record [-- --reps N]
+//   npm run bench:record -- --size-only      the shipped-size lines only (no browser)
 //
 // Scenarios, each on fresh page loads, implementations interleaved:
 //   (a) snapshot: a page of 10,000 elements; time from start()/record() to the FullSnapshot
@@ -31,6 +32,7 @@ const root = new URL('../../', import.meta.url);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const argReps = process.argv.indexOf('--reps');
 const REPS = argReps > 0 ? Number(process.argv[argReps + 1]) : 7;
+const SIZE_ONLY = process.argv.includes('--size-only');
 const TABLE_ROWS = 2000;
 // The recorder build to measure (default: the repo's pkg-record/); REWIND_PKG_RECORD=/some/dir
 // pins a copy, so a concurrent `npm run build:wasm` cannot change it mid-run.
@@ -291,7 +293,27 @@ async function shippedSizes() {
   return { rewind, rrweb, minified };
 }
 
+/** Prints the shipped sizes; returns the totals the ratios use. */
+async function printSizes() {
+  const sizes = await shippedSizes();
+  console.log('\n## shipped size (gzip -9 = node zlib level 9)');
+  for (const side of ['rewind', 'rrweb']) for (const x of sizes[side]) console.log(`${side}: ${x.f}: ${x.raw} B raw, ${x.gz9} B gzip`);
+  const rwTotal = sizes.rewind.reduce((a, x) => a + x.gz9, 0);
+  const rwRaw = sizes.rewind.reduce((a, x) => a + x.raw, 0);
+  console.log(`rewind total (3 files, each gzipped): ${rwRaw} B raw, ${rwTotal} B gzip`);
+  for (const x of sizes.minified) console.log(`rewind: ${x.f}: ${x.raw} B raw, ${x.gz9} B gzip`);
+  const minTotal = sizes.rewind[0].gz9 + sizes.minified.reduce((a, x) => a + x.gz9, 0);
+  console.log(`rewind total as bundled (wasm + minified JS chunks, each gzipped): ${minTotal} B gzip`);
+
+  return { rwTotal, minTotal, sizes };
+}
+
 async function main() {
+  if (SIZE_ONLY) {
+    const { minTotal, sizes } = await printSizes();
+    console.log(`size as bundled: rewind ${minTotal} B gzip vs rrweb record-only bundle ${sizes.rrweb[2].gz9}`);
+    return;
+  }
   const server = await serve();
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await chromium.launch({
@@ -368,16 +390,7 @@ async function main() {
   }
   console.log(`raw loop totals ms: ${TIMPLS.map((i) => `${i}: ${table[i].map((x) => fmt(x.totalMs, 0)).join(', ')}`).join('; ')}`);
 
-  const sizes = await shippedSizes();
-  console.log('\n## shipped size (gzip -9 = node zlib level 9)');
-  for (const side of ['rewind', 'rrweb']) for (const x of sizes[side]) console.log(`${side}: ${x.f}: ${x.raw} B raw, ${x.gz9} B gzip`);
-  const rwTotal = sizes.rewind.reduce((a, x) => a + x.gz9, 0);
-  const rwRaw = sizes.rewind.reduce((a, x) => a + x.raw, 0);
-  console.log(`rewind total (3 files, each gzipped): ${rwRaw} B raw, ${rwTotal} B gzip`);
-  for (const x of sizes.minified) console.log(`rewind: ${x.f}: ${x.raw} B raw, ${x.gz9} B gzip`);
-  const minTotal = sizes.rewind[0].gz9 + sizes.minified.reduce((a, x) => a + x.gz9, 0);
-  console.log(`rewind total as bundled (wasm + minified JS chunks, each gzipped): ${minTotal} B gzip`);
-
+  const { rwTotal, minTotal, sizes } = await printSizes();
   console.log('\n## ratios rewind / rrweb (rrweb as-is; in brackets: vs rrweb+stringify)');
   const r = (a, b) => fmt(a / b, 2);
   const a = snapSummary;
