@@ -3,7 +3,7 @@
 # first, so a second run costs seconds.
 #
 #   scripts/setup.sh          everything: Rust wasm target, wasm-pack, wasm-bindgen-cli,
-#                             Chromium + ChromeDriver, npm packages
+#                             nightly Rust + cargo-fuzz, Chromium + ChromeDriver, npm packages
 #   scripts/setup.sh build    what building the npm package's wasm and the CLI needs (no
 #                             browser, no npm packages): scripts/run.sh
 #   scripts/setup.sh native   only what the native CLI needs (a Rust toolchain)
@@ -36,6 +36,20 @@ if [ "$have" != "$want" ]; then
 fi
 
 [ "${1:-}" = build ] && exit 0
+
+# The fuzz smoke run (scripts/fuzz.sh, run by scripts/test.sh) needs the nightly toolchain
+# (libFuzzer's coverage instrumentation uses unstable rustc flags) and cargo-fuzz. Missing
+# either is an error, not a skipped step.
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+  log "installing the nightly Rust toolchain (for cargo-fuzz)"
+  rustup toolchain install nightly --profile minimal ||
+    { log "ERROR: no nightly Rust toolchain, which scripts/fuzz.sh needs"; exit 1; }
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  log "installing cargo-fuzz"
+  cargo install cargo-fuzz --version 0.13.2 --locked ||
+    { log "ERROR: cargo-fuzz could not be installed, which scripts/fuzz.sh needs"; exit 1; }
+fi
 
 if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
   log "installing chromium and chromium-driver"

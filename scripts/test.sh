@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine (scripts/setup.sh) and runs every test:
-#   1. native Rust tests (core unit tests, fixture timelines, CLI integration tests)
+#   1. native Rust tests (core unit tests, fixture timelines, CLI integration tests), then a
+#      short run of each fuzz target (scripts/fuzz.sh; long runs in FUZZING.md)
 #   2. the wasm build tested in headless Chromium (wasm-bindgen-test): wasm == native
 #   3. the npm package's JS tests (node:test) against the release wasm build
 #   4. end-to-end tests in headless Chromium: consent, masking, rrweb Replayer compatibility, React,
@@ -18,6 +19,9 @@ step "native tests"
 # The criterion bench runs once as a smoke test here; a 1 MiB input is enough for that.
 REWIND_BENCH_MB=1 cargo test --workspace --all-targets --quiet
 cargo test --workspace --doc --quiet
+
+step "fuzz smoke run (cargo-fuzz on nightly, 15 s per target)"
+scripts/fuzz.sh 15
 
 step "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome -- --test web --test record_web --test play_web

@@ -177,6 +177,12 @@ impl VDom {
         self.warnings = Default::default();
         self.sheets = Default::default(); // rrweb resets its style mirror too
         self.extras.on_snapshot();
+        // Iframe documents still waiting for their iframe are forgotten: a seek in rrweb's
+        // Replayer replays only from the last FullSnapshot before the target
+        // (`discardPriorSnapshots`), so it never sees them, and a seek here restarts from the
+        // snapshot alone. Kept, a straight replay would differ from a seek (found by fuzzing:
+        // tests/fuzz_regressions.rs).
+        self.new_documents.clear();
         let record = std::mem::replace(&mut self.record, false);
         let root = self.build_tree(tree, 0, NONE, true);
         self.record = record;

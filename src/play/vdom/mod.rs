@@ -262,7 +262,8 @@ pub struct VDom {
     mirror: FxHashMap<i64, u32>,
     /// The top document's slot (the last FullSnapshot's root), or [`NONE`].
     document: u32,
-    /// Iframe documents added before their iframe element: (iframe id, the added node).
+    /// Iframe documents added before their iframe element: (iframe id, the added node). A
+    /// FullSnapshot empties it (see `load_snapshot`).
     new_documents: Vec<(i64, crate::model::NodeTree)>,
     record: bool,
     changes: Vec<Change>,

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Fills fuzz/corpus/<target>/ with seed inputs made from the repository's recordings, at run time
+# (the corpus itself is not committed): fixtures/*.json and rrweb's own test recordings in
+# ../shared/rrweb-fixtures when present, each as JSON, as JSON Lines and gzipped. The
+# structure-aware targets (*_events) start from a few byte patterns of their own.
+set -euo pipefail
+cd "$(dirname "$0")"
+for target in analyze_bytes play_bytes; do
+  dir=corpus/$target
+  mkdir -p "$dir"
+  for f in ../fixtures/*.json ../../shared/rrweb-fixtures/*.json; do
+    [ -f "$f" ] || continue
+    stem=$(basename "$f" .json)
+    [ "$stem" = index ] && continue
+    cp "$f" "$dir/$stem.json"
+    gzip -9c "$f" >"$dir/$stem.json.gz"
+    python3 -c 'import json,sys; [print(json.dumps(e)) for e in json.load(open(sys.argv[1]))]' "$f" \
+      >"$dir/$stem.jsonl" 2>/dev/null || rm -f "$dir/$stem.jsonl"
+  done
+done
+for target in analyze_events play_events; do
+  dir=corpus/$target
+  mkdir -p "$dir"
+  for i in 0 1 2 3 4 5 6 7; do
+    head -c $((64 << i)) /dev/zero | tr '\0' "\\$(printf %03o $((i * 31 + 7)))" >"$dir/seed-$i"
+  done
+done

@@ -1,0 +1,101 @@
+//! What the fuzz targets run, shared by the raw-bytes and the structure-aware targets.
+//!
+//! Each function takes one input and runs it through every public path of its half of rewind;
+//! a panic (including an arithmetic overflow: the fuzz profile keeps overflow checks on) or a
+//! broken invariant is a finding. Regression inputs found this way live in the native test
+//! suite (tests/fuzz_regressions.rs), not here.
+
+pub mod gen;
+
+use rewind::analyze::bundle::{ReplayBundle, ReportOptions, Table, TableFormat};
+use rewind::play::seek::Playback;
+use rewind::play::timeline::{analysis, Timeline};
+
+/// decode → analyze → the timeline (markdown and JSON) → the cross-session bundle report
+/// (markdown, JSON, friction, every table in every format).
+pub fn analyze_all(bytes: &[u8]) {
+    let Ok(analysis) = rewind::analyze_bytes(bytes) else { return };
+    let json = analysis.to_replay_json();
+    // The JSON the CLI and the wasm build hand out must parse back.
+    serde_json::from_str::<serde_json::Value>(&json).expect("replay JSON parses");
+    let start = analysis.session.start_time.unwrap_or(0);
+    let _ = rewind::analyze::timeline_markdown(&analysis.actions, start);
+
+    let mut bundle = ReplayBundle::new();
+    if bundle.add_bytes(bytes, Some("fuzz")).is_err() {
+        return;
+    }
+    let options = ReportOptions { top: 3, ..ReportOptions::default() };
+    let report = bundle.report(&options);
+    let _ = report.to_markdown(3);
+    serde_json::from_str::<serde_json::Value>(&report.to_json()).expect("report JSON parses");
+    let friction = bundle.friction();
+    let _ = friction.to_markdown(3);
+    let _ = friction.to_json();
+    let _ = bundle.long_pauses(1.0);
+    let _ = bundle.error_sessions();
+    for table in [Table::Sessions, Table::Actions, Table::Events, Table::Elements] {
+        for format in [TableFormat::Csv, TableFormat::Json, TableFormat::Jsonl] {
+            let _ = bundle.export(table, format);
+        }
+    }
+}
+
+/// Seeks compared with a straight replay per input.
+const SEEKS: u64 = 6;
+
+/// decode → the player's core: the virtual DOM built from each FullSnapshot and the incremental
+/// events applied to it, checkpoints copied every event, seeks (which must land on exactly the
+/// state a straight replay reaches), playing forward frame by frame with the change list the
+/// browser edge applies, and the player's timeline (pointer, clicks, inactivity, captions).
+pub fn play_all(bytes: &[u8]) {
+    let Ok(recording) = rewind::codec::decode(bytes) else { return };
+    let events = recording.events;
+    if events.is_empty() {
+        return;
+    }
+    let (start, end) = (events[0].timestamp, events[events.len() - 1].timestamp);
+    // Timestamps are arbitrary i64s here; i128 keeps the harness's own arithmetic exact.
+    let span = (i128::from(end) - i128::from(start)).max(0);
+    let at = |k: u64| -> i64 {
+        let t = i128::from(start) - 1 + span * i128::from(k) / i128::from(SEEKS - 1) + i128::from(k % 2);
+        t.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+    };
+
+    let mut p = Playback::new(events.clone()).with_checkpoint_work(1);
+    while !p.build_checkpoints(5) {}
+    let _ = p.warnings();
+    // Seek backwards and forwards: late first, then early, so checkpoints are restored.
+    for k in (0..SEEKS).rev().chain(0..SEEKS).step_by(2) {
+        let t = at(k);
+        let n = p.index_at(t);
+        let want = Playback::replay_straight(&events, n);
+        let got = p.state_at(t);
+        assert!(*got == want, "the state at {t} differs from a straight replay");
+        let _ = got.dump();
+    }
+
+    let mut playing = Playback::new(events.clone());
+    playing.dom_mut().set_recording(true);
+    let mut changes = Vec::new();
+    for k in 0..=16 {
+        let t = i128::from(start) + span * k / 16;
+        let n = playing.index_at(t as i64);
+        playing.advance(n);
+        playing.dom_mut().take_changes(&mut changes);
+    }
+    let want = Playback::replay_straight(&events, events.len());
+    assert!(*playing.dom() == want, "playing to the end differs from a straight replay");
+    let _ = playing.dom().mirror_dump();
+
+    let mut timeline = Timeline::new(&events);
+    let (actions, rage) = analysis(rewind::model::Recording { events, ..Default::default() });
+    timeline.set_analysis(actions, &rage);
+    for k in 0..SEEKS {
+        let t = at(k);
+        let _ = (timeline.url_at(t), timeline.pointer_at(t), timeline.caption_at(t), timeline.skip_from(t));
+        let _ = (timeline.viewport_at(t), timeline.action_at(t), timeline.clicks_between(start, t));
+        let _ = timeline.pointer_between(start, t);
+    }
+    let _ = timeline.duration_ms();
+}
