@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Fills fuzz/corpus/<target>/ with seed inputs made from the repository's recordings, at run time
 # (the corpus itself is not committed): fixtures/*.json and rrweb's own test recordings in
-# ../shared/rrweb-fixtures when present, each as JSON, as JSON Lines and gzipped. The
+# fixtures/rrweb (vendored), each as JSON, as JSON Lines and gzipped. The
 # structure-aware targets (*_events) start from a few byte patterns of their own.
 set -euo pipefail
 cd "$(dirname "$0")"
 for target in analyze_bytes play_bytes; do
   dir=corpus/$target
   mkdir -p "$dir"
-  for f in ../fixtures/*.json ../../shared/rrweb-fixtures/*.json; do
+  for f in ../fixtures/*.json ../fixtures/rrweb/*.json; do
     [ -f "$f" ] || continue
     stem=$(basename "$f" .json)
     [ "$stem" = index ] && continue

@@ -65,10 +65,10 @@ fn every_fixture_is_listed_once_and_every_expected_file_has_a_fixture() {
         out
     };
     let mut unlisted = Vec::new();
-    for dir in ["fixtures", "../shared/rrweb-fixtures"] {
+    for dir in ["fixtures", "fixtures/rrweb"] {
         for stem in stems(&root.join(dir)) {
-            // index.json in the shared fixtures lists the recordings; it is not one.
-            let is_listing = dir == "../shared/rrweb-fixtures" && stem == "index";
+            // index.json in the vendored rrweb fixtures lists the recordings; it is not one.
+            let is_listing = dir == "fixtures/rrweb" && stem == "index";
             if !is_listing && !listed.contains(stem.as_str()) {
                 unlisted.push(format!("{dir}/{stem}.json"));
             }

@@ -201,7 +201,7 @@ fn touch() {
 
 #[test]
 fn every_shared_rrweb_test_recording_analyses() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/rrweb-fixtures");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/rrweb");
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

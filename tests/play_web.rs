@@ -23,11 +23,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const LOGIN: &str = include_str!("../fixtures/login-form.json");
 const SPA: &str = include_str!("../fixtures/spa-navigation.json");
-const IFRAME: &str = include_str!("../../shared/rrweb-fixtures/iframe.json");
-const SHADOW: &str = include_str!("../../shared/rrweb-fixtures/shadow-dom.json");
-const HOVER: &str = include_str!("../../shared/rrweb-fixtures/hover.json");
-const SHADOW_HOVER: &str = include_str!("../../shared/rrweb-fixtures/iframe-shadowdom-hover.json");
-const WEBGL: &str = include_str!("../../shared/rrweb-fixtures/webgl.json");
+const IFRAME: &str = include_str!("../fixtures/rrweb/iframe.json");
+const SHADOW: &str = include_str!("../fixtures/rrweb/shadow-dom.json");
+const HOVER: &str = include_str!("../fixtures/rrweb/hover.json");
+const SHADOW_HOVER: &str = include_str!("../fixtures/rrweb/iframe-shadowdom-hover.json");
+const WEBGL: &str = include_str!("../fixtures/rrweb/webgl.json");
 
 fn document() -> Document {
     web_sys::window().unwrap().document().unwrap()

@@ -4,7 +4,7 @@
 //! fuzzer spends its time in the DOM tracker, the analyzer and the player, not in the parser.
 //!
 //! Names, node kinds, event and source numbers follow rrweb 2.x (`@rrweb/types`, see
-//! shared/rrweb-format.md). Node ids are drawn mostly from the ids the recording has used so
+//! rrweb's event format). Node ids are drawn mostly from the ids the recording has used so
 //! far, sometimes from a few impossible ones (0, -1, the document, 2^53 - 1), so references
 //! land on real nodes often enough to reach the tree code.
 

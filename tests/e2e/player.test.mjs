@@ -270,7 +270,7 @@ test('the player rebuilds every recording as rrweb does, at the end and after se
 test('media elements show the recorded state at the playhead, as rrweb\'s Replayer does', { skip }, async (t) => {
   const { server, browser } = await setup(t);
   const page = await openPage(browser, server.origin);
-  const text = readFileSync(new URL('../shared/rrweb-fixtures/video-playback.json', root), 'utf8');
+  const text = readFileSync(new URL('fixtures/rrweb/video-playback.json', root), 'utf8');
   const list = JSON.parse(text);
   const start = list[0].timestamp;
   // before the first Play, while playing, playing again after a seek, after Pause, the end.
@@ -549,7 +549,7 @@ test('WebGL canvas calls (CanvasMutation type 1) draw what rrweb\'s Replayer sho
   const page = await openPage(browser, server.origin);
   await page.setViewportSize({ width: 1700, height: 1000 });
   await page.addScriptTag({ content: CANVAS_CLIP + WEBGL_COLOURS });
-  const events = JSON.parse(readFileSync(new URL('../shared/rrweb-fixtures/webgl.json', root), 'utf8'));
+  const events = JSON.parse(readFileSync(new URL('fixtures/rrweb/webgl.json', root), 'utf8'));
   const start = events[0].timestamp;
   const at = (property) => events.find((e) => e.data?.property === property).timestamp - start;
   // after clearColor and before clear: blank; after clear: red. The end, the middle, the end

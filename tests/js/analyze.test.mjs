@@ -11,13 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = new URL('../../', import.meta.url);
-const sharedDir = new URL('../../../shared/rrweb-fixtures/', import.meta.url);
+const rrwebDir = new URL('../../fixtures/rrweb/', import.meta.url);
 const fixturesDir = new URL('fixtures/', root);
 const expectedDir = new URL('tests/expected/', root);
 const wasmFile = new URL('pkg/rewind_bg.wasm', root);
 
 assert.ok(existsSync(wasmFile), `${fileURLToPath(wasmFile)} is missing: run \`npm run build:wasm\` first`);
-assert.ok(existsSync(new URL('input.json', sharedDir)), `rrweb fixtures not found at ${fileURLToPath(sharedDir)}`);
+assert.ok(existsSync(new URL('input.json', rrwebDir)), `rrweb fixtures not found at ${fileURLToPath(rrwebDir)}`);
 
 const { analyze, analyzeEvents, analyzeToJson, init, version } = await import('../../js/analyze.js');
 
@@ -28,7 +28,7 @@ const SESSION_KEYS = [
 const ACTION_KEYS = ['t_ms', 'action', 'target_node_id', 'target_desc', 'description', 'url', 'metadata'];
 const ACTION_KINDS = ['navigate', 'click', 'touch_start', 'scroll', 'input', 'select', 'console_error', 'custom'];
 
-const inputText = readFileSync(new URL('input.json', sharedDir), 'utf8');
+const inputText = readFileSync(new URL('input.json', rrwebDir), 'utf8');
 
 /** Runs a module snippet in a fresh Node process (fresh wasm instance); returns its stdout. */
 function runFresh(code) {
@@ -55,7 +55,7 @@ test('importing the module touches no browser global and loads nothing', () => {
 
 test('string, Uint8Array, Buffer, ArrayBuffer and gzip input give the same analysis', async () => {
   const fromText = await analyze(inputText, 'input');
-  const bytes = new Uint8Array(readFileSync(new URL('input.json', sharedDir)));
+  const bytes = new Uint8Array(readFileSync(new URL('input.json', rrwebDir)));
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   assert.deepEqual(await analyze(bytes, 'input'), fromText);
   assert.deepEqual(await analyze(Buffer.from(bytes), 'input'), fromText);
@@ -96,7 +96,7 @@ test('the Analysis shape: session fields, actions, summaryMarkdown, redactions, 
 test('analyzeToJson returns the pinned native replay JSON byte for byte', async () => {
   for (const stem of ['input', 'selection', 'scroll', 'iframe', 'dialog-playback', 'shadow-dom']) {
     const expected = readFileSync(new URL(`${stem}.json`, expectedDir), 'utf8');
-    const json = await analyzeToJson(readFileSync(new URL(`${stem}.json`, sharedDir)), stem);
+    const json = await analyzeToJson(readFileSync(new URL(`${stem}.json`, rrwebDir)), stem);
     assert.equal(json + '\n', expected, stem);
   }
 });
@@ -155,7 +155,7 @@ function cliBinary() {
 
 function recordings() {
   const list = (dir) => readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => new URL(f, dir));
-  return [...list(sharedDir), ...(existsSync(fixturesDir) ? list(fixturesDir) : [])];
+  return [...list(rrwebDir), ...(existsSync(fixturesDir) ? list(fixturesDir) : [])];
 }
 
 test('analyzeToJson equals `rewind analyze --format json` on every recording', async (t) => {

@@ -9,7 +9,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 const root = new URL('../../', import.meta.url);
-const shared = new URL('../../../shared/rrweb-fixtures/', import.meta.url);
+const rrwebDir = new URL('../../fixtures/rrweb/', import.meta.url);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.html': 'text/html' };
 
@@ -20,13 +20,13 @@ try {
   // reported by the skip below
 }
 
-/** Serves the repo's js/ and pkg/, and the shared rrweb fixtures under /shared/. */
+/** Serves the repo's js/ and pkg/, and the vendored rrweb fixtures under /rrweb/. */
 function serve() {
   const server = http.createServer(async (req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/favicon.ico') return res.writeHead(204).end();
     const file = path === '/' ? null
-      : path.startsWith('/shared/') ? new URL(path.slice('/shared/'.length), shared)
+      : path.startsWith('/rrweb/') ? new URL(path.slice('/rrweb/'.length), rrwebDir)
       : /^\/(js|pkg)\/[\w.-]+$/.test(path) ? new URL(path.slice(1), root) : undefined;
     try {
       const body = file === null ? '<!doctype html><title>rewind</title>' : await readFile(file);
@@ -62,7 +62,7 @@ test('analyze, analyzeEvents and errors in Chromium match the native expected ou
     const before = wasmRequests();
     const out = { before, json: {}, events: {}, gzip: {}, errors: [] };
     for (const stem of stems) {
-      const text = await (await fetch(`/shared/${stem}.json`)).text();
+      const text = await (await fetch(`/rrweb/${stem}.json`)).text();
       out.json[stem] = await m.analyzeToJson(text, stem);
       out.events[stem] = await m.analyzeEvents(JSON.parse(text), stem);
       const gz = new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());

@@ -74,9 +74,9 @@ test('report() equals `rewind report --format json` on the project recordings', 
 
 test('all recordings in one bundle: the pinned report, sample and filters', async () => {
   // The order of tests/support/fixtures.rs: rrweb's recordings, then the project's, by file name.
-  const sharedDir = new URL('../shared/rrweb-fixtures/', root);
+  const rrwebDir = new URL('fixtures/rrweb/', root);
   const list = (dir) => readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json').sort().map((f) => new URL(f, dir));
-  const files = [...list(sharedDir), ...list(fixturesDir)];
+  const files = [...list(rrwebDir), ...list(fixturesDir)];
   const bundle = await createBundle(files.map((url) => ({ input: readFileSync(url), replayId: url.pathname.split('/').pop().slice(0, -5) })));
   const want = pinned('all-fixtures');
   assert.equal(bundle.reportMarkdown(), want.report_markdown);

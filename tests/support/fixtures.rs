@@ -5,38 +5,38 @@
 //
 // `with_fixtures!(m)` expands to an array of `m!(dir, stem)`, `dir` relative to the crate root.
 // Adding a recording: add its line, run `UPDATE_EXPECTED=1 cargo test --test expected`, review
-// `git diff tests/expected`. `tests/expected.rs` fails when a `fixtures/*.json` or shared rrweb
+// `git diff tests/expected`. `tests/expected.rs` fails when a `fixtures/*.json` or vendored rrweb
 // fixture is missing from this list.
 macro_rules! with_fixtures {
     ($each:ident) => {
         [
-            // rrweb's own test recordings (../shared/rrweb-fixtures, except index.json: a listing).
-            $each!("../shared/rrweb-fixtures", "adopted-style-sheet-empty-replace.emptyReplaceEvents"),
-            $each!("../shared/rrweb-fixtures", "adopted-style-sheet-empty-replace.emptyReplaceSyncEvents"),
-            $each!("../shared/rrweb-fixtures", "adopted-style-sheet-modification"),
-            $each!("../shared/rrweb-fixtures", "adopted-style-sheet"),
-            $each!("../shared/rrweb-fixtures", "bad-style"),
-            $each!("../shared/rrweb-fixtures", "bad-textarea"),
-            $each!("../shared/rrweb-fixtures", "canvas-in-iframe"),
-            $each!("../shared/rrweb-fixtures", "custom-element-define-class"),
-            $each!("../shared/rrweb-fixtures", "dialog-playback"),
-            $each!("../shared/rrweb-fixtures", "document-replacement"),
-            $each!("../shared/rrweb-fixtures", "hover"),
-            $each!("../shared/rrweb-fixtures", "iframe-shadowdom-hover"),
-            $each!("../shared/rrweb-fixtures", "iframe"),
-            $each!("../shared/rrweb-fixtures", "input"),
-            $each!("../shared/rrweb-fixtures", "nested-style-declaration"),
-            $each!("../shared/rrweb-fixtures", "ordering"),
-            $each!("../shared/rrweb-fixtures", "scroll-with-parent-styles"),
-            $each!("../shared/rrweb-fixtures", "scroll"),
-            $each!("../shared/rrweb-fixtures", "selection"),
-            $each!("../shared/rrweb-fixtures", "shadow-dom"),
-            $each!("../shared/rrweb-fixtures", "style-declaration-missing-rule"),
-            $each!("../shared/rrweb-fixtures", "style-sheet-rule-events"),
-            $each!("../shared/rrweb-fixtures", "style-sheet-text-mutation"),
-            $each!("../shared/rrweb-fixtures", "video-playback-on-full-snapshot"),
-            $each!("../shared/rrweb-fixtures", "video-playback"),
-            $each!("../shared/rrweb-fixtures", "webgl"),
+            // rrweb's own test recordings (fixtures/rrweb, vendored; index.json there is a listing).
+            $each!("fixtures/rrweb", "adopted-style-sheet-empty-replace.emptyReplaceEvents"),
+            $each!("fixtures/rrweb", "adopted-style-sheet-empty-replace.emptyReplaceSyncEvents"),
+            $each!("fixtures/rrweb", "adopted-style-sheet-modification"),
+            $each!("fixtures/rrweb", "adopted-style-sheet"),
+            $each!("fixtures/rrweb", "bad-style"),
+            $each!("fixtures/rrweb", "bad-textarea"),
+            $each!("fixtures/rrweb", "canvas-in-iframe"),
+            $each!("fixtures/rrweb", "custom-element-define-class"),
+            $each!("fixtures/rrweb", "dialog-playback"),
+            $each!("fixtures/rrweb", "document-replacement"),
+            $each!("fixtures/rrweb", "hover"),
+            $each!("fixtures/rrweb", "iframe-shadowdom-hover"),
+            $each!("fixtures/rrweb", "iframe"),
+            $each!("fixtures/rrweb", "input"),
+            $each!("fixtures/rrweb", "nested-style-declaration"),
+            $each!("fixtures/rrweb", "ordering"),
+            $each!("fixtures/rrweb", "scroll-with-parent-styles"),
+            $each!("fixtures/rrweb", "scroll"),
+            $each!("fixtures/rrweb", "selection"),
+            $each!("fixtures/rrweb", "shadow-dom"),
+            $each!("fixtures/rrweb", "style-declaration-missing-rule"),
+            $each!("fixtures/rrweb", "style-sheet-rule-events"),
+            $each!("fixtures/rrweb", "style-sheet-text-mutation"),
+            $each!("fixtures/rrweb", "video-playback-on-full-snapshot"),
+            $each!("fixtures/rrweb", "video-playback"),
+            $each!("fixtures/rrweb", "webgl"),
             // Real rrweb 2.1.1 recordings made in Chromium by fixtures/record/record.mjs.
             $each!("fixtures", "checklist-rerender"),
             $each!("fixtures", "checkout-dynamic"),

@@ -12,7 +12,7 @@ use std::process::Output;
 
 /// rrweb's own test recordings (26 files plus `index.json`, which lists them).
 pub fn rrweb_fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/rrweb-fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/rrweb")
 }
 
 /// This project's recordings (`fixtures/*.json`).
@@ -23,7 +23,7 @@ pub fn project_fixtures() -> PathBuf {
 /// The recordings of `rrweb_fixtures()`, sorted (without `index.json`).
 pub fn rrweb_fixture_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(rrweb_fixtures())
-        .expect("../shared/rrweb-fixtures exists")
+        .expect("fixtures/rrweb exists")
         .map(|e| e.expect("readable entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("index.json"))
         .collect();

@@ -255,7 +255,7 @@ fn inputs_and_scrolls_set_properties() {
 
 #[test]
 fn a_new_html_element_replaces_the_old_one_and_a_new_doctype_the_old_one() {
-    // ../shared/rrweb-fixtures/document-replacement.json, reduced.
+    // fixtures/rrweb/document-replacement.json, reduced.
     let adds = [
         add(1, None, &el(6, "html", "", "")),
         add(6, None, &el(7, "body", "", "")),
