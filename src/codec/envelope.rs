@@ -8,7 +8,7 @@ use std::fmt;
 
 /// A batch of events with what the container said about them. For rewind's own batches this is
 /// the wire envelope `{session_id, window_id, seq, app_id, sdk_version, sent_at, events}`
-/// (`../shared/design.md`); for a bare event array only `events` is set.
+/// (the batch contract, ARCHITECTURE.md); for a bare event array only `events` is set.
 #[derive(Clone, Debug, Default)]
 pub struct BatchEnvelope {
     pub session_id: Option<String>,

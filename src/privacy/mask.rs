@@ -44,7 +44,7 @@ const SECRET_WORDS: &[&str] = &["ssn", "cvv", "cvc", "cvn", "csc", "otp", "pwd"]
 ///   or equal to `one-time-code`, `current-password`, `new-password`,
 /// - a `name`, `id` or `autocomplete` that mentions password/passwd/secret (substring) or has
 ///   the word ssn/cvv/cvc/cvn/csc/otp/pwd (Clarity's rule: fields whose attributes mention
-///   password/secret/ssn are excluded; field-notes.md). Clarity's broader "code" is not used:
+///   password/secret/ssn are excluded). Clarity's broader "code" is not used:
 ///   it would catch postal and coupon codes; `one-time-code` covers verification codes.
 pub fn always_masked_input(el: &dyn ElementView) -> bool {
     if let Some(t) = el.attribute("type") {

@@ -13,7 +13,7 @@
 //! - [`redact`] — PII redaction of free text and JSON ([`PrivacyOptions::redact`],
 //!   [`PrivacyOptions::redact_json`]).
 //!
-//! Sources for the defaults are in `../shared/field-notes.md`: Sentry (maskAllText,
+//! Sources for the defaults, from each product's published privacy defaults: Sentry (maskAllText,
 //! maskAllInputs, title/placeholder/aria-label masked), PostHog (passwords always masked),
 //! Clarity (fields mentioning password/secret/ssn excluded), rrweb (mask algorithm, the
 //! `rr-block` / `rr-mask` / `rr-ignore` class conventions, `SCRIPT_PLACEHOLDER`).

@@ -6,7 +6,7 @@
 //!   size, whichever comes first) in a queue bounded in bytes; on overflow the oldest
 //!   incremental events are dropped (counted) and a fresh FullSnapshot is asked for.
 //! - [`envelope`] — the wire envelope `{session_id, window_id, seq, app_id, sdk_version,
-//!   sent_at, distinct_id, events}` (`../shared/design.md`), gzip-compressed with flate2, and
+//!   sent_at, distinct_id, events}` (the batch contract, ARCHITECTURE.md), gzip-compressed with flate2, and
 //!   the split of a final flush into requests under the keepalive quota.
 //! - [`retry`] — which HTTP outcomes are retried (network errors, 408, 429, 5xx), with
 //!   exponential backoff, full jitter and `Retry-After`.

@@ -2,7 +2,7 @@
 //! bucket that rate-limits ingest.
 //!
 //! Sources: the body, decompression and event-count limits are fixed by issue 4 ("Delivery and
-//! collector") and `../shared/design.md` ("Limits"); the rest are this module's own choices,
+//! collector"), and README's "Limits" table; the rest are this module's own choices,
 //! explained where they are defined.
 
 use std::collections::HashMap;

@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 /// Largest session (stored gzip bytes, as the index counts them) whose rage clicks are
-/// counted: 32 MiB. rrweb JSON gzips to about 14 % (field-notes.md), so this is ~230 MB of
+/// counted: 32 MiB. rrweb JSON gzips to about 14–17 % (17 % on this repository's small fixtures, gzip -6), so this is ~200–230 MB of
 /// events, a few hundred MB of memory for one decode at a time; the SDK ends sessions after
 /// 24 h, and real sessions are far smaller.
 pub const MAX_RAGE_SCAN_BYTES: u64 = 32 << 20;
