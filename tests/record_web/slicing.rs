@@ -16,9 +16,10 @@ async fn snapshot_of_10000_elements_in_one_task_and_sliced() {
     let perf = web_sys::window().unwrap().performance().unwrap();
     let mut report = Vec::new();
     let mut n = 0;
-    for (label, options) in
-        [("one task", r#"{"checkoutEveryMs":0,"snapshotSliceMs":0}"#), ("sliced", r#"{"checkoutEveryMs":0}"#)]
-    {
+    for (label, options) in [
+        ("one task", r#"{"checkoutEveryMs":0,"snapshotSliceMs":0}"#),
+        ("sliced", r#"{"checkoutEveryMs":0,"snapshotSliceMs":12}"#),
+    ] {
         // a fresh table each time: both snapshots pay for its first style and layout
         page("");
         TimeoutFuture::new(20).await;
@@ -267,8 +268,12 @@ async fn table_rerendered_10_times(label: &str, options: &str, per_task: bool) -
 
 #[wasm_bindgen_test]
 async fn a_2000_row_table_rerendered_10_times_under_the_limit() {
-    let (dropped, snapshots, mutations) =
-        table_rerendered_10_times("limit 10000, a re-render per task", r#"{"checkoutEveryMs":0}"#, true).await;
+    let (dropped, snapshots, mutations) = table_rerendered_10_times(
+        "limit 10000, a re-render per task",
+        r#"{"checkoutEveryMs":0,"snapshotSliceMs":12}"#,
+        true,
+    )
+    .await;
     assert_eq!(dropped, 0.0);
     assert_eq!(snapshots, 1.0);
     assert_eq!(mutations, 10, "one Mutation per re-render");
@@ -276,7 +281,7 @@ async fn a_2000_row_table_rerendered_10_times_under_the_limit() {
 
 #[wasm_bindgen_test]
 async fn a_2000_row_table_rerendered_10_times_over_a_lower_limit() {
-    let options = r#"{"checkoutEveryMs":0,"mutationLimit":1000}"#;
+    let options = r#"{"checkoutEveryMs":0,"mutationLimit":1000,"snapshotSliceMs":12}"#;
     let (dropped, snapshots, mutations) =
         table_rerendered_10_times("limit 1000, a re-render per task", options, true).await;
     assert_eq!(dropped, 10.0 * 4000.0, "each re-render counts its 2,000 removed + 2,000 added rows");
@@ -286,8 +291,12 @@ async fn a_2000_row_table_rerendered_10_times_over_a_lower_limit() {
 
 #[wasm_bindgen_test]
 async fn a_2000_row_table_rerendered_10_times_in_one_task() {
-    let (dropped, snapshots, mutations) =
-        table_rerendered_10_times("limit 10000, ten re-renders in one task", r#"{"checkoutEveryMs":0}"#, false).await;
+    let (dropped, snapshots, mutations) = table_rerendered_10_times(
+        "limit 10000, ten re-renders in one task",
+        r#"{"checkoutEveryMs":0,"snapshotSliceMs":12}"#,
+        false,
+    )
+    .await;
     assert_eq!(dropped, 10.0 * 4000.0, "one batch of 40,000");
     assert_eq!(snapshots, 2.0);
     assert_eq!(mutations, 0);
@@ -312,7 +321,7 @@ async fn a_dom_deeper_than_the_decoder_accepts_is_cut_into_a_placeholder() {
         parent = div;
     }
     parent.set_attribute("data-bottom", "").unwrap();
-    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0}"#);
+    let (rec, sink) = recorder(r#"{"checkoutEveryMs":0,"snapshotSliceMs":12}"#);
     rec.start().map_err(JsValue::from).unwrap();
     snapshot_done(&rec).await;
     let mark = |div: &web_sys::Element, name: &str| {

@@ -42,6 +42,13 @@ pub fn recorder(options: &str) -> (Recorder, Sink) {
     let emit = Closure::<dyn FnMut(String)>::new(move |event: String| s.borrow_mut().push(event));
     let emit: js_sys::Function = emit.into_js_value().unchecked_into();
     let options = js_sys::JSON::parse(options).unwrap();
+    // The small pages here snapshot in well under the default 12 ms slice, but a debug build on
+    // a loaded machine can take longer, and a sliced snapshot turns the tests' Mutations into
+    // snapshot content. So one task unless a test asks for slicing (tests/record_web/slicing.rs).
+    let slice_key = JsValue::from_str("snapshotSliceMs");
+    if !js_sys::Reflect::has(&options, &slice_key).unwrap() {
+        js_sys::Reflect::set(&options, &slice_key, &JsValue::from_f64(0.0)).unwrap();
+    }
     (Recorder::new(options, emit).map_err(JsValue::from).unwrap(), sink)
 }
 
