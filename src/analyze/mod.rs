@@ -13,6 +13,7 @@ mod effects;
 mod element;
 mod gestures;
 mod input;
+mod network;
 mod outcome;
 mod routes;
 pub(crate) mod timeline;
@@ -190,5 +191,7 @@ impl Analyzer {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_network;
 #[cfg(test)]
 mod tests_routes_outcomes;
