@@ -2,7 +2,8 @@
 
 use super::json::Obj;
 use super::observers::{attach, Attached};
-use super::state::{window, Core, State, CUSTOM};
+use super::state::{window, Core, State, CUSTOM, PLUGIN};
+use crate::privacy::network::NETWORK_PLUGIN;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -18,7 +19,9 @@ pub struct Recorder {
 impl Recorder {
     /// `options`: `{privacy?: PrivacyOptions, checkoutEveryMs? = 300000 (0 = never),
     /// mousemoveThrottleMs? = 50, scrollThrottleMs? = 100, captureConsole? = false,
-    /// consoleLevels? = ["error","warn"], mutationLimit? = 10000, snapshotSliceMs? = 12}`.
+    /// consoleLevels? = ["error","warn"], mutationLimit? = 10000, snapshotSliceMs? = 12,
+    /// network?: {allowUrls?, bodyContentTypes?, ingestBaseUrl?}}` (`network` absent: network
+    /// capture off; see `privacy::network::NetworkOptions`).
     /// `emit(eventJson: string)` is called synchronously, in order, once per rrweb event.
     /// `mutationLimit`: a MutationObserver batch bigger than this (one per attribute or text
     /// record, added + removed nodes per childList record) is recorded as a fresh FullSnapshot.
@@ -28,7 +31,8 @@ impl Recorder {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "{ privacy?: Record<string, unknown>; checkoutEveryMs?: number; \
             mousemoveThrottleMs?: number; scrollThrottleMs?: number; captureConsole?: boolean; \
-            consoleLevels?: string[]; mutationLimit?: number; snapshotSliceMs?: number } | undefined")]
+            consoleLevels?: string[]; mutationLimit?: number; snapshotSliceMs?: number; \
+            network?: { allowUrls?: string[]; bodyContentTypes?: string[]; ingestBaseUrl?: string } } | undefined")]
         options: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(eventJson: string) => void")] emit: js_sys::Function,
     ) -> Result<Recorder, JsError> {
@@ -154,6 +158,34 @@ impl Recorder {
         self.core.with(|s| {
             let tag = s.privacy.redact(tag);
             s.push(CUSTOM, Obj::new().str("tag", &tag).raw("payload", &payload).end());
+        });
+        Ok(())
+    }
+
+    /// Network capture's body rule (`privacy::network::NetworkOptions::body_wanted`): may the
+    /// edge read a body of `contentType` (`""`: none) and `contentLength` bytes (`-1`:
+    /// unknown) for `url`? `false` while network capture is off.
+    #[wasm_bindgen(js_name = networkBodyWanted)]
+    pub fn network_body_wanted(&self, url: &str, content_type: &str, content_length: f64) -> bool {
+        let Ok(s) = self.core.state.try_borrow() else { return false };
+        s.opts.network.body_wanted(url, &s.origin(), content_type, content_length)
+    }
+
+    /// Records one finished fetch/XHR (see `options::network_request` for the shape) as a
+    /// Plugin event `rrweb/network@1` `{requests: [request]}`, through the network policy
+    /// (`privacy::network`). Dropped when not recording, when network capture is off, and for
+    /// the SDK's own ingest requests.
+    #[wasm_bindgen(js_name = recordNetwork)]
+    pub fn record_network(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object")] request: JsValue,
+    ) -> Result<(), JsError> {
+        let raw =
+            super::options::network_request(&request).map_err(|e| JsError::new(&format!("recordNetwork: {e}")))?;
+        self.core.with(|s| {
+            let Some(json) = s.opts.network.request_json(&s.privacy, &s.origin(), &raw) else { return };
+            let payload = Obj::new().raw("requests", &format!("[{json}]")).end();
+            s.push(PLUGIN, Obj::new().str("plugin", NETWORK_PLUGIN).raw("payload", &payload).end());
         });
         Ok(())
     }
