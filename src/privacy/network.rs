@@ -28,6 +28,8 @@
 //! - Bodies are PII-redacted ([`PrivacyOptions::redact`]) and cut to [`MAX_BODY_BYTES`];
 //!   bodies over [`MAX_BODY_READ_BYTES`] are not read at all.
 
+use serde::Deserialize;
+
 use super::redact::{secret_field_marker, FieldValue};
 use super::{url, PrivacyOptions};
 
@@ -95,8 +97,11 @@ pub struct NetworkOptions {
 /// Body media types recorded by default on allowed URLs.
 pub const DEFAULT_BODY_CONTENT_TYPES: &[&str] = &["application/json", "text/plain"];
 
-/// One finished fetch or XHR, as the browser edge saw it (plain data).
-#[derive(Clone, Debug, Default, PartialEq)]
+/// One finished fetch or XHR, as the browser edge saw it (plain data). Its JSON form (what
+/// `js/network.js` sends) has the camelCase names (`initiatorType`, `startTime`,
+/// `requestHeaders: [[name, value], …]`…); absent fields take their defaults.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct RawRequest {
     /// HTTP method as the page passed it (upper-cased here).
     pub method: String,
@@ -108,9 +113,9 @@ pub struct RawRequest {
     pub status: f64,
     /// Start and end, ms since `performance.timeOrigin` (from PerformanceResourceTiming's
     /// `startTime` / `responseEnd` when the browser has an entry, else the edge's own clock).
-    pub start_time: f64,
-    /// End (`responseEnd`), same clock; NaN when unknown.
-    pub end_time: f64,
+    pub start_time: Option<f64>,
+    /// End (`responseEnd`), same clock.
+    pub end_time: Option<f64>,
     /// PerformanceResourceTiming sizes in bytes, when there is an entry (0 for cross-origin
     /// responses without `Timing-Allow-Origin`).
     pub transfer_size: Option<f64>,
@@ -178,8 +183,8 @@ impl NetworkOptions {
     /// `url`: details are allowed, the media type is on the list, and the size is at most
     /// [`MAX_BODY_READ_BYTES`].
     pub fn body_wanted(&self, url: &str, page: &str, content_type: &str, content_length: f64) -> bool {
-        // NaN compares false: an unknown length may be read (the text is checked again).
-        let size_ok = !(content_length > MAX_BODY_READ_BYTES as f64);
+        // An unknown length (NaN, negative) may be read: the text is checked again.
+        let size_ok = content_length.is_nan() || content_length <= MAX_BODY_READ_BYTES as f64;
         size_ok && self.content_type_allowed(content_type) && self.detail_allowed(url, page)
     }
 
@@ -209,9 +214,10 @@ impl NetworkOptions {
         o.str("initiatorType", &raw.initiator_type);
         o.str("entryType", "resource");
         o.int("status", raw.status);
-        o.int("startTime", raw.start_time);
-        o.int("endTime", raw.end_time);
-        o.int("duration", raw.end_time - raw.start_time);
+        let (start, end) = (raw.start_time.unwrap_or(f64::NAN), raw.end_time.unwrap_or(f64::NAN));
+        o.int("startTime", start);
+        o.int("endTime", end);
+        o.int("duration", end - start);
         for (key, v) in [
             ("transferSize", raw.transfer_size),
             ("encodedBodySize", raw.encoded_body_size),
@@ -238,6 +244,55 @@ impl NetworkOptions {
             }
         }
         Some(o.end())
+    }
+}
+
+/// The network chunk's whole policy: the page's privacy options and `capture.network`, built
+/// once from the JSON the JS edge passes (`NetworkPolicy::from_json`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NetworkPolicy {
+    /// The recorder's privacy options (URL scrubbing, redaction patterns).
+    pub privacy: PrivacyOptions,
+    /// What is captured.
+    pub network: NetworkOptions,
+}
+
+/// [`NetworkPolicy`]'s JSON form.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct PolicyJson {
+    privacy: PrivacyOptions,
+    allow_urls: Vec<String>,
+    body_content_types: Option<Vec<String>>,
+    ingest_base_url: Option<String>,
+}
+
+impl NetworkPolicy {
+    /// From `{privacy?: PrivacyOptions, allowUrls?: string[], bodyContentTypes?: string[],
+    /// ingestBaseUrl?: string}` (capture on; `bodyContentTypes` absent: the defaults).
+    /// Errors: not JSON of that shape (serde's message).
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let p: PolicyJson = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let mut network = NetworkOptions::on();
+        network.allow_urls = p.allow_urls;
+        if let Some(types) = p.body_content_types {
+            network.body_content_types = types;
+        }
+        network.ingest_base_url = p.ingest_base_url;
+        Ok(NetworkPolicy { privacy: p.privacy, network })
+    }
+
+    /// [`NetworkOptions::body_wanted`].
+    pub fn body_wanted(&self, url: &str, page: &str, content_type: &str, content_length: f64) -> bool {
+        self.network.body_wanted(url, page, content_type, content_length)
+    }
+
+    /// The `rrweb/network@1` plugin payload `{"requests":[request]}` for one request given as
+    /// [`RawRequest`] JSON, or `None` when it is not recorded ([`NetworkOptions::request_json`]).
+    /// Errors: `request_json` is not JSON of that shape.
+    pub fn payload_json(&self, page: &str, request_json: &str) -> Result<Option<String>, String> {
+        let raw: RawRequest = serde_json::from_str(request_json).map_err(|e| e.to_string())?;
+        Ok(self.network.request_json(&self.privacy, page, &raw).map(|r| format!("{{\"requests\":[{r}]}}")))
     }
 }
 
@@ -372,8 +427,8 @@ mod tests {
             url: url.into(),
             initiator_type: "fetch".into(),
             status: 402.0,
-            start_time: 100.4,
-            end_time: 250.6,
+            start_time: Some(100.4),
+            end_time: Some(250.6),
             transfer_size: Some(300.0),
             encoded_body_size: Some(120.0),
             decoded_body_size: Some(120.0),
@@ -574,7 +629,7 @@ mod tests {
             transfer_size: None,
             encoded_body_size: None,
             decoded_body_size: None,
-            end_time: f64::NAN,
+            end_time: None,
             ..raw("/api/x")
         };
         let v = json(&opts(&[]), &r);
@@ -582,5 +637,31 @@ mod tests {
         assert_eq!(v["aborted"], true);
         assert!(v["endTime"].is_null() && v["duration"].is_null());
         assert!(v.get("transferSize").is_none());
+    }
+
+    #[test]
+    fn policy_and_requests_from_the_edge_json() {
+        let policy = NetworkPolicy::from_json(
+            r#"{"privacy":{"redactPatterns":["order-\\d+"]},"allowUrls":["/api/"],"ingestBaseUrl":"https://replay.example"}"#,
+        )
+        .unwrap();
+        assert!(policy.network.enabled);
+        assert_eq!(policy.network.body_content_types, DEFAULT_BODY_CONTENT_TYPES);
+        assert!(policy.body_wanted("/api/x", PAGE, "application/json", 5.0));
+        let request = r#"{"method":"GET","url":"https://shop.example/api/o?id=1","initiatorType":"xmlhttprequest",
+            "status":500,"startTime":1,"endTime":3.5,"responseHeaders":[["Content-Type","application/json"],["Set-Cookie","a=b"]],
+            "responseBody":"{\"id\":\"order-42\"}","unknownField":true}"#;
+        let payload = policy.payload_json(PAGE, request).unwrap().unwrap();
+        let v: serde_json::Value = serde_json::from_str(&payload).unwrap();
+        let r = &v["requests"][0];
+        assert_eq!(r["name"], "https://shop.example/api/o");
+        assert_eq!((r["status"].as_i64(), r["duration"].as_i64()), (Some(500), Some(3)));
+        assert_eq!(r["responseHeaders"], serde_json::json!({"content-type": "application/json"}));
+        assert_eq!(r["responseBody"], r#"{"id":"[REDACTED:custom]"}"#, "the app's patterns apply");
+        assert_eq!(policy.payload_json(PAGE, r#"{"url":"https://replay.example/v1/ingest"}"#), Ok(None));
+        assert!(policy.payload_json(PAGE, "[1]").is_err());
+        assert!(policy.payload_json(PAGE, r#"{"url":"/a","status":"500"}"#).is_err());
+        assert!(NetworkPolicy::from_json("nope").is_err());
+        assert!(NetworkPolicy::from_json("{}").unwrap().network.allow_urls.is_empty(), "metadata only");
     }
 }

@@ -3,7 +3,6 @@
 use super::json::Obj;
 use super::observers::{attach, Attached};
 use super::state::{window, Core, State, CUSTOM, PLUGIN};
-use crate::privacy::network::NETWORK_PLUGIN;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -19,9 +18,7 @@ pub struct Recorder {
 impl Recorder {
     /// `options`: `{privacy?: PrivacyOptions, checkoutEveryMs? = 300000 (0 = never),
     /// mousemoveThrottleMs? = 50, scrollThrottleMs? = 100, captureConsole? = false,
-    /// consoleLevels? = ["error","warn"], mutationLimit? = 10000, snapshotSliceMs? = 12,
-    /// network?: {allowUrls?, bodyContentTypes?, ingestBaseUrl?}}` (`network` absent: network
-    /// capture off; see `privacy::network::NetworkOptions`).
+    /// consoleLevels? = ["error","warn"], mutationLimit? = 10000, snapshotSliceMs? = 12}`.
     /// `emit(eventJson: string)` is called synchronously, in order, once per rrweb event.
     /// `mutationLimit`: a MutationObserver batch bigger than this (one per attribute or text
     /// record, added + removed nodes per childList record) is recorded as a fresh FullSnapshot.
@@ -31,8 +28,7 @@ impl Recorder {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "{ privacy?: Record<string, unknown>; checkoutEveryMs?: number; \
             mousemoveThrottleMs?: number; scrollThrottleMs?: number; captureConsole?: boolean; \
-            consoleLevels?: string[]; mutationLimit?: number; snapshotSliceMs?: number; \
-            network?: { allowUrls?: string[]; bodyContentTypes?: string[]; ingestBaseUrl?: string } } | undefined")]
+            consoleLevels?: string[]; mutationLimit?: number; snapshotSliceMs?: number } | undefined")]
         options: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(eventJson: string) => void")] emit: js_sys::Function,
     ) -> Result<Recorder, JsError> {
@@ -162,32 +158,14 @@ impl Recorder {
         Ok(())
     }
 
-    /// Network capture's body rule (`privacy::network::NetworkOptions::body_wanted`): may the
-    /// edge read a body of `contentType` (`""`: none) and `contentLength` bytes (`-1`:
-    /// unknown) for `url`? `false` while network capture is off.
-    #[wasm_bindgen(js_name = networkBodyWanted)]
-    pub fn network_body_wanted(&self, url: &str, content_type: &str, content_length: f64) -> bool {
-        let Ok(s) = self.core.state.try_borrow() else { return false };
-        s.opts.network.body_wanted(url, &s.origin(), content_type, content_length)
-    }
-
-    /// Records one finished fetch/XHR (see `options::network_request` for the shape) as a
-    /// Plugin event `rrweb/network@1` `{requests: [request]}`, through the network policy
-    /// (`privacy::network`). Dropped when not recording, when network capture is off, and for
-    /// the SDK's own ingest requests.
-    #[wasm_bindgen(js_name = recordNetwork)]
-    pub fn record_network(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "object")] request: JsValue,
-    ) -> Result<(), JsError> {
-        let raw =
-            super::options::network_request(&request).map_err(|e| JsError::new(&format!("recordNetwork: {e}")))?;
-        self.core.with(|s| {
-            let Some(json) = s.opts.network.request_json(&s.privacy, &s.origin(), &raw) else { return };
-            let payload = Obj::new().raw("requests", &format!("[{json}]")).end();
-            s.push(PLUGIN, Obj::new().str("plugin", NETWORK_PLUGIN).raw("payload", &payload).end());
-        });
-        Ok(())
+    /// A Plugin event `{plugin, payload}`; `payloadJson` is written as is. For rewind's own
+    /// chunks only (not app data: use `addCustomEvent`, which redacts).
+    #[wasm_bindgen(js_name = addPluginEvent)]
+    pub fn add_plugin_event(&self, plugin: &str, payload_json: &str) {
+        // The network chunk (`js/network.js`) passes `rrweb/network@1` payloads that
+        // `privacy::network` wrote in its own wasm: valid JSON, already redacted. No JSON parser
+        // here, as everywhere in the recorder.
+        self.core.with(|s| s.push(PLUGIN, Obj::new().str("plugin", plugin).raw("payload", payload_json).end()));
     }
 
     /// Counters: `{recording, eventsEmitted, emitErrors, nodesSerialized, mirrorSize,

@@ -4,7 +4,6 @@
 
 use super::json::{push_num, push_str};
 use super::state::Options;
-use crate::privacy::network::{NetworkOptions, RawRequest};
 use crate::privacy::redact::{secret_field_marker, FieldValue};
 use crate::privacy::PrivacyOptions;
 use js_sys::{Array, Object, Reflect};
@@ -114,61 +113,7 @@ pub fn recorder_options(options: &JsValue) -> Result<(PrivacyOptions, Options), 
             .filter(|l| matches!(l.as_str(), "log" | "info" | "warn" | "error" | "debug" | "trace" | "assert"))
             .collect();
     }
-    opts.network = network_options(&field(options, "network").unwrap_or(JsValue::UNDEFINED))?;
     Ok((privacy, opts))
-}
-
-/// `NetworkOptions` from `network: {allowUrls?: string[], bodyContentTypes?: string[],
-/// ingestBaseUrl?: string}`; absent or `null`: capture off.
-fn network_options(obj: &JsValue) -> Result<NetworkOptions, String> {
-    if obj.is_undefined() || obj.is_null() {
-        return Ok(NetworkOptions::default());
-    }
-    let s = "network";
-    let mut n = NetworkOptions::on();
-    n.allow_urls = strings_field(obj, s, "allowUrls")?.unwrap_or_default();
-    if let Some(types) = strings_field(obj, s, "bodyContentTypes")? {
-        n.body_content_types = types;
-    }
-    n.ingest_base_url = string_field(obj, s, "ingestBaseUrl")?;
-    Ok(n)
-}
-
-/// `[[name, value], …]` (anything else: none).
-fn header_pairs(obj: &JsValue, key: &str) -> Vec<(String, String)> {
-    let Some(list) = field(obj, key).filter(Array::is_array) else { return Vec::new() };
-    Array::from(&list)
-        .iter()
-        .filter_map(|pair| {
-            let pair = Array::from(&pair);
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect()
-}
-
-/// The `RawRequest` the network edge hands over: `{method, url, initiatorType, status,
-/// startTime, endTime, transferSize?, encodedBodySize?, decodedBodySize?, requestHeaders?,
-/// responseHeaders?, requestBody?, responseBody?, aborted?}` (headers as `[name, value]`
-/// pairs). Errors name the field.
-pub fn network_request(obj: &JsValue) -> Result<RawRequest, String> {
-    let s = "request";
-    let num = |key| number_field(obj, s, key);
-    Ok(RawRequest {
-        method: string_field(obj, s, "method")?.unwrap_or_else(|| "GET".into()),
-        url: string_field(obj, s, "url")?.ok_or("request.url must be a string")?,
-        initiator_type: string_field(obj, s, "initiatorType")?.unwrap_or_default(),
-        status: num("status")?.unwrap_or(0.0),
-        start_time: num("startTime")?.unwrap_or(f64::NAN),
-        end_time: num("endTime")?.unwrap_or(f64::NAN),
-        transfer_size: num("transferSize")?,
-        encoded_body_size: num("encodedBodySize")?,
-        decoded_body_size: num("decodedBodySize")?,
-        request_headers: header_pairs(obj, "requestHeaders"),
-        response_headers: header_pairs(obj, "responseHeaders"),
-        request_body: string_field(obj, s, "requestBody")?,
-        response_body: string_field(obj, s, "responseBody")?,
-        aborted: bool_field(obj, s, "aborted")?.unwrap_or(false),
-    })
 }
 
 /// One step of [`redacted_payload_json`]'s walk.

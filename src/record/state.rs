@@ -40,9 +40,6 @@ pub struct Options {
     /// Time budget of one FullSnapshot slice (ms); a bigger page is serialized over several
     /// tasks (see `snapshot`). 0 = always in one task.
     pub snapshot_slice_ms: f64,
-    /// Network capture (`capture.network`; off by default): the policy the JS edge
-    /// (`js/network.js`) asks through `Recorder.networkBodyWanted` / `recordNetwork`.
-    pub network: crate::privacy::network::NetworkOptions,
 }
 
 impl Default for Options {
@@ -55,7 +52,6 @@ impl Default for Options {
             console_levels: vec!["error".into(), "warn".into()],
             mutation_limit: 10_000,
             snapshot_slice_ms: 12.0,
-            network: Default::default(),
         }
     }
 }
