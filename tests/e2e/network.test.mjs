@@ -79,6 +79,10 @@ async function start(page, server, options) {
   await page.goto(`${server.origin}/pages/network.html`);
   await page.waitForFunction(() => window.__ready && window.__traffic);
   await page.evaluate((o) => window.__init(o), options);
+  // Nothing before consent: fetch and XHR are the browser's own until optIn().
+  assert.equal(await page.evaluate(() => fetch('/api/detail/ok').then(() => window.fetch === window.__original.fetch
+    && XMLHttpRequest.prototype.send === window.__original.send)), true, 'not wrapped before consent');
+  assert.ok(!page.requests.includes('/js/network.js'), 'the network chunk is not loaded before consent');
   assert.equal(await page.evaluate(() => window.rw.optIn()), true, page.logs.join('\n'));
 }
 
@@ -157,8 +161,10 @@ test('fetch and XHR are recorded as rrweb/network@1, details only on the allow-l
   const fetchDown = byName('/fetch-down');
   assert.deepEqual([fetchDown.status, fetchDown.initiatorType], [0, 'fetch']);
 
-  // The collector analyses the delivered session: the failures are network_error actions, and
-  // the refused payment is an error click.
+  assert.ok(!text.includes('sid=abc'), 'no cookie recorded');
+  assert.ok(page.requests.includes('/js/network.js'), 'the network chunk was loaded');
+
+  // The collector analyses the delivered session: the failures are network_error actions.
   const sessionId = await page.evaluate(() => window.rw.sessionId());
   await page.evaluate(() => window.rw.stop());
   assert.equal(await page.evaluate(() => window.fetch === window.__original.fetch), true, 'fetch restored on stop');
