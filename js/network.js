@@ -72,7 +72,7 @@ function parseRawHeaders(raw) {
 export async function networkCapture({ wasm, ...options }) {
   const bindings = await import('../pkg-record/rewind_network.js');
   await bindings.default(wasm === undefined ? undefined : { module_or_path: wasm });
-  const policy = new bindings.NetworkPolicy(JSON.stringify(options));
+  const policy = new bindings.NetworkPolicy(options);
   return (recorder, onError) => captureNetwork(recorder, policy, onError);
 }
 
@@ -125,7 +125,7 @@ function captureNetwork(recorder, policy, onError) {
       request.decodedBodySize = entry.decodedBodySize;
     }
     try {
-      const payload = policy.payload(location.href, JSON.stringify(request));
+      const payload = policy.payload(location.href, request);
       if (payload !== undefined) recorder.addPluginEvent(NETWORK_PLUGIN, payload);
     } catch (error) {
       onError(error);

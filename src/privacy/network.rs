@@ -28,8 +28,6 @@
 //! - Bodies are PII-redacted ([`PrivacyOptions::redact`]) and cut to [`MAX_BODY_BYTES`];
 //!   bodies over [`MAX_BODY_READ_BYTES`] are not read at all.
 
-use serde::Deserialize;
-
 use super::redact::{secret_field_marker, FieldValue};
 use super::{url, PrivacyOptions};
 
@@ -97,11 +95,9 @@ pub struct NetworkOptions {
 /// Body media types recorded by default on allowed URLs.
 pub const DEFAULT_BODY_CONTENT_TYPES: &[&str] = &["application/json", "text/plain"];
 
-/// One finished fetch or XHR, as the browser edge saw it (plain data). Its JSON form (what
-/// `js/network.js` sends) has the camelCase names (`initiatorType`, `startTime`,
-/// `requestHeaders: [[name, value], …]`…); absent fields take their defaults.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+/// One finished fetch or XHR, as the browser edge saw it (plain data; `js/network.js` sends it
+/// with the camelCase names, `initiatorType`, `startTime`, `requestHeaders: [[name, value], …]`…).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawRequest {
     /// HTTP method as the page passed it (upper-cased here).
     pub method: String,
@@ -247,52 +243,26 @@ impl NetworkOptions {
     }
 }
 
-/// The network chunk's whole policy: the page's privacy options and `capture.network`, built
-/// once from the JSON the JS edge passes (`NetworkPolicy::from_json`).
+/// The network chunk's whole policy: the page's privacy options (URL scrubbing, redaction
+/// patterns) and `capture.network`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkPolicy {
-    /// The recorder's privacy options (URL scrubbing, redaction patterns).
+    /// The recorder's privacy options.
     pub privacy: PrivacyOptions,
     /// What is captured.
     pub network: NetworkOptions,
 }
 
-/// [`NetworkPolicy`]'s JSON form.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct PolicyJson {
-    privacy: PrivacyOptions,
-    allow_urls: Vec<String>,
-    body_content_types: Option<Vec<String>>,
-    ingest_base_url: Option<String>,
-}
-
 impl NetworkPolicy {
-    /// From `{privacy?: PrivacyOptions, allowUrls?: string[], bodyContentTypes?: string[],
-    /// ingestBaseUrl?: string}` (capture on; `bodyContentTypes` absent: the defaults).
-    /// Errors: not JSON of that shape (serde's message).
-    pub fn from_json(text: &str) -> Result<Self, String> {
-        let p: PolicyJson = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let mut network = NetworkOptions::on();
-        network.allow_urls = p.allow_urls;
-        if let Some(types) = p.body_content_types {
-            network.body_content_types = types;
-        }
-        network.ingest_base_url = p.ingest_base_url;
-        Ok(NetworkPolicy { privacy: p.privacy, network })
-    }
-
     /// [`NetworkOptions::body_wanted`].
     pub fn body_wanted(&self, url: &str, page: &str, content_type: &str, content_length: f64) -> bool {
         self.network.body_wanted(url, page, content_type, content_length)
     }
 
-    /// The `rrweb/network@1` plugin payload `{"requests":[request]}` for one request given as
-    /// [`RawRequest`] JSON, or `None` when it is not recorded ([`NetworkOptions::request_json`]).
-    /// Errors: `request_json` is not JSON of that shape.
-    pub fn payload_json(&self, page: &str, request_json: &str) -> Result<Option<String>, String> {
-        let raw: RawRequest = serde_json::from_str(request_json).map_err(|e| e.to_string())?;
-        Ok(self.network.request_json(&self.privacy, page, &raw).map(|r| format!("{{\"requests\":[{r}]}}")))
+    /// The `rrweb/network@1` plugin payload `{"requests":[request]}` for `raw`, or `None` when it
+    /// is not recorded ([`NetworkOptions::request_json`]).
+    pub fn payload_json(&self, page: &str, raw: &RawRequest) -> Option<String> {
+        self.network.request_json(&self.privacy, page, raw).map(|r| format!("{{\"requests\":[{r}]}}"))
     }
 }
 
@@ -640,28 +610,22 @@ mod tests {
     }
 
     #[test]
-    fn policy_and_requests_from_the_edge_json() {
-        let policy = NetworkPolicy::from_json(
-            r#"{"privacy":{"redactPatterns":["order-\\d+"]},"allowUrls":["/api/"],"ingestBaseUrl":"https://replay.example"}"#,
-        )
-        .unwrap();
-        assert!(policy.network.enabled);
-        assert_eq!(policy.network.body_content_types, DEFAULT_BODY_CONTENT_TYPES);
+    fn policy_payload() {
+        let policy = NetworkPolicy {
+            privacy: PrivacyOptions { redact_patterns: vec![r"order-\d+".into()], ..Default::default() },
+            network: opts(&["/api/"]),
+        };
         assert!(policy.body_wanted("/api/x", PAGE, "application/json", 5.0));
-        let request = r#"{"method":"GET","url":"https://shop.example/api/o?id=1","initiatorType":"xmlhttprequest",
-            "status":500,"startTime":1,"endTime":3.5,"responseHeaders":[["Content-Type","application/json"],["Set-Cookie","a=b"]],
-            "responseBody":"{\"id\":\"order-42\"}","unknownField":true}"#;
-        let payload = policy.payload_json(PAGE, request).unwrap().unwrap();
+        let r = RawRequest {
+            response_headers: pairs(&[("Content-Type", "application/json")]),
+            response_body: Some(r#"{"id":"order-42"}"#.into()),
+            ..raw("https://shop.example/api/o?id=1")
+        };
+        let payload = policy.payload_json(PAGE, &r).unwrap();
         let v: serde_json::Value = serde_json::from_str(&payload).unwrap();
-        let r = &v["requests"][0];
-        assert_eq!(r["name"], "https://shop.example/api/o");
-        assert_eq!((r["status"].as_i64(), r["duration"].as_i64()), (Some(500), Some(3)));
-        assert_eq!(r["responseHeaders"], serde_json::json!({"content-type": "application/json"}));
-        assert_eq!(r["responseBody"], r#"{"id":"[REDACTED:custom]"}"#, "the app's patterns apply");
-        assert_eq!(policy.payload_json(PAGE, r#"{"url":"https://replay.example/v1/ingest"}"#), Ok(None));
-        assert!(policy.payload_json(PAGE, "[1]").is_err());
-        assert!(policy.payload_json(PAGE, r#"{"url":"/a","status":"500"}"#).is_err());
-        assert!(NetworkPolicy::from_json("nope").is_err());
-        assert!(NetworkPolicy::from_json("{}").unwrap().network.allow_urls.is_empty(), "metadata only");
+        assert_eq!(v["requests"].as_array().map(Vec::len), Some(1));
+        assert_eq!(v["requests"][0]["name"], "https://shop.example/api/o");
+        assert_eq!(v["requests"][0]["responseBody"], r#"{"id":"[REDACTED:custom]"}"#, "the app's patterns apply");
+        assert_eq!(policy.payload_json(PAGE, &raw("https://replay.example/v1/ingest")), None);
     }
 }
