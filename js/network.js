@@ -143,9 +143,9 @@ function captureNetwork(recorder, policy, onError) {
   const originalFetch = globalThis.fetch;
   if (typeof originalFetch === 'function') {
     const wrappedFetch = function fetch(input, init) {
+      const start = performance.now(); // before the call: the timing entry starts there
       const promise = originalFetch.apply(this, arguments);
       if (stopped) return promise;
-      const start = performance.now();
       let request;
       try {
         const isRequest = typeof Request !== 'undefined' && input instanceof Request;
@@ -165,7 +165,8 @@ function captureNetwork(recorder, policy, onError) {
       promise.then(
         async (response) => {
           const end = performance.now();
-          request.status = response.status;
+          // An opaque (no-cors) response hides its status as 0: unknown, not a failure.
+          if (!response.type.startsWith('opaque')) request.status = response.status;
           request.responseHeaders = headerPairs(response.headers);
           const type = response.headers.get('content-type') ?? '';
           const length = Number(response.headers.get('content-length') ?? -1);

@@ -90,7 +90,7 @@ impl NetworkPolicy {
             method: text(r, "method").unwrap_or_else(|| "GET".into()),
             url: text(r, "url").unwrap_or_default(),
             initiator_type: text(r, "initiatorType").unwrap_or_default(),
-            status: number(r, "status").unwrap_or(0.0),
+            status: number(r, "status"),
             start_time: number(r, "startTime"),
             end_time: number(r, "endTime"),
             transfer_size: number(r, "transferSize"),

@@ -12,7 +12,7 @@
 //! `PerformanceResourceTiming` fields: `transferSize`, `encodedBodySize`, `decodedBodySize`
 //! (bytes), and `aborted: true` for a request the page aborted. A request that failed without
 //! a response (network error, CORS refusal, abort) has `status: 0`, as `XMLHttpRequest.status`
-//! reports it.
+//! reports it; an opaque (`no-cors`) response, whose status the browser hides, has none.
 //!
 //! Everything here is plain data in, JSON text out; the browser edge (`js/network.js`, which
 //! wraps `fetch` and `XMLHttpRequest`, and `record::bindings`) only gathers the facts.
@@ -105,8 +105,9 @@ pub struct RawRequest {
     pub url: String,
     /// `fetch` or `xmlhttprequest` (PerformanceResourceTiming's `initiatorType`).
     pub initiator_type: String,
-    /// HTTP status; 0 when no response arrived (network error, CORS refusal, abort).
-    pub status: f64,
+    /// HTTP status; 0 when no response arrived (network error, CORS refusal, abort); `None`
+    /// when the browser hides it (an opaque `no-cors` response), written without `status`.
+    pub status: Option<f64>,
     /// Start and end, ms since `performance.timeOrigin` (from PerformanceResourceTiming's
     /// `startTime` / `responseEnd` when the browser has an entry, else the edge's own clock).
     pub start_time: Option<f64>,
@@ -209,7 +210,9 @@ impl NetworkOptions {
         o.str("method", &raw.method.to_ascii_uppercase());
         o.str("initiatorType", &raw.initiator_type);
         o.str("entryType", "resource");
-        o.int("status", raw.status);
+        if let Some(status) = raw.status {
+            o.int("status", status);
+        }
         let (start, end) = (raw.start_time.unwrap_or(f64::NAN), raw.end_time.unwrap_or(f64::NAN));
         o.int("startTime", start);
         o.int("endTime", end);
@@ -396,7 +399,7 @@ mod tests {
             method: "post".into(),
             url: url.into(),
             initiator_type: "fetch".into(),
-            status: 402.0,
+            status: Some(402.0),
             start_time: Some(100.4),
             end_time: Some(250.6),
             transfer_size: Some(300.0),
@@ -594,7 +597,7 @@ mod tests {
     #[test]
     fn failures_aborts_and_missing_timings() {
         let r = RawRequest {
-            status: 0.0,
+            status: Some(0.0),
             aborted: true,
             transfer_size: None,
             encoded_body_size: None,
@@ -607,6 +610,8 @@ mod tests {
         assert_eq!(v["aborted"], true);
         assert!(v["endTime"].is_null() && v["duration"].is_null());
         assert!(v.get("transferSize").is_none());
+        let opaque = json(&opts(&[]), &RawRequest { status: None, ..raw("https://cdn.example/x") });
+        assert!(opaque.get("status").is_none(), "an opaque response's hidden status is not a 0: {opaque}");
     }
 
     #[test]
