@@ -18,6 +18,14 @@ export type ActionKind =
   | 'input'
   | 'select'
   | 'console_error'
+  /**
+   * A failed fetch/XHR read from rrweb's network plugin (`rrweb/network@1`, recorded by rewind
+   * with `capture.network`, or by rrweb/PostHog): status 4xx/5xx, or 0 (no response) on a request
+   * with a method. Description `Request POST /api/pay failed: 402` (`… failed: network error` for
+   * 0); metadata `{url, status, method?, initiator_type?, duration_ms?, message}`. Aborted requests
+   * are not failures. Counted by error clicks when the request started ≤ 1 s after the click.
+   */
+  | 'network_error'
   | 'custom';
 
 /** One user action, in timestamp order. */
@@ -25,7 +33,7 @@ export interface Action {
   /** When it happened, Unix epoch milliseconds (for a debounced burst — scroll, typing, selection — its first event). */
   t_ms: number;
   action: ActionKind;
-  /** rrweb node id of the element acted on; `null` for navigations, console errors and custom events. */
+  /** rrweb node id of the element acted on; `null` for navigations, console and network errors and custom events. */
   target_node_id: number | null;
   /** The element as the analyzer reads it, e.g. `button "Sign in"`; `null` without a target. */
   target_desc: string | null;
@@ -208,6 +216,7 @@ export type TableFormat = 'csv' | 'json' | 'jsonl';
 export type FindingKind =
   | 'rage_click'
   | 'dead_click'
+  /** A console error or a failed request (`network_error`) right after a click. */
   | 'error_click'
   | 'u_turn'
   | 'form_abandonment'

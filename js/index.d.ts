@@ -70,6 +70,42 @@ export interface CaptureOptions {
   snapshotSliceMs?: number;
   /** A new Meta + FullSnapshot every this many ms, so a player can seek without replaying from the start; `0` turns it off. Default `300000` (5 minutes). */
   checkoutEveryMs?: number;
+  /**
+   * Record `fetch` and `XMLHttpRequest` requests as rrweb's network plugin events (Plugin event
+   * `{plugin: "rrweb/network@1", payload: {requests: [...]}}`, which rrweb and PostHog tools read).
+   * Default off (`undefined`/`false`). `true` records metadata only: method, URL (query and hash
+   * stripped by `privacy.stripUrlQuery`), status (`0`: no response), `startTime`/`endTime`/`duration`
+   * (ms, from PerformanceResourceTiming), `transferSize`/`encodedBodySize`/`decodedBodySize`
+   * (bytes) and `initiatorType`. Requests to `ingestBaseUrl` are never recorded. Loads a separate
+   * JS + wasm chunk (`js/network.js`, `pkg-record/rewind_network_bg.wasm`) only when on. The
+   * wrappers are installed after consent and removed by `stop()`/`optOut()`.
+   */
+  network?: boolean | NetworkCaptureOptions;
+}
+
+/** Which requests' headers and bodies `capture.network` records. */
+export interface NetworkCaptureOptions {
+  /**
+   * URLs whose request and response headers and bodies are recorded: an entry matches a URL
+   * (without query and hash) that starts with it — an absolute prefix (`"https://api.example.com/v1/"`)
+   * or a path prefix on the page's own origin (`"/api/"`). Headers `authorization`, `cookie`,
+   * `set-cookie`, `proxy-authorization`, `x-api-key`, `x-csrf-token`, `x-xsrf-token`,
+   * `x-csrftoken`, `x-forwarded-for`, `x-real-ip`, `forwarded`, `remote-addr` and `x-rewind-key`
+   * are never recorded; other values and bodies are PII-redacted like custom events (and a
+   * header with a secret-like name, e.g. `x-auth-token`, is replaced whole). Default `[]`
+   * (metadata only).
+   */
+  allowUrls?: string[];
+  /**
+   * Media types whose bodies are recorded on allowed URLs: exact (`"application/json"`), or a
+   * prefix ending in `/` (`"text/"`). A request body without `Content-Type` counts as
+   * `text/plain`. Only text bodies are read (strings, `URLSearchParams`, text/JSON responses);
+   * bodies are cut at 16 KiB (`…[truncated]`), and ones over 1 MiB are not read
+   * (`[body too large]`). Default `["application/json", "text/plain"]`.
+   */
+  bodyContentTypes?: string[];
+  /** Where the network chunk's wasm comes from (like `wasm`). Default: `rewind_network_bg.wasm` next to `pkg-record/rewind_network.js`. */
+  wasm?: InitInput;
 }
 
 /**

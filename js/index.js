@@ -98,6 +98,19 @@ function recorderOptions(privacy = {}, capture = {}) {
 }
 
 /**
+ * `capture.network` for the network chunk (js/network.js): `null` (off) unless set; `true` is
+ * metadata only. The chunk's policy gets the recorder's privacy options and the ingest URL.
+ */
+function networkOptions(network, ingestBaseUrl, privacy) {
+  if (!network) return null;
+  const out = { privacy, allowUrls: Array.from(network.allowUrls ?? [], String) };
+  if (network.bodyContentTypes) out.bodyContentTypes = Array.from(network.bodyContentTypes, String);
+  if (ingestBaseUrl != null) out.ingestBaseUrl = String(ingestBaseUrl);
+  if (network.wasm !== undefined) out.wasm = network.wasm;
+  return out;
+}
+
+/**
  * A redaction pattern as the wasm reads it: a `RegExp`'s `i`/`m`/`s` flags become a leading
  * inline group (`/x/i` → `(?i)x`); its other flags mean nothing for redaction (`g`, `y`, `d`)
  * or are set by the recorder itself (`u`).
@@ -172,6 +185,7 @@ export function init(options = {}) {
   let timer = null;
   let buffer = [];
   let identity = null; // last identify(), re-emitted when recording (re)starts
+  let stopNetwork = null; // undoes the fetch/XHR wrappers of capture.network
   const listeners = new Set();
 
   const onPageHide = () => {
@@ -239,14 +253,27 @@ export function init(options = {}) {
     if (!sampled) return false;
     const gen = ++generation;
     const opts = recorderOptions(privacy, capture);
+    const network = networkOptions(capture?.network, ingestBaseUrl, opts.privacy);
     starting = (async () => {
       let made;
       let madeTransport = null;
+      let captureNetwork;
       if (typeof recorderFactory === 'function') {
         made = await recorderFactory(opts, emit);
       } else {
-        const bindings = await loadWasm(wasmSource);
+        // The network chunk is fetched only when capture.network is on, beside the wasm.
+        const [bindings, startNetwork] = await Promise.all([
+          loadWasm(wasmSource),
+          // A chunk that fails to load costs the network events only, not the recording.
+          network
+            ? import('./network.js').then((m) => m.networkCapture(network)).catch((error) => {
+              onError(error);
+              return null;
+            })
+            : null,
+        ]);
         if (gen !== generation) return false;
+        captureNetwork = startNetwork;
         made = new bindings.Recorder(opts, emit);
         if (ingestBaseUrl != null) {
           madeTransport = new bindings.Transport(transportOptions(), () => {
@@ -266,6 +293,7 @@ export function init(options = {}) {
       transport = madeTransport;
       if (transport && identity) transport.setDistinctId(identity.userId);
       recorder.start();
+      if (captureNetwork) stopNetwork = captureNetwork(recorder, onError);
       addEvent('rewind.consent', consentRecord ?? { granted: true, source: 'init', version: null, at: Date.now() });
       if (identity) addEvent('rewind.identify', identity);
       if (typeof onEvents === 'function' && intervalMs > 0) timer = setInterval(() => handle.flush(), intervalMs);
@@ -299,6 +327,8 @@ export function init(options = {}) {
     startPromise = null;
     if (timer !== null) clearInterval(timer);
     timer = null;
+    stopNetwork?.();
+    stopNetwork = null;
     if (recorder) {
       const r = recorder;
       if (!keepPending) recorder = null; // emit() drops from here on

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the recorder-only wasm (`pkg-record/`, `npm run build:wasm-record`) with cargo and the
+# Builds the recorder-only wasm (`pkg-record/`, `npm run build:wasm-record`) and network
+# capture's own wasm (`pkg-record/rewind_network*`, opt-in, see below) with cargo and the
 # wasm-bindgen CLI directly instead of wasm-pack, for one thing wasm-pack has no switch for:
 # `--remove-name-section` (the names wasm-bindgen writes for its own shims; rustc's are gone
 # already, `strip = true` in the release-small profile). Without `strip`, wasm-bindgen would
@@ -32,4 +33,13 @@ wasm-bindgen --target web --out-dir pkg-record --out-name rewind_record \
   --remove-name-section --remove-producers-section --encode-into always \
   "$target_dir/wasm32-unknown-unknown/release-small/rewind.wasm"
 node scripts/shorten-imports.mjs pkg-record/rewind_record_bg.wasm pkg-record/rewind_record.js
+
+# Network capture's own wasm (feature `network`: the `privacy::network` policy), loaded by
+# js/network.js only when `capture.network` is on, so the recorder above carries none of it.
+cargo build --lib --target wasm32-unknown-unknown --profile release-small \
+  --no-default-features --features network \
+  --config "target.wasm32-unknown-unknown.rustflags=['--remap-path-prefix=$registry/=', '--remap-path-prefix=$PWD/=']"
+wasm-bindgen --target web --out-dir pkg-record --out-name rewind_network \
+  --remove-name-section --remove-producers-section --encode-into always \
+  "$target_dir/wasm32-unknown-unknown/release-small/rewind.wasm"
 printf '*' > pkg-record/.gitignore

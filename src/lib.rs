@@ -59,6 +59,11 @@ pub mod transport;
 #[cfg(all(target_arch = "wasm32", feature = "analyze"))]
 pub mod wasm;
 
+/// Network capture's own wasm (feature `network`; `js/network.js` loads it when
+/// `capture.network` is on).
+#[cfg(all(target_arch = "wasm32", feature = "network"))]
+pub mod network_chunk;
+
 // The pure core of the player (virtual DOM, checkpoints, timeline) builds natively too, so it
 // is tested natively; its browser edge inside is wasm32 only.
 #[cfg(feature = "play")]
@@ -73,9 +78,9 @@ pub fn analyze_bytes(bytes: &[u8]) -> Result<analyze::Analysis, DecodeError> {
     Ok(analyze::analyze(codec::decode(bytes)?))
 }
 
-/// The recorder-only wasm (`pkg-record/`, no analyzer) allocates with talc instead of std's
+/// The recorder-only wasm (`pkg-record/`, no analyzer) and the network chunk's wasm allocate with talc instead of std's
 /// dlmalloc: ~4 KB less code in the SDK every page downloads (BENCHMARKS.md, "Recorder SDK"),
 /// and faster in talc's own wasm benchmarks. The analyzer/player build keeps dlmalloc.
-#[cfg(all(target_arch = "wasm32", feature = "record", not(feature = "analyze")))]
+#[cfg(all(target_arch = "wasm32", any(feature = "record", feature = "network"), not(feature = "analyze")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

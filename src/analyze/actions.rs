@@ -44,6 +44,9 @@ pub enum ActionKind {
     Input,
     Select,
     ConsoleError,
+    /// A failed fetch/XHR (status 0, 4xx, 5xx) from the `rrweb/network@1` plugin
+    /// (`super::network`).
+    NetworkError,
     Custom,
 }
 
@@ -58,6 +61,7 @@ impl ActionKind {
             ActionKind::Input => "input",
             ActionKind::Select => "select",
             ActionKind::ConsoleError => "console_error",
+            ActionKind::NetworkError => "network_error",
             ActionKind::Custom => "custom",
         }
     }
@@ -145,6 +149,7 @@ impl Actions {
                 }
                 self.add_custom(t, custom.tag, metadata);
             }
+            EventData::Plugin(plugin) if super::network::is_network(&plugin) => super::network::push(self, t, &plugin),
             EventData::Plugin(plugin) => {
                 if let Some(console) = plugin.console() {
                     if console.level == "error" {

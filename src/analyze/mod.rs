@@ -13,6 +13,7 @@ mod effects;
 mod element;
 mod gestures;
 mod input;
+mod network;
 mod outcome;
 mod redaction;
 mod routes;
@@ -236,5 +237,7 @@ impl Analyzer {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_network;
 #[cfg(test)]
 mod tests_routes_outcomes;

@@ -200,7 +200,7 @@ impl Timeline {
                 ActionKind::Scroll => Some(TickKind::Scroll),
                 ActionKind::Input => Some(TickKind::Input),
                 ActionKind::Navigate => Some(TickKind::Page),
-                ActionKind::ConsoleError => Some(TickKind::Error),
+                ActionKind::ConsoleError | ActionKind::NetworkError => Some(TickKind::Error),
                 _ => None,
             };
             if let Some(kind) = kind {

@@ -10,6 +10,8 @@
 //! - [`mask`] — rrweb's mask algorithm ([`mask_text`]) and the inputs that are masked whatever
 //!   the options say ([`always_masked_input`]).
 //! - [`url`] — query/fragment stripping ([`PrivacyOptions::scrub_url`]) and `srcset` handling.
+//! - [`network`] — the opt-in network capture policy (allow-list, denied headers, caps) and
+//!   its rrweb `rrweb/network@1` request payload.
 //! - [`redact`] — PII redaction of free text and JSON ([`PrivacyOptions::redact`],
 //!   [`PrivacyOptions::redact_json`]).
 //!
@@ -21,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod mask;
+pub mod network;
 pub mod options;
 mod pattern;
 pub mod redact;

@@ -9,7 +9,7 @@ pub(crate) struct Resolved {
     /// The WHATWG origin (`https://host:port`; `null` for opaque origins).
     pub origin: String,
     /// The absolute URL, serialized.
-    #[cfg_attr(not(any(target_arch = "wasm32", test)), allow(dead_code))]
+    #[cfg_attr(not(any(all(target_arch = "wasm32", feature = "record"), test)), allow(dead_code))]
     pub href: String,
     /// The absolute URL without query, fragment and `user:password@` credentials.
     pub stripped: String,
@@ -58,7 +58,7 @@ pub(crate) fn resolve(input: &str, base: Option<&str>) -> Option<Resolved> {
 
 /// `value` resolved against `base` (rrweb absolutizes `src`/`href` this way); `None` when
 /// either does not parse.
-#[cfg(any(target_arch = "wasm32", test))]
+#[cfg(any(all(target_arch = "wasm32", feature = "record"), test))]
 pub(crate) fn absolutize(value: &str, base: &str) -> Option<String> {
     resolve(value.trim(), Some(base)).map(|r| r.href)
 }

@@ -2,7 +2,7 @@
 
 use super::json::Obj;
 use super::observers::{attach, Attached};
-use super::state::{window, Core, State, CUSTOM};
+use super::state::{window, Core, State, CUSTOM, PLUGIN};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -158,6 +158,16 @@ impl Recorder {
             s.push(CUSTOM, Obj::new().str("tag", &tag).raw("payload", &payload).end());
         });
         Ok(())
+    }
+
+    /// A Plugin event `{plugin, payload}`; `payloadJson` is written as is. For rewind's own
+    /// chunks only (not app data: use `addCustomEvent`, which redacts).
+    #[wasm_bindgen(js_name = addPluginEvent)]
+    pub fn add_plugin_event(&self, plugin: &str, payload_json: &str) {
+        // The network chunk (`js/network.js`) passes `rrweb/network@1` payloads that
+        // `privacy::network` wrote in its own wasm: valid JSON, already redacted. No JSON parser
+        // here, as everywhere in the recorder.
+        self.core.with(|s| s.push(PLUGIN, Obj::new().str("plugin", plugin).raw("payload", payload_json).end()));
     }
 
     /// Counters: `{recording, eventsEmitted, emitErrors, nodesSerialized, mirrorSize,

@@ -39,6 +39,7 @@ const ICONS = {
   scroll: 'M12 3v18 M7.5 7.5L12 3l4.5 4.5 M7.5 16.5L12 21l4.5-4.5',
   select: 'M4 6h16 M4 12h16 M4 18h9',
   console_error: 'M12 3.5l9.5 16.5h-19z M12 10v4.5 M12 17.2v.3',
+  network_error: 'M12 3.5l9.5 16.5h-19z M12 10v4.5 M12 17.2v.3',
   touch_start: 'M12 12m-3 0a3 3 0 1 0 6 0a3 3 0 1 0-6 0 M12 12m-8 0a8 8 0 1 0 16 0a8 8 0 1 0-16 0',
   custom: 'M4 4h7.5l8.5 8.5-7.5 7.5L4 11.5z M8.5 8.5v.01',
   file: 'M6 3h8l4 4v14H6z M14 3v4h4',

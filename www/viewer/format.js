@@ -86,6 +86,7 @@ export const KIND_LABEL = {
   input: 'Input',
   select: 'Selection',
   console_error: 'Error',
+  network_error: 'Request failed',
   custom: 'Event',
 };
 

@@ -38,7 +38,8 @@ export function renderError(row, message) {
 export function renderSession(row, analysis, { onVisitor } = {}) {
   const s = { ...row, ...analysis.session };
   const start = s.start_time ?? analysis.actions[0]?.t_ms ?? 0;
-  const errors = analysis.actions.filter((a) => a.action === 'console_error').length;
+  const isError = (kind) => kind === 'console_error' || kind === 'network_error';
+  const errors = analysis.actions.filter((a) => isError(a.action)).length;
   const titleId = uid('session-title');
 
   const visitor = s.distinct_id
@@ -195,7 +196,10 @@ function renderTimeline(actions, start, errors, onPick) {
       onclick: () => {
         onlyErrors = !onlyErrors;
         toggle.setAttribute('aria-pressed', String(onlyErrors));
-        for (const item of items) item.hidden = onlyErrors && !item.classList.contains('rw-action--console_error');
+        for (const item of items) {
+          item.hidden = onlyErrors && !item.classList.contains('rw-action--console_error')
+            && !item.classList.contains('rw-action--network_error');
+        }
       },
     }, icon('console_error'), `Errors only (${errors})`)
     : null;

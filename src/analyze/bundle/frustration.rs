@@ -26,8 +26,9 @@ pub use crate::analyze::gestures::{
 /// click whose outcome is `nothing`. field-notes.md: OpenReplay 1.234 s, PostHog 2.5 s,
 /// Sentry 7 s.
 pub const DEAD_CLICK_TIMEOUT_MS: i64 = OUTCOME_WINDOW_MS;
-/// A console error this soon after a click makes it an error click, in ms. field-notes.md
-/// ("a click followed shortly by a console/JS error"); the 1 s comes from the issue.
+/// A console error this soon after a click makes it an error click, in ms, and so does a
+/// failed request (`network_error`) that started this soon after it. field-notes.md ("a click
+/// followed shortly by a console/JS error"); the 1 s comes from the issue.
 pub const ERROR_CLICK_WINDOW_MS: i64 = 1_000;
 /// Going to a page and back to the previous one within this long is a u-turn, in ms
 /// (field-notes.md: "quick backs (u-turns)"; the 10 s comes from the issue).
@@ -71,7 +72,7 @@ pub enum FindingKind {
     RageClick,
     /// A click the page did not respond to ([`dead_clicks`]).
     DeadClick,
-    /// A console error right after a click ([`error_clicks`]).
+    /// A console error or a failed request right after a click ([`error_clicks`]).
     ErrorClick,
     /// To a page and straight back ([`u_turns`]).
     UTurn,
@@ -440,8 +441,10 @@ pub fn dead_clicks(replay: &Replay) -> Vec<Finding> {
 
 /// Error clicks: console errors (including uncaught exceptions, which the console plugin
 /// records as errors) within [`ERROR_CLICK_WINDOW_MS`] after a genuine click (click, dblclick,
-/// right_click), each error credited to the latest such click before it. One finding per
-/// click; `count` is its errors.
+/// right_click), and failed requests (`network_error`) that started within that window after
+/// it (start = the action's time minus its `duration_ms`: a slow API that fails 3 s later
+/// still answers the click), each error credited to the latest such click before it. One
+/// finding per click; `count` is its errors.
 pub fn error_clicks(replay: &Replay) -> Vec<Finding> {
     let actions = &replay.actions;
     let mut credited: Vec<(usize, Vec<usize>)> = Vec::new();
@@ -449,8 +452,10 @@ pub fn error_clicks(replay: &Replay) -> Vec<Finding> {
     for (i, a) in actions.iter().enumerate() {
         if is_genuine_click(a) {
             last_click = Some(i);
-        } else if a.action == ActionKind::ConsoleError {
-            let Some(c) = last_click.filter(|&c| a.t_ms - actions[c].t_ms <= ERROR_CLICK_WINDOW_MS) else { continue };
+        } else if let Some(at) = error_start(a) {
+            let Some(c) = last_click.filter(|&c| (0..=ERROR_CLICK_WINDOW_MS).contains(&(at - actions[c].t_ms))) else {
+                continue;
+            };
             match credited.last_mut() {
                 Some((click, errors)) if *click == c => errors.push(i),
                 _ => credited.push((c, vec![i])),
@@ -462,6 +467,7 @@ pub fn error_clicks(replay: &Replay) -> Vec<Finding> {
         .map(|(c, errors)| {
             let (click, error) = (&actions[c], &actions[errors[0]]);
             let message = error.metadata.get("message").and_then(Value::as_str).unwrap_or(&error.description);
+            let what = if error.action == ActionKind::NetworkError { "failed request" } else { "console error" };
             let el = click.target_desc.as_deref().unwrap_or("element");
             let more = if errors.len() > 1 { format!(" (and {} more)", errors.len() - 1) } else { String::new() };
             finding(
@@ -475,13 +481,25 @@ pub fn error_clicks(replay: &Replay) -> Vec<Finding> {
                     url: click.url.as_deref(),
                     count: errors.len(),
                     explanation: format!(
-                        "Clicked {el}; console error {} s later: \"{message}\"{more}",
+                        "Clicked {el}; {what} {} s later: \"{message}\"{more}",
                         seconds(error.t_ms - click.t_ms)
                     ),
                 },
             )
         })
         .collect()
+}
+
+/// When an error action began, for [`error_clicks`]: a console error at its time, a failed
+/// request at its start (its time minus `duration_ms`); other actions are not errors.
+fn error_start(a: &Action) -> Option<i64> {
+    match a.action {
+        ActionKind::ConsoleError => Some(a.t_ms),
+        ActionKind::NetworkError => {
+            Some(a.t_ms - a.metadata.get("duration_ms").and_then(Value::as_i64).unwrap_or(0).max(0))
+        }
+        _ => None,
+    }
 }
 
 /// A page's identity for u-turns: its URL without query string or fragment.

@@ -6,7 +6,8 @@ import { createElement } from 'react';
 const config: InitOptions = {
   appId: 'a', consent: 'deferred', respectGlobalPrivacyControl: true,
   privacy: { maskAllText: true, redactPatterns: [/x/, 'y'], unmaskSelector: '.safe' },
-  capture: { console: true, consoleLevels: ['error'], mousemoveThrottleMs: 50, checkoutEveryMs: 0, mutationLimit: 5 },
+  capture: { console: true, consoleLevels: ['error'], mousemoveThrottleMs: 50, checkoutEveryMs: 0, mutationLimit: 5,
+    network: { allowUrls: ['/api/'], bodyContentTypes: ['application/json'] } },
   sampling: { session: 0.1, onError: 1 },
   beforeRecordEvent: (e) => (e.type === 3 ? null : e),
   onEvents: async (events, info) => { console.log(events.length, info.sessionId, info.final); },

@@ -183,3 +183,38 @@ fn error_clicks_within_one_second() {
     let sessions = ReplayBundle::from(replay(&events)).error_sessions();
     assert_eq!((sessions[0].n_errors, sessions[0].first_error.as_str()), (1, "boom"));
 }
+
+/// A `rrweb/network@1` event at `ms` with one request that took `duration` ms.
+fn request(ms: i64, status: i64, duration: i64) -> String {
+    format!(
+        r#"{{"type":6,"timestamp":{},"data":{{"plugin":"rrweb/network@1","payload":{{"requests":[{{"name":"https://shop.test/api/pay","method":"POST","initiatorType":"fetch","status":{status},"duration":{duration}}}]}}}}}}"#,
+        at(ms)
+    )
+}
+
+#[test]
+fn error_clicks_count_failed_requests_the_click_started() {
+    // The request started 0.2 s after the click and failed 3 s later: still the click's error.
+    let events = [click(100, BUTTON), vec![request(3300, 402, 3000)]].concat();
+    let found = ReplayBundle::from(replay(&events)).error_clicks();
+    assert_eq!(counts(&found), [(FindingKind::ErrorClick, 1)]);
+    assert_eq!(
+        found[0].explanation,
+        r#"Clicked button "Apply coupon"; failed request 3.2 s later: "POST /api/pay failed: 402""#
+    );
+    // A successful request, one started before the click, one started too late: none.
+    let events =
+        [click(100, BUTTON), vec![request(400, 200, 100), request(900, 500, 1000), request(1500, 500, 100)]].concat();
+    assert!(ReplayBundle::from(replay(&events)).error_clicks().is_empty());
+    // Console errors and failed requests after one click: one finding, both counted.
+    let events = [click(100, BUTTON), vec![request(300, 0, 50), console_error(400, "boom")]].concat();
+    let found = ReplayBundle::from(replay(&events)).error_clicks();
+    assert_eq!(counts(&found), [(FindingKind::ErrorClick, 2)]);
+    assert!(
+        found[0]
+            .explanation
+            .ends_with(r#"failed request 0.2 s later: "POST /api/pay failed: network error" (and 1 more)"#),
+        "{}",
+        found[0].explanation
+    );
+}
