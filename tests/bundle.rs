@@ -13,8 +13,8 @@
 //! `git diff tests/expected/bundle`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use rewind::analyze::bundle::frustration::THRASH_DIRECTION_CHANGES;
 use rewind::analyze::bundle::*;
+use rewind::analyze::session::signals::THRASH_DIRECTION_CHANGES;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
@@ -229,7 +229,7 @@ fn recorded_frustration_produces_exactly_its_findings() {
 /// parameters: same bursts (first click, count, span), on every recording.
 #[test]
 fn timeline_rage_lines_are_the_default_rage_findings() {
-    use rewind::analyze::bundle::frustration::{rage_clicks, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
+    use rewind::analyze::session::signals::{rage_clicks, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
     let mut total = 0;
     for &(stem, _) in FIXTURES {
         let r = replay(stem);

@@ -13,9 +13,11 @@ mod effects;
 mod element;
 mod gestures;
 mod input;
+pub mod normalize;
 mod outcome;
 mod redaction;
 mod routes;
+pub mod session;
 pub(crate) mod timeline;
 
 pub use actions::{Action, ActionKind, DEBOUNCE_MS, FOCUS_CLICK_MS, MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};

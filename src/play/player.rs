@@ -10,7 +10,7 @@ use super::load::{self, Loader, Start, CHUNK_EVENTS};
 use super::seek::Playback;
 use super::timeline::{analysis_of, Timeline};
 use super::vdom::Change;
-use crate::analyze::bundle::{Replay, ReplayBuilder};
+use crate::analyze::session::{Replay, ReplayBuilder};
 use crate::model::{EventData, Recording};
 use js_sys::{Array, JSON};
 use serde::Serialize;

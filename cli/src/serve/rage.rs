@@ -1,5 +1,5 @@
 //! Rage-click counts for the session index, computed with the analyzer's own definition
-//! ([`rewind::analyze::bundle::frustration::rage_clicks`] with its documented defaults:
+//! ([`rewind::analyze::session::signals::rage_clicks`] with its documented defaults:
 //! [`RAGE_CLICK_THRESHOLD`] clicks within [`RAGE_CLICK_WINDOW_MS`], on one unresponsive
 //! control, not a text surface, not a triple-click selection).
 //!
@@ -28,8 +28,8 @@
 use super::index::SessionRecord;
 use super::read::load_session;
 use super::AppState;
-use rewind::analyze::bundle::frustration::{rage_clicks, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
-use rewind::analyze::bundle::Replay;
+use rewind::analyze::session::signals::{rage_clicks, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
+use rewind::analyze::session::Replay;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -4,8 +4,8 @@
 //! keeps only per-replay results, gets exactly what the in-memory bundle gets.
 
 use super::labels::normalize_url;
-use super::replay::Replay;
 use super::tables::ElementRow;
+use crate::analyze::session::Replay;
 use crate::analyze::ActionKind;
 use serde::Serialize;
 use serde_json::Value;

@@ -2,8 +2,8 @@
 //! label-based comparison of two bundles. A filtered bundle shares its replays with the
 //! original (reference-counted), so filtering copies nothing.
 
-use super::replay::Replay;
 use super::ReplayBundle;
+use crate::analyze::session::Replay;
 use crate::analyze::Action;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@
 //!   `events`, `elements`, exported as CSV, JSON or JSON Lines ([`ReplayBundle::export`]).
 //! - **Aggregations**: [`ReplayBundle::top_clicks`], [`ReplayBundle::rage_clicks`],
 //!   [`ReplayBundle::long_pauses`], [`ReplayBundle::error_sessions`].
-//! - **Frustration signals** ([`frustration`]): dead clicks, error clicks, thrashed cursor,
+//! - **Frustration signals** ([`signals`]): dead clicks, error clicks, thrashed cursor,
 //!   u-turns, excessive scrolling, form abandonment — and the **friction report**
 //!   ([`ReplayBundle::friction`]) ranking them by how many users hit each.
 //! - **Filters** returning new bundles ([`filters`]): `where_`, `filter`, `sample`,
@@ -23,22 +23,19 @@
 
 mod aggregate;
 pub mod filters;
-pub mod frustration;
 pub mod labels;
 pub mod markdown;
-mod pass;
-mod replay;
 pub mod report;
 pub mod tables;
 
+pub use crate::analyze::session::{Evidence, Finding, FindingKind, Replay, ReplayBuilder};
 pub use aggregate::{error_session, long_pauses, ErrorSession, Pause, LONG_PAUSE_S};
 pub use filters::{CompareRow, Where};
-pub use frustration::{Evidence, Finding, FindingKind};
 pub use labels::{default_label, normalize_path, normalize_url, selector_label};
-pub use replay::{EventRow, Replay, ReplayBuilder};
 pub use report::{BundleReport, FrictionGroup, FrictionReport, GroupSummary, ReplayPart, ReportOptions};
-pub use tables::{ActionRow, ElementRow, SessionRow, Table, TableFormat};
+pub use tables::{ActionRow, ElementRow, EventRow, SessionRow, Table, TableFormat};
 
+use crate::analyze::session::signals;
 use crate::codec::DecodeError;
 use crate::model::Recording;
 use aggregate::ElementTally;
@@ -157,47 +154,47 @@ impl ReplayBundle {
         rows
     }
 
-    /// Rage clicks ([`frustration::rage_clicks`]; defaults [`frustration::RAGE_CLICK_THRESHOLD`]
-    /// clicks within [`frustration::RAGE_CLICK_WINDOW_MS`]), replay by replay.
+    /// Rage clicks ([`signals::rage_clicks`]; defaults [`signals::RAGE_CLICK_THRESHOLD`]
+    /// clicks within [`signals::RAGE_CLICK_WINDOW_MS`]), replay by replay.
     pub fn rage_clicks(&self, threshold: usize, window_ms: i64) -> Vec<Finding> {
-        self.replays().flat_map(|r| frustration::rage_clicks(r, threshold, window_ms)).collect()
+        self.replays().flat_map(|r| signals::rage_clicks(r, threshold, window_ms)).collect()
     }
 
-    /// Dead clicks ([`frustration::dead_clicks`]).
+    /// Dead clicks ([`signals::dead_clicks`]).
     pub fn dead_clicks(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::dead_clicks).collect()
+        self.replays().flat_map(signals::dead_clicks).collect()
     }
 
-    /// Error clicks ([`frustration::error_clicks`]).
+    /// Error clicks ([`signals::error_clicks`]).
     pub fn error_clicks(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::error_clicks).collect()
+        self.replays().flat_map(signals::error_clicks).collect()
     }
 
-    /// U-turns ([`frustration::u_turns`]).
+    /// U-turns ([`signals::u_turns`]).
     pub fn u_turns(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::u_turns).collect()
+        self.replays().flat_map(signals::u_turns).collect()
     }
 
-    /// Form abandonments ([`frustration::form_abandonments`]).
+    /// Form abandonments ([`signals::form_abandonments`]).
     pub fn form_abandonments(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::form_abandonments).collect()
+        self.replays().flat_map(signals::form_abandonments).collect()
     }
 
-    /// Thrashed cursors ([`frustration::thrashed_cursors`]).
+    /// Thrashed cursors ([`signals::thrashed_cursors`]).
     pub fn thrashed_cursors(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::thrashed_cursors).collect()
+        self.replays().flat_map(signals::thrashed_cursors).collect()
     }
 
-    /// Excessive scrolling ([`frustration::excessive_scrolling`]).
+    /// Excessive scrolling ([`signals::excessive_scrolling`]).
     pub fn excessive_scrolling(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::excessive_scrolling).collect()
+        self.replays().flat_map(signals::excessive_scrolling).collect()
     }
 
     /// Every finding of every kind (rage clicks with the default parameters), replay by replay,
     /// each replay's in time order.
     pub fn findings(&self) -> Vec<Finding> {
-        let (threshold, window) = (frustration::RAGE_CLICK_THRESHOLD, frustration::RAGE_CLICK_WINDOW_MS);
-        self.replays().flat_map(|r| frustration::all_findings(r, threshold, window)).collect()
+        let (threshold, window) = (signals::RAGE_CLICK_THRESHOLD, signals::RAGE_CLICK_WINDOW_MS);
+        self.replays().flat_map(|r| signals::all_findings(r, threshold, window)).collect()
     }
 
     /// Gaps of at least `threshold_s` seconds between consecutive actions ([`long_pauses`];

@@ -8,10 +8,10 @@
 //! replays it holds. Both then merge with [`BundleReport::from_parts`].
 
 use super::aggregate::{element_clicks, error_session, long_pauses, ElementKey, ElementTally, ErrorSession, Pause};
-use super::frustration::{all_findings, Finding, FindingKind, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
-use super::replay::Replay;
 use super::tables::{to_json, ElementRow, SessionRow};
 use super::LONG_PAUSE_S;
+use crate::analyze::session::signals::{all_findings, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
+use crate::analyze::session::{Finding, FindingKind, Replay};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct ReportOptions {
     /// Rows of `top_clicks`, and groups listed per section in markdown (default 10).
     pub top: usize,
-    /// [`super::frustration::rage_clicks`]' `threshold` (default [`RAGE_CLICK_THRESHOLD`]).
+    /// [`crate::analyze::session::signals::rage_clicks`]' `threshold` (default [`RAGE_CLICK_THRESHOLD`]).
     pub rage_threshold: usize,
     /// Its `window_ms` (default [`RAGE_CLICK_WINDOW_MS`]).
     pub rage_window_ms: i64,

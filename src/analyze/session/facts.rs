@@ -2,13 +2,64 @@
 //! event stream that the tables and frustration signals need. The events themselves are gone
 //! once [`Replay::from_recording`] returns.
 
-use super::pass::Pass;
-use super::tables::SessionRow;
 pub(crate) use crate::analyze::element::ElementFacts;
-use crate::analyze::{timeline_markdown, Action, ActionKind, AnalyzeOptions};
-use crate::codec::{self, DecodeError};
-use crate::model::{Event, Recording};
+use crate::analyze::{timeline_markdown, Action, ActionKind, SessionSummary};
 use serde::Serialize;
+
+/// One row of the sessions table: one replay. The [`SessionSummary`] fields plus `n_custom`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SessionRow {
+    /// The recording's session id (or the file name / caller's id when it had none).
+    pub replay_id: String,
+    /// The user, when the recording says.
+    pub distinct_id: Option<String>,
+    /// First event, Unix epoch milliseconds.
+    pub start_time: Option<i64>,
+    /// Last event, Unix epoch milliseconds.
+    pub end_time: Option<i64>,
+    /// `end_time - start_time`, in seconds.
+    pub duration_s: f64,
+    /// rrweb events.
+    pub n_events: usize,
+    /// User actions.
+    pub n_actions: usize,
+    /// Genuine clicks: click, dblclick and right_click (focus excluded).
+    pub n_clicks: usize,
+    /// Input actions (debounced per field).
+    pub n_inputs: usize,
+    /// Navigations (Meta events with a new href).
+    pub n_pages: usize,
+    /// Console errors.
+    pub n_errors: usize,
+    /// Custom events (rrweb EventType 5).
+    pub n_custom: usize,
+    /// First page URL.
+    pub entry_url: Option<String>,
+    /// Last page URL.
+    pub exit_url: Option<String>,
+}
+
+impl SessionRow {
+    /// The row for a session summary and its number of custom events.
+    pub fn from_summary(s: SessionSummary, n_custom: usize) -> Self {
+        SessionRow {
+            replay_id: s.replay_id,
+            distinct_id: s.distinct_id,
+            start_time: s.start_time,
+            end_time: s.end_time,
+            duration_s: s.duration_s,
+            n_events: s.n_events,
+            n_actions: s.n_actions,
+            n_clicks: s.n_clicks,
+            n_inputs: s.n_inputs,
+            n_pages: s.n_pages,
+            n_errors: s.n_errors,
+            n_custom,
+            entry_url: s.entry_url,
+            exit_url: s.exit_url,
+        }
+    }
+}
 
 /// Facts kept per action, aligned with [`Replay::actions`].
 #[derive(Clone, Debug, PartialEq)]
@@ -105,93 +156,7 @@ pub struct Replay {
     pub(crate) warnings: Vec<String>,
 }
 
-/// [`Replay::from_recording`]'s single pass fed one event at a time, so a caller can spread
-/// the work over time (the player analyses between animation frames). Events must come in
-/// [`codec::decode`]'s order; the result is then exactly `from_recording`'s (it is built
-/// this way).
-pub struct ReplayBuilder {
-    pass: Pass,
-}
-
-impl std::fmt::Debug for ReplayBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReplayBuilder").finish_non_exhaustive()
-    }
-}
-
-impl Default for ReplayBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ReplayBuilder {
-    /// An empty pass, outputs redacted.
-    pub fn new() -> Self {
-        Self::with_options(AnalyzeOptions::default())
-    }
-
-    /// An empty pass with explicit options (e.g. redaction off).
-    pub fn with_options(options: AnalyzeOptions) -> Self {
-        ReplayBuilder { pass: Pass::new(options) }
-    }
-
-    /// Analyses the next event (consumed).
-    pub fn push(&mut self, event: Event) {
-        self.pass.push(event);
-    }
-
-    /// The replay of the events pushed; `replay_id` as in [`Replay::from_recording`].
-    pub fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Replay {
-        self.pass.finish(replay_id, distinct_id)
-    }
-}
-
 impl Replay {
-    /// Analyses a decoded recording (events sorted, as [`codec::decode`] returns them) in one
-    /// pass, consuming its events. `replay_id` is the recording's session id, else
-    /// `rrweb-{start_time}`; use [`Recording::fill_session_id`] first to supply one.
-    pub fn from_recording(recording: Recording) -> Replay {
-        Self::from_recording_with(recording, AnalyzeOptions::default())
-    }
-
-    /// [`Replay::from_recording`] with explicit options (e.g. redaction off).
-    pub fn from_recording_with(recording: Recording, options: AnalyzeOptions) -> Replay {
-        let Recording { events, session_id, distinct_id, warnings } = recording;
-        let mut builder = ReplayBuilder::with_options(options);
-        for event in events {
-            builder.push(event);
-        }
-        let mut replay = builder.finish(session_id, distinct_id);
-        replay.warnings.splice(0..0, warnings);
-        replay
-    }
-
-    /// Decodes raw recording bytes (any format [`codec::decode`] accepts) and analyses them.
-    /// `fallback_id` becomes the replay id when the recording carries no session id.
-    ///
-    /// # Errors
-    /// The decoder's [`DecodeError`] (empty input, invalid JSON or gzip, unsupported format…).
-    pub fn from_bytes(bytes: &[u8], fallback_id: Option<&str>) -> Result<Replay, DecodeError> {
-        Self::from_bytes_with(bytes, fallback_id, AnalyzeOptions::default())
-    }
-
-    /// [`Replay::from_bytes`] with explicit options (e.g. redaction off).
-    ///
-    /// # Errors
-    /// As [`Replay::from_bytes`].
-    pub fn from_bytes_with(
-        bytes: &[u8],
-        fallback_id: Option<&str>,
-        options: AnalyzeOptions,
-    ) -> Result<Replay, DecodeError> {
-        let mut recording = codec::decode(bytes)?;
-        if let Some(id) = fallback_id {
-            recording.fill_session_id(id);
-        }
-        Ok(Replay::from_recording_with(recording, options))
-    }
-
     /// The replay id (`session.replay_id`).
     pub fn replay_id(&self) -> &str {
         &self.session.replay_id

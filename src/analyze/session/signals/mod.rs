@@ -8,11 +8,11 @@
 //! ([`normalize_url`]), so query strings never reach a finding.
 //!
 //! Detectors that need every pointer position or scroll offset (thrashed cursor, excessive
-//! scrolling) run during the replay's single pass (`pass.rs`); the others read the actions and
+//! scrolling) run during the replay's single pass (`session/pass.rs`); the others read the actions and
 //! the per-action facts kept in [`Replay`].
 
-use super::labels::{normalize_path, normalize_url};
-use super::replay::{ElementFacts, Episode, Replay};
+use super::facts::{ElementFacts, Episode, Replay};
+use crate::analyze::normalize::{normalize_path, normalize_url};
 use crate::analyze::{timeline, Action, ActionKind, Outcome, OutcomeKind, OUTCOME_WINDOW_MS};
 use serde::Serialize;
 use serde_json::Value;

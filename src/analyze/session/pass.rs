@@ -1,16 +1,15 @@
-//! The bundle's single pass over a recording: the analyzer runs as for `analyze`, and beside it
+//! The session's single pass over a recording: the analyzer runs as for `analyze`, and beside it
 //! this pass keeps what the tables and frustration signals need from the events before they
 //! are dropped — one compact row per event, the DOM facts of each clicked or typed-into
 //! element, text selections, and the thrashed-cursor
 //! and back-and-forth-scrolling episodes (which need every pointer position and scroll offset,
 //! so they are recognised here, as the events stream by).
 
-use super::frustration::{
+use super::facts::{ActionFacts, Episode, Replay, SelectionFact, SessionRow, StoredEvent, NONE};
+use super::signals::{
     EXCESSIVE_SCROLL_MIN_LEG_VIEWPORTS, EXCESSIVE_SCROLL_TURNS, EXCESSIVE_SCROLL_WINDOW_MS,
     FALLBACK_VIEWPORT_HEIGHT_PX, THRASH_DIRECTION_CHANGES, THRASH_MAX_GAP_MS, THRASH_MIN_SEGMENT_PX,
 };
-use super::replay::{ActionFacts, Episode, Replay, SelectionFact, StoredEvent, NONE};
-use super::tables::SessionRow;
 use crate::analyze::element::{chain, element_facts, element_of};
 use crate::analyze::{describe, redaction_warning, Action, ActionKind, AnalyzeOptions, Analyzer};
 use crate::model::{Event, EventData, IncrementalData};
@@ -285,7 +284,7 @@ struct EpisodeUpdate {
     extends: bool,
 }
 
-/// Pointer direction changes ([`super::frustration`] documents the thresholds).
+/// Pointer direction changes ([`super::signals`] documents the thresholds).
 #[derive(Default)]
 struct PointerTrack {
     last: Option<(i64, f64, f64)>,
