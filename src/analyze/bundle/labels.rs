@@ -6,7 +6,7 @@
 //! pure functions of an [`Action`] (its kind, `metadata.interaction`, `target_desc`,
 //! `metadata.selectors` and `url`), so JavaScript callbacks see exactly what Rust sees.
 
-pub use crate::analyze::normalize::{is_identifier, normalize_path, normalize_url, ID_SEGMENT, LONG_HEX_MIN_CHARS};
+use crate::analyze::normalize::normalize_path;
 use crate::analyze::{Action, ActionKind};
 use serde_json::Value;
 

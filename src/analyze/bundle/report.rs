@@ -11,7 +11,7 @@ use super::aggregate::{element_clicks, error_session, long_pauses, ElementKey, E
 use super::tables::{to_json, ElementRow, SessionRow};
 use super::LONG_PAUSE_S;
 use crate::analyze::session::signals::{all_findings, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
-use crate::analyze::session::{Finding, FindingKind, Replay};
+use crate::analyze::session::{AnalyzedSession, Finding, FindingKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -51,13 +51,13 @@ pub struct ReplayPart {
     pub pauses: Vec<Pause>,
     /// Its console errors, if any.
     pub errors: Option<ErrorSession>,
-    /// Personal data values redacted in it ([`Replay::redactions`]).
+    /// Personal data values redacted in it ([`AnalyzedSession::redactions`]).
     pub redactions: usize,
 }
 
 impl ReplayPart {
     /// Reduces `replay` to its part of a report.
-    pub fn new(replay: &Replay, options: &ReportOptions) -> ReplayPart {
+    pub fn new(replay: &AnalyzedSession, options: &ReportOptions) -> ReplayPart {
         ReplayPart {
             session: replay.session.clone(),
             clicks: element_clicks(replay),

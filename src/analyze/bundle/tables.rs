@@ -19,14 +19,14 @@ use std::fmt;
 use std::str::FromStr;
 
 /// One row of the elements table (and of `top_clicks`): an element as described
-/// (`target_desc`) on a page ([`super::labels::normalize_url`] of the click's URL), with its
+/// (`target_desc`) on a page ([`crate::analyze::normalize::normalize_url`] of the click's URL), with its
 /// genuine clicks (click, dblclick, right_click; focus excluded) over the bundle and the number
 /// of distinct replays they came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ElementRow {
     /// The element, as descriptions read it.
     pub target_desc: String,
-    /// The page ([`super::labels::normalize_url`]).
+    /// The page ([`crate::analyze::normalize::normalize_url`]).
     pub normalized_url: Option<String>,
     /// Genuine clicks on it.
     pub n_clicks: usize,

@@ -1,34 +1,34 @@
-//! Building a [`Replay`]: the single pass over a recording's events ([`super::pass`]), fed all
-//! at once ([`Replay::from_recording`], [`Replay::from_bytes`]) or one event at a time
-//! ([`ReplayBuilder`]).
+//! Building an [`AnalyzedSession`]: the single pass over a recording's events (`pass.rs`), fed
+//! all at once ([`AnalyzedSession::from_recording`], [`AnalyzedSession::from_bytes`]) or one
+//! event at a time ([`AnalyzedSessionBuilder`]).
 
-use super::facts::Replay;
+use super::facts::AnalyzedSession;
 use super::pass::Pass;
 use crate::analyze::AnalyzeOptions;
 use crate::codec::{self, DecodeError};
 use crate::model::{Event, Recording};
 
-/// [`Replay::from_recording`]'s single pass fed one event at a time, so a caller can spread
+/// [`AnalyzedSession::from_recording`]'s single pass fed one event at a time, so a caller can spread
 /// the work over time (the player analyses between animation frames). Events must come in
 /// [`codec::decode`]'s order; the result is then exactly `from_recording`'s (it is built
 /// this way).
-pub struct ReplayBuilder {
+pub struct AnalyzedSessionBuilder {
     pass: Pass,
 }
 
-impl std::fmt::Debug for ReplayBuilder {
+impl std::fmt::Debug for AnalyzedSessionBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReplayBuilder").finish_non_exhaustive()
+        f.debug_struct("AnalyzedSessionBuilder").finish_non_exhaustive()
     }
 }
 
-impl Default for ReplayBuilder {
+impl Default for AnalyzedSessionBuilder {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl ReplayBuilder {
+impl AnalyzedSessionBuilder {
     /// An empty pass, outputs redacted.
     pub fn new() -> Self {
         Self::with_options(AnalyzeOptions::default())
@@ -36,7 +36,7 @@ impl ReplayBuilder {
 
     /// An empty pass with explicit options (e.g. redaction off).
     pub fn with_options(options: AnalyzeOptions) -> Self {
-        ReplayBuilder { pass: Pass::new(options) }
+        AnalyzedSessionBuilder { pass: Pass::new(options) }
     }
 
     /// Analyses the next event (consumed).
@@ -44,24 +44,24 @@ impl ReplayBuilder {
         self.pass.push(event);
     }
 
-    /// The replay of the events pushed; `replay_id` as in [`Replay::from_recording`].
-    pub fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Replay {
+    /// The replay of the events pushed; `replay_id` as in [`AnalyzedSession::from_recording`].
+    pub fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> AnalyzedSession {
         self.pass.finish(replay_id, distinct_id)
     }
 }
 
-impl Replay {
+impl AnalyzedSession {
     /// Analyses a decoded recording (events sorted, as [`codec::decode`] returns them) in one
     /// pass, consuming its events. `replay_id` is the recording's session id, else
     /// `rrweb-{start_time}`; use [`Recording::fill_session_id`] first to supply one.
-    pub fn from_recording(recording: Recording) -> Replay {
+    pub fn from_recording(recording: Recording) -> AnalyzedSession {
         Self::from_recording_with(recording, AnalyzeOptions::default())
     }
 
-    /// [`Replay::from_recording`] with explicit options (e.g. redaction off).
-    pub fn from_recording_with(recording: Recording, options: AnalyzeOptions) -> Replay {
+    /// [`AnalyzedSession::from_recording`] with explicit options (e.g. redaction off).
+    pub fn from_recording_with(recording: Recording, options: AnalyzeOptions) -> AnalyzedSession {
         let Recording { events, session_id, distinct_id, warnings } = recording;
-        let mut builder = ReplayBuilder::with_options(options);
+        let mut builder = AnalyzedSessionBuilder::with_options(options);
         for event in events {
             builder.push(event);
         }
@@ -75,23 +75,23 @@ impl Replay {
     ///
     /// # Errors
     /// The decoder's [`DecodeError`] (empty input, invalid JSON or gzip, unsupported format…).
-    pub fn from_bytes(bytes: &[u8], fallback_id: Option<&str>) -> Result<Replay, DecodeError> {
+    pub fn from_bytes(bytes: &[u8], fallback_id: Option<&str>) -> Result<AnalyzedSession, DecodeError> {
         Self::from_bytes_with(bytes, fallback_id, AnalyzeOptions::default())
     }
 
-    /// [`Replay::from_bytes`] with explicit options (e.g. redaction off).
+    /// [`AnalyzedSession::from_bytes`] with explicit options (e.g. redaction off).
     ///
     /// # Errors
-    /// As [`Replay::from_bytes`].
+    /// As [`AnalyzedSession::from_bytes`].
     pub fn from_bytes_with(
         bytes: &[u8],
         fallback_id: Option<&str>,
         options: AnalyzeOptions,
-    ) -> Result<Replay, DecodeError> {
+    ) -> Result<AnalyzedSession, DecodeError> {
         let mut recording = codec::decode(bytes)?;
         if let Some(id) = fallback_id {
             recording.fill_session_id(id);
         }
-        Ok(Replay::from_recording_with(recording, options))
+        Ok(AnalyzedSession::from_recording_with(recording, options))
     }
 }

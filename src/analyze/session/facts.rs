@@ -1,6 +1,7 @@
-//! One analysed replay, kept compact: the session row, the actions, and the few facts about the
-//! event stream that the tables and frustration signals need. The events themselves are gone
-//! once [`Replay::from_recording`] returns.
+//! One analysed session, kept compact: the session row, the actions, and the few facts about
+//! the event stream that the tables and frustration signals need. The events themselves are
+//! gone once [`AnalyzedSession::from_recording`] returns. Plain data: nothing here depends on
+//! the rest of [`super`].
 
 pub(crate) use crate::analyze::element::ElementFacts;
 use crate::analyze::{timeline_markdown, Action, ActionKind, SessionSummary};
@@ -61,7 +62,7 @@ impl SessionRow {
     }
 }
 
-/// Facts kept per action, aligned with [`Replay::actions`].
+/// Facts kept per action, aligned with [`AnalyzedSession::actions`].
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ActionFacts {
     /// Identifies the action while the pass runs (time, kind, interaction, target), so facts
@@ -83,7 +84,7 @@ pub(crate) struct Episode {
     pub(crate) node_id: Option<i64>,
     /// Its description when the episode was recognised.
     pub(crate) element: Option<String>,
-    /// Index into [`Replay::urls`] of the page it happened on.
+    /// Index into [`AnalyzedSession::urls`] of the page it happened on.
     pub(crate) url: Option<u32>,
 }
 
@@ -103,7 +104,7 @@ pub(crate) struct StoredEvent {
     pub(crate) target_node_id: i64,
     /// rrweb EventType; numbers outside the `i32` range are clamped.
     pub(crate) event_type: i32,
-    /// Index into [`Replay::urls`]; `u32::MAX` before the first navigation.
+    /// Index into [`AnalyzedSession::urls`]; `u32::MAX` before the first navigation.
     pub(crate) url: u32,
     /// IncrementalSource and MouseInteraction type, `i16::MIN` when absent (clamped).
     pub(crate) source: i16,
@@ -139,11 +140,13 @@ pub struct EventRow<'a> {
     pub url: Option<&'a str>,
 }
 
-/// One analysed replay, compact: the session row, the actions (exactly what
-/// [`crate::analyze::analyze`] returns for the same recording), one row per event, and what the
-/// frustration signals need. Built in one pass by [`Replay::from_recording`].
+/// One recorded session, analysed and kept compact: the session row, the actions (exactly what
+/// [`crate::analyze::analyze`] returns for the same recording), one 32-byte row per event, and
+/// the per-action facts, episodes and selections the frustration signals
+/// ([`super::signals`]) read. Built in one pass by [`AnalyzedSession::from_recording`] or
+/// [`super::AnalyzedSessionBuilder`].
 #[derive(Clone, Debug)]
-pub struct Replay {
+pub struct AnalyzedSession {
     pub(crate) session: SessionRow,
     pub(crate) actions: Vec<Action>,
     pub(crate) facts: Vec<ActionFacts>,
@@ -156,14 +159,14 @@ pub struct Replay {
     pub(crate) warnings: Vec<String>,
 }
 
-impl Replay {
-    /// The replay id (`session.replay_id`).
+impl AnalyzedSession {
+    /// The session's id (`session.replay_id`, the tables' key).
     pub fn replay_id(&self) -> &str {
         &self.session.replay_id
     }
 
-    /// Who the replay belongs to for counting users: `distinct_id`, else the replay id (a
-    /// replay without a user counts as its own user).
+    /// Who the session belongs to for counting users: `distinct_id`, else the replay id (a
+    /// session without a user counts as its own user).
     pub fn user(&self) -> &str {
         self.session.distinct_id.as_deref().unwrap_or(&self.session.replay_id)
     }
@@ -183,7 +186,7 @@ impl Replay {
         self.actions
     }
 
-    /// Every distinct page URL the replay visited (Meta `href`s, `rewind.navigation` and inferred
+    /// Every distinct page URL the session visited (Meta `href`s, `rewind.navigation` and inferred
     /// route changes), in order of first visit.
     pub fn urls(&self) -> &[String] {
         &self.urls
@@ -200,12 +203,12 @@ impl Replay {
         self.redactions
     }
 
-    /// The number of rows [`Replay::events`] yields (= `session.n_events`).
+    /// The number of rows [`AnalyzedSession::events`] yields (= `session.n_events`).
     pub fn n_events(&self) -> usize {
         self.events.len()
     }
 
-    /// The events table rows of this replay, in time order.
+    /// The events table rows of this session, in time order.
     pub fn events(&self) -> impl Iterator<Item = EventRow<'_>> + '_ {
         self.events.iter().map(move |e| EventRow {
             replay_id: &self.session.replay_id,
@@ -236,7 +239,7 @@ impl Replay {
             .expect("replay serializes: string keys, finite numbers")
     }
 
-    /// Seconds from the replay's first event to `t_ms`.
+    /// Seconds from the session's first event to `t_ms`.
     pub(crate) fn offset_s(&self, t_ms: i64) -> f64 {
         t_ms.saturating_sub(self.session.start_time.unwrap_or(t_ms)) as f64 / 1000.0
     }

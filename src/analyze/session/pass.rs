@@ -5,7 +5,7 @@
 //! (which need every pointer position and scroll offset, so the signals' trackers,
 //! [`PointerTrack`] and [`ScrollTrack`], are fed here as the events stream by).
 
-use super::facts::{ActionFacts, Episode, Replay, SelectionFact, SessionRow, StoredEvent, NONE};
+use super::facts::{ActionFacts, AnalyzedSession, Episode, SelectionFact, SessionRow, StoredEvent, NONE};
 use super::signals::{
     EpisodeUpdate, PointerTrack, ScrollTrack, EXCESSIVE_SCROLL_MIN_LEG_VIEWPORTS, FALLBACK_VIEWPORT_HEIGHT_PX,
 };
@@ -173,7 +173,7 @@ impl Pass {
         }
     }
 
-    pub(super) fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Replay {
+    pub(super) fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> AnalyzedSession {
         let Pass { analyzer, facts, events, mut urls, mut thrash, mut scroll_episodes, selections, .. } = self;
         let (mut analysis, redactor) = analyzer.finish_unwarned(replay_id, distinct_id);
         // The URLs and element descriptions kept here feed the events table and the signals:
@@ -188,7 +188,7 @@ impl Pass {
         }
         debug_assert_eq!(facts.len(), analysis.actions.len(), "facts follow the actions");
         let n_custom = analysis.actions.iter().filter(|a| a.action == ActionKind::Custom).count();
-        Replay {
+        AnalyzedSession {
             session: SessionRow::from_summary(analysis.session, n_custom),
             actions: analysis.actions,
             facts,

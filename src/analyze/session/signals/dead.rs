@@ -1,7 +1,7 @@
 //! Dead clicks: a click on something clickable that the page did not respond to.
 
 use super::finding::{element, finding, is_click, seconds, times, Draft, Finding, FindingKind};
-use crate::analyze::session::facts::Replay;
+use crate::analyze::session::facts::AnalyzedSession;
 use crate::analyze::{ActionKind, Outcome, OutcomeKind, OUTCOME_WINDOW_MS};
 
 /// A click on something clickable with no visible response (DOM mutation, scroll, navigation,
@@ -11,7 +11,7 @@ use crate::analyze::{ActionKind, Outcome, OutcomeKind, OUTCOME_WINDOW_MS};
 /// Sentry 7 s.
 pub const DEAD_CLICK_TIMEOUT_MS: i64 = OUTCOME_WINDOW_MS;
 
-/// Dead clicks: a `click` on something clickable ([`ElementFacts::clickable`]; not a
+/// Dead clicks: a `click` on something clickable (`ElementFacts::clickable`; not a
 /// text-editing surface) whose outcome ([`crate::analyze::Outcome`]) is `nothing`: the page
 /// did not visibly respond within [`DEAD_CLICK_TIMEOUT_MS`], or before the user moved on —
 /// clicked, touched, focused or typed into another control, or selected text (a `select`
@@ -19,9 +19,7 @@ pub const DEAD_CLICK_TIMEOUT_MS: i64 = OUTCOME_WINDOW_MS;
 /// what happens next is that action's doing. A click whose wait the end of the recording cuts
 /// short is not judged. Consecutive dead clicks on one control, each within the timeout of the
 /// previous, make one finding whose `count` is the clicks.
-///
-/// [`ElementFacts::clickable`]: crate::analyze::element::ElementFacts::clickable
-pub fn dead_clicks(replay: &Replay) -> Vec<Finding> {
+pub fn dead_clicks(replay: &AnalyzedSession) -> Vec<Finding> {
     let actions = &replay.actions;
     let recording_end = replay.session.end_time.unwrap_or(i64::MIN);
     // (action index, control, milliseconds watched, whether the user moved on)

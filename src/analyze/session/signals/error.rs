@@ -1,7 +1,7 @@
 //! Error clicks: console errors right after a click.
 
 use super::finding::{finding, is_genuine_click, seconds, Draft, Finding, FindingKind};
-use crate::analyze::session::facts::Replay;
+use crate::analyze::session::facts::AnalyzedSession;
 use crate::analyze::ActionKind;
 use serde_json::Value;
 
@@ -13,7 +13,7 @@ pub const ERROR_CLICK_WINDOW_MS: i64 = 1_000;
 /// records as errors) within [`ERROR_CLICK_WINDOW_MS`] after a genuine click (click, dblclick,
 /// right_click), each error credited to the latest such click before it. One finding per
 /// click; `count` is its errors.
-pub fn error_clicks(replay: &Replay) -> Vec<Finding> {
+pub fn error_clicks(replay: &AnalyzedSession) -> Vec<Finding> {
     let actions = &replay.actions;
     let mut credited: Vec<(usize, Vec<usize>)> = Vec::new();
     let mut last_click = None;

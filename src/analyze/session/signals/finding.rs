@@ -3,7 +3,7 @@
 //! and scroll trackers recognise during the pass.
 
 use crate::analyze::normalize::normalize_url;
-use crate::analyze::session::facts::{ElementFacts, Episode, Replay};
+use crate::analyze::session::facts::{AnalyzedSession, ElementFacts, Episode};
 use crate::analyze::{timeline, Action, ActionKind, Outcome, OutcomeKind};
 use serde::Serialize;
 use serde_json::Value;
@@ -20,19 +20,19 @@ pub const MAX_EVIDENCE_DURING: usize = 10;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
-    /// Quick repeated clicks on one control ([`rage_clicks`]).
+    /// Quick repeated clicks on one control ([`rage_clicks`](super::rage_clicks)).
     RageClick,
-    /// A click the page did not respond to ([`dead_clicks`]).
+    /// A click the page did not respond to ([`dead_clicks`](super::dead_clicks)).
     DeadClick,
-    /// A console error right after a click ([`error_clicks`]).
+    /// A console error right after a click ([`error_clicks`](super::error_clicks)).
     ErrorClick,
-    /// To a page and straight back ([`u_turns`]).
+    /// To a page and straight back ([`u_turns`](super::u_turns)).
     UTurn,
-    /// Fields filled in, never submitted ([`form_abandonments`]).
+    /// Fields filled in, never submitted ([`form_abandonments`](super::form_abandonments)).
     FormAbandonment,
-    /// The pointer darting back and forth ([`thrashed_cursors`]).
+    /// The pointer darting back and forth ([`thrashed_cursors`](super::thrashed_cursors)).
     ThrashedCursor,
-    /// Scrolling back and forth ([`excessive_scrolling`]).
+    /// Scrolling back and forth ([`excessive_scrolling`](super::excessive_scrolling)).
     ExcessiveScrolling,
 }
 
@@ -144,7 +144,7 @@ pub(super) fn responded_within(a: &Action, limit_ms: i64) -> bool {
     Outcome::of(a).is_some_and(|o| o.kind != OutcomeKind::Nothing && o.after_ms.is_some_and(|ms| ms <= limit_ms))
 }
 
-pub(super) fn element(replay: &Replay, i: usize) -> Option<&ElementFacts> {
+pub(super) fn element(replay: &AnalyzedSession, i: usize) -> Option<&ElementFacts> {
     replay.facts.get(i).and_then(|f| f.element.as_ref())
 }
 
@@ -167,7 +167,7 @@ pub(super) fn times(n: usize) -> String {
 /// The actions from [`EVIDENCE_BEFORE`] before `start_ms` to [`EVIDENCE_AFTER`] after
 /// `end_ms` (inclusive), at most [`MAX_EVIDENCE_DURING`] from inside, as the timeline reads
 /// them (the clicks of a rage burst are one entry).
-pub(super) fn evidence(replay: &Replay, start_ms: i64, end_ms: i64) -> Vec<Evidence> {
+pub(super) fn evidence(replay: &AnalyzedSession, start_ms: i64, end_ms: i64) -> Vec<Evidence> {
     let actions = &replay.actions;
     let lo = actions.partition_point(|a| a.t_ms < start_ms);
     let hi = actions.partition_point(|a| a.t_ms <= end_ms).max(lo);
@@ -190,7 +190,7 @@ pub(super) struct Draft<'a> {
     pub(super) explanation: String,
 }
 
-pub(super) fn finding(replay: &Replay, d: Draft) -> Finding {
+pub(super) fn finding(replay: &AnalyzedSession, d: Draft) -> Finding {
     Finding {
         kind: d.kind,
         replay_id: replay.session.replay_id.clone(),
@@ -207,7 +207,7 @@ pub(super) fn finding(replay: &Replay, d: Draft) -> Finding {
     }
 }
 
-pub(super) fn episode_findings(replay: &Replay, kind: FindingKind, episodes: &[Episode]) -> Vec<Finding> {
+pub(super) fn episode_findings(replay: &AnalyzedSession, kind: FindingKind, episodes: &[Episode]) -> Vec<Finding> {
     episodes
         .iter()
         .map(|e| {

@@ -1,17 +1,15 @@
 //! Form abandonment: fields filled in on the last page, never submitted.
 
 use super::finding::{element, finding, is_genuine_click, Draft, Finding, FindingKind};
-use crate::analyze::session::facts::Replay;
+use crate::analyze::session::facts::AnalyzedSession;
 use crate::analyze::ActionKind;
 
 /// Form abandonment: on the last page of the replay (a later navigation means the user went
 /// on), values typed (masked ones too) or chosen in text fields or selects, and after the last
-/// of them no click on a button ([`ElementFacts::button_like`]). Checkbox and radio changes
+/// of them no click on a button (`ElementFacts::button_like`). Checkbox and radio changes
 /// alone do not count.
 /// `count` is the fields touched; `element` the last one.
-///
-/// [`ElementFacts::button_like`]: crate::analyze::element::ElementFacts::button_like
-pub fn form_abandonments(replay: &Replay) -> Vec<Finding> {
+pub fn form_abandonments(replay: &AnalyzedSession) -> Vec<Finding> {
     let actions = &replay.actions;
     let page_start = actions.iter().rposition(|a| a.action == ActionKind::Navigate).map_or(0, |i| i + 1);
     let inputs: Vec<usize> = (page_start..actions.len())

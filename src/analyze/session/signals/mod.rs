@@ -1,15 +1,15 @@
-//! Frustration signals: where a replay shows a user struggling.
+//! Frustration signals: where a session shows a user struggling.
 //!
 //! Definitions follow the tools compared in `../shared/field-notes.md` ("Frustration signals");
 //! every threshold is a constant below that says where it comes from. Each detector returns
 //! [`Finding`]s: one per episode (a burst of rage clicks is one finding with `count` clicks),
 //! with the element, the page, a one-line explanation and the actions around it as evidence.
 //! All text comes from the recording's own (already masked) descriptions; URLs are normalized
-//! ([`normalize_url`]), so query strings never reach a finding.
+//! ([`normalize_url`](crate::analyze::normalize::normalize_url)), so query strings never reach a finding.
 //!
 //! Detectors that need every pointer position or scroll offset (thrashed cursor, excessive
-//! scrolling) are fed every sample by the replay's single pass (`session/pass.rs`); the others
-//! read the actions and the per-action facts kept in [`Replay`].
+//! scrolling) are fed every sample by the session's single pass (`session/pass.rs`); the others
+//! read the actions and the per-action facts kept in [`AnalyzedSession`].
 //!
 //! One file per signal; `finding.rs` holds what they share, and this module only gathers them
 //! ([`all_findings`]).
@@ -40,11 +40,11 @@ pub(crate) use thrash::PointerTrack;
 pub use thrash::{thrashed_cursors, THRASH_DIRECTION_CHANGES, THRASH_MAX_GAP_MS, THRASH_MIN_SEGMENT_PX};
 pub use u_turn::{u_turns, U_TURN_MAX_MS};
 
-use super::facts::Replay;
+use super::facts::AnalyzedSession;
 
 /// Every kind of finding in `replay`, rage clicks with the given parameters, sorted by time
 /// then kind.
-pub fn all_findings(replay: &Replay, rage_threshold: usize, rage_window_ms: i64) -> Vec<Finding> {
+pub fn all_findings(replay: &AnalyzedSession, rage_threshold: usize, rage_window_ms: i64) -> Vec<Finding> {
     let mut out = rage_clicks(replay, rage_threshold, rage_window_ms);
     out.extend(dead_clicks(replay));
     out.extend(error_clicks(replay));

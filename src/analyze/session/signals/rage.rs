@@ -1,7 +1,7 @@
 //! Rage clicks: quick repeated clicks on one control that did not answer them.
 
 use super::finding::{element, finding, is_click, position, responded_within, seconds, Draft, Finding, FindingKind};
-use crate::analyze::session::facts::Replay;
+use crate::analyze::session::facts::AnalyzedSession;
 
 pub use crate::analyze::gestures::{
     RAGE_CLICK_RADIUS_PX, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS, TRIPLE_CLICK_SELECTION_MS,
@@ -10,16 +10,14 @@ pub use crate::analyze::gestures::{
 /// Rage clicks: at least `threshold` `click`s on one control, the first and last at most
 /// `window_ms` apart (inclusive), each within [`RAGE_CLICK_RADIUS_PX`] of the previous when
 /// both positions are known. A click elsewhere ends the run; clicks on text-editing surfaces
-/// never count ([`ElementFacts::text_entry`]), nor does a burst that selected text in the
+/// never count (`ElementFacts::text_entry`), nor does a burst that selected text in the
 /// clicked element within [`TRIPLE_CLICK_SELECTION_MS`] (a triple click), nor one in which the
 /// page visibly responded to every click before the next (within `window_ms` for the last;
 /// read from the clicks' outcomes, [`crate::analyze::Outcome`]):
 /// a quantity stepper or an "Add item" button clicked quickly is in use, not raged at
 /// (field-notes.md: Sentry counts clicks on an *unresponsive* element). Overlapping windows
 /// make one finding whose `count` is its clicks. `threshold` below 1 is taken as 1.
-///
-/// [`ElementFacts::text_entry`]: crate::analyze::element::ElementFacts::text_entry
-pub fn rage_clicks(replay: &Replay, threshold: usize, window_ms: i64) -> Vec<Finding> {
+pub fn rage_clicks(replay: &AnalyzedSession, threshold: usize, window_ms: i64) -> Vec<Finding> {
     let threshold = threshold.max(1);
     let mut out = Vec::new();
     let mut run: Vec<usize> = Vec::new();
@@ -51,7 +49,7 @@ pub fn rage_clicks(replay: &Replay, threshold: usize, window_ms: i64) -> Vec<Fin
 }
 
 /// The rage bursts within one run of clicks on a control.
-fn rage_runs(replay: &Replay, run: &[usize], threshold: usize, window_ms: i64, out: &mut Vec<Finding>) {
+fn rage_runs(replay: &AnalyzedSession, run: &[usize], threshold: usize, window_ms: i64, out: &mut Vec<Finding>) {
     let t = |k: usize| replay.actions[run[k]].t_ms;
     let mut marked = vec![false; run.len()];
     let mut j = 0;

@@ -2,7 +2,7 @@
 //! the pass, which feeds [`ScrollTrack`] every scroll offset; the episodes are kept in the facts.
 
 use super::finding::{episode_findings, EpisodeUpdate, Finding, FindingKind};
-use crate::analyze::session::facts::Replay;
+use crate::analyze::session::facts::AnalyzedSession;
 use std::collections::VecDeque;
 
 /// Scroll direction reversals that make excessive scrolling. field-notes.md lists the signal
@@ -21,7 +21,7 @@ pub const FALLBACK_VIEWPORT_HEIGHT_PX: f64 = 720.0;
 /// [`EXCESSIVE_SCROLL_TURNS`] reversals within [`EXCESSIVE_SCROLL_WINDOW_MS`], each leg at
 /// least [`EXCESSIVE_SCROLL_MIN_LEG_VIEWPORTS`] of the viewport's height. `count` is the
 /// reversals.
-pub fn excessive_scrolling(replay: &Replay) -> Vec<Finding> {
+pub fn excessive_scrolling(replay: &AnalyzedSession) -> Vec<Finding> {
     episode_findings(replay, FindingKind::ExcessiveScrolling, &replay.scrolls)
 }
 

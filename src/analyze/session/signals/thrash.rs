@@ -2,7 +2,7 @@
 //! feeds [`PointerTrack`] every pointer sample; the episodes are kept in the facts.
 
 use super::finding::{episode_findings, EpisodeUpdate, Finding, FindingKind};
-use crate::analyze::session::facts::Replay;
+use crate::analyze::session::facts::AnalyzedSession;
 
 /// Pointer direction changes that make a thrashed cursor. field-notes.md: OpenReplay, "> 4
 /// direction changes".
@@ -20,7 +20,7 @@ pub const THRASH_MIN_SEGMENT_PX: f64 = 20.0;
 /// Thrashed cursor: more than four pointer direction changes ([`THRASH_DIRECTION_CHANGES`]),
 /// each within [`THRASH_MAX_GAP_MS`] of the previous, counting movements of at least
 /// [`THRASH_MIN_SEGMENT_PX`] per sample. `element` is what the pointer was over.
-pub fn thrashed_cursors(replay: &Replay) -> Vec<Finding> {
+pub fn thrashed_cursors(replay: &AnalyzedSession) -> Vec<Finding> {
     episode_findings(replay, FindingKind::ThrashedCursor, &replay.thrash)
 }
 

@@ -2,7 +2,7 @@
 
 use super::finding::{finding, is_genuine_click, seconds, Draft, Finding, FindingKind};
 use crate::analyze::normalize::normalize_path;
-use crate::analyze::session::facts::Replay;
+use crate::analyze::session::facts::AnalyzedSession;
 use crate::analyze::{Action, ActionKind};
 
 /// Going to a page and back to the previous one within this long is a u-turn, in ms
@@ -18,7 +18,7 @@ fn page_of(url: &str) -> &str {
 /// [`U_TURN_MAX_MS`]. Pages are compared without query string and fragment, so jumping to an
 /// anchor and back is not one. The finding's `url` is the page left quickly, its `element` the last click
 /// that led there.
-pub fn u_turns(replay: &Replay) -> Vec<Finding> {
+pub fn u_turns(replay: &AnalyzedSession) -> Vec<Finding> {
     let actions = &replay.actions;
     let navs: Vec<usize> =
         actions.iter().enumerate().filter(|(_, a)| a.action == ActionKind::Navigate).map(|(i, _)| i).collect();
