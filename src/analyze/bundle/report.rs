@@ -7,9 +7,10 @@
 //! not with the recordings; [`super::ReplayBundle::report`] builds the same parts from the
 //! replays it holds. Both then merge with [`BundleReport::from_parts`].
 
-use super::aggregate::{element_clicks, error_session, long_pauses, ElementKey, ElementTally, ErrorSession, Pause};
+use super::aggregate::{
+    element_clicks, error_session, long_pauses, ElementKey, ElementTally, ErrorSession, Pause, LONG_PAUSE_S,
+};
 use super::tables::{to_json, ElementRow, SessionRow};
-use super::LONG_PAUSE_S;
 use crate::analyze::session::signals::{all_findings, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
 use crate::analyze::session::{AnalyzedSession, Finding, FindingKind};
 use serde::Serialize;
@@ -142,11 +143,6 @@ impl FrictionReport {
     pub fn to_json(&self) -> String {
         to_json(self)
     }
-
-    /// For people and LLMs: see [`super::markdown::friction`].
-    pub fn to_markdown(&self, top: usize) -> String {
-        super::markdown::friction(self, top)
-    }
 }
 
 /// A [`FrictionGroup`] without its findings: one line of the rage and dead click tables.
@@ -264,10 +260,5 @@ impl BundleReport {
     pub fn write_json<W: std::io::Write>(&self, mut w: W) -> std::io::Result<()> {
         serde_json::to_writer(&mut w, self)?;
         w.write_all(b"\n")
-    }
-
-    /// For people and LLMs: see [`super::markdown::report`].
-    pub fn to_markdown(&self, top: usize) -> String {
-        super::markdown::report(self, top)
     }
 }
