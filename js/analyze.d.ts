@@ -232,7 +232,7 @@ export interface Evidence {
   description: string;
 }
 
-/** One frustration episode in one replay. Thresholds: see the Rust docs of `analyze::bundle::frustration`. */
+/** One frustration episode in one replay. Thresholds: see the Rust docs of `analyze::session::signals`. */
 export interface Finding {
   kind: FindingKind;
   replay_id: string;

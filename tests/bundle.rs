@@ -13,8 +13,9 @@
 //! `git diff tests/expected/bundle`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use rewind::analyze::bundle::frustration::THRASH_DIRECTION_CHANGES;
 use rewind::analyze::bundle::*;
+use rewind::analyze::session::signals::THRASH_DIRECTION_CHANGES;
+use rewind::analyze::session::AnalyzedSession;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
@@ -24,9 +25,9 @@ include!("support/bundle_projections.rs");
 
 const FIXTURES: &[(&str, &str)] = &with_fixtures!(fixture_path);
 
-fn replay(stem: &str) -> Replay {
+fn replay(stem: &str) -> AnalyzedSession {
     let &(_, path) = FIXTURES.iter().find(|f| f.0 == stem).expect("listed fixture");
-    Replay::from_bytes(&fs::read(path).unwrap(), Some(stem)).unwrap()
+    AnalyzedSession::from_bytes(&fs::read(path).unwrap(), Some(stem)).unwrap()
 }
 
 fn all_fixtures() -> ReplayBundle {
@@ -79,7 +80,7 @@ fn project(b: &ReplayBundle, name: &str) -> String {
 }
 
 /// Whether `r` is among the first `n` replays of `b`.
-fn ids_before(b: &ReplayBundle, r: &Replay, n: usize) -> bool {
+fn ids_before(b: &ReplayBundle, r: &AnalyzedSession, n: usize) -> bool {
     b.replays().take(n).any(|x| std::ptr::eq(x, r))
 }
 
@@ -229,7 +230,7 @@ fn recorded_frustration_produces_exactly_its_findings() {
 /// parameters: same bursts (first click, count, span), on every recording.
 #[test]
 fn timeline_rage_lines_are_the_default_rage_findings() {
-    use rewind::analyze::bundle::frustration::{rage_clicks, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
+    use rewind::analyze::session::signals::{rage_clicks, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
     let mut total = 0;
     for &(stem, _) in FIXTURES {
         let r = replay(stem);
@@ -288,7 +289,7 @@ fn personal_data_is_redacted_from_every_output_unless_turned_off() {
         let mut recording = rewind::codec::decode(&bytes).unwrap();
         recording.fill_session_id("login-form");
         let analysis = analyze_with(recording, options);
-        let replay = Replay::from_bytes_with(&bytes, Some("login-form"), options).unwrap();
+        let replay = AnalyzedSession::from_bytes_with(&bytes, Some("login-form"), options).unwrap();
         assert_eq!(replay.actions(), analysis.actions, "bundle and analyzer agree (redact: {redact})");
         assert_eq!(replay.redactions(), analysis.redactions);
         let bundle = ReplayBundle::from(replay);

@@ -407,7 +407,7 @@ fn bundle_errors_and_callbacks() {
     let mut want = Vec::new();
     for stem in ["dead-button", "console-error", "u-turn"] {
         let (input, _) = fixture(stem);
-        let r = rewind::analyze::bundle::Replay::from_bytes(input.as_bytes(), Some(stem)).unwrap();
+        let r = rewind::analyze::session::AnalyzedSession::from_bytes(input.as_bytes(), Some(stem)).unwrap();
         let l: Vec<String> = r
             .actions()
             .iter()
@@ -487,7 +487,7 @@ fn redaction_is_on_by_default_and_off_on_request_like_native() {
         b.add(JsValue::from_str(input), id(), redact).unwrap();
         let csv = b.export_table("actions", "csv").unwrap();
         assert_eq!(csv.contains("jane.doe@example.com"), clear_text, "{csv}");
-        let native = rewind::analyze::bundle::Replay::from_bytes_with(
+        let native = rewind::analyze::session::AnalyzedSession::from_bytes_with(
             input.as_bytes(),
             Some("login-form"),
             rewind::analyze::AnalyzeOptions { redact: redact.unwrap_or(true) },

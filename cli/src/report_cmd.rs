@@ -11,7 +11,8 @@ use crate::analyze_cmd::{analyze_options, collect_inputs, damage_warnings, progr
 use crate::{escape_controls, io_reason, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, WORKER_STACK_BYTES};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
-use rewind::analyze::bundle::{BundleReport, Replay, ReplayPart, ReportOptions};
+use rewind::analyze::bundle::{BundleReport, ReplayPart, ReportOptions};
+use rewind::analyze::session::AnalyzedSession;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,14 +72,14 @@ pub fn run(args: &ReportArgs) -> ExitCode {
 }
 
 /// Finds the inputs under `paths`, then decodes and analyses each on a rayon pool (redacted
-/// unless `no_redact`) and reduces its [`Replay`] with `reduce`, in input order. Bad inputs
+/// unless `no_redact`) and reduces its [`AnalyzedSession`] with `reduce`, in input order. Bad inputs
 /// are reported on stderr (one line each, in input order, after the progress bar) and
 /// skipped; the flag says whether any was. Damaged recordings that were salvaged get a
 /// warning line each. `Err` is an exit code: the worker pool could not start.
 pub(crate) fn analyse_all<T: Send>(
     paths: &[PathBuf],
     no_redact: bool,
-    reduce: impl Fn(Replay) -> T + Sync,
+    reduce: impl Fn(AnalyzedSession) -> T + Sync,
 ) -> Result<(Vec<T>, bool), ExitCode> {
     let mut failed = false;
     let mut report = |label: &str, reason: &str| {
@@ -106,7 +107,7 @@ pub(crate) fn analyse_all<T: Send>(
                 // The recording (and before it the bytes) lives only inside this call.
                 let result = read_recording(input).map(|recording| {
                     let damage = damage_warnings(&recording.warnings).cloned().collect();
-                    (reduce(Replay::from_recording_with(recording, options)), damage)
+                    (reduce(AnalyzedSession::from_recording_with(recording, options)), damage)
                 });
                 progress.inc(1);
                 result

@@ -7,7 +7,8 @@ mod common;
 use common::*;
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use rewind::analyze::bundle::{BundleReport, Replay, ReplayBundle, ReportOptions};
+use rewind::analyze::bundle::{BundleReport, ReplayBundle, ReportOptions};
+use rewind::analyze::session::AnalyzedSession;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ fn library_report(paths: &[PathBuf], top: usize) -> BundleReport {
         .iter()
         .map(|p| {
             let stem = p.file_stem().unwrap().to_str().unwrap();
-            Replay::from_bytes(&std::fs::read(p).unwrap(), Some(stem)).unwrap()
+            AnalyzedSession::from_bytes(&std::fs::read(p).unwrap(), Some(stem)).unwrap()
         })
         .collect();
     bundle.report(&ReportOptions { top, ..ReportOptions::default() })

@@ -1,7 +1,7 @@
 //! Multi-click gestures: rage bursts, and the clicks that select text.
 //!
 //! The rage definition is the bundle's `rage_clicks` signal
-//! ([`crate::analyze::bundle::frustration::rage_clicks`]) at its default parameters, applied as
+//! ([`crate::analyze::session::signals::rage_clicks`]) at its default parameters, applied as
 //! the actions stream by, so the timeline's `Rage-clicked …` lines are exactly the friction
 //! report's default rage findings: the same constants, the same control and text-entry facts
 //! ([`element_facts`]) and the same notion of the page visibly responding. (The signal's

@@ -14,9 +14,11 @@ mod element;
 mod gestures;
 mod input;
 mod network;
+pub mod normalize;
 mod outcome;
 mod redaction;
 mod routes;
+pub mod session;
 pub(crate) mod timeline;
 
 pub use actions::{Action, ActionKind, DEBOUNCE_MS, FOCUS_CLICK_MS, MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};
@@ -157,7 +159,7 @@ impl Analyzer {
     /// updated in place, a focus is folded into the click that follows it, a click into the
     /// tick or text selection it made; rage bursts are marked (`metadata.rage`) when their run
     /// of clicks ends. Once another action follows it, an action's time, kind and interaction
-    /// never change, nor does its target except a selection's. [`bundle`] reads it after
+    /// never change, nor does its target except a selection's. [`session`]'s pass reads it after
     /// every event.
     pub(crate) fn actions_so_far(&self) -> &[Action] {
         &self.actions.list
@@ -186,7 +188,8 @@ impl Analyzer {
     }
 
     /// [`Analyzer::finish`] without the redaction count and warning: the redactor (when
-    /// redaction is on) goes on to the bundle pass, which redacts its own facts with it.
+    /// redaction is on) goes on to the session pass ([`session::AnalyzedSession`]), which redacts
+    /// its own facts with it.
     pub(crate) fn finish_unwarned(
         self,
         replay_id: Option<String>,

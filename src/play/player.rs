@@ -10,7 +10,7 @@ use super::load::{self, Loader, Start, CHUNK_EVENTS};
 use super::seek::Playback;
 use super::timeline::{analysis_of, Timeline};
 use super::vdom::Change;
-use crate::analyze::bundle::{Replay, ReplayBuilder};
+use crate::analyze::session::{AnalyzedSession, AnalyzedSessionBuilder};
 use crate::model::{EventData, Recording};
 use js_sys::{Array, JSON};
 use serde::Serialize;
@@ -75,9 +75,9 @@ pub struct Player {
 /// the player holds this field for the whole session, mostly as `None`.
 enum Analyzing {
     /// The bundle pass, and the next event to give it.
-    Pass(Box<ReplayBuilder>, usize),
+    Pass(Box<AnalyzedSessionBuilder>, usize),
     /// The pass is over; its result is applied next.
-    Finished(Box<Replay>),
+    Finished(Box<AnalyzedSession>),
 }
 
 #[derive(Serialize)]
@@ -349,7 +349,7 @@ impl Player {
                 return true;
             }
             Some(Analyzing::Pass(builder, next)) => (builder, next),
-            None => (Box::new(ReplayBuilder::new()), 0),
+            None => (Box::new(AnalyzedSessionBuilder::new()), 0),
         };
         let events = self.playback.events();
         while next < events.len() {

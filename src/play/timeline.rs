@@ -8,8 +8,8 @@
 //! actions and rage clicks ([`Timeline::set_analysis`], from [`analysis`]) add the captions and
 //! the scrubber's ticks. Times are Unix epoch milliseconds, like the events'.
 
-use crate::analyze::bundle::frustration::{rage_clicks, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
-use crate::analyze::bundle::{Finding, Replay};
+use crate::analyze::session::signals::{rage_clicks, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
+use crate::analyze::session::{AnalyzedSession, Finding};
 use crate::analyze::{Action, ActionKind};
 use crate::model::{Event, EventData, IncrementalData, MouseInteraction, Recording};
 use serde::Serialize;
@@ -108,13 +108,13 @@ pub struct Timeline {
 }
 
 /// The analyzer's view of a recording: its actions and rage clicks (the bundle analytics'
-/// definitions, `crate::analyze::bundle::frustration`). Consumes a copy of the recording.
+/// definitions, `crate::analyze::session::signals`). Consumes a copy of the recording.
 pub fn analysis(recording: Recording) -> (Vec<Action>, Vec<Finding>) {
-    analysis_of(Replay::from_recording(recording))
+    analysis_of(AnalyzedSession::from_recording(recording))
 }
 
 /// [`analysis`] of an already analysed replay (the player builds it in slices).
-pub fn analysis_of(replay: Replay) -> (Vec<Action>, Vec<Finding>) {
+pub fn analysis_of(replay: AnalyzedSession) -> (Vec<Action>, Vec<Finding>) {
     let rage = rage_clicks(&replay, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS);
     (replay.into_actions(), rage)
 }

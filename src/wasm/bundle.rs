@@ -11,11 +11,11 @@
 //! functions) may throw; their exception propagates unchanged.
 
 use super::bytes_of;
-use crate::analyze::bundle::frustration::{RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
 use crate::analyze::bundle::{
-    default_label, normalize_url as core_normalize_url, selector_label, FindingKind, ReplayBundle, ReportOptions,
-    Table, TableFormat, Where, LONG_PAUSE_S,
+    default_label, selector_label, FindingKind, ReplayBundle, ReportOptions, Table, TableFormat, Where, LONG_PAUSE_S,
 };
+use crate::analyze::normalize::normalize_url as core_normalize_url;
+use crate::analyze::session::signals::{RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
 use crate::analyze::Action;
 use crate::codec;
 use js_sys::{Array, Function, JSON};
@@ -78,7 +78,7 @@ impl Labeler {
     }
 }
 
-/// A set of analysed replays (see `rewind::analyze::bundle::ReplayBundle`). Build it with
+/// A set of analysed sessions (see `rewind::analyze::bundle::ReplayBundle`). Build it with
 /// `new ReplayBundle()` and `add` / `addEvents`; every query is synchronous. Filters return
 /// new bundles that share the replays. Call `free()` when done (or let the GC's finalizer do
 /// it).
@@ -141,7 +141,8 @@ impl WasmReplayBundle {
         if let Some(id) = replay_id {
             recording.fill_session_id(id);
         }
-        self.inner.push(crate::analyze::bundle::Replay::from_recording_with(recording, super::options(redact)));
+        self.inner
+            .push(crate::analyze::session::AnalyzedSession::from_recording_with(recording, super::options(redact)));
         Ok(())
     }
 

@@ -1,5 +1,5 @@
 //! Rage-click counts for the session index, computed with the analyzer's own definition
-//! ([`rewind::analyze::bundle::frustration::rage_clicks`] with its documented defaults:
+//! ([`rewind::analyze::session::signals::rage_clicks`] with its documented defaults:
 //! [`RAGE_CLICK_THRESHOLD`] clicks within [`RAGE_CLICK_WINDOW_MS`], on one unresponsive
 //! control, not a text surface, not a triple-click selection).
 //!
@@ -28,8 +28,8 @@
 use super::index::SessionRecord;
 use super::read::load_session;
 use super::AppState;
-use rewind::analyze::bundle::frustration::{rage_clicks, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
-use rewind::analyze::bundle::Replay;
+use rewind::analyze::session::signals::{rage_clicks, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
+use rewind::analyze::session::AnalyzedSession;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -83,7 +83,8 @@ impl RageQueue {
 /// The rage-click count of decoded-and-joined session batches (gzip members, as stored), or
 /// why there is none. Runs the analyzer: call it on a blocking thread.
 pub fn count_rage_bursts(session_id: &str, joined_gzip: &[u8]) -> Result<u64, String> {
-    let replay = Replay::from_bytes(joined_gzip, Some(session_id)).map_err(|e| format!("cannot analyse: {e}"))?;
+    let replay =
+        AnalyzedSession::from_bytes(joined_gzip, Some(session_id)).map_err(|e| format!("cannot analyse: {e}"))?;
     Ok(rage_clicks(&replay, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS).len() as u64)
 }
 

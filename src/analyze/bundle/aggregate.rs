@@ -3,9 +3,9 @@
 //! Each is computed per replay and then merged, so the streaming report (`report.rs`), which
 //! keeps only per-replay results, gets exactly what the in-memory bundle gets.
 
-use super::labels::normalize_url;
-use super::replay::Replay;
 use super::tables::ElementRow;
+use crate::analyze::normalize::normalize_url;
+use crate::analyze::session::AnalyzedSession;
 use crate::analyze::ActionKind;
 use serde::Serialize;
 use serde_json::Value;
@@ -21,7 +21,7 @@ pub(crate) type ElementKey = (String, Option<String>);
 
 /// One replay's genuine clicks (click, dblclick, right_click; focus excluded, as `n_clicks`)
 /// per element, sorted by key.
-pub(crate) fn element_clicks(replay: &Replay) -> Vec<(ElementKey, usize)> {
+pub(crate) fn element_clicks(replay: &AnalyzedSession) -> Vec<(ElementKey, usize)> {
     let mut counts: BTreeMap<ElementKey, usize> = BTreeMap::new();
     for a in &replay.actions {
         let focus = a.metadata.get("interaction").and_then(Value::as_str) == Some("focus");
@@ -94,7 +94,7 @@ pub struct Pause {
 
 /// Gaps of at least `threshold_s` seconds between consecutive actions of `replay`, in time
 /// order. A negative or NaN threshold is taken as 0 (every gap).
-pub fn long_pauses(replay: &Replay, threshold_s: f64) -> Vec<Pause> {
+pub fn long_pauses(replay: &AnalyzedSession, threshold_s: f64) -> Vec<Pause> {
     let threshold_ms = if threshold_s > 0.0 { threshold_s * 1000.0 } else { 0.0 };
     replay
         .actions
@@ -135,7 +135,7 @@ pub struct ErrorSession {
 }
 
 /// The replay's errors, when it has any (console errors, including uncaught exceptions).
-pub fn error_session(replay: &Replay) -> Option<ErrorSession> {
+pub fn error_session(replay: &AnalyzedSession) -> Option<ErrorSession> {
     let mut errors = replay.actions.iter().filter(|a| a.action == ActionKind::ConsoleError);
     let first = errors.next()?;
     let message = first.metadata.get("message").and_then(Value::as_str).unwrap_or(&first.description);

@@ -2,8 +2,8 @@
 //! label-based comparison of two bundles. A filtered bundle shares its replays with the
 //! original (reference-counted), so filtering copies nothing.
 
-use super::replay::Replay;
 use super::ReplayBundle;
+use crate::analyze::session::AnalyzedSession;
 use crate::analyze::Action;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ pub struct Where {
     /// The replay's `distinct_id` equals this.
     #[serde(alias = "distinctId")]
     pub distinct_id: Option<String>,
-    /// Some page URL the replay visited (stated or inferred, [`Replay::urls`]) contains this text
+    /// Some page URL the replay visited (stated or inferred, [`AnalyzedSession::urls`]) contains this text
     /// (case-sensitive).
     #[serde(alias = "containsUrl")]
     pub contains_url: Option<String>,
@@ -45,7 +45,7 @@ impl Where {
     }
 
     /// Whether `replay` meets every condition.
-    pub fn matches(&self, replay: &Replay) -> bool {
+    pub fn matches(&self, replay: &AnalyzedSession) -> bool {
         let s = &replay.session;
         if self.distinct_id.as_ref().is_some_and(|d| s.distinct_id.as_ref() != Some(d)) {
             return false;
@@ -96,7 +96,7 @@ impl ReplayBundle {
     }
 
     /// The replays for which `keep` returns true, in order.
-    pub fn filter(&self, mut keep: impl FnMut(&Replay) -> bool) -> ReplayBundle {
+    pub fn filter(&self, mut keep: impl FnMut(&AnalyzedSession) -> bool) -> ReplayBundle {
         ok(self.try_filter(|r| Ok(keep(r))))
     }
 
@@ -105,7 +105,7 @@ impl ReplayBundle {
     ///
     /// # Errors
     /// The predicate's error.
-    pub fn try_filter<E>(&self, mut keep: impl FnMut(&Replay) -> Result<bool, E>) -> Result<ReplayBundle, E> {
+    pub fn try_filter<E>(&self, mut keep: impl FnMut(&AnalyzedSession) -> Result<bool, E>) -> Result<ReplayBundle, E> {
         let mut replays = Vec::new();
         for replay in &self.replays {
             if keep(replay)? {

@@ -8,6 +8,20 @@ use super::report::{BundleReport, FrictionGroup, FrictionReport, GroupSummary};
 use crate::analyze::timeline;
 use std::fmt::Write;
 
+impl FrictionReport {
+    /// For people and LLMs: see [`friction`].
+    pub fn to_markdown(&self, top: usize) -> String {
+        friction(self, top)
+    }
+}
+
+impl BundleReport {
+    /// For people and LLMs: see [`report`].
+    pub fn to_markdown(&self, top: usize) -> String {
+        report(self, top)
+    }
+}
+
 /// Findings shown per friction group (the JSON has all of them).
 pub const MAX_EXAMPLES_PER_GROUP: usize = 3;
 

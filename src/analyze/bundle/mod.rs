@@ -1,19 +1,20 @@
-//! Cross-session analytics: a [`ReplayBundle`] is a set of analysed replays; a single replay is
-//! a bundle of one and has every projection.
+//! Cross-session analytics: a [`ReplayBundle`] is a set of analysed sessions
+//! ([`AnalyzedSession`], built in [`crate::analyze::session`], which never imports from here);
+//! a single session is a bundle of one and has every projection.
 //!
 //! - **Tables** (long format, keyed by `replay_id`; [`tables`]): `sessions`, `actions`,
 //!   `events`, `elements`, exported as CSV, JSON or JSON Lines ([`ReplayBundle::export`]).
 //! - **Aggregations**: [`ReplayBundle::top_clicks`], [`ReplayBundle::rage_clicks`],
 //!   [`ReplayBundle::long_pauses`], [`ReplayBundle::error_sessions`].
-//! - **Frustration signals** ([`frustration`]): dead clicks, error clicks, thrashed cursor,
+//! - **Frustration signals** (defined per session in [`signals`]): dead clicks, error clicks, thrashed cursor,
 //!   u-turns, excessive scrolling, form abandonment — and the **friction report**
 //!   ([`ReplayBundle::friction`]) ranking them by how many users hit each.
 //! - **Filters** returning new bundles ([`filters`]): `where_`, `filter`, `sample`,
 //!   `find_pattern`; and `compare` of two bundles by activity [`labels`].
 //!
-//! Memory: a bundle never holds event streams. [`Replay::from_recording`] consumes the events
-//! in one pass and keeps only the actions, one 32-byte row per event, and the few facts the
-//! signals need. [`ReplayPart`] reduces a replay further, to what [`BundleReport`] shows, so a
+//! Memory: a bundle never holds event streams. [`AnalyzedSession::from_recording`] consumes
+//! the events in one pass and keeps only the actions, one 32-byte row per event, and the few
+//! facts the signals need. [`ReplayPart`] reduces a session further, to what [`BundleReport`] shows, so a
 //! streaming caller (the CLI's `rewind report`) holds only parts.
 //!
 //! Everything here is pure Rust and deterministic, so the CLI and the browser (wasm) give
@@ -23,22 +24,19 @@
 
 mod aggregate;
 pub mod filters;
-pub mod frustration;
 pub mod labels;
 pub mod markdown;
-mod pass;
-mod replay;
 pub mod report;
 pub mod tables;
 
+pub use crate::analyze::session::{Evidence, Finding, FindingKind};
 pub use aggregate::{error_session, long_pauses, ErrorSession, Pause, LONG_PAUSE_S};
 pub use filters::{CompareRow, Where};
-pub use frustration::{Evidence, Finding, FindingKind};
-pub use labels::{default_label, normalize_path, normalize_url, selector_label};
-pub use replay::{EventRow, Replay, ReplayBuilder};
+pub use labels::{default_label, selector_label};
 pub use report::{BundleReport, FrictionGroup, FrictionReport, GroupSummary, ReplayPart, ReportOptions};
-pub use tables::{ActionRow, ElementRow, SessionRow, Table, TableFormat};
+pub use tables::{ActionRow, ElementRow, EventRow, SessionRow, Table, TableFormat};
 
+use crate::analyze::session::{signals, AnalyzedSession};
 use crate::codec::DecodeError;
 use crate::model::Recording;
 use aggregate::ElementTally;
@@ -49,18 +47,18 @@ use std::sync::Arc;
 /// replays (reference-counted).
 #[derive(Clone, Debug, Default)]
 pub struct ReplayBundle {
-    pub(crate) replays: Vec<Arc<Replay>>,
+    pub(crate) replays: Vec<Arc<AnalyzedSession>>,
 }
 
-impl FromIterator<Replay> for ReplayBundle {
-    fn from_iter<I: IntoIterator<Item = Replay>>(iter: I) -> Self {
+impl FromIterator<AnalyzedSession> for ReplayBundle {
+    fn from_iter<I: IntoIterator<Item = AnalyzedSession>>(iter: I) -> Self {
         ReplayBundle { replays: iter.into_iter().map(Arc::new).collect() }
     }
 }
 
-impl From<Replay> for ReplayBundle {
+impl From<AnalyzedSession> for ReplayBundle {
     /// A bundle of one.
-    fn from(replay: Replay) -> Self {
+    fn from(replay: AnalyzedSession) -> Self {
         ReplayBundle { replays: vec![Arc::new(replay)] }
     }
 }
@@ -72,21 +70,21 @@ impl ReplayBundle {
     }
 
     /// Adds an analysed replay at the end.
-    pub fn push(&mut self, replay: Replay) {
+    pub fn push(&mut self, replay: AnalyzedSession) {
         self.replays.push(Arc::new(replay));
     }
 
-    /// Analyses a decoded recording ([`Replay::from_recording`]) and adds it.
+    /// Analyses a decoded recording ([`AnalyzedSession::from_recording`]) and adds it.
     pub fn add_recording(&mut self, recording: Recording) {
-        self.push(Replay::from_recording(recording));
+        self.push(AnalyzedSession::from_recording(recording));
     }
 
-    /// Decodes and analyses raw recording bytes ([`Replay::from_bytes`]) and adds the replay.
+    /// Decodes and analyses raw recording bytes ([`AnalyzedSession::from_bytes`]) and adds the replay.
     ///
     /// # Errors
     /// The decoder's error; the bundle is unchanged then.
     pub fn add_bytes(&mut self, bytes: &[u8], fallback_id: Option<&str>) -> Result<(), DecodeError> {
-        self.push(Replay::from_bytes(bytes, fallback_id)?);
+        self.push(AnalyzedSession::from_bytes(bytes, fallback_id)?);
         Ok(())
     }
 
@@ -106,7 +104,7 @@ impl ReplayBundle {
     }
 
     /// The replays, in order.
-    pub fn replays(&self) -> impl ExactSizeIterator<Item = &Replay> + '_ {
+    pub fn replays(&self) -> impl ExactSizeIterator<Item = &AnalyzedSession> + '_ {
         self.replays.iter().map(|r| &**r)
     }
 
@@ -117,7 +115,7 @@ impl ReplayBundle {
 
     /// Distinct users: `distinct_id`, else the replay id.
     pub fn n_users(&self) -> usize {
-        self.replays().map(Replay::user).collect::<BTreeSet<_>>().len()
+        self.replays().map(AnalyzedSession::user).collect::<BTreeSet<_>>().len()
     }
 
     /// The sessions table: one row per replay.
@@ -145,7 +143,7 @@ impl ReplayBundle {
                 self.replays()
                     .flat_map(|r| r.actions.iter().map(move |a| ActionRow { replay_id: r.replay_id(), action: a })),
             ),
-            Table::Events => tables::write_rows(format, self.replays().flat_map(Replay::events)),
+            Table::Events => tables::write_rows(format, self.replays().flat_map(AnalyzedSession::events)),
             Table::Elements => tables::write_rows(format, self.elements()),
         }
     }
@@ -157,47 +155,47 @@ impl ReplayBundle {
         rows
     }
 
-    /// Rage clicks ([`frustration::rage_clicks`]; defaults [`frustration::RAGE_CLICK_THRESHOLD`]
-    /// clicks within [`frustration::RAGE_CLICK_WINDOW_MS`]), replay by replay.
+    /// Rage clicks ([`signals::rage_clicks`]; defaults [`signals::RAGE_CLICK_THRESHOLD`]
+    /// clicks within [`signals::RAGE_CLICK_WINDOW_MS`]), replay by replay.
     pub fn rage_clicks(&self, threshold: usize, window_ms: i64) -> Vec<Finding> {
-        self.replays().flat_map(|r| frustration::rage_clicks(r, threshold, window_ms)).collect()
+        self.replays().flat_map(|r| signals::rage_clicks(r, threshold, window_ms)).collect()
     }
 
-    /// Dead clicks ([`frustration::dead_clicks`]).
+    /// Dead clicks ([`signals::dead_clicks`]).
     pub fn dead_clicks(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::dead_clicks).collect()
+        self.replays().flat_map(signals::dead_clicks).collect()
     }
 
-    /// Error clicks ([`frustration::error_clicks`]).
+    /// Error clicks ([`signals::error_clicks`]).
     pub fn error_clicks(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::error_clicks).collect()
+        self.replays().flat_map(signals::error_clicks).collect()
     }
 
-    /// U-turns ([`frustration::u_turns`]).
+    /// U-turns ([`signals::u_turns`]).
     pub fn u_turns(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::u_turns).collect()
+        self.replays().flat_map(signals::u_turns).collect()
     }
 
-    /// Form abandonments ([`frustration::form_abandonments`]).
+    /// Form abandonments ([`signals::form_abandonments`]).
     pub fn form_abandonments(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::form_abandonments).collect()
+        self.replays().flat_map(signals::form_abandonments).collect()
     }
 
-    /// Thrashed cursors ([`frustration::thrashed_cursors`]).
+    /// Thrashed cursors ([`signals::thrashed_cursors`]).
     pub fn thrashed_cursors(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::thrashed_cursors).collect()
+        self.replays().flat_map(signals::thrashed_cursors).collect()
     }
 
-    /// Excessive scrolling ([`frustration::excessive_scrolling`]).
+    /// Excessive scrolling ([`signals::excessive_scrolling`]).
     pub fn excessive_scrolling(&self) -> Vec<Finding> {
-        self.replays().flat_map(frustration::excessive_scrolling).collect()
+        self.replays().flat_map(signals::excessive_scrolling).collect()
     }
 
     /// Every finding of every kind (rage clicks with the default parameters), replay by replay,
     /// each replay's in time order.
     pub fn findings(&self) -> Vec<Finding> {
-        let (threshold, window) = (frustration::RAGE_CLICK_THRESHOLD, frustration::RAGE_CLICK_WINDOW_MS);
-        self.replays().flat_map(|r| frustration::all_findings(r, threshold, window)).collect()
+        let (threshold, window) = (signals::RAGE_CLICK_THRESHOLD, signals::RAGE_CLICK_WINDOW_MS);
+        self.replays().flat_map(|r| signals::all_findings(r, threshold, window)).collect()
     }
 
     /// Gaps of at least `threshold_s` seconds between consecutive actions ([`long_pauses`];

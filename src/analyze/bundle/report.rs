@@ -7,11 +7,12 @@
 //! not with the recordings; [`super::ReplayBundle::report`] builds the same parts from the
 //! replays it holds. Both then merge with [`BundleReport::from_parts`].
 
-use super::aggregate::{element_clicks, error_session, long_pauses, ElementKey, ElementTally, ErrorSession, Pause};
-use super::frustration::{all_findings, Finding, FindingKind, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
-use super::replay::Replay;
+use super::aggregate::{
+    element_clicks, error_session, long_pauses, ElementKey, ElementTally, ErrorSession, Pause, LONG_PAUSE_S,
+};
 use super::tables::{to_json, ElementRow, SessionRow};
-use super::LONG_PAUSE_S;
+use crate::analyze::session::signals::{all_findings, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
+use crate::analyze::session::{AnalyzedSession, Finding, FindingKind};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct ReportOptions {
     /// Rows of `top_clicks`, and groups listed per section in markdown (default 10).
     pub top: usize,
-    /// [`super::frustration::rage_clicks`]' `threshold` (default [`RAGE_CLICK_THRESHOLD`]).
+    /// [`crate::analyze::session::signals::rage_clicks`]' `threshold` (default [`RAGE_CLICK_THRESHOLD`]).
     pub rage_threshold: usize,
     /// Its `window_ms` (default [`RAGE_CLICK_WINDOW_MS`]).
     pub rage_window_ms: i64,
@@ -51,13 +52,13 @@ pub struct ReplayPart {
     pub pauses: Vec<Pause>,
     /// Its console errors, if any.
     pub errors: Option<ErrorSession>,
-    /// Personal data values redacted in it ([`Replay::redactions`]).
+    /// Personal data values redacted in it ([`AnalyzedSession::redactions`]).
     pub redactions: usize,
 }
 
 impl ReplayPart {
     /// Reduces `replay` to its part of a report.
-    pub fn new(replay: &Replay, options: &ReportOptions) -> ReplayPart {
+    pub fn new(replay: &AnalyzedSession, options: &ReportOptions) -> ReplayPart {
         ReplayPart {
             session: replay.session.clone(),
             clicks: element_clicks(replay),
@@ -141,11 +142,6 @@ impl FrictionReport {
     /// offset_s, description}]}]}]}`.
     pub fn to_json(&self) -> String {
         to_json(self)
-    }
-
-    /// For people and LLMs: see [`super::markdown::friction`].
-    pub fn to_markdown(&self, top: usize) -> String {
-        super::markdown::friction(self, top)
     }
 }
 
@@ -264,10 +260,5 @@ impl BundleReport {
     pub fn write_json<W: std::io::Write>(&self, mut w: W) -> std::io::Result<()> {
         serde_json::to_writer(&mut w, self)?;
         w.write_all(b"\n")
-    }
-
-    /// For people and LLMs: see [`super::markdown::report`].
-    pub fn to_markdown(&self, top: usize) -> String {
-        super::markdown::report(self, top)
     }
 }

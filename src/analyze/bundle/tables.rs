@@ -11,77 +11,22 @@
 //! Times are Unix epoch milliseconds (`start_time`, `end_time`, `t_ms`); durations are seconds
 //! (`duration_s`).
 
-use super::replay::EventRow;
-use crate::analyze::{Action, SessionSummary};
+pub use crate::analyze::session::{EventRow, SessionRow};
+use crate::analyze::Action;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
 use std::str::FromStr;
 
-/// One row of the sessions table: one replay. The [`SessionSummary`] fields plus `n_custom`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SessionRow {
-    /// The recording's session id (or the file name / caller's id when it had none).
-    pub replay_id: String,
-    /// The user, when the recording says.
-    pub distinct_id: Option<String>,
-    /// First event, Unix epoch milliseconds.
-    pub start_time: Option<i64>,
-    /// Last event, Unix epoch milliseconds.
-    pub end_time: Option<i64>,
-    /// `end_time - start_time`, in seconds.
-    pub duration_s: f64,
-    /// rrweb events.
-    pub n_events: usize,
-    /// User actions.
-    pub n_actions: usize,
-    /// Genuine clicks: click, dblclick and right_click (focus excluded).
-    pub n_clicks: usize,
-    /// Input actions (debounced per field).
-    pub n_inputs: usize,
-    /// Navigations (Meta events with a new href).
-    pub n_pages: usize,
-    /// Console errors.
-    pub n_errors: usize,
-    /// Custom events (rrweb EventType 5).
-    pub n_custom: usize,
-    /// First page URL.
-    pub entry_url: Option<String>,
-    /// Last page URL.
-    pub exit_url: Option<String>,
-}
-
-impl SessionRow {
-    /// The row for a session summary and its number of custom events.
-    pub fn from_summary(s: SessionSummary, n_custom: usize) -> Self {
-        SessionRow {
-            replay_id: s.replay_id,
-            distinct_id: s.distinct_id,
-            start_time: s.start_time,
-            end_time: s.end_time,
-            duration_s: s.duration_s,
-            n_events: s.n_events,
-            n_actions: s.n_actions,
-            n_clicks: s.n_clicks,
-            n_inputs: s.n_inputs,
-            n_pages: s.n_pages,
-            n_errors: s.n_errors,
-            n_custom,
-            entry_url: s.entry_url,
-            exit_url: s.exit_url,
-        }
-    }
-}
-
 /// One row of the elements table (and of `top_clicks`): an element as described
-/// (`target_desc`) on a page ([`super::labels::normalize_url`] of the click's URL), with its
+/// (`target_desc`) on a page ([`crate::analyze::normalize::normalize_url`] of the click's URL), with its
 /// genuine clicks (click, dblclick, right_click; focus excluded) over the bundle and the number
 /// of distinct replays they came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ElementRow {
     /// The element, as descriptions read it.
     pub target_desc: String,
-    /// The page ([`super::labels::normalize_url`]).
+    /// The page ([`crate::analyze::normalize::normalize_url`]).
     pub normalized_url: Option<String>,
     /// Genuine clicks on it.
     pub n_clicks: usize,

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn dead_button(id: &str, user: Option<&str>) -> Replay {
+fn dead_button(id: &str, user: Option<&str>) -> AnalyzedSession {
     // Three quick clicks on the dead button, then nothing for 3 s: a rage click and a dead click.
     replay_of(
         id,

@@ -121,14 +121,14 @@ pub(super) fn stream(events: &[String]) -> String {
     format!("[{}]", all.join(","))
 }
 
-pub(super) fn replay_of(id: &str, user: Option<&str>, events: &[String]) -> Replay {
+pub(super) fn replay_of(id: &str, user: Option<&str>, events: &[String]) -> AnalyzedSession {
     let mut recording = crate::codec::decode(stream(events).as_bytes()).unwrap();
     recording.session_id = Some(id.to_string());
     recording.distinct_id = user.map(str::to_string);
-    Replay::from_recording(recording)
+    AnalyzedSession::from_recording(recording)
 }
 
-pub(super) fn replay(events: &[String]) -> Replay {
+pub(super) fn replay(events: &[String]) -> AnalyzedSession {
     replay_of("r1", None, events)
 }
 

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn kinds(r: Replay) -> Vec<(FindingKind, usize)> {
+fn kinds(r: AnalyzedSession) -> Vec<(FindingKind, usize)> {
     counts(&ReplayBundle::from(r).findings())
 }
 

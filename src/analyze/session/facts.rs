@@ -1,16 +1,68 @@
-//! One analysed replay, kept compact: the session row, the actions, and the few facts about the
-//! event stream that the tables and frustration signals need. The events themselves are gone
-//! once [`Replay::from_recording`] returns.
+//! One analysed session, kept compact: the session row, the actions, and the few facts about
+//! the event stream that the tables and frustration signals need. The events themselves are
+//! gone once [`AnalyzedSession::from_recording`] returns. Plain data: nothing here depends on
+//! the rest of [`super`].
 
-use super::pass::Pass;
-use super::tables::SessionRow;
 pub(crate) use crate::analyze::element::ElementFacts;
-use crate::analyze::{timeline_markdown, Action, ActionKind, AnalyzeOptions};
-use crate::codec::{self, DecodeError};
-use crate::model::{Event, Recording};
+use crate::analyze::{timeline_markdown, Action, ActionKind, SessionSummary};
 use serde::Serialize;
 
-/// Facts kept per action, aligned with [`Replay::actions`].
+/// One row of the sessions table: one replay. The [`SessionSummary`] fields plus `n_custom`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SessionRow {
+    /// The recording's session id (or the file name / caller's id when it had none).
+    pub replay_id: String,
+    /// The user, when the recording says.
+    pub distinct_id: Option<String>,
+    /// First event, Unix epoch milliseconds.
+    pub start_time: Option<i64>,
+    /// Last event, Unix epoch milliseconds.
+    pub end_time: Option<i64>,
+    /// `end_time - start_time`, in seconds.
+    pub duration_s: f64,
+    /// rrweb events.
+    pub n_events: usize,
+    /// User actions.
+    pub n_actions: usize,
+    /// Genuine clicks: click, dblclick and right_click (focus excluded).
+    pub n_clicks: usize,
+    /// Input actions (debounced per field).
+    pub n_inputs: usize,
+    /// Navigations (Meta events with a new href).
+    pub n_pages: usize,
+    /// Console errors.
+    pub n_errors: usize,
+    /// Custom events (rrweb EventType 5).
+    pub n_custom: usize,
+    /// First page URL.
+    pub entry_url: Option<String>,
+    /// Last page URL.
+    pub exit_url: Option<String>,
+}
+
+impl SessionRow {
+    /// The row for a session summary and its number of custom events.
+    pub fn from_summary(s: SessionSummary, n_custom: usize) -> Self {
+        SessionRow {
+            replay_id: s.replay_id,
+            distinct_id: s.distinct_id,
+            start_time: s.start_time,
+            end_time: s.end_time,
+            duration_s: s.duration_s,
+            n_events: s.n_events,
+            n_actions: s.n_actions,
+            n_clicks: s.n_clicks,
+            n_inputs: s.n_inputs,
+            n_pages: s.n_pages,
+            n_errors: s.n_errors,
+            n_custom,
+            entry_url: s.entry_url,
+            exit_url: s.exit_url,
+        }
+    }
+}
+
+/// Facts kept per action, aligned with [`AnalyzedSession::actions`].
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ActionFacts {
     /// Identifies the action while the pass runs (time, kind, interaction, target), so facts
@@ -32,7 +84,7 @@ pub(crate) struct Episode {
     pub(crate) node_id: Option<i64>,
     /// Its description when the episode was recognised.
     pub(crate) element: Option<String>,
-    /// Index into [`Replay::urls`] of the page it happened on.
+    /// Index into [`AnalyzedSession::urls`] of the page it happened on.
     pub(crate) url: Option<u32>,
 }
 
@@ -52,7 +104,7 @@ pub(crate) struct StoredEvent {
     pub(crate) target_node_id: i64,
     /// rrweb EventType; numbers outside the `i32` range are clamped.
     pub(crate) event_type: i32,
-    /// Index into [`Replay::urls`]; `u32::MAX` before the first navigation.
+    /// Index into [`AnalyzedSession::urls`]; `u32::MAX` before the first navigation.
     pub(crate) url: u32,
     /// IncrementalSource and MouseInteraction type, `i16::MIN` when absent (clamped).
     pub(crate) source: i16,
@@ -88,11 +140,13 @@ pub struct EventRow<'a> {
     pub url: Option<&'a str>,
 }
 
-/// One analysed replay, compact: the session row, the actions (exactly what
-/// [`crate::analyze::analyze`] returns for the same recording), one row per event, and what the
-/// frustration signals need. Built in one pass by [`Replay::from_recording`].
+/// One recorded session, analysed and kept compact: the session row, the actions (exactly what
+/// [`crate::analyze::analyze`] returns for the same recording), one 32-byte row per event, and
+/// the per-action facts, episodes and selections the frustration signals
+/// ([`super::signals`]) read. Built in one pass by [`AnalyzedSession::from_recording`] or
+/// [`super::AnalyzedSessionBuilder`].
 #[derive(Clone, Debug)]
-pub struct Replay {
+pub struct AnalyzedSession {
     pub(crate) session: SessionRow,
     pub(crate) actions: Vec<Action>,
     pub(crate) facts: Vec<ActionFacts>,
@@ -105,100 +159,14 @@ pub struct Replay {
     pub(crate) warnings: Vec<String>,
 }
 
-/// [`Replay::from_recording`]'s single pass fed one event at a time, so a caller can spread
-/// the work over time (the player analyses between animation frames). Events must come in
-/// [`codec::decode`]'s order; the result is then exactly `from_recording`'s (it is built
-/// this way).
-pub struct ReplayBuilder {
-    pass: Pass,
-}
-
-impl std::fmt::Debug for ReplayBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReplayBuilder").finish_non_exhaustive()
-    }
-}
-
-impl Default for ReplayBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ReplayBuilder {
-    /// An empty pass, outputs redacted.
-    pub fn new() -> Self {
-        Self::with_options(AnalyzeOptions::default())
-    }
-
-    /// An empty pass with explicit options (e.g. redaction off).
-    pub fn with_options(options: AnalyzeOptions) -> Self {
-        ReplayBuilder { pass: Pass::new(options) }
-    }
-
-    /// Analyses the next event (consumed).
-    pub fn push(&mut self, event: Event) {
-        self.pass.push(event);
-    }
-
-    /// The replay of the events pushed; `replay_id` as in [`Replay::from_recording`].
-    pub fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Replay {
-        self.pass.finish(replay_id, distinct_id)
-    }
-}
-
-impl Replay {
-    /// Analyses a decoded recording (events sorted, as [`codec::decode`] returns them) in one
-    /// pass, consuming its events. `replay_id` is the recording's session id, else
-    /// `rrweb-{start_time}`; use [`Recording::fill_session_id`] first to supply one.
-    pub fn from_recording(recording: Recording) -> Replay {
-        Self::from_recording_with(recording, AnalyzeOptions::default())
-    }
-
-    /// [`Replay::from_recording`] with explicit options (e.g. redaction off).
-    pub fn from_recording_with(recording: Recording, options: AnalyzeOptions) -> Replay {
-        let Recording { events, session_id, distinct_id, warnings } = recording;
-        let mut builder = ReplayBuilder::with_options(options);
-        for event in events {
-            builder.push(event);
-        }
-        let mut replay = builder.finish(session_id, distinct_id);
-        replay.warnings.splice(0..0, warnings);
-        replay
-    }
-
-    /// Decodes raw recording bytes (any format [`codec::decode`] accepts) and analyses them.
-    /// `fallback_id` becomes the replay id when the recording carries no session id.
-    ///
-    /// # Errors
-    /// The decoder's [`DecodeError`] (empty input, invalid JSON or gzip, unsupported format…).
-    pub fn from_bytes(bytes: &[u8], fallback_id: Option<&str>) -> Result<Replay, DecodeError> {
-        Self::from_bytes_with(bytes, fallback_id, AnalyzeOptions::default())
-    }
-
-    /// [`Replay::from_bytes`] with explicit options (e.g. redaction off).
-    ///
-    /// # Errors
-    /// As [`Replay::from_bytes`].
-    pub fn from_bytes_with(
-        bytes: &[u8],
-        fallback_id: Option<&str>,
-        options: AnalyzeOptions,
-    ) -> Result<Replay, DecodeError> {
-        let mut recording = codec::decode(bytes)?;
-        if let Some(id) = fallback_id {
-            recording.fill_session_id(id);
-        }
-        Ok(Replay::from_recording_with(recording, options))
-    }
-
-    /// The replay id (`session.replay_id`).
+impl AnalyzedSession {
+    /// The session's id (`session.replay_id`, the tables' key).
     pub fn replay_id(&self) -> &str {
         &self.session.replay_id
     }
 
-    /// Who the replay belongs to for counting users: `distinct_id`, else the replay id (a
-    /// replay without a user counts as its own user).
+    /// Who the session belongs to for counting users: `distinct_id`, else the replay id (a
+    /// session without a user counts as its own user).
     pub fn user(&self) -> &str {
         self.session.distinct_id.as_deref().unwrap_or(&self.session.replay_id)
     }
@@ -218,7 +186,7 @@ impl Replay {
         self.actions
     }
 
-    /// Every distinct page URL the replay visited (Meta `href`s, `rewind.navigation` and inferred
+    /// Every distinct page URL the session visited (Meta `href`s, `rewind.navigation` and inferred
     /// route changes), in order of first visit.
     pub fn urls(&self) -> &[String] {
         &self.urls
@@ -235,12 +203,12 @@ impl Replay {
         self.redactions
     }
 
-    /// The number of rows [`Replay::events`] yields (= `session.n_events`).
+    /// The number of rows [`AnalyzedSession::events`] yields (= `session.n_events`).
     pub fn n_events(&self) -> usize {
         self.events.len()
     }
 
-    /// The events table rows of this replay, in time order.
+    /// The events table rows of this session, in time order.
     pub fn events(&self) -> impl Iterator<Item = EventRow<'_>> + '_ {
         self.events.iter().map(move |e| EventRow {
             replay_id: &self.session.replay_id,
@@ -271,7 +239,7 @@ impl Replay {
             .expect("replay serializes: string keys, finite numbers")
     }
 
-    /// Seconds from the replay's first event to `t_ms`.
+    /// Seconds from the session's first event to `t_ms`.
     pub(crate) fn offset_s(&self, t_ms: i64) -> f64 {
         t_ms.saturating_sub(self.session.start_time.unwrap_or(t_ms)) as f64 / 1000.0
     }

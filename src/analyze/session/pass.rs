@@ -1,22 +1,19 @@
-//! The bundle's single pass over a recording: the analyzer runs as for `analyze`, and beside it
+//! The session's single pass over a recording: the analyzer runs as for `analyze`, and beside it
 //! this pass keeps what the tables and frustration signals need from the events before they
 //! are dropped — one compact row per event, the DOM facts of each clicked or typed-into
-//! element, text selections, and the thrashed-cursor
-//! and back-and-forth-scrolling episodes (which need every pointer position and scroll offset,
-//! so they are recognised here, as the events stream by).
+//! element, text selections, and the thrashed-cursor and back-and-forth-scrolling episodes
+//! (which need every pointer position and scroll offset, so the signals' trackers,
+//! [`PointerTrack`] and [`ScrollTrack`], are fed here as the events stream by).
 
-use super::frustration::{
-    EXCESSIVE_SCROLL_MIN_LEG_VIEWPORTS, EXCESSIVE_SCROLL_TURNS, EXCESSIVE_SCROLL_WINDOW_MS,
-    FALLBACK_VIEWPORT_HEIGHT_PX, THRASH_DIRECTION_CHANGES, THRASH_MAX_GAP_MS, THRASH_MIN_SEGMENT_PX,
+use super::facts::{ActionFacts, AnalyzedSession, Episode, SelectionFact, SessionRow, StoredEvent, NONE};
+use super::signals::{
+    EpisodeUpdate, PointerTrack, ScrollTrack, EXCESSIVE_SCROLL_MIN_LEG_VIEWPORTS, FALLBACK_VIEWPORT_HEIGHT_PX,
 };
-use super::replay::{ActionFacts, Episode, Replay, SelectionFact, StoredEvent, NONE};
-use super::tables::SessionRow;
 use crate::analyze::element::{chain, element_facts, element_of};
 use crate::analyze::{describe, redaction_warning, Action, ActionKind, AnalyzeOptions, Analyzer};
 use crate::model::{Event, EventData, IncrementalData};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
-use std::collections::VecDeque;
 
 /// What the pass needs from an event after the analyzer has consumed it.
 enum Seen {
@@ -176,7 +173,7 @@ impl Pass {
         }
     }
 
-    pub(super) fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> Replay {
+    pub(super) fn finish(self, replay_id: Option<String>, distinct_id: Option<String>) -> AnalyzedSession {
         let Pass { analyzer, facts, events, mut urls, mut thrash, mut scroll_episodes, selections, .. } = self;
         let (mut analysis, redactor) = analyzer.finish_unwarned(replay_id, distinct_id);
         // The URLs and element descriptions kept here feed the events table and the signals:
@@ -191,7 +188,7 @@ impl Pass {
         }
         debug_assert_eq!(facts.len(), analysis.actions.len(), "facts follow the actions");
         let n_custom = analysis.actions.iter().filter(|a| a.action == ActionKind::Custom).count();
-        Replay {
+        AnalyzedSession {
             session: SessionRow::from_summary(analysis.session, n_custom),
             actions: analysis.actions,
             facts,
@@ -273,109 +270,4 @@ fn clamp16(n: i64) -> i16 {
 
 fn clamp32(n: i64) -> i32 {
     n.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
-}
-
-/// A thrash or scroll episode recognised (or extended) by a tracker.
-struct EpisodeUpdate {
-    start_ms: i64,
-    end_ms: i64,
-    count: usize,
-    node: Option<i64>,
-    /// Continues the tracker's last episode rather than starting one.
-    extends: bool,
-}
-
-/// Pointer direction changes ([`super::frustration`] documents the thresholds).
-#[derive(Default)]
-struct PointerTrack {
-    last: Option<(i64, f64, f64)>,
-    dir: (i8, i8),
-    /// The current run of direction changes, each within THRASH_MAX_GAP_MS of the previous.
-    run: Vec<i64>,
-}
-
-impl PointerTrack {
-    fn track(&mut self, t: i64, x: f64, y: f64, node: Option<i64>) -> Option<EpisodeUpdate> {
-        let Some((lt, lx, ly)) = self.last else {
-            self.last = Some((t, x, y));
-            return None;
-        };
-        let t = t.max(lt);
-        self.last = Some((t, x, y));
-        let mut turned = false;
-        for (delta, dir) in [(x - lx, &mut self.dir.0), (y - ly, &mut self.dir.1)] {
-            if delta.abs() >= THRASH_MIN_SEGMENT_PX {
-                let sign = if delta > 0.0 { 1 } else { -1 };
-                turned |= *dir != 0 && *dir != sign;
-                *dir = sign;
-            }
-        }
-        if !turned {
-            return None;
-        }
-        if self.run.last().is_some_and(|&prev| t - prev > THRASH_MAX_GAP_MS) {
-            self.run.clear();
-        }
-        self.run.push(t);
-        (self.run.len() >= THRASH_DIRECTION_CHANGES).then(|| EpisodeUpdate {
-            start_ms: self.run[0],
-            end_ms: t,
-            count: self.run.len(),
-            node,
-            extends: self.run.len() > THRASH_DIRECTION_CHANGES,
-        })
-    }
-}
-
-/// Back-and-forth scrolling of one element, with hysteresis: a turn counts once the offset
-/// has come back by a whole leg from the furthest point reached.
-struct ScrollTrack {
-    anchor: f64,
-    extreme: f64,
-    dir: i8,
-    turns: VecDeque<i64>,
-    /// The number of turns in the episode in progress, if any.
-    open: Option<(i64, usize)>,
-}
-
-impl ScrollTrack {
-    /// A tracker for an element scrolled to `start` before its first Scroll event.
-    fn new(start: f64) -> Self {
-        ScrollTrack { anchor: start, extreme: start, dir: 0, turns: VecDeque::new(), open: None }
-    }
-
-    fn track(&mut self, t: i64, y: f64, leg: f64) -> Option<EpisodeUpdate> {
-        if self.dir == 0 {
-            if (y - self.anchor).abs() >= leg {
-                self.dir = if y > self.anchor { 1 } else { -1 };
-                self.extreme = y;
-            }
-            return None;
-        }
-        if (y - self.extreme) * f64::from(self.dir) > 0.0 {
-            self.extreme = y;
-            return None;
-        }
-        if (self.extreme - y).abs() < leg {
-            return None;
-        }
-        // A turn at the furthest point.
-        self.anchor = self.extreme;
-        self.extreme = y;
-        self.dir = -self.dir;
-        self.turns.push_back(t);
-        while self.turns.front().is_some_and(|&f| t - f > EXCESSIVE_SCROLL_WINDOW_MS) {
-            self.turns.pop_front();
-        }
-        if self.turns.len() < EXCESSIVE_SCROLL_TURNS {
-            self.open = None;
-            return None;
-        }
-        let (start, count, extends) = match self.open {
-            Some((start, count)) => (start, count + 1, true),
-            None => (self.turns[0], self.turns.len(), false),
-        };
-        self.open = Some((start, count));
-        Some(EpisodeUpdate { start_ms: start, end_ms: t, count, node: None, extends })
-    }
 }
