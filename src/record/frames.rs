@@ -33,7 +33,6 @@
 //! and viewport resizes inside an iframe. Cross-origin iframes are never read (the browser
 //! forbids it; rrweb needs a recorder inside them, `recordCrossOriginIframes`).
 
-use super::json::Obj;
 use super::serialize::Ctx;
 use super::snapshot::SnapshotJob;
 use super::state::{document, observer_init, State, INCREMENTAL};
@@ -79,10 +78,10 @@ pub fn content_document(el: &Element) -> Option<Document> {
 }
 
 /// Whether `doc` is the transient `about:blank` an iframe shows before the `src` or `srcdoc`
-/// it is loading (its `load` event brings the real document).
+/// it is loading: its `load` event brings the real document (also for `src="about:blank"`,
+/// whose `load` comes in a later task).
 fn navigation_pending(iframe: &Element, doc: &Document) -> bool {
-    let loads_src = iframe.get_attribute("src").is_some_and(|s| !s.trim().is_empty() && s.trim() != "about:blank");
-    doc.url().ok().as_deref() == Some("about:blank") && (loads_src || iframe.has_attribute("srcdoc"))
+    (iframe.has_attribute("src") || iframe.has_attribute("srcdoc")) && doc.url().ok().as_deref() == Some("about:blank")
 }
 
 impl State {
@@ -133,9 +132,8 @@ impl State {
             let (roots, nested) = (ctx.roots.take(), ctx.frames.take());
             self.stats.nodes_serialized += job.count as u64;
             let Some(tree) = job.finish().0 else { continue };
-            let add = Obj::new().num("parentId", iframe_id as f64).raw("nextId", "null").raw("node", &tree).end();
             let data = format!(
-                "{{\"source\":0,\"adds\":[{add}],\"removes\":[],\"texts\":[],\"attributes\":[],\"isAttachIframe\":true}}"
+                "{{\"source\":0,\"adds\":[{{\"parentId\":{iframe_id},\"nextId\":null,\"node\":{tree}}}],\"removes\":[],\"texts\":[],\"attributes\":[],\"isAttachIframe\":true}}"
             );
             self.push(INCREMENTAL, data);
             let adopted = js_sys::Reflect::get(doc.as_ref(), &"adoptedStyleSheets".into()).unwrap_or_default();
@@ -174,8 +172,12 @@ impl State {
         self.listen_inner(doc.as_ref(), &FRAME_EVENTS, false);
     }
 
-    /// Forgets the documents of iframes no longer in the page (all of them with `all`).
+    /// Forgets the documents of iframes no longer in the page (all of them with `all`, on stop:
+    /// then the page's own `load` listener goes too).
     pub fn unwatch_frames(&mut self, all: bool) {
+        if all {
+            self.listen_inner(document().as_ref(), &["load"], false);
+        }
         let frames = std::mem::take(&mut self.frames);
         for (iframe, doc) in frames {
             if !all && iframe.is_connected() && content_document(&iframe).as_ref() == Some(&doc) {

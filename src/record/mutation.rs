@@ -117,7 +117,8 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
                     open.head.push_str(",\"isShadow\":true");
                 }
                 if let Some(root_id) = root_id {
-                    open.head.push_str(&format!(",\"rootId\":{root_id}"));
+                    open.head.push_str(",\"rootId\":");
+                    open.head.push_str(&root_id.to_string());
                 }
                 let recurse = open.container && open.recurse;
                 let root = open.shadow.take();

@@ -205,12 +205,9 @@ pub fn attach(core: &Core) -> Attached {
     }
 
     pointer::attach(&mut listeners, core);
-    // --- an iframe loaded a document (navigation): attached again (see `frames`)
-    listen(&mut listeners, doc.as_ref(), "load", core, |s, e| {
-        if let Some(iframe) = e.target().as_ref().and_then(|t| super::frames::as_iframe(t)) {
-            s.frame_loaded(iframe);
-        }
-    });
+    // --- an iframe loaded a document (navigation): attached again (see `frames`); the shared
+    // inner listener, removed on stop by `State::unwatch_frames`
+    core.state.borrow().listen_inner(doc.as_ref(), &["load"], true);
     forms::attach(&mut listeners, core);
     console::attach_navigation(&mut listeners, &mut patches, core);
     patches.extend(hook_attach_shadow(core));
