@@ -96,7 +96,10 @@ impl State {
 
     /// An `<iframe>` fired `load`: its document is attached if it is a new one (navigation).
     pub fn frame_loaded(&mut self, iframe: &Element) {
-        self.flush_mutations(); // a just-added iframe gets its id (and its first attach)
+        // A just-added iframe gets its id (and its first attach); the document a load replaced
+        // is forgotten, also when the new one is cross-origin.
+        self.flush_mutations();
+        self.unwatch_frames(false);
         self.attach_frame(iframe, false);
     }
 
