@@ -111,7 +111,8 @@ impl Recorder {
             s.last_input.clear();
             s.scroll_last.clear();
             s.unwatch_roots(true);
-            s.shadow_listener = None;
+            s.unwatch_frames(true);
+            s.inner_listener = None;
             // Release every recorded node (no DOM kept alive by a stopped recorder); a later
             // start() begins again at id 1 with a new FullSnapshot, as rrweb's record() does.
             s.mirror = super::mirror::Mirror::new();

@@ -11,6 +11,9 @@
 //!   AdoptedStyleSheet data.
 //! - [`shadow`] — open shadow roots (`isShadowHost`/`isShadow`, as rrweb); closed ones are
 //!   not recorded.
+//! - [`frames`] — same-origin iframes: each document attached as an `isAttachIframe` Mutation
+//!   (nodes with `rootId`), observed like the top one, re-attached when the iframe navigates;
+//!   cross-origin iframes are placeholders (`rr_src`).
 //! - [`observers`] — mouse, scroll, resize, input (events and value-setter hooks), selection,
 //!   media, navigation (`rewind.navigation` Custom events), console, and the CSSOM hooks
 //!   (`insertRule`, `deleteRule`, `replace`, `replaceSync`, `setProperty`, `removeProperty`,
@@ -43,6 +46,7 @@
 //! task over 50 ms). rrweb 2.1.1 `record()` on the same page: 130–490 ms in one task.
 
 pub mod bindings;
+mod frames;
 mod json;
 mod mirror;
 mod mutation;

@@ -40,7 +40,7 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
             }
             "attributes" => {
                 let (Some(id), Some(name)) = (mirror.known_id(&target), rec.attribute_name()) else { continue };
-                let Ok(el) = target.dyn_into::<Element>() else { continue };
+                let Some(el) = super::shadow::as_element(&target).cloned() else { continue };
                 let i = *attr_index.entry(id).or_insert_with(|| {
                     attrs.push((id, el, Vec::new()));
                     attrs.len() - 1
@@ -76,10 +76,18 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
     let mut adds: Vec<String> = Vec::new();
     let mut count = 0usize;
     let mut stack: Vec<(Node, Option<std::rc::Rc<ElView>>)> = Vec::new();
+    let top: Node = super::state::document().into();
     for (parent_id, parent) in dirty {
         if !mirror.is_known(parent_id) || !parent.is_connected() || !mirror.children_recorded(parent_id) {
             continue;
         }
+        // Inside an iframe's document, every added node names it (`rootId`, see `frames`).
+        let doc = if parent.node_type() == Node::DOCUMENT_NODE {
+            Some(parent.clone())
+        } else {
+            parent.owner_document().map(Node::from)
+        };
+        let root_id = doc.filter(|d| *d != top).and_then(|d| mirror.known_id(&d));
         // Last child first, so each node's following siblings are known before it.
         let mut child = parent.last_child();
         while let Some(c) = child {
@@ -107,6 +115,10 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
                 count += 1;
                 if shadow {
                     open.head.push_str(",\"isShadow\":true");
+                }
+                if let Some(root_id) = root_id {
+                    open.head.push_str(",\"rootId\":");
+                    open.head.push_str(&root_id.to_string());
                 }
                 let recurse = open.container && open.recurse;
                 let root = open.shadow.take();
@@ -156,10 +168,19 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
             first = false;
         }
         for name in &names {
-            let value = match el.get_attribute(name) {
+            let (attr, mut name) = (name.as_str(), name.as_str());
+            if tag == "iframe" && name == "src" {
+                // As rrweb: a same-origin frame's new document comes with its `load` (see
+                // `frames`); a cross-origin one's address is `rr_src`, never `src`.
+                if super::frames::content_document(&el).is_some() {
+                    continue;
+                }
+                name = "rr_src";
+            }
+            let value = match el.get_attribute(attr) {
                 None => None,
                 Some(v) if form_field && name == "value" => Some(ctx.privacy.input_value(&view, &v)),
-                Some(v) => match attribute(&el, &tag, &view, ctx, name, &v) {
+                Some(v) => match attribute(&el, &tag, &view, ctx, attr, &v) {
                     Some(v) => Some(v),
                     None => continue, // not recorded at all
                 },

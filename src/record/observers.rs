@@ -54,9 +54,10 @@ pub struct Attached {
     setters: Vec<SetterHook>,
     /// The FullSnapshot slice scheduler: the callback, and the `MessageChannel` ports.
     slices: Option<SliceScheduler>,
-    /// The listener of every watched shadow root (`State::watch_roots`; removed by the caller
-    /// with `State::unwatch_roots` before this is dropped).
-    _shadow_listener: Closure<dyn FnMut(Event)>,
+    /// The listener of every watched shadow root and attached iframe document
+    /// (`State::watch_roots`, `State::attach_frames`; removed by the caller with
+    /// `State::unwatch_roots`/`unwatch_frames` before this is dropped).
+    _inner_listener: Closure<dyn FnMut(Event)>,
 }
 
 /// Adds a capturing, passive listener. The handler is boxed (not generic) so every listener
@@ -127,18 +128,14 @@ pub fn attach(core: &Core) -> Attached {
         })
     };
 
-    // --- events inside open shadow roots that do not reach the document (see `shadow`)
-    let shadow_listener = {
+    // --- events inside open shadow roots and iframe documents that do not reach the
+    // document (see `shadow`, `frames`)
+    let inner_listener = {
         let c = core.clone();
         Closure::<dyn FnMut(Event)>::new(move |event: Event| {
             c.with(|s| {
                 if s.recording {
-                    s.flush_mutations();
-                    match event.type_().as_str() {
-                        "scroll" => pointer::on_scroll(s, &event),
-                        "change" => forms::on_input(s, &event),
-                        _ => forms::on_media(s, &event),
-                    }
+                    on_inner_event(s, &event);
                 }
             });
         })
@@ -166,7 +163,7 @@ pub fn attach(core: &Core) -> Attached {
     {
         let mut s = core.state.borrow_mut();
         s.observer = observer.as_ref().map(|(o, _)| o.clone());
-        s.shadow_listener = Some(shadow_listener.as_ref().unchecked_ref::<Function>().clone());
+        s.inner_listener = Some(inner_listener.as_ref().unchecked_ref::<Function>().clone());
         s.move_fn = Some(move_cb.as_ref().unchecked_ref::<Function>().clone());
         s.scroll_fn = Some(scroll_cb.as_ref().unchecked_ref::<Function>().clone());
         s.last_size = viewport();
@@ -208,6 +205,9 @@ pub fn attach(core: &Core) -> Attached {
     }
 
     pointer::attach(&mut listeners, core);
+    // --- an iframe loaded a document (navigation): attached again (see `frames`); the shared
+    // inner listener, removed on stop by `State::unwatch_frames`
+    core.state.borrow().listen_inner(doc.as_ref(), &["load"], true);
     forms::attach(&mut listeners, core);
     console::attach_navigation(&mut listeners, &mut patches, core);
     patches.extend(hook_attach_shadow(core));
@@ -248,7 +248,28 @@ pub fn attach(core: &Core) -> Attached {
         patches,
         setters,
         slices,
-        _shadow_listener: shadow_listener,
+        _inner_listener: inner_listener,
+    }
+}
+
+/// One event on a shadow root or an iframe document (`SHADOW_ROOT_EVENTS`, `FRAME_EVENTS`).
+fn on_inner_event(s: &mut State, event: &Event) {
+    let name = event.type_();
+    if !matches!(name.as_str(), "mousemove" | "touchmove") {
+        s.flush_mutations(); // as `listen` does: the target has its id, events in page order
+    }
+    match name.as_str() {
+        "mousemove" | "touchmove" => pointer::on_move(s, event),
+        "scroll" => pointer::on_scroll(s, event),
+        "input" | "change" => forms::on_input(s, event),
+        "load" => {
+            if let Some(iframe) = super::shadow::origin_target(event).as_ref().and_then(|t| super::frames::as_iframe(t))
+            {
+                s.frame_loaded(iframe);
+            }
+        }
+        n if forms::MEDIA_EVENTS.iter().any(|(m, _)| *m == n) => forms::on_media(s, event),
+        _ => pointer::on_mouse(s, event),
     }
 }
 

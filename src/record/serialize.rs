@@ -135,13 +135,16 @@ pub struct Ctx<'a> {
     /// Open shadow roots of the hosts serialized meanwhile, for the caller to watch
     /// (`State::watch_roots`).
     pub roots: RefCell<Vec<web_sys::ShadowRoot>>,
+    /// `<iframe>`s serialized meanwhile (not blocked), whose documents the caller attaches
+    /// (`State::attach_frames`).
+    pub frames: RefCell<Vec<Element>>,
 }
 
 impl Ctx<'_> {
     pub fn for_document<'a>(privacy: &'a PrivacyOptions, sheets: &'a Sheets, doc: &web_sys::Document) -> Ctx<'a> {
         let origin = doc.base_uri().ok().flatten().unwrap_or_default();
         let base = crate::privacy::url::resolve(&origin, None).map(|_| origin.clone());
-        Ctx { privacy, sheets, origin, base, roots: RefCell::new(Vec::new()) }
+        Ctx { privacy, sheets, origin, base, roots: RefCell::new(Vec::new()), frames: RefCell::new(Vec::new()) }
     }
 
     fn absolutize(&self, value: &str) -> String {
@@ -327,6 +330,9 @@ fn open_element(
         head.push_str(",\"isShadowHost\":true");
         ctx.roots.borrow_mut().push(root.clone());
     }
+    if recurse && tag == "iframe" {
+        ctx.frames.borrow_mut().push(el.clone());
+    }
     head.push_str(",\"id\":");
     head.push_str(&id.to_string());
     Some(Open { head, container: true, recurse, shadow })
@@ -370,9 +376,13 @@ fn element_attributes(el: &Element, tag: &str, view: &ElView, ctx: &Ctx, out: &m
             continue;
         }
         if tag == "iframe" && name == "src" {
-            // The frame's content is not recorded; rrweb keeps its address as `rr_src`.
-            if let Some(v) = attribute(el, tag, view, ctx, "src", value) {
-                out.push(("rr_src".into(), Val::S(v)));
+            // As rrweb: never `src` (the replay must not load it). A frame whose document
+            // cannot be read (cross-origin) keeps its address as `rr_src`; a same-origin one's
+            // document is recorded (see `frames`).
+            if super::frames::content_document(el).is_none() {
+                if let Some(v) = attribute(el, tag, view, ctx, "src", value) {
+                    out.push(("rr_src".into(), Val::S(v)));
+                }
             }
             continue;
         }

@@ -72,6 +72,9 @@ pub struct SnapshotJob {
     pub slice_ms_max: f64,
     /// `performance.now()` at the start.
     pub started: f64,
+    /// For an iframe's document (see `frames`): its id, written as `rootId` on every node below
+    /// the root.
+    pub root_id: Option<i32>,
 }
 
 /// How many nodes are written between two looks at the clock.
@@ -100,6 +103,7 @@ impl SnapshotJob {
             busy_ms: 0.0,
             slice_ms_max: 0.0,
             started,
+            root_id: None,
         }
     }
 
@@ -135,6 +139,10 @@ impl SnapshotJob {
             self.out.push_str(&open.head);
             if shadow {
                 self.out.push_str(",\"isShadow\":true");
+            }
+            if let Some(root_id) = self.root_id.filter(|_| depth > 0) {
+                self.out.push_str(",\"rootId\":");
+                self.out.push_str(&root_id.to_string());
             }
             if !open.container {
                 self.out.push('}');

@@ -117,15 +117,20 @@ pub struct State {
     pub slice_scheduled: bool,
     pub slice_timer: Option<i32>,
     /// Open shadow roots watched (observed, with `SHADOW_ROOT_EVENTS` listeners), and the set
-    /// of them (a `WeakSet`) to watch each once; the listener they share (set by `attach`).
+    /// of them (a `WeakSet`) to watch each once.
     pub shadow_roots: Vec<web_sys::ShadowRoot>,
     pub shadow_seen: js_sys::WeakSet,
-    pub shadow_listener: Option<js_sys::Function>,
+    /// Same-origin iframes whose document is attached (observed, with `FRAME_EVENTS`
+    /// listeners), with that document (see `frames`).
+    pub frames: Vec<(web_sys::Element, web_sys::Document)>,
+    /// The listener shadow roots and iframe documents share (set by `attach`).
+    pub inner_listener: Option<js_sys::Function>,
 }
 
 /// The events listened to on each open shadow root: they are not composed, so the document's
-/// capturing listeners never see them when they happen inside one.
-pub const SHADOW_ROOT_EVENTS: [&str; 7] = ["scroll", "change", "play", "pause", "seeked", "volumechange", "ratechange"];
+/// capturing listeners never see them when they happen inside one (`load`: of an iframe).
+pub const SHADOW_ROOT_EVENTS: [&str; 8] =
+    ["scroll", "change", "load", "play", "pause", "seeked", "volumechange", "ratechange"];
 
 /// What the recorder's MutationObserver observes, on the document and on each open shadow root.
 pub fn observer_init() -> web_sys::MutationObserverInit {
@@ -169,7 +174,8 @@ impl State {
             slice_timer: None,
             shadow_roots: Vec::new(),
             shadow_seen: js_sys::WeakSet::new(),
-            shadow_listener: None,
+            frames: Vec::new(),
+            inner_listener: None,
         }
     }
 
@@ -183,9 +189,6 @@ impl State {
     /// with `id` = its host's node id, `self.mirror.live_id(root.host().as_ref())`.
     pub fn watch_roots(&mut self, roots: Vec<web_sys::ShadowRoot>) {
         let init = observer_init();
-        let options = web_sys::AddEventListenerOptions::new();
-        options.set_capture(true);
-        options.set_passive(true);
         for root in roots {
             if self.shadow_seen.has(root.as_ref()) {
                 continue;
@@ -194,11 +197,7 @@ impl State {
             if let Some(observer) = &self.observer {
                 let _ = observer.observe_with_options(root.as_ref(), &init);
             }
-            if let Some(f) = &self.shadow_listener {
-                for name in SHADOW_ROOT_EVENTS {
-                    let _ = root.add_event_listener_with_callback_and_add_event_listener_options(name, f, &options);
-                }
-            }
+            self.listen_inner(root.as_ref(), &SHADOW_ROOT_EVENTS, true);
             self.shadow_roots.push(root);
         }
     }
@@ -206,20 +205,14 @@ impl State {
     /// Stops watching the roots whose host left the page (all of them with `all`, on stop).
     /// A root watched again later (its host re-added) is found again when serialized.
     pub fn unwatch_roots(&mut self, all: bool) {
-        let listener = self.shadow_listener.clone();
-        let seen = self.shadow_seen.clone();
-        self.shadow_roots.retain(|root| {
+        for root in std::mem::take(&mut self.shadow_roots) {
             if !all && root.host().is_connected() {
-                return true;
+                self.shadow_roots.push(root);
+                continue;
             }
-            if let Some(f) = &listener {
-                for name in SHADOW_ROOT_EVENTS {
-                    let _ = root.remove_event_listener_with_callback_and_bool(name, f, true);
-                }
-            }
-            seen.delete(root.as_ref());
-            false
-        });
+            self.listen_inner(root.as_ref(), &SHADOW_ROOT_EVENTS, false);
+            self.shadow_seen.delete(root.as_ref());
+        }
     }
 
     /// Queues `{"type":kind,"data":data,"timestamp":now}` (dropped when not recording). While a
@@ -300,6 +293,7 @@ impl State {
         let meta = self.meta_data();
         let doc = document();
         self.unwatch_roots(false);
+        self.unwatch_frames(false);
         let doc_id = self.mirror.id_or_assign(doc.as_ref());
         self.job = Some(SnapshotJob::new(doc.as_ref(), now(), perf_now(), meta, offset));
         self.mirror.track_known(true);
@@ -317,7 +311,7 @@ impl State {
     /// The `adoptedStyleSheets` of shadow roots whose hosts were just serialized, each named
     /// by its host's id (rrweb's AdoptedStyleSheet convention for shadow roots). Call it after
     /// the event that carries the hosts.
-    fn push_roots_adopted(&mut self, roots: &[web_sys::ShadowRoot]) {
+    pub(super) fn push_roots_adopted(&mut self, roots: &[web_sys::ShadowRoot]) {
         for root in roots {
             let Some(host_id) = self.mirror.known_id(root.host().as_ref()) else { continue };
             let sheets = js_sys::Reflect::get(root.as_ref(), &"adoptedStyleSheets".into()).unwrap_or_default();
@@ -369,7 +363,7 @@ impl State {
         let doc = document();
         let ctx = Ctx::for_document(&self.privacy, &self.sheets, &doc);
         let done = job.run(&mut self.mirror, &ctx, t0 + budget, &clock);
-        let roots = ctx.roots.take();
+        let (roots, frames) = (ctx.roots.take(), ctx.frames.take());
         let ms = clock() - t0;
         job.busy_ms += ms;
         job.slice_ms_max = job.slice_ms_max.max(ms);
@@ -378,6 +372,7 @@ impl State {
         // the FullSnapshot that gives their hosts' ids is emitted.
         self.push_roots_adopted(&roots);
         self.watch_roots(roots);
+        self.attach_frames(frames);
         Some(done)
     }
 
@@ -483,14 +478,18 @@ impl State {
         let doc = document();
         let ctx = Ctx::for_document(&self.privacy, &self.sheets, &doc);
         let (data, count) = mutation::process(records, &mut self.mirror, &ctx);
-        let roots = ctx.roots.take();
+        let (roots, frames) = (ctx.roots.take(), ctx.frames.take());
         self.stats.nodes_serialized += count as u64;
         if let Some(data) = data {
             self.push(INCREMENTAL, data);
         }
-        // After the Mutation that added their hosts.
+        // After the Mutation that added their hosts (iframes).
         self.push_roots_adopted(&roots);
         self.watch_roots(roots);
+        if !self.frames.is_empty() {
+            self.unwatch_frames(false); // iframes removed by this batch
+        }
+        self.attach_frames(frames);
     }
 
     /// Takes and records the observer's queued records now.

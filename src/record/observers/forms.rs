@@ -100,8 +100,11 @@ pub(super) const MEDIA_EVENTS: [(&str, u8); 5] =
 pub(super) fn on_media(s: &mut State, e: &Event) {
     let name = e.type_();
     let Some(&(_, kind)) = MEDIA_EVENTS.iter().find(|(n, _)| *n == name) else { return };
-    let Some(media) =
-        crate::record::shadow::origin_target(e).and_then(|t| t.dyn_into::<web_sys::HtmlMediaElement>().ok())
+    let Some(media) = crate::record::shadow::origin_target(e)
+        .as_ref()
+        .and_then(|t| crate::record::shadow::as_element(t))
+        .filter(|el| matches!(el.tag_name().to_ascii_lowercase().as_str(), "audio" | "video"))
+        .map(|el| el.clone().unchecked_into::<web_sys::HtmlMediaElement>())
     else {
         return;
     };
@@ -124,8 +127,9 @@ pub(super) fn on_media(s: &mut State, e: &Event) {
 /// An `input`/`change` event: the field is `composedPath()[0]` (inside an open shadow root,
 /// `event.target` is the host).
 pub(super) fn on_input(s: &mut State, e: &Event) {
-    let Some(el) = crate::record::shadow::origin_target(e).and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-    input_changed(s, &el, e.is_trusted());
+    let target = crate::record::shadow::origin_target(e);
+    let Some(el) = target.as_ref().and_then(|t| crate::record::shadow::as_element(t)) else { return };
+    input_changed(s, el, e.is_trusted());
 }
 
 /// Records the current value of a form field (`el`, or the `<select>` of an `<option>`).
@@ -166,11 +170,13 @@ fn input_changed(s: &mut State, el: &Element, user_triggered: bool) {
             let root = el.get_root_node();
             let group = match crate::record::shadow::as_shadow_root(&root) {
                 Some(r) => r.query_selector_all("input").ok(),
-                None => Some(document().get_elements_by_name(&name)),
+                None => Some(el.owner_document().unwrap_or_else(document).get_elements_by_name(&name)),
             };
             let Some(group) = group else { return };
             for i in 0..group.length() {
-                let Some(other) = group.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+                let Some(other) = group.item(i).and_then(|n| crate::record::shadow::as_element(&n).cloned()) else {
+                    continue;
+                };
                 if other == el
                     || other.get_attribute("type").is_none_or(|t| !t.eq_ignore_ascii_case("radio"))
                     || other.get_attribute("name").as_deref() != Some(name.as_str())

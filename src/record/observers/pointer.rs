@@ -3,7 +3,7 @@
 
 use super::{blocked, listen, set_timeout, Listener};
 use crate::record::json::Obj;
-use crate::record::shadow::origin_target;
+use crate::record::shadow::{as_element, as_node, has, origin_target};
 use crate::record::state::{document, now, num, viewport, window, Core, State};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
@@ -22,22 +22,85 @@ const TOUCH_START: u8 = 7;
 const TOUCH_END: u8 = 9;
 const TOUCH_CANCEL: u8 = 10;
 
+/// MouseInteractions by event name, where pointer events exist (as rrweb 2.x) and where not.
+const POINTER_KINDS: &[(&str, u8)] = &[
+    ("pointerup", MOUSE_UP),
+    ("pointerdown", MOUSE_DOWN),
+    ("click", CLICK),
+    ("contextmenu", CONTEXT_MENU),
+    ("dblclick", DBL_CLICK),
+    ("focus", FOCUS),
+    ("blur", BLUR),
+    ("touchcancel", TOUCH_CANCEL),
+];
+const MOUSE_KINDS: &[(&str, u8)] = &[
+    ("mouseup", MOUSE_UP),
+    ("mousedown", MOUSE_DOWN),
+    ("click", CLICK),
+    ("contextmenu", CONTEXT_MENU),
+    ("dblclick", DBL_CLICK),
+    ("focus", FOCUS),
+    ("blur", BLUR),
+    ("touchstart", TOUCH_START),
+    ("touchend", TOUCH_END),
+    ("touchcancel", TOUCH_CANCEL),
+];
+
+/// A mouse/touch move (source 1 / 6): its position is buffered, the positions batched per
+/// 500 ms. `clientX`/`clientY`: inside an iframe, in the iframe's viewport (as rrweb).
+pub(super) fn on_move(s: &mut State, e: &Event) {
+    let t = now();
+    if t - s.last_move < s.opts.mousemove_throttle_ms {
+        return;
+    }
+    // by property, not `instanceof`: an iframe's events are of its own window's classes
+    let (source, x, y) = if has(e, "changedTouches") {
+        let Some(touch) = e.unchecked_ref::<web_sys::TouchEvent>().changed_touches().get(0) else { return };
+        (6u8, touch.client_x() as f64, touch.client_y() as f64)
+    } else if has(e, "clientX") {
+        let me: &web_sys::MouseEvent = e.unchecked_ref();
+        (1u8, me.client_x() as f64, me.client_y() as f64)
+    } else {
+        return;
+    };
+    let Some(id) = target_id(s, e) else { return };
+    s.last_move = t;
+    if !s.positions.is_empty() && s.positions_source != source {
+        s.flush_positions();
+    }
+    s.positions_source = source;
+    s.positions.push((x, y, id, t));
+    if t - s.positions[0].3 >= 500.0 {
+        s.flush_positions();
+    } else if s.move_timer.is_none() {
+        s.move_timer = set_timeout(&s.move_fn, 500.0);
+    }
+}
+
+/// A mouse interaction (source 2) named by its event's type (inside an iframe document).
+pub(super) fn on_mouse(s: &mut State, e: &Event) {
+    let name = e.type_();
+    if let Some(&(_, kind)) = POINTER_KINDS.iter().chain(MOUSE_KINDS).find(|(n, _)| *n == name) {
+        mouse_interaction(s, e, kind);
+    }
+}
+
 /// The event's target as an element (a text node's parent), when it is one. Inside an open
 /// shadow root, the element itself, not the host the event is retargeted to.
 fn target_element(event: &Event) -> Option<Element> {
     let target = origin_target(event)?;
-    let node: Node = target.dyn_into().ok()?;
-    if node.node_type() == Node::ELEMENT_NODE {
-        node.dyn_into().ok()
-    } else {
-        node.parent_element()
+    let node = as_node(&target)?;
+    match as_element(node) {
+        Some(el) => Some(el.clone()),
+        None => node.parent_element(),
     }
 }
 
 /// Id for an event target: the node's, or its nearest recorded ancestor's.
 fn target_id(s: &State, event: &Event) -> Option<i32> {
-    let node: Node = origin_target(event)?.dyn_into().ok()?;
-    s.mirror.nearest_id(&node)
+    let target = origin_target(event)?;
+    let node = as_node(&target)?;
+    s.mirror.nearest_id(node)
 }
 
 fn get_f64(v: &JsValue, key: &str) -> Option<f64> {
@@ -52,61 +115,12 @@ pub(super) fn attach(listeners: &mut Vec<Listener>, core: &Core) {
 
     // --- mouse / touch movement (source 1 / 6), positions batched per 500 ms
     for name in ["mousemove", "touchmove"] {
-        listen(listeners, doc_target, name, core, move |s, e| {
-            let t = now();
-            if t - s.last_move < s.opts.mousemove_throttle_ms {
-                return;
-            }
-            let (source, x, y) = if let Some(te) = e.dyn_ref::<web_sys::TouchEvent>() {
-                let Some(touch) = te.changed_touches().get(0) else { return };
-                (6u8, touch.client_x() as f64, touch.client_y() as f64)
-            } else if let Some(me) = e.dyn_ref::<web_sys::MouseEvent>() {
-                (1u8, me.client_x() as f64, me.client_y() as f64)
-            } else {
-                return;
-            };
-            let Some(id) = target_id(s, e) else { return };
-            s.last_move = t;
-            if !s.positions.is_empty() && s.positions_source != source {
-                s.flush_positions();
-            }
-            s.positions_source = source;
-            s.positions.push((x, y, id, t));
-            if t - s.positions[0].3 >= 500.0 {
-                s.flush_positions();
-            } else if s.move_timer.is_none() {
-                s.move_timer = set_timeout(&s.move_fn, 500.0);
-            }
-        });
+        listen(listeners, doc_target, name, core, on_move);
     }
 
     // --- mouse interactions (source 2), with pointer events as rrweb 2.x
     let has_pointer = Reflect::has(win.as_ref(), &JsValue::from_str("PointerEvent")).unwrap_or(false);
-    let kinds: &[(&'static str, u8)] = if has_pointer {
-        &[
-            ("pointerup", MOUSE_UP),
-            ("pointerdown", MOUSE_DOWN),
-            ("click", CLICK),
-            ("contextmenu", CONTEXT_MENU),
-            ("dblclick", DBL_CLICK),
-            ("focus", FOCUS),
-            ("blur", BLUR),
-            ("touchcancel", TOUCH_CANCEL),
-        ]
-    } else {
-        &[
-            ("mouseup", MOUSE_UP),
-            ("mousedown", MOUSE_DOWN),
-            ("click", CLICK),
-            ("contextmenu", CONTEXT_MENU),
-            ("dblclick", DBL_CLICK),
-            ("focus", FOCUS),
-            ("blur", BLUR),
-            ("touchstart", TOUCH_START),
-            ("touchend", TOUCH_END),
-            ("touchcancel", TOUCH_CANCEL),
-        ]
-    };
+    let kinds = if has_pointer { POINTER_KINDS } else { MOUSE_KINDS };
     for &(name, kind) in kinds {
         listen(listeners, doc_target, name, core, move |s, e| mouse_interaction(s, e, kind));
     }
@@ -128,10 +142,13 @@ pub(super) fn attach(listeners: &mut Vec<Listener>, core: &Core) {
 /// scroll events reach only the root's listener), throttled per target with a trailing update.
 pub(super) fn on_scroll(s: &mut State, e: &Event) {
     let Some(target) = origin_target(e) else { return };
-    let (id, x, y) = if target.dyn_ref::<web_sys::Document>().is_some() {
-        let w = window();
-        (1, w.scroll_x().unwrap_or(0.0), w.scroll_y().unwrap_or(0.0))
-    } else if let Some(el) = target.dyn_ref::<Element>() {
+    let Some(node) = as_node(&target) else { return };
+    let (id, x, y) = if node.node_type() == Node::DOCUMENT_NODE {
+        let doc: &web_sys::Document = node.unchecked_ref();
+        // the page's, or an iframe document's (named by its id, with its window's scroll)
+        let (Some(id), Some(w)) = (s.mirror.id(doc.as_ref()), doc.default_view()) else { return };
+        (id, w.scroll_x().unwrap_or(0.0), w.scroll_y().unwrap_or(0.0))
+    } else if let Some(el) = as_element(node) {
         if blocked(s, el) {
             return;
         }
@@ -161,7 +178,8 @@ fn mouse_interaction(s: &mut State, e: &Event, kind: u8) {
     }
     let mut kind = kind;
     let mut pointer: Option<u8> = None;
-    if let Some(pe) = e.dyn_ref::<web_sys::PointerEvent>() {
+    if has(e, "pointerType") {
+        let pe: &web_sys::PointerEvent = e.unchecked_ref();
         pointer = match pe.pointer_type().as_str() {
             "mouse" => Some(0),
             "pen" => Some(1),
@@ -175,7 +193,7 @@ fn mouse_interaction(s: &mut State, e: &Event, kind: u8) {
                 k => k,
             };
         }
-    } else if e.dyn_ref::<web_sys::TouchEvent>().is_some() {
+    } else if has(e, "changedTouches") {
         pointer = Some(2);
     }
     if let Some(p) = pointer {
@@ -188,8 +206,8 @@ fn mouse_interaction(s: &mut State, e: &Event, kind: u8) {
     } else if kind == CLICK {
         pointer = s.current_pointer_type.take();
     }
-    let (x, y) = if let Some(te) = e.dyn_ref::<web_sys::TouchEvent>() {
-        match te.changed_touches().get(0) {
+    let (x, y) = if has(e, "changedTouches") {
+        match e.unchecked_ref::<web_sys::TouchEvent>().changed_touches().get(0) {
             Some(t) => (Some(t.client_x() as f64), Some(t.client_y() as f64)),
             None => return,
         }
