@@ -18,8 +18,8 @@
 export const CANVAS_DEFAULTS = Object.freeze({ fps: 2, quality: 0.6, maxSize: 1280 });
 /** Highest `capture.canvas.fps` (rrweb's sampling has no limit; more is a recording of video). */
 export const MAX_CANVAS_FPS = 30;
-/** Fonts given as bytes above this size (1 MiB) are not recorded: the event carries them as a JSON array, about 4× larger. */
-export const MAX_FONT_BYTES = 1024 * 1024;
+/** Fonts given as bytes above this size (512 KiB) are not recorded: the event carries them as a JSON array, about 4× larger. */
+export const MAX_FONT_BYTES = 512 * 1024;
 
 /** Frames are requested on animation frames; half a 60 Hz frame of slack keeps `fps` exact. */
 const RAF_SLACK_MS = 8;

@@ -44,8 +44,7 @@ impl Recorder {
         if !(canvas || data.starts_with("{\"source\":10,")) || !data.ends_with('}') {
             return false;
         }
-        let recorded = self
-            .core
+        self.core
             .with(|s| {
                 if !s.recording || (canvas && (!s.mirror.is_known(id) || s.mirror.is_blocked_id(id))) {
                     return false;
@@ -53,7 +52,6 @@ impl Recorder {
                 s.push(INCREMENTAL, data);
                 true
             })
-            .unwrap_or(false);
-        recorded
+            .unwrap_or(false)
     }
 }
