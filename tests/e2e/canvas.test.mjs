@@ -203,3 +203,21 @@ test('canvas and font capture are off by default: no CanvasMutation, no Font, Fo
   assert.ok(!sources.has(CANVAS_MUTATION) && !sources.has(FONT), `sources: ${[...sources]}`);
   assert.ok(!server.requests.some((p) => p.includes('capture-media')), 'the opt-in chunk was not loaded');
 });
+
+test('an invalid capture.canvas is a clear error and nothing is recorded', { skip }, async (t) => {
+  const { server, browser } = await setup(t);
+  const page = await newPage(browser);
+  await page.goto(`${server.origin}/pages/canvas.html?impl=real`);
+  await page.waitForFunction(() => window.__ready === true);
+  const out = await page.evaluate(async () => {
+    const errors = [];
+    window.__init({ onEventsIntervalMs: 0, capture: { canvas: { fps: 0 } }, onError: (e) => errors.push(String(e)) });
+    const started = await window.rw.optIn();
+    return { started, recording: window.rw.isRecording(), errors, native: /\[native code\]/.test(String(window.FontFace)) };
+  });
+  await page.context().close();
+  assert.equal(out.started, false);
+  assert.equal(out.recording, false);
+  assert.equal(out.errors.length, 1, JSON.stringify(out.errors));
+  assert.match(out.errors[0], /TypeError: rewind: capture\.canvas\.fps must be/);
+});
