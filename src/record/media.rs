@@ -2,7 +2,7 @@
 //! their events join. The browser work (sampling canvases, encoding frames off the main
 //! thread, wrapping `FontFace`) and the events' JSON are in `js/capture-media.js`, loaded only
 //! when `capture.canvas` or `capture.fonts` is set: the always-loaded recorder carries only
-//! these two small methods (+0.5 KB gzip in all, BENCHMARKS.md).
+//! these two small methods (+0.7 KB gzip as bundled, BENCHMARKS.md).
 //!
 //! Shapes are rrweb 2.1.1's (`record/observers/canvas/canvas-manager.ts`, sampled mode, and
 //! `initFontObserver` in `record/observer.ts`), so rrweb's Replayer replays them:
