@@ -83,7 +83,8 @@ export interface CaptureOptions {
   /**
    * Record fonts a page loads with the `FontFace` API and `document.fonts.add` (IncrementalSource
    * 10 Font, as rrweb's `collectFonts`), so a replay measures text as the page did. Fonts given
-   * as bytes over 512 KiB are left out. Default `false`. Loads the same separate chunk as `canvas`.
+   * as bytes over 512 KiB, and faces made before the recording started, are left out. Default
+   * `false`. Loads the same separate chunk as `canvas`.
    */
   fonts?: boolean;
 }
