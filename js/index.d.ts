@@ -81,6 +81,33 @@ export interface CaptureOptions {
    * wrappers are installed after consent and removed by `stop()`/`optOut()`.
    */
   network?: boolean | NetworkCaptureOptions;
+  /**
+   * Record `<canvas>` pixels, as rrweb's sampled canvas mode does (`recordCanvas: true,
+   * sampling: {canvas: fps}`): image frames (IncrementalSource 9 CanvasMutation, a `drawImage`
+   * of a webp image), encoded in a worker where the browser allows it; unchanged frames are not
+   * sent. Default `false`: canvas pixels cannot be masked, so any text drawn on a canvas would be
+   * recorded as it is seen. A canvas with `blockClass` (`rr-block`) or matching `blockSelector`,
+   * or inside a blocked element, is never captured. Canvases in shadow roots are not sampled.
+   * Loads a separate chunk (`capture-media.js`) only when enabled. `true` means the defaults.
+   */
+  canvas?: boolean | CanvasCaptureOptions;
+  /**
+   * Record fonts a page loads with the `FontFace` API and `document.fonts.add` (IncrementalSource
+   * 10 Font, as rrweb's `collectFonts`), so a replay measures text as the page did. Fonts given
+   * as bytes over 512 KiB, and faces made before the recording started, are left out. Default
+   * `false`. Loads the same separate chunk as `canvas`.
+   */
+  fonts?: boolean;
+}
+
+/** `capture.canvas`. An invalid value stops the recording with a TypeError (to `onError`). */
+export interface CanvasCaptureOptions {
+  /** Most frames per second per canvas, in (0, 30]. Default `2`. */
+  fps?: number;
+  /** webp quality, in (0, 1]. Default `0.6`. */
+  quality?: number;
+  /** Frames are downscaled so that neither side exceeds this many pixels (an integer ≥ 16); the replay stretches them back. Default `1280`. */
+  maxSize?: number;
 }
 
 /** Which requests' headers and bodies `capture.network` records. */

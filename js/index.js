@@ -179,6 +179,7 @@ export function init(options = {}) {
   let stopped = false; // stop() is final
   let generation = 0; // bumps on every start/stop so a late wasm load cannot resurrect a stopped recorder
   let recorder = null;
+  let media = null; // the opt-in canvas/font capture (./capture-media.js), when enabled
   let transport = null; // delivery to ingestBaseUrl (wasm Transport), made with the recorder
   let starting = null;
   let startPromise = null;
@@ -228,6 +229,7 @@ export function init(options = {}) {
         return; // a failing filter drops the event: never leak what it meant to remove
       }
     }
+    if (media && text.startsWith('{"type":2')) media.reset(); // FullSnapshot: every canvas again
     if (transport) transport.push(text);
     if (typeof onEvents === 'function') {
       try {
@@ -254,10 +256,14 @@ export function init(options = {}) {
     const gen = ++generation;
     const opts = recorderOptions(privacy, capture);
     const network = networkOptions(capture?.network, ingestBaseUrl, opts.privacy);
+    const canvas = capture?.canvas;
+    const fonts = capture?.fonts === true;
     starting = (async () => {
       let made;
       let madeTransport = null;
       let captureNetwork;
+      // Opt-in capture is a separate chunk, loaded only when enabled.
+      const mediaModule = canvas || fonts ? await import('./capture-media.js') : null;
       if (typeof recorderFactory === 'function') {
         made = await recorderFactory(opts, emit);
       } else {
@@ -294,6 +300,7 @@ export function init(options = {}) {
       if (transport && identity) transport.setDistinctId(identity.userId);
       recorder.start();
       if (captureNetwork) stopNetwork = captureNetwork(recorder, onError);
+      if (mediaModule && typeof recorder.canvasId === 'function') media = mediaModule.startMediaCapture(recorder, { canvas, fonts }, onError);
       addEvent('rewind.consent', consentRecord ?? { granted: true, source: 'init', version: null, at: Date.now() });
       if (identity) addEvent('rewind.identify', identity);
       if (typeof onEvents === 'function' && intervalMs > 0) timer = setInterval(() => handle.flush(), intervalMs);
@@ -329,6 +336,8 @@ export function init(options = {}) {
     timer = null;
     stopNetwork?.();
     stopNetwork = null;
+    media?.stop();
+    media = null;
     if (recorder) {
       const r = recorder;
       if (!keepPending) recorder = null; // emit() drops from here on

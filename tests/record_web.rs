@@ -21,6 +21,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "record_web/canvas.rs"]
+mod canvas;
 #[path = "record_web/iframes.rs"]
 mod iframes;
 #[path = "record_web/shadow.rs"]

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 /// Records the page as rrweb events, handed one by one (JSON text) to `emit`.
 #[wasm_bindgen]
 pub struct Recorder {
-    core: Core,
+    pub(super) core: Core,
     attached: RefCell<Option<Attached>>,
 }
 

@@ -104,6 +104,11 @@ impl Mirror {
         }
     }
 
+    /// Whether node `id` is a blocked element (recorded as rrweb's placeholder box).
+    pub fn is_blocked_id(&self, id: i32) -> bool {
+        self.blocked.contains(&id)
+    }
+
     /// Whether the children of node `id` are recorded.
     pub fn children_recorded(&self, id: i32) -> bool {
         !self.opaque.contains(&id)

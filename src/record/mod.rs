@@ -19,6 +19,8 @@
 //!   (`insertRule`, `deleteRule`, `replace`, `replaceSync`, `setProperty`, `removeProperty`,
 //!   the `adoptedStyleSheets` setter).
 //! - [`bindings`] — the `Recorder` class exported to JS.
+//! - [`media`] — opt-in canvas frames and `FontFace` fonts: node ids and rrweb's event shapes
+//!   (the sampling and encoding are in `js/capture-media.js`, loaded only when enabled).
 //! - [`transport`] — the `Transport` class exported to JS: delivery's browser edge (`fetch`,
 //!   timers, `sessionStorage`) driving the pure policy in [`crate::transport`].
 //!
@@ -48,6 +50,7 @@
 pub mod bindings;
 mod frames;
 mod json;
+mod media;
 mod mirror;
 mod mutation;
 mod observers;

@@ -9,7 +9,7 @@ export const root = new URL('../../', import.meta.url);
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TYPES = {
   '.js': 'text/javascript', '.mjs': 'text/javascript', '.cjs': 'text/javascript', '.wasm': 'application/wasm',
-  '.json': 'application/json', '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.map': 'application/json',
+  '.json': 'application/json', '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.map': 'application/json', '.ttf': 'font/ttf',
 };
 
 let chromium;
