@@ -37,7 +37,7 @@ pub use frustration::{Evidence, Finding, FindingKind};
 pub use labels::{default_label, normalize_path, normalize_url, selector_label};
 pub use replay::{EventRow, Replay, ReplayBuilder};
 pub use report::{BundleReport, FrictionGroup, FrictionReport, GroupSummary, ReplayPart, ReportOptions};
-pub use tables::{ActionRow, ElementRow, SessionRow, Table, TableFormat};
+pub use tables::{ActionRow, ElementRow, PageRow, SessionRow, Table, TableFormat};
 
 use crate::codec::DecodeError;
 use crate::model::Recording;
@@ -147,6 +147,12 @@ impl ReplayBundle {
             ),
             Table::Events => tables::write_rows(format, self.replays().flat_map(Replay::events)),
             Table::Elements => tables::write_rows(format, self.elements()),
+            Table::Pages => tables::write_rows(
+                format,
+                self.replays().flat_map(|r| {
+                    r.session.page_vitals.iter().map(move |page| PageRow { replay_id: r.replay_id(), page })
+                }),
+            ),
         }
     }
 
