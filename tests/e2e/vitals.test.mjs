@@ -52,6 +52,7 @@ test('capture.performance reports LCP, CLS, INP, FCP, TTFB and long tasks per pa
   assert.deepEqual(Object.keys(first).sort(),
     ['cls', 'fcp_ms', 'href', 'inp_ms', 'lcp_ms', 'long_task_ms', 'long_tasks', 'ttfb_ms']);
   const text = JSON.stringify(first);
+  t.diagnostic(`first page: ${text}`);
   assert.equal(first.href, `${server.origin}/pages/vitals.html`);
   assert.ok(first.lcp_ms > 0, `LCP: ${text}`);
   assert.ok(first.fcp_ms > 0 && first.fcp_ms <= first.lcp_ms, `FCP before LCP: ${text}`);
