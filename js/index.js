@@ -273,7 +273,7 @@ export function init(options = {}) {
           loadWasm(wasmSource),
           chunk(network, () => import('./network.js').then((m) => m.networkCapture(network))),
           // Web vitals (capture.performance): a JS-only chunk, fetched only when on.
-          chunk(capture?.performance, () => import('./vitals.js').then((m) => m.vitalsCapture())),
+          chunk(capture?.performance, () => import('./vitals.js').then((m) => m.vitalsCapture({ stripUrlQuery: opts.privacy.stripUrlQuery !== false }))),
         ]);
         if (gen !== generation) return false;
         captureNetwork = startNetwork;

@@ -23,8 +23,8 @@
 // `{plugin: "rewind/web-vitals@1", payload: {href, lcp_ms, cls, inp_ms, fcp_ms, ttfb_ms,
 // long_tasks, long_task_ms}}`, `null` for a metric not measured, emitted once per page: when the
 // page is hidden, when the route changes (history API / popstate / hashchange), and on stop. A
-// page hidden and shown again reports again with its totals so far: the analyzer keeps the last
-// event of consecutive events with the same `href`.
+// page hidden and shown again reports again with its totals so far: the analyzer merges
+// consecutive events with the same `href`, each metric from the last event that has it.
 // After a route change the metrics that belong to the document load (LCP, FCP, TTFB) are null;
 // CLS, INP and long tasks start over.
 
@@ -40,15 +40,18 @@ const DURATION_THRESHOLD_MS = 40;
 const round = (x) => (x == null ? null : Math.round(x * 10) / 10);
 
 /**
+ * `stripUrlQuery`: the recorder's `privacy.stripUrlQuery` (default true), applied to `href`.
  * Returns `(recorder, onError) => stop(final)`, like the network chunk: called once recording
  * has started, it starts observing; the recorder's `addPluginEvent(plugin, payloadJson)` adds
  * each page's event, and a failure there goes to `onError`, never to the page.
  */
-export function vitalsCapture() {
+export function vitalsCapture({ stripUrlQuery = true } = {}) {
+  // The page's URL as Meta hrefs carry it: without query and hash unless `stripUrlQuery` is off.
+  const here = () => (stripUrlQuery ? location.origin + location.pathname : location.href);
   return (recorder, onError) => {
     let page;
     const fresh = (load) => ({
-      href: location.href, load, lcp: null, lcpFinal: !load, cls: 0, win: 0, winStart: 0, winLast: 0,
+      url: location.href, href: here(), load, lcp: null, lcpFinal: !load, cls: 0, win: 0, winStart: 0, winLast: 0,
       inter: new Map(), fcp: null, ttfb: null, tasks: 0, taskMs: 0,
     });
     page = fresh(true);
@@ -132,7 +135,7 @@ export function vitalsCapture() {
       report();
     };
     const onRoute = () => {
-      if (location.href === page.href) return;
+      if (location.href === page.url) return;
       finalLcp();
       report();
       page = fresh(false);

@@ -15,8 +15,9 @@
 //! navigation entry's `responseStart`. Long tasks are the count and summed duration of
 //! `longtask` entries.
 //!
-//! A page reported again (hidden, shown, then stopped) sends its totals so far: of consecutive
-//! events with the same `href` the last one stands. A value of the wrong type, negative, not
+//! A page reported again (hidden, shown, then stopped) sends its totals so far: consecutive
+//! events with the same `href` are one page, each metric taken from the last event that has it
+//! (with `privacy.stripUrlQuery`, two pages that differ only in query or hash count as one). A value of the wrong type, negative, not
 //! finite or past [`MAX_MS`] / [`MAX_CLS`] is ignored (that metric reads as not measured) with
 //! one warning per event; a payload that is not an object is skipped with a warning.
 
@@ -175,10 +176,21 @@ impl VitalsTracker {
                 bad.join(", ")
             ));
         }
-        let page = PageVitals { t_ms: t, href, vitals };
         match self.pages.last_mut() {
-            Some(last) if last.href == page.href => *last = page,
-            _ => self.pages.push(page),
+            Some(last) if last.href == href => {
+                let old = &last.vitals;
+                last.vitals = Vitals {
+                    lcp_ms: vitals.lcp_ms.or(old.lcp_ms),
+                    cls: vitals.cls.or(old.cls),
+                    inp_ms: vitals.inp_ms.or(old.inp_ms),
+                    fcp_ms: vitals.fcp_ms.or(old.fcp_ms),
+                    ttfb_ms: vitals.ttfb_ms.or(old.ttfb_ms),
+                    long_tasks: vitals.long_tasks.or(old.long_tasks),
+                    long_task_ms: vitals.long_task_ms.or(old.long_task_ms),
+                };
+                last.t_ms = t;
+            }
+            _ => self.pages.push(PageVitals { t_ms: t, href, vitals }),
         }
     }
 }
@@ -212,10 +224,10 @@ mod tests {
     }
 
     #[test]
-    fn reads_a_page_and_keeps_the_last_report_of_the_same_page() {
+    fn reads_pages_and_merges_reports_of_the_same_page() {
         let mut v = VitalsTracker::default();
         v.push(10, &plugin(r#"{"href":"https://a.test/","lcp_ms":1200.5,"cls":0.1,"inp_ms":null,"fcp_ms":800,"ttfb_ms":90,"long_tasks":1,"long_task_ms":70}"#));
-        v.push(20, &plugin(r#"{"href":"https://a.test/","lcp_ms":1200.5,"cls":0.3,"inp_ms":240,"fcp_ms":800,"ttfb_ms":90,"long_tasks":2,"long_task_ms":150}"#));
+        v.push(20, &plugin(r#"{"href":"https://a.test/","lcp_ms":null,"cls":0.3,"inp_ms":240,"fcp_ms":800,"ttfb_ms":90,"long_tasks":2,"long_task_ms":150}"#));
         v.push(30, &plugin(r#"{"href":"https://a.test/b","lcp_ms":null,"cls":0,"inp_ms":600,"fcp_ms":null,"ttfb_ms":null,"long_tasks":0,"long_task_ms":0}"#));
         assert!(v.warnings.is_empty(), "{:?}", v.warnings);
         assert_eq!(v.pages.len(), 2);
