@@ -431,6 +431,8 @@ export class ReplayBundle {
   actions(): ActionRow[];
   events(): EventRow[];
   elements(): ElementRow[];
+  /** One row per page with web vitals (`rewind/web-vitals@1` events). */
+  pages(): PageRow[];
   topClicks(n?: number): ElementRow[];
   /** Default 3 clicks within 1000 ms, each < 30 px from the previous. */
   rageClicks(options?: { threshold?: number; windowMs?: number }): Finding[];
