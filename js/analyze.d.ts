@@ -88,6 +88,51 @@ export interface SessionSummary {
   entry_url: string | null;
   /** Last page URL. */
   exit_url: string | null;
+  /** Web vitals (`capture.performance`), the worst over the session's pages; `null` without them. See {@link Vitals}. */
+  lcp_ms: number | null;
+  cls: number | null;
+  inp_ms: number | null;
+  fcp_ms: number | null;
+  ttfb_ms: number | null;
+  /** Long tasks summed over the pages. */
+  long_tasks: number | null;
+  long_task_ms: number | null;
+  /** Web vitals per page (analysis JSON only, left out when empty; the bundle's `pages` table). */
+  page_vitals?: PageVitals[];
+}
+
+/**
+ * Web vitals of a page, from rewind's `rewind/web-vitals@1` Plugin event (web-vitals library
+ * definitions): ms since the navigation start, `cls` unitless, `null` when not measured.
+ */
+export interface Vitals {
+  lcp_ms: number | null;
+  cls: number | null;
+  inp_ms: number | null;
+  fcp_ms: number | null;
+  ttfb_ms: number | null;
+  /** `longtask` entries (≥ 50 ms each). */
+  long_tasks: number | null;
+  /** Their summed duration, ms. */
+  long_task_ms: number | null;
+}
+
+/** One page's vitals: when it was reported (Unix epoch ms) and its URL. */
+export interface PageVitals extends Vitals {
+  t_ms: number;
+  href: string | null;
+}
+
+/** One row of the pages table. */
+export interface PageRow extends PageVitals {
+  replay_id: string;
+}
+
+/** A page with a "poor" vital (web.dev: LCP > 4000 ms, INP > 500 ms, CLS > 0.25). */
+export interface SlowPage extends PageVitals {
+  replay_id: string;
+  /** The poor metrics, e.g. `["LCP 5200 ms", "CLS 0.4"]`. */
+  poor: string[];
 }
 
 /** Everything the analyzer says about one recording. */
@@ -210,7 +255,7 @@ export interface ElementRow {
   n_unique_replays: number;
 }
 
-export type Table = 'sessions' | 'actions' | 'events' | 'elements';
+export type Table = 'sessions' | 'actions' | 'events' | 'elements' | 'pages';
 export type TableFormat = 'csv' | 'json' | 'jsonl';
 
 export type FindingKind =
@@ -315,6 +360,8 @@ export interface BundleReport {
   dead_clicks: GroupSummary[];
   error_sessions: ErrorSession[];
   long_pauses: Pause[];
+  /** Pages with a poor web vital, in bundle order. */
+  slow_pages: SlowPage[];
   friction: FrictionReport;
   /** Personal data values redacted, summed over the replays (0 with `{redact: false}`). */
   redactions: number;
@@ -384,6 +431,8 @@ export class ReplayBundle {
   actions(): ActionRow[];
   events(): EventRow[];
   elements(): ElementRow[];
+  /** One row per page with web vitals (`rewind/web-vitals@1` events). */
+  pages(): PageRow[];
   topClicks(n?: number): ElementRow[];
   /** Default 3 clicks within 1000 ms, each < 30 px from the previous. */
   rageClicks(options?: { threshold?: number; windowMs?: number }): Finding[];

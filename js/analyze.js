@@ -209,7 +209,7 @@ export class ReplayBundle {
     return this.#inner.replayIds();
   }
 
-  /** One table as text: `sessions` | `actions` | `events` | `elements`, as `csv` | `json` | `jsonl`. */
+  /** One table as text: `sessions` | `actions` | `events` | `elements` | `pages`, as `csv` | `json` | `jsonl`. */
   export(table, format = 'csv') {
     return this.#inner.exportTable(table, format);
   }
@@ -232,6 +232,11 @@ export class ReplayBundle {
   /** The elements table: clicked elements per page, most clicked first. */
   elements() {
     return JSON.parse(this.#inner.exportTable('elements', 'json'));
+  }
+
+  /** The pages table: `{replay_id, t_ms, href, ...vitals}` per page with web vitals (`capture.performance`). */
+  pages() {
+    return JSON.parse(this.#inner.exportTable('pages', 'json'));
   }
 
   /** The `n` most clicked elements (genuine clicks; focus excluded). */

@@ -82,6 +82,19 @@ export interface CaptureOptions {
    */
   network?: boolean | NetworkCaptureOptions;
   /**
+   * Record web vitals, one Plugin event per page (rewind's own format):
+   * `{plugin: "rewind/web-vitals@1", payload: {href, lcp_ms, cls, inp_ms, fcp_ms, ttfb_ms,
+   * long_tasks, long_task_ms}}`, times in ms since the navigation start, `cls` unitless, `null`
+   * where not measured. Definitions follow the web-vitals library (LCP until the first input or
+   * hide; CLS as the largest session window, 1 s gap, 5 s cap, `hadRecentInput` excluded; INP as
+   * the 98th-percentile interaction of `event` entries, `durationThreshold` 40; FCP from `paint`;
+   * TTFB as navigation `responseStart`); long tasks are `longtask` entries counted and summed.
+   * A page is reported when hidden, when the route changes (after which LCP, FCP and TTFB are
+   * `null`), and on `stop()`. Default off. Loads a small JS chunk (`js/vitals.js`) only when on,
+   * after consent.
+   */
+  performance?: boolean;
+  /**
    * Record `<canvas>` pixels, as rrweb's sampled canvas mode does (`recordCanvas: true,
    * sampling: {canvas: fps}`): image frames (IncrementalSource 9 CanvasMutation, a `drawImage`
    * of a webp image), encoded in a worker where the browser allows it; unchanged frames are not

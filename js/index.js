@@ -187,6 +187,7 @@ export function init(options = {}) {
   let buffer = [];
   let identity = null; // last identify(), re-emitted when recording (re)starts
   let stopNetwork = null; // undoes the fetch/XHR wrappers of capture.network
+  let stopVitals = null; // reports the page's web vitals and disconnects (capture.performance)
   const listeners = new Set();
 
   const onPageHide = () => {
@@ -262,24 +263,27 @@ export function init(options = {}) {
       let made;
       let madeTransport = null;
       let captureNetwork;
+      let captureVitals;
       // Opt-in capture is a separate chunk, loaded only when enabled.
       const mediaModule = canvas || fonts ? await import('./capture-media.js') : null;
       if (typeof recorderFactory === 'function') {
         made = await recorderFactory(opts, emit);
       } else {
         // The network chunk is fetched only when capture.network is on, beside the wasm.
-        const [bindings, startNetwork] = await Promise.all([
+        // A chunk that fails to load costs its own events only, not the recording.
+        const chunk = (on, load) => on ? load().catch((error) => {
+          onError(error);
+          return null;
+        }) : null;
+        const [bindings, startNetwork, startVitals] = await Promise.all([
           loadWasm(wasmSource),
-          // A chunk that fails to load costs the network events only, not the recording.
-          network
-            ? import('./network.js').then((m) => m.networkCapture(network)).catch((error) => {
-              onError(error);
-              return null;
-            })
-            : null,
+          chunk(network, () => import('./network.js').then((m) => m.networkCapture(network))),
+          // Web vitals (capture.performance): a JS-only chunk, fetched only when on.
+          chunk(capture?.performance, () => import('./vitals.js').then((m) => m.vitalsCapture({ stripUrlQuery: opts.privacy.stripUrlQuery !== false }))),
         ]);
         if (gen !== generation) return false;
         captureNetwork = startNetwork;
+        captureVitals = startVitals;
         made = new bindings.Recorder(opts, emit);
         if (ingestBaseUrl != null) {
           madeTransport = new bindings.Transport(transportOptions(), () => {
@@ -301,6 +305,7 @@ export function init(options = {}) {
       recorder.start();
       if (captureNetwork) stopNetwork = captureNetwork(recorder, onError);
       if (mediaModule && typeof recorder.canvasId === 'function') media = mediaModule.startMediaCapture(recorder, { canvas, fonts }, onError);
+      if (captureVitals) stopVitals = captureVitals(recorder, onError);
       addEvent('rewind.consent', consentRecord ?? { granted: true, source: 'init', version: null, at: Date.now() });
       if (identity) addEvent('rewind.identify', identity);
       if (typeof onEvents === 'function' && intervalMs > 0) timer = setInterval(() => handle.flush(), intervalMs);
@@ -336,6 +341,9 @@ export function init(options = {}) {
     timer = null;
     stopNetwork?.();
     stopNetwork = null;
+    // Reports the page's vitals while the recorder still takes events (stop(); dropped on optOut).
+    stopVitals?.(keepPending);
+    stopVitals = null;
     media?.stop();
     media = null;
     if (recorder) {

@@ -31,8 +31,9 @@ pub use bundle::{default_label_of, normalize_url, selector_label_of, WasmReplayB
 ///
 /// The result is exactly `rewind analyze --format json`'s element of `replays`, byte for byte:
 /// `{replay_id, distinct_id, start_time, end_time, duration_s, n_events, n_actions, n_clicks,
-/// n_inputs, n_pages, n_errors, entry_url, exit_url, summary_markdown, actions, redactions,
-/// warnings}`.
+/// n_inputs, n_pages, n_errors, entry_url, exit_url, lcp_ms, cls, inp_ms, fcp_ms, ttfb_ms,
+/// long_tasks, long_task_ms, page_vitals? (web vitals, see `analyze::Vitals`), summary_markdown,
+/// actions, redactions, warnings}`.
 ///
 /// `redact` (default `true`): personal data (emails, card numbers, phone numbers, SSNs,
 /// tokens) in every output string is replaced by `[REDACTED:kind]` and counted in

@@ -20,6 +20,7 @@ mod redaction;
 mod routes;
 pub mod session;
 pub(crate) mod timeline;
+mod vitals;
 
 pub use actions::{Action, ActionKind, DEBOUNCE_MS, FOCUS_CLICK_MS, MAX_MESSAGE_CHARS, MAX_VALUE_CHARS};
 pub use describe::{describe, Target, MAX_CONTEXT_ANCESTORS, MAX_NAME_CHARS};
@@ -30,8 +31,11 @@ pub(crate) use redaction::Redactor;
 pub use redaction::{redaction_warning, AnalyzeOptions};
 pub use routes::{CONTENT_SWAP_MIN_NODES, MAX_ROUTE_HISTORY, NAVIGATION_INFER_MS, NAVIGATION_TAG};
 pub use timeline::{timeline_markdown, FOLD_MAX_GAP_MS, NO_ACTIONS};
+pub use vitals::{
+    slow_pages, PageVitals, SlowPage, Vitals, MAX_CLS, MAX_MS, POOR_CLS, POOR_INP_MS, POOR_LCP_MS, VITALS_PLUGIN,
+};
 
-use crate::model::{Event, Recording};
+use crate::model::{Event, EventData, Recording};
 use serde::Serialize;
 
 /// Per-session metrics (one row of the sessions table).
@@ -62,6 +66,15 @@ pub struct SessionSummary {
     pub n_errors: usize,
     pub entry_url: Option<String>,
     pub exit_url: Option<String>,
+    /// Web vitals of the session (`capture.performance`): the worst over its pages, long tasks
+    /// summed ([`Vitals::worst`]); all `null` when the recording has no `rewind/web-vitals@1`
+    /// events.
+    #[serde(flatten)]
+    pub vitals: Vitals,
+    /// Web vitals per page, in the order the pages were reported (left out of the JSON when
+    /// empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub page_vitals: Vec<PageVitals>,
 }
 
 /// Everything the analyzer says about one recording.
@@ -134,6 +147,7 @@ pub struct Analyzer {
     start: Option<i64>,
     end: Option<i64>,
     options: AnalyzeOptions,
+    vitals: vitals::VitalsTracker,
 }
 
 impl Analyzer {
@@ -152,6 +166,11 @@ impl Analyzer {
         self.n_events += 1;
         self.start.get_or_insert(event.timestamp);
         self.end = Some(event.timestamp);
+        if let EventData::Plugin(plugin) = &event.data {
+            if vitals::is_vitals(plugin) {
+                self.vitals.push(event.timestamp, plugin);
+            }
+        }
         self.actions.push(event);
     }
 
@@ -195,13 +214,14 @@ impl Analyzer {
         replay_id: Option<String>,
         distinct_id: Option<String>,
     ) -> (Analysis, Option<Redactor>) {
-        let Analyzer { mut actions, n_events, start, end, options } = self;
+        let Analyzer { mut actions, n_events, start, end, options, vitals: mut page_vitals } = self;
         actions.finish_outcomes();
         actions.finish();
         let redactor = options.redact.then(|| {
             let mut redactor = Redactor::default();
             actions.list.iter_mut().for_each(|a| redactor.action(a));
             actions.entry_url.iter_mut().chain(actions.url.iter_mut()).for_each(|u| redactor.text(u));
+            page_vitals.pages.iter_mut().filter_map(|p| p.href.as_mut()).for_each(|u| redactor.text(u));
             redactor
         });
         let list = actions.list;
@@ -225,8 +245,10 @@ impl Analyzer {
             n_errors: count(&|a| a.action == ActionKind::ConsoleError),
             entry_url: actions.entry_url,
             exit_url: actions.url,
+            vitals: Vitals::worst(page_vitals.pages.iter().map(|p| &p.vitals)),
+            page_vitals: page_vitals.pages,
         };
-        let mut warnings = Vec::new();
+        let mut warnings = page_vitals.warnings;
         let skipped = actions.dom.skipped_nodes();
         if skipped > 0 {
             warnings.push(format!(

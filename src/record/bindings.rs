@@ -166,8 +166,9 @@ impl Recorder {
     #[wasm_bindgen(js_name = addPluginEvent)]
     pub fn add_plugin_event(&self, plugin: &str, payload_json: &str) {
         // The network chunk (`js/network.js`) passes `rrweb/network@1` payloads that
-        // `privacy::network` wrote in its own wasm: valid JSON, already redacted. No JSON parser
-        // here, as everywhere in the recorder.
+        // `privacy::network` wrote in its own wasm: valid JSON, already redacted; the vitals
+        // chunk (`js/vitals.js`) `rewind/web-vitals@1` payloads of numbers and the page URL from
+        // `JSON.stringify`. No JSON parser here, as everywhere in the recorder.
         self.core.with(|s| s.push(PLUGIN, Obj::new().str("plugin", plugin).raw("payload", payload_json).end()));
     }
 

@@ -163,7 +163,7 @@ impl WasmReplayBundle {
         self.inner.replay_ids()
     }
 
-    /// One table as text: `table` is `sessions`, `actions`, `events` or `elements`; `format`
+    /// One table as text: `table` is `sessions`, `actions`, `events`, `elements` or `pages`; `format`
     /// `csv`, `json` or `jsonl`. Throws on any other name.
     #[wasm_bindgen(js_name = exportTable)]
     pub fn export_table(&self, table: &str, format: &str) -> Result<String, JsError> {

@@ -24,6 +24,7 @@ const { analyze, analyzeEvents, analyzeToJson, init, version } = await import('.
 const SESSION_KEYS = [
   'replay_id', 'distinct_id', 'start_time', 'end_time', 'duration_s', 'n_events', 'n_actions',
   'n_clicks', 'n_inputs', 'n_pages', 'n_errors', 'entry_url', 'exit_url',
+  'lcp_ms', 'cls', 'inp_ms', 'fcp_ms', 'ttfb_ms', 'long_tasks', 'long_task_ms',
 ];
 const ACTION_KEYS = ['t_ms', 'action', 'target_node_id', 'target_desc', 'description', 'url', 'metadata'];
 const ACTION_KINDS = ['navigate', 'click', 'touch_start', 'scroll', 'input', 'select', 'console_error', 'custom'];

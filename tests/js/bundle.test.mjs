@@ -157,3 +157,20 @@ test('bundles are redacted unless created with {redact: false}, filtered bundles
     assert.equal(filtered.export('actions', 'csv').includes('4111 1111 1111 1111'), shows);
   }
 });
+
+test('web vitals: pages() and the report\'s slow pages through the wrapper', async () => {
+  const events = JSON.parse(text('dead-button'));
+  const last = events[events.length - 1].timestamp;
+  const vitals = (dt, href, lcp, inp) => ({
+    type: 6,
+    timestamp: last + dt,
+    data: { plugin: 'rewind/web-vitals@1', payload: { href, lcp_ms: lcp, cls: 0.01, inp_ms: inp, fcp_ms: 300, ttfb_ms: 50, long_tasks: 1, long_task_ms: 80 } },
+  });
+  const bundle = await createBundle([{ events: [...events, vitals(1, 'https://a.test/', 4500, 120), vitals(2, 'https://a.test/b', null, 90)], replayId: 'v' }]);
+  const pages = bundle.pages();
+  assert.deepEqual(pages.map((p) => [p.replay_id, p.href, p.lcp_ms, p.inp_ms]), [['v', 'https://a.test/', 4500, 120], ['v', 'https://a.test/b', null, 90]]);
+  const [session] = bundle.sessions();
+  assert.deepEqual([session.lcp_ms, session.inp_ms, session.long_tasks, session.long_task_ms], [4500, 120, 2, 160]);
+  assert.deepEqual(bundle.report().slow_pages.map((p) => [p.href, p.poor]), [['https://a.test/', ['LCP 4500 ms']]]);
+  assert.match(bundle.reportMarkdown(), /## Slow pages/);
+});

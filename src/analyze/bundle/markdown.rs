@@ -92,7 +92,8 @@ fn group_markdown(out: &mut String, g: &FrictionGroup) {
 }
 
 /// The bundle report: totals, then sections for sessions, top clicks, rage clicks, dead
-/// clicks, error sessions, long pauses and the friction report (`top` groups).
+/// clicks, error sessions, long pauses, slow pages (only for bundles with web vitals) and the
+/// friction report (`top` groups).
 pub fn report(r: &BundleReport, top: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# rewind report: {}, {}\n", plural(r.n_replays, "replay"), plural(r.n_users, "user"));
@@ -185,9 +186,40 @@ pub fn report(r: &BundleReport, top: usize) -> String {
         }
     }
 
+    if r.sessions.iter().any(|s| !s.page_vitals.is_empty()) {
+        slow_pages(&mut out, &r.slow_pages, top);
+    }
+
     out.push('\n');
     out.push_str(&friction(&r.friction, top));
     out
+}
+
+/// `## Slow pages`: pages with a poor web vital (web.dev's boundaries, [`crate::analyze::Vitals::poor`]),
+/// the first `top`. Written only for bundles that carry web vitals (`capture.performance`).
+fn slow_pages(out: &mut String, pages: &[crate::analyze::SlowPage], top: usize) {
+    out.push_str("\n## Slow pages\n\n");
+    if pages.is_empty() {
+        out.push_str("None (no page with LCP > 4 s, INP > 500 ms or CLS > 0.25).\n");
+        return;
+    }
+    out.push_str("| replay | page | poor | LCP ms | INP ms | CLS | long tasks |\n|---|---|---|---:|---:|---:|---:|\n");
+    let num = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{}", (v * 1000.0).round() / 1000.0));
+    for p in pages.iter().take(top) {
+        let v = &p.page.vitals;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            cell(&p.replay_id),
+            p.page.href.as_deref().map_or("–".into(), cell),
+            cell(&p.poor.join(", ")),
+            num(v.lcp_ms.map(f64::round)),
+            num(v.inp_ms.map(f64::round)),
+            num(v.cls),
+            v.long_tasks.map_or("–".to_string(), |n| n.to_string()),
+        );
+    }
+    more(out, pages.len(), top, "slow page");
 }
 
 fn summaries(out: &mut String, title: &str, findings: &str, total: &str, rows: &[GroupSummary], top: usize) {

@@ -34,7 +34,7 @@ pub use aggregate::{error_session, long_pauses, ErrorSession, Pause, LONG_PAUSE_
 pub use filters::{CompareRow, Where};
 pub use labels::{default_label, selector_label};
 pub use report::{BundleReport, FrictionGroup, FrictionReport, GroupSummary, ReplayPart, ReportOptions};
-pub use tables::{ActionRow, ElementRow, EventRow, SessionRow, Table, TableFormat};
+pub use tables::{ActionRow, ElementRow, EventRow, PageRow, SessionRow, Table, TableFormat};
 
 use crate::analyze::session::{signals, AnalyzedSession};
 use crate::codec::DecodeError;
@@ -145,6 +145,12 @@ impl ReplayBundle {
             ),
             Table::Events => tables::write_rows(format, self.replays().flat_map(AnalyzedSession::events)),
             Table::Elements => tables::write_rows(format, self.elements()),
+            Table::Pages => tables::write_rows(
+                format,
+                self.replays().flat_map(|r| {
+                    r.session.page_vitals.iter().map(move |page| PageRow { replay_id: r.replay_id(), page })
+                }),
+            ),
         }
     }
 

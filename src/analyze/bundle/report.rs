@@ -184,6 +184,9 @@ pub struct BundleReport {
     pub error_sessions: Vec<ErrorSession>,
     /// The `top` longest pauses (then bundle order).
     pub long_pauses: Vec<Pause>,
+    /// Pages with a "poor" web vital (LCP > 4 s, INP > 500 ms, CLS > 0.25, web.dev), in
+    /// bundle order ([`crate::analyze::slow_pages`]); empty without `capture.performance`.
+    pub slow_pages: Vec<crate::analyze::SlowPage>,
     /// The friction report ([`FrictionReport`]).
     pub friction: FrictionReport,
     /// Personal data values redacted, summed over the replays (each replay counts its
@@ -201,6 +204,7 @@ impl BundleReport {
         let mut errors = Vec::new();
         let mut pauses = Vec::new();
         let mut redactions = 0;
+        let mut slow_pages = Vec::new();
         for part in parts {
             redactions += part.redactions;
             users.insert(part.session.distinct_id.clone().unwrap_or_else(|| part.session.replay_id.clone()));
@@ -208,6 +212,7 @@ impl BundleReport {
             findings.extend(part.findings);
             errors.extend(part.errors);
             pauses.extend(part.pauses);
+            slow_pages.extend(crate::analyze::slow_pages(&part.session.replay_id, &part.session.page_vitals));
             sessions.push(part.session);
         }
         let friction = FrictionReport::new(findings, sessions.len(), users.len());
@@ -241,6 +246,7 @@ impl BundleReport {
             top_clicks,
             error_sessions: errors,
             long_pauses: pauses,
+            slow_pages,
             friction,
             redactions,
         }

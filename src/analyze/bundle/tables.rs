@@ -7,12 +7,14 @@
 //! | `actions` | action | `replay_id`, then the [`Action`] fields |
 //! | `events` | rrweb event | [`EventRow`] |
 //! | `elements` | clicked element and page | [`ElementRow`] |
+//! | `pages` | page with web vitals (`capture.performance`) | [`PageRow`] |
 //!
 //! Times are Unix epoch milliseconds (`start_time`, `end_time`, `t_ms`); durations are seconds
-//! (`duration_s`).
+//! (`duration_s`). Web vitals are in ms (`lcp_ms`, `inp_ms`, `fcp_ms`, `ttfb_ms`,
+//! `long_task_ms`) except `cls` (unitless) and `long_tasks` (a count): see [`Vitals`].
 
 pub use crate::analyze::session::{EventRow, SessionRow};
-use crate::analyze::Action;
+use crate::analyze::{Action, PageVitals, Vitals};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
@@ -32,6 +34,17 @@ pub struct ElementRow {
     pub n_clicks: usize,
     /// Distinct replays with such clicks.
     pub n_unique_replays: usize,
+}
+
+/// One row of the pages table: a page of a replay with its web vitals (`rewind/web-vitals@1`,
+/// see [`crate::analyze::VITALS_PLUGIN`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct PageRow<'a> {
+    /// The replay.
+    pub replay_id: &'a str,
+    /// The page and its vitals (`t_ms`, `href`, then the [`Vitals`] fields).
+    #[serde(flatten)]
+    pub page: &'a PageVitals,
 }
 
 /// One row of the actions table: the replay id, then the action's own fields in their JSON
@@ -56,18 +69,21 @@ pub enum Table {
     Events,
     /// One row per clicked element and page.
     Elements,
+    /// One row per page with web vitals.
+    Pages,
 }
 
 impl FromStr for Table {
     type Err = String;
-    /// `sessions`, `actions`, `events` or `elements`.
+    /// `sessions`, `actions`, `events`, `elements` or `pages`.
     fn from_str(s: &str) -> Result<Self, String> {
         Ok(match s {
             "sessions" => Table::Sessions,
             "actions" => Table::Actions,
             "events" => Table::Events,
             "elements" => Table::Elements,
-            _ => return Err(format!("unknown table `{s}`: expected sessions, actions, events or elements")),
+            "pages" => Table::Pages,
+            _ => return Err(format!("unknown table `{s}`: expected sessions, actions, events, elements or pages")),
         })
     }
 }
@@ -105,6 +121,7 @@ impl fmt::Display for Table {
             Table::Actions => "actions",
             Table::Events => "events",
             Table::Elements => "elements",
+            Table::Pages => "pages",
         })
     }
 }
@@ -162,6 +179,13 @@ impl TableRow for SessionRow {
         "n_custom",
         "entry_url",
         "exit_url",
+        "lcp_ms",
+        "cls",
+        "inp_ms",
+        "fcp_ms",
+        "ttfb_ms",
+        "long_tasks",
+        "long_task_ms",
     ];
     fn cells(&self) -> Vec<Cell<'_>> {
         vec![
@@ -180,6 +204,45 @@ impl TableRow for SessionRow {
             opt_str(&self.entry_url),
             opt_str(&self.exit_url),
         ]
+        .into_iter()
+        .chain(vitals_cells(&self.vitals))
+        .collect()
+    }
+}
+
+const VITALS_COLUMNS: [&str; 7] = ["lcp_ms", "cls", "inp_ms", "fcp_ms", "ttfb_ms", "long_tasks", "long_task_ms"];
+
+fn vitals_cells(v: &Vitals) -> [Cell<'static>; 7] {
+    let f = |x: Option<f64>| x.map_or(Cell::Empty, Cell::Float);
+    [
+        f(v.lcp_ms),
+        f(v.cls),
+        f(v.inp_ms),
+        f(v.fcp_ms),
+        f(v.ttfb_ms),
+        v.long_tasks.map_or(Cell::Empty, |n| Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))),
+        f(v.long_task_ms),
+    ]
+}
+
+impl TableRow for PageRow<'_> {
+    const COLUMNS: &'static [&'static str] = &[
+        "replay_id",
+        "t_ms",
+        "href",
+        VITALS_COLUMNS[0],
+        VITALS_COLUMNS[1],
+        VITALS_COLUMNS[2],
+        VITALS_COLUMNS[3],
+        VITALS_COLUMNS[4],
+        VITALS_COLUMNS[5],
+        VITALS_COLUMNS[6],
+    ];
+    fn cells(&self) -> Vec<Cell<'_>> {
+        [Cell::Text(self.replay_id), Cell::Int(self.page.t_ms), opt_str(&self.page.href)]
+            .into_iter()
+            .chain(vitals_cells(&self.page.vitals))
+            .collect()
     }
 }
 

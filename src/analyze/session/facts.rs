@@ -4,7 +4,7 @@
 //! the rest of [`super`].
 
 pub(crate) use crate::analyze::element::ElementFacts;
-use crate::analyze::{timeline_markdown, Action, ActionKind, SessionSummary};
+use crate::analyze::{timeline_markdown, Action, ActionKind, PageVitals, SessionSummary, Vitals};
 use serde::Serialize;
 
 /// One row of the sessions table: one replay. The [`SessionSummary`] fields plus `n_custom`.
@@ -38,6 +38,13 @@ pub struct SessionRow {
     pub entry_url: Option<String>,
     /// Last page URL.
     pub exit_url: Option<String>,
+    /// Web vitals: the worst over the session's pages, long tasks summed ([`Vitals::worst`]);
+    /// `null` / empty when not recorded.
+    #[serde(flatten)]
+    pub vitals: Vitals,
+    /// Web vitals per page: the `pages` table's rows, not sessions-table columns.
+    #[serde(skip)]
+    pub page_vitals: Vec<PageVitals>,
 }
 
 impl SessionRow {
@@ -58,6 +65,8 @@ impl SessionRow {
             n_custom,
             entry_url: s.entry_url,
             exit_url: s.exit_url,
+            vitals: s.vitals,
+            page_vitals: s.page_vitals,
         }
     }
 }

@@ -35,13 +35,13 @@ fn tables_in_every_format() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("replay_id,distinct_id,start_time,end_time,duration_s,n_events,n_actions,n_clicks,n_inputs,n_pages,n_errors,n_custom,entry_url,exit_url")
+        Some("replay_id,distinct_id,start_time,end_time,duration_s,n_events,n_actions,n_clicks,n_inputs,n_pages,n_errors,n_custom,entry_url,exit_url,lcp_ms,cls,inp_ms,fcp_ms,ttfb_ms,long_tasks,long_task_ms")
     );
     assert_eq!(
         lines.next(),
         Some(
             format!(
-                "a,u-1,{T0},{},3.5,9,5,3,0,1,0,1,https://shop.test/cart?coupon=X,https://shop.test/cart?coupon=X",
+                "a,u-1,{T0},{},3.5,9,5,3,0,1,0,1,https://shop.test/cart?coupon=X,https://shop.test/cart?coupon=X,,,,,,,",
                 at(3500)
             )
             .as_str()

@@ -4,6 +4,7 @@
 mod clicks;
 mod filters;
 mod signals;
+mod vitals;
 
 use super::*;
 use crate::analyze::{analyze, Action};
