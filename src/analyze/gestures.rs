@@ -14,6 +14,7 @@ use super::dom::DomTracker;
 use super::element::element_facts;
 use crate::model::{EventData, IncrementalData};
 use serde_json::{Map, Value};
+use std::ops::Range;
 
 /// Clicks that make a rage click. field-notes.md: PostHog counts 3 clicks; the Mixpanel seed's
 /// `rage_clicks` defaults to `threshold=3`.
@@ -147,27 +148,8 @@ impl RageTracker {
     pub(super) fn finish(&mut self, list: &mut [Action]) {
         self.answered = 0;
         let run: Vec<RunClick> = std::mem::take(&mut self.run).into_iter().filter(|c| is_run_click(list, c)).collect();
-        let mut marked = vec![false; run.len()];
-        let mut j = 0;
-        for k in 0..run.len() {
-            while j < k && run[k].t - run[j].t > RAGE_CLICK_WINDOW_MS {
-                j += 1;
-            }
-            if k + 1 - j >= RAGE_CLICK_THRESHOLD {
-                marked[j..=k].iter_mut().for_each(|m| *m = true);
-            }
-        }
-        let mut k = 0;
-        while k < run.len() {
-            if !marked[k] {
-                k += 1;
-                continue;
-            }
-            let first = k;
-            while k < run.len() && marked[k] {
-                k += 1;
-            }
-            let burst = &run[first..k];
+        for burst in bursts(run.len(), |k| run[k].t, RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS) {
+            let burst = &run[burst];
             let answered = burst.iter().enumerate().all(|(m, c)| {
                 let next = burst.get(m + 1).map_or(c.t.saturating_add(RAGE_CLICK_WINDOW_MS), |n| n.t);
                 c.answered_at.is_some_and(|r| r <= next)
@@ -185,6 +167,38 @@ impl RageTracker {
             }
         }
     }
+}
+
+/// The bursts in a run of clicks on one control, as index ranges into the run: maximal spans of
+/// clicks each inside some window of at most `window_ms` (first to last click) that holds at
+/// least `threshold` clicks, so overlapping windows make one burst. `t(k)` is click `k`'s time
+/// (Unix epoch ms, non-decreasing). A negative `window_ms` finds none. Shared by the timeline's
+/// rage lines and the bundle's rage-click signal, so the two agree.
+pub(crate) fn bursts(len: usize, t: impl Fn(usize) -> i64, threshold: usize, window_ms: i64) -> Vec<Range<usize>> {
+    let mut marked = vec![false; len];
+    let mut j = 0;
+    for k in 0..len {
+        while j < k && t(k) - t(j) > window_ms {
+            j += 1;
+        }
+        if k + 1 - j >= threshold && window_ms >= 0 {
+            marked[j..=k].iter_mut().for_each(|m| *m = true);
+        }
+    }
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < len {
+        if !marked[k] {
+            k += 1;
+            continue;
+        }
+        let first = k;
+        while k < len && marked[k] {
+            k += 1;
+        }
+        out.push(first..k);
+    }
+    out
 }
 
 /// The run's click is still the `click` action it was added as (not folded away since).

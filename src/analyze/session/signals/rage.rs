@@ -1,6 +1,7 @@
 //! Rage clicks: quick repeated clicks on one control that did not answer them.
 
 use super::finding::{element, finding, is_click, position, responded_within, seconds, Draft, Finding, FindingKind};
+use crate::analyze::gestures::bursts;
 use crate::analyze::session::facts::AnalyzedSession;
 
 pub use crate::analyze::gestures::{
@@ -51,26 +52,8 @@ pub fn rage_clicks(replay: &AnalyzedSession, threshold: usize, window_ms: i64) -
 /// The rage bursts within one run of clicks on a control.
 fn rage_runs(replay: &AnalyzedSession, run: &[usize], threshold: usize, window_ms: i64, out: &mut Vec<Finding>) {
     let t = |k: usize| replay.actions[run[k]].t_ms;
-    let mut marked = vec![false; run.len()];
-    let mut j = 0;
-    for k in 0..run.len() {
-        while j < k && t(k) - t(j) > window_ms {
-            j += 1;
-        }
-        if k + 1 - j >= threshold && window_ms >= 0 {
-            marked[j..=k].iter_mut().for_each(|m| *m = true);
-        }
-    }
-    let mut k = 0;
-    while k < run.len() {
-        if !marked[k] {
-            k += 1;
-            continue;
-        }
-        let first = k;
-        while k < run.len() && marked[k] {
-            k += 1;
-        }
+    for burst in bursts(run.len(), t, threshold, window_ms) {
+        let (first, k) = (burst.start, burst.end);
         let (a, b) = (&replay.actions[run[first]], &replay.actions[run[k - 1]]);
         let chain = element(replay, run[first]).map(|e| &e.chain[..]).unwrap_or_default();
         let selects_text = replay.selections.iter().any(|s| {
