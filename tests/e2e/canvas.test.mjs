@@ -8,10 +8,9 @@
 // as on the live page). With the options off nothing of the kind is recorded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { newPage, root, setup, skipReason, sleep } from './support.mjs';
+import { readFileSync } from 'node:fs';
+import { newPage, playerReady, replayBoth, root, setup, skipReason, sleep } from './support.mjs';
 
-const playerReady = existsSync(new URL('pkg/rewind.js', root)) && /class Player\b/.test(readFileSync(new URL('pkg/rewind.js', root), 'utf8'));
 
 const CANVAS_MUTATION = 9;
 const FONT = 10;
@@ -64,45 +63,6 @@ async function record(browser, origin, capture) {
   assert.deepEqual(page.logs.filter((l) => l.startsWith('error')), [], 'errors reported while recording');
   await page.context().close();
   return { events, live, fallbackWidth, native, restored, animation: [t0, t1] };
-}
-
-async function replayBoth(browser, origin, events) {
-  const page = await newPage(browser);
-  await page.goto(`${origin}/pages/replay.html`);
-  await page.addScriptTag({ content: PROBE });
-  const rrweb = await page.evaluate(async (events) => {
-    const replayer = new window.rrweb.Replayer(events, {
-      root: document.getElementById('root'),
-      showWarning: false,
-      mouseTail: false,
-      triggerFocus: false,
-      UNSAFE_replayCanvas: true, // rrweb replays canvas events only with this
-    });
-    // rrweb decodes every frame's image ahead (preloadAllImages, after the FullSnapshot); a
-    // seek before that ends races the decodes, so a replay can end on an older frame.
-    await new Promise((r) => setTimeout(r, 1500));
-    replayer.pause(replayer.getMetaData().totalTime + 1);
-    await new Promise((r) => setTimeout(r, 1000)); // image decoding and font loading are asynchronous
-    const probe = await window.__probe(replayer.iframe.contentDocument);
-    replayer.destroy?.();
-    return probe;
-  }, events);
-  let rewind = null;
-  if (playerReady) {
-    rewind = await page.evaluate(async (events) => {
-      const { createPlayer } = await import('/js/player.js');
-      const el = document.createElement('div');
-      el.style.cssText = 'width:1000px;height:700px';
-      document.body.append(el);
-      const p = await createPlayer(el, events, { skipInactive: false });
-      p.seek(p.duration());
-      await new Promise((r) => setTimeout(r, 1000));
-      return window.__probe(p.frame.contentDocument);
-    }, events);
-  }
-  const errors = page.errors;
-  await page.context().close();
-  return { rrweb, rewind, errors };
 }
 
 /** The ids of the canvases of the first FullSnapshot, by their `id` attribute (blocked ones have none: by class). */
@@ -175,7 +135,12 @@ test('capture.canvas and capture.fonts: rrweb-shaped events, replayed by rrweb\'
   assert.equal(fonts[1].buffer, true);
   assert.equal(JSON.parse(fonts[1].fontSource).length, readFileSync(new URL('tests/e2e/pages/DejaVuSansMono-Oblique.ttf', root)).length);
 
-  const replayed = await replayBoth(browser, server.origin, events);
+  const replayed = await replayBoth(browser, server.origin, events, PROBE, {
+    // rrweb replays canvas events only with UNSAFE_replayCanvas; it decodes every frame's image
+    // ahead (preloadAllImages), so a seek before that ends can end on an older frame; image
+    // decoding and font loading are asynchronous.
+    replayerOptions: { UNSAFE_replayCanvas: true }, preloadMs: 1500, settleMs: 1000, probeArgs: [],
+  });
   assert.deepEqual(replayed.errors, [], 'replay page errors');
   for (const [name, probe] of [['rrweb', replayed.rrweb], ['rewind', replayed.rewind]]) {
     if (!probe) {

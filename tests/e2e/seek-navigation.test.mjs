@@ -9,9 +9,7 @@
 // the Replayer must give 6/6 anyway); impl "real" records with rewind's wasm Recorder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IMPLS, newPage, setup, skipReason, sleep, TYPE } from './support.mjs';
-import { existsSync, readFileSync } from 'node:fs';
-import { root } from './support.mjs';
+import { IMPLS, TYPE, newPage, playerReady, setup, skipReason, sleep } from './support.mjs';
 
 /** The route changes: how, where, the page (`#view[data-page]`) shown, the recorded path. */
 const ROUTES = [
@@ -25,7 +23,6 @@ const ROUTES = [
 const SEEK_AFTER_MS = 600;
 const GAP_MS = 1000;
 
-const playerReady = existsSync(new URL('pkg/rewind.js', root)) && /class Player\b/.test(readFileSync(new URL('pkg/rewind.js', root), 'utf8'));
 
 async function record(browser, origin, impl) {
   const page = await newPage(browser);

@@ -10,12 +10,10 @@
 // rrweb must match); impl "real" records with rewind's wasm Recorder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { IMPLS, newPage, root, setup, skipReason, sleep } from './support.mjs';
+import { IMPLS, newPage, playerReady, replayBoth, setup, skipReason, sleep } from './support.mjs';
 
 const { analyzeEvents } = await import('../../js/analyze.js');
 
-const playerReady = existsSync(new URL('pkg/rewind.js', root)) && /class Player\b/.test(readFileSync(new URL('pkg/rewind.js', root), 'utf8'));
 
 /** The probes, run in the page (live) or in a replayed document. `mask` masks text and values. */
 const PROBE = String.raw`
@@ -59,41 +57,6 @@ async function record(browser, origin, impl) {
   return { events, live };
 }
 
-async function replayBoth(browser, origin, events) {
-  const page = await newPage(browser);
-  await page.goto(`${origin}/pages/replay.html`);
-  await page.addScriptTag({ content: PROBE });
-  const rrweb = await page.evaluate(async (events) => {
-    const replayer = new window.rrweb.Replayer(events, {
-      root: document.getElementById('root'),
-      showWarning: false,
-      mouseTail: false,
-      triggerFocus: false,
-    });
-    replayer.pause(replayer.getMetaData().totalTime + 1);
-    await new Promise((r) => setTimeout(r, 50));
-    const probe = window.__probe(replayer.iframe.contentDocument, true);
-    replayer.destroy?.();
-    return probe;
-  }, events);
-  let rewind = null;
-  if (playerReady) {
-    rewind = await page.evaluate(async (events) => {
-      const { createPlayer } = await import('/js/player.js');
-      const el = document.createElement('div');
-      el.style.cssText = 'width:1000px;height:700px';
-      document.body.append(el);
-      const p = await createPlayer(el, events, { skipInactive: false });
-      p.seek(p.duration());
-      await new Promise((r) => setTimeout(r, 50));
-      return window.__probe(p.frame.contentDocument, true);
-    }, events);
-  }
-  const errors = page.errors;
-  await page.context().close();
-  return { rrweb, rewind, errors };
-}
-
 for (const impl of IMPLS) {
   test(`shadow DOM and modal dialogs (${impl} recorder): rrweb's Replayer and rewind's player show the live page`, { skip: skipReason(impl) ?? false }, async (t) => {
     const { server, browser } = await setup(t);
@@ -116,7 +79,7 @@ for (const impl of IMPLS) {
       assert.ok(json.includes('"rr_open_mode":"modal"'), 'the dialog opened modal');
     }
 
-    const replayed = await replayBoth(browser, server.origin, events);
+    const replayed = await replayBoth(browser, server.origin, events, PROBE);
     assert.deepEqual(replayed.errors, [], 'replay page errors');
     assert.deepEqual(replayed.rrweb, live, "rrweb's Replayer differs from the live page");
     if (playerReady) assert.deepEqual(replayed.rewind, live, "rewind's player differs from the live page");

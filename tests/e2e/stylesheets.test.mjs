@@ -11,10 +11,8 @@
 // "real" records with rewind's wasm Recorder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { IMPLS, newPage, root, setup, skipReason, sleep } from './support.mjs';
+import { IMPLS, newPage, playerReady, setup, skipReason, sleep } from './support.mjs';
 
-const playerReady = existsSync(new URL('pkg/rewind.js', root)) && /class Player\b/.test(readFileSync(new URL('pkg/rewind.js', root), 'utf8'));
 const PROPS = ['color', 'background-color', 'margin-top', 'border-top-color', 'border-top-width'];
 /** The probes every replay must style as the live page (p12's <style> is blocked). */
 const COMPARED = Array.from({ length: 15 }, (_, i) => `p${i + 1}`).filter((id) => id !== 'p12');

@@ -140,3 +140,52 @@ export async function until(check, ms, what) {
   }
   throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)?.slice(0, 2000)}`);
 }
+
+/** rewind's player is built (`pkg/rewind.js` with the `Player` class: `npm run build:wasm`). */
+export const playerReady = existsSync(new URL('pkg/rewind.js', root))
+  && /class Player\b/.test(readFileSync(new URL('pkg/rewind.js', root), 'utf8'));
+
+/**
+ * Replays `events` to the end in rrweb's own Replayer and in rewind's player (when built), on a
+ * fresh page with the script `probe`, which defines `window.__probe(document, ...probeArgs)`;
+ * returns `{rrweb, rewind, errors}`: each replay's probe result (rewind's `null` when the player
+ * is not built) and the page's errors. `replayerOptions` add to the Replayer's; `preloadMs` waits
+ * before seeking (rrweb decodes canvas images ahead); `settleMs` waits after the seek (images,
+ * fonts).
+ */
+export async function replayBoth(browser, origin, events, probe, { replayerOptions = {}, preloadMs = 0, settleMs = 50, probeArgs = [true] } = {}) {
+  const page = await newPage(browser);
+  await page.goto(`${origin}/pages/replay.html`);
+  await page.addScriptTag({ content: probe });
+  const rrweb = await page.evaluate(async ({ events, replayerOptions, preloadMs, settleMs, probeArgs }) => {
+    const replayer = new window.rrweb.Replayer(events, {
+      root: document.getElementById('root'),
+      showWarning: false,
+      mouseTail: false,
+      triggerFocus: false,
+      ...replayerOptions,
+    });
+    if (preloadMs) await new Promise((r) => setTimeout(r, preloadMs));
+    replayer.pause(replayer.getMetaData().totalTime + 1);
+    await new Promise((r) => setTimeout(r, settleMs));
+    const result = await window.__probe(replayer.iframe.contentDocument, ...probeArgs);
+    replayer.destroy?.();
+    return result;
+  }, { events, replayerOptions, preloadMs, settleMs, probeArgs });
+  let rewind = null;
+  if (playerReady) {
+    rewind = await page.evaluate(async ({ events, settleMs, probeArgs }) => {
+      const { createPlayer } = await import('/js/player.js');
+      const el = document.createElement('div');
+      el.style.cssText = 'width:1000px;height:700px';
+      document.body.append(el);
+      const p = await createPlayer(el, events, { skipInactive: false });
+      p.seek(p.duration());
+      await new Promise((r) => setTimeout(r, settleMs));
+      return window.__probe(p.frame.contentDocument, ...probeArgs);
+    }, { events, settleMs, probeArgs });
+  }
+  const errors = page.errors;
+  await page.context().close();
+  return { rrweb, rewind, errors };
+}
