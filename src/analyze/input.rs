@@ -22,7 +22,7 @@
 //! - **Ticks.** A checkbox or radio tick is one `input` action: the click on the control or its
 //!   label that caused it is folded in (the action keeps the click's time and position).
 
-use super::actions::{ActionKind, Actions, DEBOUNCE_MS, FOCUS_CLICK_MS, MAX_VALUE_CHARS};
+use super::actions::{Action, ActionKind, Actions, DEBOUNCE_MS, FOCUS_CLICK_MS, MAX_VALUE_CHARS};
 use super::describe::{describe, truncate_chars};
 use crate::model::InputData;
 use serde_json::{Map, Value};
@@ -150,9 +150,7 @@ impl Actions {
         }
         if let Some(entry) = self.inputs.get_mut(&id).filter(|e| e.ended.is_none() && t - e.last <= DEBOUNCE_MS) {
             entry.last = t;
-            let action = &mut self.list[entry.index];
-            action.description = description;
-            action.metadata = metadata;
+            update(&mut self.list[entry.index], description, metadata);
             return;
         }
         let index = self.add(t, ActionKind::Input, Some((id, target)), description, metadata);
@@ -171,9 +169,7 @@ impl Actions {
             if is_edit_of(&entry.value, value) {
                 let index = entry.index;
                 let (description, metadata) = self.typed_description(id, value);
-                let action = &mut self.list[index];
-                action.description = description;
-                action.metadata = metadata;
+                update(&mut self.list[index], description, metadata);
                 let entry = self.inputs.get_mut(&id).expect("found above");
                 entry.last = t;
                 entry.value = value.to_string();
@@ -231,6 +227,16 @@ impl Actions {
             entry.ended = Some(t);
         }
     }
+}
+
+/// The entry's action now reads `description` with `metadata`; what [`Actions::add`] took from
+/// the element (its `data-*` selectors) stays.
+fn update(action: &mut Action, description: String, mut metadata: Map<String, Value>) {
+    if let Some(selectors) = action.metadata.remove("selectors") {
+        metadata.insert("selectors".into(), selectors);
+    }
+    action.description = description;
+    action.metadata = metadata;
 }
 
 /// rrweb writes a masked value as one `*` per character.

@@ -13,7 +13,7 @@ const SNAPSHOT: &str = r#"{"type":2,"timestamp":1000,"data":{"initialOffset":{"t
    {"type":2,"id":5,"tagName":"button","attributes":{"id":"go","data-testid":"go-btn"},"childNodes":[
      {"type":2,"id":6,"tagName":"span","attributes":{"class":"icon"},"childNodes":[]},{"type":3,"id":4,"textContent":"Go"}]},
    {"type":2,"id":7,"tagName":"label","attributes":{"for":"q"},"childNodes":[{"type":3,"id":15,"textContent":"Search"}]},
-   {"type":2,"id":8,"tagName":"input","attributes":{"id":"q","type":"search"},"childNodes":[]},
+   {"type":2,"id":8,"tagName":"input","attributes":{"id":"q","type":"search","data-testid":"q"},"childNodes":[]},
    {"type":2,"id":9,"tagName":"label","attributes":{},"childNodes":[
      {"type":2,"id":10,"tagName":"input","attributes":{"type":"checkbox"},"childNodes":[]},{"type":3,"id":11,"textContent":"Remember"}]},
    {"type":2,"id":12,"tagName":"select","attributes":{"aria-label":"Size"},"childNodes":[
@@ -109,6 +109,13 @@ fn a_clear_ends_an_entry_and_each_entry_keeps_its_value() {
     );
     assert_eq!((a.actions[1].metadata["value"].as_str(), a.actions[1].t_ms), (Some("Buy milk"), 2000));
     assert_eq!(a.session.n_inputs, 2);
+}
+
+#[test]
+fn an_entry_keeps_its_elements_selectors_as_it_grows() {
+    let a = run(&typing(2000, 8, "milk", 40));
+    assert_eq!(a.actions[1].metadata["value"], "milk");
+    assert_eq!(a.actions[1].metadata["selectors"]["data-testid"], "q", "{:?}", a.actions[1].metadata);
 }
 
 #[test]
