@@ -157,7 +157,7 @@ fn sessions_filters_and_formats() {
     let header = stdout(&rewind().args(["sessions"]).arg(p).output().unwrap()).lines().next().unwrap().to_string();
     assert_eq!(
         header,
-        "replay_id,distinct_id,start_time,end_time,duration_s,n_events,n_actions,n_clicks,n_inputs,n_pages,n_errors,n_custom,entry_url,exit_url"
+        "replay_id,distinct_id,start_time,end_time,duration_s,n_events,n_actions,n_clicks,n_inputs,n_pages,n_errors,n_custom,entry_url,exit_url,lcp_ms,cls,inp_ms,fcp_ms,ttfb_ms,long_tasks,long_task_ms"
     );
 }
 
