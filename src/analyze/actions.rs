@@ -33,7 +33,7 @@ pub const MAX_VALUE_CHARS: usize = 60;
 pub const MAX_MESSAGE_CHARS: usize = 200;
 
 /// The kind of a user action. Click-family detail (click, dblclick, right_click, focus) lives
-/// in `metadata.interaction` so aggregations stay uniform (`../shared/design.md`).
+/// in `metadata.interaction` so aggregations stay uniform (ARCHITECTURE.md, "Contracts kept stable").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {

@@ -24,7 +24,7 @@ pub(crate) struct Control {
     pub(crate) clickable: bool,
     /// A text-editing surface: a text-like `input`, `textarea`, `select`, role textbox,
     /// searchbox or combobox, or anything inside a `contenteditable` element. A click there
-    /// places a caret; field-notes.md excludes these from rage clicks.
+    /// places a caret; PostHog and Sentry exclude these from rage clicks.
     pub(crate) text_entry: bool,
     /// A button (`button`, `input` type submit/button/image, role=button): clicking one after
     /// typing counts as submitting.

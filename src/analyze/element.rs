@@ -23,7 +23,7 @@ pub(crate) struct ElementFacts {
     /// or an ARIA widget role (button, link, menuitem, tab, checkbox, radio, switch, option).
     pub(crate) clickable: bool,
     /// A text-editing surface: a text-like `input`, `textarea`, `select`, or anything inside a
-    /// `contenteditable` element. A click there places a caret; field-notes.md excludes these
+    /// `contenteditable` element. A click there places a caret; PostHog and Sentry exclude these
     /// from rage clicks, and they are not dead clicks either.
     pub(crate) text_entry: bool,
     /// A button (`button`, `input` type submit/button/image, role=button): clicking one after

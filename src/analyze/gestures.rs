@@ -16,19 +16,19 @@ use crate::model::{EventData, IncrementalData};
 use serde_json::{Map, Value};
 use std::ops::Range;
 
-/// Clicks that make a rage click. field-notes.md: PostHog counts 3 clicks; the Mixpanel seed's
+/// Clicks that make a rage click. PostHog counts 3 clicks; the Mixpanel seed's
 /// `rage_clicks` defaults to `threshold=3`.
 pub const RAGE_CLICK_THRESHOLD: usize = 3;
 /// Longest time from the first to the last of [`RAGE_CLICK_THRESHOLD`] clicks, in ms
-/// (inclusive). field-notes.md: Mixpanel seed `window_ms=1000`; PostHog "each ≤ 1000 ms";
+/// (inclusive). Mixpanel seed `window_ms=1000`; PostHog "each ≤ 1000 ms";
 /// Datadog "in a 1 s window".
 pub const RAGE_CLICK_WINDOW_MS: i64 = 1_000;
 /// Each click of a rage burst lands closer than this to the previous one, in CSS px, when both
-/// positions are recorded. field-notes.md: PostHog "< 30 px from the previous".
+/// positions are recorded. PostHog "< 30 px from the previous".
 pub const RAGE_CLICK_RADIUS_PX: f64 = 30.0;
 /// A text selection starting inside the clicked element up to this long after a click makes
 /// the click part of a text selection (a double or triple click), not a click of its own
-/// (field-notes.md: "exclude … triple-click selection", sentry-javascript#8300). rewind's own
+/// (a known false positive of rage-click detection, sentry-javascript#8300). rewind's own
 /// value: Chromium reports the selection within a frame of the click, and rrweb emits it at
 /// once.
 pub const TRIPLE_CLICK_SELECTION_MS: i64 = 500;

@@ -33,7 +33,7 @@ use serde_json::{Map, Value};
 
 /// How long after a click the page's response counts as its outcome, in ms (inclusive). From
 /// the issue that introduced outcomes (1.5 s); it lies between the dead-click timeouts of
-/// OpenReplay (1.234 s) and PostHog (2.5 s) in `../shared/field-notes.md`.
+/// OpenReplay (1.234 s) and PostHog (2.5 s).
 pub const OUTCOME_WINDOW_MS: i64 = 1_500;
 
 /// The key of `metadata.outcome` on click actions.

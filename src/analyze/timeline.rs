@@ -1,5 +1,5 @@
 //! The markdown timeline: `{timestamp_seconds}: {description}` per action
-//! (`../shared/design.md`, the seed analyzer's format).
+//! (ARCHITECTURE.md, "Contracts kept stable"; the seed analyzer's format).
 
 use super::Action;
 use serde_json::Value;

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 /// Default gap between two consecutive actions that counts as a long pause, in seconds (the
 /// Mixpanel seed's `long_pauses(threshold_s=10)`; rrweb-player also treats gaps over 10 s as
-/// inactivity, field-notes.md "Player").
+/// inactivity).
 pub const LONG_PAUSE_S: f64 = 10.0;
 
 /// An element as the elements table keys it: its description and normalized page URL.

@@ -7,7 +7,7 @@ use crate::analyze::{ActionKind, Outcome, OutcomeKind, OUTCOME_WINDOW_MS};
 /// A click on something clickable with no visible response (DOM mutation, scroll, navigation,
 /// selection, input state, media, stylesheet or canvas change) within this long is dead, in
 /// ms: the click outcome window ([`OUTCOME_WINDOW_MS`], 1.5 s), so a dead click is exactly a
-/// click whose outcome is `nothing`. field-notes.md: OpenReplay 1.234 s, PostHog 2.5 s,
+/// click whose outcome is `nothing`. Elsewhere: OpenReplay 1.234 s, PostHog 2.5 s,
 /// Sentry 7 s.
 pub const DEAD_CLICK_TIMEOUT_MS: i64 = OUTCOME_WINDOW_MS;
 

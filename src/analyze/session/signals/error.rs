@@ -6,8 +6,8 @@ use crate::analyze::{Action, ActionKind};
 use serde_json::Value;
 
 /// A console error this soon after a click makes it an error click, in ms, and so does a
-/// failed request (`network_error`) that started this soon after it. field-notes.md ("a click
-/// followed shortly by a console/JS error"); the 1 s comes from the issue.
+/// failed request (`network_error`) that started this soon after it (an error click is "a click followed
+/// shortly by a console/JS error" in the replay tools that have it); the 1 s comes from the issue.
 pub const ERROR_CLICK_WINDOW_MS: i64 = 1_000;
 
 /// Error clicks: console errors (including uncaught exceptions, which the console plugin

@@ -1,6 +1,7 @@
 //! Frustration signals: where a session shows a user struggling.
 //!
-//! Definitions follow the tools compared in `../shared/field-notes.md` ("Frustration signals");
+//! Definitions follow the published ones of PostHog, Sentry, Datadog, OpenReplay and the Mixpanel
+//! seed analyzer;
 //! every threshold is a constant below that says where it comes from. Each detector returns
 //! [`Finding`]s: one per episode (a burst of rage clicks is one finding with `count` clicks),
 //! with the element, the page, a one-line explanation and the actions around it as evidence.

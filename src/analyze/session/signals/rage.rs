@@ -16,7 +16,7 @@ pub use crate::analyze::gestures::{
 /// page visibly responded to every click before the next (within `window_ms` for the last;
 /// read from the clicks' outcomes, [`crate::analyze::Outcome`]):
 /// a quantity stepper or an "Add item" button clicked quickly is in use, not raged at
-/// (field-notes.md: Sentry counts clicks on an *unresponsive* element). Overlapping windows
+/// (Sentry counts clicks on an *unresponsive* element). Overlapping windows
 /// make one finding whose `count` is its clicks. `threshold` below 1 is taken as 1.
 pub fn rage_clicks(replay: &AnalyzedSession, threshold: usize, window_ms: i64) -> Vec<Finding> {
     let threshold = threshold.max(1);

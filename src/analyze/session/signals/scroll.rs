@@ -5,8 +5,8 @@ use super::finding::{episode_findings, EpisodeUpdate, Finding, FindingKind};
 use crate::analyze::session::facts::AnalyzedSession;
 use std::collections::VecDeque;
 
-/// Scroll direction reversals that make excessive scrolling. field-notes.md lists the signal
-/// without numbers; rewind's definition is scrolling back and forth (searching): at least 3
+/// Scroll direction reversals that make excessive scrolling. The replay tools that list the
+/// signal give no numbers; rewind's definition is scrolling back and forth (searching): at least 3
 /// reversals within [`EXCESSIVE_SCROLL_WINDOW_MS`], each leg at least
 /// [`EXCESSIVE_SCROLL_MIN_LEG_VIEWPORTS`] viewport heights.
 pub const EXCESSIVE_SCROLL_TURNS: usize = 3;

@@ -4,10 +4,10 @@
 use super::finding::{episode_findings, EpisodeUpdate, Finding, FindingKind};
 use crate::analyze::session::facts::AnalyzedSession;
 
-/// Pointer direction changes that make a thrashed cursor. field-notes.md: OpenReplay, "> 4
+/// Pointer direction changes that make a thrashed cursor. OpenReplay: "> 4
 /// direction changes".
 pub const THRASH_DIRECTION_CHANGES: usize = 5;
-/// Longest gap between consecutive direction changes of one thrash, in ms. field-notes.md:
+/// Longest gap between consecutive direction changes of one thrash, in ms.
 /// OpenReplay's "~225 ms windows". rrweb samples the pointer at most every 50 ms, so five
 /// changes inside one 225 ms window cannot be recorded; rewind applies the window between
 /// consecutive changes instead.

@@ -6,7 +6,7 @@ use crate::analyze::session::facts::AnalyzedSession;
 use crate::analyze::{Action, ActionKind};
 
 /// Going to a page and back to the previous one within this long is a u-turn, in ms
-/// (field-notes.md: "quick backs (u-turns)"; the 10 s comes from the issue).
+/// ("quick backs", a frustration signal of replay tools; the 10 s comes from the issue).
 pub const U_TURN_MAX_MS: i64 = 10_000;
 
 /// A page's identity for u-turns: its URL without query string or fragment.
