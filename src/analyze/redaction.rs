@@ -10,7 +10,7 @@
 //! SSNs, JWT / bearer tokens, and values of secret-named keys in text and JSON.
 
 use super::Action;
-use crate::privacy::redact::{redact_text_seen, secret_field_marker, FieldValue};
+use crate::privacy::redact::{redact_text_seen, walk_json};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -91,30 +91,9 @@ impl Redactor {
     /// secret-named keys (`password`, `token`…) are replaced whole, as the privacy module's
     /// JSON redaction does.
     pub(crate) fn json(&mut self, value: &mut Value) {
-        let mut stack: Vec<&mut Value> = vec![value];
-        while let Some(v) = stack.pop() {
-            match v {
-                Value::String(s) => self.text(s),
-                Value::Array(items) => stack.extend(items.iter_mut()),
-                Value::Object(map) => {
-                    for (k, item) in map.iter_mut() {
-                        let shape = match &*item {
-                            Value::String(s) if !s.is_empty() => FieldValue::Text,
-                            Value::Number(_) => FieldValue::Number,
-                            _ => FieldValue::Other,
-                        };
-                        match secret_field_marker(k, shape) {
-                            Some(marker) => {
-                                let value = std::mem::replace(item, Value::String(marker.to_string()));
-                                self.values.insert(value.to_string());
-                            }
-                            None => stack.push(item),
-                        }
-                    }
-                }
-                Value::Null | Value::Bool(_) | Value::Number(_) => {}
-            }
-        }
+        let mut replaced = Vec::new();
+        walk_json(value, |s| self.text(s), |old| replaced.push(old.to_string()));
+        self.values.extend(replaced);
     }
 }
 

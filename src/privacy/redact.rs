@@ -760,15 +760,26 @@ fn secret_key(key: &str) -> Option<(PiiKind, bool)> {
 /// (`password`, `token`, `authorization`, `cookie`, `ssn`, `cvv`, `cardNumber`…) are replaced
 /// whole: strings always, numbers for the short card/PIN/SSN keys.
 pub(crate) fn redact_json_value(value: &mut Value, patterns: &[String]) {
+    walk_json(
+        value,
+        |s| {
+            let red = redact_text(s, patterns);
+            if red != *s {
+                *s = red;
+            }
+        },
+        |_| {},
+    );
+}
+
+/// The walk of [`redact_json_value`], for any redactor: `text` gets every string value, and a
+/// value of a secret-named key ([`secret_field_marker`]) is replaced whole by its marker and
+/// handed to `replaced` (the analyzer counts it). Iterative, so any depth is safe.
+pub(crate) fn walk_json(value: &mut Value, mut text: impl FnMut(&mut String), mut replaced: impl FnMut(Value)) {
     let mut stack: Vec<&mut Value> = vec![value];
     while let Some(v) = stack.pop() {
         match v {
-            Value::String(s) => {
-                let red = redact_text(s, patterns);
-                if red != *s {
-                    *s = red;
-                }
-            }
+            Value::String(s) => text(s),
             Value::Array(items) => stack.extend(items.iter_mut()),
             Value::Object(map) => {
                 for (k, item) in map.iter_mut() {
@@ -778,7 +789,7 @@ pub(crate) fn redact_json_value(value: &mut Value, patterns: &[String]) {
                         _ => FieldValue::Other,
                     };
                     match secret_field_marker(k, shape) {
-                        Some(marker) => *item = Value::String(marker.to_string()),
+                        Some(marker) => replaced(std::mem::replace(item, Value::String(marker.to_string()))),
                         None => stack.push(item),
                     }
                 }
