@@ -13,8 +13,40 @@ pub struct Sender {
     pub app_id: String,
     /// This package's version.
     pub sdk_version: String,
-    /// The user from `identify(userId)`, if any.
-    pub distinct_id: Option<String>,
+    /// The user, as the last `rewind.identify` event carried it (see [`identify_distinct_id`]):
+    /// a JSON string literal, quotes and escapes included, written into the envelope as is.
+    pub distinct_id_json: Option<String>,
+}
+
+/// The start of a `rewind.identify` Custom event (rrweb EventType 5) up to its user id, as the
+/// recorder writes it and as `JSON.stringify` writes it again after `beforeRecordEvent` (same
+/// key order): `{type, data: {tag, payload: {userId, traits}}, timestamp}`.
+const IDENTIFY_PREFIX: &str = r#"{"type":5,"data":{"tag":"rewind.identify","payload":{"userId":"#;
+
+/// The envelope's `distinct_id` from a recorded event: the `userId` of a `rewind.identify`
+/// event as the event carries it — redacted like every string of a custom payload, or the
+/// SDK's salted hash (`identity.hash`) — so the envelope never holds more than the recording
+/// does (issue 14: an email id was redacted in the event but sent raw in every envelope).
+/// `Some(Some(literal))`: the user id as its JSON string literal (quotes and escapes as
+/// written); `Some(None)`: an identify event without a string id (`null`: identity cleared);
+/// `None`: any other event.
+pub fn identify_distinct_id(event_json: &str) -> Option<Option<String>> {
+    let rest = event_json.strip_prefix(IDENTIFY_PREFIX)?;
+    let bytes = rest.as_bytes();
+    if bytes.first() != Some(&b'"') {
+        return Some(None);
+    }
+    let mut i = 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 2,
+            // `get`, not indexing: an index panic's formatting costs the recorder ~3.5 KB of
+            // gzipped wasm (an ASCII quote is a char boundary anyway).
+            b'"' => return Some(rest.get(..=i).map(str::to_string)),
+            _ => i += 1,
+        }
+    }
+    Some(None) // unterminated: not JSON the recorder wrote
 }
 
 /// The envelope's JSON text: `{"session_id", "window_id", "seq", "app_id", "sdk_version",
@@ -35,9 +67,9 @@ pub fn envelope_json(sender: &Sender, seq: u64, sent_at_ms: f64, events: &[Strin
     push_json_str(&mut out, &sender.sdk_version);
     out.push_str(",\"sent_at\":");
     out.push_str(&(sent_at_ms.max(0.0) as u64).to_string());
-    if let Some(d) = &sender.distinct_id {
+    if let Some(d) = &sender.distinct_id_json {
         out.push_str(",\"distinct_id\":");
-        push_json_str(&mut out, d);
+        out.push_str(d);
     }
     out.push_str(",\"events\":[");
     for (i, e) in events.iter().enumerate() {

@@ -1,4 +1,4 @@
-use super::envelope::{envelope_json, gzip, split_to_fit, Sender};
+use super::envelope::{envelope_json, gzip, identify_distinct_id, split_to_fit, Sender};
 use super::outbox::{event_type, Limits, Outbox};
 use super::retry::{backoff_ms, classify, retry_after_seconds_ms, Outcome, BACKOFF_MAX_MS};
 use super::session::{valid_id, Session, SESSION_IDLE_MS, SESSION_MAX_MS};
@@ -105,7 +105,7 @@ fn envelope_is_the_wire_format_and_gzip_round_trips() {
         window_id: "w".into(),
         app_id: "shop \"eu\"".into(),
         sdk_version: "0.1.0".into(),
-        distinct_id: Some("u7".into()),
+        distinct_id_json: Some(r#""u\"7""#.into()),
     };
     let json = envelope_json(&sender, 4, 1_700_000_000_123.0, &[ev(4, 0), ev(3, 0)]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -113,15 +113,40 @@ fn envelope_is_the_wire_format_and_gzip_round_trips() {
     assert_eq!(v["app_id"], "shop \"eu\"");
     assert_eq!(v["seq"], 4);
     assert_eq!(v["sent_at"], 1_700_000_000_123u64);
-    assert_eq!(v["distinct_id"], "u7");
+    assert_eq!(v["distinct_id"], "u\"7");
     assert_eq!(v["events"].as_array().unwrap().len(), 2);
     let body = gzip(json.as_bytes());
     assert_eq!(&body[..2], [0x1f, 0x8b]);
     let mut back = String::new();
     flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut back).unwrap();
     assert_eq!(back, json);
-    let anonymous = envelope_json(&Sender { distinct_id: None, ..sender }, 0, 0.0, &[]);
+    let anonymous = envelope_json(&Sender { distinct_id_json: None, ..sender }, 0, 0.0, &[]);
     assert!(!anonymous.contains("distinct_id") && anonymous.ends_with("\"events\":[]}"));
+}
+
+#[test]
+fn distinct_id_is_the_identify_events_user_id_as_recorded() {
+    let identify =
+        |payload: &str| format!(r#"{{"type":5,"data":{{"tag":"rewind.identify","payload":{payload}}},"timestamp":1}}"#);
+    // The recorder's redaction (or the SDK's hash) is what the envelope gets, escapes kept.
+    let redacted = identify(r#"{"userId":"[REDACTED:email]","traits":{}}"#);
+    assert_eq!(identify_distinct_id(&redacted), Some(Some(r#""[REDACTED:email]""#.into())));
+    let escaped = identify(r#"{"userId":"a\"b\\","traits":{"userId":"no"}}"#);
+    assert_eq!(identify_distinct_id(&escaped), Some(Some(r#""a\"b\\""#.into())));
+    assert_eq!(identify_distinct_id(&identify(r#"{"userId":null,"traits":{}}"#)), Some(None));
+    let cut = r#"{"type":5,"data":{"tag":"rewind.identify","payload":{"userId":"cut off"#;
+    assert_eq!(identify_distinct_id(cut), Some(None));
+    // Other events, other tags, and an id only inside traits are not identities.
+    assert_eq!(
+        identify_distinct_id(r#"{"type":5,"data":{"tag":"rewind.tag","payload":{"userId":"x"}},"timestamp":1}"#),
+        None
+    );
+    assert_eq!(identify_distinct_id(r#"{"type":3,"data":{"source":2},"timestamp":1}"#), None);
+    assert_eq!(identify_distinct_id(&identify(r#"{"traits":{"userId":"x"}}"#)), None);
+    // What it returns is valid JSON in the envelope.
+    let sender = Sender { distinct_id_json: identify_distinct_id(&escaped).flatten(), ..Sender::default() };
+    let v: serde_json::Value = serde_json::from_str(&envelope_json(&sender, 0, 0.0, &[])).unwrap();
+    assert_eq!(v["distinct_id"], "a\"b\\");
 }
 
 #[test]

@@ -19,7 +19,7 @@ mod inner;
 mod net;
 
 use crate::transport::buffer::{is_console_error, mode_from_storage, Buffer, Mode, Sampling};
-use crate::transport::envelope::{envelope_json, gzip, split_to_fit, Sender};
+use crate::transport::envelope::{envelope_json, gzip, identify_distinct_id, split_to_fit, Sender};
 use crate::transport::outbox::{event_type, Batch, Limits, Outbox};
 use crate::transport::session::{valid_id, Session};
 use crate::transport::KEEPALIVE_BUDGET_BYTES;
@@ -186,7 +186,7 @@ impl Transport {
             window_id,
             app_id: opt_str(&options, "appId").unwrap_or_default(),
             sdk_version: opt_str(&options, "sdkVersion").unwrap_or_default(),
-            distinct_id: None,
+            distinct_id_json: None,
         };
         let inner = Rc::new(RefCell::new(Inner {
             endpoint: format!("{}/v1/ingest", base.trim_end_matches('/')),
@@ -232,7 +232,8 @@ impl Transport {
         Ok(Transport { inner })
     }
 
-    /// Adds one rrweb event (JSON text). The batch closes on the interval, the event count or
+    /// Adds one rrweb event (JSON text). A `rewind.identify` Custom event sets the envelope's
+    /// `distinct_id` to its `userId` as recorded. The batch closes on the interval, the event count or
     /// the byte size; user activity after 30 min idle (or 24 h in all) starts a new session.
     /// While buffering, the event goes to the in-memory window instead, and a recorded
     /// `console.error` triggers [`capture`](Self::capture).
@@ -249,6 +250,11 @@ impl Transport {
             let expired = activity && s.session.expired(now);
             if activity {
                 s.session.last_activity_ms = s.session.last_activity_ms.max(now);
+            }
+            // A `rewind.identify` event sets the `distinct_id` of the batches that close from
+            // now on: the id as recorded (redacted or hashed), never what the app passed.
+            if let Some(id) = identify_distinct_id(&event_json) {
+                s.sender.distinct_id_json = id;
             }
             let sending = s.mode == Mode::Sending;
             // While buffering the event goes to the window, which may ask for a checkout.
@@ -295,12 +301,6 @@ impl Transport {
             pump(&self.inner);
         }
         sending
-    }
-
-    /// Sets (or clears) the `distinct_id` of the batches that close from now on.
-    #[wasm_bindgen(js_name = setDistinctId)]
-    pub fn set_distinct_id(&self, distinct_id: Option<String>) {
-        self.inner.borrow_mut().sender.distinct_id = distinct_id;
     }
 
     /// The current session id.
