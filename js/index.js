@@ -23,11 +23,24 @@ const DEFAULTS = Object.freeze({
   consoleLevels: ['error', 'warn'],
   mutationLimit: 10000,
   snapshotSliceMs: 12,
+  consentPersist: 'localStorage',
   batchIntervalMs: 5000,
   batchMaxEvents: 1000,
   batchMaxBytes: 512 * 1024,
   bufferMaxBytes: 8 * 1024 * 1024,
 });
+
+/** Where `consent.persist` keeps the user's decision: the localStorage key, and the cookie's name. */
+const CONSENT_KEY = 'rewind:consent';
+const CONSENT_COOKIE = 'rewind_consent';
+/**
+ * A kept decision is honoured for 13 months (395 days), then asked again: the longest consent
+ * lifetime the CNIL accepts for trackers (délibération 2020-091, art. 5), a common ceiling for
+ * consent banners. Also the cookie's `Max-Age`.
+ */
+const CONSENT_MAX_AGE_MS = 395 * 864e5;
+/** The prefix of every key the wasm Transport keeps in sessionStorage (`{storageKey}:…`, see src/record/transport/mod.rs). */
+const SESSION_PREFIX = 'rewind:';
 
 const PRIVACY_KEYS = [
   'maskAllText', 'maskAllInputs', 'blockClass', 'blockSelector', 'maskTextClass', 'maskTextSelector',
@@ -55,6 +68,8 @@ function loadWasm(moduleOrPath) {
   return loading;
 }
 
+const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
 function randomId() {
   const c = globalThis.crypto;
   if (c && typeof c.randomUUID === 'function') return c.randomUUID();
@@ -63,8 +78,65 @@ function randomId() {
   else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
   bytes[6] = (bytes[6] & 0x0f) | 0x40;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = toHex(bytes);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * `identity.hash`: lowercase hex SHA-256 of the UTF-8 bytes of `salt + userId`, by Web Crypto
+ * (secure contexts only: https or localhost). Rejects where `crypto.subtle` is missing.
+ */
+async function hashId(salt, userId) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(salt + userId));
+  return toHex(new Uint8Array(digest));
+}
+
+/** The kept consent decision `{status, source, version, time}` (see `persist`), or null. */
+function readConsent(persist) {
+  try {
+    const text = persist === 'cookie'
+      ? decodeURIComponent(/(?:^|;\s*)rewind_consent=([^;]*)/.exec(document.cookie)?.[1] ?? '')
+      : persist && localStorage.getItem(CONSENT_KEY);
+    const record = text ? JSON.parse(text) : null;
+    return record && /^(granted|denied)$/.test(record.status) && typeof record.time === 'number' ? record : null;
+  } catch {
+    return null; // storage blocked (privacy settings, sandboxed frames) or not JSON: nothing kept
+  }
+}
+
+/** Keeps `record` where `persist` says and clears it from the other place (and from both for `false` or a null record). */
+function writeConsent(persist, record) {
+  const text = record && JSON.stringify(record);
+  try {
+    if (persist === 'localStorage' && text) localStorage.setItem(CONSENT_KEY, text);
+    else localStorage.removeItem(CONSENT_KEY);
+  } catch {
+    // storage blocked: the decision holds for this page only
+  }
+  try {
+    const keep = persist === 'cookie' && text;
+    document.cookie = `${CONSENT_COOKIE}=${keep ? encodeURIComponent(text) : ''}; Path=/; SameSite=Lax; Max-Age=${keep ? CONSENT_MAX_AGE_MS / 1000 : 0}${location.protocol === 'https:' ? '; Secure' : ''}`;
+  } catch {
+    // no document.cookie (sandboxed): as above
+  }
+}
+
+/**
+ * Removes every key the SDK's Transport left in this tab's sessionStorage — unsent batches of
+ * earlier pages, the session, its sampling mode, the window id — whether or not a Transport
+ * runs on this page (optOut on a page that never recorded still forgets what an earlier one
+ * left, so a later optIn cannot send it under the old session id).
+ */
+function purgeSession() {
+  try {
+    const store = sessionStorage;
+    for (let i = store.length; i--;) {
+      const key = store.key(i);
+      if (key?.startsWith(SESSION_PREFIX)) store.removeItem(key);
+    }
+  } catch {
+    // storage blocked: nothing was kept either
+  }
 }
 
 function globalPrivacyControl() {
@@ -151,10 +223,26 @@ export function init(options = {}) {
     appId = '',
     delivery = {},
     wasm: wasmSource,
+    identity: identityOptions,
     _recorderFactory: recorderFactory,
   } = options;
-  if (!['deferred', 'granted', 'denied'].includes(consent)) {
-    throw new TypeError(`rewind: consent must be "deferred", "granted" or "denied", not ${JSON.stringify(consent)}`);
+  // `consent` is a status, or `{initial, persist, version}`.
+  const {
+    initial = DEFAULTS.consent,
+    persist = DEFAULTS.consentPersist,
+    version: consentVersion = null,
+  } = typeof consent === 'object' && consent !== null ? consent : { initial: consent };
+  const versionText = consentVersion == null ? null : String(consentVersion);
+  if (!['deferred', 'granted', 'denied'].includes(initial)) {
+    throw new TypeError(`rewind: consent must be "deferred", "granted" or "denied", not ${JSON.stringify(initial)}`);
+  }
+  if (![false, 'localStorage', 'cookie'].includes(persist)) {
+    throw new TypeError(`rewind: consent.persist must be "localStorage", "cookie" or false, not ${JSON.stringify(persist)}`);
+  }
+  // The salt of `identity.hash`: a hashed id without one is a plain dictionary lookup away.
+  const salt = identityOptions?.hash ? identityOptions.salt : null;
+  if (salt !== null && (typeof salt !== 'string' || salt === '')) {
+    throw new TypeError('rewind: identity.hash needs identity.salt (a non-empty string)');
   }
   // `sessionRate` is the older name of `session`.
   const rates = {
@@ -171,9 +259,21 @@ export function init(options = {}) {
     throw new TypeError('rewind: ingestBaseUrl needs a publicKey (the collector\'s public ingest key)');
   }
 
-  let status = consent === 'granted' && gpc ? 'denied' : consent;
+  // A kept decision wins over `initial` (it is the user's, made later), unless it is older than
+  // CONSENT_MAX_AGE_MS or was made for another `consent.version`: then the user is asked again.
+  const kept = isBrowser() ? readConsent(persist) : null;
+  const valid = kept !== null && Date.now() - kept.time < CONSENT_MAX_AGE_MS
+    && (versionText === null || kept.version === versionText);
+  let status = valid ? kept.status : initial;
+  if (status === 'granted' && gpc && !(valid && kept.overrideGlobalPrivacyControl)) status = 'denied';
+  /** Why recording stopped against the user's consent (`consentState().reason`), while status is "failed". */
+  let failure = null;
   /** @type {{granted: boolean, source: string, version: string | null, at: number} | null} */
-  let consentRecord = null;
+  let consentRecord = valid && kept.status === 'granted'
+    ? { granted: true, source: String(kept.source), version: kept.version ?? null, at: kept.time }
+    : null;
+  /** The last decision, for `consentState()`: `{source, version, at}`. */
+  let decision = valid ? { source: String(kept.source), version: kept.version ?? null, at: kept.time } : null;
   let sampled; // decided once, on the first start (unless the Transport decides)
   let sessionId; // made on first use
   let stopped = false; // stop() is final
@@ -186,6 +286,7 @@ export function init(options = {}) {
   let timer = null;
   let buffer = [];
   let identity = null; // last identify(), re-emitted when recording (re)starts
+  let identifyCall = 0; // the latest identify(): an earlier call's hash that resolves late is dropped
   let stopNetwork = null; // undoes the fetch/XHR wrappers of capture.network
   let stopVitals = null; // reports the page's web vitals and disconnects (capture.performance)
   const listeners = new Set();
@@ -301,7 +402,6 @@ export function init(options = {}) {
       }
       recorder = made;
       transport = madeTransport;
-      if (transport && identity) transport.setDistinctId(identity.userId);
       recorder.start();
       if (captureNetwork) stopNetwork = captureNetwork(recorder, onError);
       if (mediaModule && typeof recorder.canvasId === 'function') media = mediaModule.startMediaCapture(recorder, { canvas, fonts }, onError);
@@ -321,6 +421,10 @@ export function init(options = {}) {
       if (gen === generation) {
         halt();
         endTransport({ discard: false });
+        // Consent stands, but nothing records (a wasm that failed to load or compile, e.g. a
+        // Content-Security-Policy without 'wasm-unsafe-eval'): say so, and why.
+        failure = String(error?.message ?? error);
+        setStatus('failed');
       }
       onError(error);
       return false;
@@ -396,6 +500,21 @@ export function init(options = {}) {
     }
   }
 
+  // The Transport takes the envelope's `distinct_id` from this event as recorded (redacted,
+  // or hashed): never from the raw argument (src/transport/envelope.rs, identify_distinct_id).
+  function setIdentity(userId, traits) {
+    identity = { userId, traits: traits ?? {} };
+    return addEvent('rewind.identify', identity);
+  }
+
+  /** Keeps the user's decision where `consent.persist` says. */
+  function keep(status, meta) {
+    if (!isBrowser()) return;
+    const record = persist && { status, source: meta.source, version: meta.version, time: meta.at };
+    if (record && meta.override) record.overrideGlobalPrivacyControl = true;
+    writeConsent(persist, record);
+  }
+
   function addEvent(tag, payload) {
     if (!recorder) return false;
     try {
@@ -427,26 +546,48 @@ export function init(options = {}) {
       consentRecord = {
         granted: true,
         source: meta.source == null ? 'api' : String(meta.source),
-        version: meta.version == null ? null : String(meta.version),
+        version: meta.version == null ? versionText : String(meta.version),
         at: Date.now(),
       };
+      decision = consentRecord;
+      keep('granted', { ...consentRecord, override: gpc });
+      failure = null;
       setStatus('granted');
       return start();
     },
-    optOut() {
+    optOut(meta = {}) {
       consentRecord = null;
       halt();
       endTransport({ discard: true });
+      purgeSession();
+      sessionId = undefined;
       buffer = [];
+      decision = {
+        source: meta.source == null ? 'api' : String(meta.source),
+        version: versionText,
+        at: Date.now(),
+      };
+      keep('denied', decision);
+      failure = null;
       setStatus('denied');
     },
     setConsent(granted, meta = {}) {
       if (granted) return handle.optIn({ source: 'setConsent', ...meta });
-      handle.optOut();
+      handle.optOut({ source: 'setConsent', ...meta });
       return Promise.resolve(false);
     },
     consentStatus() {
       return status;
+    },
+    consentState() {
+      return {
+        status,
+        recording: recorder !== null,
+        reason: failure,
+        source: decision?.source ?? null,
+        version: decision?.version ?? null,
+        time: decision?.at ?? null,
+      };
     },
     isRecording() {
       return recorder !== null;
@@ -459,9 +600,19 @@ export function init(options = {}) {
       return addEvent(name, payload);
     },
     identify(userId, traits = {}) {
-      identity = { userId: userId == null ? null : String(userId), traits: traits ?? {} };
-      transport?.setDistinctId(identity.userId);
-      return addEvent('rewind.identify', identity);
+      const id = userId == null ? null : String(userId);
+      const call = ++identifyCall;
+      if (salt === null || id === null) return setIdentity(id, traits);
+      // The raw id never enters the recording: the event and the envelope get the hash.
+      hashId(salt, id).then(
+        (hash) => call === identifyCall && setIdentity(hash, traits),
+        (error) => {
+          if (call !== identifyCall) return;
+          onError(error);
+          setIdentity(null, traits);
+        },
+      );
+      return recorder !== null;
     },
     tag(key, value) {
       return addEvent('rewind.tag', { key: String(key), value: value === undefined ? null : value });
@@ -487,6 +638,8 @@ export function init(options = {}) {
       if (stopped) return { sent: 0, failed: 0, kept: 0 };
       stopped = true;
       halt({ keepPending: true });
+      // Consent stands (and stays kept), but this handle records no more.
+      if (status === 'granted' || status === 'failed') setStatus('stopped');
       listeners.clear();
       try {
         return await handle.flush({ final: true });
@@ -508,7 +661,8 @@ export function init(options = {}) {
   };
 
   if (status === 'granted') {
-    consentRecord = { granted: true, source: 'init', version: null, at: Date.now() };
+    consentRecord ??= { granted: true, source: 'init', version: null, at: Date.now() };
+    decision = consentRecord;
     start();
   }
   return handle;
