@@ -1,24 +1,51 @@
 // rewind-replay/react — <SessionReplayProvider>, useConsent(), useReplay(). Types: ./react.d.ts.
 //
-// One recorder per config object: the handle is created lazily in an effect (never during render,
-// so SSR renders children and touches no browser global), kept in a module-level registry with a
-// reference count, and torn down only after the last provider using it has unmounted and not come
-// back within the same task — which is what React StrictMode's mount → unmount → mount does.
+// One recorder per config *content*: the handle is created lazily in an effect (never during
+// render, so SSR renders children and touches no browser global), kept in a module-level registry
+// keyed by what the config says (configKey), with a reference count, and torn down only after the
+// last provider using it has unmounted and not come back within the same task — which is what
+// React StrictMode's mount → unmount → mount does. An inline config object (a new object every
+// render) is the same recorder, so its consent state survives re-renders.
 
-import { createContext, createElement, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { createContext, createElement, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { init } from './index.js';
 
-/** @type {Map<object, {handle: import('./index.js').RewindHandle, refs: number, teardown: any}>} */
+/** @type {Map<string, {handle: import('./index.js').RewindHandle, config: object, refs: number, teardown: any}>} */
 const registry = new Map();
 
-/** Registry key of a provider without `config`. */
-const NO_CONFIG = {};
+/** Ids of the non-plain objects of configs (a `wasm` Module or buffer), which are keyed by identity. */
+const objectIds = new WeakMap();
+let nextObjectId = 0;
 
-function acquire(config) {
-  let entry = registry.get(config);
+/**
+ * The registry key of a config: its options as JSON, callbacks as a placeholder (the recorder
+ * calls the latest config's callback, see acquire), RegExps by source and flags, other
+ * non-plain objects (a `wasm` Module, a buffer) by identity.
+ */
+function configKey(config) {
+  return JSON.stringify(config ?? {}, (_, value) => {
+    if (typeof value === 'function') return '\u0192';
+    if (value instanceof RegExp) return String(value);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) return value;
+    if (!objectIds.has(value)) objectIds.set(value, `\u0192${nextObjectId++}`);
+    return objectIds.get(value);
+  });
+}
+
+function acquire(key, config) {
+  let entry = registry.get(key);
   if (!entry) {
-    entry = { handle: init(config === NO_CONFIG ? {} : config), refs: 0, teardown: null };
-    registry.set(config, entry);
+    const made = { handle: null, config, refs: 0, teardown: null };
+    // Callbacks go through the entry, so a re-render's new closures are the ones called.
+    const options = { ...config };
+    for (const [name, fn] of Object.entries(config)) {
+      if (typeof fn === 'function') options[name] = (...args) => (typeof made.config[name] === 'function' ? made.config[name] : fn)(...args);
+    }
+    made.handle = init(options);
+    entry = made;
+    registry.set(key, entry);
   }
   if (entry.teardown !== null) {
     clearTimeout(entry.teardown);
@@ -28,13 +55,13 @@ function acquire(config) {
   return entry;
 }
 
-function release(config, entry) {
+function release(key, entry) {
   entry.refs--;
   if (entry.refs > 0 || entry.teardown !== null) return;
   entry.teardown = setTimeout(() => {
     entry.teardown = null;
     if (entry.refs > 0) return;
-    if (registry.get(config) === entry) registry.delete(config);
+    if (registry.get(key) === entry) registry.delete(key);
     entry.handle.stop();
   }, 0);
 }
@@ -44,19 +71,34 @@ const Context = createContext(null);
 const noop = () => false;
 const noopSubscribe = () => () => {};
 
+/** The status of `config.consent` (a status or `{initial}`) before the recorder exists (SSR, first render). */
+function initialStatus(config) {
+  const consent = config?.consent;
+  return (typeof consent === 'string' ? consent : consent?.initial) ?? 'deferred';
+}
+
 /**
- * Provides one recorder to its subtree. `config` is `init()`'s options; pass a stable object (a
- * module constant or `useMemo`): a new object means a new recorder.
+ * Provides one recorder to its subtree. `config` is `init()`'s options; a new object with the
+ * same options (an inline object literal) keeps the same recorder and its consent state; changed
+ * options make a new recorder (which reads the kept consent, see `consent.persist`).
  */
 export function SessionReplayProvider({ config, children }) {
   const [handle, setHandle] = useState(null);
+  const key = configKey(config);
+  const entryRef = useRef(null);
   useEffect(() => {
-    const key = config ?? NO_CONFIG;
-    const entry = acquire(key);
+    // `config` is this render's; `key` says all that matters of it.
+    const entry = acquire(key, config ?? {});
+    entryRef.current = entry;
     setHandle(entry.handle);
     return () => release(key, entry);
-  }, [config]);
-  const value = useMemo(() => ({ handle, initial: config?.consent ?? 'deferred' }), [handle, config]);
+  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    // After the acquire above: the recorder calls this render's callbacks.
+    if (entryRef.current) entryRef.current.config = config ?? {};
+  });
+  const initial = initialStatus(config);
+  const value = useMemo(() => ({ handle, initial }), [handle, initial]);
   return createElement(Context.Provider, { value }, children);
 }
 
@@ -66,7 +108,7 @@ function useCtx(hook) {
   return ctx;
 }
 
-/** `{status, grant(meta), deny()}`; re-renders when the consent status changes. */
+/** `{status, reason, grant(meta), deny()}`; re-renders when the consent status changes. */
 export function useConsent() {
   const { handle, initial } = useCtx('useConsent');
   const subscribe = useMemo(() => (handle ? (cb) => handle.onConsentChange(cb) : noopSubscribe), [handle]);
@@ -78,6 +120,8 @@ export function useConsent() {
   return useMemo(
     () => ({
       status,
+      // Set before the status turns "failed", so this render reads it.
+      reason: status === 'failed' && handle ? handle.consentState().reason : null,
       grant: (meta) => (handle ? handle.optIn(meta) : Promise.resolve(false)),
       deny: () => {
         if (handle) handle.optOut();
@@ -86,6 +130,7 @@ export function useConsent() {
     [status, handle],
   );
 }
+
 
 /** `{addCustomEvent, identify, tag}` of the provider's recorder (no-ops returning `false` before it exists). */
 export function useReplay() {
