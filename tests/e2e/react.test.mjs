@@ -142,3 +142,60 @@ for (const impl of IMPLS) {
     assert.deepEqual(page.errors, []);
   });
 }
+
+for (const impl of IMPLS) {
+  const skip = (esbuild ? null : 'needs esbuild (npm ci)') ?? skipReason(impl) ?? false;
+  test(`React provider with an inline config object: one recorder across re-renders, consent kept across reloads (${impl})`, { skip }, async (t) => {
+    const buildDir = await bundle(t);
+    const { server, browser } = await setup(t, { buildDir });
+    const page = await newPage(browser);
+    const open = async (query) => {
+      await page.goto(`${server.origin}/pages/react.html?impl=${impl}&inline${query}`);
+      await page.waitForFunction(() => window.__ready === true && window.__effectRuns === 2);
+    };
+    const state = () =>
+      page.evaluate(() => ({
+        status: document.getElementById('status').textContent,
+        recorders: window.__recorders,
+        fullSnapshots: window.__events.filter((e) => e.type === 2).length,
+        consents: window.__events.filter((e) => e.type === 5 && e.data.tag === 'rewind.consent').map((e) => e.data.payload),
+      }));
+    await open('&version=v1');
+    await page.click('#accept');
+    await page.waitForFunction(() => document.getElementById('status').textContent === 'granted');
+    await page.waitForFunction(() => window.__events.some((e) => e.type === 2));
+    // New config objects on every render: the same recorder, still granted.
+    for (let i = 0; i < 4; i++) {
+      await page.click('#rerender');
+      await page.click('#buy');
+    }
+    await sleep(400);
+    let s = await state();
+    assert.equal(s.status, 'granted');
+    assert.equal(s.fullSnapshots, 1, 'one recorder across re-renders');
+    assert.equal(s.consents.length, 1);
+    if (impl === 'fake') assert.equal(s.recorders, 1);
+    // The latest render's onEvents is the one called (the events above arrived through it).
+    assert.ok(await page.evaluate(() => window.__events.filter((e) => e.data?.tag === 'buy').length === 4));
+
+    // Reload: the kept grant records at once, under StrictMode, without Accept.
+    await open('&version=v1');
+    await page.waitForFunction(() => document.getElementById('status').textContent === 'granted');
+    await page.waitForFunction(() => window.__events.some((e) => e.type === 2));
+    await sleep(300);
+    s = await state();
+    assert.equal(s.fullSnapshots, 1);
+    assert.deepEqual(s.consents.map((c) => [c.source, c.version]), [['banner', 'v1']]);
+    if (impl === 'fake') assert.equal(s.recorders, 1);
+
+    // A new consent version asks again: nothing recorded until Accept.
+    await open('&version=v2');
+    await sleep(400);
+    s = await state();
+    assert.equal(s.status, 'deferred');
+    assert.equal(s.fullSnapshots, 0);
+    assert.equal(await page.evaluate(() => document.getElementById('reason').textContent), '');
+    assert.deepEqual(page.errors, []);
+    assert.deepEqual(page.logs.filter((l) => l.startsWith('error')), [], 'console errors (React warnings included)');
+  });
+}

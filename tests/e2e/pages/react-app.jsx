@@ -26,11 +26,12 @@ const config = {
 };
 
 function Banner() {
-  const { status, grant, deny } = useConsent();
+  const { status, reason, grant, deny } = useConsent();
   window.__renders++;
   return (
     <div id="banner">
       <p id="status">{status}</p>
+      <p id="reason">{reason ?? ''}</p>
       {status === 'deferred' && (
         <>
           <button id="accept" onClick={() => grant({ source: 'banner', version: 'v1' })}>Accept</button>
@@ -67,13 +68,27 @@ function Shop() {
   );
 }
 
+// `?inline`: a new config object on every render, as an app writing `config={{...}}` makes, with
+// `consent: {initial, version}` from `?consent` and `?version`.
+const inline = params.has('inline');
+
 function App() {
   const [mounted, setMounted] = useState(true);
+  const [renders, setRenders] = useState(0);
+  const version = params.get('version');
+  const current = inline
+    ? {
+        ...config,
+        consent: { initial: params.get('consent') ?? 'deferred', ...(version ? { version } : {}) },
+        onEvents: (events, info) => config.onEvents(events, info),
+      }
+    : config;
   return (
     <>
       <button id="unmount" onClick={() => setMounted(false)}>Unmount provider</button>
+      <button id="rerender" onClick={() => setRenders(renders + 1)}>Re-render ({renders})</button>
       {mounted && (
-        <SessionReplayProvider config={config}>
+        <SessionReplayProvider config={current}>
           <Banner />
           <Shop />
         </SessionReplayProvider>
