@@ -5,8 +5,83 @@
 /** Where the wasm comes from (same as `rewind-replay/analyze`'s `init`). */
 export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
 
-/** The user's consent as the recorder knows it. */
-export type ConsentStatus = 'deferred' | 'granted' | 'denied';
+/** Consent at start-up (`consent`, `consent.initial`). */
+export type InitialConsent = 'deferred' | 'granted' | 'denied';
+
+/**
+ * The user's consent as the recorder knows it, and whether a granted recorder records:
+ * `"deferred"` (not asked yet), `"denied"`, `"granted"` (recording, or starting: loading the
+ * wasm; also a granted session left out by `sampling`), `"stopped"` (granted, but `stop()` ended
+ * this handle), `"failed"` (granted, but recording could not start: the wasm did not load or
+ * compile — e.g. a Content-Security-Policy without `'wasm-unsafe-eval'` — or the recorder threw;
+ * the reason is `consentState().reason`; a later `optIn()` tries again).
+ */
+export type ConsentStatus = InitialConsent | 'stopped' | 'failed';
+
+/** `consentState()`: the status with its detail. */
+export interface ConsentState {
+  status: ConsentStatus;
+  /** Whether a recorder runs right now (`isRecording()`). */
+  recording: boolean;
+  /** Why nothing records, while `status` is `"failed"` (the error's message); else `null`. */
+  reason: string | null;
+  /** Of the last decision (`optIn`/`optOut` meta, the kept decision, or `"init"`); `null` before any. */
+  source: string | null;
+  version: string | null;
+  /** When the last decision was made, Unix epoch ms; `null` before any. */
+  time: number | null;
+}
+
+/**
+ * `consent` as an object: where the user's decision is kept, and which version of your consent
+ * text it is for.
+ */
+export interface ConsentOptions {
+  /** Consent at start-up when no decision is kept (or it is for another `version`, or expired). Default `"deferred"`. */
+  initial?: InitialConsent;
+  /**
+   * Where `optIn()`/`optOut()` keep the user's decision, `{status: "granted" | "denied", source,
+   * version, time}` (`time`: Unix epoch ms; `overrideGlobalPrivacyControl: true` when given):
+   * `"localStorage"` (key `rewind:consent`), `"cookie"` (`rewind_consent`, `Path=/`,
+   * `SameSite=Lax`, `Secure` on https, `Max-Age` 13 months) or `false` (nothing kept; a decision
+   * then also clears what an earlier setting kept). The next load honours a kept decision over
+   * `initial`: a grant records at once without a new `optIn()` (Global Privacy Control still
+   * wins unless the grant overrode it), a denial stays off. A decision older than 13 months
+   * (395 days, the CNIL's longest consent lifetime) is asked again. `consent: "granted"` at init
+   * is never kept (it is the app's, not the user's).
+   *
+   * Default `"localStorage"`: the decision stays on the device (a cookie would travel with every
+   * request to your servers), and a user who declined is not asked, nor recorded, again on each
+   * page; use `"cookie"` when your server must read it, `false` when your own consent manager
+   * keeps it and calls `optIn`/`optOut` on every load.
+   */
+  persist?: 'localStorage' | 'cookie' | false;
+  /**
+   * The version of your consent text or policy. A kept decision made for another version is
+   * ignored (the user is asked again); `optIn()` without `meta.version` records this one.
+   * Default: none (any kept decision holds).
+   */
+  version?: string | number;
+}
+
+/** How `identify()` ids are sent. */
+export interface IdentityOptions {
+  /**
+   * Send the lowercase hex SHA-256 of `salt + userId` (UTF-8) instead of the id, in the
+   * `rewind.identify` event and the batch envelope's `distinct_id` alike, computed with Web
+   * Crypto (`crypto.subtle`: https or localhost only; where it is missing the id is not sent
+   * and `onError` hears why). Default `false`: the id is PII-redacted like every custom event
+   * string (an email id becomes `[REDACTED:email]`).
+   */
+  hash?: boolean;
+  /**
+   * Required with `hash`: a non-empty string, the same for all your users and pages (so a user
+   * keeps one pseudonym), e.g. your app's name. It keeps the hashes from matching a precomputed
+   * table of plain SHA-256 emails; it ships in your page, so it is no secret: anyone with it can
+   * still test a guessed id.
+   */
+  salt?: string;
+}
 
 /** One rrweb event (`{type, data, timestamp}`), as parsed from the recorder's JSON. */
 export interface RecordedEvent {
@@ -197,11 +272,15 @@ export interface InitOptions {
   /** Batching and buffering for `ingestBaseUrl`. */
   delivery?: DeliveryOptions;
   /**
-   * Consent at start-up. `"deferred"` (default): record nothing — no wasm loaded, no listener, no
-   * event kept — until `optIn()`. `"granted"`: the app already has consent; start at once (still
-   * subject to Global Privacy Control). `"denied"`: like deferred, status `"denied"`.
+   * Consent at start-up, or `{initial, persist, version}` (`ConsentOptions`). `"deferred"`
+   * (default): record nothing — no wasm loaded, no listener, no event kept — until `optIn()`.
+   * `"granted"`: the app already has consent; start at once (still subject to Global Privacy
+   * Control). `"denied"`: like deferred, status `"denied"`. A decision kept by
+   * `consent.persist` (default `"localStorage"`) wins over it.
    */
-  consent?: ConsentStatus;
+  consent?: InitialConsent | ConsentOptions;
+  /** How `identify()` ids are sent: redacted (default) or as a salted hash. */
+  identity?: IdentityOptions;
   /**
    * Honour the browser's Global Privacy Control (`navigator.globalPrivacyControl === true`): while
    * it is on, `consent: "granted"` and a plain `optIn()` record nothing and set the status to
@@ -262,20 +341,35 @@ export interface ConsentMeta {
 }
 
 export interface RewindHandle {
-  /** Records the user's consent and starts recording (loads the wasm on first use). Resolves `true` when recording, `false` when not (Global Privacy Control without override, not sampled, stopped, not in a browser, or a load error reported to `onError`). */
+  /** Records the user's consent (kept per `consent.persist`) and starts recording (loads the wasm on first use). Resolves `true` when recording, `false` when not (Global Privacy Control without override, not sampled, stopped, not in a browser, or a load error reported to `onError` — status `"failed"`). */
   optIn(meta?: ConsentMeta): Promise<boolean>;
-  /** Withdraws consent: stops every observer and drops buffered (undelivered) events. */
-  optOut(): void;
+  /**
+   * Withdraws consent (kept per `consent.persist`): stops every observer, drops buffered events,
+   * and purges all the SDK keeps in this tab's `sessionStorage` — unsent batches of this and
+   * earlier pages, the session and window ids, the sampling decision — whether or not a recorder
+   * runs on this page, so a later `optIn()` starts a new session and never sends the old one.
+   */
+  optOut(meta?: { source?: string }): void;
   /** `optIn({source: "setConsent", ...meta})` or `optOut()`. */
   setConsent(granted: boolean, meta?: ConsentMeta): Promise<boolean>;
+  /** See `ConsentStatus`: `"granted"` only while recording (or starting); `"stopped"`/`"failed"` when granted but nothing records. */
   consentStatus(): ConsentStatus;
+  /** The status with its detail: whether it records, why not, and the last decision's source, version and time. */
+  consentState(): ConsentState;
   /** Whether a recorder is running right now. */
   isRecording(): boolean;
   /** Calls `listener` whenever `consentStatus()` changes; returns the unsubscribe function. */
   onConsentChange(listener: (status: ConsentStatus) => void): () => void;
   /** Adds a Custom event (payload PII-redacted in Rust). Returns `false` (and keeps nothing) when not recording. */
   addCustomEvent(name: string, payload?: unknown): boolean;
-  /** Custom event `rewind.identify` `{userId, traits}` (PII-redacted in Rust). Remembered and re-sent whenever recording (re)starts, so it may be called before consent; nothing leaves the page without consent. */
+  /**
+   * Custom event `rewind.identify` `{userId, traits}` (PII-redacted in Rust). With `ingestBaseUrl`, batches
+   * closed from then on carry the event's `userId` as recorded — redacted, or hashed with
+   * `identity.hash` — as the envelope's `distinct_id`, never the raw id. Remembered and re-sent
+   * whenever recording (re)starts, so it may be called before consent; nothing leaves the page
+   * without consent. With `identity.hash` the event is added once the hash is ready (a moment
+   * later); the result then says whether a recorder runs.
+   */
   identify(userId: string, traits?: Record<string, unknown>): boolean;
   /** Custom event `rewind.tag` `{key, value}`. Returns `false` when not recording. */
   tag(key: string, value: unknown): boolean;

@@ -4,10 +4,13 @@ import type { ConsentMeta, ConsentStatus, InitOptions } from './index.js';
 
 export interface SessionReplayProviderProps {
   /**
-   * `init()` options of the one recorder this provider owns. Pass a stable object (a module
-   * constant or `useMemo`): the recorder is keyed by the object's identity, so a new object makes a
-   * new recorder. StrictMode's double mount reuses the same recorder; it is stopped after the last
-   * provider using it unmounts. During SSR the provider only renders its children.
+   * `init()` options of the one recorder this provider owns. The recorder is keyed by what the
+   * options say, not by the object: an inline object (a new one each render) keeps the same
+   * recorder and its consent state, and its latest callbacks (`onEvents`, `onError`,
+   * `beforeRecordEvent`) are the ones called. Changed options make a new recorder, which starts
+   * from the kept decision (`consent.persist`). StrictMode's double mount reuses the same
+   * recorder; it is stopped after the last provider using it unmounts. During SSR the provider
+   * only renders its children.
    */
   config?: InitOptions;
   children?: ReactNode;
@@ -17,11 +20,13 @@ export interface SessionReplayProviderProps {
 export function SessionReplayProvider(props: SessionReplayProviderProps): ReactElement;
 
 export interface ConsentApi {
-  /** The recorder's consent status; `config.consent` (default `"deferred"`) during SSR and the first render. */
+  /** The recorder's consent status; `config.consent` (or `config.consent.initial`; default `"deferred"`) during SSR and the first render. */
   status: ConsentStatus;
+  /** Why a granted recorder does not record, while `status` is `"failed"` (`consentState().reason`); else `null`. */
+  reason: string | null;
   /** `optIn(meta)`: resolves `true` when recording started. */
   grant(meta?: ConsentMeta): Promise<boolean>;
-  /** `optOut()`: stops recording and drops buffered events. */
+  /** `optOut()`: stops recording, drops buffered events, purges the tab's stored batches and ids. */
   deny(): void;
 }
 

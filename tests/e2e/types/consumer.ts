@@ -1,5 +1,5 @@
 // Compiled (never run) by types.test.mjs: the public .d.ts files accept real usage and reject bad options.
-import { init, SDK_VERSION, type RewindHandle, type InitOptions, type FlushResult } from '../../../js/index.js';
+import { init, SDK_VERSION, type RewindHandle, type InitOptions, type FlushResult, type ConsentState } from '../../../js/index.js';
 import { SessionReplayProvider, useConsent, useReplay } from '../../../js/react.js';
 import { createElement } from 'react';
 
@@ -17,11 +17,19 @@ const config: InitOptions = {
 };
 const h: RewindHandle = init(config);
 const p: Promise<boolean> = h.optIn({ source: 'banner', version: '1', overrideGlobalPrivacyControl: true });
-h.optOut(); h.setConsent(true); const s: 'deferred' | 'granted' | 'denied' = h.consentStatus();
+h.optOut(); h.optOut({ source: 'settings' }); h.setConsent(true);
+const s: 'deferred' | 'granted' | 'denied' | 'stopped' | 'failed' = h.consentStatus();
+const cs: ConsentState = h.consentState(); const why: string | null = cs.reason; const on: boolean = cs.recording;
+init({ consent: { initial: 'deferred', persist: 'cookie', version: '2024-05' }, identity: { hash: true, salt: 'app-salt' } });
+init({ consent: { persist: false, version: 3 } });
+// @ts-expect-error persist is localStorage, cookie or false
+init({ consent: { persist: 'indexedDB' } });
+// @ts-expect-error "stopped" is a status, not a start-up consent
+init({ consent: 'stopped' });
 h.addCustomEvent('x', { a: 1 }); h.identify('u', { plan: 'pro' }); h.tag('k', 1);
 const f: Promise<FlushResult> = h.flush({ final: true }); h.stop(); const id: string = h.sessionId();
 const off = h.onConsentChange((st) => console.log(st)); off();
-function Banner() { const { status, grant, deny } = useConsent(); const r = useReplay(); r.tag('a', 1); grant({ source: 'b' }); deny(); return createElement('p', null, status); }
+function Banner() { const { status, reason, grant, deny } = useConsent(); console.log(reason?.length); const r = useReplay(); r.tag('a', 1); grant({ source: 'b' }); deny(); return createElement('p', null, status); }
 createElement(SessionReplayProvider, { config }, createElement(Banner));
 // @ts-expect-error consent must be one of the three
 init({ consent: 'maybe' });
@@ -31,4 +39,4 @@ const sending: boolean = h.capture(); init({ sampling: { sessionRate: 0.5 } });
 init({ sampling: { onError: 'always' } });
 // @ts-expect-error delivery options are numbers
 init({ delivery: { batchIntervalMs: '5s' } });
-console.log(p, s, f, id, stats, v, sending);
+console.log(p, s, f, id, stats, v, sending, why, on);
