@@ -233,11 +233,8 @@ export function init(options = {}) {
     version: consentVersion = null,
   } = typeof consent === 'object' && consent !== null ? consent : { initial: consent };
   const versionText = consentVersion == null ? null : String(consentVersion);
-  if (!['deferred', 'granted', 'denied'].includes(initial)) {
-    throw new TypeError(`rewind: consent must be "deferred", "granted" or "denied", not ${JSON.stringify(initial)}`);
-  }
-  if (![false, 'localStorage', 'cookie'].includes(persist)) {
-    throw new TypeError(`rewind: consent.persist must be "localStorage", "cookie" or false, not ${JSON.stringify(persist)}`);
+  if (!['deferred', 'granted', 'denied'].includes(initial) || ![false, 'localStorage', 'cookie'].includes(persist)) {
+    throw new TypeError(`rewind: consent must be "deferred", "granted", "denied" or {initial, persist: "localStorage" | "cookie" | false, version}, not ${JSON.stringify(consent)}`);
   }
   // The salt of `identity.hash`: a hashed id without one is a plain dictionary lookup away.
   const salt = identityOptions?.hash ? identityOptions.salt : null;
@@ -268,12 +265,12 @@ export function init(options = {}) {
   if (status === 'granted' && gpc && !(valid && kept.overrideGlobalPrivacyControl)) status = 'denied';
   /** Why recording stopped against the user's consent (`consentState().reason`), while status is "failed". */
   let failure = null;
-  /** @type {{granted: boolean, source: string, version: string | null, at: number} | null} */
-  let consentRecord = valid && kept.status === 'granted'
-    ? { granted: true, source: String(kept.source), version: kept.version ?? null, at: kept.time }
-    : null;
-  /** The last decision, for `consentState()`: `{source, version, at}`. */
-  let decision = valid ? { source: String(kept.source), version: kept.version ?? null, at: kept.time } : null;
+  /**
+   * The last decision `{source, version, at}` (`consentState()`; while granted, the payload of
+   * the `rewind.consent` event with `granted: true`).
+   * @type {{source: string, version: string | null, at: number} | null}
+   */
+  let decision = valid ? { source: kept.source, version: kept.version ?? null, at: kept.time } : null;
   let sampled; // decided once, on the first start (unless the Transport decides)
   let sessionId; // made on first use
   let stopped = false; // stop() is final
@@ -406,7 +403,7 @@ export function init(options = {}) {
       if (captureNetwork) stopNetwork = captureNetwork(recorder, onError);
       if (mediaModule && typeof recorder.canvasId === 'function') media = mediaModule.startMediaCapture(recorder, { canvas, fonts }, onError);
       if (captureVitals) stopVitals = captureVitals(recorder, onError);
-      addEvent('rewind.consent', consentRecord ?? { granted: true, source: 'init', version: null, at: Date.now() });
+      addEvent('rewind.consent', { granted: true, ...decision });
       if (identity) addEvent('rewind.identify', identity);
       if (typeof onEvents === 'function' && intervalMs > 0) timer = setInterval(() => handle.flush(), intervalMs);
       window.addEventListener('pagehide', onPageHide);
@@ -507,11 +504,16 @@ export function init(options = {}) {
     return addEvent('rewind.identify', identity);
   }
 
-  /** Keeps the user's decision where `consent.persist` says. */
-  function keep(status, meta) {
+  /** Makes `{source, version, at}` the user's decision `status`, kept where `consent.persist` says. */
+  function decide(status, meta, override) {
+    decision = {
+      source: meta.source == null ? 'api' : String(meta.source),
+      version: meta.version == null ? versionText : String(meta.version),
+      at: Date.now(),
+    };
     if (!isBrowser()) return;
-    const record = persist && { status, source: meta.source, version: meta.version, time: meta.at };
-    if (record && meta.override) record.overrideGlobalPrivacyControl = true;
+    const record = persist && { status, source: decision.source, version: decision.version, time: decision.at };
+    if (override) record.overrideGlobalPrivacyControl = true;
     writeConsent(persist, record);
   }
 
@@ -543,31 +545,18 @@ export function init(options = {}) {
         setStatus('denied');
         return Promise.resolve(false);
       }
-      consentRecord = {
-        granted: true,
-        source: meta.source == null ? 'api' : String(meta.source),
-        version: meta.version == null ? versionText : String(meta.version),
-        at: Date.now(),
-      };
-      decision = consentRecord;
-      keep('granted', { ...consentRecord, override: gpc });
+      decide('granted', meta, persist && gpc);
       failure = null;
       setStatus('granted');
       return start();
     },
     optOut(meta = {}) {
-      consentRecord = null;
       halt();
       endTransport({ discard: true });
       purgeSession();
       sessionId = undefined;
       buffer = [];
-      decision = {
-        source: meta.source == null ? 'api' : String(meta.source),
-        version: versionText,
-        at: Date.now(),
-      };
-      keep('denied', decision);
+      decide('denied', { source: meta.source });
       failure = null;
       setStatus('denied');
     },
@@ -661,8 +650,7 @@ export function init(options = {}) {
   };
 
   if (status === 'granted') {
-    consentRecord ??= { granted: true, source: 'init', version: null, at: Date.now() };
-    decision = consentRecord;
+    decision ??= { source: 'init', version: null, at: Date.now() };
     start();
   }
   return handle;

@@ -93,6 +93,27 @@ for (const impl of IMPLS) {
       await page.context().close();
     });
 
+    await t.test('Global Privacy Control wins over a kept grant, unless the user overrode it', async () => {
+      const page = await newPage(browser, { gpc: true });
+      await load(page, server.origin, impl);
+      // A grant kept before the browser sent GPC: not honoured, and nothing loads.
+      await page.evaluate(() => localStorage.setItem('rewind:consent', JSON.stringify({ status: 'granted', source: 'banner', version: null, time: Date.now() })));
+      const before = page.requests.length;
+      assert.equal(await page.evaluate(() => window.__init({})), 'denied');
+      await sleep(300);
+      assert.deepEqual(page.requests.slice(before).filter((p) => RECORDER_REQUEST.test(p)), []);
+      // The user's explicit override is kept with the grant, and honoured on the next load.
+      assert.equal(await page.evaluate(() => window.rw.optIn({ source: 'settings', overrideGlobalPrivacyControl: true })), true);
+      assert.equal(JSON.parse((await kept(page)).local).overrideGlobalPrivacyControl, true);
+      await page.evaluate(() => window.rw.stop());
+      await load(page, server.origin, impl);
+      assert.equal(await page.evaluate(() => window.__init({})), 'granted');
+      await page.waitForFunction(() => window.rw.isRecording());
+      await page.evaluate(() => window.rw.stop());
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    });
+
     await t.test('persist "cookie" keeps it in a cookie; persist false keeps nothing', async () => {
       const page = await newPage(browser);
       await load(page, server.origin, impl);
