@@ -331,7 +331,7 @@ export interface FlushResult {
 export interface ConsentMeta {
   /** Where consent came from, e.g. `"banner"`, `"settings"`. Default `"api"`. */
   source?: string;
-  /** Version of the consent text/policy the user accepted. Default `null`. */
+  /** Version of the consent text/policy the user accepted. Default: `consent.version`, else `null`. */
   version?: string;
   /**
    * Record even though the browser sends Global Privacy Control. Set it only when this user has
@@ -348,8 +348,9 @@ export interface RewindHandle {
    * and purges all the SDK keeps in this tab's `sessionStorage` — unsent batches of this and
    * earlier pages, the session and window ids, the sampling decision — whether or not a recorder
    * runs on this page, so a later `optIn()` starts a new session and never sends the old one.
+   * `meta`: as `optIn`'s (`source` default `"api"`, `version` default `consent.version`).
    */
-  optOut(meta?: { source?: string }): void;
+  optOut(meta?: { source?: string; version?: string }): void;
   /** `optIn({source: "setConsent", ...meta})` or `optOut()`. */
   setConsent(granted: boolean, meta?: ConsentMeta): Promise<boolean>;
   /** See `ConsentStatus`: `"granted"` only while recording (or starting); `"stopped"`/`"failed"` when granted but nothing records. */

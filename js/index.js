@@ -556,7 +556,7 @@ export function init(options = {}) {
       purgeSession();
       sessionId = undefined;
       buffer = [];
-      decide('denied', { source: meta.source });
+      decide('denied', meta);
       failure = null;
       setStatus('denied');
     },
