@@ -219,7 +219,10 @@ test('three minutes of buffering keep a replayable window of the last minute or 
   assert.deepEqual(events.slice(0, 2).map((e) => e.type), [TYPE.Meta, TYPE.FullSnapshot], 'starts replayable');
   const start = events[0].timestamp;
   assert.ok(start <= triggerAt - WINDOW_MS, `covers the last 60 s: starts ${triggerAt - start} ms before`);
-  assert.ok(start >= triggerAt - 2 * WINDOW_MS - 1_000, `older minutes trimmed: starts ${triggerAt - start} ms before`);
+  // The installed clock also flows in real time between runFor calls (clicks, evaluations), so a
+  // checkout can land a little later than a multiple of 60 s: 5 s of slack on a loaded machine,
+  // far below the 60 s an untrimmed older minute would add.
+  assert.ok(start >= triggerAt - 2 * WINDOW_MS - 5_000, `older minutes trimmed: starts ${triggerAt - start} ms before`);
   assert.ok(events.filter((e) => e.type === TYPE.FullSnapshot).length >= 2, 'a checkout inside the window');
   const analysis = await read(collector.origin, `/v1/sessions/${sessionId}/analysis`);
   const kept = buyClicks(analysis).map((a) => a.t_ms);
