@@ -42,9 +42,11 @@ function loadWasm(moduleOrPath) {
   if (!loading) {
     loading = (async () => {
       const bindings = await import('../pkg-record/rewind_record.js');
-      await bindings.default(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath });
-      if (typeof bindings.Recorder !== 'function') {
-        throw new Error('rewind: this build of pkg-record/rewind_record.js has no Recorder (rebuild with `npm run build:wasm`)');
+      try {
+        await bindings.default(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath });
+      } catch (error) {
+        // A CSP without 'wasm-unsafe-eval', a bundler that moved the .wasm: named in ./load-error.js.
+        throw (await import('./load-error.js')).loadError(error);
       }
       return bindings;
     })();
@@ -72,7 +74,12 @@ function globalPrivacyControl() {
 }
 
 function isBrowser() {
-  return typeof window !== 'undefined' && typeof document !== 'undefined';
+  if (typeof window === 'undefined' || typeof document === 'undefined') return false;
+  // jsdom and happy-dom (Vitest, Jest) emulate a DOM but are no page to record: a no-op there,
+  // with one warning.
+  const emulated = /jsdom|HappyDOM/.test(navigator.userAgent);
+  if (emulated) import('./load-error.js').then((m) => m.warnEmulatedDom());
+  return !emulated;
 }
 
 /** The options object handed to the wasm `Recorder` (unset privacy fields are left to Rust's defaults). */
