@@ -7,7 +7,9 @@
 import { rageClicks } from './rage.js';
 
 const analyzeUrl = new URL(self.location.href).searchParams.get('analyze');
-const analyzer = import(analyzeUrl);
+// A URL known only at run time: bundlers must leave this import to the browser.
+const analyzer = import(/* webpackIgnore: true */ /* @vite-ignore */ analyzeUrl);
+analyzer.catch(() => {}); // reported per message below, not as an unhandled rejection
 
 self.onmessage = async ({ data: { id, task, input, replayId } }) => {
   let module;
