@@ -1,4 +1,4 @@
-// The viewer (www/index.html + www/viewer.js) in Chromium against the real collector: the read
+// The viewer (www/index.html + js/viewer.js, which www/viewer.js re-exports) in Chromium against the real collector: the read
 // key form (sessionStorage only, `#readKey=` adopted once), the session list (search, visitor
 // filter, paging, error and rage-click badges), the analysis panel, keyboard use, and offline files (picker
 // and drop; JSON, JSON Lines, gzip; nothing uploaded), and mountViewer in another page.
