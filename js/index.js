@@ -45,7 +45,9 @@ function loadWasm(moduleOrPath) {
       try {
         await bindings.default(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath });
       } catch (error) {
-        // A CSP without 'wasm-unsafe-eval', a bundler that moved the .wasm: named in ./load-error.js.
+        // A CSP without 'wasm-unsafe-eval', a bundler that moved the .wasm: named in ./load-error.js,
+        // which also tells jsdom and happy-dom (Vitest, Jest), where the wasm never loads, apart:
+        // its error is `quiet`, a no-op with one warning rather than a failure.
         throw (await import('./load-error.js')).loadError(error);
       }
       return bindings;
@@ -74,12 +76,7 @@ function globalPrivacyControl() {
 }
 
 function isBrowser() {
-  if (typeof window === 'undefined' || typeof document === 'undefined') return false;
-  // jsdom and happy-dom (Vitest, Jest) emulate a DOM but are no page to record: a no-op there,
-  // with one warning.
-  const emulated = /jsdom|HappyDOM/.test(navigator.userAgent);
-  if (emulated) import('./load-error.js').then((m) => m.warnEmulatedDom());
-  return !emulated;
+  return typeof window !== 'undefined' && typeof document !== 'undefined';
 }
 
 /** The options object handed to the wasm `Recorder` (unset privacy fields are left to Rust's defaults). */
@@ -329,7 +326,7 @@ export function init(options = {}) {
         halt();
         endTransport({ discard: false });
       }
-      onError(error);
+      if (!error?.quiet) onError(error);
       return false;
     } finally {
       if (gen === generation) starting = null;

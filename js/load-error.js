@@ -1,16 +1,24 @@
 // Why a wasm build did not load, in words that name the fix (not part of the public API). A
 // separate module, imported only after a load failed, so it costs the recorder's page nothing.
 
+const RECORDER = 'pkg-record/rewind_record';
 
 /**
  * The error to report for a failed load of the wasm build `build` (default: the recorder's):
- * `error` is what the browser, Node or wasm-bindgen threw; the original is kept as `cause`.
+ * `error` is what the browser, Node or wasm-bindgen threw; the original is kept as `cause`. In
+ * jsdom or happy-dom (whose fetch cannot load the wasm) the recorder's failure instead warns
+ * once and returns an error marked `quiet`, which the SDK does not report to `onError`.
  *
  * @param {unknown} error
  * @param {string} [build] the glue's path in the package, without `.js`
  * @returns {Error}
  */
-export function loadError(error, build = 'pkg-record/rewind_record') {
+export function loadError(error, build = RECORDER) {
+  if (build === RECORDER && emulatedDom()) {
+    // jsdom and happy-dom emulate a DOM but are no page: the recorder is a documented no-op there.
+    warnEmulatedDom();
+    return Object.assign(new Error('rewind: not recording in a DOM emulation (jsdom or happy-dom)', { cause: error }), { quiet: true });
+  }
   const text = String(error?.message ?? error);
   let why;
   let see = 'Bundlers';
@@ -34,9 +42,14 @@ export function loadError(error, build = 'pkg-record/rewind_record') {
   return explained;
 }
 
+/** jsdom and happy-dom say who they are in their user agent. */
+function emulatedDom() {
+  return typeof navigator !== 'undefined' && /\bjsdom\/|HappyDOM\//.test(String(navigator.userAgent));
+}
+
 /** One console warning for a DOM emulation (jsdom, happy-dom), where the SDK records nothing. */
 let warned = false;
-export function warnEmulatedDom() {
+function warnEmulatedDom() {
   if (warned) return;
   warned = true;
   console.warn('rewind: this is a DOM emulation (jsdom or happy-dom), not a browser: the session recorder is a no-op here (optIn() resolves false); see "Test runners" in the rewind-replay README.');
