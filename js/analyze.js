@@ -39,12 +39,17 @@ function wasm(moduleOrPath) {
 async function load(moduleOrPath) {
   const bindings = await import('../pkg/rewind.js');
   let source = moduleOrPath;
-  if (isNode && (source === undefined || isFileUrl(source))) {
-    // Node's fetch cannot read file: URLs, so read the bytes ourselves.
-    const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
-    source = await readFile(source ?? new URL('../pkg/rewind_bg.wasm', import.meta.url));
+  try {
+    if (isNode && (source === undefined || isFileUrl(source))) {
+      // Node's fetch cannot read file: URLs, so read the bytes ourselves.
+      const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+      source = await readFile(source ?? new URL('../pkg/rewind_bg.wasm', import.meta.url));
+    }
+    await bindings.default(source === undefined ? undefined : { module_or_path: source });
+  } catch (error) {
+    // A CSP without 'wasm-unsafe-eval', a bundler that moved the .wasm: named in ./load-error.js.
+    throw (await import('./load-error.js')).loadError(error, 'pkg/rewind');
   }
-  await bindings.default(source === undefined ? undefined : { module_or_path: source });
   loaded = bindings;
   return bindings;
 }

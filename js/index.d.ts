@@ -83,14 +83,62 @@ export interface IdentityOptions {
   salt?: string;
 }
 
-/** One rrweb event (`{type, data, timestamp}`), as parsed from the recorder's JSON. */
-export interface RecordedEvent {
-  /** rrweb EventType: 0 DomContentLoaded, 1 Load, 2 FullSnapshot, 3 IncrementalSnapshot, 4 Meta, 5 Custom, 6 Plugin. */
-  type: number;
-  data: any;
-  /** Unix epoch milliseconds. */
-  timestamp: number;
-  [key: string]: unknown;
+import type { RecordedEvent } from './events.js';
+
+/** rrweb's event types (js/events.d.ts): `RecordedEvent` is their union, discriminated by `type` and, for IncrementalSnapshot events, `data.source`. */
+export type * from './events.js';
+
+/**
+ * The wasm recorder's counters (`stats()`), as Rust's `Recorder::stats` returns them (times in
+ * ms, from `performance.now()`).
+ */
+export interface RecorderStats {
+  recording: boolean;
+  eventsEmitted: number;
+  emitErrors: number;
+  nodesSerialized: number;
+  /** Nodes the recorder's mirror knows now. */
+  mirrorSize: number;
+  mutationBatches: number;
+  /** Changes of mutation storms recorded as a FullSnapshot instead (`capture.mutationLimit`). */
+  mutationsDropped: number;
+  snapshots: number;
+  /** The last FullSnapshot's serializing time, summed over its slices. */
+  snapshotMs: number;
+  snapshotMsMax: number;
+  snapshotNodes: number;
+  snapshotSlices: number;
+  /** The longest snapshot slice so far. */
+  snapshotSliceMsMax: number;
+  /** The last FullSnapshot's start-to-emit time. */
+  snapshotWallMs: number;
+  snapshotInProgress: boolean;
+  consoleLogs: number;
+  attachMs: number;
+  /** Time spent inside the `emit` sink, string conversion included. */
+  emitMs: number;
+}
+
+/** Delivery counters (`deliveryStats()`), as Rust's `Transport::stats` returns them. */
+export interface DeliveryStats {
+  sessionId: string;
+  queuedBatches: number;
+  pendingEvents: number;
+  /** Bytes of event JSON waiting unsent. */
+  bufferedBytes: number;
+  batchesSent: number;
+  batchesRetried: number;
+  batchesFailed: number;
+  eventsSent: number;
+  /** Bytes of the gzip bodies sent. */
+  bytesSent: number;
+  overflowEventsDropped: number;
+  overflowBatchesDropped: number;
+  storageErrors: number;
+  /** Why the last failed request failed (`""` when none did). */
+  lastFailure: string;
+  /** Batches refused for good, per reason, e.g. `{http_401: 2}`. */
+  droppedByReason: Record<string, number>;
 }
 
 /** What is masked, blocked and redacted. Applied in Rust (`src/privacy/`) before an event exists. */
@@ -398,19 +446,10 @@ export interface RewindHandle {
    * random UUID v4 for the handle's life.
    */
   sessionId(): string;
-  /**
-   * Delivery counters with `ingestBaseUrl` while recording, else `null`: `{sessionId, queuedBatches,
-   * pendingEvents, bufferedBytes, batchesSent, batchesRetried, batchesFailed, eventsSent, bytesSent,
-   * overflowEventsDropped, overflowBatchesDropped, storageErrors, lastFailure, droppedByReason}` (bytes; `bytesSent` counts gzip bodies;
-   * `droppedByReason` counts batches refused for good per reason, e.g. `{http_401: 2}`).
-   */
-  deliveryStats(): Record<string, number | string | Record<string, number>> | null;
-  /**
-   * The wasm recorder's counters, or `null` when not recording: `{recording, eventsEmitted,
-   * emitErrors, nodesSerialized, mirrorSize, mutationBatches, mutationsDropped, snapshots,
-   * snapshotMs, snapshotMsMax, snapshotNodes, consoleLogs}` (times in ms).
-   */
-  stats(): Record<string, number | boolean> | null;
+  /** Delivery counters with `ingestBaseUrl` while recording, else `null`. */
+  deliveryStats(): DeliveryStats | null;
+  /** The wasm recorder's counters, or `null` when not recording. */
+  stats(): RecorderStats | null;
 }
 
 /** Creates a recorder handle; records nothing until consent. Safe to call during SSR (it then never records). */

@@ -71,7 +71,11 @@ function parseRawHeaders(raw) {
  */
 export async function networkCapture({ wasm, ...options }) {
   const bindings = await import('../pkg-record/rewind_network.js');
-  await bindings.default(wasm === undefined ? undefined : { module_or_path: wasm });
+  try {
+    await bindings.default(wasm === undefined ? undefined : { module_or_path: wasm });
+  } catch (error) {
+    throw (await import('./load-error.js')).loadError(error, 'pkg-record/rewind_network');
+  }
   const policy = new bindings.NetworkPolicy(options);
   return (recorder, onError) => captureNetwork(recorder, policy, onError);
 }

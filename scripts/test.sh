@@ -6,7 +6,10 @@
 #   3. the npm package's JS tests (node:test) against the release wasm build
 #   4. end-to-end tests in headless Chromium: consent, masking, rrweb Replayer compatibility, React,
 #      delivery to the real collector, the demo app and the viewer
-#   5. README's first command (scripts/run.sh) as a smoke test
+#   5. the npm package as web developers get it (tests/consumers, a fast subset: the tarball's
+#      contents and lint, a plain ESM page, the latest Vite's build and dev server, Node 20/22
+#      analysis; `npm run test:consumers` runs the whole matrix)
+#   6. README's first command (scripts/run.sh) as a smoke test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -33,6 +36,10 @@ npm run --silent test:js
 
 step "end-to-end tests in headless Chromium"
 npm run --silent test:e2e
+
+step "the packed npm package in consumer projects (fast subset)"
+node --test --test-concurrency=1 tests/consumers/package.test.mjs tests/consumers/plain-esm.test.mjs \
+  tests/consumers/vite-latest.test.mjs tests/consumers/node.test.mjs
 
 step "quickstart: scripts/run.sh smoke test"
 node --test tests/quickstart.test.mjs

@@ -209,7 +209,7 @@ for (const impl of IMPLS) {
 test('a Content-Security-Policy without wasm-unsafe-eval: consentStatus() is "failed" with the reason', { skip: skipReason('real') ?? false }, async (t) => {
   const { server, browser } = await setup(t);
   const page = await newPage(browser);
-  await page.goto(`${server.origin}/pages/csp.html`);
+  await page.goto(`${server.origin}/pages/csp-strict.html`);
   await page.waitForFunction(() => window.__ready === true);
   const result = await page.evaluate(async () => {
     window.__init({ onError: () => {} });

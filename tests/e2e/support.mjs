@@ -48,7 +48,7 @@ export function skipReason(impl) {
 }
 
 /**
- * Serves `/js/*`, `/pkg/*` and `/pkg-record/*` from the repo, `/pages/*` from tests/e2e/pages, `/rrweb/*` from
+ * Serves `/js/*` (and `/js/viewer/*`), `/pkg/*` and `/pkg-record/*` from the repo, `/pages/*` from tests/e2e/pages, `/rrweb/*` from
  * node_modules/rrweb/dist, `/build/*` from `buildDir` (when given). Records every request path.
  */
 export function serve({ buildDir } = {}) {
@@ -58,7 +58,7 @@ export function serve({ buildDir } = {}) {
     requests.push(path);
     let file;
     let m;
-    if ((m = /^\/(js|pkg|pkg-record)\/([\w.-]+)$/.exec(path))) file = new URL(`${m[1]}/${m[2]}`, root);
+    if ((m = /^\/(js|pkg|pkg-record)\/((?:viewer\/)?[\w.-]+)$/.exec(path))) file = new URL(`${m[1]}/${m[2]}`, root);
     else if ((m = /^\/pages\/([\w.-]+)$/.exec(path))) file = new URL(`tests/e2e/pages/${m[1]}`, root);
     else if ((m = /^\/rrweb\/([\w.-]+)$/.exec(path))) file = new URL(`node_modules/rrweb/dist/${m[1]}`, root);
     else if (buildDir && (m = /^\/build\/([\w.-]+)$/.exec(path))) file = new URL(m[1], `file://${buildDir}/`);

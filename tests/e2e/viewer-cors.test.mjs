@@ -34,8 +34,8 @@ function hostApp(collector, { viewerFromCollector = false } = {}) {
     let file;
     let m;
     if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(page());
-    if ((m = /^\/(js|pkg)\/([\w.-]+)$/.exec(path))) file = new URL(`${m[1]}/${m[2]}`, root);
-    else if ((m = /^\/((?:viewer\/)?[\w.-]+\.(?:js|css))$/.exec(path))) file = new URL(`www/${m[1]}`, root);
+    if ((m = /^\/(js|pkg)\/((?:viewer\/)?[\w.-]+)$/.exec(path))) file = new URL(`${m[1]}/${m[2]}`, root);
+    else if ((m = /^\/([\w.-]+\.(?:js|css))$/.exec(path))) file = new URL(`www/${m[1]}`, root);
     try {
       if (!file) throw new Error('not found');
       const body = await readFile(file);

@@ -1,4 +1,4 @@
-// The replay player mounted in the viewer (www/viewer/replay.js): a recording opened from a file
+// The replay player mounted in the viewer (js/viewer/replay.js): a recording opened from a file
 // plays in the player slot (iframe + overlay canvas), with its controls (play/pause, speeds,
 // time, a scrubber with event ticks), the keyboard (Space, ←/→, 1–4) and the sync with the
 // action list (clicking an action seeks; the current action is highlighted).

@@ -14,9 +14,9 @@ const TICK_LABEL = { click: 'Click', scroll: 'Scroll', input: 'Input', page: 'Pa
 /**
  * Mounts the player for one session. `stage`: what renderSession exposes (`screen`, `controls`,
  * `actions`, `highlight(i)`, `onPick(fn)`); `source()`: resolves to what createPlayer takes;
- * `playerUrl`: where js/player.js is served. Returns `{destroy()}`.
+ * `loadPlayer`: resolves to the js/player.js module. Returns `{destroy()}`.
  */
-export function mountReplay(stage, { source, playerUrl }) {
+export function mountReplay(stage, { source, loadPlayer }) {
   let player = null;
   let destroyed = false;
   let start = 0;
@@ -48,7 +48,7 @@ export function mountReplay(stage, { source, playerUrl }) {
   // ---- the player ------------------------------------------------------------------------
   (async () => {
     try {
-      const [{ createPlayer }, input] = await Promise.all([import(playerUrl), source()]);
+      const [{ createPlayer }, input] = await Promise.all([loadPlayer(), source()]);
       if (destroyed) return;
       const p = await createPlayer(stage.screen, input, { skipInactive: true, speed: 1 });
       if (destroyed) return p.destroy();

@@ -111,9 +111,13 @@ function splitReplay({ summary_markdown, actions, redactions, warnings, ...sessi
  * (≈1 MB of wasm) is only loaded when the first file is opened.
  */
 export class FileSource {
-  /** @param {string | URL} analyzeUrl where js/analyze.js is served */
-  constructor(analyzeUrl) {
+  /**
+   * @param {string | URL} analyzeUrl where js/analyze.js is served (the worker imports it)
+   * @param {() => Promise<object>} [load] loads it on this thread (default: `import(analyzeUrl)`)
+   */
+  constructor(analyzeUrl, load) {
     this.analyzeUrl = String(analyzeUrl);
+    this.load = load ?? (() => import(/* webpackIgnore: true */ /* @vite-ignore */ this.analyzeUrl));
     this.rows = [];
     this.results = new Map();
     this.inputs = new Map(); // key → the text or bytes opened, for the player
@@ -155,7 +159,7 @@ export class FileSource {
         if (!error.workerFailed) throw error; // the analyzer's own verdict on the file
       }
     }
-    const analyzer = await import(this.analyzeUrl);
+    const analyzer = await this.load();
     if (task === 'rage') return (await import('./rage.js')).rageClicks(analyzer, input, replayId);
     return analyzer.analyze(input, replayId);
   }
@@ -175,6 +179,8 @@ export class FileSource {
       url.searchParams.set('analyze', new URL(this.analyzeUrl, location.href).href);
       const worker = new Worker(url, { type: 'module' });
       worker.onmessage = ({ data }) => {
+        // The analyzer did not load in the worker: as if the worker broke (all retried here).
+        if (data.failed) return worker.onerror({ message: data.error, preventDefault() {} });
         const waiting = this.pending.get(data.id);
         this.pending.delete(data.id);
         if (data.error !== undefined) waiting?.reject(new Error(data.error));

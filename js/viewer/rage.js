@@ -4,7 +4,7 @@
 
 /**
  * The number of rage-click bursts in `input` (text or bytes of one recording).
- * @param {typeof import('../../js/analyze.js')} analyzer the loaded js/analyze.js module
+ * @param {typeof import('../analyze.js')} analyzer the loaded js/analyze.js module
  * @returns {Promise<number>} rejects with the decoder's error for a bad recording
  */
 export async function rageClicks(analyzer, input, replayId) {
