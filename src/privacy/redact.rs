@@ -38,6 +38,10 @@ pub enum PiiKind {
 }
 
 impl PiiKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [PiiKind; 7] =
+        [PiiKind::Email, PiiKind::Card, PiiKind::Phone, PiiKind::Ssn, PiiKind::Token, PiiKind::Custom, PiiKind::Secret];
+
     /// The text that replaces a span of this kind.
     pub fn marker(self) -> &'static str {
         match self {
@@ -85,11 +89,144 @@ pub(crate) fn redact_text(text: &str, patterns: &[String]) -> String {
 /// [`redact_text`], calling `seen` with the original text of each span it replaces
 /// (overlapping matches merged into one span, as into one marker). The analyzer counts the
 /// distinct values it redacted with this.
+///
+/// The built-in detectors read the text percent-decoded (`zelda%40example.org` is an email):
+/// each `%XX` escape of an ASCII byte is decoded, and a span found in the decoded text
+/// replaces the bytes it came from. App patterns see the text as it is.
 pub fn redact_text_seen(text: &str, patterns: &[String], seen: &mut dyn FnMut(&str)) -> String {
     let mut spans = Vec::new();
-    builtin_spans(text, &mut spans);
+    match percent_decoded(text) {
+        Some((decoded, map)) => {
+            builtin_spans(&decoded, &mut spans);
+            for s in &mut spans {
+                s.start = map[s.start];
+                s.end = map[s.end];
+            }
+        }
+        None => builtin_spans(text, &mut spans),
+    }
     app_spans(text, patterns, &mut spans);
     apply_spans(text, spans, seen)
+}
+
+/// `text` with every `%XX` escape of an ASCII byte (`%00`–`%7F`) decoded, and for each byte
+/// of the decoded text (and its end) the offset in `text` it came from; `None` when `text`
+/// has no such escape. Escapes of non-ASCII bytes stay as they are, so the decoded text is
+/// valid UTF-8 and every decoded char boundary maps onto one of `text`.
+fn percent_decoded(text: &str) -> Option<(String, Vec<usize>)> {
+    let b = text.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16);
+    let escape_at = |i: usize| -> Option<u8> {
+        if b.get(i) != Some(&b'%') {
+            return None;
+        }
+        let (h, l) = (hex(*b.get(i + 1)?)?, hex(*b.get(i + 2)?)?);
+        (h < 8).then_some((h * 16 + l) as u8)
+    };
+    let first = (0..b.len()).find(|&i| escape_at(i).is_some())?;
+    let mut out = Vec::with_capacity(b.len());
+    let mut map = Vec::with_capacity(b.len() + 1);
+    out.extend_from_slice(&b[..first]);
+    map.extend(0..first);
+    let mut i = first;
+    while i < b.len() {
+        match escape_at(i) {
+            Some(c) => {
+                out.push(c);
+                map.push(i);
+                i += 3;
+            }
+            None => {
+                out.push(b[i]);
+                map.push(i);
+                i += 1;
+            }
+        }
+    }
+    map.push(b.len());
+    // Only ASCII bytes were produced from escapes; every other byte is copied.
+    String::from_utf8(out).ok().map(|s| (s, map))
+}
+
+/// Shortest run of hex digits read as a token in a URL path (128 bits: MD5, UUIDs written
+/// without dashes, most API keys and reset tokens).
+pub const MIN_HEX_TOKEN: usize = 32;
+/// Shortest run of base64/base64url chars read as a token in a URL path (18 random bytes).
+pub const MIN_B64_TOKEN: usize = 24;
+
+/// What a URL path segment is, when it is PII that must not be recorded: an email, card,
+/// SSN, phone number or JWT anywhere in the percent-decoded segment (the built-in detectors
+/// of [`redact_text_seen`]), or a token: a run of [`MIN_HEX_TOKEN`]+ hex digits, or of
+/// [`MIN_B64_TOKEN`]+ base64 chars that looks random (letters of both cases and digits, with
+/// a change of class (lower, upper, digit) at least every 4 chars, not counting a capital
+/// starting a word, so `ProductDetailsPageVersion2024` is not one).
+/// `None` for an ordinary segment (`users`, `42`, `profile.png`, `2026-11-21`).
+pub fn path_segment_kind(segment: &str) -> Option<PiiKind> {
+    if segment.len() < 6 {
+        return None;
+    }
+    let decoded = percent_decoded(segment).map_or_else(|| segment.to_string(), |(d, _)| d);
+    let mut spans = Vec::new();
+    builtin_spans(&decoded, &mut spans);
+    if let Some(s) = spans.iter().min_by_key(|s| s.start) {
+        return Some(s.kind);
+    }
+    let b = decoded.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b"+_=".contains(&b[i])) {
+            i += 1;
+        }
+        let run = &b[start..i];
+        if token_like(run) {
+            return Some(PiiKind::Token);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// See [`path_segment_kind`].
+fn token_like(run: &[u8]) -> bool {
+    let hex_run = run.iter().fold((0, 0), |(best, cur), c| {
+        let cur = if c.is_ascii_hexdigit() { cur + 1 } else { 0 };
+        (best.max(cur), cur)
+    });
+    if hex_run.0 >= MIN_HEX_TOKEN {
+        return true;
+    }
+    if run.len() < MIN_B64_TOKEN {
+        return false;
+    }
+    let class = |c: u8| match c {
+        b'a'..=b'z' => 0,
+        b'A'..=b'Z' => 1,
+        b'0'..=b'9' => 2,
+        _ => 3,
+    };
+    let mut seen = [false; 4];
+    let mut changes = 0;
+    for (k, &c) in run.iter().enumerate() {
+        seen[class(c)] = true;
+        // A capital starting a word (`Page`) is not a change: words are not random.
+        if k > 0 && class(c) != class(run[k - 1]) && !(class(run[k - 1]) == 1 && class(c) == 0) {
+            changes += 1;
+        }
+    }
+    seen[0] && seen[1] && seen[2] && changes * 4 >= run.len()
+}
+
+/// The marker replacing a JSON number that is a payment card number (13–19 digits,
+/// Luhn-valid, a major-network first digit, as in text); `None` for any other number.
+/// `digits` is the number as JSON writes it (`4111111111111111`; a fraction or exponent is
+/// never a card).
+pub fn card_number_marker(digits: &str) -> Option<&'static str> {
+    let b = digits.as_bytes();
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    is_card(&read_run(b, 0)).then_some(PiiKind::Card.marker())
 }
 
 /// All built-in detector matches in `text` (may overlap; [`apply_spans`] merges them).
@@ -521,6 +658,28 @@ fn ssn_shaped(r: &Run) -> bool {
     r.groups == [3, 2, 4] && (r.only(false, true, false) || r.only(true, false, false)) && !r.plus
 }
 
+/// Words that, just before 9 plain digits, make them an SSN (`ssn 123456789`,
+/// `SSN: 123456789`, `social security number 123456789`).
+const SSN_CONTEXT: &[&[u8]] = &[b"ssn", b"social security", b"social-security", b"social_security"];
+
+/// How far before the digits [`SSN_CONTEXT`] is looked for (bytes).
+const SSN_CONTEXT_BYTES: usize = 32;
+
+/// True when one of [`SSN_CONTEXT`] (a whole word, any case) ends within
+/// [`SSN_CONTEXT_BYTES`] before the end of `before`.
+fn ssn_context(before: &[u8]) -> bool {
+    let from = before.len().saturating_sub(SSN_CONTEXT_BYTES);
+    let w = &before[from..];
+    (0..w.len()).any(|i| {
+        SSN_CONTEXT.iter().any(|word| {
+            w.len() - i >= word.len()
+                && w[i..i + word.len()].eq_ignore_ascii_case(word)
+                && (i == 0 || !w[i - 1].is_ascii_alphanumeric())
+                && w.get(i + word.len()).is_none_or(|c| !c.is_ascii_alphanumeric())
+        })
+    })
+}
+
 /// A valid SSN: area not 000, 666 or 9xx; group not 00; serial not 0000 (SSA rules).
 fn is_ssn(r: &Run) -> bool {
     let d = &r.digits;
@@ -611,7 +770,7 @@ fn scan_numbers(b: &[u8], out: &mut Vec<Span>) {
             }
             continue;
         }
-        let kind = if ssn_shaped(&r) {
+        let kind = if ssn_shaped(&r) || (r.groups == [9] && !r.plus && ssn_context(&b[..i])) {
             is_ssn(&r).then_some(PiiKind::Ssn)
         } else if is_card(&r) {
             Some(PiiKind::Card)
@@ -772,30 +931,75 @@ pub(crate) fn redact_json_value(value: &mut Value, patterns: &[String]) {
     );
 }
 
-/// The walk of [`redact_json_value`], for any redactor: `text` gets every string value, and a
-/// value of a secret-named key ([`secret_field_marker`]) is replaced whole by its marker and
-/// handed to `replaced` (the analyzer counts it). Iterative, so any depth is safe.
-pub(crate) fn walk_json(value: &mut Value, mut text: impl FnMut(&mut String), mut replaced: impl FnMut(Value)) {
+/// The JSON walk every redactor uses (the recorder's custom events, the analyzer's counted
+/// output, the collector's stored batches), for any text redactor:
+///
+/// - `text` gets every string value and every object key (a key that is an email, as in
+///   `{"zelda@example.org": 1}`, is redacted like text; if two keys become the same, the later
+///   one gets a ` #2`, ` #3`… suffix, so no value is lost);
+/// - a value of a secret-named key ([`secret_field_marker`]) is replaced whole by its marker
+///   (judged on the original key), and a number that is a card number
+///   ([`card_number_marker`]) by `[REDACTED:card]`; each replaced value is handed to
+///   `replaced` (the analyzer counts them).
+///
+/// Iterative (an explicit work list), so any depth is safe.
+pub fn walk_json(value: &mut Value, mut text: impl FnMut(&mut String), mut replaced: impl FnMut(Value)) {
     let mut stack: Vec<&mut Value> = vec![value];
     while let Some(v) = stack.pop() {
         match v {
             Value::String(s) => text(s),
             Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::Number(n) => {
+                if let Some(marker) = card_number_marker(&n.to_string()) {
+                    replaced(std::mem::replace(v, Value::String(marker.to_string())));
+                }
+            }
             Value::Object(map) => {
+                let renamed: Vec<(String, String)> = map
+                    .keys()
+                    .filter_map(|k| {
+                        let mut new = k.clone();
+                        text(&mut new);
+                        (new != *k).then(|| (k.clone(), new))
+                    })
+                    .collect();
+                for (old, new) in renamed {
+                    let mut key = new.clone();
+                    let mut n = 1;
+                    while map.contains_key(&key) {
+                        n += 1;
+                        key = format!("{new} #{n}");
+                    }
+                    if let Some(item) = map.remove(&old) {
+                        // Judged on the original key: `user_ssn@x.org` stays a secret field.
+                        let item = match secret_field_marker(&old, field_shape(&item)) {
+                            Some(marker) => {
+                                replaced(item);
+                                Value::String(marker.to_string())
+                            }
+                            None => item,
+                        };
+                        map.insert(key, item);
+                    }
+                }
                 for (k, item) in map.iter_mut() {
-                    let shape = match &*item {
-                        Value::String(s) if !s.is_empty() => FieldValue::Text,
-                        Value::Number(_) => FieldValue::Number,
-                        _ => FieldValue::Other,
-                    };
-                    match secret_field_marker(k, shape) {
+                    match secret_field_marker(k, field_shape(item)) {
                         Some(marker) => replaced(std::mem::replace(item, Value::String(marker.to_string()))),
                         None => stack.push(item),
                     }
                 }
             }
-            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+            Value::Null | Value::Bool(_) => {}
         }
+    }
+}
+
+/// What `item` is, for [`secret_field_marker`].
+fn field_shape(item: &Value) -> FieldValue {
+    match item {
+        Value::String(s) if !s.is_empty() => FieldValue::Text,
+        Value::Number(_) => FieldValue::Number,
+        _ => FieldValue::Other,
     }
 }
 
