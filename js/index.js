@@ -31,7 +31,8 @@ const DEFAULTS = Object.freeze({
 
 const PRIVACY_KEYS = [
   'maskAllText', 'maskAllInputs', 'blockClass', 'blockSelector', 'maskTextClass', 'maskTextSelector',
-  'ignoreClass', 'ignoreSelector', 'unmaskSelector', 'stripUrlQuery', 'redactPatterns',
+  'ignoreClass', 'ignoreSelector', 'unmaskSelector', 'stripUrlQuery', 'keepQueryOrigins', 'maskLength',
+  'redactPatterns',
 ];
 
 /** @type {Promise<typeof import('../pkg-record/rewind_record.js')> | undefined} */
@@ -83,7 +84,7 @@ function recorderOptions(privacy = {}, capture = {}) {
     if (value === undefined || value === null) continue;
     outPrivacy[key] = key === 'redactPatterns'
       ? Array.from(value, patternSource)
-      : value;
+      : key === 'keepQueryOrigins' ? Array.from(value, String) : value;
   }
   return {
     privacy: outPrivacy,
