@@ -115,20 +115,11 @@ const SAFE_META: &[&str] = &[
     "viewport",
     "color-scheme",
     "theme-color",
-    "supported-color-schemes",
     "robots",
-    "googlebot",
     "referrer",
     "format-detection",
     "content-type",
     "x-ua-compatible",
-    "default-style",
-    "content-language",
-    "generator",
-    "application-name",
-    "apple-mobile-web-app-capable",
-    "mobile-web-app-capable",
-    "apple-mobile-web-app-status-bar-style",
 ];
 
 /// Elements whose `value` attribute is a number the replay lays out (`<li value>` numbers the

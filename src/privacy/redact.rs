@@ -2,6 +2,22 @@
 //! bearer tokens, values of secret-named keys (`password=…`, `"token": "…"`), and the app's
 //! own patterns.
 //!
+//! Entry points (the recorder, the analyzer and the collector's stored-batch redaction all
+//! call these; each replaced span becomes one [`PiiKind::marker`], `[REDACTED:<kind>]` with
+//! kind `email`, `card`, `phone`, `ssn`, `token`, `custom` or `secret`):
+//! - [`super::PrivacyOptions::redact`] / [`redact_text_seen`]: free text. Built-in detectors
+//!   also read the text percent-decoded (`zelda%40example.org`), see SSNs written as 9 digits
+//!   after "ssn"/"social security", and secret `key=value` pairs.
+//! - [`super::PrivacyOptions::redact_json`] / [`walk_json`]: a `serde_json::Value` in place:
+//!   string values and object keys redacted as text, values of secret-named keys
+//!   ([`secret_field_marker`]) and card numbers given as JSON numbers ([`card_number_marker`])
+//!   replaced whole.
+//! - [`super::PrivacyOptions::redact_console`]: console text and stack-trace lines (URLs
+//!   scrubbed first, a frame's `:line:col` kept).
+//! - [`super::PrivacyOptions::scrub_url`] (a page, route or network URL) and
+//!   [`super::PrivacyOptions::attribute_value`] (one DOM attribute) for URLs; PII path
+//!   segments are judged by [`path_segment_kind`].
+//!
 //! The built-in detectors are hand-written byte scanners, each one linear in the input
 //! (every byte is looked at a bounded number of times), so a multi-megabyte console payload
 //! or network body costs milliseconds, not minutes. Every match starts and ends at an ASCII
@@ -96,11 +112,13 @@ pub(crate) fn redact_text(text: &str, patterns: &[String]) -> String {
 pub fn redact_text_seen(text: &str, patterns: &[String], seen: &mut dyn FnMut(&str)) -> String {
     let mut spans = Vec::new();
     match percent_decoded(text) {
-        Some((decoded, map)) => {
+        Some((decoded, escapes)) => {
             builtin_spans(&decoded, &mut spans);
+            // Each escape before a decoded offset took two more bytes in `text`.
+            let raw = |d: usize| d + 2 * escapes.iter().filter(|&&e| e < d).count();
             for s in &mut spans {
-                s.start = map[s.start];
-                s.end = map[s.end];
+                s.start = raw(s.start);
+                s.end = raw(s.end);
             }
         }
         None => builtin_spans(text, &mut spans),
@@ -109,43 +127,46 @@ pub fn redact_text_seen(text: &str, patterns: &[String], seen: &mut dyn FnMut(&s
     apply_spans(text, spans, seen)
 }
 
-/// `text` with every `%XX` escape of an ASCII byte (`%00`–`%7F`) decoded, and for each byte
-/// of the decoded text (and its end) the offset in `text` it came from; `None` when `text`
-/// has no such escape. Escapes of non-ASCII bytes stay as they are, so the decoded text is
-/// valid UTF-8 and every decoded char boundary maps onto one of `text`.
+/// `text` with every `%XX` escape of an ASCII byte (`%00`–`%7F`) decoded, and the offset in
+/// the decoded text of each decoded escape; `None` when `text` has no such escape. Escapes of
+/// non-ASCII bytes stay as they are, so the decoded text is valid UTF-8 and every decoded
+/// char boundary maps onto one of `text`.
 fn percent_decoded(text: &str) -> Option<(String, Vec<usize>)> {
     let b = text.as_bytes();
-    let hex = |c: u8| (c as char).to_digit(16);
-    let escape_at = |i: usize| -> Option<u8> {
-        if b.get(i) != Some(&b'%') {
-            return None;
-        }
-        let (h, l) = (hex(*b.get(i + 1)?)?, hex(*b.get(i + 2)?)?);
-        (h < 8).then_some((h * 16 + l) as u8)
-    };
-    let first = (0..b.len()).find(|&i| escape_at(i).is_some())?;
-    let mut out = Vec::with_capacity(b.len());
-    let mut map = Vec::with_capacity(b.len() + 1);
-    out.extend_from_slice(&b[..first]);
-    map.extend(0..first);
-    let mut i = first;
-    while i < b.len() {
-        match escape_at(i) {
-            Some(c) => {
-                out.push(c);
-                map.push(i);
-                i += 3;
-            }
-            None => {
-                out.push(b[i]);
-                map.push(i);
+    let mut out = String::new();
+    let mut escapes = Vec::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i + 2 < b.len() {
+        let c = match (b[i], hex_value(b[i + 1]), hex_value(b[i + 2])) {
+            (b'%', Some(h), Some(l)) if h < 8 => h << 4 | l,
+            _ => {
                 i += 1;
+                continue;
             }
-        }
+        };
+        // `%` is ASCII, so `copied..i` lies on char boundaries.
+        out.push_str(text.get(copied..i).unwrap_or_default());
+        escapes.push(out.len());
+        out.push(char::from(c));
+        i += 3;
+        copied = i;
     }
-    map.push(b.len());
-    // Only ASCII bytes were produced from escapes; every other byte is copied.
-    String::from_utf8(out).ok().map(|s| (s, map))
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    Some((out, escapes))
+}
+
+/// The value of one hex digit.
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
 }
 
 /// Shortest run of hex digits read as a token in a URL path (128 bits: MD5, UUIDs written
@@ -222,11 +243,13 @@ fn token_like(run: &[u8]) -> bool {
 /// `digits` is the number as JSON writes it (`4111111111111111`; a fraction or exponent is
 /// never a card).
 pub fn card_number_marker(digits: &str) -> Option<&'static str> {
+    // `is_card` for one unseparated run, without building the run.
     let b = digits.as_bytes();
-    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    is_card(&read_run(b, 0)).then_some(PiiKind::Card.marker())
+    let card = (13..=19).contains(&b.len())
+        && matches!(b[0], b'2'..=b'6')
+        && b.iter().all(u8::is_ascii_digit)
+        && luhn(b);
+    card.then_some(PiiKind::Card.marker())
 }
 
 /// All built-in detector matches in `text` (may overlap; [`apply_spans`] merges them).

@@ -93,9 +93,12 @@ impl Keep<'_> {
             Keep::Nothing => false,
             Keep::Everything => true,
             Keep::Origins(list) => list.iter().any(|o| {
-                let o = o.trim();
-                let o = o.strip_suffix('/').unwrap_or(o);
-                !o.is_empty() && o.eq_ignore_ascii_case(origin)
+                let o = o.trim().as_bytes();
+                let o = match o.split_last() {
+                    Some((b'/', rest)) => rest,
+                    _ => o,
+                };
+                !o.is_empty() && o.eq_ignore_ascii_case(origin.as_bytes())
             }),
         }
     }
@@ -159,15 +162,34 @@ const DRAWN_DATA_TYPES: &[&str] =
 
 /// The scrubbed form of a `javascript:` or `data:` URL; `None` for other input.
 fn other_scheme(url: &str) -> Option<String> {
-    // Browsers ignore tabs and newlines inside a scheme (`java\nscript:`); so does this.
-    let head: String = url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).take(40).collect();
-    let lower = head.to_ascii_lowercase();
-    if lower.starts_with("javascript:") {
+    // The scheme and MIME type, lower-cased; browsers ignore tabs and newlines inside a
+    // scheme (`java\nscript:`), and so does this.
+    let mut head = [0u8; 32];
+    let mut n = 0;
+    for &c in url.as_bytes() {
+        if n == head.len() {
+            break;
+        }
+        if !matches!(c, b'\t' | b'\n' | b'\r') {
+            head[n] = c.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    let head = &head[..n];
+    if head.starts_with(b"javascript:") {
         return Some("javascript:void(0)".to_string());
     }
-    let mime = lower.strip_prefix("data:")?;
-    let drawn = DRAWN_DATA_TYPES.iter().any(|t| mime.starts_with(t));
+    if !head.starts_with(b"data:") {
+        return None;
+    }
+    let mime = head.get(5..).unwrap_or_default();
+    let drawn = DRAWN_DATA_TYPES.iter().any(|t| mime.starts_with(t.as_bytes()));
     Some(if drawn { url.to_string() } else { "data:,".to_string() })
+}
+
+/// The byte offset of the first of `set` in `b` at or after `from`, else `b.len()`.
+fn first_of(b: &[u8], from: usize, set: &[u8]) -> usize {
+    (from..b.len()).find(|&j| set.contains(&b[j])).unwrap_or(b.len())
 }
 
 /// `url` with every PII path segment replaced by its marker: a segment holding an email
@@ -177,25 +199,33 @@ fn other_scheme(url: &str) -> Option<String> {
 /// ([`super::redact::path_segment_kind`]). The path is what follows `scheme://authority` (or
 /// the whole text for a relative URL) up to `?` or `#`.
 pub(crate) fn redact_path(url: &str) -> String {
+    let b = url.as_bytes();
     let path_start = match super::find_str(url, "://") {
-        Some(i) => url.get(i + 3..).and_then(|rest| rest.find('/')).map_or(url.len(), |j| i + 3 + j),
+        Some(i) => first_of(b, i + 3, b"/?#"),
         None => 0,
     };
-    let path_end = url.get(path_start..).and_then(|p| p.find(['?', '#'])).map_or(url.len(), |j| path_start + j);
-    let path = url.get(path_start..path_end).unwrap_or_default();
-    if !path.split('/').any(|seg| super::redact::path_segment_kind(seg).is_some()) {
-        return url.to_string();
-    }
+    let path_end = first_of(b, path_start, b"?#");
     let mut out = String::with_capacity(url.len());
     out.push_str(url.get(..path_start).unwrap_or_default());
-    for (i, seg) in path.split('/').enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
+    let mut changed = false;
+    let mut s = path_start;
+    while s <= path_end {
+        let e = first_of(&b[..path_end], s, b"/");
+        let seg = url.get(s..e).unwrap_or_default();
         match super::redact::path_segment_kind(seg) {
-            Some(kind) => out.push_str(kind.marker()),
+            Some(kind) => {
+                out.push_str(kind.marker());
+                changed = true;
+            }
             None => out.push_str(seg),
         }
+        if e < path_end {
+            out.push('/');
+        }
+        s = e + 1;
+    }
+    if !changed {
+        return url.to_string();
     }
     out.push_str(url.get(path_end..).unwrap_or_default());
     out
@@ -228,16 +258,15 @@ pub(crate) fn scrub_text_urls(text: &str, keep: Keep) -> String {
             end += 1;
         }
         let url = text.get(i..end).unwrap_or_default();
-        let authority_end = url.get(scheme..).and_then(|r| r.find(['/', '?', '#'])).map_or(url.len(), |j| scheme + j);
-        let origin = url.get(..authority_end).unwrap_or_default();
-        let cut = url.find(['?', '#']);
-        let scrubbed = match cut {
-            Some(q) if !keep.keeps(origin) => {
-                let mut s = redact_path(url.get(..q).unwrap_or_default());
-                s.push_str(position_suffix(url.get(q..).unwrap_or_default()));
-                s
-            }
-            _ => redact_path(url),
+        let u = url.as_bytes();
+        let origin = url.get(..first_of(u, scheme, b"/?#")).unwrap_or_default();
+        let q = first_of(u, scheme, b"?#");
+        let scrubbed = if q < u.len() && !keep.keeps(origin) {
+            let mut s = redact_path(url.get(..q).unwrap_or_default());
+            s.push_str(position_suffix(url.get(q..).unwrap_or_default()));
+            s
+        } else {
+            redact_path(url)
         };
         if scrubbed != url {
             out.push_str(text.get(copied..i).unwrap_or_default());

@@ -19,6 +19,7 @@ fn bool_field(obj: &JsValue, scope: &str, key: &str) -> Result<Option<bool>, Str
     field(obj, key).map(|v| v.as_bool().ok_or_else(|| format!("{scope}.{key} must be a boolean"))).transpose()
 }
 
+#[inline(never)] // one copy for every field (the recorder's size)
 fn string_field(obj: &JsValue, scope: &str, key: &str) -> Result<Option<String>, String> {
     field(obj, key).map(|v| v.as_string().ok_or_else(|| format!("{scope}.{key} must be a string"))).transpose()
 }
@@ -30,6 +31,7 @@ fn number_field(obj: &JsValue, scope: &str, key: &str) -> Result<Option<f64>, St
     Ok((n >= 0.0).then_some(n))
 }
 
+#[inline(never)] // one copy for every field (the recorder's size)
 fn strings_field(obj: &JsValue, scope: &str, key: &str) -> Result<Option<Vec<String>>, String> {
     let Some(v) = field(obj, key) else { return Ok(None) };
     let err = || format!("{scope}.{key} must be an array of strings");
