@@ -20,7 +20,7 @@ export interface RecordedEvent {
 
 /** What is masked, blocked and redacted. Applied in Rust (`src/privacy/`) before an event exists. */
 export interface PrivacyOptions {
-  /** Mask all page text: every non-whitespace character becomes `*` (length kept, see `maskLength`); also masks the `title`, `placeholder`, `aria-label`, `alt` and `download` attributes, every `data-*` attribute and the `value` of non-input elements (`<button value>`, `<data value>`; not `<li>`/`<meter>`/`<progress>`). Elements inside `unmaskSelector` keep them. Default `true`. */
+  /** Mask all page text: every non-whitespace character becomes `*` (length kept, see `maskLength`); also masks the `title`, `placeholder`, `aria-label`, `alt` and `download` attributes, every `data-*` attribute (test hooks `data-testid`, `data-test-id`, `data-test`, `data-cy`, `data-qa` are kept, PII-redacted) and the `value` of non-input elements (`<button value>`, `<data value>`; not `<li>`/`<meter>`/`<progress>`). Elements inside `unmaskSelector` keep them. Default `true`. */
   maskAllText?: boolean;
   /** Mask all input values (`*` × value length). Default `true`. Password, hidden and credit-card (`autocomplete="cc-*"`) inputs are masked always, whatever this says. */
   maskAllInputs?: boolean;

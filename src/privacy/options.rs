@@ -122,6 +122,11 @@ const SAFE_META: &[&str] = &[
     "x-ua-compatible",
 ];
 
+/// `data-*` attributes that are the developers' test hooks, not user data: kept (PII-redacted)
+/// when the text is masked, since the analyzer names click and input targets by them
+/// (`analyze::describe`).
+const TEST_ID_ATTRIBUTES: &[&str] = &["data-testid", "data-test-id", "data-test", "data-cy", "data-qa"];
+
 /// Elements whose `value` attribute is a number the replay lays out (`<li value>` numbers the
 /// list, `<meter>`/`<progress>` draw a bar), kept; any other non-field `value` (`<button>`,
 /// `<data>`, `<param>`) follows the text mask.
@@ -253,7 +258,9 @@ impl PrivacyOptions {
     /// - `value` of other elements (`<button value>`, `<data value>`, `<param value>`): masked
     ///   with the text (`<li>`, `<meter>`, `<progress>` values are layout numbers, kept).
     /// - `data-*`: masked with the text (apps put user data there: `data-user-email`; an
-    ///   `unmask_selector` keeps them where styling needs them).
+    ///   `unmask_selector` keeps them where styling needs them), except the test hooks
+    ///   `data-testid`, `data-test-id`, `data-test`, `data-cy`, `data-qa`, which are kept
+    ///   [`redact`](Self::redact)ed (the analyzer names targets by them).
     /// - `download` (a file name): masked with the text.
     /// - `<meta content>`: kept for the [`SAFE_META`] names (viewport, color-scheme,
     ///   theme-color, robots, referrer, content-type…); description/title metadata
@@ -303,6 +310,7 @@ impl PrivacyOptions {
         match name {
             "srcdoc" if policy.mask_text => None,
             "value" if LAYOUT_VALUE_TAGS.contains(&tag.as_str()) => Some(value.to_string()),
+            n if TEST_ID_ATTRIBUTES.contains(&n) => Some(self.redact(value)),
             "content" if tag != "meta" => Some(value.to_string()),
             "href" | "xlink:href" if is_contact_url(value) => {
                 Some(if policy.mask_text { self.redact(value) } else { value.to_string() })

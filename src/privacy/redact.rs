@@ -245,10 +245,8 @@ fn token_like(run: &[u8]) -> bool {
 pub fn card_number_marker(digits: &str) -> Option<&'static str> {
     // `is_card` for one unseparated run, without building the run.
     let b = digits.as_bytes();
-    let card = (13..=19).contains(&b.len())
-        && matches!(b[0], b'2'..=b'6')
-        && b.iter().all(u8::is_ascii_digit)
-        && luhn(b);
+    let card =
+        (13..=19).contains(&b.len()) && matches!(b[0], b'2'..=b'6') && b.iter().all(u8::is_ascii_digit) && luhn(b);
     card.then_some(PiiKind::Card.marker())
 }
 

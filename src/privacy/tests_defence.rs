@@ -245,6 +245,12 @@ fn data_and_value_attributes_follow_the_text_mask() {
         Some("**")
     );
     assert_eq!(o.attribute_value(&El::new("a"), "download", "zelda.pdf", ORIGIN).as_deref(), Some("*********"));
+    // Test hooks stay (the analyzer names targets by them), PII-redacted.
+    assert_eq!(o.attribute_value(&div, "data-testid", "sign-in", ORIGIN).as_deref(), Some("sign-in"));
+    assert_eq!(
+        o.attribute_value(&div, "data-cy", "row:zelda@example.org", ORIGIN).as_deref(),
+        Some("row:[REDACTED:email]")
+    );
 }
 
 #[test]
