@@ -111,7 +111,7 @@ const TEXT_ATTRIBUTES: &[&str] = &[
 /// lay out and paint the page (viewport, color scheme, charset) and page-level directives that
 /// carry no user data. Any other `content` (`csrf-token`, `user-email`, app config) is
 /// dropped; description and title metadata (`description`, `og:title`) follow the text mask.
-const SAFE_META: &[&str] = &[
+pub const SAFE_META: &[&str] = &[
     "viewport",
     "color-scheme",
     "theme-color",
@@ -201,8 +201,8 @@ impl PrivacyOptions {
     /// - Inside `<script>`: `"SCRIPT_PLACEHOLDER"`, as rrweb records it (replay never runs
     ///   scripts, and inline scripts often carry bootstrapped user data).
     /// - Inside `<textarea>` / `<option>` (the text is the field's value or a choice):
-    ///   masked with [`mask_text`] when the parent's text *or* input is masked.
-    /// - Otherwise masked with [`mask_text`] (rrweb's algorithm) when the parent's text is.
+    ///   masked with [`mask_text`](super::mask_text) when the parent's text *or* input is masked.
+    /// - Otherwise masked with [`mask_text`](super::mask_text) (rrweb's algorithm) when the parent's text is.
     pub fn text_value(&self, parent: &dyn ElementView, text: &str) -> String {
         let tag = parent.tag_name();
         if matches!(tag.as_str(), "style" | "script") {
@@ -231,7 +231,7 @@ impl PrivacyOptions {
     }
 
     /// Masked text as [`mask_length`](Self::mask_length) writes it: rrweb's
-    /// [`mask_text`](super::mask_text) (`*` per non-whitespace char) or `****`.
+    /// [`mask_text`](super::mask_text)(super::mask_text) (`*` per non-whitespace char) or `****`.
     pub fn mask(&self, text: &str) -> String {
         mask_text_as(text, self.mask_length)
     }
@@ -252,7 +252,7 @@ impl PrivacyOptions {
     /// The value to record for attribute `name` of `el`; `None` drops the attribute.
     ///
     /// - title, placeholder, aria-label, aria-description, aria-placeholder, aria-valuetext,
-    ///   aria-roledescription, alt, label: [`mask_text`] when the element's text is masked
+    ///   aria-roledescription, alt, label: [`mask_text`](super::mask_text) when the element's text is masked
     ///   (Sentry masks title/placeholder/aria-label with maskAllText).
     /// - `value` of input/textarea/select/option: as [`input_value`](Self::input_value).
     /// - `value` of other elements (`<button value>`, `<data value>`, `<param value>`): masked
