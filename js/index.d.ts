@@ -46,7 +46,7 @@ export interface PrivacyOptions {
    * a card number, a JWT, 32+ hex digits or a random-looking 24+ character base64 run) become
    * `[REDACTED:<kind>]` (`/user/[REDACTED:email]/profile`). Always, too: `javascript:` URLs are
    * recorded as `javascript:void(0)`, `data:` URLs other than images, fonts, CSS and media as
-   * `data:,`, and `<a href="#access_token=…">`-style fragments that carry data as `#`.
+   * `data:,`, and `<a href="#access_token=…">`-style fragments that carry data (`=`, `&`, `?`) as `#`.
    */
   stripUrlQuery?: boolean;
   /**

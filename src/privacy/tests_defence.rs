@@ -80,6 +80,12 @@ fn cross_origin_urls_lose_query_and_hash_unless_allow_listed() {
     assert_eq!(o.attribute_value(&a, "href", cb, ORIGIN).as_deref(), Some("https://other.example/cb"));
     assert_eq!(o.attribute_value(&a, "href", "#access_token=abc123XYZ", ORIGIN).as_deref(), Some("#"));
     assert_eq!(o.attribute_value(&a, "href", "#top", ORIGIN).as_deref(), Some("#top"));
+    assert_eq!(o.attribute_value(&a, "href", "#/products/42", ORIGIN).as_deref(), Some("#/products/42"));
+    assert_eq!(
+        o.attribute_value(&a, "href", "#/user/zelda%40example.org", ORIGIN).as_deref(),
+        Some("#/user/[REDACTED:email]")
+    );
+    assert_eq!(o.attribute_value(&a, "href", "#/search?q=zelda", ORIGIN).as_deref(), Some("#"));
 
     let allow = PrivacyOptions { keep_query_origins: vec!["https://cdn.example/".into()], ..opts() };
     let img = El::new("img");

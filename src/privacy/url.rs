@@ -110,9 +110,10 @@ impl Keep<'_> {
 /// - http(s) URLs (absolute, or relative to `page`): returned absolute, without `?…` / `#…`
 ///   (and without `user:password@` credentials), unless `keep` keeps their origin's query.
 ///   An absolute URL with nothing to strip keeps its spelling.
-/// - Fragment-only references (`#icon`, `#top`): kept when they look like an element id
-///   (SVG sprites and in-page anchors need them); a fragment carrying data
-///   (`#access_token=…`, anything with `=`, `&`, `/`, `?`, `@` or `%`) becomes `#`.
+/// - Fragment-only references (`#icon`, `#top`, hash routes `#/products/42`): kept (SVG
+///   sprites and in-page anchors need them), with PII segments redacted like a path
+///   (`#/user/[REDACTED:email]`); a fragment carrying data (`#access_token=…`: anything with
+///   `=`, `&` or `?`) becomes `#`.
 /// - `javascript:` URLs → `javascript:void(0)` (the code can carry inline data; the replay
 ///   never runs it).
 /// - `data:` URLs: kept for images, fonts, CSS, audio and video (the replay draws them);
@@ -130,8 +131,17 @@ pub(crate) fn strip_query(url: &str, page: &str, keep: Keep) -> String {
     if let Some(frag) = trimmed.strip_prefix('#') {
         // A same-document reference (`<use href="#icon">`, `<a href="#top">`): resolving it
         // would break SVG sprites and in-page anchors in the replay.
-        let data = frag.bytes().any(|b| matches!(b, b'=' | b'&' | b'/' | b'?' | b'@' | b'%'));
-        return if data { "#".to_string() } else { url.to_string() };
+        if frag.bytes().any(|b| matches!(b, b'=' | b'&' | b'?')) {
+            return "#".to_string();
+        }
+        // A hash route (`#/user/42`): kept, its PII segments redacted.
+        let routed = redact_path(frag);
+        if routed == frag {
+            return url.to_string();
+        }
+        let mut out = String::from("#");
+        out.push_str(&routed);
+        return out;
     }
     if let Some(safe) = other_scheme(trimmed) {
         return safe;

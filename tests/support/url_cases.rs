@@ -27,6 +27,8 @@ const URL_CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("a", "href", "https://other.example/reset?token=abc123&email=zelda%40example.org", "https://app.example.com", "https://other.example/reset"),
     ("a", "href", "https://other.example/cb#access_token=abc123", "https://app.example.com", "https://other.example/cb"),
     ("a", "href", "#access_token=abc123", "https://app.example.com", "#"),
+    ("a", "href", "#/user/zelda@example.org", "https://app.example.com", "#/user/[REDACTED:email]"),
+    ("a", "href", "#/products/42", "https://app.example.com", "#/products/42"),
     ("a", "href", "/user/zelda@example.org/profile", "https://app.example.com", "https://app.example.com/user/[REDACTED:email]/profile"),
     ("img", "src", "avatar/zelda@example.org.png", "https://app.example.com/u/", "https://app.example.com/u/avatar/[REDACTED:email]"),
     ("img", "src", "https://cdn.other.com/u/zelda%40example.org/a.png", "https://app.example.com", "https://cdn.other.com/u/[REDACTED:email]/a.png"),
