@@ -143,7 +143,7 @@ export interface DeliveryStats {
 
 /** What is masked, blocked and redacted. Applied in Rust (`src/privacy/`) before an event exists. */
 export interface PrivacyOptions {
-  /** Mask all page text: every non-whitespace character becomes `*` (length kept); also masks the `title`, `placeholder`, `aria-label` and `alt` attributes. Default `true`. */
+  /** Mask all page text: every non-whitespace character becomes `*` (length kept, see `maskLength`); also masks the `title`, `placeholder`, `aria-label`, `alt` and `download` attributes, every `data-*` attribute (test hooks `data-testid`, `data-test-id`, `data-test`, `data-cy`, `data-qa` are kept, PII-redacted) and the `value` of non-input elements (`<button value>`, `<data value>`; not `<li>`/`<meter>`/`<progress>`). Elements inside `unmaskSelector` keep them. Default `true`. */
   maskAllText?: boolean;
   /** Mask all input values (`*` × value length). Default `true`. Password, hidden and credit-card (`autocomplete="cc-*"`) inputs are masked always, whatever this says. */
   maskAllInputs?: boolean;
@@ -161,12 +161,36 @@ export interface PrivacyOptions {
   ignoreSelector?: string;
   /** Allow-list: CSS selector of elements whose text and inputs the app declares safe to record unmasked. Never unmasks password/hidden/card inputs; `maskTextClass`/`maskTextSelector` win. Default: none. */
   unmaskSelector?: string;
-  /** Strip the query string and hash from Meta hrefs, route changes (`rewind.navigation` hrefs) and same-origin link/src attributes. Default `true`. */
+  /**
+   * Strip the query string and hash from Meta hrefs, route changes (`rewind.navigation` hrefs),
+   * network request URLs, link/src/`style` `url()` attributes of every origin (see
+   * `keepQueryOrigins`) and the URLs in console messages and stack traces (a frame's `:line:col`
+   * is kept). Default `true`. Whatever this says, URL path segments that are PII (an email,
+   * a card number, a JWT, 32+ hex digits or a random-looking 24+ character base64 run) become
+   * `[REDACTED:<kind>]` (`/user/[REDACTED:email]/profile`). Always, too: `javascript:` URLs are
+   * recorded as `javascript:void(0)`, `data:` URLs other than images, fonts, CSS and media as
+   * `data:,`, and `<a href="#access_token=…">`-style fragments that carry data (`=`, `&`, `?`) as `#`.
+   */
   stripUrlQuery?: boolean;
   /**
+   * Origins (`'https://cdn.example.com'`: scheme, host and port) whose URLs in attributes and
+   * console text keep their query string and hash, e.g. signed asset URLs the replay must load.
+   * The page's own Meta href and network URLs are stripped regardless. Default `[]`.
+   */
+  keepQueryOrigins?: string[];
+  /**
+   * How masked text and input values are written. `'char'` (default, rrweb's masks): one `*`
+   * per character, so the replay keeps the page layout, but each keystroke shows the value's
+   * length. `'fixed'`: every non-blank masked text and non-empty masked value is `****`, hiding
+   * lengths (a 15-character password, a 19-character card) and the layout of masked text.
+   */
+  maskLength?: 'char' | 'fixed';
+  /**
    * Extra PII patterns redacted from custom events, tags, identify traits and console messages,
-   * on top of the built-in emails, Luhn-valid card numbers, phone numbers, US SSNs and JWT/bearer
-   * tokens (each → `[REDACTED:<kind>]`); matches of these become `[REDACTED:custom]`. A `RegExp`
+   * on top of the built-in emails, Luhn-valid card numbers (also given as JSON numbers), phone
+   * numbers, US SSNs (`123-45-6789`, or 9 digits after "ssn"/"social security") and JWT/bearer
+   * tokens (each → `[REDACTED:<kind>]`; the built-in ones are also found percent-encoded, and in
+   * object keys); matches of these become `[REDACTED:custom]`. A `RegExp`
    * or the source of one: the browser's own `RegExp` runs them (with the `u` flag; a `RegExp`'s
    * `i`, `m`, `s` flags are kept, and a string may start with an inline group such as `(?i)`).
    * Invalid patterns are ignored. At most 32 patterns of up to 1,024 characters; each search

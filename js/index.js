@@ -44,7 +44,8 @@ const SESSION_PREFIX = 'rewind:';
 
 const PRIVACY_KEYS = [
   'maskAllText', 'maskAllInputs', 'blockClass', 'blockSelector', 'maskTextClass', 'maskTextSelector',
-  'ignoreClass', 'ignoreSelector', 'unmaskSelector', 'stripUrlQuery', 'redactPatterns',
+  'ignoreClass', 'ignoreSelector', 'unmaskSelector', 'stripUrlQuery', 'keepQueryOrigins', 'maskLength',
+  'redactPatterns',
 ];
 
 /** @type {Promise<typeof import('../pkg-record/rewind_record.js')> | undefined} */
@@ -159,7 +160,7 @@ function recorderOptions(privacy = {}, capture = {}) {
     if (value === undefined || value === null) continue;
     outPrivacy[key] = key === 'redactPatterns'
       ? Array.from(value, patternSource)
-      : value;
+      : key === 'keepQueryOrigins' ? Array.from(value, String) : value;
   }
   return {
     privacy: outPrivacy,

@@ -152,7 +152,7 @@ async fn mutations_replay_to_the_live_dom() {
     assert_eq!(muts.len(), 3, "one Mutation per observer batch: {:?}", sink.borrow());
     assert!(muts[0]["texts"][0]["value"] == "*******", "masked text mutation: {}", muts[0]);
     let attrs = &muts[0]["attributes"][0]["attributes"];
-    assert_eq!(attrs["data-state"], "on");
+    assert_eq!(attrs["data-state"], "**", "data-* values are masked with the text (issue 14)");
     assert_eq!(muts[1]["attributes"][0]["attributes"]["data-state"], Value::Null, "removed attribute is null");
     assert!(!muts[1]["removes"].as_array().unwrap().is_empty());
     assert!(
@@ -682,6 +682,11 @@ fn options_errors_and_payload_redaction() {
     assert_eq!(bad(r#"{"checkoutEveryMs":"5m"}"#), "Recorder: options.checkoutEveryMs must be a number");
     assert_eq!(bad("[1]"), "Recorder: options must be a plain object");
     assert_eq!(bad(r#"{"privacy":[]}"#), "Recorder: privacy must be an object");
+    assert_eq!(bad(r#"{"privacy":{"maskLength":"short"}}"#), "Recorder: privacy.maskLength must be 'char' or 'fixed'");
+    assert_eq!(
+        bad(r#"{"privacy":{"keepQueryOrigins":"https://cdn.example"}}"#),
+        "Recorder: privacy.keepQueryOrigins must be an array of strings"
+    );
 
     page("<p>x</p>");
     let (rec, sink) =
@@ -689,7 +694,8 @@ fn options_errors_and_payload_redaction() {
     rec.start().map_err(JsValue::from).unwrap();
     let payload = js_sys::eval(
         r#"({password: "hunter2", cvv: 737, pin: "", list: [{email: "a@b.com"}, "ORD-1234", null, 1.5],
-            when: new Date(0), skip: undefined, f() {}, ok: "kept", "quo\"te": true})"#,
+            when: new Date(0), skip: undefined, f() {}, ok: "kept", "quo\"te": true,
+            n: 4539148803436467, "zelda@example.org": "key", note: "ssn 536224117 zelda%40example.org"})"#,
     )
     .unwrap();
     rec.add_custom_event("pay", payload).map_err(JsValue::from).unwrap();
@@ -701,13 +707,15 @@ fn options_errors_and_payload_redaction() {
     let expected = serde_json::json!({
         "password": "[REDACTED:secret]", "cvv": "[REDACTED:secret]", "pin": "",
         "list": [{"email": "[REDACTED:email]"}, "[REDACTED:custom]", null, 1.5],
-        "when": "1970-01-01T00:00:00.000Z", "ok": "kept", "quo\"te": true
+        "when": "1970-01-01T00:00:00.000Z", "ok": "kept", "quo\"te": true,
+        "n": "[REDACTED:card]", "[REDACTED:email]": "key", "note": "ssn [REDACTED:ssn] [REDACTED:email]"
     });
     assert_eq!(custom["data"]["payload"], expected);
     // The same payload through the native rule set gives the same result.
     let mut native: Value = serde_json::from_str(
         r#"{"password":"hunter2","cvv":737,"pin":"","list":[{"email":"a@b.com"},"ORD-1234",null,1.5],
-            "when":"1970-01-01T00:00:00.000Z","ok":"kept","quo\"te":true}"#,
+            "when":"1970-01-01T00:00:00.000Z","ok":"kept","quo\"te":true,
+            "n":4539148803436467,"zelda@example.org":"key","note":"ssn 536224117 zelda%40example.org"}"#,
     )
     .unwrap();
     let privacy = rewind::privacy::PrivacyOptions { redact_patterns: vec!["ORD-\\d{4}".into()], ..Default::default() };

@@ -19,6 +19,41 @@ pub fn mask_text(text: &str) -> String {
     text.chars().map(|c| if is_js_whitespace(c) { c } else { '*' }).collect()
 }
 
+/// How masked text and input values are written ([`super::PrivacyOptions::mask_length`];
+/// JS `privacy.maskLength`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MaskLength {
+    /// rrweb's masks (the default): one `*` per character, whitespace of text kept, so the
+    /// replay keeps the page's layout and each keystroke shows the value's length.
+    #[default]
+    Char,
+    /// [`FIXED_MASK`] for every non-blank text and every non-empty input value: neither the
+    /// length of a value nor the layout of masked text is recorded.
+    Fixed,
+}
+
+/// The mask of every non-blank text and non-empty value with [`MaskLength::Fixed`].
+pub const FIXED_MASK: &str = "****";
+
+/// [`mask_text`] or, with [`MaskLength::Fixed`], [`FIXED_MASK`] (blank text is kept as is:
+/// it says nothing and separates inline elements).
+pub fn mask_text_as(text: &str, length: MaskLength) -> String {
+    match length {
+        MaskLength::Fixed if text.chars().any(|c| !is_js_whitespace(c)) => FIXED_MASK.to_string(),
+        _ => mask_text(text),
+    }
+}
+
+/// [`mask_input_value`] or, with [`MaskLength::Fixed`], [`FIXED_MASK`] (an empty value stays
+/// empty: a cleared field).
+pub fn mask_input_as(value: &str, length: MaskLength) -> String {
+    match length {
+        MaskLength::Fixed if !value.is_empty() => FIXED_MASK.to_string(),
+        _ => mask_input_value(value),
+    }
+}
+
 /// rrweb's input mask (`'*'.repeat(value.length)`): `*` × the value's length in chars
 /// (whitespace is masked too, unlike [`mask_text`]).
 pub fn mask_input_value(value: &str) -> String {

@@ -32,7 +32,7 @@ pub mod url;
 #[cfg(test)]
 mod tests;
 
-pub use mask::{always_masked_input, mask_input_value, mask_text};
+pub use mask::{always_masked_input, mask_input_value, mask_text, MaskLength};
 pub use options::PrivacyOptions;
 pub use redact::PiiKind;
 

@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::mask::{class_selector, mask_input_value, mask_text, words};
+use super::mask::{class_selector, mask_input_as, mask_text_as, words, MaskLength};
 
+use super::url::Keep;
 use super::{always_masked_input, redact, url, ElementView, NodePolicy};
 
 /// Options as the JS `init({privacy: {...}})` passes them (camelCase, every field optional).
@@ -40,9 +41,20 @@ pub struct PrivacyOptions {
     /// (except always-masked inputs, and explicit mask class/selector wins). A top user
     /// request (getsentry/sentry-javascript#6559); Sentry calls it `unmask`.
     pub unmask_selector: Option<String>,
-    /// Strip query strings and fragments from the page URL and same-origin URL attributes
-    /// (default true).
+    /// Strip query strings and fragments from URLs (default true): the page URL (Meta href,
+    /// route changes), network request URLs, URL attributes of every origin (except
+    /// [`keep_query_origins`](Self::keep_query_origins)) and the URLs inside console text and
+    /// stack traces. PII path segments (emails, tokens) are redacted whatever this says.
     pub strip_url_query: bool,
+    /// Origins (`https://cdn.example`, scheme + host + port) whose URLs in attributes and
+    /// console text keep their query string and fragment, for URLs the replay needs whole
+    /// (signed asset URLs). Default empty: every origin's query is stripped.
+    #[serde(deserialize_with = "null_as_empty")]
+    pub keep_query_origins: Vec<String>,
+    /// How masked text and input values are written (JS `maskLength: 'char' | 'fixed'`):
+    /// rrweb's one `*` per character by default, or a fixed `****` that hides lengths and the
+    /// layout of masked text.
+    pub mask_length: MaskLength,
     /// Extra PII patterns (regex-lite syntax) for [`redact`](Self::redact); matches become
     /// `[REDACTED:custom]`. Invalid patterns are ignored (see
     /// [`invalid_redact_patterns`](Self::invalid_redact_patterns)).
@@ -68,6 +80,8 @@ impl Default for PrivacyOptions {
             ignore_selector: None,
             unmask_selector: None,
             strip_url_query: true,
+            keep_query_origins: Vec::new(),
+            mask_length: MaskLength::Char,
             redact_patterns: Vec::new(),
         }
     }
@@ -90,7 +104,33 @@ const TEXT_ATTRIBUTES: &[&str] = &[
     "aria-roledescription",
     "alt",
     "label",
+    "download",
 ];
+
+/// `<meta name|property|http-equiv>` values whose `content` is kept: what the replay needs to
+/// lay out and paint the page (viewport, color scheme, charset) and page-level directives that
+/// carry no user data. Any other `content` (`csrf-token`, `user-email`, app config) is
+/// dropped; description and title metadata (`description`, `og:title`) follow the text mask.
+pub const SAFE_META: &[&str] = &[
+    "viewport",
+    "color-scheme",
+    "theme-color",
+    "robots",
+    "referrer",
+    "format-detection",
+    "content-type",
+    "x-ua-compatible",
+];
+
+/// `data-*` attributes that are the developers' test hooks, not user data: kept (PII-redacted)
+/// when the text is masked, since the analyzer names click and input targets by them
+/// (`analyze::describe`).
+const TEST_ID_ATTRIBUTES: &[&str] = &["data-testid", "data-test-id", "data-test", "data-cy", "data-qa"];
+
+/// Elements whose `value` attribute is a number the replay lays out (`<li value>` numbers the
+/// list, `<meter>`/`<progress>` draw a bar), kept; any other non-field `value` (`<button>`,
+/// `<data>`, `<param>`) follows the text mask.
+const LAYOUT_VALUE_TAGS: &[&str] = &["li", "meter", "progress"];
 
 /// Attributes holding one URL.
 const URL_ATTRIBUTES: &[&str] = &[
@@ -161,21 +201,21 @@ impl PrivacyOptions {
     /// - Inside `<script>`: `"SCRIPT_PLACEHOLDER"`, as rrweb records it (replay never runs
     ///   scripts, and inline scripts often carry bootstrapped user data).
     /// - Inside `<textarea>` / `<option>` (the text is the field's value or a choice):
-    ///   masked with [`mask_text`] when the parent's text *or* input is masked.
-    /// - Otherwise masked with [`mask_text`] (rrweb's algorithm) when the parent's text is.
+    ///   masked with [`mask_text`](super::mask_text) when the parent's text *or* input is masked.
+    /// - Otherwise masked with [`mask_text`](super::mask_text) (rrweb's algorithm) when the parent's text is.
     pub fn text_value(&self, parent: &dyn ElementView, text: &str) -> String {
         let tag = parent.tag_name();
         if matches!(tag.as_str(), "style" | "script") {
             // No policy needed (saves the DOM calls).
-            return Self::text_value_for(&tag, NodePolicy::default(), text);
+            return self.text_value_for(&tag, NodePolicy::default(), text);
         }
-        Self::text_value_for(&tag, self.element_policy(parent), text)
+        self.text_value_for(&tag, self.element_policy(parent), text)
     }
 
     /// [`text_value`](Self::text_value) for a recorder that already has the parent's
     /// lower-case tag name and [`element_policy`](Self::element_policy) (computed once per
     /// element, reused for each of its text children).
-    pub fn text_value_for(parent_tag: &str, parent_policy: NodePolicy, text: &str) -> String {
+    pub fn text_value_for(&self, parent_tag: &str, parent_policy: NodePolicy, text: &str) -> String {
         match parent_tag {
             "style" => return text.to_string(),
             "script" => return "SCRIPT_PLACEHOLDER".to_string(),
@@ -184,10 +224,16 @@ impl PrivacyOptions {
         let masked =
             parent_policy.mask_text || (matches!(parent_tag, "textarea" | "option") && parent_policy.mask_input);
         if masked {
-            mask_text(text)
+            self.mask(text)
         } else {
             text.to_string()
         }
+    }
+
+    /// Masked text as [`mask_length`](Self::mask_length) writes it: rrweb's
+    /// [`mask_text`](super::mask_text)(super::mask_text) (`*` per non-whitespace char) or `****`.
+    pub fn mask(&self, text: &str) -> String {
+        mask_text_as(text, self.mask_length)
     }
 
     /// The value of input/textarea/select `el` to record: `*` × its length in chars (rrweb's
@@ -197,7 +243,7 @@ impl PrivacyOptions {
         let policy = self.element_policy(el);
         let masked = if is_button_input(el) { policy.mask_text || always_masked_input(el) } else { policy.mask_input };
         if masked {
-            mask_input_value(value)
+            mask_input_as(value, self.mask_length)
         } else {
             value.to_string()
         }
@@ -206,20 +252,34 @@ impl PrivacyOptions {
     /// The value to record for attribute `name` of `el`; `None` drops the attribute.
     ///
     /// - title, placeholder, aria-label, aria-description, aria-placeholder, aria-valuetext,
-    ///   aria-roledescription, alt, label: [`mask_text`] when the element's text is masked
+    ///   aria-roledescription, alt, label: [`mask_text`](super::mask_text) when the element's text is masked
     ///   (Sentry masks title/placeholder/aria-label with maskAllText).
     /// - `value` of input/textarea/select/option: as [`input_value`](Self::input_value).
-    /// - `<meta content>` of description/title metadata (`description`, `og:title`,
-    ///   `twitter:description`…): masked with the text.
+    /// - `value` of other elements (`<button value>`, `<data value>`, `<param value>`): masked
+    ///   with the text (`<li>`, `<meter>`, `<progress>` values are layout numbers, kept).
+    /// - `data-*`: masked with the text (apps put user data there: `data-user-email`; an
+    ///   `unmask_selector` keeps them where styling needs them), except the test hooks
+    ///   `data-testid`, `data-test-id`, `data-test`, `data-cy`, `data-qa`, which are kept
+    ///   [`redact`](Self::redact)ed (the analyzer names targets by them).
+    /// - `download` (a file name): masked with the text.
+    /// - `<meta content>`: kept for the [`SAFE_META`] names (viewport, color-scheme,
+    ///   theme-color, robots, referrer, content-type…); description/title metadata
+    ///   (`description`, `og:title`, `twitter:description`…) masked with the text; any other
+    ///   (`csrf-token`, `user-email`…) dropped.
+    /// - `style`: each `url(…)` scrubbed as a URL attribute.
     /// - `srcdoc` (an iframe's whole HTML, text included): dropped when text is masked (the
     ///   iframe's own snapshot is masked instead).
     /// - `nonce`: dropped (a CSP secret; Chromium hides it from `getAttribute` too).
     /// - URL attributes (href, src, action, formaction, poster, data, cite, background,
     ///   xlink:href, longdesc, manifest, and each URL of srcset, imagesrcset and ping): when
-    ///   [`strip_url_query`](Self::strip_url_query), http(s) URLs of the page's origin lose
-    ///   their query and fragment (relative URLs are resolved against `page_origin` and
-    ///   returned absolute); other origins and other schemes are unchanged. `mailto:`, `tel:`
-    ///   and `sms:` URLs are [`redact`](Self::redact)ed when the element's text is masked.
+    ///   [`strip_url_query`](Self::strip_url_query), http(s) URLs lose their query and
+    ///   fragment (relative URLs are resolved against `page_origin` and returned absolute),
+    ///   except URLs of [`keep_query_origins`](Self::keep_query_origins); PII path segments
+    ///   become markers (`/user/[REDACTED:email]/profile`); `javascript:` URLs become
+    ///   `javascript:void(0)`, `data:` URLs other than images, fonts, CSS and media become
+    ///   `data:,`, and data-carrying fragments (`#access_token=…`) become `#` (see
+    ///   `url::strip_query`). `mailto:`, `tel:` and `sms:` URLs are [`redact`](Self::redact)ed
+    ///   when the element's text is masked.
     ///
     /// `page_origin` may be the origin (`https://app.example`) or, better, the page URL
     /// (`location.href` or `document.baseURI`) so path-relative URLs resolve correctly.
@@ -234,47 +294,60 @@ impl PrivacyOptions {
             || name == "value"
             || name == "srcdoc"
             || name == "content"
+            || name.starts_with("data-")
             || ((name == "href" || name == "xlink:href") && is_contact_url(value));
         if !needs_policy {
             return Some(self.url_attribute(name, value, page_origin));
         }
         let tag = el.tag_name();
-        if name == "value" {
-            return Some(if is_form_field(&tag) { self.input_value(el, value) } else { value.to_string() });
+        if name == "value" && is_form_field(&tag) {
+            return Some(self.input_value(el, value));
+        }
+        if name == "content" && tag == "meta" && !is_text_meta(el) {
+            return meta_named(el, SAFE_META).then(|| value.to_string());
         }
         let policy = self.element_policy(el);
         match name {
             "srcdoc" if policy.mask_text => None,
-            "content" if tag == "meta" && policy.mask_text && is_text_meta(el) => Some(mask_text(value)),
+            "value" if LAYOUT_VALUE_TAGS.contains(&tag.as_str()) => Some(value.to_string()),
+            n if TEST_ID_ATTRIBUTES.contains(&n) => Some(self.redact(value)),
+            "content" if tag != "meta" => Some(value.to_string()),
             "href" | "xlink:href" if is_contact_url(value) => {
                 Some(if policy.mask_text { self.redact(value) } else { value.to_string() })
             }
-            n if TEXT_ATTRIBUTES.contains(&n) && policy.mask_text => Some(mask_text(value)),
+            _ if policy.mask_text && !matches!(name, "href" | "xlink:href" | "srcdoc") => Some(self.mask(value)),
             _ => Some(self.url_attribute(name, value, page_origin)),
         }
     }
 
     /// URL scrubbing for URL attributes (other attributes pass through).
     fn url_attribute(&self, name: &str, value: &str, page_origin: &str) -> String {
-        if !self.strip_url_query {
-            return value.to_string();
-        }
+        let keep = self.keep();
+        let one =
+            |u: &str| if self.strip_url_query { url::strip_query(u, page_origin, keep) } else { url::redact_path(u) };
         if URL_ATTRIBUTES.contains(&name) {
-            url::strip_query(value, page_origin, true)
+            one(value)
         } else if name == "srcset" || name == "imagesrcset" {
-            url::map_srcset(value, |u| url::strip_query(u, page_origin, true))
+            url::map_srcset(value, one)
+        } else if name == "style" {
+            url::map_css_urls(value, one)
         } else if name == "ping" {
             let mut out = String::new();
             for (i, u) in value.split_ascii_whitespace().enumerate() {
                 if i > 0 {
                     out.push(' ');
                 }
-                out.push_str(&url::strip_query(u, page_origin, true));
+                out.push_str(&one(u));
             }
             out
         } else {
             value.to_string()
         }
+    }
+
+    /// Which URLs keep their query in attributes and console text.
+    fn keep(&self) -> Keep<'_> {
+        Keep::Origins(&self.keep_query_origins)
     }
 
     /// The page's own URL (Meta `href`), network request URLs and the like: when
@@ -285,10 +358,21 @@ impl PrivacyOptions {
     /// which only scrubs the page's own origin.
     pub fn scrub_url(&self, url: &str, page_origin: &str) -> String {
         if self.strip_url_query {
-            url::strip_query(url, page_origin, false)
+            url::strip_query(url, page_origin, Keep::Nothing)
         } else {
-            url.to_string()
+            url::redact_path(url)
         }
+    }
+
+    /// Console text (a message, a stringified argument, a stack-trace line): its http(s) URLs
+    /// scrubbed as attribute URLs are (query and fragment stripped unless
+    /// [`keep_query_origins`](Self::keep_query_origins) keeps them or
+    /// [`strip_url_query`](Self::strip_url_query) is off, a frame's `:line:column` kept, PII
+    /// path segments redacted), then [`redact`](Self::redact)ed:
+    /// `at f (https://app/spa.html?email=a%40b.org:70:13)` → `at f (https://app/spa.html:70:13)`.
+    pub fn redact_console(&self, text: &str) -> String {
+        let keep = if self.strip_url_query { self.keep() } else { Keep::Everything };
+        self.redact(&url::scrub_text_urls(text, keep))
     }
 
     /// PII redaction of free text (console output, network bodies, custom events): emails,
@@ -329,6 +413,14 @@ impl PrivacyOptions {
             })
             .collect()
     }
+}
+
+/// True when `el`'s `name`, `property` or `http-equiv` is one of `names` (any case).
+fn meta_named(el: &dyn ElementView, names: &[&str]) -> bool {
+    ["name", "property", "http-equiv"]
+        .iter()
+        .filter_map(|a| el.attribute(a))
+        .any(|n| names.iter().any(|k| n.trim().eq_ignore_ascii_case(k)))
 }
 
 /// `mailto:`, `tel:` and `sms:` URLs: contact details in an href.

@@ -1,5 +1,7 @@
 //! URL scrubbing: strip query strings and fragments, which carry tokens, emails, search
-//! terms and reset links (Sentry and PostHog both scrub URLs; rewind strips by default).
+//! terms and reset links (Sentry and PostHog both scrub URLs; rewind strips by default), and
+//! redact path segments that are PII (emails, tokens). Attribute URLs, the page's own URL,
+//! and URLs inside console text and stack traces follow the same rules.
 
 /// One URL resolved against a base: what scrubbing needs to know about it.
 #[derive(Debug)]
@@ -71,25 +73,78 @@ fn strip_textually(url: &str) -> &str {
     }
 }
 
-/// Strips the query and fragment of `url` (resolved against `page` when relative).
+/// Which URLs keep their query string and fragment.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Keep<'a> {
+    /// None: every http(s) URL is stripped (the page's own Meta href, route changes, network
+    /// request URLs).
+    Nothing,
+    /// Every URL (scrubbing is off: `strip_url_query: false`); paths are still redacted.
+    Everything,
+    /// URLs of these origins (`https://host[:port]`, compared case-insensitively, a trailing
+    /// `/` ignored): [`super::PrivacyOptions::keep_query_origins`].
+    Origins(&'a [String]),
+}
+
+impl Keep<'_> {
+    /// True when URLs of `origin` (a serialized WHATWG origin) keep their query.
+    fn keeps(self, origin: &str) -> bool {
+        match self {
+            Keep::Nothing => false,
+            Keep::Everything => true,
+            Keep::Origins(list) => list.iter().any(|o| {
+                let o = o.trim().as_bytes();
+                let o = match o.split_last() {
+                    Some((b'/', rest)) => rest,
+                    _ => o,
+                };
+                !o.is_empty() && o.eq_ignore_ascii_case(origin.as_bytes())
+            }),
+        }
+    }
+}
+
+/// Strips the query and fragment of `url` (resolved against `page` when relative), and
+/// redacts PII path segments ([`redact_path`]).
 ///
 /// - http(s) URLs (absolute, or relative to `page`): returned absolute, without `?…` / `#…`
-///   (and without `user:password@` credentials).
-/// - Other schemes (`data:`, `blob:`, `mailto:`, `javascript:`…), empty values and
-///   fragment-only references (`#icon`): unchanged.
-/// - Unparseable input: cut at the first `?` or `#` (protective).
+///   (and without `user:password@` credentials), unless `keep` keeps their origin's query.
+///   An absolute URL with nothing to strip keeps its spelling.
+/// - Fragment-only references (`#icon`, `#top`, hash routes `#/products/42`): kept (SVG
+///   sprites and in-page anchors need them), with PII segments redacted like a path
+///   (`#/user/[REDACTED:email]`); a fragment carrying data (`#access_token=…`: anything with
+///   `=`, `&` or `?`) becomes `#`.
+/// - `javascript:` URLs → `javascript:void(0)` (the code can carry inline data; the replay
+///   never runs it).
+/// - `data:` URLs: kept for images, fonts, CSS, audio and video (the replay draws them);
+///   any other type (`text/html`, `text/plain`, `application/json`…) → `data:,`.
+/// - Other schemes (`blob:`, `mailto:`…) and empty values: unchanged.
+/// - Unparseable input: cut at the first `?` or `#` (protective), path segments redacted.
 ///
 /// `page` may be an origin (`https://app.example`) or a full page URL (`location.href`,
 /// better for path-relative URLs).
-///
-/// `same_origin_only`: leave http(s) URLs of another origin unchanged (attributes); `false`
-/// strips every http(s) URL (the page's own Meta href, network request URLs).
-pub(crate) fn strip_query(url: &str, page: &str, same_origin_only: bool) -> String {
+pub(crate) fn strip_query(url: &str, page: &str, keep: Keep) -> String {
     let trimmed = url.trim();
-    if trimmed.is_empty() || trimmed.starts_with('#') {
-        // Empty, or a same-document reference (`<use href="#icon">`, `<a href="#top">`): kept,
-        // since resolving it would break SVG sprites and in-page anchors in the replay.
+    if trimmed.is_empty() {
         return url.to_string();
+    }
+    if let Some(frag) = trimmed.strip_prefix('#') {
+        // A same-document reference (`<use href="#icon">`, `<a href="#top">`): resolving it
+        // would break SVG sprites and in-page anchors in the replay.
+        if frag.bytes().any(|b| matches!(b, b'=' | b'&' | b'?')) {
+            return "#".to_string();
+        }
+        // A hash route (`#/user/42`): kept, its PII segments redacted.
+        let routed = redact_path(frag);
+        if routed == frag {
+            return url.to_string();
+        }
+        let mut out = String::from("#");
+        out.push_str(&routed);
+        return out;
+    }
+    if let Some(safe) = other_scheme(trimmed) {
+        return safe;
     }
     let page = page.trim();
     let base = resolve(page, None);
@@ -98,22 +153,197 @@ pub(crate) fn strip_query(url: &str, page: &str, same_origin_only: bool) -> Stri
         None => resolve(trimmed, None),
     };
     let Some(u) = resolved else {
-        return strip_textually(url).to_string();
+        return redact_path(strip_textually(url));
     };
     if !u.http {
         return url.to_string();
     }
-    if same_origin_only {
-        match &base {
-            Some(b) if b.origin == u.origin => {}
-            _ => return url.to_string(),
+    if keep.keeps(&u.origin) || (!u.dirty && resolve(trimmed, None).is_some()) {
+        // Kept by the app's allow-list, or absolute with nothing to strip: the author's
+        // spelling (no normalisation); only the path is checked.
+        return redact_path(url);
+    }
+    redact_path(&u.stripped)
+}
+
+/// `data:` MIME types (prefixes) the replay draws and that carry no page data.
+const DRAWN_DATA_TYPES: &[&str] =
+    &["image/", "font/", "text/css", "application/font", "application/x-font", "audio/", "video/"];
+
+/// The scrubbed form of a `javascript:` or `data:` URL; `None` for other input.
+fn other_scheme(url: &str) -> Option<String> {
+    // The scheme and MIME type, lower-cased; browsers ignore tabs and newlines inside a
+    // scheme (`java\nscript:`), and so does this.
+    let mut head = [0u8; 32];
+    let mut n = 0;
+    for &c in url.as_bytes() {
+        if n == head.len() {
+            break;
+        }
+        if !matches!(c, b'\t' | b'\n' | b'\r') {
+            head[n] = c.to_ascii_lowercase();
+            n += 1;
         }
     }
-    if !u.dirty && resolve(trimmed, None).is_some() {
-        // Absolute with nothing to strip: keep the author's spelling (no normalisation).
+    let head = &head[..n];
+    if head.starts_with(b"javascript:") {
+        return Some("javascript:void(0)".to_string());
+    }
+    if !head.starts_with(b"data:") {
+        return None;
+    }
+    let mime = head.get(5..).unwrap_or_default();
+    let drawn = DRAWN_DATA_TYPES.iter().any(|t| mime.starts_with(t.as_bytes()));
+    Some(if drawn { url.to_string() } else { "data:,".to_string() })
+}
+
+/// The byte offset of the first of `set` in `b` at or after `from`, else `b.len()`.
+fn first_of(b: &[u8], from: usize, set: &[u8]) -> usize {
+    (from..b.len()).find(|&j| set.contains(&b[j])).unwrap_or(b.len())
+}
+
+/// `url` with every PII path segment replaced by its marker: a segment holding an email
+/// (`/user/zelda@example.org/profile` → `/user/[REDACTED:email]/profile`, `avatar/a@b.org.png`
+/// too), a card, SSN or phone number, a JWT, a hex run of 32+ digits or a random-looking
+/// base64 run of 24+ chars (`[REDACTED:token]`), judged on the percent-decoded segment
+/// ([`super::redact::path_segment_kind`]). The path is what follows `scheme://authority` (or
+/// the whole text for a relative URL) up to `?` or `#`.
+pub(crate) fn redact_path(url: &str) -> String {
+    let b = url.as_bytes();
+    let path_start = match super::find_str(url, "://") {
+        Some(i) => first_of(b, i + 3, b"/?#"),
+        None => 0,
+    };
+    let path_end = first_of(b, path_start, b"?#");
+    let mut out = String::with_capacity(url.len());
+    out.push_str(url.get(..path_start).unwrap_or_default());
+    let mut changed = false;
+    let mut s = path_start;
+    while s <= path_end {
+        let e = first_of(&b[..path_end], s, b"/");
+        let seg = url.get(s..e).unwrap_or_default();
+        match super::redact::path_segment_kind(seg) {
+            Some(kind) => {
+                out.push_str(kind.marker());
+                changed = true;
+            }
+            None => out.push_str(seg),
+        }
+        if e < path_end {
+            out.push('/');
+        }
+        s = e + 1;
+    }
+    if !changed {
         return url.to_string();
     }
-    u.stripped
+    out.push_str(url.get(path_end..).unwrap_or_default());
+    out
+}
+
+/// Scrubs the http(s) URLs inside free text (console messages, stack-trace lines) as
+/// attribute URLs are scrubbed: query and fragment removed unless `keep` keeps the origin, PII
+/// path segments redacted ([`redact_path`]), and a trailing `:line` or `:line:column` (a
+/// stack frame's position) kept: `at f (https://app/spa.html?email=…&s=1:70:13)` →
+/// `at f (https://app/spa.html:70:13)`. A URL runs from `http://`/`https://` to whitespace,
+/// a quote, `(`, `)`, `<`, `>`, a backtick or `\`. Textual (no parser), so it is the same in
+/// every engine.
+pub(crate) fn scrub_text_urls(text: &str, keep: Keep) -> String {
+    let b = text.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i + 7 < b.len() {
+        let rest = &b[i..];
+        let scheme = if rest.len() >= 8 && rest[..8].eq_ignore_ascii_case(b"https://") {
+            8
+        } else if rest[..7].eq_ignore_ascii_case(b"http://") {
+            7
+        } else {
+            i += 1;
+            continue;
+        };
+        let mut end = i + scheme;
+        while end < b.len() && !(b[end].is_ascii_whitespace() || b"\"'()<>`\\".contains(&b[end])) {
+            end += 1;
+        }
+        let url = text.get(i..end).unwrap_or_default();
+        let u = url.as_bytes();
+        let origin = url.get(..first_of(u, scheme, b"/?#")).unwrap_or_default();
+        let q = first_of(u, scheme, b"?#");
+        let scrubbed = if q < u.len() && !keep.keeps(origin) {
+            let mut s = redact_path(url.get(..q).unwrap_or_default());
+            s.push_str(position_suffix(url.get(q..).unwrap_or_default()));
+            s
+        } else {
+            redact_path(url)
+        };
+        if scrubbed != url {
+            out.push_str(text.get(copied..i).unwrap_or_default());
+            out.push_str(&scrubbed);
+            copied = end;
+        }
+        i = end;
+    }
+    if copied == 0 {
+        return text.to_string();
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// The `:line` or `:line:column` at the end of `s` (a stack frame's position), or `""`.
+fn position_suffix(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut start = b.len();
+    for _ in 0..2 {
+        let mut j = start;
+        while j > 0 && b[j - 1].is_ascii_digit() {
+            j -= 1;
+        }
+        if j == start || j == 0 || b[j - 1] != b':' {
+            break;
+        }
+        start = j - 1;
+    }
+    s.get(start..).unwrap_or_default()
+}
+
+/// Applies `f` to each `url(…)` of CSS text (a `style` attribute), quoted or not, keeping
+/// the quotes; everything else is unchanged.
+pub(crate) fn map_css_urls(css: &str, mut f: impl FnMut(&str) -> String) -> String {
+    let b = css.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        if !b[i..i + 4].eq_ignore_ascii_case(b"url(") {
+            i += 1;
+            continue;
+        }
+        let mut s = i + 4;
+        while s < b.len() && b[s].is_ascii_whitespace() {
+            s += 1;
+        }
+        let quote = b.get(s).copied().filter(|c| *c == b'"' || *c == b'\'');
+        let vs = s + usize::from(quote.is_some());
+        let mut ve = vs;
+        while ve < b.len()
+            && Some(b[ve]) != quote
+            && !(quote.is_none() && (b[ve] == b')' || b[ve].is_ascii_whitespace()))
+        {
+            ve += 1;
+        }
+        out.push_str(css.get(copied..vs).unwrap_or_default());
+        out.push_str(&f(css.get(vs..ve).unwrap_or_default()));
+        copied = ve;
+        i = ve.max(i + 1);
+    }
+    if copied == 0 {
+        return css.to_string();
+    }
+    out.push_str(css.get(copied..).unwrap_or_default());
+    out
 }
 
 /// Applies `f` to each URL of a `srcset` value (`"a.png 1x, b.png 2x"`), keeping the

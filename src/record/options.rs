@@ -4,8 +4,8 @@
 
 use super::json::{push_num, push_str};
 use super::state::Options;
-use crate::privacy::redact::{secret_field_marker, FieldValue};
-use crate::privacy::PrivacyOptions;
+use crate::privacy::redact::{card_number_marker, secret_field_marker, FieldValue};
+use crate::privacy::{MaskLength, PrivacyOptions};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -19,6 +19,7 @@ fn bool_field(obj: &JsValue, scope: &str, key: &str) -> Result<Option<bool>, Str
     field(obj, key).map(|v| v.as_bool().ok_or_else(|| format!("{scope}.{key} must be a boolean"))).transpose()
 }
 
+#[inline(never)] // one copy for every field (the recorder's size)
 fn string_field(obj: &JsValue, scope: &str, key: &str) -> Result<Option<String>, String> {
     field(obj, key).map(|v| v.as_string().ok_or_else(|| format!("{scope}.{key} must be a string"))).transpose()
 }
@@ -30,6 +31,7 @@ fn number_field(obj: &JsValue, scope: &str, key: &str) -> Result<Option<f64>, St
     Ok((n >= 0.0).then_some(n))
 }
 
+#[inline(never)] // one copy for every field (the recorder's size)
 fn strings_field(obj: &JsValue, scope: &str, key: &str) -> Result<Option<Vec<String>>, String> {
     let Some(v) = field(obj, key) else { return Ok(None) };
     let err = || format!("{scope}.{key} must be an array of strings");
@@ -41,7 +43,7 @@ fn strings_field(obj: &JsValue, scope: &str, key: &str) -> Result<Option<Vec<Str
 
 /// `PrivacyOptions` from `{maskAllText?, maskAllInputs?, blockClass?, blockSelector?, maskTextClass?,
 /// maskTextSelector?, ignoreClass?, ignoreSelector?, unmaskSelector?, stripUrlQuery?,
-/// redactPatterns?}` (camelCase as in `PrivacyOptions`'s serde form; absent or `null` fields keep
+/// keepQueryOrigins?, maskLength?, redactPatterns?}` (camelCase as in `PrivacyOptions`'s serde form; absent or `null` fields keep
 /// their protective defaults; unknown fields are ignored). Errors name the field and the type.
 pub fn privacy_options(obj: &JsValue) -> Result<PrivacyOptions, String> {
     let mut p = PrivacyOptions::default();
@@ -75,6 +77,12 @@ pub fn privacy_options(obj: &JsValue) -> Result<PrivacyOptions, String> {
     p.ignore_selector = string_field(obj, s, "ignoreSelector")?;
     p.unmask_selector = string_field(obj, s, "unmaskSelector")?;
     p.redact_patterns = strings_field(obj, s, "redactPatterns")?.unwrap_or_default();
+    p.keep_query_origins = strings_field(obj, s, "keepQueryOrigins")?.unwrap_or_default();
+    p.mask_length = match string_field(obj, s, "maskLength")?.as_deref() {
+        None | Some("char") => MaskLength::Char,
+        Some("fixed") => MaskLength::Fixed,
+        Some(_) => return Err("privacy.maskLength must be 'char' or 'fixed'".into()),
+    };
     Ok(p)
 }
 
@@ -122,9 +130,11 @@ enum Step {
     Text(String),
 }
 
-/// `payload` as JSON text with every string PII-redacted and the values of secret-named keys
-/// replaced whole ([`secret_field_marker`], the rule `PrivacyOptions::redact_json` applies to
-/// serde values). `payload` is first normalised by `JSON.stringify` semantics (`toJSON`,
+/// `payload` as JSON text with every string and object key PII-redacted, the values of
+/// secret-named keys replaced whole ([`secret_field_marker`]) and card numbers given as
+/// numbers replaced by `[REDACTED:card]` ([`card_number_marker`]): the rules of
+/// `privacy::redact::walk_json`, which `PrivacyOptions::redact_json` applies to serde values
+/// (two keys redacted alike are both written; a JSON reader keeps the last). `payload` is first normalised by `JSON.stringify` semantics (`toJSON`,
 /// `undefined` and functions dropped); a value it cannot serialize (a cycle, a BigInt) is an
 /// error. Iterative: any depth is safe.
 pub fn redacted_payload_json(payload: &JsValue, privacy: &PrivacyOptions) -> Result<String, String> {
@@ -146,7 +156,12 @@ pub fn redacted_payload_json(payload: &JsValue, privacy: &PrivacyOptions) -> Res
         if let Some(s) = v.as_string() {
             push_str(&mut out, &privacy.redact(&s));
         } else if let Some(n) = v.as_f64() {
-            push_num(&mut out, n);
+            let mut num = String::new();
+            push_num(&mut num, n);
+            match card_number_marker(&num) {
+                Some(marker) => push_str(&mut out, marker),
+                None => out.push_str(&num),
+            }
         } else if let Some(b) = v.as_bool() {
             out.push_str(if b { "true" } else { "false" });
         } else if Array::is_array(&v) {
@@ -184,7 +199,7 @@ pub fn redacted_payload_json(payload: &JsValue, privacy: &PrivacyOptions) -> Res
                 if i > 0 {
                     head.push(',');
                 }
-                push_str(&mut head, &key);
+                push_str(&mut head, &privacy.redact(&key));
                 head.push(':');
                 stack.push(Step::Text(head));
             }

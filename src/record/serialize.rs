@@ -8,7 +8,7 @@
 use super::json::{push_num, push_str};
 use super::mirror::Mirror;
 use super::sheets::{self, sheet_text, Sheets};
-use crate::privacy::{self, ElementView, PrivacyOptions};
+use crate::privacy::{ElementView, PrivacyOptions};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -263,7 +263,7 @@ pub fn text_of(node: &Node, parent: Option<&ElView>, ctx: &Ctx) -> String {
     }
     match super::shadow::composed_parent_element(node) {
         Some(p) => ctx.privacy.text_value(&ElView::new(&p), &raw),
-        None => privacy::mask_text(&raw),
+        None => ctx.privacy.mask(&raw),
     }
 }
 

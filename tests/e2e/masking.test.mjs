@@ -6,7 +6,10 @@
 // Meta href, and redact PII from identify traits and custom event payloads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IMPLS, TYPE, newPage, setup, skipReason, sleep } from './support.mjs';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { IMPLS, TYPE, newPage, setup, skipReason, sleep, until } from './support.mjs';
+import { KEYS, collectorSkipReason, startCollector } from './collector.mjs';
 
 const TYPED = {
   '#email': 'jane.typed-secret@example.com',
@@ -99,5 +102,145 @@ test('console capture (real recorder): off by default; when on, messages are rec
   assert.ok(!json.includes('console.secret@example.com') && !json.includes('4242 4242'), json);
   assert.match(json, /payment failed/);
   assert.equal((await run({ console: true, consoleLevels: ['error', 'info'] })).length, 2);
+  assert.deepEqual(page.errors, []);
+});
+
+// The second line of defence (issue 14): PII in URLs (paths, other origins, fragments, stack
+// traces, route changes), in attributes (data-*, value, download, meta content, style URLs,
+// javascript: and data: URLs) and in app data (numeric cards, email keys, SSNs without dashes,
+// percent-encoded emails) stays out of the recorded events and the POST bodies sent to a real
+// collector, with the default options.
+const DEFENCE_SECRETS = {
+  email: 'zelda@example.org',
+  card: '4539 1488 0343 6467', // Luhn-valid
+  ssn: '536224117',
+  resetToken: 'rZ8kQ2vXwN',
+  accessToken: 'aT5nP7mYqB',
+  fragToken: 'hF3jK9sLdQ',
+  session: 'sS4dG6hJkL',
+  csrf: 'cQ1wE3rTyU',
+  dataAttr: 'pW9eR2tYuI',
+  buttonValue: 'bV2nM4kLpO',
+  dataValue: 'dX6cV8bNmA',
+  download: 'wE4rT6yUiO',
+  styleToken: 'tY7uI9oPzX',
+  jsHref: 'jA1sD3fGhK',
+  dataUrl: 'uR5tY7uIoP',
+  hexToken: '9f86d081884c7d659a2feaa0c55ad015',
+  jwtSubject: 'eyJzdWIiOiJnTTJ4UHE4diJ9',
+};
+
+/**
+ * The needles for one secret: itself, its digits-only form, its percent-encoded form and every
+ * 6-character substring. A substring of digits only must stand alone (no digit on either side):
+ * timestamps and coordinates hold every 6-digit run sooner or later.
+ */
+function needles(secret) {
+  const forms = new Set([secret, encodeURIComponent(secret)]);
+  const digits = secret.replace(/\D/g, '');
+  if (digits.length >= 6) forms.add(digits);
+  const subs = new Set();
+  for (const form of [secret, digits]) {
+    for (let i = 0; i + 6 <= form.length; i++) subs.add(form.slice(i, i + 6));
+  }
+  return [...forms].map((f) => ({ text: f, digits: false })).concat([...subs].map((s) => ({ text: s, digits: /^\d+$/.test(s) })));
+}
+
+/** Every needle of every secret found in `haystack` (case-insensitive), as `name: needle`. */
+function findSecrets(haystack, secrets) {
+  const hay = haystack.toLowerCase();
+  const found = [];
+  for (const [name, secret] of Object.entries(secrets)) {
+    for (const { text, digits } of needles(secret)) {
+      const needle = text.toLowerCase();
+      const hit = digits ? new RegExp(`(?<!\\d)${needle}(?!\\d)`).test(hay) : hay.includes(needle);
+      if (hit) found.push(`${name}: ${text}`);
+    }
+  }
+  return found;
+}
+
+test('second line of defence (real recorder): issue 14 cases are absent from the events and the POST bodies', { skip: skipReason('real') ?? collectorSkipReason() ?? false, timeout: 90_000 }, async (t) => {
+  const { server, browser } = await setup(t);
+  const collector = await startCollector({ cors: [server.origin] });
+  t.after(() => collector.stop());
+  const page = await newPage(browser);
+  const bodies = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().startsWith(collector.origin)) {
+      const buf = r.postDataBuffer();
+      if (buf) bodies.push(buf[0] === 0x1f && buf[1] === 0x8b ? gunzipSync(buf).toString('utf8') : buf.toString('utf8'));
+    }
+  });
+  const S = DEFENCE_SECRETS;
+  // Control: the search finds every secret the page itself holds.
+  const html = readFileSync(new URL('pages/pii-defence.html', import.meta.url), 'utf8');
+  const inPage = ['email', 'resetToken', 'accessToken', 'fragToken', 'csrf', 'dataAttr', 'buttonValue', 'dataValue', 'download', 'styleToken', 'jsHref', 'dataUrl', 'hexToken', 'jwtSubject'];
+  for (const name of inPage) assert.ok(findSecrets(html, { [name]: S[name] }).length > 0, `the search finds ${name}`);
+  assert.ok(findSecrets('id 4539148803436467', { card: S.card }).length > 0 && findSecrets('zelda%40example.org', { email: S.email }).length > 0);
+  assert.deepEqual(findSecrets('t=1765045391488', { card: S.card }), [], 'digit runs inside longer numbers are not hits');
+  await page.goto(`${server.origin}/pages/pii-defence.html?email=${encodeURIComponent(S.email)}&session=${S.session}`);
+  await page.waitForFunction(() => window.__ready === true);
+  await page.evaluate(({ origin, key }) => {
+    window.__init({ onEventsIntervalMs: 0, ingestBaseUrl: origin, publicKey: key, capture: { console: true } });
+    return window.rw.optIn({ source: 'test' });
+  }, { origin: collector.origin, key: KEYS.public });
+  await page.evaluate((S) => {
+    // Later changes go through the Mutation path.
+    const later = document.getElementById('later');
+    later.setAttribute('data-user-email', S.email);
+    const a = document.createElement('a');
+    a.href = `https://other.test/u/${S.email}/x?token=${S.resetToken}`;
+    later.append(a);
+    document.getElementById('btn').value = S.buttonValue;
+    // App data: a card as a JSON number, an email as a key, an SSN without dashes.
+    const card = Number(S.card.replace(/ /g, ''));
+    window.rw.addCustomEvent('pay', { n: card, [S.email]: 'key', note: `ssn ${S.ssn}`, who: encodeURIComponent(S.email) });
+    window.rw.identify('user-1', { plan: 'pro', n: card });
+    // Console: a number, a percent-encoded email, an SSN in context, the page's URL.
+    console.error(card);
+    console.error(`signup failed for ${encodeURIComponent(S.email)}`);
+    console.warn(`ssn ${S.ssn} on ${location.href}`);
+    // A route change to a path with an email and a query.
+    history.pushState({}, '', `/user/${S.email}/profile?session=${S.session}`);
+    setTimeout(() => window.boom(), 0); // an uncaught error: its stack names the page URL
+  }, S);
+  await sleep(300);
+  const events = await page.evaluate(() => window.__collect());
+  await until(() => bodies.length > 0, 10_000, 'a POST to the collector');
+  await page.evaluate(() => window.rw.flush());
+  await sleep(300);
+  const json = JSON.stringify(events);
+  // The search is not blind: what the page holds was recorded (as markers or masked).
+  const consoleEvents = events.filter((e) => e.type === TYPE.Plugin && e.data.plugin === 'rrweb/console@1');
+  assert.ok(consoleEvents.some((e) => e.data.payload.trace.some((l) => /pii-defence\.html:\d+:\d+/.test(l))), `a stack trace with the page's position: ${JSON.stringify(consoleEvents)}`);
+  assert.ok(json.includes('/user/[REDACTED:email]/profile'), 'the path link and the route change are recorded, redacted');
+  assert.ok(json.includes('https://other.test/reset"'), 'the cross-origin link is recorded without its query');
+  assert.ok(json.includes('"data-plan"') && json.includes('"viewport"'), 'attributes are recorded');
+  assert.ok(json.includes('[REDACTED:card]') && json.includes('[REDACTED:ssn]'), 'app data is recorded, redacted');
+  assert.deepEqual(findSecrets(json, S), [], 'secrets in the recorded events');
+  assert.ok(bodies.join('').includes('"FullSnapshot"') || bodies.join('').includes('"type":2'), 'the POST bodies hold the events');
+  assert.deepEqual(findSecrets(bodies.join('\n'), S), [], 'secrets in the POST bodies');
+  assert.deepEqual(page.errors.filter((e) => !e.includes('profile failed')), []);
+});
+
+test("maskLength: 'fixed' hides input lengths and text layout", { skip: skipReason('real') ?? false }, async (t) => {
+  const { server, browser } = await setup(t);
+  const page = await newPage(browser);
+  await page.goto(`${server.origin}/pages/pii-defence.html`);
+  await page.waitForFunction(() => window.__ready === true);
+  await page.evaluate(() => {
+    window.__init({ onEventsIntervalMs: 0, privacy: { maskLength: 'fixed' } });
+    return window.rw.optIn({ source: 'test' });
+  });
+  await page.click('#pw');
+  await page.keyboard.type('Pa55-w0rd-xyzzy', { delay: 3 });
+  const events = await page.evaluate(() => window.__collect());
+  const inputs = events.filter((e) => e.type === TYPE.IncrementalSnapshot && e.data.source === 5);
+  assert.ok(inputs.length > 0, 'input events were recorded');
+  assert.deepEqual([...new Set(inputs.map((e) => e.data.text))], ['****'], 'every keystroke reads the same');
+  const json = JSON.stringify(events);
+  assert.ok(json.includes('"textContent":"****"'), 'masked text is the fixed mask');
+  assert.ok(!/\*{5,}/.test(json), 'no mask longer than the fixed one');
   assert.deepEqual(page.errors, []);
 });

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IMPLS, TYPE, newPage, playerReady, setup, skipReason, sleep } from './support.mjs';
 
-/** The route changes: how, where, the page (`#view[data-page]`) shown, the recorded path. */
+/** The route changes: how, where, the page (`#view[data-testid]`) shown, the recorded path. */
 const ROUTES = [
   ['push', '/pages/spa/products', 'products', '/pages/spa/products'],
   ['push', '/pages/spa/products/42', 'product-42', '/pages/spa/products/42'],
@@ -38,7 +38,7 @@ async function record(browser, origin, impl) {
       window.__go(how, path);
       return at;
     }, [how, path]));
-    await page.waitForFunction((want) => document.getElementById('view')?.dataset.page === want, want);
+    await page.waitForFunction((want) => document.getElementById('view')?.dataset.testid === want, want);
     await sleep(GAP_MS);
   }
   const events = await page.evaluate(() => window.__collect());
@@ -47,7 +47,7 @@ async function record(browser, origin, impl) {
   return { events, times };
 }
 
-/** The page each rrweb Replayer seek shows (`data-page`), forwards then backwards. */
+/** The page each rrweb Replayer seek shows (`data-testid`), forwards then backwards. */
 async function rrwebSeeks(page, events, offsets) {
   return page.evaluate(async ({ events, offsets }) => {
     const root = document.createElement('div');
@@ -57,7 +57,7 @@ async function rrwebSeeks(page, events, offsets) {
       const out = [];
       for (const i of order) {
         replayer.pause(offsets[i]);
-        out[i] = replayer.iframe.contentDocument.getElementById('view')?.dataset.page ?? null;
+        out[i] = replayer.iframe.contentDocument.getElementById('view')?.dataset.testid ?? null;
       }
       return out;
     };
@@ -118,7 +118,7 @@ for (const impl of IMPLS) {
         const out = [];
         for (const ms of [...offsets, ...[...offsets].reverse()]) {
           p.seek(ms);
-          out.push({ page: p.frame.contentDocument.getElementById('view')?.dataset.page ?? null, url: p.info().url });
+          out.push({ page: p.frame.contentDocument.getElementById('view')?.dataset.testid ?? null, url: p.info().url });
         }
         p.destroy();
         el.remove();

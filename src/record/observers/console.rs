@@ -67,7 +67,7 @@ pub(super) fn attach_console(listeners: &mut Vec<Listener>, patches: &mut Vec<Pa
             let Some(err) = e.dyn_ref::<web_sys::ErrorEvent>() else { return };
             let message = err.message();
             let trace = stack_of(s, &err.error());
-            let payload = vec![json_string(&truncate(&s.privacy.redact(&message)))];
+            let payload = vec![json_string(&truncate(&s.privacy.redact_console(&message)))];
             console_record(s, "error", trace, payload);
         });
         listen(listeners, win_target, "unhandledrejection", core, |s, e| {
@@ -107,20 +107,20 @@ fn truncate(s: &str) -> String {
 /// redacted and truncated.
 fn stringify_arg(s: &State, arg: &JsValue) -> String {
     if let Some(text) = arg.as_string() {
-        return json_string(&truncate(&s.privacy.redact(&text)));
+        return json_string(&truncate(&s.privacy.redact_console(&text)));
     }
     if arg.is_undefined() {
         return "undefined".into();
     }
     if let Some(err) = arg.dyn_ref::<js_sys::Error>() {
         let text = format!("{}: {}", String::from(err.name()), String::from(err.message()));
-        return json_string(&truncate(&s.privacy.redact(&text)));
+        return json_string(&truncate(&s.privacy.redact_console(&text)));
     }
     let text = js_sys::JSON::stringify(arg)
         .ok()
         .and_then(|t| t.as_string())
         .unwrap_or_else(|| js_sys::JsString::from(arg.clone()).into());
-    truncate(&s.privacy.redact(&text))
+    truncate(&s.privacy.redact_console(&text))
 }
 
 fn stack_of(s: &State, error: &JsValue) -> Vec<String> {
@@ -138,7 +138,7 @@ fn stack_of(s: &State, error: &JsValue) -> Vec<String> {
         })
         .filter(|l| !l.is_empty())
         .take(20)
-        .map(|l| s.privacy.redact(&l))
+        .map(|l| s.privacy.redact_console(&l))
         .collect()
 }
 

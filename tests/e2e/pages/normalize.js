@@ -8,9 +8,12 @@
 // `value`/`checked` attributes, which the recorder uses to carry that state.
 //
 // `mask` describes what the recorder masked, and is applied to the LIVE side only:
-//   text: non-whitespace → `*` in text nodes; attrs: the same for title/placeholder/aria-label/alt;
+//   text: non-whitespace → `*` in text nodes; attrs: the same for title/placeholder/aria-label/alt
+//   and `data-*` other than test hooks (data-testid…, kept for the analyzer);
 //   inputs: every input value → `*` × length.
 const MASKED_ATTRS = new Set(['title', 'placeholder', 'aria-label', 'alt']);
+const TEST_ID_ATTRS = new Set(['data-testid', 'data-test-id', 'data-test', 'data-cy', 'data-qa']);
+const maskedAttr = (name) => MASKED_ATTRS.has(name) || (name.startsWith('data-') && !TEST_ID_ATTRS.has(name));
 const URL_ATTRS = new Set(['href', 'src']);
 const maskText = (s) => s.replace(/\S/g, '*');
 
@@ -37,7 +40,7 @@ function normalizeElement(el, ctx) {
       } catch {
         // keep as is
       }
-    } else if (ctx.live && ctx.mask.attrs && MASKED_ATTRS.has(name)) {
+    } else if (ctx.live && ctx.mask.attrs && maskedAttr(name)) {
       v = maskText(v);
     }
     attrs[name] = v;

@@ -1,0 +1,538 @@
+//! The built-in PII detectors of [`super`]: hand-written byte scanners, each linear in the
+//! input. Every match starts and ends at an ASCII byte or at the text's ends.
+
+use super::json::secret_key;
+use super::{PiiKind, Span};
+
+/// All built-in detector matches in `text` (may overlap; `apply_spans` merges them).
+pub(super) fn builtin_spans(text: &str, out: &mut Vec<Span>) {
+    let b = text.as_bytes();
+    scan_jwts(b, out);
+    scan_bearer(b, out);
+    scan_emails(b, out);
+    scan_numbers(b, out);
+    scan_secret_pairs(text, out);
+}
+
+/// `[A-Za-z0-9_]`: chars that glue a match to the word around it.
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// base64url alphabet (JWT segments).
+fn is_b64url(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
+}
+
+/// JWTs: `eyJ…` (base64url of `{"`) header of ≥ 10 chars, `.`, payload of ≥ 2 chars, `.`,
+/// signature (may be empty: unsigned tokens); JWE's five parts are taken whole.
+fn scan_jwts(b: &[u8], out: &mut Vec<Span>) {
+    let n = b.len();
+    let mut i = 0;
+    while i + 3 <= n {
+        if &b[i..i + 3] != b"eyJ" || (i > 0 && (is_b64url(b[i - 1]) || b[i - 1] == b'.')) {
+            i += 1;
+            continue;
+        }
+        let seg = |from: usize| {
+            let mut j = from;
+            while j < n && is_b64url(b[j]) {
+                j += 1;
+            }
+            j
+        };
+        let h_end = seg(i);
+        let ok_header = h_end - i >= 10 && h_end < n && b[h_end] == b'.';
+        if !ok_header {
+            i = h_end.max(i + 1);
+            continue;
+        }
+        let p_end = seg(h_end + 1);
+        if p_end - (h_end + 1) < 2 || p_end >= n || b[p_end] != b'.' {
+            i = h_end.max(i + 1);
+            continue;
+        }
+        let mut end = seg(p_end + 1);
+        // JWE: two more parts.
+        let mut parts = 3;
+        while parts < 5 && end < n && b[end] == b'.' && end + 1 < n && is_b64url(b[end + 1]) {
+            end = seg(end + 1);
+            parts += 1;
+        }
+        out.push(Span { start: i, end, kind: PiiKind::Token });
+        i = end.max(i + 1);
+    }
+}
+
+/// `Bearer <token>` (any case, RFC 6750 b64token): the token is redacted, the word kept.
+/// The token must be ≥ 8 chars and look like one (a digit or one of `-._~+/=`, or ≥ 20
+/// chars), so English ("bearer instruments") is left alone.
+fn scan_bearer(b: &[u8], out: &mut Vec<Span>) {
+    const WORD: &[u8] = b"bearer";
+    let n = b.len();
+    let mut i = 0;
+    while i + WORD.len() < n {
+        if !b[i..i + WORD.len()].eq_ignore_ascii_case(WORD) || (i > 0 && is_word(b[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + WORD.len();
+        let sp = j;
+        while j < n && (b[j] == b' ' || b[j] == b'\t') && j - sp < 4 {
+            j += 1;
+        }
+        if j == sp {
+            i += 1;
+            continue;
+        }
+        let t = j;
+        while j < n && (b[j].is_ascii_alphanumeric() || b"-._~+/".contains(&b[j])) {
+            j += 1;
+        }
+        while j < n && b[j] == b'=' {
+            j += 1;
+        }
+        // A trailing '.' is more likely the sentence's.
+        let mut end = j;
+        while end > t && b[end - 1] == b'.' {
+            end -= 1;
+        }
+        let tok = &b[t..end];
+        let tokenish = tok.len() >= 20 || tok.iter().any(|c| c.is_ascii_digit() || b"-._~+/=".contains(c));
+        if tok.len() >= 8 && tokenish && (j >= n || !is_word(b[j])) {
+            out.push(Span { start: t, end, kind: PiiKind::Token });
+        }
+        i = j.max(i + 1);
+    }
+}
+
+/// Email local-part chars (the common subset of RFC 5322 atext, plus `.`).
+fn is_local(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"._%+-'".contains(&c)
+}
+
+/// Email domain chars.
+fn is_domain(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'.' || c == b'-'
+}
+
+/// A plausible email domain: ≥ 2 non-empty labels not starting or ending with `-`, a
+/// top-level label of ≥ 2 letters, and not a retina-image suffix (`icon@2x.png`).
+fn valid_domain(d: &[u8]) -> bool {
+    let labels: Vec<&[u8]> = d.split(|&c| c == b'.').collect();
+    if labels.len() < 2 {
+        return false;
+    }
+    if labels.iter().any(|l| l.is_empty() || l[0] == b'-' || l[l.len() - 1] == b'-') {
+        return false;
+    }
+    let tld = labels[labels.len() - 1];
+    if tld.len() < 2 || !tld.iter().all(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let first = labels[0];
+    let scale = first.len() >= 2
+        && first[first.len() - 1].eq_ignore_ascii_case(&b'x')
+        && first[..first.len() - 1].iter().all(|c| c.is_ascii_digit());
+    !scale
+}
+
+/// Emails: `local@domain.tld` with ASCII local part and domain (see [`valid_domain`]).
+fn scan_emails(b: &[u8], out: &mut Vec<Span>) {
+    let n = b.len();
+    let mut floor = 0; // no match may start before the end of the previous one
+    for at in 0..n {
+        if b[at] != b'@' || at < floor {
+            continue;
+        }
+        let mut s = at;
+        while s > floor && is_local(b[s - 1]) {
+            s -= 1;
+        }
+        while s < at && matches!(b[s], b'.' | b'\'') {
+            s += 1;
+        }
+        if s == at {
+            continue;
+        }
+        let mut e = at + 1;
+        while e < n && is_domain(b[e]) {
+            e += 1;
+        }
+        while e > at + 1 && matches!(b[e - 1], b'.' | b'-') {
+            e -= 1;
+        }
+        if valid_domain(&b[at + 1..e]) {
+            out.push(Span { start: s, end: e, kind: PiiKind::Email });
+            floor = e;
+        }
+    }
+}
+
+/// A maximal run of digit groups joined by short separators, as read by [`read_run`].
+#[derive(Debug, Default)]
+struct Run {
+    /// Byte index after the last digit.
+    end: usize,
+    /// Digit count of each group (only the first 24 groups are kept).
+    groups: Vec<usize>,
+    /// The digits (only the first 20 are kept; `digit_count` has the total).
+    digits: Vec<u8>,
+    digit_count: usize,
+    plus: bool,
+    paren: bool,
+    space: bool,
+    dash: bool,
+    dot: bool,
+}
+
+impl Run {
+    fn separated(&self) -> bool {
+        self.groups.len() > 1
+    }
+    /// True when the run's only separator kind is the given one (no parentheses).
+    fn only(&self, space: bool, dash: bool, dot: bool) -> bool {
+        !self.paren && self.space == space && self.dash == dash && self.dot == dot
+    }
+    fn first_digit(&self) -> u8 {
+        self.digits.first().copied().unwrap_or(b'0')
+    }
+}
+
+/// Reads the run starting at `i` (a digit, or `+`/`(` followed by a digit).
+fn read_run(b: &[u8], i: usize) -> Run {
+    let n = b.len();
+    let mut r = Run::default();
+    let mut j = i;
+    if b[j] == b'+' {
+        r.plus = true;
+        j += 1;
+    }
+    loop {
+        let gs = j;
+        while j < n && b[j].is_ascii_digit() {
+            if r.digits.len() < 20 {
+                r.digits.push(b[j]);
+            }
+            j += 1;
+        }
+        if j > gs {
+            if r.groups.len() < 24 {
+                r.groups.push(j - gs);
+            }
+            r.digit_count += j - gs;
+            r.end = j;
+        }
+        // A separator: at most one of space/dash/dot, plus at most one '(' and one ')'.
+        let ss = j;
+        let (mut plain, mut open, mut close) = (0, 0, 0);
+        while j < n && j - ss < 3 {
+            match b[j] {
+                b' ' | b'-' | b'.' => plain += 1,
+                b'(' => open += 1,
+                b')' => close += 1,
+                _ => break,
+            }
+            j += 1;
+        }
+        let ok = j > ss && plain <= 1 && open <= 1 && close <= 1 && j < n && b[j].is_ascii_digit();
+        if !ok {
+            break;
+        }
+        for &c in &b[ss..j] {
+            match c {
+                b' ' => r.space = true,
+                b'-' => r.dash = true,
+                b'.' => r.dot = true,
+                _ => r.paren = true,
+            }
+        }
+    }
+    if r.end == 0 {
+        r.end = j.max(i + 1);
+    }
+    r
+}
+
+/// Length of a calendar date at the start of `b` (`2026-11-21`, `2026.11.21`, `21.11.2026`,
+/// `11-21-2026`), so dates (and the times after them) are not read as phone numbers.
+fn date_prefix(b: &[u8]) -> Option<usize> {
+    let num = |s: &[u8]| -> Option<u32> {
+        if s.iter().all(|c| c.is_ascii_digit()) {
+            Some(s.iter().fold(0, |a, &c| a * 10 + u32::from(c - b'0')))
+        } else {
+            None
+        }
+    };
+    if b.len() < 10 || b.get(10).is_some_and(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let sep = |c: u8| matches!(c, b'-' | b'.' | b'/');
+    let month = |m: u32| (1..=12).contains(&m);
+    let day = |d: u32| (1..=31).contains(&d);
+    // YYYY-MM-DD
+    if sep(b[4]) && b[7] == b[4] {
+        if let (Some(_), Some(m), Some(d)) = (num(&b[..4]), num(&b[5..7]), num(&b[8..10])) {
+            if month(m) && day(d) {
+                return Some(10);
+            }
+        }
+    }
+    // DD.MM.YYYY or MM-DD-YYYY
+    if sep(b[2]) && b[5] == b[2] {
+        if let (Some(x), Some(y), Some(_)) = (num(&b[..2]), num(&b[3..5]), num(&b[6..10])) {
+            if (day(x) && month(y)) || (month(x) && day(y)) {
+                return Some(10);
+            }
+        }
+    }
+    None
+}
+
+/// Luhn checksum over ASCII digits.
+pub(super) fn luhn(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (k, &c) in digits.iter().rev().enumerate() {
+        let mut d = u32::from(c - b'0');
+        if k % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
+/// Card numbers: 13–19 digits, plain or in groups of 4–6 joined by one kind of separator
+/// (space or dash), starting with a major-network digit (2–6: Mastercard 2-series, Amex,
+/// Diners, JCB, Visa, Mastercard, Discover, UnionPay, Maestro) and Luhn-valid.
+fn is_card(r: &Run) -> bool {
+    if r.plus || r.paren || r.dot || (r.space && r.dash) || !(13..=19).contains(&r.digit_count) {
+        return false;
+    }
+    if r.separated() && !r.groups.iter().all(|&g| (3..=6).contains(&g)) {
+        return false;
+    }
+    matches!(r.first_digit(), b'2'..=b'6') && luhn(&r.digits)
+}
+
+/// US SSN shape: `ddd-dd-dddd` (or spaces).
+fn ssn_shaped(r: &Run) -> bool {
+    r.groups == [3, 2, 4] && (r.only(false, true, false) || r.only(true, false, false)) && !r.plus
+}
+
+/// Words that, just before 9 plain digits, make them an SSN (`ssn 123456789`,
+/// `SSN: 123456789`, `social security number 123456789`).
+const SSN_CONTEXT: &[&[u8]] = &[b"ssn", b"social security", b"social-security", b"social_security"];
+
+/// How far before the digits [`SSN_CONTEXT`] is looked for (bytes).
+const SSN_CONTEXT_BYTES: usize = 32;
+
+/// True when one of [`SSN_CONTEXT`] (a whole word, any case) ends within
+/// [`SSN_CONTEXT_BYTES`] before the end of `before`.
+fn ssn_context(before: &[u8]) -> bool {
+    let from = before.len().saturating_sub(SSN_CONTEXT_BYTES);
+    let w = &before[from..];
+    (0..w.len()).any(|i| {
+        SSN_CONTEXT.iter().any(|word| {
+            w.len() - i >= word.len()
+                && w[i..i + word.len()].eq_ignore_ascii_case(word)
+                && (i == 0 || !w[i - 1].is_ascii_alphanumeric())
+                && w.get(i + word.len()).is_none_or(|c| !c.is_ascii_alphanumeric())
+        })
+    })
+}
+
+/// A valid SSN: area not 000, 666 or 9xx; group not 00; serial not 0000 (SSA rules).
+fn is_ssn(r: &Run) -> bool {
+    let d = &r.digits;
+    let area = &d[0..3];
+    area != b"000" && area != b"666" && area[0] != b'9' && &d[3..5] != b"00" && &d[5..9] != b"0000"
+}
+
+/// Phone numbers.
+///
+/// - International `+…` (or `00…`): 9–15 digits (E.164 allows 15).
+/// - National, with separators (`555-123-4567`, `(555) 123-4567`, `030 1234567`,
+///   `06 12 34 56 78`): ≥ 10 digits, or ≥ 9 starting with `0` (trunk prefix); ≤ 15.
+/// - National, plain digits: only `0` + 9–11 digits (`0612345678`); plain numbers such as
+///   ids and epoch timestamps are not phones.
+///
+/// Not phones: dotted thousands (`1.234.567.890`), IPv4 addresses, decimals (a dotted group
+/// longer than 4), lists of equal-sized numbers (`2019 2020 2021`, `100 200 300 400`), runs
+/// of single digits. Dates are skipped before this (see [`date_prefix`]).
+fn is_phone(r: &Run) -> bool {
+    let n = r.digit_count;
+    let intl = r.plus || (r.digits.starts_with(b"00") && r.digits.get(2).is_some_and(|&c| c != b'0'));
+    if !(9..=15).contains(&n) {
+        return false;
+    }
+    if !r.separated() {
+        return intl || (r.digits[0] == b'0' && r.digits[1] != b'0' && (10..=12).contains(&n));
+    }
+    let groups = &r.groups;
+    let first = groups[0];
+    if r.dot {
+        if groups.iter().any(|&g| g > 4) {
+            return false; // decimals
+        }
+        if r.only(false, false, true) {
+            if first <= 3 && groups[1..].iter().all(|&g| g == 3) {
+                return false; // 1.234.567.890
+            }
+            if groups.len() == 4 && groups.iter().all(|&g| g <= 3) {
+                return false; // IPv4
+            }
+        }
+    }
+    if groups[1..].iter().filter(|&&g| g == 1).count() > 1 {
+        return false;
+    }
+    if !intl && !r.paren {
+        if n < 10 && r.first_digit() != b'0' {
+            return false;
+        }
+        if groups.len() >= 3 && groups.iter().all(|&g| g == first) && !(first == 2 && r.first_digit() == b'0') {
+            return false;
+        }
+        if first > 5 {
+            return false;
+        }
+    }
+    true
+}
+
+/// Card numbers, SSNs and phone numbers, in one pass over digit runs. A run must stand
+/// alone (no letter, digit or `_` glued to either end, and not the tail of a decimal).
+fn scan_numbers(b: &[u8], out: &mut Vec<Span>) {
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        let c = b[i];
+        let opener = (c == b'+' || c == b'(') && i + 1 < n && b[i + 1].is_ascii_digit();
+        if !(c.is_ascii_digit() || opener)
+            || (i > 0 && is_word(b[i - 1]))
+            || (i > 1 && b[i - 1] == b'.' && b[i - 2].is_ascii_digit())
+        {
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_digit() {
+            if let Some(len) = date_prefix(&b[i..]) {
+                i += len;
+                continue;
+            }
+        }
+        let r = read_run(b, i);
+        let end = r.end;
+        if end < n && is_word(b[end]) {
+            // Glued to a word (an id like 4111111111111111abc): skip the whole word.
+            i = end;
+            while i < n && is_word(b[i]) {
+                i += 1;
+            }
+            continue;
+        }
+        let kind = if ssn_shaped(&r) || (r.groups == [9] && !r.plus && ssn_context(&b[..i])) {
+            is_ssn(&r).then_some(PiiKind::Ssn)
+        } else if is_card(&r) {
+            Some(PiiKind::Card)
+        } else if is_phone(&r) {
+            Some(PiiKind::Phone)
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            out.push(Span { start: i, end, kind });
+        }
+        i = end.max(i + 1);
+    }
+}
+
+/// Chars of a key in a `key=value` / `key: value` pair.
+fn is_key_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
+/// Chars that end an unquoted value.
+fn is_value_end(c: u8) -> bool {
+    c.is_ascii_whitespace() || b"&,;\"'}])<>".contains(&c)
+}
+
+/// HTTP auth schemes: in `Authorization: Basic xyz` the credential is the next token.
+const AUTH_SCHEMES: &[&[u8]] = &[b"basic", b"bearer", b"token", b"digest", b"negotiate", b"apikey"];
+
+/// Secret `key=value` pairs in free text: query strings (`?token=abc`), headers
+/// (`Authorization: Basic xyz`), logged or stringified objects (`{"password":"hunter2"}`,
+/// `password: hunter2`). The key is judged as a JSON key is (see `secret_key`); the value
+/// (quoted, or up to whitespace/`&,;"'}])<>`) becomes `[REDACTED:secret]` (`[REDACTED:card]`
+/// for card-number keys). For an auth scheme the scheme word is kept.
+fn scan_secret_pairs(text: &str, out: &mut Vec<Span>) {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        if !is_key_char(b[i]) || (i > 0 && is_key_char(b[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let ks = i;
+        while i < n && is_key_char(b[i]) {
+            i += 1;
+        }
+        let ke = i;
+        let mut j = ke;
+        if j < n && (b[j] == b'"' || b[j] == b'\'') {
+            j += 1;
+        }
+        while j < n && b[j] == b' ' {
+            j += 1;
+        }
+        if j >= n || !(b[j] == b':' || b[j] == b'=') || (j + 1 < n && matches!(b[j + 1], b'=' | b'/')) {
+            continue;
+        }
+        let Some((kind, _)) = secret_key(text.get(ks..ke).unwrap_or_default()) else {
+            continue;
+        };
+        j += 1;
+        while j < n && b[j] == b' ' {
+            j += 1;
+        }
+        let (vs, ve) = if j < n && (b[j] == b'"' || b[j] == b'\'') {
+            let q = b[j];
+            let vs = j + 1;
+            let mut k = vs;
+            while k < n && b[k] != q && b[k] != b'\n' {
+                k += if b[k] == b'\\' && k + 1 < n && b[k + 1].is_ascii() { 2 } else { 1 };
+            }
+            (vs, k.min(n))
+        } else {
+            let mut vs = j;
+            let mut k = vs;
+            while k < n && !is_value_end(b[k]) {
+                k += 1;
+            }
+            let word = &b[vs..k];
+            if k < n && b[k] == b' ' && AUTH_SCHEMES.iter().any(|s| word.eq_ignore_ascii_case(s)) {
+                while k < n && b[k] == b' ' {
+                    k += 1;
+                }
+                vs = k;
+                while k < n && !is_value_end(b[k]) {
+                    k += 1;
+                }
+            }
+            // A trailing '.' is more likely the sentence's.
+            while k > vs && b[k - 1] == b'.' {
+                k -= 1;
+            }
+            (vs, k)
+        };
+        if ve > vs {
+            out.push(Span { start: vs, end: ve, kind });
+        }
+        i = ve.max(ke);
+    }
+}
