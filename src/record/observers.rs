@@ -1,13 +1,14 @@
 //! Everything attached while recording, and its exact undoing on stop: event listeners
 //! (removed with the same capture flag), the MutationObserver (disconnected), timers
-//! (cleared), the `history`/`console`/CSSOM methods wrapped with a `Proxy` and the property
-//! setters hooked the same way (form values, `adoptedStyleSheets`) (restored; if page code
-//! wrapped them again on top of ours, our proxy is left in place but inert).
+//! (cleared), the `history`/`console`/`attachShadow` methods wrapped with a `Proxy` and the
+//! form value setters hooked the same way (restored; if page code wrapped them again on top of
+//! ours, our proxy is left in place but inert), and the CSSOM hooks of `js/sheets.js` (undone
+//! the same way there).
 //!
 //! The observers themselves live in the submodules: [`pointer`] (mouse/touch movement, mouse
 //! interactions, scroll, resize), [`forms`] (input, selection, media), [`console`]
-//! (SPA navigation, console and error capture) and [`sheets`] (CSSOM rule, declaration and
-//! adopted-sheet changes).
+//! (SPA navigation, console and error capture) and [`sheets`] (the recorder's side of the CSSOM
+//! rule, declaration and adopted-sheet hooks).
 
 mod console;
 mod forms;
@@ -54,6 +55,8 @@ pub struct Attached {
     setters: Vec<SetterHook>,
     /// The FullSnapshot slice scheduler: the callback, and the `MessageChannel` ports.
     slices: Option<SliceScheduler>,
+    /// The CSSOM hooks' undo and the callback they call (`sheets`).
+    sheet_hooks: (Function, sheets::SheetCallback),
     /// The listener of every watched shadow root and attached iframe document
     /// (`State::watch_roots`, `State::attach_frames`; removed by the caller with
     /// `State::unwatch_roots`/`unwatch_frames` before this is dropped).
@@ -235,10 +238,10 @@ pub fn attach(core: &Core) -> Attached {
     console::attach_console(&mut listeners, &mut patches, core);
 
     // --- programmatic value changes (`input.value = …`), as Input events
-    let mut setters = forms::hook_setters(core);
+    let setters = forms::hook_setters(core);
 
     // --- CSSOM changes: rule and declaration edits, adopted sheets
-    sheets::attach(&mut patches, &mut setters, core);
+    let sheet_hooks = sheets::attach(core);
 
     Attached {
         listeners,
@@ -248,6 +251,7 @@ pub fn attach(core: &Core) -> Attached {
         patches,
         setters,
         slices,
+        sheet_hooks,
         _inner_listener: inner_listener,
     }
 }
@@ -435,6 +439,8 @@ impl Attached {
         for hook in self.setters.drain(..) {
             hook.restore();
         }
+        // Inert from here on (the callback is dropped with `self`).
+        let _ = self.sheet_hooks.0.call0(&JsValue::NULL);
         for mut p in self.patches.drain(..) {
             p.active.set(false);
             let current = Reflect::get(&p.object, &JsValue::from_str(&p.key)).unwrap_or(JsValue::UNDEFINED);
