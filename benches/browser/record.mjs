@@ -94,6 +94,8 @@ function serve() {
     try {
       if (PAGES[path]) body = PAGES[path];
       else if ((m = /^\/pkg-record\/([\w.-]+)$/.exec(path))) body = await readFile(new URL(m[1], PKG_RECORD));
+      // the recorder's CSSOM glue, which the wasm glue imports as ../js/sheets.js
+      else if ((m = /^\/js\/([\w.-]+)$/.exec(path))) body = await readFile(new URL(`js/${m[1]}`, root));
       else if ((m = /^\/rrweb\/([\w.-]+)$/.exec(path))) body = await readFile(new URL(`node_modules/rrweb/dist/${m[1]}`, root));
       else throw new Error('not found');
       res.writeHead(200, { 'content-type': TYPES[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream', 'cache-control': 'no-store' });
