@@ -37,6 +37,8 @@
 // `cssText`/`selectorText` assignments, legacy `addRule`/`removeRule`, and in-place edits of an
 // `adoptedStyleSheets` array (`push`).
 
+import { wrapSetter } from './hooks.js';
+
 // The ops of the wasm `record(op, node, rest)` callback (src/record/observers/sheets.rs).
 /** Records queued mutations; returns 1 while recording, else 0. */
 const FLUSH = 0;
@@ -44,18 +46,6 @@ const FLUSH = 0;
 const NODE_ID = 1;
 // Any other op is an IncrementalSource: queues `{source, "id": <node's id>, …rest}` (dropped
 // when `node` is not recorded), or `{source, …rest}` without a node.
-
-/** Wrapped methods: `[class, method, what the call changed]`. */
-const METHODS = [
-  ['CSSStyleSheet', 'insertRule', 'add'],
-  ['CSSStyleSheet', 'deleteRule', 'remove'],
-  ['CSSStyleSheet', 'replace', 'replace'],
-  ['CSSStyleSheet', 'replaceSync', 'replaceSync'],
-  ['CSSGroupingRule', 'insertRule', 'groupAdd'],
-  ['CSSGroupingRule', 'deleteRule', 'groupRemove'],
-  ['CSSStyleDeclaration', 'setProperty', 'declaration'],
-  ['CSSStyleDeclaration', 'removeProperty', 'declaration'],
-];
 
 /** A sheet's rules joined, or `undefined` when it has none to read (missing, cross-origin). */
 export function sheetText(sheet) {
@@ -130,8 +120,8 @@ export class Sheets {
   }
 
   /**
-   * Wraps the CSSOM methods (a `Proxy` of each, no `eval`: CSP-safe) and hooks the
-   * `adoptedStyleSheets` setters; `record` is the recorder's callback (ops above). Returns the
+   * Wraps the CSSOM methods (a `Proxy` of each, as ./hooks.js does, with the hook split
+   * around the call) and hooks the `adoptedStyleSheets` setters (./hooks.js); `record` is the recorder's callback (ops above). Returns the
    * undo: originals put back, or, where page code wrapped ours since, ours left in place inert.
    */
   hook(record) {
@@ -158,39 +148,37 @@ export class Sheets {
     const removed = (sheet, prefix, index) => {
       if (prefix) send(sheet, 8, { removes: [{ index: prefix.length ? [...prefix, index >>> 0] : index >>> 0 }] });
     };
-    const changes = {
-      add: (self, args, index) => added(self, [], self, index),
-      remove: (self, args) => removed(self, [], args[0]),
-      groupAdd: (self, args, index) => added(self.parentStyleSheet, rulePath(self), self, index),
-      groupRemove: (self, args) => removed(self.parentStyleSheet, rulePath(self), args[0]),
-      replace(self, args) {
-        if (!self.ownerNode) send(self, 8, { replace: String(args[0]) });
-      },
-      replaceSync(self, args) {
-        if (!self.ownerNode) send(self, 8, { replaceSync: String(args[0]) });
-      },
-      declaration(self, args) {
-        const rule = self.parentRule;
-        const index = rulePath(rule);
-        if (!index) return;
-        const property = String(args[0]);
-        const value = self.getPropertyValue(property);
-        const priority = self.getPropertyPriority(property);
-        const change = !value
-          ? { remove: { property } }
-          : { set: priority ? { property, value, priority } : { property, value } };
-        send(rule.parentStyleSheet, 13, { index, ...change });
-      },
+    const declaration = (self, args) => {
+      const rule = self.parentRule;
+      const index = rulePath(rule);
+      if (!index) return;
+      const property = String(args[0]);
+      const value = self.getPropertyValue(property);
+      const priority = self.getPropertyPriority(property);
+      const change = !value
+        ? { remove: { property } }
+        : { set: priority ? { property, value, priority } : { property, value } };
+      send(rule.parentStyleSheet, 13, { index, ...change });
     };
-    for (const [name, key, what] of METHODS) {
+    // `[class, method, what the call changed (this, arguments, result)]`; an element's inline
+    // style (a declaration with no parentRule) is left to the MutationObserver.
+    const methods = [
+      ['CSSStyleSheet', 'insertRule', (self, args, index) => added(self, [], self, index)],
+      ['CSSStyleSheet', 'deleteRule', (self, args) => removed(self, [], args[0])],
+      ['CSSStyleSheet', 'replace', (self, args) => self.ownerNode || send(self, 8, { replace: String(args[0]) })],
+      ['CSSStyleSheet', 'replaceSync', (self, args) => self.ownerNode || send(self, 8, { replaceSync: String(args[0]) })],
+      ['CSSGroupingRule', 'insertRule', (self, args, index) => added(self.parentStyleSheet, rulePath(self), self, index)],
+      ['CSSGroupingRule', 'deleteRule', (self, args) => removed(self.parentStyleSheet, rulePath(self), args[0])],
+      ['CSSStyleDeclaration', 'setProperty', declaration],
+      ['CSSStyleDeclaration', 'removeProperty', declaration],
+    ];
+    for (const [name, key, change] of methods) {
       const proto = globalThis[name]?.prototype;
       const original = proto?.[key];
       if (typeof original !== 'function') continue; // e.g. no CSSGroupingRule in this browser
-      const change = changes[what];
       const proxy = new Proxy(original, {
         apply(target, self, args) {
-          // An element's inline style (no parentRule) is left to the MutationObserver.
-          const recording = on && (what !== 'declaration' || Boolean(self?.parentRule)) && record(FLUSH) === 1;
+          const recording = on && (change !== declaration || Boolean(self?.parentRule)) && record(FLUSH) === 1;
           const result = Reflect.apply(target, self, args);
           if (recording) {
             try {
@@ -209,31 +197,18 @@ export class Sheets {
       });
     }
     for (const name of ['Document', 'ShadowRoot']) {
-      const proto = globalThis[name]?.prototype;
-      const descriptor = proto && Object.getOwnPropertyDescriptor(proto, 'adoptedStyleSheets');
-      if (!descriptor?.set || !descriptor.configurable) continue;
-      const set = new Proxy(descriptor.set, {
-        apply: (target, self, args) => {
-          const result = Reflect.apply(target, self, args);
-          // A just-added host gets its id first (FLUSH); a shadow root is named by its host.
-          if (on && record(FLUSH) === 1) {
-            try {
-              const id = record(NODE_ID, self.nodeType === 9 ? self : self.host);
-              const data = id ? this.adopted(id, self.adoptedStyleSheets, true) : undefined;
-              if (data) record(15, null, data);
-            } catch {
-              // as for the methods: the page's assignment has succeeded
-            }
-          }
-          return result;
-        },
-      });
-      Object.defineProperty(proto, 'adoptedStyleSheets', { ...descriptor, set });
-      undo.push(() => {
-        if (Object.getOwnPropertyDescriptor(proto, 'adoptedStyleSheets')?.set === set) {
-          Object.defineProperty(proto, 'adoptedStyleSheets', descriptor);
+      const undoSet = wrapSetter(globalThis[name]?.prototype, 'adoptedStyleSheets', (self) => {
+        // A just-added host gets its id first (FLUSH); a shadow root is named by its host.
+        if (!on || record(FLUSH) !== 1) return;
+        try {
+          const id = record(NODE_ID, self.nodeType === 9 ? self : self.host);
+          const data = id ? this.adopted(id, self.adoptedStyleSheets, true) : undefined;
+          if (data) record(15, null, data);
+        } catch {
+          // as for the methods: the page's assignment has succeeded
         }
       });
+      if (undoSet) undo.push(undoSet);
     }
     return () => {
       on = false;
