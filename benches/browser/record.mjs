@@ -14,7 +14,7 @@
 //       recorders emit their Mutation event from the observer callback), summed; the same loop
 //       with no recorder is the baseline; recorder share = with − baseline.
 //   (c) bytes of the collected event streams: raw JSON and gzip (node zlib, level 6 and 9).
-// Also the shipped size: rewind (pkg-record wasm + its wasm-bindgen JS + js/index.js) vs rrweb
+// Also the shipped size: rewind (pkg-record wasm + its wasm-bindgen JS + js/index.js, js/sheets.js, js/hooks.js) vs rrweb
 // (the UMD bundle, and a record-only ESM bundle made here with esbuild from rrweb's ESM build).
 //
 // Masking: rewind records with its defaults (all text and all input values masked). rrweb is run
@@ -94,6 +94,8 @@ function serve() {
     try {
       if (PAGES[path]) body = PAGES[path];
       else if ((m = /^\/pkg-record\/([\w.-]+)$/.exec(path))) body = await readFile(new URL(m[1], PKG_RECORD));
+      // the recorder's CSSOM glue, which the wasm glue imports as ../js/sheets.js
+      else if ((m = /^\/js\/([\w.-]+)$/.exec(path))) body = await readFile(new URL(`js/${m[1]}`, root));
       else if ((m = /^\/rrweb\/([\w.-]+)$/.exec(path))) body = await readFile(new URL(`node_modules/rrweb/dist/${m[1]}`, root));
       else throw new Error('not found');
       res.writeHead(200, { 'content-type': TYPES[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream', 'cache-control': 'no-store' });
@@ -258,7 +260,8 @@ const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
 async function shippedSizes() {
   const file = (f) => readFileSync(f.startsWith('pkg-record/') ? new URL(f.slice(11), PKG_RECORD) : new URL(f, root));
-  const rewindFiles = ['pkg-record/rewind_record_bg.wasm', 'pkg-record/rewind_record.js', 'js/index.js'];
+  // js/sheets.js and js/hooks.js: browser glue that the wasm glue imports (../js/).
+  const rewindFiles = ['pkg-record/rewind_record_bg.wasm', 'pkg-record/rewind_record.js', 'js/index.js', 'js/sheets.js', 'js/hooks.js'];
   const rewind = rewindFiles.map((f) => ({ f, raw: file(f).length, gz9: gz(file(f), 9) }));
   const rrweb = ['node_modules/rrweb/dist/rrweb.umd.cjs', 'node_modules/rrweb/dist/rrweb.umd.min.cjs'].map((f) => ({ f, raw: file(f).length, gz9: gz(file(f), 9) }));
   try {
@@ -306,7 +309,7 @@ async function printSizes() {
   for (const side of ['rewind', 'rrweb']) for (const x of sizes[side]) console.log(`${side}: ${x.f}: ${x.raw} B raw, ${x.gz9} B gzip`);
   const rwTotal = sizes.rewind.reduce((a, x) => a + x.gz9, 0);
   const rwRaw = sizes.rewind.reduce((a, x) => a + x.raw, 0);
-  console.log(`rewind total (3 files, each gzipped): ${rwRaw} B raw, ${rwTotal} B gzip`);
+  console.log(`rewind total (${sizes.rewind.length} files, each gzipped): ${rwRaw} B raw, ${rwTotal} B gzip`);
   for (const x of sizes.minified) console.log(`rewind: ${x.f}: ${x.raw} B raw, ${x.gz9} B gzip${x.optIn ? ' (opt-in or failed-load chunk, not counted)' : ''}`);
   const minTotal = sizes.rewind[0].gz9 + sizes.minified.reduce((a, x) => a + (x.optIn ? 0 : x.gz9), 0);
   console.log(`rewind total as bundled (wasm + minified JS chunks, each gzipped): ${minTotal} B gzip`);

@@ -262,11 +262,11 @@ fn apply_spans(text: &str, mut spans: Vec<Span>, seen: &mut dyn FnMut(&str)) -> 
         return text.to_string();
     }
     // Earliest start first, then longest; ties keep the push order (the detectors' order).
-    // Sorted as plain (start, !end, index) triples: the recorder's one sort instantiation
-    // (each costs ~4 KB of wasm; see record::transport::inner::restore_batches).
+    // Sorted as plain (start, !end, index) triples, unique, by the crate's small heapsort
+    // (`sort_unstable` costs ~4 KB of wasm; see `crate::sort`).
     let mut order: Vec<(usize, usize, usize)> =
         spans.iter().enumerate().map(|(i, s)| (s.start, usize::MAX - s.end, i)).collect();
-    order.sort_unstable();
+    crate::sort::heapsort(&mut order);
     let spans = order.into_iter().map(|(_, _, i)| spans[i]);
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;

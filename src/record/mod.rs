@@ -6,18 +6,19 @@
 //! - [`snapshot`] — the FullSnapshot, written in time slices (`snapshotSliceMs`, default 12 ms)
 //!   with the page's mutations meanwhile recorded after it (the design is in its docs).
 //! - [`mutation`] — MutationObserver records → one rrweb Mutation event per callback.
-//! - [`sheets`] — style sheets: `_cssText` of `<style>` sheets changed through the CSSOM, the
-//!   `styleId`s of constructed sheets, and rrweb's StyleSheetRule / StyleDeclaration /
-//!   AdoptedStyleSheet data.
+//! - [`sheets`] — style sheets: `_cssText` of `<style>` sheets changed through the CSSOM, and
+//!   the style mirror (`styleId`s of constructed sheets), which with the CSSOM hooks and rrweb's
+//!   StyleSheetRule / StyleDeclaration / AdoptedStyleSheet data is browser glue in
+//!   `js/sheets.js`.
 //! - [`shadow`] — open shadow roots (`isShadowHost`/`isShadow`, as rrweb); closed ones are
 //!   not recorded.
 //! - [`frames`] — same-origin iframes: each document attached as an `isAttachIframe` Mutation
 //!   (nodes with `rootId`), observed like the top one, re-attached when the iframe navigates;
 //!   cross-origin iframes are placeholders (`rr_src`).
 //! - [`observers`] — mouse, scroll, resize, input (events and value-setter hooks), selection,
-//!   media, navigation (`rewind.navigation` Custom events), console, and the CSSOM hooks
-//!   (`insertRule`, `deleteRule`, `replace`, `replaceSync`, `setProperty`, `removeProperty`,
-//!   the `adoptedStyleSheets` setter).
+//!   media, navigation (`rewind.navigation` Custom events), console, and the recorder's side of
+//!   the CSSOM hooks of `js/sheets.js` (`insertRule`, `deleteRule`, `replace`, `replaceSync`,
+//!   `setProperty`, `removeProperty`, the `adoptedStyleSheets` setter).
 //! - [`bindings`] — the `Recorder` class exported to JS.
 //! - [`media`] — opt-in canvas frames and `FontFace` fonts: node ids and rrweb's event shapes
 //!   (the sampling and encoding are in `js/capture-media.js`, loaded only when enabled).

@@ -1,13 +1,14 @@
 //! Everything attached while recording, and its exact undoing on stop: event listeners
 //! (removed with the same capture flag), the MutationObserver (disconnected), timers
-//! (cleared), the `history`/`console`/CSSOM methods wrapped with a `Proxy` and the property
-//! setters hooked the same way (form values, `adoptedStyleSheets`) (restored; if page code
-//! wrapped them again on top of ours, our proxy is left in place but inert).
+//! (cleared), the `history`/`console`/`attachShadow` methods wrapped with a `Proxy` and the
+//! form value setters hooked the same way (restored; if page code wrapped them again on top of
+//! ours, our proxy is left in place but inert), and the CSSOM hooks of `js/sheets.js` (undone
+//! the same way there).
 //!
 //! The observers themselves live in the submodules: [`pointer`] (mouse/touch movement, mouse
 //! interactions, scroll, resize), [`forms`] (input, selection, media), [`console`]
-//! (SPA navigation, console and error capture) and [`sheets`] (CSSOM rule, declaration and
-//! adopted-sheet changes).
+//! (SPA navigation, console and error capture) and [`sheets`] (the recorder's side of the CSSOM
+//! rule, declaration and adopted-sheet hooks).
 
 mod console;
 mod forms;
@@ -16,8 +17,6 @@ mod sheets;
 
 use super::state::{document, viewport, window, Core, State};
 use js_sys::{Array, Function, Object, Reflect};
-use std::cell::Cell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AddEventListenerOptions, Element, Event, EventTarget, MutationObserver};
@@ -28,21 +27,35 @@ struct Listener {
     callback: Closure<dyn FnMut(Event)>,
 }
 
-/// A `Proxy` `apply` trap: `(target, this, args) → result`.
-type ApplyTrap = Closure<dyn FnMut(JsValue, JsValue, Array) -> Result<JsValue, JsValue>>;
+/// A hook of `js/hooks.js`: `(this, args)` of the wrapped call.
+type Hook = Closure<dyn FnMut(JsValue, Array)>;
 type ObserverCallback = Closure<dyn FnMut(Array, MutationObserver)>;
 /// A `MessageChannel`'s `(port1, port2)`.
 type Ports = (JsValue, JsValue);
 /// The FullSnapshot slice callback, and the channel that runs it.
 type SliceScheduler = (Closure<dyn FnMut()>, Option<Ports>);
 
+/// A method wrapped or a setter hooked by `js/hooks.js`: its undo, and the hook it calls
+/// (kept alive until the undo has turned it off).
 struct Patch {
-    object: JsValue,
-    key: String,
-    original: JsValue,
-    proxy: JsValue,
-    active: Rc<Cell<bool>>,
-    apply: Option<ApplyTrap>,
+    undo: Function,
+    _hook: Hook,
+}
+
+/// A hooked property setter (form values).
+type SetterHook = Patch;
+
+#[wasm_bindgen(raw_module = "../js/hooks.js")]
+extern "C" {
+    /// Wraps the function `object[key]` (`hook(this, args)` before the original, or after it
+    /// with `after`); the undo, or `None` when it is not a function.
+    #[wasm_bindgen(js_name = wrapMethod)]
+    fn wrap_method(object: &JsValue, key: &str, after: bool, hook: &JsValue) -> Option<Function>;
+
+    /// Hooks the setter of the accessor `proto[key]` (its own, configurable): `hook(this,
+    /// args)` after each set; the undo, or `None`.
+    #[wasm_bindgen(js_name = wrapSetter)]
+    fn wrap_setter(proto: &JsValue, key: &str, hook: &JsValue) -> Option<Function>;
 }
 
 pub struct Attached {
@@ -54,6 +67,8 @@ pub struct Attached {
     setters: Vec<SetterHook>,
     /// The FullSnapshot slice scheduler: the callback, and the `MessageChannel` ports.
     slices: Option<SliceScheduler>,
+    /// The CSSOM hooks' undo and the callback they call (`sheets`).
+    sheet_hooks: (Function, sheets::SheetCallback),
     /// The listener of every watched shadow root and attached iframe document
     /// (`State::watch_roots`, `State::attach_frames`; removed by the caller with
     /// `State::unwatch_roots`/`unwatch_frames` before this is dropped).
@@ -235,10 +250,10 @@ pub fn attach(core: &Core) -> Attached {
     console::attach_console(&mut listeners, &mut patches, core);
 
     // --- programmatic value changes (`input.value = …`), as Input events
-    let mut setters = forms::hook_setters(core);
+    let setters = forms::hook_setters(core);
 
     // --- CSSOM changes: rule and declaration edits, adopted sheets
-    sheets::attach(&mut patches, &mut setters, core);
+    let sheet_hooks = sheets::attach(core);
 
     Attached {
         listeners,
@@ -248,6 +263,7 @@ pub fn attach(core: &Core) -> Attached {
         patches,
         setters,
         slices,
+        sheet_hooks,
         _inner_listener: inner_listener,
     }
 }
@@ -304,101 +320,28 @@ fn message_channel(cb: &Closure<dyn FnMut()>) -> Option<Ports> {
     Some((port1, port2))
 }
 
-/// Replaces `object[key]` with a `Proxy` of the original whose `apply` calls `hook(this, args)`
-/// before (or, with `after`, after) the original, which always runs with its own `this`.
+/// Replaces `object[key]` with a `Proxy` of the original (`js/hooks.js`) that calls
+/// `hook(this, args)` before (or, with `after`, after) the original, which always runs with its
+/// own `this`.
 fn patch(object: &JsValue, key: &str, after: bool, hook: impl Fn(&JsValue, &Array) + 'static) -> Option<Patch> {
-    let active = Rc::new(Cell::new(true));
-    let flag = active.clone();
-    let apply = ApplyTrap::new(move |target: JsValue, this: JsValue, args: Array| {
-        let target: Function = target.unchecked_into();
-        if flag.get() && !after {
-            hook(&this, &args);
-        }
-        let result = Reflect::apply(&target, &this, &args)?;
-        if flag.get() && after {
-            hook(&this, &args);
-        }
-        Ok(result)
-    });
-    install(object, key, apply, active)
+    let hook = Hook::new(move |this: JsValue, args: Array| hook(&this, &args));
+    let undo = wrap_method(object, key, after, hook.as_ref())?;
+    Some(Patch { undo, _hook: hook })
 }
 
-/// Puts a `Proxy` of the function `object[key]` with the `apply` trap `apply` in its place;
-/// `active` turns the trap's recording off when the patch is undone.
-fn install(object: &JsValue, key: &str, apply: ApplyTrap, active: Rc<Cell<bool>>) -> Option<Patch> {
-    let original = Reflect::get(object, &JsValue::from_str(key)).ok()?;
-    let target: Function = original.clone().dyn_into().ok()?;
-    let handler = Object::new();
-    Reflect::set(&handler, &JsValue::from_str("apply"), apply.as_ref()).ok()?;
-    let proxy: JsValue = js_sys::Proxy::new(&target, &handler).into();
-    Reflect::set(object, &JsValue::from_str(key), &proxy).ok()?;
-    Some(Patch { object: object.clone(), key: key.to_string(), original, proxy, active, apply: Some(apply) })
-}
-
-/// One hooked accessor: the prototype's own descriptor, replaced by a copy whose `set` is a
-/// `Proxy` of the original setter (no `eval`/`new Function`, so CSP-safe). The proxy's `apply`
-/// trap runs the original setter with the page's `this` and arguments, then the hook.
-pub(super) struct SetterHook {
-    proto: Object,
-    key: &'static str,
-    original: Object,
-    setter: JsValue,
-    active: Rc<Cell<bool>>,
-    apply: Option<ApplyTrap>,
-}
-
-/// Hooks the setter of accessor `proto[key]` (if it exists and is configurable): after each
-/// successful set, while recording, `hook(state, this)`.
+/// Hooks the setter of accessor `proto[key]` (if it exists and is configurable,
+/// `js/hooks.js`): after each successful set, while recording, `hook(state, this)`.
 fn hook_setter(proto: &Object, key: &'static str, core: &Core, hook: fn(&mut State, &JsValue)) -> Option<SetterHook> {
-    let original: Object =
-        Reflect::get_own_property_descriptor(proto, &JsValue::from_str(key)).ok()?.dyn_into().ok()?;
-    let set: Function = Reflect::get(&original, &JsValue::from_str("set")).ok()?.dyn_into().ok()?;
-    if Reflect::get(&original, &JsValue::from_str("configurable")).ok()?.as_bool() != Some(true) {
-        return None;
-    }
-    let active = Rc::new(Cell::new(true));
-    let flag = active.clone();
     let c = core.clone();
-    let apply = ApplyTrap::new(move |target: JsValue, this: JsValue, args: Array| {
-        let target: Function = target.unchecked_into();
-        let result = Reflect::apply(&target, &this, &args)?;
-        if flag.get() {
-            c.with(|s| {
-                if s.recording {
-                    hook(s, &this)
-                }
-            });
-        }
-        Ok(result)
+    let hook = Hook::new(move |this: JsValue, _: Array| {
+        c.with(|s| {
+            if s.recording {
+                hook(s, &this)
+            }
+        });
     });
-    let handler = Object::new();
-    Reflect::set(&handler, &JsValue::from_str("apply"), apply.as_ref()).ok()?;
-    let setter: JsValue = js_sys::Proxy::new(&set, &handler).into();
-    let replacement = Object::assign(&Object::new(), &original);
-    Reflect::set(&replacement, &JsValue::from_str("set"), &setter).ok()?;
-    if !Reflect::define_property(proto, &JsValue::from_str(key), &replacement).unwrap_or(false) {
-        return None;
-    }
-    Some(SetterHook { proto: proto.clone(), key, original, setter, active, apply: Some(apply) })
-}
-
-impl SetterHook {
-    /// Puts the original descriptor back. If page code redefined the property on top of ours,
-    /// our setter is left in place, inert (it only calls the original), rather than break theirs.
-    fn restore(mut self) {
-        self.active.set(false);
-        let key = JsValue::from_str(self.key);
-        let current = Reflect::get_own_property_descriptor(&self.proto, &key)
-            .ok()
-            .and_then(|d| Reflect::get(&d, &JsValue::from_str("set")).ok());
-        if current.as_ref() == Some(&self.setter) && Reflect::define_property(&self.proto, &key, &self.original).is_ok()
-        {
-            return;
-        }
-        if let Some(apply) = self.apply.take() {
-            apply.forget();
-        }
-    }
+    let undo = wrap_setter(proto, key, hook.as_ref())?;
+    Some(Patch { undo, _hook: hook })
 }
 
 impl Attached {
@@ -432,18 +375,11 @@ impl Attached {
                 }
             }
         }
-        for hook in self.setters.drain(..) {
-            hook.restore();
+        // Each hook is inert from its undo on (the closures are dropped with `self`).
+        for p in self.setters.iter().chain(&self.patches) {
+            let _ = p.undo.call0(&JsValue::NULL);
         }
-        for mut p in self.patches.drain(..) {
-            p.active.set(false);
-            let current = Reflect::get(&p.object, &JsValue::from_str(&p.key)).unwrap_or(JsValue::UNDEFINED);
-            if current == p.proxy {
-                let _ = Reflect::set(&p.object, &JsValue::from_str(&p.key), &p.original);
-            } else if let Some(apply) = p.apply.take() {
-                // Someone wrapped our proxy: keep it callable (inert) rather than break them.
-                apply.forget();
-            }
-        }
+        // Inert from here on (the callback is dropped with `self`).
+        let _ = self.sheet_hooks.0.call0(&JsValue::NULL);
     }
 }

@@ -96,7 +96,10 @@ pub struct State {
     pub move_timer: Option<i32>,
     // scroll
     pub scroll_last: FxHashMap<i32, f64>,
-    pub scroll_pending: FxHashMap<i32, (f64, f64)>,
+    /// Positions waiting for the trailing flush, `(id, x, y)` in first-scrolled order: the
+    /// few elements scrolled within one throttle window (a list, not a map: each hash map
+    /// type adds ~1 KB of wasm).
+    pub scroll_pending: Vec<(i32, f64, f64)>,
     pub scroll_timer: Option<i32>,
     // viewport, input, pointer, selection, navigation
     pub last_size: (f64, f64),
@@ -158,7 +161,7 @@ impl State {
             last_move: f64::NEG_INFINITY,
             move_timer: None,
             scroll_last: FxHashMap::default(),
-            scroll_pending: FxHashMap::default(),
+            scroll_pending: Vec::new(),
             scroll_timer: None,
             last_size: (0.0, 0.0),
             last_input: FxHashMap::default(),
@@ -518,7 +521,7 @@ impl State {
     pub fn flush_scrolls(&mut self) {
         let pending = std::mem::take(&mut self.scroll_pending);
         let t = now();
-        for (id, (x, y)) in pending {
+        for (id, x, y) in pending {
             self.scroll_last.insert(id, t);
             self.push_incremental(3, &format!("\"id\":{id},\"x\":{},\"y\":{}", num(x), num(y)));
         }

@@ -282,7 +282,7 @@ test('offline: files are analysed in the browser and never uploaded; mountViewer
   // Nothing was uploaded: only GETs of the analyzer's code after the files were opened.
   const after = sent.slice(before);
   assert.deepEqual(after.filter((r) => r.method !== 'GET' || r.body), [], 'no request carries a body');
-  assert.deepEqual([...new Set(after.map((r) => r.path))].sort(), ['/js/analyze.js', '/js/player.js', '/js/viewer/analyze-worker.js', '/js/viewer/rage.js', '/pkg/rewind.js', '/pkg/rewind_bg.wasm']);
+  assert.deepEqual([...new Set(after.map((r) => r.path))].sort(), ['/js/analyze.js', '/js/hooks.js', '/js/player.js', '/js/sheets.js', '/js/viewer/analyze-worker.js', '/js/viewer/rage.js', '/pkg/rewind.js', '/pkg/rewind_bg.wasm']);
   assert.ok(sent.every((r) => !r.path.includes('login')), 'no file name in a URL');
 
   // mountViewer in another page of the same origin, offline only (files given up front).

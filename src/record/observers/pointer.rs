@@ -159,11 +159,15 @@ pub(super) fn on_scroll(s: &mut State, e: &Event) {
     };
     let t = now();
     let last = s.scroll_last.get(&id).copied().unwrap_or(f64::NEG_INFINITY);
-    if t - last >= s.opts.scroll_throttle_ms && !s.scroll_pending.contains_key(&id) {
+    let pending = s.scroll_pending.iter().position(|p| p.0 == id);
+    if t - last >= s.opts.scroll_throttle_ms && pending.is_none() {
         s.scroll_last.insert(id, t);
         s.push_incremental(3, &format!("\"id\":{id},\"x\":{},\"y\":{}", num(x), num(y)));
     } else {
-        s.scroll_pending.insert(id, (x, y));
+        match pending {
+            Some(i) => s.scroll_pending[i] = (id, x, y),
+            None => s.scroll_pending.push((id, x, y)),
+        }
         if s.scroll_timer.is_none() {
             let wait = (s.opts.scroll_throttle_ms - (t - last)).max(0.0);
             s.scroll_timer = set_timeout(&s.scroll_fn, wait);

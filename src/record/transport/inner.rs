@@ -113,9 +113,9 @@ impl Inner {
                 }
             }
         }
-        // In (session id, seq) order. Sorted as plain (rank, seq, index) triples, the one sort
-        // the recorder instantiates (see privacy::redact::apply_spans): each sort type costs
-        // ~4 KB of wasm. Sessions in storage are a handful, so ranking them is cheap.
+        // In (session id, seq) order. Sorted as plain (rank, seq, index) triples, unique, by
+        // the crate's small heapsort (see `crate::sort`), as privacy::redact::apply_spans does.
+        // Sessions in storage are a handful, so ranking them is cheap.
         let mut sids: Vec<&str> = Vec::new();
         for (sid, _, _) in &found {
             if !sids.contains(&sid.as_str()) {
@@ -125,7 +125,7 @@ impl Inner {
         let rank = |sid: &str| sids.iter().filter(|other| **other < sid).count();
         let mut order: Vec<(usize, usize, usize)> =
             found.iter().enumerate().map(|(i, (sid, seq, _))| (rank(sid), *seq as usize, i)).collect();
-        order.sort_unstable();
+        crate::sort::heapsort(&mut order);
         let mut found: Vec<Option<(String, u64, Vec<u8>)>> = found.into_iter().map(Some).collect();
         for (session_id, seq, body) in order.into_iter().filter_map(|(_, _, i)| found[i].take()) {
             let bytes = body.len();
