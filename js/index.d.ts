@@ -409,6 +409,8 @@ export interface RewindHandle {
   isRecording(): boolean;
   /** Calls `listener` whenever `consentStatus()` changes; returns the unsubscribe function. */
   onConsentChange(listener: (status: ConsentStatus) => void): () => void;
+  /** Calls `listener` when a recorder starts (`true`, after the wasm loaded) or stops (`false`: `stop()`, `optOut()`, a failed start); returns the unsubscribe function. */
+  onRecordingChange(listener: (recording: boolean) => void): () => void;
   /** Adds a Custom event (payload PII-redacted in Rust). Returns `false` (and keeps nothing) when not recording. */
   addCustomEvent(name: string, payload?: unknown): boolean;
   /**

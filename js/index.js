@@ -47,6 +47,83 @@ const PRIVACY_KEYS = [
   'ignoreClass', 'ignoreSelector', 'unmaskSelector', 'stripUrlQuery', 'redactPatterns',
 ];
 
+/**
+ * What each `init` option must be (index.d.ts), as `path:kind`, a parent before its fields
+ * (a field is checked only when its parent is set). `null`/`undefined` mean "unset". Kinds
+ * (KINDS): `s` string, `b` boolean, `f` function, `n` finite number ≥ 0, `r` number in 0..1,
+ * `o` object, `B` boolean or object, `c` CSS selector, `p` redaction patterns, `a` array of
+ * strings, `l` console levels. `consent` and `ingestBaseUrl` are checked in `init` itself.
+ */
+const SPEC = 'appId:s publicKey:s delivery:o identity:o respectGlobalPrivacyControl:b privacy:o capture:o sampling:o beforeRecordEvent:f onEvents:f onEventsIntervalMs:n onError:f '
+  + 'delivery.batchIntervalMs:n delivery.batchMaxEvents:n delivery.batchMaxBytes:n delivery.bufferMaxBytes:n identity.hash:b identity.salt:s '
+  + 'privacy.maskAllText:b privacy.maskAllInputs:b privacy.blockClass:s privacy.blockSelector:c privacy.maskTextClass:s privacy.maskTextSelector:c privacy.ignoreClass:s privacy.ignoreSelector:c privacy.unmaskSelector:c privacy.stripUrlQuery:b privacy.redactPatterns:p '
+  + 'capture.console:b capture.consoleLevels:l capture.mousemoveThrottleMs:n capture.scrollThrottleMs:n capture.mutationLimit:n capture.snapshotSliceMs:n capture.checkoutEveryMs:n '
+  + 'capture.network:B capture.network.allowUrls:a capture.network.bodyContentTypes:a capture.performance:b capture.canvas:B capture.fonts:b sampling.session:r sampling.onError:r sampling.sessionRate:r';
+
+const isObject = (v) => typeof v === 'object' && !Array.isArray(v);
+const isArrayOf = (v, ok) => Array.isArray(v) && v.every(ok);
+const isString = (v) => typeof v === 'string';
+/** Kind → [what the error says it must be, test]. */
+const KINDS = {
+  s: ['a string', isString],
+  b: ['a boolean', (v) => typeof v === 'boolean'],
+  f: ['a function', (v) => typeof v === 'function'],
+  n: ['a finite number ≥ 0', (v) => typeof v === 'number' && v >= 0 && v < Infinity],
+  r: ['a number from 0 to 1', (v) => typeof v === 'number' && v >= 0 && v <= 1],
+  o: ['an object', isObject],
+  B: ['a boolean or an object', (v) => typeof v === 'boolean' || isObject(v)],
+  // Parsed by the browser's own selector engine where there is a document (not during SSR).
+  c: ['a valid CSS selector', (v) => {
+    if (!isString(v)) return false;
+    try {
+      if (typeof document !== 'undefined') document.createDocumentFragment().querySelector(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }],
+  p: ['an array of RegExps or strings', (v) => isArrayOf(v, (p) => isString(p) || p instanceof RegExp)],
+  a: ['an array of strings', (v) => isArrayOf(v, isString)],
+  l: ['an array of "error", "warn", "info", "log", "debug", "trace" or "assert"', (v) => isArrayOf(v, (l) => /^(error|warn|info|log|debug|trace|assert)$/.test(l))],
+};
+
+/** A value as an error message names it: `"text"`, `2`, `NaN`, `an array`, `a function`. */
+const describe = (v) => isString(v) ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v && typeof v === 'object' ? 'an object' : typeof v === 'function' ? 'a function' : String(v);
+
+/** Throws a TypeError naming the first option (by its path) that is not what SPEC says. */
+function validate(options) {
+  for (const entry of SPEC.split(' ')) {
+    const [path, kind] = entry.split(':');
+    const value = path.split('.').reduce((o, key) => o?.[key], options);
+    if (value != null && !KINDS[kind][1](value)) {
+      throw new TypeError(`rewind: init option ${path} must be ${KINDS[kind][0]}, not ${describe(value)}`);
+    }
+  }
+}
+
+/**
+ * `ingestBaseUrl` as an absolute http(s) URL: a relative one (`"/ingest"`) resolves against the
+ * page's `location`; outside a browser (SSR, where nothing is sent) a string is kept as it is.
+ */
+function ingestUrl(value) {
+  if (value == null) return value;
+  const ok = isString(value) || value instanceof URL;
+  if (ok && typeof location === 'undefined') return String(value);
+  let url;
+  try {
+    url = ok && new URL(value, location.href);
+  } catch {
+    // not a URL even relative to the page: the error below
+  }
+  if (!/^https?:$/.test(url?.protocol)) {
+    throw new TypeError(`rewind: init option ingestBaseUrl must be an http(s) URL string, absolute or relative to the page, not ${describe(value)}`);
+  }
+  return url.href;
+}
+
+/** The live handle of this page (a second `init()` returns it), and whether it was returned once already. */
+let current = null;
+
 /** @type {Promise<typeof import('../pkg-record/rewind_record.js')> | undefined} */
 let loading;
 
@@ -211,7 +288,22 @@ function defaultOnError(error) {
  * @param {import('./index.js').InitOptions} [options]
  * @returns {import('./index.js').RewindHandle}
  */
-export function init(options = {}) {
+export function init(options = {}, ...rest) {
+  if (!isObject(options) || options === null || rest.length) {
+    // posthog-js's `init(key, {api_host})` habit, init(null), init("…"): one options object only.
+    throw new TypeError(`rewind: init() takes one options object, e.g. {onEvents} or {ingestBaseUrl, publicKey} (a key goes in publicKey), not ${describe(options)}${rest.length ? ' and more arguments' : ''}`);
+  }
+  validate(options);
+  if (options.ingestBaseUrl == null && typeof options.onEvents !== 'function') {
+    throw new TypeError('rewind: init needs somewhere to send events: onEvents (a function) or ingestBaseUrl (the collector\'s URL, with publicKey)');
+  }
+  if (current?.live()) {
+    // One recorder per page: a second one would record every event twice.
+    if (!current.warned) console.warn('rewind: init() was called again; it returns the recorder already running and ignores the new options (stop() it first to start another)');
+    current.warned = true;
+    return current.handle;
+  }
+  const ingestBaseUrl = ingestUrl(options.ingestBaseUrl);
   const {
     consent = DEFAULTS.consent,
     respectGlobalPrivacyControl = DEFAULTS.respectGlobalPrivacyControl,
@@ -222,7 +314,6 @@ export function init(options = {}) {
     onEvents,
     onEventsIntervalMs = DEFAULTS.onEventsIntervalMs,
     onError = defaultOnError,
-    ingestBaseUrl,
     publicKey,
     appId = '',
     delivery = {},
@@ -291,6 +382,16 @@ export function init(options = {}) {
   let stopNetwork = null; // undoes the fetch/XHR wrappers of capture.network
   let stopVitals = null; // reports the page's web vitals and disconnects (capture.performance)
   const listeners = new Set();
+  const watchers = new Set(); // onRecordingChange
+  const recordingChanged = () => {
+    for (const watcher of [...watchers]) {
+      try {
+        watcher(recorder !== null);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  };
 
   const onPageHide = () => {
     // Synchronous: keepalive requests must be made before the page is gone.
@@ -414,6 +515,7 @@ export function init(options = {}) {
       document.addEventListener('visibilitychange', onVisibility);
       window.addEventListener('error', onTrigger);
       window.addEventListener('unhandledrejection', onTrigger);
+      recordingChanged();
       return true;
     })();
     try {
@@ -469,6 +571,7 @@ export function init(options = {}) {
       document.removeEventListener('visibilitychange', onVisibility);
       window.removeEventListener('error', onTrigger);
       window.removeEventListener('unhandledrejection', onTrigger);
+      recordingChanged();
     }
   }
 
@@ -589,6 +692,10 @@ export function init(options = {}) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onRecordingChange(listener) {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
+    },
     addCustomEvent(name, payload) {
       return addEvent(name, payload);
     },
@@ -634,6 +741,7 @@ export function init(options = {}) {
       // Consent stands (and stays kept), but this handle records no more.
       if (status === 'granted' || status === 'failed') setStatus('stopped');
       listeners.clear();
+      watchers.clear();
       try {
         return await handle.flush({ final: true });
       } finally {
@@ -657,5 +765,7 @@ export function init(options = {}) {
     decision ??= { source: 'init', version: null, at: Date.now() };
     start();
   }
+  // Only in a browser: during SSR each request's init() is its own (it never records).
+  if (isBrowser()) current = { handle, live: () => !stopped, warned: false };
   return handle;
 }
