@@ -489,10 +489,13 @@ export function init(options = {}, ...rest) {
         captureVitals = startVitals;
         made = new bindings.Recorder(opts, emit);
         if (ingestBaseUrl != null) {
-          madeTransport = new bindings.Transport(transportOptions(), () => {
+          madeTransport = new bindings.Transport(transportOptions(), (failure) => {
+            // Data lost or not getting through (a batch refused, e.g. a wrong URL's 404; still
+            // failing after 3 tries; an overflow): the app hears it.
+            if (failure) onError(new Error(`rewind: ${failure}`));
             // A new session began, events were dropped on overflow, or a buffering session's
             // checkout is due: what follows must start from a fresh snapshot to replay.
-            if (recorder) recorder.takeFullSnapshot();
+            else if (recorder) recorder.takeFullSnapshot();
           });
         }
       }
