@@ -48,76 +48,75 @@ const PRIVACY_KEYS = [
 ];
 
 /**
- * What each `init` option must be (index.d.ts), as `path:kind`, a parent before its fields
- * (a field is checked only when its parent is set). `null`/`undefined` mean "unset". Kinds
- * (KINDS): `s` string, `b` boolean, `f` function, `n` finite number ≥ 0, `r` number in 0..1,
- * `o` object, `B` boolean or object, `c` CSS selector, `p` redaction patterns, `a` array of
- * strings, `l` console levels. `consent` and `ingestBaseUrl` are checked in `init` itself.
+ * What each `init` option must be (index.d.ts): groups of `kind path path…` (KINDS), split by
+ * `|`. A field is only looked up inside an object (`privacy: "x"` fails as `privacy`, not its
+ * fields); `null`/`undefined` mean "unset". `consent` and `identity.salt`'s need are checked in `init`.
  */
-const SPEC = 'appId:s publicKey:s delivery:o identity:o respectGlobalPrivacyControl:b privacy:o capture:o sampling:o beforeRecordEvent:f onEvents:f onEventsIntervalMs:n onError:f '
-  + 'delivery.batchIntervalMs:n delivery.batchMaxEvents:n delivery.batchMaxBytes:n delivery.bufferMaxBytes:n identity.hash:b identity.salt:s '
-  + 'privacy.maskAllText:b privacy.maskAllInputs:b privacy.blockClass:s privacy.blockSelector:c privacy.maskTextClass:s privacy.maskTextSelector:c privacy.ignoreClass:s privacy.ignoreSelector:c privacy.unmaskSelector:c privacy.stripUrlQuery:b privacy.redactPatterns:p '
-  + 'capture.console:b capture.consoleLevels:l capture.mousemoveThrottleMs:n capture.scrollThrottleMs:n capture.mutationLimit:n capture.snapshotSliceMs:n capture.checkoutEveryMs:n '
-  + 'capture.network:B capture.network.allowUrls:a capture.network.bodyContentTypes:a capture.performance:b capture.canvas:B capture.fonts:b sampling.session:r sampling.onError:r sampling.sessionRate:r';
+const SPEC = 'o delivery identity privacy capture sampling|u ingestBaseUrl|f onEvents onError beforeRecordEvent'
+  + '|s appId publicKey identity.salt privacy.blockClass privacy.maskTextClass privacy.ignoreClass'
+  + '|b respectGlobalPrivacyControl identity.hash privacy.maskAllText privacy.maskAllInputs privacy.stripUrlQuery capture.console capture.performance capture.fonts'
+  + '|n onEventsIntervalMs delivery.batchIntervalMs delivery.batchMaxEvents delivery.batchMaxBytes delivery.bufferMaxBytes capture.mousemoveThrottleMs capture.scrollThrottleMs capture.mutationLimit capture.snapshotSliceMs capture.checkoutEveryMs'
+  + '|r sampling.session sampling.onError sampling.sessionRate|B capture.network capture.canvas'
+  + '|c privacy.blockSelector privacy.maskTextSelector privacy.ignoreSelector privacy.unmaskSelector'
+  + '|p privacy.redactPatterns|a capture.network.allowUrls capture.network.bodyContentTypes|l capture.consoleLevels';
 
+const isString = (v) => typeof v === 'string';
 const isObject = (v) => typeof v === 'object' && !Array.isArray(v);
 const isArrayOf = (v, ok) => Array.isArray(v) && v.every(ok);
-const isString = (v) => typeof v === 'string';
-/** Kind → [what the error says it must be, test]. */
+/** Kind → [what the error says it must be, test of a set value]. */
 const KINDS = {
-  s: ['a string', isString],
-  b: ['a boolean', (v) => typeof v === 'boolean'],
+  o: ['an object', isObject],
+  u: ['an http(s) URL (absolute, or relative to the page)', (v) => isString(v) || v instanceof URL],
   f: ['a function', (v) => typeof v === 'function'],
+  s: ['a string', isString],
+  b: ['a boolean', (v) => v === !!v],
   n: ['a finite number ≥ 0', (v) => typeof v === 'number' && v >= 0 && v < Infinity],
   r: ['a number from 0 to 1', (v) => typeof v === 'number' && v >= 0 && v <= 1],
-  o: ['an object', isObject],
-  B: ['a boolean or an object', (v) => typeof v === 'boolean' || isObject(v)],
+  B: ['a boolean or an object', (v) => v === !!v || isObject(v)],
   // Parsed by the browser's own selector engine where there is a document (not during SSR).
   c: ['a valid CSS selector', (v) => {
-    if (!isString(v)) return false;
     try {
-      if (typeof document !== 'undefined') document.createDocumentFragment().querySelector(v);
-      return true;
+      return isString(v) && (typeof document === 'undefined' || !document.createDocumentFragment().querySelector(v));
     } catch {
       return false;
     }
   }],
   p: ['an array of RegExps or strings', (v) => isArrayOf(v, (p) => isString(p) || p instanceof RegExp)],
   a: ['an array of strings', (v) => isArrayOf(v, isString)],
-  l: ['an array of "error", "warn", "info", "log", "debug", "trace" or "assert"', (v) => isArrayOf(v, (l) => /^(error|warn|info|log|debug|trace|assert)$/.test(l))],
+  l: ['an array of console levels', (v) => isArrayOf(v, (l) => /^(error|warn|info|log|debug|trace|assert)$/.test(l))],
 };
 
-/** A value as an error message names it: `"text"`, `2`, `NaN`, `an array`, `a function`. */
+/** A value as an error message names it: `"text"`, `2`, `NaN`, `null`, `an array`, `a function`. */
 const describe = (v) => isString(v) ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v && typeof v === 'object' ? 'an object' : typeof v === 'function' ? 'a function' : String(v);
+
+const fail = (path, kind, value) => {
+  throw new TypeError(`rewind: init option ${path} must be ${KINDS[kind][0]}, not ${describe(value)}`);
+};
 
 /** Throws a TypeError naming the first option (by its path) that is not what SPEC says. */
 function validate(options) {
-  for (const entry of SPEC.split(' ')) {
-    const [path, kind] = entry.split(':');
-    const value = path.split('.').reduce((o, key) => o?.[key], options);
-    if (value != null && !KINDS[kind][1](value)) {
-      throw new TypeError(`rewind: init option ${path} must be ${KINDS[kind][0]}, not ${describe(value)}`);
+  for (const [kind, ...paths] of SPEC.split('|').map((group) => group.split(' '))) {
+    for (const path of paths) {
+      const value = path.split('.').reduce((o, key) => (isObject(o) ? o?.[key] : undefined), options);
+      if (value != null && !KINDS[kind][1](value)) fail(path, kind, value);
     }
   }
 }
 
 /**
- * `ingestBaseUrl` as an absolute http(s) URL: a relative one (`"/ingest"`) resolves against the
- * page's `location`; outside a browser (SSR, where nothing is sent) a string is kept as it is.
+ * `ingestBaseUrl` (a string or URL, see SPEC) as an absolute http(s) URL: a relative one
+ * (`"/ingest"`) resolves against the page's `location`; outside a browser (SSR, where nothing
+ * is sent) it is kept as it is.
  */
 function ingestUrl(value) {
-  if (value == null) return value;
-  const ok = isString(value) || value instanceof URL;
-  if (ok && typeof location === 'undefined') return String(value);
+  if (value == null || typeof location === 'undefined') return value;
   let url;
   try {
-    url = ok && new URL(value, location.href);
+    url = new URL(value, location.href);
   } catch {
     // not a URL even relative to the page: the error below
   }
-  if (!/^https?:$/.test(url?.protocol)) {
-    throw new TypeError(`rewind: init option ingestBaseUrl must be an http(s) URL string, absolute or relative to the page, not ${describe(value)}`);
-  }
+  if (!/^https?:$/.test(url?.protocol)) fail('ingestBaseUrl', 'u', value);
   return url.href;
 }
 
@@ -288,18 +287,18 @@ function defaultOnError(error) {
  * @param {import('./index.js').InitOptions} [options]
  * @returns {import('./index.js').RewindHandle}
  */
-export function init(options = {}, ...rest) {
-  if (!isObject(options) || options === null || rest.length) {
-    // posthog-js's `init(key, {api_host})` habit, init(null), init("…"): one options object only.
-    throw new TypeError(`rewind: init() takes one options object, e.g. {onEvents} or {ingestBaseUrl, publicKey} (a key goes in publicKey), not ${describe(options)}${rest.length ? ' and more arguments' : ''}`);
+export function init(options = {}) {
+  if (!options || !isObject(options)) {
+    // posthog-js's `init(key, {api_host})` habit, init(null): one options object only.
+    throw new TypeError(`rewind: init() takes an options object ({onEvents} or {ingestBaseUrl, publicKey}: a key goes in publicKey), not ${describe(options)}`);
   }
   validate(options);
-  if (options.ingestBaseUrl == null && typeof options.onEvents !== 'function') {
-    throw new TypeError('rewind: init needs somewhere to send events: onEvents (a function) or ingestBaseUrl (the collector\'s URL, with publicKey)');
+  if (options.ingestBaseUrl == null && !options.onEvents) {
+    throw new TypeError('rewind: init needs onEvents (a function) or ingestBaseUrl (the collector)');
   }
   if (current?.live()) {
     // One recorder per page: a second one would record every event twice.
-    if (!current.warned) console.warn('rewind: init() was called again; it returns the recorder already running and ignores the new options (stop() it first to start another)');
+    if (!current.warned) console.warn('rewind: init() again returns the live recorder and ignores the new options (stop() it first)');
     current.warned = true;
     return current.handle;
   }
