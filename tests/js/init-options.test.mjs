@@ -1,4 +1,4 @@
-// init()'s option validation, in Node (no document, no location: as during SSR): every misuse
+// init()'s option validation (js/options.js), in Node (no document, no location: as during SSR): every misuse
 // is a TypeError that names the option and what it must be, thrown before anything else runs.
 // The browser-only checks (CSS selectors parsed, relative ingestBaseUrl resolved, one live
 // recorder per page) are in tests/e2e/misuse.test.mjs.
