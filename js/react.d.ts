@@ -10,7 +10,8 @@ export interface SessionReplayProviderProps {
    * `beforeRecordEvent`) are the ones called. Changed options make a new recorder, which starts
    * from the kept decision (`consent.persist`). StrictMode's double mount reuses the same
    * recorder; it is stopped after the last provider using it unmounts. During SSR the provider
-   * only renders its children.
+   * only renders its children. A page has one recorder (see `init()`): use one provider; a
+   * second one mounted with other options at the same time gets the first one's recorder.
    */
   config?: InitOptions;
   children?: ReactNode;
