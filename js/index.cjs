@@ -26,6 +26,7 @@ function init() {
     consentState: () => ({ status: 'denied', recording: false, reason: null, source: null, version: null, time: null }),
     isRecording: () => false,
     onConsentChange: () => () => {},
+    onRecordingChange: () => () => {},
     addCustomEvent: () => false,
     identify: () => false,
     tag: () => false,

@@ -339,8 +339,10 @@ export interface InitOptions {
    * network errors, 408, 429 (honouring `Retry-After`) and 5xx with exponential backoff and jitter;
    * kept in `sessionStorage` until accepted so a reload resends them; flushed with
    * `fetch(keepalive)` on `pagehide` / `visibilitychange: hidden`. Unset: nothing is sent (use `onEvents`).
+   * A relative URL (`"/ingest"`) resolves against the page's `location`; anything but an http(s)
+   * URL throws.
    */
-  ingestBaseUrl?: string;
+  ingestBaseUrl?: string | URL;
   /** Batching and buffering for `ingestBaseUrl`. */
   delivery?: DeliveryOptions;
   /**
@@ -369,7 +371,13 @@ export interface InitOptions {
   onEvents?: (events: RecordedEvent[], info: DeliveryInfo) => void | Promise<void>;
   /** How often buffered events go to `onEvents`, ms; `0` delivers only on `flush()`/`stop()`/`pagehide`. Default `5000`. */
   onEventsIntervalMs?: number;
-  /** Errors from loading the wasm, the recorder and your callbacks. Default: `console.error`. */
+  /**
+   * Errors from loading the wasm, the recorder and your callbacks, and delivery problems with
+   * `ingestBaseUrl` (an `Error` whose message starts `rewind: delivery:`): a batch refused for
+   * good (a 4xx other than 408/429, e.g. a wrong URL's 404), dropped; a batch still failing after
+   * 3 tries (kept and retried); events dropped over `delivery.bufferMaxBytes` (once per overflow).
+   * Default: `console.error`.
+   */
   onError?: (error: unknown) => void;
   /**
    * Where the wasm comes from. Default: `rewind_record_bg.wasm` next to `pkg-record/rewind_record.js` (wasm-pack's
@@ -433,6 +441,8 @@ export interface RewindHandle {
   isRecording(): boolean;
   /** Calls `listener` whenever `consentStatus()` changes; returns the unsubscribe function. */
   onConsentChange(listener: (status: ConsentStatus) => void): () => void;
+  /** Calls `listener` when a recorder starts (`true`, after the wasm loaded) or stops (`false`: `stop()`, `optOut()`, a failed start); returns the unsubscribe function. */
+  onRecordingChange(listener: (recording: boolean) => void): () => void;
   /** Adds a Custom event (payload PII-redacted in Rust). Returns `false` (and keeps nothing) when not recording. */
   addCustomEvent(name: string, payload?: unknown): boolean;
   /**
@@ -476,7 +486,19 @@ export interface RewindHandle {
   stats(): RecorderStats | null;
 }
 
-/** Creates a recorder handle; records nothing until consent. Safe to call during SSR (it then never records). */
+/**
+ * Creates a recorder handle; records nothing until consent. Safe to call during SSR (it then never records).
+ *
+ * Throws a `TypeError` naming the option and what it must be when an option is not of its type
+ * here (e.g. `rewind: init option sampling.session must be a number from 0 to 1, not 2`), when
+ * there is no sink (neither `onEvents` nor `ingestBaseUrl`), when the argument is not one options
+ * object (`init(null)`, `init('key', {...})`: the key goes in `publicKey`), for a CSS selector the
+ * browser cannot parse, and for an `ingestBaseUrl` that is not an http(s) URL.
+ *
+ * One recorder per page: while a handle made by `init()` in this page is not stopped, `init()`
+ * returns that handle, ignores the new options and warns once (`console.warn`); after `stop()`
+ * it makes a new one. (Outside a browser every call makes its own handle.)
+ */
 export function init(options?: InitOptions): RewindHandle;
 
 /** This package's version, sent in every batch envelope as `sdk_version`. */

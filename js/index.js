@@ -6,6 +6,8 @@
 // every DOM listener come into being only once the user has consented (`optIn()`, or
 // `consent: "granted"` at init).
 
+import { describe, ingestUrl, isObject, validate } from './options.js';
+
 /** This package's version, sent in every batch envelope (`sdk_version`); equals package.json's. */
 export const SDK_VERSION = '0.1.0';
 
@@ -47,6 +49,9 @@ const PRIVACY_KEYS = [
   'ignoreClass', 'ignoreSelector', 'unmaskSelector', 'stripUrlQuery', 'keepQueryOrigins', 'maskLength',
   'redactPatterns',
 ];
+
+/** The live handle of this page (a second `init()` returns it), and whether it was returned once already. */
+let current = null;
 
 /** @type {Promise<typeof import('../pkg-record/rewind_record.js')> | undefined} */
 let loading;
@@ -213,6 +218,21 @@ function defaultOnError(error) {
  * @returns {import('./index.js').RewindHandle}
  */
 export function init(options = {}) {
+  if (!options || !isObject(options)) {
+    // posthog-js's `init(key, {api_host})` habit, init(null): one options object only.
+    throw new TypeError(`rewind: init() takes an options object ({onEvents} or {ingestBaseUrl, publicKey}: a key goes in publicKey), not ${describe(options)}`);
+  }
+  validate(options);
+  if (options.ingestBaseUrl == null && !options.onEvents) {
+    throw new TypeError('rewind: init needs onEvents (a function) or ingestBaseUrl (the collector)');
+  }
+  if (current?.live()) {
+    // One recorder per page: a second one would record every event twice.
+    if (!current.warned) console.warn('rewind: init() again returns the live recorder and ignores the new options (stop() it first)');
+    current.warned = true;
+    return current.handle;
+  }
+  const ingestBaseUrl = ingestUrl(options.ingestBaseUrl);
   const {
     consent = DEFAULTS.consent,
     respectGlobalPrivacyControl = DEFAULTS.respectGlobalPrivacyControl,
@@ -223,7 +243,6 @@ export function init(options = {}) {
     onEvents,
     onEventsIntervalMs = DEFAULTS.onEventsIntervalMs,
     onError = defaultOnError,
-    ingestBaseUrl,
     publicKey,
     appId = '',
     delivery = {},
@@ -292,6 +311,16 @@ export function init(options = {}) {
   let stopNetwork = null; // undoes the fetch/XHR wrappers of capture.network
   let stopVitals = null; // reports the page's web vitals and disconnects (capture.performance)
   const listeners = new Set();
+  const watchers = new Set(); // onRecordingChange
+  const recordingChanged = () => {
+    for (const watcher of [...watchers]) {
+      try {
+        watcher(recorder !== null);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  };
 
   const onPageHide = () => {
     // Synchronous: keepalive requests must be made before the page is gone.
@@ -389,10 +418,13 @@ export function init(options = {}) {
         captureVitals = startVitals;
         made = new bindings.Recorder(opts, emit);
         if (ingestBaseUrl != null) {
-          madeTransport = new bindings.Transport(transportOptions(), () => {
+          madeTransport = new bindings.Transport(transportOptions(), (failure) => {
+            // Data lost or not getting through (a batch refused, e.g. a wrong URL's 404; still
+            // failing after 3 tries; an overflow): the app hears it.
+            if (failure) onError(new Error(`rewind: ${failure}`));
             // A new session began, events were dropped on overflow, or a buffering session's
             // checkout is due: what follows must start from a fresh snapshot to replay.
-            if (recorder) recorder.takeFullSnapshot();
+            else if (recorder) recorder.takeFullSnapshot();
           });
         }
       }
@@ -415,6 +447,7 @@ export function init(options = {}) {
       document.addEventListener('visibilitychange', onVisibility);
       window.addEventListener('error', onTrigger);
       window.addEventListener('unhandledrejection', onTrigger);
+      recordingChanged();
       return true;
     })();
     try {
@@ -470,6 +503,7 @@ export function init(options = {}) {
       document.removeEventListener('visibilitychange', onVisibility);
       window.removeEventListener('error', onTrigger);
       window.removeEventListener('unhandledrejection', onTrigger);
+      recordingChanged();
     }
   }
 
@@ -590,6 +624,10 @@ export function init(options = {}) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onRecordingChange(listener) {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
+    },
     addCustomEvent(name, payload) {
       return addEvent(name, payload);
     },
@@ -635,6 +673,7 @@ export function init(options = {}) {
       // Consent stands (and stays kept), but this handle records no more.
       if (status === 'granted' || status === 'failed') setStatus('stopped');
       listeners.clear();
+      watchers.clear();
       try {
         return await handle.flush({ final: true });
       } finally {
@@ -658,5 +697,7 @@ export function init(options = {}) {
     decision ??= { source: 'init', version: null, at: Date.now() };
     start();
   }
+  // Only in a browser: during SSR each request's init() is its own (it never records).
+  if (isBrowser()) current = { handle, live: () => !stopped, warned: false };
   return handle;
 }

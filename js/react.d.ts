@@ -1,6 +1,6 @@
 // Types for rewind-replay/react (js/react.js).
 import type { ReactNode, ReactElement } from 'react';
-import type { ConsentMeta, ConsentStatus, InitOptions } from './index.js';
+import type { ConsentMeta, ConsentStatus, FlushResult, InitOptions } from './index.js';
 
 export interface SessionReplayProviderProps {
   /**
@@ -10,7 +10,8 @@ export interface SessionReplayProviderProps {
    * `beforeRecordEvent`) are the ones called. Changed options make a new recorder, which starts
    * from the kept decision (`consent.persist`). StrictMode's double mount reuses the same
    * recorder; it is stopped after the last provider using it unmounts. During SSR the provider
-   * only renders its children.
+   * only renders its children. A page has one recorder (see `init()`): use one provider; a
+   * second one mounted with other options at the same time gets the first one's recorder.
    */
   config?: InitOptions;
   children?: ReactNode;
@@ -33,7 +34,14 @@ export interface ConsentApi {
 /** Consent state and actions; re-renders when the status changes. Must be inside `<SessionReplayProvider>`. */
 export function useConsent(): ConsentApi;
 
+/** What `useReplay()` returns: its functions keep their identity across renders. */
 export interface ReplayApi {
+  /** The recorder's session id (`sessionId()`); `null` before the provider's recorder exists (SSR, first render). */
+  sessionId(): string | null;
+  /** `flush(options)`: delivers what is buffered; `{sent: 0, failed: 0, kept: 0}` before the recorder exists. */
+  flush(options?: { final?: boolean }): Promise<FlushResult>;
+  /** Whether a recorder runs; the component re-renders when it starts or stops. `false` during SSR. */
+  isRecording: boolean;
   /** Custom event (payload PII-redacted); `false` when not recording. */
   addCustomEvent(name: string, payload?: unknown): boolean;
   /** Custom event `rewind.identify`; remembered and re-sent when recording starts. */
@@ -42,5 +50,5 @@ export interface ReplayApi {
   tag(key: string, value: unknown): boolean;
 }
 
-/** The provider's recorder's event API. Must be inside `<SessionReplayProvider>`. */
+/** The provider's recorder: session id, flush, recording state and custom events. Must be inside `<SessionReplayProvider>`. */
 export function useReplay(): ReplayApi;

@@ -37,6 +37,14 @@ function configKey(config) {
 function acquire(key, config) {
   let entry = registry.get(key);
   if (!entry) {
+    // A recorder no provider uses any more (its config changed) ends now, not after this task:
+    // while it lives, init() would hand it back instead of a recorder with the new options.
+    for (const [k, old] of registry) {
+      if (old.refs > 0) continue;
+      clearTimeout(old.teardown);
+      registry.delete(k);
+      old.handle.stop();
+    }
     const made = { handle: null, config, refs: 0, teardown: null };
     // Callbacks go through the entry, so a re-render's new closures are the ones called.
     const options = { ...config };
@@ -132,18 +140,29 @@ export function useConsent() {
 }
 
 
-/** `{addCustomEvent, identify, tag}` of the provider's recorder (no-ops returning `false` before it exists). */
+const nothing = () => Promise.resolve({ sent: 0, failed: 0, kept: 0 });
+
+/**
+ * `{sessionId, flush, isRecording, addCustomEvent, identify, tag}` of the provider's recorder.
+ * The functions keep their identity for the component's life (safe in effect dependencies) and
+ * call the provider's current recorder; before it exists they return `null`/`false`/an empty
+ * flush. `isRecording` re-renders when a recorder starts or stops (`onRecordingChange`).
+ */
 export function useReplay() {
   const { handle } = useCtx('useReplay');
-  return useMemo(
-    () =>
-      handle
-        ? {
-            addCustomEvent: (name, payload) => handle.addCustomEvent(name, payload),
-            identify: (userId, traits) => handle.identify(userId, traits),
-            tag: (key, value) => handle.tag(key, value),
-          }
-        : { addCustomEvent: noop, identify: noop, tag: noop },
-    [handle],
-  );
+  const ref = useRef(handle);
+  ref.current = handle;
+  const subscribe = useMemo(() => (handle ? (cb) => handle.onRecordingChange(cb) : noopSubscribe), [handle]);
+  const isRecording = useSyncExternalStore(subscribe, () => (handle ? handle.isRecording() : false), () => false);
+  const [api] = useState(() => {
+    const call = (name, fallback) => (...args) => (ref.current ? ref.current[name](...args) : fallback());
+    return {
+      sessionId: call('sessionId', () => null),
+      flush: call('flush', nothing),
+      addCustomEvent: call('addCustomEvent', noop),
+      identify: call('identify', noop),
+      tag: call('tag', noop),
+    };
+  });
+  return useMemo(() => ({ ...api, isRecording }), [api, isRecording]);
 }

@@ -82,10 +82,17 @@ for (const impl of IMPLS) {
     assert.deepEqual(tags, ['rewind.consent', 'rewind.identify', 'buy', 'rewind.tag', 'rewind.identify'], 'custom events');
     assert.deepEqual(events.find((e) => e.data.tag === 'buy').data.payload, { n: 3 });
     assert.ok(events.some((e) => e.type === TYPE.IncrementalSnapshot && e.data.source === 0), 'the re-render was recorded as a mutation');
+    // useReplay(): isRecording re-rendered the flag; sessionId and flush reach the recorder.
+    await page.waitForFunction(() => document.getElementById('recording').textContent === 'recording');
+    const replay = await page.evaluate(async () => ({ sessionId: window.__replay.sessionId(), flushed: await window.__replay.flush(), isRecording: window.__replay.isRecording }));
+    assert.match(replay.sessionId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual(replay.flushed, { sent: 0, failed: 0, kept: 0 }, 'no ingestBaseUrl: no batches');
+    assert.equal(replay.isRecording, true);
 
     // Withdraw: nothing more.
     await page.click('#withdraw');
     await page.waitForFunction(() => document.getElementById('status').textContent === 'denied');
+    await page.waitForFunction(() => document.getElementById('recording').textContent === 'idle');
     const frozen = (await state()).events;
     await page.mouse.move(10, 10);
     await page.mouse.move(300, 200, { steps: 4 });
@@ -99,6 +106,9 @@ for (const impl of IMPLS) {
     s = await state();
     assert.equal(s.fullSnapshots, 2);
     if (impl === 'fake') assert.equal(s.recorders, 2, 'a second consent makes a second recorder, not more');
+    await page.waitForFunction(() => document.getElementById('recording').textContent === 'recording');
+    // Through every render and recorder change, each useReplay() function kept its identity.
+    assert.equal(await page.evaluate(() => window.__replayFunctions.size), 5, 'stable useReplay() functions');
     await page.click('#unmount');
     await sleep(300);
     const final = await page.evaluate(() => window.__deliveries.at(-1));

@@ -35,7 +35,7 @@ test('importing rewind-replay and rewind-replay/react touches no browser global 
 test('init() outside a browser: a working handle that never records', async () => {
   const { init } = await import('rewind-replay');
   let factoryCalls = 0;
-  const handle = init({ consent: 'granted', _recorderFactory: () => factoryCalls++ });
+  const handle = init({ consent: 'granted', onEvents: () => {}, _recorderFactory: () => factoryCalls++ });
   assert.equal(handle.consentStatus(), 'granted');
   assert.equal(await handle.optIn({ source: 'ssr' }), false);
   assert.equal(handle.isRecording(), false);

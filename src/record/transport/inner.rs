@@ -9,8 +9,9 @@ use crate::transport::session::Session;
 use wasm_bindgen::JsValue;
 
 /// Attempts a batch gets inside `flush({final: true})` before the flush gives up on it (it
-/// stays queued and stored, and is resent later or by the next page of the tab).
-const FINAL_FLUSH_ATTEMPTS: u32 = 3;
+/// stays queued and stored, and is resent later or by the next page of the tab); also when a
+/// batch that keeps failing is reported (`onNotice`, once per batch).
+pub(super) const FINAL_FLUSH_ATTEMPTS: u32 = 3;
 
 /// A `flush()` waiting for its batches.
 pub(super) struct Waiter {
@@ -23,14 +24,19 @@ pub(super) struct Waiter {
 }
 
 impl Inner {
-    /// Calls `onFullSnapshotNeeded` from a microtask: the recorder it calls emits events that
-    /// come back here through `push`, which must not find `Inner` borrowed.
+    /// Calls `onNotice` from a microtask (the recorder it calls emits events that come back
+    /// here through `push`, which must not find `Inner` borrowed): without an argument when a
+    /// FullSnapshot is needed, with a message when delivery lost or keeps failing to send data.
     #[inline(never)]
-    pub(super) fn ask_full_snapshot(&self) {
-        let f = self.on_full_snapshot.clone();
+    pub(super) fn notify(&self, failure: Option<String>) {
+        let f = self.on_notice.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let _ = f.call0(&JsValue::NULL);
+            let _ = f.call1(&JsValue::NULL, &failure.map_or(JsValue::UNDEFINED, JsValue::from));
         });
+    }
+
+    pub(super) fn ask_full_snapshot(&self) {
+        self.notify(None);
     }
 
     pub(super) fn store(&mut self, key: &str, value: &str) {
@@ -160,6 +166,11 @@ impl Inner {
             if !self.snapshot_asked {
                 self.snapshot_asked = true;
                 self.ask_full_snapshot();
+                // Once per overflow, like the snapshot: the collector is out of reach meanwhile.
+                self.notify(Some(format!(
+                    "delivery: over bufferMaxBytes, {} events and {} batches dropped",
+                    dropped.events, dropped.batches
+                )));
             }
         }
         // Bodies of every batch whose events changed (the new one, and thinned ones) are

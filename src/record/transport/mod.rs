@@ -71,7 +71,7 @@ pub(super) struct Inner {
     retry_timer: Option<Timeout>,
     waiters: Vec<Waiter>,
     counters: Counters,
-    on_full_snapshot: js_sys::Function,
+    on_notice: js_sys::Function,
     /// A FullSnapshot was asked for after an overflow and no batch has been accepted since.
     /// Snapshot events are never thinned, so asking again on every overflow while the
     /// collector is out of reach would add one snapshot per batch to a buffer meant to be
@@ -142,11 +142,14 @@ impl Transport {
     /// `session`, else it buffers its last 60 s in memory (`bufferMaxBytes` at most) and sends
     /// nothing until [`capture`](Self::capture) or a recorded `console.error`, which send it with
     /// probability `onError`; the decision is kept for the session across reloads.
-    /// `onFullSnapshotNeeded()` is called
+    /// `onNotice()` is called without an argument
     /// when what follows would not replay without a new FullSnapshot (a new session began,
-    /// events were dropped on overflow, or a buffering session's checkout is due); call the
-    /// recorder's `takeFullSnapshot()` from it
-    /// (asynchronously). Batches left by an earlier page of this tab are resent.
+    /// events were dropped on overflow, or a buffering session's checkout is due): call the
+    /// recorder's `takeFullSnapshot()` from it; and with a message (`"delivery: …"`) when data
+    /// is lost or not getting through: a batch refused for good (a 4xx other than 408/429, e.g.
+    /// a wrong URL's 404), a batch still failing after 3 tries (`FINAL_FLUSH_ATTEMPTS`) (kept and
+    /// retried), events dropped on overflow (once until a batch is accepted). Always
+    /// asynchronously. Batches left by an earlier page of this tab are resent.
     /// Errors: a missing `ingestBaseUrl` or `publicKey`.
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -154,7 +157,7 @@ impl Transport {
             sdkVersion?: string; batchIntervalMs?: number; batchMaxEvents?: number; batchMaxBytes?: number; \
             bufferMaxBytes?: number; storageKey?: string; sampling?: { session?: number; onError?: number } }")]
         options: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "() => void")] on_full_snapshot_needed: js_sys::Function,
+        #[wasm_bindgen(unchecked_param_type = "(failure?: string) => void")] on_notice: js_sys::Function,
     ) -> Result<Transport, JsError> {
         let base = opt_str(&options, "ingestBaseUrl").filter(|s| !s.is_empty());
         let base = base.ok_or_else(|| JsError::new("Transport: ingestBaseUrl is required"))?;
@@ -200,7 +203,7 @@ impl Transport {
             retry_timer: None,
             waiters: Vec::new(),
             counters: Counters::default(),
-            on_full_snapshot: on_full_snapshot_needed,
+            on_notice,
             snapshot_asked: false,
             online: None,
             stopped: false,

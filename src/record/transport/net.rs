@@ -92,6 +92,7 @@ pub(super) fn send(inner: &Shared, session_id: String, seq: u64, body: Vec<u8>, 
                     Some((_, n)) => *n += 1,
                     None => s.counters.dropped_by_reason.push((reason.clone(), 1)),
                 }
+                s.notify(Some(format!("delivery: batch {seq} refused for good ({reason}) and dropped")));
                 s.counters.last_failure = reason;
                 s.unstore(&format!("batch:{session_id}:{seq}"));
                 s.settle(&session_id, seq, Settled::Failed);
@@ -106,6 +107,13 @@ pub(super) fn send(inner: &Shared, session_id: String, seq: u64, body: Vec<u8>, 
                     Ok((status, _)) => format!("http_{status}"),
                     Err(e) => e.clone(),
                 };
+                if attempts == super::inner::FINAL_FLUSH_ATTEMPTS {
+                    let failure = format!(
+                        "delivery: batch {seq} still failing after {attempts} tries ({}), kept and retried",
+                        s.counters.last_failure
+                    );
+                    s.notify(Some(failure));
+                }
                 s.settle(&session_id, seq, Settled::Retrying(attempts));
             }
         }

@@ -11,6 +11,8 @@ test('the recorder is a documented no-op under jsdom: one warning, no error', as
   const onError = vi.fn();
   const replay = init({ onEvents: () => {}, onError });
   expect(await replay.optIn()).toBe(false);
+  // A second recorder (one per page: after stop()) fails to load quietly too, without a second warning.
+  await replay.stop();
   expect(await init({ onEvents: () => {}, onError }).optIn()).toBe(false);
   await vi.waitFor(() => expect(warn).toHaveBeenCalled());
   await new Promise((resolve) => setTimeout(resolve, 50));

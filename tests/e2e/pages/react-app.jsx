@@ -1,5 +1,5 @@
 // The React test app (bundled by react.test.mjs with esbuild): <SessionReplayProvider> under
-// StrictMode, a consent banner driven by useConsent(), a button using useReplay(), and a switch
+// StrictMode, a consent banner driven by useConsent(), a button and a recording flag using useReplay(), and a switch
 // that unmounts the provider. `?impl=fake` injects the rrweb-backed fake recorder.
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -44,14 +44,22 @@ function Banner() {
   );
 }
 
+window.__replayFunctions = new Set(); // every committed useReplay() function: one per name if stable
+
 function Shop() {
-  const { addCustomEvent, identify, tag } = useReplay();
+  const replay = useReplay();
+  const { addCustomEvent, identify, tag, isRecording } = replay;
   const [count, setCount] = useState(0);
   useEffect(() => {
     window.__effectRuns++;
   }, []);
+  useEffect(() => {
+    window.__replay = replay;
+    for (const name of ['sessionId', 'flush', 'addCustomEvent', 'identify', 'tag']) window.__replayFunctions.add(replay[name]);
+  });
   return (
     <div>
+      <p id="recording">{isRecording ? 'recording' : 'idle'}</p>
       <button
         id="buy"
         onClick={() => {

@@ -30,7 +30,16 @@ h.addCustomEvent('x', { a: 1 }); h.identify('u', { plan: 'pro' }); h.tag('k', 1)
 const f: Promise<FlushResult> = h.flush({ final: true }); h.stop(); const id: string = h.sessionId();
 const off = h.onConsentChange((st) => console.log(st)); off();
 function Banner() { const { status, reason, grant, deny } = useConsent(); console.log(reason?.length); const r = useReplay(); r.tag('a', 1); grant({ source: 'b' }); deny(); return createElement('p', null, status); }
-createElement(SessionReplayProvider, { config }, createElement(Banner));
+function Session() {
+  const { sessionId, flush, isRecording, addCustomEvent, identify } = useReplay();
+  const sid: string | null = sessionId(); const done: Promise<FlushResult> = flush({ final: true }); const rec: boolean = isRecording;
+  addCustomEvent('x'); identify('u');
+  // @ts-expect-error isRecording is a boolean, not a method
+  isRecording();
+  return createElement('p', null, String(sid), String(rec), String(done));
+}
+createElement(SessionReplayProvider, { config }, createElement(Banner), createElement(Session));
+const unwatch: () => void = h.onRecordingChange((recording: boolean) => console.log(recording)); unwatch();
 // @ts-expect-error consent must be one of the three
 init({ consent: 'maybe' });
 const stats = h.deliveryStats(); const v: string = SDK_VERSION;
