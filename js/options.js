@@ -13,7 +13,7 @@ const SPEC = 'o delivery identity privacy capture sampling|u ingestBaseUrl|f onE
   + '|n onEventsIntervalMs delivery.batchIntervalMs delivery.batchMaxEvents delivery.batchMaxBytes delivery.bufferMaxBytes capture.mousemoveThrottleMs capture.scrollThrottleMs capture.mutationLimit capture.snapshotSliceMs capture.checkoutEveryMs'
   + '|r sampling.session sampling.onError sampling.sessionRate|B capture.network capture.canvas'
   + '|c privacy.blockSelector privacy.maskTextSelector privacy.ignoreSelector privacy.unmaskSelector'
-  + '|p privacy.redactPatterns|a capture.network.allowUrls capture.network.bodyContentTypes|l capture.consoleLevels';
+  + '|p privacy.redactPatterns|a capture.network.allowUrls capture.network.bodyContentTypes privacy.keepQueryOrigins|m privacy.maskLength|l capture.consoleLevels';
 
 const isString = (v) => typeof v === 'string';
 export const isObject = (v) => typeof v === 'object' && !Array.isArray(v);
@@ -38,6 +38,7 @@ const KINDS = {
   }],
   p: ['an array of RegExps or strings', (v) => isArrayOf(v, (p) => isString(p) || p instanceof RegExp)],
   a: ['an array of strings', (v) => isArrayOf(v, isString)],
+  m: ['"char" or "fixed"', (v) => v === 'char' || v === 'fixed'],
   l: ['an array of console levels', (v) => isArrayOf(v, (l) => /^(error|warn|info|log|debug|trace|assert)$/.test(l))],
 };
 

@@ -36,6 +36,8 @@ const MISUSE = [
   ['capture.canvas a number', { onEvents: sink, capture: { canvas: 2 } }, /option capture.canvas must be a boolean or an object, not 2/],
   ['numeric ingestBaseUrl', { ingestBaseUrl: 42, publicKey: 'pk' }, /option ingestBaseUrl must be an http\(s\) URL .* not 42/],
   ['appId a number', { onEvents: sink, appId: 7 }, /option appId must be a string, not 7/],
+  ['keepQueryOrigins a string', { onEvents: sink, privacy: { keepQueryOrigins: 'https://a.example' } }, /option privacy.keepQueryOrigins must be an array of strings/],
+  ['maskLength not char or fixed', { onEvents: sink, privacy: { maskLength: 4 } }, /option privacy.maskLength must be "char" or "fixed", not 4/],
   ['identity.hash a string', { onEvents: sink, identity: { hash: 'yes', salt: 's' } }, /option identity.hash must be a boolean/],
 ];
 
@@ -52,7 +54,7 @@ for (const [what, options, message] of MISUSE) {
 test('valid options of every kind are accepted (null and undefined mean unset)', () => {
   const handle = init({
     appId: 'a', publicKey: 'pk', ingestBaseUrl: '/ingest', onEvents: null, onError: undefined,
-    privacy: { blockSelector: '.a > b', redactPatterns: [/x/i, 'y'], maskAllText: false, unmaskSelector: null },
+    privacy: { blockSelector: '.a > b', redactPatterns: [/x/i, 'y'], maskAllText: false, unmaskSelector: null, keepQueryOrigins: ['https://a.example'], maskLength: 'fixed' },
     capture: { console: true, consoleLevels: ['error', 'log'], network: true, canvas: { fps: 1 }, checkoutEveryMs: 0 },
     sampling: { session: 0, onError: 1 }, delivery: { batchMaxEvents: 10 }, identity: { hash: true, salt: 's' },
   });
