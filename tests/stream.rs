@@ -19,7 +19,6 @@ const FIXTURES: &[(&str, &str)] = &with_fixtures!(fixture_path);
 #[allow(dead_code)]
 mod hostile;
 #[path = "../benches/play/synth.rs"]
-#[allow(dead_code)]
 mod synth;
 
 use hostile::{cut_points, joined, raw_events, splice, BAD_EVENTS};
