@@ -10,7 +10,7 @@
 //!
 //! Cross-session analytics (`ReplayBundle`, labels, the URL normalizer) are in `bundle.rs`.
 
-use crate::{analyze, codec};
+use crate::analyze;
 use js_sys::{Array, ArrayBuffer, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

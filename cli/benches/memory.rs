@@ -13,9 +13,12 @@
 //! of `benches/analyze.rs`). It is written to `$TMPDIR/rewind-bench-memory-{MB}mb.json`, reused
 //! while its size matches, and never committed.
 //!
-//! Each case is one process under GNU `/usr/bin/time -f '%e %M'` (wall seconds, peak RSS in
-//! KiB), run 3 times: median wall time, highest peak RSS. Every case reads the whole file
-//! first (as `rewind analyze` does), so the file's own bytes are in every peak.
+//! Each case is one process under GNU `/usr/bin/time -f '%e %M %U %S'` (wall seconds, peak
+//! RSS in KiB, user and system CPU seconds), run 5 times, the cases taking turns in each round
+//! so that a shared machine's changing load falls on all of them alike: median wall time,
+//! least CPU time (user + system: what contention changes least), highest peak RSS. Ratios
+//! are to `parse_value` in the same run. Every case reads the whole file first (as
+//! `rewind analyze` does), so the file's own bytes are in every peak.
 //! - `parse_value`: this binary re-run as `--case parse_value FILE`:
 //!   `serde_json::from_slice::<serde_json::Value>` (the baseline);
 //! - `decode_then_analyze`: `rewind::analyze::analyze(rewind::codec::decode(..))`, every event
@@ -96,14 +99,21 @@ fn run_case(name: &str, file: &Path) {
     }
 }
 
-/// One process's wall time (s) and peak RSS (KiB, with GNU time).
-fn measure(mut cmd: Command) -> (f64, Option<u64>) {
+/// One process's wall time (s), peak RSS (KiB) and CPU time (user + system, s); the last two
+/// with GNU time only.
+struct Run {
+    wall: f64,
+    rss_kib: Option<u64>,
+    cpu: Option<f64>,
+}
+
+fn measure(mut cmd: Command) -> Run {
     let gnu_time = Path::new("/usr/bin/time").exists();
     if gnu_time {
         let program = cmd.get_program().to_owned();
         let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
         cmd = Command::new("/usr/bin/time");
-        cmd.args(["-f", "%e %M"]).arg(program).args(args);
+        cmd.args(["-f", "%e %M %U %S"]).arg(program).args(args);
     }
     cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     let started = Instant::now();
@@ -112,11 +122,14 @@ fn measure(mut cmd: Command) -> (f64, Option<u64>) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{cmd:?} failed: {stderr}");
     if !gnu_time {
-        return (elapsed, None);
+        return Run { wall: elapsed, rss_kib: None, cpu: None };
     }
     let mut last = stderr.lines().last().unwrap_or_default().split_whitespace();
-    let seconds = last.next().and_then(|s| s.parse().ok()).unwrap_or(elapsed);
-    (seconds, last.next().and_then(|s| s.parse().ok()))
+    let wall = last.next().and_then(|s| s.parse().ok()).unwrap_or(elapsed);
+    let rss_kib = last.next().and_then(|s| s.parse().ok());
+    let user: Option<f64> = last.next().and_then(|s| s.parse().ok());
+    let system: Option<f64> = last.next().and_then(|s| s.parse().ok());
+    Run { wall, rss_kib, cpu: user.zip(system).map(|(u, s)| u + s) }
 }
 
 fn main() {
@@ -128,43 +141,49 @@ fn main() {
     let bench = args.iter().any(|a| a == "--bench");
     let mb: usize =
         std::env::var("REWIND_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(if bench { 50 } else { 1 });
-    let reps = if bench { 3 } else { 1 };
+    let reps = if bench { 5 } else { 1 };
     let path = std::env::temp_dir().join(format!("rewind-bench-memory-{mb}mb.json"));
     let (bytes, events) = generate(&path, mb * 1024 * 1024);
     println!("recording: {bytes} bytes ({:.1} MB), {events} events, {}", bytes as f64 / 1e6, path.display());
     let me = std::env::current_exe().expect("own path");
     let cases = ["parse_value", "decode_then_analyze", "analyze_bytes", "rewind analyze --format json"];
-    println!("\n| case | wall time, median of {reps} (all) | MB/s | × parse_value | peak RSS | × file size |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    let mut baseline = None;
-    for case in cases {
-        let mut runs: Vec<(f64, Option<u64>)> = (0..reps)
-            .map(|_| {
-                let cmd = if case.starts_with("rewind ") {
-                    let mut c = Command::new(env!("CARGO_BIN_EXE_rewind"));
-                    c.args(["analyze", "--format", "json"]).arg(&path);
-                    c
-                } else {
-                    let mut c = Command::new(&me);
-                    c.arg("--case").arg(case).arg(&path);
-                    c
-                };
-                measure(cmd)
-            })
-            .collect();
-        runs.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let median = runs[runs.len() / 2].0;
-        let base = *baseline.get_or_insert(median);
-        let all: Vec<String> = runs.iter().map(|r| format!("{:.2}", r.0)).collect();
-        let rss = runs.iter().filter_map(|r| r.1).max();
-        let (rss, ratio) = rss.map_or(("–".into(), "–".into()), |k| {
+    let command = |case: &str| {
+        if case.starts_with("rewind ") {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_rewind"));
+            c.args(["analyze", "--format", "json"]).arg(&path);
+            c
+        } else {
+            let mut c = Command::new(&me);
+            c.arg("--case").arg(case).arg(&path);
+            c
+        }
+    };
+    let mut runs: Vec<Vec<Run>> = cases.iter().map(|_| Vec::new()).collect();
+    for _ in 0..reps {
+        for (i, case) in cases.iter().enumerate() {
+            runs[i].push(measure(command(case)));
+        }
+    }
+    println!("\n| case | wall time, median of {reps} (all) | MB/s | × parse_value | CPU time, least | × parse_value | peak RSS | × file size |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    let mut baseline: Option<(f64, Option<f64>)> = None;
+    for (case, mut runs) in cases.iter().zip(runs) {
+        runs.sort_by(|a, b| a.wall.total_cmp(&b.wall));
+        let median = runs[runs.len() / 2].wall;
+        let cpu = runs.iter().filter_map(|r| r.cpu).min_by(f64::total_cmp);
+        let (base_wall, base_cpu) = *baseline.get_or_insert((median, cpu));
+        let all: Vec<String> = runs.iter().map(|r| format!("{:.2}", r.wall)).collect();
+        let cpu_ratio = cpu.zip(base_cpu).map_or("–".into(), |(c, b)| format!("{:.2}", c / b));
+        let cpu = cpu.map_or("–".into(), |c| format!("{c:.2} s"));
+        let rss = runs.iter().filter_map(|r| r.rss_kib).max();
+        let (rss, rss_ratio) = rss.map_or(("–".into(), "–".into()), |k| {
             (format!("{:.0} MiB", k as f64 / 1024.0), format!("{:.2}", k as f64 * 1024.0 / bytes as f64))
         });
         println!(
-            "| `{case}` | {median:.2} s ({} s) | {:.0} | {:.2} | {rss} | {ratio} |",
+            "| `{case}` | {median:.2} s ({} s) | {:.0} | {:.2} | {cpu} | {cpu_ratio} | {rss} | {rss_ratio} |",
             all.join(", "),
             bytes as f64 / 1e6 / median,
-            median / base,
+            median / base_wall,
         );
     }
     if !bench {
