@@ -20,6 +20,10 @@
 //       `longtask` during the loop.
 //   (c) bytes of the collected event streams of (a) and (b): raw JSON and gzip (node zlib,
 //       level 6 and 9).
+//   CPU: for (a) and (b), also the CPU time the renderer's main thread used (Linux
+//       /proc/<pid>/task/<pid>/schedstat of this run's renderer processes), from start()/
+//       record() to 1 s after it in (a), over the re-render loop in (b): unlike wall time, it
+//       does not grow when other processes take the machine's cores (this machine is shared).
 //   (d) memory over baseline, while recording: after the cards page's FullSnapshot (+1 s), and
 //       after (b)'s storm, the recorder still attached and its emitted events dropped (emit only
 //       counts them, so what is measured is what the recorder itself keeps). Two full GCs
@@ -36,7 +40,7 @@
 // with `maskAllInputs: true, maskTextSelector: '*'`, its closest equivalent. rewind's emit
 // receives JSON text (serialised in Rust); rrweb's emit receives objects, which this harness
 // keeps as objects (the rrweb+stringify rows add `JSON.stringify` in emit, as a shipping SDK must).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -166,8 +170,7 @@ function watchLongTasks() {
 }
 
 /** (a), and (d) after a snapshot with `memory`: the recorder is left running (`__rec`). */
-async function snapshotRun({ impl, memory = false }) {
-  const wasmInitMs = await window.__prepare(impl);
+async function snapshotRun({ impl, memory = false, wasmInitMs = 0 }) {
   const elements = document.getElementsByTagName('*').length;
   const nodes = (() => {
     let n = 0;
@@ -179,6 +182,9 @@ async function snapshotRun({ impl, memory = false }) {
     await new Promise((r) => setTimeout(r, 1000));
     return { elements, nodes, wasmBytes: 0 };
   }
+  // Start from a task of the page's own event loop: tasks the harness starts through the
+  // DevTools protocol get no `longtask` entries.
+  await new Promise((r) => setTimeout(r, 0));
   const lts = window.__watchLongTasks();
   const rec = window.__makeRecorder(impl, { keep: !memory });
   let tFull = null;
@@ -210,7 +216,6 @@ async function snapshotRun({ impl, memory = false }) {
 
 /** (b), and (d) after the storm with `memory`: the recorder is left running (`__rec`). */
 async function tableRun({ impl, rows, rerenders, memory = false }) {
-  await window.__prepare(impl);
   const tbody = document.querySelector('#t tbody');
   const html = (v) => {
     const out = [];
@@ -228,7 +233,7 @@ async function tableRun({ impl, rows, rerenders, memory = false }) {
     rec.start();
     rec.onEmit = () => emitted++;
   }
-  await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 200)); // (also: the loop runs in a page task, see snapshotRun)
   const perRender = [];
   const emittedInLoop = [];
   const lts = window.__watchLongTasks();
@@ -335,6 +340,45 @@ async function printSizes() {
   return { rwTotal, minTotal, sizes };
 }
 
+/** CPU ns used so far by the main threads of this process's Chromium renderers (Linux
+ * schedstat; 0 elsewhere). */
+function rendererCpuNs() {
+  const procs = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      procs.push({ pid: Number(d), ppid: Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]), cmd: readFileSync(`/proc/${d}/cmdline`, 'utf8') });
+    } catch {
+      // gone, or not readable
+    }
+  }
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  const mine = (p) => {
+    for (let q = p; q; q = byPid.get(q.ppid)) if (q.pid === process.pid) return true;
+    return false;
+  };
+  let ns = 0;
+  for (const p of procs) {
+    if (!p.cmd.includes('--type=renderer') || !mine(p)) continue;
+    try {
+      ns += Number(readFileSync(`/proc/${p.pid}/task/${p.pid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // gone
+    }
+  }
+  return ns;
+}
+
+/** Runs `fn(arg)` in the page after `__prepare`; adds `cpuMs`, the renderer main thread's CPU
+ * time during `fn`. */
+async function timed(page, fn, arg) {
+  const wasmInitMs = await page.evaluate((impl) => window.__prepare(impl), arg.impl);
+  const c0 = rendererCpuNs();
+  const res = await page.evaluate(fn, { ...arg, wasmInitMs });
+  return { ...res, cpuMs: (rendererCpuNs() - c0) / 1e6 };
+}
+
 /** Two full GCs, then the renderer's heap figures (see (d) in the header), in bytes. */
 async function heapAfterGc(cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
@@ -375,7 +419,7 @@ async function main() {
       for (let r = 0; r < REPS; r++) {
         for (const impl of interleave(IMPLS, r)) {
           await page.goto(`${origin}${p.path}`);
-          snap[p.shape][impl].push(await page.evaluate(snapshotRun, { impl }));
+          snap[p.shape][impl].push(await timed(page, snapshotRun, { impl }));
         }
       }
     }
@@ -387,7 +431,7 @@ async function main() {
     for (let r = 0; r < REPS; r++) {
       for (const impl of interleave(TIMPLS, r)) {
         await page.goto(`${origin}/table.html`);
-        table[impl].push(await page.evaluate(tableRun, { impl, rows: TABLE_ROWS, rerenders: RERENDERS }));
+        table[impl].push(await timed(page, tableRun, { impl, rows: TABLE_ROWS, rerenders: RERENDERS }));
       }
     }
   }
@@ -403,7 +447,7 @@ async function main() {
       for (let r = 0; r < REPS; r++) {
         for (const impl of interleave(MIMPLS, r)) {
           await page.goto(`${origin}${m.path}`);
-          const res = await page.evaluate(m.run, { impl, memory: true, ...m.args });
+          const res = await timed(page, m.run, { impl, memory: true, ...m.args });
           const heap = await heapAfterGc(cdp);
           mem[k][impl].push({ ...heap, wasm: res.wasmBytes, total: heap.js + heap.blink + heap.buffers + res.wasmBytes });
           await page.evaluate(() => window.__rec?.stop());
@@ -422,8 +466,8 @@ async function main() {
     for (const p of SNAPSHOT_PAGES) {
       const first = snap[p.shape].rewind[0];
       console.log(`\n## (a) snapshot, ${p.shape}: ${p.what}; ${first.elements} elements / ${first.nodes} DOM nodes (document.getElementsByTagName('*'), TreeWalker SHOW_ALL + document), ${REPS} fresh loads each`);
-      console.log('| impl | to FullSnapshot median ms | p90 | min | max | start() call median ms | longest longtask median ms | max | events | JSON bytes | gzip-6 | gzip-9 |');
-      console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+      console.log('| impl | to FullSnapshot median ms | p90 | min | max | start() call median ms | main-thread CPU median ms | longest longtask median ms | max | events | JSON bytes | gzip-6 | gzip-9 |');
+      console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
       const sum = {};
       for (const impl of IMPLS) {
         const rs = snap[p.shape][impl];
@@ -431,11 +475,12 @@ async function main() {
         const json = Buffer.from(rs[0].json);
         const s = {
           med: median(t), p90: quantile(t, 0.9), min: Math.min(...t), max: Math.max(...t), call: median(rs.map((x) => x.startCallMs)),
+          cpu: median(rs.map((x) => x.cpuMs)),
           lt: median(rs.map((x) => x.longestTaskMs)), ltMax: Math.max(...rs.map((x) => x.longestTaskMs)), events: rs[0].events,
           raw: json.length, gz6: gz(json, 6), gz9: gz(json, 9),
         };
         sum[impl] = s;
-        console.log(`| ${impl} | ${fmt(s.med)} | ${fmt(s.p90)} | ${fmt(s.min)} | ${fmt(s.max)} | ${fmt(s.call)} | ${fmt(s.lt)} | ${fmt(s.ltMax)} | ${s.events} | ${s.raw} | ${s.gz6} | ${s.gz9} |`);
+        console.log(`| ${impl} | ${fmt(s.med)} | ${fmt(s.p90)} | ${fmt(s.min)} | ${fmt(s.max)} | ${fmt(s.call)} | ${fmt(s.cpu)} | ${fmt(s.lt)} | ${fmt(s.ltMax)} | ${s.events} | ${s.raw} | ${s.gz6} | ${s.gz9} |`);
       }
       snapSummary[p.shape] = sum;
       console.log(`raw to-FullSnapshot ms: ${IMPLS.map((i) => `${i}: ${snap[p.shape][i].map((x) => fmt(x.toFullSnapshotMs)).join(', ')}`).join('; ')}`);
@@ -443,6 +488,7 @@ async function main() {
       console.log(`rewind wasm init (fetch + compile + instantiate) ms: ${snap[p.shape].rewind.map((x) => fmt(x.wasmInitMs)).join(', ')}; wasm memory after: ${snap[p.shape].rewind.map((x) => x.wasmBytes).join(', ')} B`);
       const a = sum;
       ratios.push([`(a) ${p.shape}: to FullSnapshot, median`, r(a.rewind.med, a.rrweb.med), r(a.rewind.med, a['rrweb+stringify'].med)]);
+      ratios.push([`(a) ${p.shape}: main-thread CPU, start to +1 s, median`, r(a.rewind.cpu, a.rrweb.cpu), r(a.rewind.cpu, a['rrweb+stringify'].cpu)]);
       ratios.push([`(a) ${p.shape}: longest task, median ms (rewind / rrweb)`, `${fmt(a.rewind.lt, 0)} / ${fmt(a.rrweb.lt, 0)}`, `${fmt(a.rewind.lt, 0)} / ${fmt(a['rrweb+stringify'].lt, 0)}`]);
       ratios.push([`(c) ${p.shape}: snapshot bytes, JSON / gzip-6`, `${r(a.rewind.raw, a.rrweb.raw)} / ${r(a.rewind.gz6, a.rrweb.gz6)}`, '']);
     }
@@ -450,9 +496,10 @@ async function main() {
 
   if (ONLY.includes('storm')) {
     console.log(`\n## (b) ${TABLE_ROWS}-row table, tbody.innerHTML replaced ${RERENDERS}×, ${REPS} fresh loads each`);
-    console.log('| impl | loop total median ms | p90 | recorder share (median − none median) ms | longest longtask median ms | events in loop (median) | late events | JSON bytes | gzip-6 | gzip-9 |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('| impl | loop total median ms | p90 | recorder share (median − none median) ms | main-thread CPU median ms | CPU share (− none) ms | longest longtask median ms | events in loop (median) | late events | JSON bytes | gzip-6 | gzip-9 |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     const base = median(table.none.map((x) => x.totalMs));
+    const cpuBase = median(table.none.map((x) => x.cpuMs));
     const b = {};
     for (const impl of TIMPLS) {
       const rs = table[impl];
@@ -460,15 +507,17 @@ async function main() {
       const json = Buffer.from(rs[0].json);
       const s = {
         med: median(t), p90: quantile(t, 0.9), share: median(t) - base, lt: median(rs.map((x) => x.longestTaskMs)),
+        cpu: median(rs.map((x) => x.cpuMs)), cpuShare: median(rs.map((x) => x.cpuMs)) - cpuBase,
         inLoop: median(rs.map((x) => x.emittedInLoop.reduce((a, c) => a + c, 0))), late: Math.max(...rs.map((x) => x.lateEvents)),
         raw: json.length, gz6: gz(json, 6), gz9: gz(json, 9),
       };
       b[impl] = s;
       const none = impl === 'none';
-      console.log(`| ${impl} | ${fmt(s.med)} | ${fmt(s.p90)} | ${none ? '—' : fmt(s.share)} | ${fmt(s.lt)} | ${s.inLoop} | ${s.late} | ${none ? '—' : s.raw} | ${none ? '—' : s.gz6} | ${none ? '—' : s.gz9} |`);
+      console.log(`| ${impl} | ${fmt(s.med)} | ${fmt(s.p90)} | ${none ? '—' : fmt(s.share)} | ${fmt(s.cpu)} | ${none ? '—' : fmt(s.cpuShare)} | ${fmt(s.lt)} | ${s.inLoop} | ${s.late} | ${none ? '—' : s.raw} | ${none ? '—' : s.gz6} | ${none ? '—' : s.gz9} |`);
     }
     console.log(`raw loop totals ms: ${TIMPLS.map((i) => `${i}: ${table[i].map((x) => fmt(x.totalMs, 0)).join(', ')}`).join('; ')}`);
     ratios.push(['(b) storm: recorder share', r(b.rewind.share, b.rrweb.share), r(b.rewind.share, b['rrweb+stringify'].share)]);
+    ratios.push(['(b) storm: recorder CPU share (whole run, loop and its snapshot)', r(b.rewind.cpuShare, b.rrweb.cpuShare), r(b.rewind.cpuShare, b['rrweb+stringify'].cpuShare)]);
     ratios.push(['(b) storm: longest task, median ms (rewind / rrweb / none)', `${fmt(b.rewind.lt, 0)} / ${fmt(b.rrweb.lt, 0)} / ${fmt(b.none.lt, 0)}`, '']);
     ratios.push(['(c) storm stream bytes, JSON / gzip-6', `${r(b.rewind.raw, b.rrweb.raw)} / ${r(b.rewind.gz6, b.rrweb.gz6)}`, '']);
   }
