@@ -55,7 +55,8 @@ pub const MAX_INFLIGHT_BODIES: usize = 64;
 
 /// Batches decompressed and parsed at once. Decoding is CPU work on blocking threads; with at
 /// most 8 at a time, decompressed buffers cost at most 8 × 2 × [`MAX_DECOMPRESSED_BYTES`]
-/// (growth headroom included) = 320 MiB even when every request is a gzip bomb.
+/// (growth headroom included) = 320 MiB even when every request is a gzip bomb. Redaction's
+/// decoded events come on top, bounded by [`MAX_REDACTING_KIB`].
 pub const MAX_INFLIGHT_DECODES: usize = 8;
 
 /// Longest time an ingest request may take to send its body: 30 s. A client that trickles
