@@ -228,13 +228,27 @@ enum Kind {
 }
 
 /// One JSON value: `Some(new text)` when the policy changed it.
+///
+/// Fast path (measured in BENCHMARKS.md, "Collector ingest"): most events hold no personal
+/// data (pointer moves, scrolls, clean text), so an event is first scanned as raw JSON text
+/// with the same rules ([`PrivacyOptions::redact`]). When that finds nothing, the text has no
+/// escapes and every key is plain (see [`Shape::redaction_proof`]), no string in the event can
+/// hold a match either, and `redact_json` is skipped; the event is decoded only if it has URLs
+/// to strip or strings past the cap.
 fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String>, TooDeep> {
     let cap = policy.max_string_bytes;
-    if !policy.redact && (cap == 0 || raw.len() <= cap) {
+    let over_cap = cap > 0 && raw.len() > cap;
+    if !policy.redact && !over_cap {
         return Ok(None);
     }
-    if max_depth(raw.as_bytes()) > MAX_REDACT_DEPTH {
+    let shape = Shape::of(raw.as_bytes());
+    if shape.depth > MAX_REDACT_DEPTH {
         return Err(TooDeep);
+    }
+    let pii_free = policy.redact && shape.redaction_proof() && RULES.redact(raw) == raw;
+    let urls = policy.redact && kind == Kind::Event && may_hold_urls(raw);
+    if (pii_free || !policy.redact) && !urls && !over_cap {
+        return Ok(None);
     }
     let mut de = serde_json::Deserializer::from_str(raw);
     // Depth is bounded by the scan above, and the runtime's threads have big stacks.
@@ -243,13 +257,13 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
         return Ok(None); // cannot happen: `parse_batch` read this text as JSON
     };
     let mut changed = false;
-    if policy.redact {
+    if urls {
+        changed |= strip_event_urls(&mut value);
+    }
+    if policy.redact && !pii_free {
         let before = value.clone();
-        if kind == Kind::Event {
-            strip_event_urls(&mut value);
-        }
         RULES.redact_json(&mut value);
-        changed = value != before;
+        changed |= value != before;
     }
     if kind == Kind::Label {
         if let Value::String(s) = &mut value {
@@ -258,52 +272,100 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
                 changed = true;
             }
         }
-    } else if cap > 0 {
+    } else if over_cap {
         changed |= cap_strings(&mut value, cap);
     }
     Ok(changed.then(|| value.to_string()))
 }
 
-/// The deepest nesting of arrays and objects in JSON text (strings skipped).
-fn max_depth(json: &[u8]) -> usize {
-    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for &b in json {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
+/// True when `strip_event_urls` may change the event: it names a URL attribute (or the Meta
+/// `href`) as a key, or holds an http(s) URL with a query or fragment in free text.
+fn may_hold_urls(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let named = URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|name| {
+        raw.match_indices(name).any(|(at, _)| at > 0 && b[at - 1] == b'"' && b.get(at + name.len()) == Some(&b'"'))
+    });
+    named || (raw.contains("http") && raw.contains(['?', '#']))
 }
 
-/// Strips query strings and fragments from the URLs of one event (see the module doc).
-fn strip_event_urls(event: &mut Value) {
+/// What one scan of JSON text tells.
+#[derive(Debug, PartialEq, Eq)]
+struct Shape {
+    /// The deepest nesting of arrays and objects.
+    depth: usize,
+    /// A string holds a `\` escape.
+    escapes: bool,
+    /// Every object key is made of `[A-Za-z0-9_-]` only.
+    plain_keys: bool,
+}
+
+impl Shape {
+    fn of(json: &[u8]) -> Shape {
+        let mut shape = Shape { depth: 0, escapes: false, plain_keys: true };
+        let (mut depth, mut in_string, mut escaped, mut plain, mut after_string) = (0usize, false, false, true, false);
+        for &b in json {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                    shape.escapes = true;
+                } else if b == b'"' {
+                    in_string = false;
+                    after_string = true;
+                } else {
+                    plain &= b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+                }
+                continue;
+            }
+            if after_string && !b.is_ascii_whitespace() {
+                // The string just closed was a key if a `:` follows it.
+                shape.plain_keys &= b != b':' || plain;
+                after_string = false;
+            }
+            match b {
+                b'"' => {
+                    in_string = true;
+                    plain = true;
+                }
+                b'{' | b'[' => {
+                    depth += 1;
+                    shape.depth = shape.depth.max(depth);
+                }
+                b'}' | b']' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        shape
+    }
+
+    /// True when scanning this JSON as text finds every match that redacting its decoded
+    /// strings and fields would: with no escapes, each string value is a slice of the text
+    /// between two `"`, which the rules treat as a word boundary like the ends of a text; and
+    /// with plain keys, a secret-named field `"key":value` is seen by the text rule for
+    /// `key: value` pairs with the same key. Checked over every fixture in the tests.
+    fn redaction_proof(&self) -> bool {
+        !self.escapes && self.plain_keys
+    }
+}
+
+/// Strips query strings and fragments from the URLs of one event (see the module doc); true
+/// when one changed.
+fn strip_event_urls(event: &mut Value) -> bool {
+    let mut changed = false;
     let kind = event.get("type").and_then(Value::as_i64);
-    let Some(data) = event.get_mut("data") else { return };
+    let Some(data) = event.get_mut("data") else { return false };
     match kind {
         Some(META) => {
             if let Some(Value::String(href)) = data.get_mut("href") {
-                *href = scrub(href);
+                let new = scrub(href);
+                replace(href, new, &mut changed);
             }
         }
         Some(CUSTOM | PLUGIN) => each_string(data, &mut |s| {
             if let Some(new) = scrub_urls_in_text(s) {
                 *s = new;
+                changed = true;
             }
         }),
         _ => {}
@@ -320,7 +382,9 @@ fn strip_event_urls(event: &mut Value) {
                         Value::Object(attributes) if key == "attributes" => {
                             for (name, value) in attributes.iter_mut() {
                                 if let Value::String(value) = value {
-                                    strip_attribute(name, value);
+                                    if let Some(new) = strip_attribute(name, value) {
+                                        replace(value, new, &mut changed);
+                                    }
                                 }
                             }
                         }
@@ -332,21 +396,32 @@ fn strip_event_urls(event: &mut Value) {
             _ => {}
         }
     }
+    changed
 }
 
-/// One attribute's URLs, stripped in place.
-fn strip_attribute(name: &str, value: &mut String) {
+/// `*s = new`, noting whether that changed it.
+fn replace(s: &mut String, new: String, changed: &mut bool) {
+    if *s != new {
+        *s = new;
+        *changed = true;
+    }
+}
+
+/// One attribute's value with its URLs stripped; `None` for attributes that hold no URL.
+fn strip_attribute(name: &str, value: &str) -> Option<String> {
     let name = name.to_ascii_lowercase();
     if URL_ATTRIBUTES.contains(&name.as_str()) {
-        *value = scrub(value);
+        Some(scrub(value))
     } else if URL_LIST_ATTRIBUTES.contains(&name.as_str()) {
-        *value = map_tokens(value, |token| {
+        Some(map_tokens(value, |token| {
             // A URL may be glued to the comma ending its srcset candidate.
             let url = token.trim_end_matches(',');
             let mut out = scrub(url);
             out.push_str(&token[url.len()..]);
             out
-        });
+        }))
+    } else {
+        None
     }
 }
 

@@ -149,7 +149,8 @@ fn too_deep_events_are_refused_not_recursed() {
     let batch_ok = format!(r#"{{"session_id":"s","seq":0,"events":[{{"type":5,"timestamp":1,"data":{ok}}}]}}"#);
     assert_eq!(process_batch(batch_ok.as_bytes(), &on()), Ok(None));
     assert_eq!(process_batch(batch.as_bytes(), &off()), Ok(None));
-    assert_eq!(max_depth(br#"{"a":"[[[{{","b":[1,{"c":"\"]"}]}"#), 3);
+    let shape = Shape::of(br#"{"a":"[[[{{","b":[1,{"c":"\"]"}]}"#);
+    assert_eq!(shape, Shape { depth: 3, escapes: true, plain_keys: true });
 }
 
 #[test]
@@ -161,4 +162,59 @@ fn urls_in_free_text() {
         Some("GET https://a.test/x failed; at g (http://b.test/app.js:12:5)")
     );
     assert_eq!(map_tokens("  a  b\tc ", |t| t.to_uppercase()), "  A  B\tC ");
+}
+
+/// Every event of every fixture recording (rewind's and rrweb's own).
+fn fixture_events() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    let mut out = Vec::new();
+    for dir in [root.clone(), root.join("rrweb")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Ok(events) = serde_json::from_str::<Vec<&RawValue>>(&text) else { continue };
+            out.extend(events.iter().map(|e| e.get().to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_fast_path_skips_only_events_redaction_would_not_change() {
+    let events = fixture_events();
+    assert!(events.len() > 500, "{}", events.len());
+    let mut skipped = 0;
+    for raw in &events {
+        let proof = Shape::of(raw.as_bytes()).redaction_proof();
+        if proof && RULES.redact(raw) == *raw {
+            skipped += 1;
+            let mut value: Value = serde_json::from_str(raw).unwrap();
+            let before = value.clone();
+            RULES.redact_json(&mut value);
+            assert_eq!(value, before, "the fast path would have skipped a change in {raw}");
+        }
+    }
+    assert!(skipped > events.len() / 2, "most events take the fast path: {skipped} of {}", events.len());
+}
+
+#[test]
+fn what_the_text_scan_cannot_see_takes_the_full_path() {
+    for (event, secret) in [
+        // A key the text rule does not read whole.
+        (r#"{"type":5,"timestamp":1,"data":{"tag":"t","payload":{"Password hint":"hunter2"}}}"#, "hunter2"),
+        // Escapes: an email spelled with \u0040, stringified JSON in a console message.
+        (r#"{"type":5,"timestamp":1,"data":{"tag":"t","payload":"mail zelda\u0040hyrulemoon.org"}}"#, "hyrulemoon"),
+        (r#"{"type":6,"timestamp":1,"data":{"plugin":"p","payload":["{\"password\":\"hunter2\"}"]}}"#, "hunter2"),
+    ] {
+        let shape = Shape::of(event.as_bytes());
+        assert!(!shape.redaction_proof(), "{event}");
+        let batch = format!(r#"{{"session_id":"s","seq":0,"events":[{event}]}}"#);
+        let out = String::from_utf8(process_batch(batch.as_bytes(), &on()).unwrap().expect("redacted")).unwrap();
+        assert!(!out.contains(secret) && out.contains("[REDACTED:"), "{out}");
+    }
+    assert!(Shape::of(br#"{"a-b_1":"x y","c":[{"d":"e f"}]}"#).redaction_proof());
+    assert!(!Shape::of(br#"{"xlink:href":"x"}"#).plain_keys);
 }
