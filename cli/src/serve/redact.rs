@@ -32,6 +32,7 @@
 //! than the cap; an event nobody changed is stored byte for byte as it was received, and a
 //! batch nobody changed keeps the client's own gzip body.
 
+use rewind::privacy::redact::{secret_field_marker, FieldValue};
 use rewind::privacy::PrivacyOptions;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -230,11 +231,10 @@ enum Kind {
 /// One JSON value: `Some(new text)` when the policy changed it.
 ///
 /// Fast path (measured in BENCHMARKS.md, "Collector ingest"): most events hold no personal
-/// data (pointer moves, scrolls, clean text), so an event is first scanned as raw JSON text
-/// with the same rules ([`PrivacyOptions::redact`]). When that finds nothing, the text has no
-/// escapes and every key is plain (see [`Shape::redaction_proof`]), no string in the event can
-/// hold a match either, and `redact_json` is skipped; the event is decoded only if it has URLs
-/// to strip or strings past the cap.
+/// data (pointer moves, scrolls, clean text), so an event's strings and numbers are first
+/// scanned straight from its JSON text with the same rules ([`PrivacyOptions::redact`]) and
+/// its keys checked once each ([`Shape::pii_free`]). When that finds nothing, `redact_json`
+/// is skipped; the event is decoded only if it has URLs to strip or strings past the cap.
 fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String>, TooDeep> {
     let cap = policy.max_string_bytes;
     let over_cap = cap > 0 && raw.len() > cap;
@@ -245,7 +245,7 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
     if shape.depth > MAX_REDACT_DEPTH {
         return Err(TooDeep);
     }
-    let pii_free = policy.redact && shape.redaction_proof() && RULES.redact(raw) == raw;
+    let pii_free = policy.redact && shape.pii_free();
     let urls = policy.redact && kind == Kind::Event && may_hold_urls(raw);
     if (pii_free || !policy.redact) && !urls && !over_cap {
         return Ok(None);
@@ -279,31 +279,44 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
 }
 
 /// True when `strip_event_urls` may change the event: it names a URL attribute (or the Meta
-/// `href`) as a key, or holds an http(s) URL with a query or fragment in free text.
+/// `href`) as a key, or holds an http(s) URL with a query or fragment in free text. A quick
+/// superset: most events (pointer moves, scrolls, inputs) name none.
 fn may_hold_urls(raw: &str) -> bool {
     let b = raw.as_bytes();
-    let named = URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|name| {
+    let key = |name: &str| {
         raw.match_indices(name).any(|(at, _)| at > 0 && b[at - 1] == b'"' && b.get(at + name.len()) == Some(&b'"'))
-    });
+    };
+    // Every event has a `"data"` key: the `data` attribute (of `<object>`) is looked for with
+    // its element.
+    let named = URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|name| *name != "data" && key(name))
+        || (raw.contains("\"object\"") && key("data"));
     named || (raw.contains("http") && raw.contains(['?', '#']))
 }
 
 /// What one scan of JSON text tells.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 struct Shape {
     /// The deepest nesting of arrays and objects.
     depth: usize,
     /// A string holds a `\` escape.
     escapes: bool,
-    /// Every object key is made of `[A-Za-z0-9_-]` only.
-    plain_keys: bool,
+    /// Every string (keys included) and every number, literal or other bare token, each
+    /// followed by a `"`: what the text rules must find nothing in for the event to be left
+    /// alone. Keys are followed by `"`, never by their `:`, so the rule for `key: value` text
+    /// does not judge every JSON key (that is [`secret_key`]'s job, once per distinct key).
+    scalars: String,
+    /// The distinct object keys.
+    keys: Vec<String>,
 }
 
 impl Shape {
     fn of(json: &[u8]) -> Shape {
-        let mut shape = Shape { depth: 0, escapes: false, plain_keys: true };
-        let (mut depth, mut in_string, mut escaped, mut plain, mut after_string) = (0usize, false, false, true, false);
-        for &b in json {
+        let mut shape = Shape { scalars: String::with_capacity(json.len()), ..Shape::default() };
+        let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, 0usize);
+        let mut bare: Option<usize> = None;
+        let mut last_string: Option<(usize, usize)> = None;
+        let text = |from: usize, to: usize| std::str::from_utf8(&json[from..to]).unwrap_or_default();
+        for (i, &b) in json.iter().enumerate() {
             if in_string {
                 if escaped {
                     escaped = false;
@@ -312,21 +325,37 @@ impl Shape {
                     shape.escapes = true;
                 } else if b == b'"' {
                     in_string = false;
-                    after_string = true;
-                } else {
-                    plain &= b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+                    shape.scalars.push_str(text(start, i));
+                    shape.scalars.push('"');
+                    last_string = Some((start, i));
                 }
                 continue;
             }
-            if after_string && !b.is_ascii_whitespace() {
-                // The string just closed was a key if a `:` follows it.
-                shape.plain_keys &= b != b':' || plain;
-                after_string = false;
+            let token = !(b.is_ascii_whitespace() || matches!(b, b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':'));
+            match (bare, token) {
+                (None, true) => bare = Some(i),
+                (Some(from), false) => {
+                    shape.scalars.push_str(text(from, i));
+                    shape.scalars.push('"');
+                    bare = None;
+                }
+                _ => {}
+            }
+            if b == b':' {
+                if let Some((from, to)) = last_string {
+                    let key = text(from, to);
+                    if !shape.keys.iter().any(|k| k == key) {
+                        shape.keys.push(key.to_string());
+                    }
+                }
+            }
+            if !b.is_ascii_whitespace() && b != b'"' {
+                last_string = None;
             }
             match b {
                 b'"' => {
                     in_string = true;
-                    plain = true;
+                    start = i + 1;
                 }
                 b'{' | b'[' => {
                     depth += 1;
@@ -336,17 +365,42 @@ impl Shape {
                 _ => {}
             }
         }
+        if let Some(from) = bare {
+            shape.scalars.push_str(text(from, json.len()));
+        }
         shape
     }
 
-    /// True when scanning this JSON as text finds every match that redacting its decoded
-    /// strings and fields would: with no escapes, each string value is a slice of the text
-    /// between two `"`, which the rules treat as a word boundary like the ends of a text; and
-    /// with plain keys, a secret-named field `"key":value` is seen by the text rule for
-    /// `key: value` pairs with the same key. Checked over every fixture in the tests.
-    fn redaction_proof(&self) -> bool {
-        !self.escapes && self.plain_keys
+    /// True when the privacy rules cannot change this JSON: no string has an escape (so each
+    /// decoded string is exactly the text between its quotes, and `"` is a word boundary to
+    /// the rules like the ends of a text), no key names a secret field, and redacting
+    /// [`scalars`](Self::scalars) finds nothing. Checked over every fixture in the tests.
+    fn pii_free(&self) -> bool {
+        !self.escapes && !self.keys.iter().any(|k| secret_key(k)) && RULES.redact(&self.scalars) == self.scalars
     }
+}
+
+thread_local! {
+    /// [`secret_key`]'s answers: events reuse a small vocabulary of keys.
+    static SECRET_KEYS: std::cell::RefCell<std::collections::HashMap<String, bool>> = Default::default();
+}
+
+/// True when the value of field `key` is replaced whole by the privacy rules (as a string or
+/// as a number), from [`secret_field_marker`], remembered per thread (at most 4,096 keys).
+fn secret_key(key: &str) -> bool {
+    SECRET_KEYS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(&secret) = cache.get(key) {
+            return secret;
+        }
+        let secret = secret_field_marker(key, FieldValue::Text).is_some()
+            || secret_field_marker(key, FieldValue::Number).is_some();
+        if cache.len() >= 4_096 {
+            cache.clear();
+        }
+        cache.insert(key.to_string(), secret);
+        secret
+    })
 }
 
 /// Strips query strings and fragments from the URLs of one event (see the module doc); true
