@@ -278,19 +278,29 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
     Ok(changed.then(|| value.to_string()))
 }
 
-/// True when `strip_event_urls` may change the event: it names a URL attribute (or the Meta
-/// `href`) as a key, or holds an http(s) URL with a query or fragment in free text. A quick
-/// superset: most events (pointer moves, scrolls, inputs) name none.
+/// True when `strip_event_urls` may change the event: it has a query or fragment mark and
+/// names a URL attribute (or the Meta `href`) as a key, or holds an http(s) URL. A quick
+/// superset: most events (pointer moves, scrolls, inputs, snapshots of pages whose URLs have
+/// no query) are not decoded for URLs.
 fn may_hold_urls(raw: &str) -> bool {
     let b = raw.as_bytes();
+    // Stripping changes a URL only if it has a query or a fragment: a `?`, or a `#` glued to a
+    // URL character (not CSS colours such as `"#333"` or `color: #333`).
+    let marked = raw.contains('?')
+        || raw.match_indices('#').any(|(at, _)| {
+            at > 0 && (b[at - 1].is_ascii_alphanumeric() || matches!(b[at - 1], b'/' | b'.' | b'_' | b'-'))
+        });
+    if !marked {
+        return false;
+    }
     let key = |name: &str| {
         raw.match_indices(name).any(|(at, _)| at > 0 && b[at - 1] == b'"' && b.get(at + name.len()) == Some(&b'"'))
     };
     // Every event has a `"data"` key: the `data` attribute (of `<object>`) is looked for with
     // its element.
-    let named = URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|name| *name != "data" && key(name))
-        || (raw.contains("\"object\"") && key("data"));
-    named || (raw.contains("http") && raw.contains(['?', '#']))
+    URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|name| *name != "data" && key(name))
+        || (raw.contains("\"object\"") && key("data"))
+        || raw.contains("http")
 }
 
 /// What one scan of JSON text tells.

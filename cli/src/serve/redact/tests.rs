@@ -221,7 +221,10 @@ fn what_the_text_scan_cannot_see_takes_the_full_path() {
     assert!(!Shape::of(br#"{"n": 4539148803436467}"#).pii_free(), "a card number as a number");
     // Which events are decoded for their URLs.
     assert!(!may_hold_urls(r#"{"type":3,"data":{"source":1,"positions":[]}}"#), "every event has a data key");
-    assert!(may_hold_urls(r#"{"type":4,"data":{"href":"https://a.test/"}}"#));
+    assert!(may_hold_urls(r#"{"type":4,"data":{"href":"https://a.test/?q"}}"#));
+    assert!(may_hold_urls(r#"{"type":4,"data":{"href":"https://a.test/#top"}}"#));
+    assert!(!may_hold_urls(r#"{"type":4,"data":{"href":"https://a.test/"}}"#), "nothing to strip");
+    assert!(!may_hold_urls(r##"{"attributes":{"href":"/a","style":"color: #333","fill":"#333"}}"##));
     assert!(may_hold_urls(r#"{"tagName":"object","attributes":{"data":"/f.swf?x"}}"#));
     assert!(may_hold_urls(r#"{"type":6,"data":{"payload":["https://a.test/?q"]}}"#));
     assert!(!may_hold_urls(r#"{"type":6,"data":{"payload":["https://a.test/"]}}"#));
