@@ -202,8 +202,9 @@ fn the_fast_path_skips_only_events_redaction_would_not_change() {
 #[test]
 fn what_the_text_scan_cannot_see_takes_the_full_path() {
     for (event, secret) in [
-        // A key the text rule does not read whole.
+        // Keys: one the text rule would not read whole, one spelled with an escape.
         (r#"{"type":5,"timestamp":1,"data":{"tag":"t","payload":{"Password hint":"hunter2"}}}"#, "hunter2"),
+        (r#"{"type":5,"timestamp":1,"data":{"tag":"t","payload":{"password":"hunter2"}}}"#, "hunter2"),
         // Escapes: an email spelled with \u0040, stringified JSON in a console message.
         (r#"{"type":5,"timestamp":1,"data":{"tag":"t","payload":"mail zelda\u0040hyrulemoon.org"}}"#, "hyrulemoon"),
         (r#"{"type":6,"timestamp":1,"data":{"plugin":"p","payload":["{\"password\":\"hunter2\"}"]}}"#, "hunter2"),
