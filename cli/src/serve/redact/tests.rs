@@ -1,3 +1,4 @@
+use super::scan::Shape;
 use super::*;
 use serde_json::json;
 
