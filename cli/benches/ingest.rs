@@ -6,7 +6,13 @@
 //! cargo bench -p rewind-cli --bench ingest                      # 20,000 batches, 16 connections
 //! cargo bench -p rewind-cli --bench ingest -- --batches 5000 --connections 4
 //! cargo bench -p rewind-cli --bench ingest -- --dir /dev/shm    # data directory on tmpfs
+//! cargo bench -p rewind-cli --bench ingest -- --redaction on    # one collector only
 //! ```
+//!
+//! By default it measures two collectors in the same run, one with server-side redaction (the
+//! default) and one with `--no-server-redaction`, in `--rounds` rounds (default 2) ordered
+//! off/on then on/off, and prints each phase (with the 1-minute load average after it) and the
+//! on/off ratios of throughput and of server CPU per batch.
 //!
 //! Batches: each is one of the recordings in `fixtures/*.json` (Meta, FullSnapshot and the
 //! incremental events of a page visit, 25 to 100 events), re-timed and wrapped in the wire
@@ -29,66 +35,192 @@ const BATCHES_PER_SESSION: usize = 50;
 /// Batches sent (and stored) before measuring, per connection.
 const WARMUP_PER_CONNECTION: usize = 20;
 
+/// Which collectors a run measures (`--redaction`).
+#[derive(Clone, Copy, PartialEq)]
+enum Modes {
+    /// Server-side redaction on (the default) and off (`--no-server-redaction`), alternating.
+    Both,
+    On,
+    Off,
+}
+
 fn main() {
     let mut batches = 20_000usize;
     let mut connections = 16usize;
+    let mut rounds = 2usize;
+    let mut modes = Modes::Both;
     let mut parent = std::env::temp_dir();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--batches" => batches = args.next().and_then(|v| v.parse().ok()).expect("--batches N"),
             "--connections" => connections = args.next().and_then(|v| v.parse().ok()).expect("--connections K"),
+            "--rounds" => rounds = args.next().and_then(|v| v.parse().ok()).expect("--rounds R"),
             "--dir" => parent = args.next().expect("--dir DIR").into(),
+            "--redaction" => {
+                modes = match args.next().as_deref() {
+                    Some("both") => Modes::Both,
+                    Some("on") => Modes::On,
+                    Some("off") => Modes::Off,
+                    _ => panic!("--redaction both|on|off"),
+                }
+            }
             _ => {} // `cargo bench` passes --bench
         }
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    runtime.block_on(run(batches, connections.max(1), &parent));
+    runtime.block_on(run(batches, connections.max(1), rounds.max(1), modes, &parent));
 }
 
-async fn run(total: usize, connections: usize, parent: &Path) {
-    let root = tempfile::tempdir_in(parent).expect("temp dir");
-    let data = root.path().join("data");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_rewind"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--rate-limit", "0", "--public-key", PUBLIC])
-        .arg("--data-dir")
-        .arg(&data)
-        .current_dir(root.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("rewind serve starts");
-    let mut url = None;
-    for line in BufReader::new(server.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        if let Some(u) = line.trim().strip_prefix("listening on ") {
-            url = Some(format!("{u}/v1/ingest"));
+/// A collector under test.
+struct Collector {
+    process: std::process::Child,
+    url: String,
+    data: std::path::PathBuf,
+    redaction: bool,
+    /// Batch files it should hold so far.
+    expected: usize,
+    _root: tempfile::TempDir,
+}
+
+impl Collector {
+    fn start(parent: &Path, redaction: bool) -> Collector {
+        let root = tempfile::tempdir_in(parent).expect("temp dir");
+        let data = root.path().join("data");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_rewind"));
+        command.args(["serve", "--addr", "127.0.0.1:0", "--rate-limit", "0", "--public-key", PUBLIC]);
+        if !redaction {
+            command.arg("--no-server-redaction");
         }
-        if line.starts_with("  retention") {
-            break;
+        let mut process = command
+            .arg("--data-dir")
+            .arg(&data)
+            .current_dir(root.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("rewind serve starts");
+        let mut url = None;
+        for line in BufReader::new(process.stdout.take().unwrap()).lines() {
+            let line = line.unwrap();
+            if let Some(u) = line.trim().strip_prefix("listening on ") {
+                url = Some(format!("{u}/v1/ingest"));
+            }
+            if line.starts_with("  retention") {
+                break;
+            }
+        }
+        let url = url.expect("the server printed its address");
+        Collector { process, url, data, redaction, expected: 0, _root: root }
+    }
+
+    fn name(&self) -> &'static str {
+        if self.redaction {
+            "redaction on"
+        } else {
+            "redaction off"
         }
     }
-    let url = url.expect("the server printed its address");
+}
 
+impl Drop for Collector {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// What one measured phase gave.
+struct Phase {
+    batches_per_s: f64,
+    mb_per_s: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    cores_busy: f64,
+    per_cpu_s: f64,
+}
+
+async fn run(total: usize, connections: usize, rounds: usize, modes: Modes, parent: &Path) {
     let templates = templates();
     let per_connection = total.div_ceil(connections);
+    let mut collectors: Vec<Collector> = match modes {
+        Modes::Both => vec![Collector::start(parent, false), Collector::start(parent, true)],
+        Modes::On => vec![Collector::start(parent, true)],
+        Modes::Off => vec![Collector::start(parent, false)],
+    };
     println!(
         "collector ingest: {connections} connections x {per_connection} batches (+{WARMUP_PER_CONNECTION} warm-up each), \
-         {} fixture batch shapes",
-        templates.len()
+         {} fixture batch shapes (mean {} bytes of JSON), {rounds} round(s) per collector, load average {}",
+        templates.len(),
+        templates.iter().map(|t| t.1).sum::<usize>() / templates.len(),
+        load_average()
     );
+    let mut results: Vec<(bool, Phase)> = Vec::new();
+    let mut phase = 0;
+    for round in 0..rounds {
+        // A B, then B A: drift in the machine's load touches both alike.
+        let order: Vec<usize> =
+            if round % 2 == 0 { (0..collectors.len()).collect() } else { (0..collectors.len()).rev().collect() };
+        for i in order {
+            let collector = &mut collectors[i];
+            let result = measure(collector, &templates, phase, connections, per_connection).await;
+            println!(
+                "round {round} {:<14} {:>6.0} batches/s  {:>5.2} MB/s gzip  p50 {:>5.2} ms  p99 {:>6.2} ms  \
+                 server {:.2} cores, {:.0} batches per CPU-second  (load {})",
+                collector.name(),
+                result.batches_per_s,
+                result.mb_per_s,
+                result.p50_ms,
+                result.p99_ms,
+                result.cores_busy,
+                result.per_cpu_s,
+                load_average()
+            );
+            results.push((collector.redaction, result));
+            phase += 1;
+        }
+    }
+    let mean = |redaction: bool| {
+        let runs: Vec<f64> = results.iter().filter(|(r, _)| *r == redaction).map(|(_, p)| p.batches_per_s).collect();
+        (!runs.is_empty()).then(|| runs.iter().sum::<f64>() / runs.len() as f64)
+    };
+    let cpu = |redaction: bool| {
+        let runs: Vec<f64> = results.iter().filter(|(r, _)| *r == redaction).map(|(_, p)| p.per_cpu_s).collect();
+        (!runs.is_empty()).then(|| runs.iter().sum::<f64>() / runs.len() as f64)
+    };
+    if let (Some(off), Some(on)) = (mean(false), mean(true)) {
+        println!("mean batches/s       redaction off {off:.0}, on {on:.0}: on/off = {:.2}", on / off);
+    }
+    if let (Some(off), Some(on)) = (cpu(false), cpu(true)) {
+        println!(
+            "server CPU per batch redaction off {:.3} ms, on {:.3} ms: on/off = {:.2}",
+            1000.0 / off,
+            1000.0 / on,
+            off / on
+        );
+    }
+}
+
+/// One measured phase against `collector`: warm-up, then `per_connection` batches on each of
+/// `connections` connections; sessions are named after `phase` so every batch is new.
+async fn measure(
+    collector: &mut Collector,
+    templates: &[(Vec<Value>, usize)],
+    phase: usize,
+    connections: usize,
+    per_connection: usize,
+) -> Phase {
     // All bodies are built before the clock starts.
     let bodies: Vec<Vec<Vec<u8>>> = (0..connections)
-        .map(|c| (0..WARMUP_PER_CONNECTION + per_connection).map(|i| body(&templates, c, i)).collect())
+        .map(|c| (0..WARMUP_PER_CONNECTION + per_connection).map(|i| body(templates, phase, c, i)).collect())
         .collect();
     let sent_bytes: usize = bodies.iter().flat_map(|b| b[WARMUP_PER_CONNECTION..].iter()).map(Vec::len).sum();
-    let sent_json: usize = (0..connections * per_connection).map(|i| templates[i % templates.len()].1).sum();
 
     let http = reqwest::Client::builder().pool_max_idle_per_host(connections).build().unwrap();
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(connections + 1));
     let mut tasks = Vec::new();
     for connection_bodies in bodies {
-        let (http, url, barrier) = (http.clone(), url.clone(), barrier.clone());
+        let (http, url, barrier) = (http.clone(), collector.url.clone(), barrier.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(connection_bodies.len());
             for (i, body) in connection_bodies.into_iter().enumerate() {
@@ -115,38 +247,36 @@ async fn run(total: usize, connections: usize, parent: &Path) {
         }));
     }
     barrier.wait().await;
-    let cpu_before = cpu_seconds(server.id());
+    let cpu_before = cpu_seconds(collector.process.id());
     let start = Instant::now();
     let mut latencies: Vec<Duration> = Vec::new();
     for task in tasks {
         latencies.extend(task.await.expect("client task"));
     }
     let elapsed = start.elapsed().as_secs_f64();
-    let server_cpu = cpu_seconds(server.id()) - cpu_before;
+    let server_cpu = cpu_seconds(collector.process.id()) - cpu_before;
     latencies.sort();
     let n = latencies.len();
     let pct = |p: f64| latencies[((n as f64 * p).ceil() as usize).clamp(1, n) - 1].as_secs_f64() * 1000.0;
-    let stored = count_files(&data.join("sessions"));
-    println!("data directory       {}", data.display());
-    println!("batches measured     {n}");
-    println!("wall time            {elapsed:.2} s");
-    println!("throughput           {:.0} batches/s", n as f64 / elapsed);
-    println!(
-        "gzip bodies          {:.2} MB/s (mean body {:.0} bytes gzip, {:.0} bytes JSON)",
-        sent_bytes as f64 / elapsed / 1e6,
-        sent_bytes as f64 / n as f64,
-        sent_json as f64 / n as f64
-    );
-    println!("latency p50 / p99    {:.2} ms / {:.2} ms (max {:.2} ms)", pct(0.50), pct(0.99), pct(1.0));
-    println!(
-        "server CPU           {server_cpu:.2} s user+sys = {:.2} cores busy, {:.0} batches per CPU-second",
-        server_cpu / elapsed,
-        n as f64 / server_cpu
-    );
-    println!("stored batch files   {stored} (expected {})", n + connections * WARMUP_PER_CONNECTION);
-    assert_eq!(stored, n + connections * WARMUP_PER_CONNECTION, "every batch stored once");
-    let _ = server.kill();
-    let _ = server.wait();
+    collector.expected += n + connections * WARMUP_PER_CONNECTION;
+    let stored = count_files(&collector.data.join("sessions"));
+    assert_eq!(stored, collector.expected, "every batch stored once");
+    Phase {
+        batches_per_s: n as f64 / elapsed,
+        mb_per_s: sent_bytes as f64 / elapsed / 1e6,
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+        cores_busy: server_cpu / elapsed,
+        per_cpu_s: n as f64 / server_cpu,
+    }
+}
+
+/// The 1-minute load average (`/proc/loadavg`).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(String::from))
+        .unwrap_or_default()
 }
 
 /// The fixtures' events, each recording one batch shape, with its JSON size.
@@ -168,10 +298,11 @@ fn templates() -> Vec<(Vec<Value>, usize)> {
         .collect()
 }
 
-/// Batch `i` of connection `c`: a fixture re-timed to the session's clock, in an envelope, gzip'd.
-fn body(templates: &[(Vec<Value>, usize)], c: usize, i: usize) -> Vec<u8> {
+/// Batch `i` of connection `c` in phase `phase`: a fixture re-timed to the session's clock, in
+/// an envelope, gzip'd.
+fn body(templates: &[(Vec<Value>, usize)], phase: usize, c: usize, i: usize) -> Vec<u8> {
     let (events, _) = &templates[i % templates.len()];
-    let session = format!("c{c}-{}", i / BATCHES_PER_SESSION);
+    let session = format!("p{phase}c{c}-{}", i / BATCHES_PER_SESSION);
     let seq = i % BATCHES_PER_SESSION;
     let t0 = events[0]["timestamp"].as_i64().unwrap();
     let base = 1_795_248_208_007_i64 + seq as i64 * 5_000;

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn batches_are_stored_listed_read_and_analysed() {
-    let server = Server::start(&[]);
+    // Stored as sent (serve_privacy.rs has what server-side redaction changes); the analysis
+    // is redacted on its own.
+    let server = Server::start(&["--no-server-redaction"]);
     assert_eq!(reqwest::get(format!("{}/health", server.url)).await.unwrap().text().await.unwrap(), "ok");
 
     let events = fixture_events("login-form");
@@ -81,7 +83,7 @@ async fn batches_are_stored_listed_read_and_analysed() {
     let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
     assert_eq!(cli["replays"][0], analysis);
 
-    let metrics = reqwest::get(format!("{}/metrics", server.url)).await.unwrap().text().await.unwrap();
+    let metrics = server.metrics().await;
     assert!(metrics.contains("rewind_ingest_batches_total{outcome=\"stored\"} 3\n"), "{metrics}");
     assert!(metrics.contains(&format!("rewind_ingest_events_total {}\n", events.len())));
     assert!(!metrics.contains("sess-login") && !metrics.contains("jane") && !metrics.contains("shop.rewind.test"));
@@ -108,7 +110,7 @@ async fn a_resent_batch_is_stored_once_and_gaps_are_reported() {
         (list["sessions"][0]["n_batches"].clone(), list["sessions"][0]["n_events"].clone()),
         (json!(2), json!(11))
     );
-    let metrics = reqwest::get(format!("{}/metrics", server.url)).await.unwrap().text().await.unwrap();
+    let metrics = server.metrics().await;
     assert!(metrics.contains("rewind_ingest_batches_total{outcome=\"duplicate\"} 1\n"), "{metrics}");
 }
 
@@ -211,7 +213,7 @@ async fn limits_refuse_without_storing() {
 
     // 5,000 events is still fine.
     assert_eq!(server.ingest(&batch("lim", 0, &small_events(5_000, now_ms()))).await.0, 200);
-    let metrics = reqwest::get(format!("{}/metrics", server.url)).await.unwrap().text().await.unwrap();
+    let metrics = server.metrics().await;
     for (reason, n) in [("body_too_large", 2), ("decompressed_too_large", 1), ("bad_gzip", 3), ("too_many_events", 1)] {
         assert!(
             metrics.contains(&format!("rewind_ingest_rejected_total{{reason=\"{reason}\"}} {n}\n")),
@@ -381,7 +383,7 @@ async fn retention_deletes_old_sessions() {
     let files = server.files();
     assert!(files.iter().all(|f| !f.contains("old-session")), "{files:?}");
     assert_eq!(files.len(), 2, "the new session's batch and index record: {files:?}");
-    let metrics = reqwest::get(format!("{}/metrics", server.url)).await.unwrap().text().await.unwrap();
+    let metrics = server.metrics().await;
     assert!(metrics.contains("rewind_sessions_deleted_total{cause=\"retention\"} 1\n"), "{metrics}");
 }
 
@@ -427,7 +429,7 @@ async fn concurrent_clients_store_every_batch_once() {
         assert_eq!(session["n_events"], BATCHES * 20);
         assert_eq!(session["missing_batches"], 0);
     }
-    let metrics = reqwest::get(format!("{}/metrics", server.url)).await.unwrap().text().await.unwrap();
+    let metrics = server.metrics().await;
     let duplicates = CLIENTS * (BATCHES as usize).div_ceil(3);
     assert!(
         metrics.contains(&format!("rewind_ingest_batches_total{{outcome=\"duplicate\"}} {duplicates}\n")),

@@ -31,7 +31,8 @@ async function open(browser, origin, config, { random } = {}) {
 }
 
 const ingestBytes = async (origin) => {
-  const text = await (await fetch(`${origin}/metrics`)).text();
+  // /metrics needs the read key (rewind serve --metrics-public would open it).
+  const text = await (await fetch(`${origin}/metrics`, { headers: { 'X-Rewind-Key': KEYS.read } })).text();
   return Number(/^rewind_ingest_received_bytes_total (\d+)$/m.exec(text)[1]);
 };
 /**

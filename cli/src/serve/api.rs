@@ -22,6 +22,8 @@ pub enum Reason {
     DecompressedTooLarge,
     /// More than [`super::limits::MAX_EVENTS_PER_BATCH`] events (413).
     TooManyEvents,
+    /// A `seq` past the collector's `--max-seq` (413): the session is longer than it keeps.
+    SeqTooHigh,
     /// Corrupt or truncated gzip (400).
     BadGzip,
     /// Malformed JSON (400).
@@ -45,6 +47,7 @@ impl Reason {
             Reason::BodyTooLarge => "body_too_large",
             Reason::DecompressedTooLarge => "decompressed_too_large",
             Reason::TooManyEvents => "too_many_events",
+            Reason::SeqTooHigh => "seq_too_high",
             Reason::BadGzip => "bad_gzip",
             Reason::BadJson => "bad_json",
             Reason::Invalid => "invalid_batch",
@@ -54,7 +57,7 @@ impl Reason {
     }
 
     /// Every reason, in the order `/metrics` lists them.
-    pub const ALL: [Reason; 12] = [
+    pub const ALL: [Reason; 13] = [
         Reason::Unauthorized,
         Reason::Forbidden,
         Reason::RateLimited,
@@ -62,6 +65,7 @@ impl Reason {
         Reason::BodyTooLarge,
         Reason::DecompressedTooLarge,
         Reason::TooManyEvents,
+        Reason::SeqTooHigh,
         Reason::BadGzip,
         Reason::BadJson,
         Reason::Invalid,

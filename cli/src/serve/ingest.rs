@@ -4,11 +4,14 @@
 //! 2. `Content-Length` (413) and `Content-Encoding` (gzip, identity or none; else 415);
 //! 3. the body, read while counting (413 past [`MAX_BODY_BYTES`]);
 //! 4. gunzip, stopping at [`MAX_DECOMPRESSED_BYTES`] (413), and the envelope (400, or 413 past
-//!    [`super::limits::MAX_EVENTS_PER_BATCH`] events), on a blocking thread;
-//! 5. storage: `PutMode::Create` at `sessions/{day}/{session_id}/{seq}.json.gz`, so a resent
+//!    [`super::limits::MAX_EVENTS_PER_BATCH`] events), on a blocking thread; `seq` past
+//!    `--max-seq` (413);
+//! 5. server-side redaction and the stored-string cap ([`super::redact`]), on a blocking
+//!    thread; the session index is fed from the redacted batch;
+//! 6. storage: `PutMode::Create` at `sessions/{day}/{session_id}/{seq}.json.gz`, so a resent
 //!    batch is stored once (`{"stored":false,"duplicate":true}`), then the session index.
 //!
-//! Nothing is written before step 5, so a refused request stores nothing. A request refused
+//! Nothing is written before step 6, so a refused request stores nothing. A request refused
 //! before its body was read whole has the rest of its body drained (bounded), so the client
 //! gets the answer rather than a reset connection.
 
@@ -16,7 +19,9 @@ use super::api::{ApiError, Reason};
 use super::auth::{authorize, Need, Role};
 use super::limits::{
     retry_after_secs, BODY_READ_TIMEOUT, DRAIN_TIMEOUT, MAX_BODY_BYTES, MAX_DECOMPRESSED_BYTES, MAX_DRAIN_BYTES,
+    MAX_REDACTING_KIB,
 };
+use super::redact::{process_batch, Policy, ProcessError};
 use super::store::{now_ms, Store};
 use super::wire::{parse_batch, BatchInfo, WireError};
 use super::AppState;
@@ -32,7 +37,8 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// gzip level for bodies that arrive uncompressed (1: fastest; they are small keepalive batches).
+/// gzip level for bodies stored in another form than they came: uncompressed ones (small
+/// keepalive batches) and redacted ones (1: fastest).
 const RECOMPRESS_LEVEL: u32 = 1;
 
 /// The handler.
@@ -74,8 +80,29 @@ async fn ingest(state: &AppState, headers: &HeaderMap, body: Body) -> Result<(Ba
         ApiError::new(StatusCode::REQUEST_TIMEOUT, Reason::BadRequest, "the request body took too long to arrive")
     })??;
     let decode_slot = state.decode_slots.acquire().await.map_err(ApiError::internal)?;
-    let (batch, stored) =
-        tokio::task::spawn_blocking(move || decode(bytes, gzip)).await.map_err(ApiError::internal)??;
+    let policy = state.policy;
+    let decoded =
+        tokio::task::spawn_blocking(move || decode(bytes, gzip, &policy)).await.map_err(ApiError::internal)??;
+    let seq = match &decoded {
+        Decoded::Ready(batch, _) | Decoded::Process(batch, ..) => batch.seq,
+    };
+    if seq > state.max_seq {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Reason::SeqTooHigh,
+            format!("seq {seq} is past this collector's limit of {} batches per session (--max-seq)", state.max_seq),
+        ));
+    }
+    let (batch, stored) = match decoded {
+        Decoded::Ready(batch, stored) => (batch, stored),
+        Decoded::Process(batch, json, body) => {
+            let kib = u32::try_from(json.len().div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, MAX_REDACTING_KIB);
+            let _share = state.redact_budget.acquire_many(kib).await.map_err(ApiError::internal)?;
+            tokio::task::spawn_blocking(move || apply_policy(batch, &json, body, &policy))
+                .await
+                .map_err(ApiError::internal)??
+        }
+    };
     drop(decode_slot);
 
     let now = now_ms();
@@ -172,9 +199,19 @@ async fn read_body(body: Body, length: Option<u64>, state: &AppState) -> Result<
     Ok(Bytes::from(body))
 }
 
-/// Decompresses (when gzip) and checks a body; returns the batch and the bytes to store (the
-/// body itself when gzip, else its gzip).
-fn decode(body: Bytes, gzip_header: Option<bool>) -> Result<(BatchInfo, Bytes), ApiError> {
+/// A checked batch.
+enum Decoded {
+    /// Nothing for the policy to change: the batch and the gzip bytes to store.
+    Ready(BatchInfo, Bytes),
+    /// For [`apply_policy`]: the batch, its decompressed JSON, and the client's gzip body if
+    /// it sent one.
+    Process(BatchInfo, Bytes, Option<Bytes>),
+}
+
+/// Decompresses (when gzip) and checks a body. A batch the policy may change comes back as
+/// [`Decoded::Process`]; otherwise with the bytes to store (the body itself when gzip, else
+/// its gzip).
+fn decode(body: Bytes, gzip_header: Option<bool>, policy: &Policy) -> Result<Decoded, ApiError> {
     // Without a Content-Encoding header a body is taken as it is: gzip is recognised by its
     // magic bytes, anything else is JSON.
     let gzip = gzip_header.unwrap_or_else(|| is_gzip(&body));
@@ -190,19 +227,55 @@ fn decode(body: Bytes, gzip_header: Option<bool>) -> Result<(BatchInfo, Bytes), 
             ),
             other => ApiError::new(StatusCode::BAD_REQUEST, Reason::BadGzip, other.to_string()),
         })?;
-        Ok((parse(&json)?, body))
+        let batch = parse(&json)?;
+        if policy.may_change(json.len()) {
+            return Ok(Decoded::Process(batch, Bytes::from(json), Some(body)));
+        }
+        Ok(Decoded::Ready(batch, body))
     } else {
         if body.len() > MAX_DECOMPRESSED_BYTES {
             return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, Reason::DecompressedTooLarge, "batch too large"));
         }
         let batch = parse(&body)?;
-        let mut encoder = flate2::write::GzEncoder::new(
-            Vec::with_capacity(body.len() / 4),
-            flate2::Compression::new(RECOMPRESS_LEVEL),
-        );
-        encoder.write_all(&body).map_err(ApiError::internal)?;
-        Ok((batch, Bytes::from(encoder.finish().map_err(ApiError::internal)?)))
+        if policy.may_change(body.len()) {
+            return Ok(Decoded::Process(batch, body, None));
+        }
+        Ok(Decoded::Ready(batch, compress(&body)?))
     }
+}
+
+/// Redacts and caps a batch by `policy`; returns the batch as stored (its index facts read
+/// again from the new JSON when it changed) and the gzip bytes to store: the client's own
+/// body when nothing changed and it sent gzip. An event too deep to redact refuses the batch
+/// (400).
+fn apply_policy(
+    batch: BatchInfo,
+    json: &[u8],
+    body: Option<Bytes>,
+    policy: &Policy,
+) -> Result<(BatchInfo, Bytes), ApiError> {
+    match process_batch(json, policy) {
+        Ok(None) => Ok((
+            batch,
+            match body {
+                Some(gzip) => gzip,
+                None => compress(json)?,
+            },
+        )),
+        Ok(Some(new)) => Ok((parse(&new)?, compress(&new)?)),
+        Err(e @ ProcessError::TooDeep(_)) => {
+            Err(ApiError::new(StatusCode::BAD_REQUEST, Reason::Invalid, format!("invalid batch: {e}")))
+        }
+        Err(e @ ProcessError::Json(_)) => Err(ApiError::internal(e)),
+    }
+}
+
+/// gzip of `json` at [`RECOMPRESS_LEVEL`].
+fn compress(json: &[u8]) -> Result<Bytes, ApiError> {
+    let mut encoder =
+        flate2::write::GzEncoder::new(Vec::with_capacity(json.len() / 4), flate2::Compression::new(RECOMPRESS_LEVEL));
+    encoder.write_all(json).map_err(ApiError::internal)?;
+    Ok(Bytes::from(encoder.finish().map_err(ApiError::internal)?))
 }
 
 fn parse(json: &[u8]) -> Result<BatchInfo, ApiError> {

@@ -35,6 +35,18 @@ pub const MAX_LABEL_BYTES: usize = 256;
 /// Largest `seq`: 2^53 − 1, the largest integer a JavaScript number holds exactly.
 pub const MAX_SEQ: u64 = (1 << 53) - 1;
 
+/// Default `--max-seq`: 720, the sequence cap of rerun's collector (`MAX_REPLAY_SEQUENCE`).
+/// A batch with a larger `seq` is refused with 413 and nothing is stored: at the SDK's
+/// 5-second batch interval a session reaches it after an hour of continuous activity, and
+/// the SDK drops a batch refused with 413 instead of retrying it.
+pub const DEFAULT_MAX_SEQ: u64 = 720;
+
+/// Decompressed batch JSON being redacted at once, in KiB: 20 MiB, one batch of the largest
+/// size ([`MAX_DECOMPRESSED_BYTES`]). Redaction decodes each event into a tree of values,
+/// several times larger than its JSON text, so this bounds that memory; a batch waits for its
+/// share (its size, at most all of it) before it is redacted.
+pub const MAX_REDACTING_KIB: u32 = (MAX_DECOMPRESSED_BYTES >> 10) as u32;
+
 /// Ingest requests whose bodies may be held in memory at once. Further requests wait (their
 /// bodies stay in the kernel's socket buffers) instead of being read, so bodies cost at most
 /// 64 × [`MAX_BODY_BYTES`] = 128 MiB. Chosen for a 2-core collector: far above what the CPU
@@ -43,7 +55,8 @@ pub const MAX_INFLIGHT_BODIES: usize = 64;
 
 /// Batches decompressed and parsed at once. Decoding is CPU work on blocking threads; with at
 /// most 8 at a time, decompressed buffers cost at most 8 × 2 × [`MAX_DECOMPRESSED_BYTES`]
-/// (growth headroom included) = 320 MiB even when every request is a gzip bomb.
+/// (growth headroom included) = 320 MiB even when every request is a gzip bomb. Redaction's
+/// decoded events come on top, bounded by [`MAX_REDACTING_KIB`].
 pub const MAX_INFLIGHT_DECODES: usize = 8;
 
 /// Longest time an ingest request may take to send its body: 30 s. A client that trickles

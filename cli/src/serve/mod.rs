@@ -4,7 +4,8 @@
 //! built npm package (`/pkg/`, `/pkg-record/`, `/js/`).
 //!
 //! Modules: [`api`] error responses, [`auth`] keys, [`limits`] limits and the rate limiter,
-//! [`wire`] the batch envelope, [`ingest`] the ingest handler, [`store`] storage layout,
+//! [`wire`] the batch envelope, [`ingest`] the ingest handler, [`redact`] server-side
+//! redaction and the stored-string cap, [`store`] storage layout,
 //! [`index`] the session index, [`rage`] rage-click counts for the index, [`read`] the read
 //! API and deletion, [`retention`] the retention sweep, [`metrics`] counters.
 
@@ -16,6 +17,7 @@ pub mod limits;
 pub mod metrics;
 pub mod rage;
 pub mod read;
+pub mod redact;
 pub mod retention;
 pub mod store;
 pub mod wire;
@@ -26,8 +28,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use clap::Args;
 use index::Index;
-use limits::{RateLimiter, DEFAULT_BURST_PER_KEY, DEFAULT_RATE_PER_KEY, MAX_INFLIGHT_BODIES, MAX_INFLIGHT_DECODES};
+use limits::{
+    RateLimiter, DEFAULT_BURST_PER_KEY, DEFAULT_MAX_SEQ, DEFAULT_RATE_PER_KEY, MAX_INFLIGHT_BODIES,
+    MAX_INFLIGHT_DECODES, MAX_REDACTING_KIB, MAX_SEQ,
+};
 use metrics::Metrics;
+use redact::{Policy, DEFAULT_MAX_STORED_STRING_BYTES};
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -105,6 +111,29 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub retention_days: Option<u32>,
 
+    /// Store batches as the SDK sent them: no server-side redaction. By default the collector
+    /// strips URL query strings and fragments and replaces emails, card numbers, phone numbers,
+    /// SSNs and tokens in every event (and the envelope's distinct_id) with [REDACTED:kind]
+    /// before anything is written, with the recorder's own privacy rules.
+    #[arg(long)]
+    pub no_server_redaction: bool,
+
+    /// Longest string stored, in bytes (text, attribute values, payloads); a longer one keeps
+    /// its first N bytes followed by "…[TRUNCATED:<original length> bytes]". 0: no cap.
+    #[arg(long, default_value_t = DEFAULT_MAX_STORED_STRING_BYTES, value_name = "BYTES")]
+    pub max_stored_string_bytes: usize,
+
+    /// Largest batch `seq` accepted per session; later batches are refused with 413 and a
+    /// reason, and nothing of them is stored.
+    #[arg(long, default_value_t = DEFAULT_MAX_SEQ, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(0..=MAX_SEQ))]
+    pub max_seq: u64,
+
+    /// Serve /metrics to anyone. By default it needs the read or the admin key (X-Rewind-Key
+    /// or Authorization: Bearer), like the read API.
+    #[arg(long)]
+    pub metrics_public: bool,
+
     /// Directory served at / (the viewer and demo app) [default: ./www if it exists].
     #[arg(long, value_name = "DIR")]
     pub www: Option<PathBuf>,
@@ -134,10 +163,19 @@ pub struct AppState {
     pub decode_slots: Semaphore,
     /// Sessions whose rage-click count is behind ([`rage`]).
     pub rage: rage::RageQueue,
+    /// Server-side redaction and the stored-string cap ([`redact`]).
+    pub policy: Policy,
+    /// Largest `seq` accepted (`--max-seq`).
+    pub max_seq: u64,
+    /// `/metrics` without a key (`--metrics-public`).
+    pub metrics_public: bool,
+    /// KiB of batch JSON being redacted at once ([`MAX_REDACTING_KIB`]).
+    pub redact_budget: Semaphore,
 }
 
 impl AppState {
-    /// A state over `store` with the given keys and rate limit.
+    /// A state over `store` with the given keys and rate limit, and the defaults of everything
+    /// else (redaction on, [`DEFAULT_MAX_SEQ`], `/metrics` behind a key).
     pub fn new(store: Store, keys: Keys, limiter: RateLimiter) -> Self {
         AppState {
             keys,
@@ -148,6 +186,10 @@ impl AppState {
             body_slots: Semaphore::new(MAX_INFLIGHT_BODIES),
             decode_slots: Semaphore::new(MAX_INFLIGHT_DECODES),
             rage: rage::RageQueue::default(),
+            policy: Policy::default(),
+            max_seq: DEFAULT_MAX_SEQ,
+            metrics_public: false,
+            redact_budget: Semaphore::new(MAX_REDACTING_KIB as usize),
         }
     }
 
@@ -247,10 +289,17 @@ fn router(state: Arc<AppState>, cors: &[String], read_cors: &[String], dirs: &St
     Ok(app.layer(CatchPanicLayer::new()).with_state(state))
 }
 
+/// `GET /metrics`: the read or admin key unless `--metrics-public` (the counters say how much
+/// traffic the collector takes and why it refuses requests).
 async fn metrics_handler(
     axum::extract::State(state): axum::extract::State<Arc<AppState>>,
-) -> impl axum::response::IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, api::ApiError> {
+    use axum::response::IntoResponse;
+    if !state.metrics_public {
+        auth::authorize(&state.keys, &headers, auth::Need::Read)?;
+    }
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render()).into_response())
 }
 
 /// Runs `rewind serve` until Ctrl-C or SIGTERM; returns the exit code (2 for bad options or a
@@ -315,7 +364,11 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
         (2.0 * args.rate_limit).max(1.0)
     });
     let dirs = static_dirs(args.www.as_deref(), &args.package_dir)?;
-    let state = Arc::new(AppState::new(store, keys, RateLimiter::new(args.rate_limit, burst)));
+    let mut state = AppState::new(store, keys, RateLimiter::new(args.rate_limit, burst));
+    state.policy = Policy { redact: !args.no_server_redaction, max_string_bytes: args.max_stored_string_bytes };
+    state.max_seq = args.max_seq;
+    state.metrics_public = args.metrics_public;
+    let state = Arc::new(state);
     let app = router(state.clone(), &args.cors_origins, &args.read_cors_origins, &dirs)?;
 
     let listener =
@@ -375,7 +428,8 @@ fn print_startup(
     for (mount, dir) in &dirs.package {
         out.push_str(&format!("  package     {url}{mount}/   ({})\n", dir.display()));
     }
-    out.push_str(&format!("  health      {url}/health   metrics {url}/metrics\n"));
+    let metrics_access = if args.metrics_public { "public" } else { "read or admin key" };
+    out.push_str(&format!("  health      {url}/health   metrics {url}/metrics ({metrics_access})\n"));
     out.push_str(&format!("  data        {}\n", state.store.description));
     for key in &keys.public {
         // Public keys ship in web pages: always shown.
@@ -397,6 +451,17 @@ fn print_startup(
     } else {
         out.push_str("  rate limit  off\n");
     }
+    let redaction = if args.no_server_redaction {
+        "off (--no-server-redaction: batches are stored as sent)"
+    } else {
+        "on (URL queries stripped; emails, cards, phones, SSNs, tokens redacted)"
+    };
+    out.push_str(&format!("  redaction   {redaction}\n"));
+    let cap = match args.max_stored_string_bytes {
+        0 => "no cap".to_string(),
+        n => format!("{n} bytes"),
+    };
+    out.push_str(&format!("  strings     {cap} at most per stored string; seq at most {}\n", args.max_seq));
     match args.retention_days {
         Some(days) => out.push_str(&format!("  retention   {days} days\n")),
         None => out.push_str("  retention   off (sessions are kept)\n"),

@@ -5,7 +5,8 @@
 //!   N console errors / rage-click bursts (a session whose rage count is not known yet is left
 //!   out by `min_rage_clicks`).
 //! - `GET /v1/sessions/{id}`: the record, gaps in `seq`, and every event in `seq` order, each
-//!   event's JSON exactly as it was received.
+//!   event's JSON exactly as it was stored: as received, unless server-side redaction or the
+//!   stored-string cap changed it (`super::redact`).
 //! - `GET /v1/sessions/{id}/analysis`: what `rewind analyze --format json` says of the session
 //!   (one element of its `replays` array: [`rewind::analyze::Analysis::to_replay_json`]),
 //!   redacted as the CLI's output is by default (emails, card numbers… as `[REDACTED:kind]`,

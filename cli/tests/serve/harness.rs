@@ -136,6 +136,13 @@ impl Server {
         status_json(response).await
     }
 
+    /// The `/metrics` text, read with the read key.
+    pub async fn metrics(&self) -> String {
+        let response = self.http.get(format!("{}/metrics", self.url)).bearer_auth(READ).send().await.expect("GET");
+        assert_eq!(response.status(), 200, "/metrics with the read key");
+        response.text().await.expect("metrics text")
+    }
+
     /// DELETE `path` with `key` in `X-Rewind-Key`.
     pub async fn delete(&self, path: &str, key: &str) -> (u16, Value) {
         let url = format!("{}{path}", self.url);

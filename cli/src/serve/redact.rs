@@ -1,0 +1,522 @@
+//! Server-side redaction and the stored-string cap: what the collector does to a batch after
+//! checking it and before anything is written (batch file, index record), so that nothing an
+//! old, misconfigured or hostile SDK sends in clear reaches the store or the read API.
+//!
+//! The rules are the recorder's own ([`rewind::privacy`]), called through its public entry
+//! points so that every improvement to them applies here too:
+//!
+//! - **URL stripping** ([`PrivacyOptions::scrub_url`]): the Meta `href` (rrweb `EventType.Meta`,
+//!   4), URL attributes (`href`, `src`, `action`… and each URL of `srcset`, `imagesrcset`,
+//!   `ping`) of FullSnapshot nodes, Mutation adds and Mutation attribute changes, and http(s)
+//!   URLs inside the strings of custom (5) and plugin (6) events (console messages and stack
+//!   traces) lose their query string and fragment, whatever their origin. Relative URLs stay
+//!   relative (the collector does not resolve them against the page).
+//! - **PII redaction** ([`PrivacyOptions::redact_json`]) of every string of every event — text
+//!   nodes, attribute values, input values (IncrementalSource 5 `text`), custom event and
+//!   plugin payloads, the Meta href — and of the envelope's `distinct_id` and any field the
+//!   envelope does not define: emails, card numbers, phone numbers, SSNs, JWT and bearer tokens
+//!   become `[REDACTED:kind]`, values of secret-named keys `[REDACTED:secret]`.
+//!
+//! It is not masking: the collector cannot know which elements the page marked `rr-mask` or
+//! which text the app meant to show, so ordinary text is kept; only what the privacy rules
+//! recognise as personal data is replaced. The envelope's `session_id`, `seq`, `window_id`,
+//! `app_id`, `sdk_version` and `sent_at` are kept as sent: they are the SDK's own ids and
+//! labels (a session id becomes a storage path; it is never user data).
+//!
+//! **String cap.** After redaction, a string longer than the cap (`--max-stored-string-bytes`,
+//! [`DEFAULT_MAX_STORED_STRING_BYTES`]) keeps its first bytes (cut back to a UTF-8 character
+//! boundary) followed by [`truncation_marker`], e.g. `…[TRUNCATED:50000 bytes]`, so that one
+//! huge text node or data URL cannot fill the store. The cap applies with or without redaction.
+//!
+//! An event is decoded (a `serde_json::Value`) only when redaction is on or its JSON is longer
+//! than the cap; an event nobody changed is stored byte for byte as it was received, and a
+//! batch nobody changed keeps the client's own gzip body.
+
+use rewind::privacy::PrivacyOptions;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::LazyLock;
+
+use super::limits::MAX_LABEL_BYTES;
+use scan::Shape;
+
+/// The recorder's default privacy options: the rules the collector applies (no app patterns).
+pub(super) static RULES: LazyLock<PrivacyOptions> = LazyLock::new(PrivacyOptions::default);
+
+/// Default `--max-stored-string-bytes`: 16 KiB, the value rerun's collector uses
+/// (`MAX_STORED_STRING_BYTES=16384`). Text nodes and attribute values are far shorter;
+/// what is longer is mostly inline data URLs (images, fonts) and huge console dumps.
+pub const DEFAULT_MAX_STORED_STRING_BYTES: usize = 16_384;
+
+/// Deepest JSON nesting the collector decodes to redact an event: two JSON levels per DOM
+/// level (a node object and its `childNodes` array) for [`rewind::MAX_NODE_DEPTH`] DOM levels,
+/// plus 64 for the event around the tree. The recorder never records deeper trees (it blocks
+/// the element instead), and the analyzer refuses them; a deeper event is refused here
+/// rather than decoded with unbounded recursion.
+pub const MAX_REDACT_DEPTH: usize = 2 * rewind::MAX_NODE_DEPTH + 64;
+
+/// rrweb `EventType.Meta`: `data.href` is the page URL.
+const META: i64 = 4;
+/// rrweb `EventType.Custom`.
+const CUSTOM: i64 = 5;
+/// rrweb `EventType.Plugin` (console output, network requests).
+const PLUGIN: i64 = 6;
+
+/// Attributes holding one URL (the recorder's list, `privacy::options`).
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "poster",
+    "data",
+    "cite",
+    "background",
+    "xlink:href",
+    "longdesc",
+    "manifest",
+];
+/// Attributes holding several URLs separated by whitespace (with descriptors and commas).
+const URL_LIST_ATTRIBUTES: &[&str] = &["srcset", "imagesrcset", "ping"];
+
+/// The text that replaces the end of a string longer than the cap: `…[TRUNCATED:N bytes]`,
+/// where N is the string's original length in bytes (UTF-8).
+pub fn truncation_marker(original_bytes: usize) -> String {
+    format!("…[TRUNCATED:{original_bytes} bytes]")
+}
+
+/// What the collector does to a batch before storing it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Server-side redaction (default on; `--no-server-redaction` turns it off).
+    pub redact: bool,
+    /// Longest stored string in bytes ([`DEFAULT_MAX_STORED_STRING_BYTES`]); 0: no cap.
+    pub max_string_bytes: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { redact: true, max_string_bytes: DEFAULT_MAX_STORED_STRING_BYTES }
+    }
+}
+
+impl Policy {
+    /// True when a batch of `json_len` bytes (decompressed) may be changed by [`process_batch`]:
+    /// always with redaction on; without it only when a string could pass the cap (a JSON
+    /// string is never shorter as text than decoded).
+    pub fn may_change(&self, json_len: usize) -> bool {
+        self.redact || (self.max_string_bytes > 0 && json_len > self.max_string_bytes)
+    }
+}
+
+/// Why a batch cannot be processed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProcessError {
+    /// Event `index` (or an envelope field, `None`) nests deeper than [`MAX_REDACT_DEPTH`].
+    TooDeep(Option<usize>),
+    /// Not the JSON [`super::wire::parse_batch`] accepted (a bug if it happens).
+    Json(String),
+}
+
+impl fmt::Display for ProcessError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            ProcessError::TooDeep(Some(i)) => {
+                write!(f, "event {i} nests deeper than {MAX_REDACT_DEPTH} JSON levels: the collector cannot redact it")
+            }
+            ProcessError::TooDeep(None) => {
+                write!(f, "an envelope field nests deeper than {MAX_REDACT_DEPTH} JSON levels")
+            }
+            ProcessError::Json(m) => write!(f, "invalid JSON: {m}"),
+        }
+    }
+}
+
+/// Redacts and caps one decompressed batch (already checked by [`super::wire::parse_batch`]).
+/// `Ok(None)`: nothing changed, store the batch as received. `Ok(Some(json))`: store `json`,
+/// the envelope with its fields in the order received and every event, changed or not.
+pub fn process_batch(json: &[u8], policy: &Policy) -> Result<Option<Vec<u8>>, ProcessError> {
+    let json = json.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(json);
+    let text = std::str::from_utf8(json).map_err(|e| ProcessError::Json(e.to_string()))?;
+    let fields = serde_json::from_str::<Fields>(text).map_err(|e| ProcessError::Json(e.to_string()))?.0;
+    let mut changed = false;
+    let mut out_fields: Vec<(String, Cow<str>)> = Vec::with_capacity(fields.len());
+    for (key, raw) in fields {
+        let value: Cow<str> = match key.as_str() {
+            "session_id" | "seq" | "window_id" | "app_id" | "sdk_version" | "sent_at" => Cow::Borrowed(raw.get()),
+            "events" => match process_events(raw, policy)? {
+                Some(events) => Cow::Owned(events),
+                None => Cow::Borrowed(raw.get()),
+            },
+            "distinct_id" => {
+                match process_value(raw.get(), Kind::Label, policy).map_err(|_| ProcessError::TooDeep(None))? {
+                    Some(v) => Cow::Owned(v),
+                    None => Cow::Borrowed(raw.get()),
+                }
+            }
+            _ => match process_value(raw.get(), Kind::Other, policy).map_err(|_| ProcessError::TooDeep(None))? {
+                Some(v) => Cow::Owned(v),
+                None => Cow::Borrowed(raw.get()),
+            },
+        };
+        changed |= matches!(value, Cow::Owned(_));
+        out_fields.push((key, value));
+    }
+    if !changed {
+        return Ok(None);
+    }
+    let mut out = String::with_capacity(json.len() + 256);
+    out.push('{');
+    for (i, (key, value)) in out_fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(key).map_err(|e| ProcessError::Json(e.to_string()))?);
+        out.push(':');
+        out.push_str(value);
+    }
+    out.push('}');
+    Ok(Some(out.into_bytes()))
+}
+
+/// The `events` array: `Some(new array text)` when an event changed.
+fn process_events(raw: &RawValue, policy: &Policy) -> Result<Option<String>, ProcessError> {
+    let events: Vec<&RawValue> = serde_json::from_str(raw.get()).map_err(|e| ProcessError::Json(e.to_string()))?;
+    let mut out: Option<String> = None;
+    for (i, event) in events.iter().enumerate() {
+        let new = process_value(event.get(), Kind::Event, policy).map_err(|TooDeep| ProcessError::TooDeep(Some(i)))?;
+        if new.is_some() && out.is_none() {
+            // The first change: copy the events before it as they were.
+            let mut text = String::with_capacity(raw.get().len() + 256);
+            text.push('[');
+            for (j, before) in events[..i].iter().enumerate() {
+                if j > 0 {
+                    text.push(',');
+                }
+                text.push_str(before.get());
+            }
+            out = Some(text);
+        }
+        if let Some(text) = &mut out {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(new.as_deref().unwrap_or(event.get()));
+        }
+    }
+    Ok(out.map(|mut text| {
+        text.push(']');
+        text
+    }))
+}
+
+/// Nested deeper than [`MAX_REDACT_DEPTH`].
+struct TooDeep;
+
+/// What a value is, for the rules that depend on it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// An rrweb event.
+    Event,
+    /// The envelope's `distinct_id`: capped at [`MAX_LABEL_BYTES`] like the other labels.
+    Label,
+    /// Any other envelope field.
+    Other,
+}
+
+/// One JSON value: `Some(new text)` when the policy changed it.
+///
+/// Fast path (measured in BENCHMARKS.md, "Collector ingest"): most events hold no personal
+/// data (pointer moves, scrolls, clean text), so an event's strings and numbers are first
+/// scanned straight from its JSON text with the same rules ([`PrivacyOptions::redact`]) and
+/// its keys checked once each ([`Shape::pii_free`]). When that finds nothing, `redact_json`
+/// is skipped; the event is decoded only if it has URLs to strip or strings past the cap.
+fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String>, TooDeep> {
+    let cap = policy.max_string_bytes;
+    let over_cap = cap > 0 && raw.len() > cap;
+    if !policy.redact && !over_cap {
+        return Ok(None);
+    }
+    let shape = Shape::of(raw.as_bytes());
+    if shape.depth > MAX_REDACT_DEPTH {
+        return Err(TooDeep);
+    }
+    let pii_free = policy.redact && shape.pii_free();
+    let urls = policy.redact && kind == Kind::Event && may_hold_urls(raw);
+    if (pii_free || !policy.redact) && !urls && !over_cap {
+        return Ok(None);
+    }
+    let mut de = serde_json::Deserializer::from_str(raw);
+    // Depth is bounded by the scan above, and the runtime's threads have big stacks.
+    de.disable_recursion_limit();
+    let Ok(mut value) = Value::deserialize(&mut de) else {
+        return Ok(None); // cannot happen: `parse_batch` read this text as JSON
+    };
+    let mut changed = false;
+    if urls {
+        changed |= strip_event_urls(&mut value);
+    }
+    if policy.redact && !pii_free {
+        let before = value.clone();
+        RULES.redact_json(&mut value);
+        changed |= value != before;
+    }
+    if kind == Kind::Label {
+        if let Value::String(s) = &mut value {
+            if s.len() > MAX_LABEL_BYTES {
+                s.truncate(floor_char_boundary(s, MAX_LABEL_BYTES));
+                changed = true;
+            }
+        }
+    } else if over_cap {
+        changed |= cap_strings(&mut value, cap);
+    }
+    Ok(changed.then(|| value.to_string()))
+}
+
+/// True when `strip_event_urls` may change the event: it has a query or fragment mark and
+/// names a URL attribute (or the Meta `href`) as a key, or holds an http(s) URL. A quick
+/// superset: most events (pointer moves, scrolls, inputs, snapshots of pages whose URLs have
+/// no query) are not decoded for URLs.
+fn may_hold_urls(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    // Stripping changes a URL only if it has a query or a fragment: a `?`, or a `#` glued to a
+    // URL character (not CSS colours such as `"#333"` or `color: #333`).
+    let marked = raw.contains('?')
+        || raw.match_indices('#').any(|(at, _)| {
+            at > 0 && (b[at - 1].is_ascii_alphanumeric() || matches!(b[at - 1], b'/' | b'.' | b'_' | b'-'))
+        });
+    if !marked {
+        return false;
+    }
+    let key = |name: &str| {
+        raw.match_indices(name).any(|(at, _)| at > 0 && b[at - 1] == b'"' && b.get(at + name.len()) == Some(&b'"'))
+    };
+    // Every event has a `"data"` key: the `data` attribute (of `<object>`) is looked for with
+    // its element.
+    URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|name| *name != "data" && key(name))
+        || (raw.contains("\"object\"") && key("data"))
+        || raw.contains("http")
+}
+
+/// Strips query strings and fragments from the URLs of one event (see the module doc); true
+/// when one changed.
+fn strip_event_urls(event: &mut Value) -> bool {
+    let mut changed = false;
+    let kind = event.get("type").and_then(Value::as_i64);
+    let Some(data) = event.get_mut("data") else { return false };
+    match kind {
+        Some(META) => {
+            if let Some(Value::String(href)) = data.get_mut("href") {
+                let new = scrub(href);
+                replace(href, new, &mut changed);
+            }
+        }
+        Some(CUSTOM | PLUGIN) => each_string(data, &mut |s| {
+            if let Some(new) = scrub_urls_in_text(s) {
+                *s = new;
+                changed = true;
+            }
+        }),
+        _ => {}
+    }
+    // Node attributes (FullSnapshot, Mutation adds) and Mutation attribute changes are both
+    // `"attributes": {name: value}` objects.
+    let mut stack: Vec<&mut Value> = vec![data];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::Object(map) => {
+                for (key, item) in map.iter_mut() {
+                    match item {
+                        Value::Object(attributes) if key == "attributes" => {
+                            for (name, value) in attributes.iter_mut() {
+                                if let Value::String(value) = value {
+                                    if let Some(new) = strip_attribute(name, value) {
+                                        replace(value, new, &mut changed);
+                                    }
+                                }
+                            }
+                        }
+                        Value::Object(_) | Value::Array(_) => stack.push(item),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    changed
+}
+
+/// `*s = new`, noting whether that changed it.
+fn replace(s: &mut String, new: String, changed: &mut bool) {
+    if *s != new {
+        *s = new;
+        *changed = true;
+    }
+}
+
+/// One attribute's value with its URLs stripped; `None` for attributes that hold no URL.
+fn strip_attribute(name: &str, value: &str) -> Option<String> {
+    let name = name.to_ascii_lowercase();
+    if URL_ATTRIBUTES.contains(&name.as_str()) {
+        Some(scrub(value))
+    } else if URL_LIST_ATTRIBUTES.contains(&name.as_str()) {
+        Some(map_tokens(value, |token| {
+            // A URL may be glued to the comma ending its srcset candidate.
+            let url = token.trim_end_matches(',');
+            let mut out = scrub(url);
+            out.push_str(&token[url.len()..]);
+            out
+        }))
+    } else {
+        None
+    }
+}
+
+/// The recorder's URL rule for the page URL: query and fragment removed from http(s) URLs of
+/// any origin; relative URLs cut at the first `?` or `#` (no page to resolve them against).
+fn scrub(url: &str) -> String {
+    RULES.scrub_url(url, "")
+}
+
+/// `text` with `f` applied to each run of non-whitespace, whitespace kept.
+fn map_tokens(text: &str, mut f: impl FnMut(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let space = rest.len() - rest.trim_start().len();
+        out.push_str(&rest[..space]);
+        rest = &rest[space..];
+        let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
+        if end > 0 {
+            out.push_str(&f(&rest[..end]));
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Chars that end a URL inside free text (stack traces put URLs in parentheses).
+fn ends_url(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '(' | ')' | '[' | ']' | '{' | '}' | '`' | '\\')
+}
+
+/// `text` with the query and fragment of each http(s) URL in it removed, keeping a stack
+/// frame's `:line:column` after the URL (`…/app.js?v=1:70:13` → `…/app.js:70:13`); `None`
+/// when there is nothing to strip.
+fn scrub_urls_in_text(text: &str) -> Option<String> {
+    if !text.contains("http") {
+        return None;
+    }
+    let mut out = String::new();
+    let mut done = 0;
+    let mut from = 0;
+    while let Some(at) = find_url_start(text, from) {
+        let end = text[at..].find(ends_url).map_or(text.len(), |n| at + n);
+        let url = &text[at..end];
+        from = end.max(at + 1);
+        if !url.contains(['?', '#']) {
+            continue;
+        }
+        // A stack frame's position: one or two `:digits` at the end.
+        let mut cut = url.len();
+        for _ in 0..2 {
+            let head = &url[..cut];
+            match head.rfind(':') {
+                Some(colon) if colon + 1 < head.len() && head[colon + 1..].bytes().all(|b| b.is_ascii_digit()) => {
+                    cut = colon
+                }
+                _ => break,
+            }
+        }
+        out.push_str(&text[done..at]);
+        out.push_str(&scrub(&url[..cut]));
+        out.push_str(&url[cut..]);
+        done = end;
+    }
+    if done == 0 {
+        return None;
+    }
+    out.push_str(&text[done..]);
+    Some(out)
+}
+
+/// Byte offset of the next `http://` or `https://` (any case) at or after `from`.
+fn find_url_start(text: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    (from..b.len()).find(|&i| {
+        let rest = &b[i..];
+        let scheme = |s: &[u8]| rest.len() >= s.len() && rest[..s.len()].eq_ignore_ascii_case(s);
+        scheme(b"http://") || scheme(b"https://")
+    })
+}
+
+/// Calls `f` on every string value inside `value` (keys excluded), iteratively.
+fn each_string(value: &mut Value, f: &mut dyn FnMut(&mut String)) {
+    let mut stack: Vec<&mut Value> = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => f(s),
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::Object(map) => stack.extend(map.values_mut()),
+            _ => {}
+        }
+    }
+}
+
+/// Cuts every string longer than `cap` bytes to its first bytes (at a char boundary) and the
+/// [`truncation_marker`]; true when one was cut.
+fn cap_strings(value: &mut Value, cap: usize) -> bool {
+    let mut changed = false;
+    each_string(value, &mut |s| {
+        if s.len() > cap {
+            let original = s.len();
+            s.truncate(floor_char_boundary(s, cap));
+            s.push_str(&truncation_marker(original));
+            changed = true;
+        }
+    });
+    changed
+}
+
+/// The largest char boundary of `s` at or before `i`.
+fn floor_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The envelope's fields in the order received, each value as its JSON text.
+struct Fields<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Fields<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'a>, A::Error> {
+                let mut fields = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
+                    fields.push((key, value));
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData)).map_err(de::Error::custom)
+    }
+}
+
+mod scan;
+#[cfg(test)]
+mod tests;
