@@ -249,6 +249,13 @@ pub(crate) fn redact_path(url: &str) -> String {
     out
 }
 
+/// [`scrub_text_urls`] for every origin: the query and fragment of each http(s) URL in `text`
+/// removed, PII path segments redacted, a stack frame's `:line:column` kept. For a store that
+/// knows no page and no allow-list (the collector's server-side redaction).
+pub fn strip_text_urls(text: &str) -> String {
+    scrub_text_urls(text, Keep::Nothing)
+}
+
 /// Scrubs the http(s) URLs inside free text (console messages, stack-trace lines) as
 /// attribute URLs are scrubbed: query and fragment removed unless `keep` keeps the origin, PII
 /// path segments redacted ([`redact_path`]), and a trailing `:line` or `:line:column` (a

@@ -317,9 +317,9 @@ fn strip_event_urls(event: &mut Value) -> bool {
             }
         }
         Some(CUSTOM | PLUGIN) => each_string(data, &mut |s| {
-            if let Some(new) = scrub_urls_in_text(s) {
-                *s = new;
-                changed = true;
+            if s.contains("http") {
+                let new = rewind::privacy::url::strip_text_urls(s);
+                replace(s, new, &mut changed);
             }
         }),
         _ => {}
@@ -400,61 +400,6 @@ fn map_tokens(text: &str, mut f: impl FnMut(&str) -> String) -> String {
         rest = &rest[end..];
     }
     out
-}
-
-/// Chars that end a URL inside free text (stack traces put URLs in parentheses).
-fn ends_url(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '(' | ')' | '[' | ']' | '{' | '}' | '`' | '\\')
-}
-
-/// `text` with the query and fragment of each http(s) URL in it removed, keeping a stack
-/// frame's `:line:column` after the URL (`…/app.js?v=1:70:13` → `…/app.js:70:13`); `None`
-/// when there is nothing to strip.
-fn scrub_urls_in_text(text: &str) -> Option<String> {
-    if !text.contains("http") {
-        return None;
-    }
-    let mut out = String::new();
-    let mut done = 0;
-    let mut from = 0;
-    while let Some(at) = find_url_start(text, from) {
-        let end = text[at..].find(ends_url).map_or(text.len(), |n| at + n);
-        let url = &text[at..end];
-        from = end.max(at + 1);
-        if !url.contains(['?', '#']) {
-            continue;
-        }
-        // A stack frame's position: one or two `:digits` at the end.
-        let mut cut = url.len();
-        for _ in 0..2 {
-            let head = &url[..cut];
-            match head.rfind(':') {
-                Some(colon) if colon + 1 < head.len() && head[colon + 1..].bytes().all(|b| b.is_ascii_digit()) => {
-                    cut = colon
-                }
-                _ => break,
-            }
-        }
-        out.push_str(&text[done..at]);
-        out.push_str(&scrub(&url[..cut]));
-        out.push_str(&url[cut..]);
-        done = end;
-    }
-    if done == 0 {
-        return None;
-    }
-    out.push_str(&text[done..]);
-    Some(out)
-}
-
-/// Byte offset of the next `http://` or `https://` (any case) at or after `from`.
-fn find_url_start(text: &str, from: usize) -> Option<usize> {
-    let b = text.as_bytes();
-    (from..b.len()).find(|&i| {
-        let rest = &b[i..];
-        let scheme = |s: &[u8]| rest.len() >= s.len() && rest[..s.len()].eq_ignore_ascii_case(s);
-        scheme(b"http://") || scheme(b"https://")
-    })
 }
 
 /// Calls `f` on every string value inside `value` (keys excluded), iteratively.
