@@ -563,7 +563,7 @@ fn secrets_among_multibyte_text_are_redacted_and_the_text_around_kept_exactly() 
     }
 }
 
-// The second line of defence (issue 14): URLs in paths, text and attributes, numeric cards,
+// The second line of defence: URLs in paths, text and attributes, numeric cards,
 // email keys, SSNs in context, fixed-length masks. In their own file: this one is long.
 #[path = "tests_defence.rs"]
 mod defence;

@@ -1,5 +1,5 @@
-//! Unit tests for the privacy rules added for issue 14 ("second line of defence"), with the
-//! issue's own cases: `zelda@example.org` in paths, links, stack traces, keys and numbers.
+//! Unit tests for the privacy rules of the second line of defence, with the cases an audit
+//! found leaking: `zelda@example.org` in paths, links, stack traces, keys and numbers.
 
 use serde_json::json;
 

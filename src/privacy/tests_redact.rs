@@ -254,7 +254,7 @@ fn redact_json_values_only_iteratively() {
     assert_eq!(v["user"]["email"], "[REDACTED:email]");
     assert_eq!(v["user"]["note"], "call [REDACTED:phone]");
     assert_eq!(v["items"], json!(["ok", "[REDACTED:card]", 42, null, true]));
-    // Keys are redacted too (issue 14: an email used as an object key leaked).
+    // Keys are redacted too (an email used as an object key leaked once).
     assert_eq!(v["[REDACTED:email]"], "key kept");
     assert!(v.get("ann@example.com").is_none());
     assert_eq!(v["password"], "[REDACTED:secret]");

@@ -26,7 +26,7 @@ const IDENTIFY_PREFIX: &str = r#"{"type":5,"data":{"tag":"rewind.identify","payl
 /// The envelope's `distinct_id` from a recorded event: the `userId` of a `rewind.identify`
 /// event as the event carries it — redacted like every string of a custom payload, or the
 /// SDK's salted hash (`identity.hash`) — so the envelope never holds more than the recording
-/// does (issue 14: an email id was redacted in the event but sent raw in every envelope).
+/// does (an email id was once redacted in the event but sent raw in every envelope).
 /// `Some(Some(literal))`: the user id as its JSON string literal (quotes and escapes as
 /// written); `Some(None)`: an identify event without a string id (`null`: identity cleared);
 /// `None`: any other event.

@@ -1,26 +1,26 @@
 //! The collector's limits, each a constant with its unit and its source, and the per-key token
 //! bucket that rate-limits ingest.
 //!
-//! Sources: the body, decompression and event-count limits are fixed by issue 4 ("Delivery and
-//! collector"), and README's "Limits" table; the rest are this module's own choices,
-//! explained where they are defined.
+//! Sources: the body, decompression and event-count limits are the batch contract's
+//! (ARCHITECTURE.md, "Collector"; README's "Limits" table); the rest are this module's own
+//! choices, explained where they are defined.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Largest request body `POST /v1/ingest` reads, in bytes, as it arrives on the wire
-/// (compressed or not): 2 MiB (issue 4: "compressed 2 MB"). A larger body is refused with 413,
+/// (compressed or not): 2 MiB (the batch contract: 2 MB compressed). A larger body is refused with 413,
 /// by its `Content-Length` before any byte is read, or as soon as the streamed body passes it.
 pub const MAX_BODY_BYTES: usize = 2 << 20;
 
-/// Largest decompressed batch, in bytes: 20 MiB (issue 4: "decompressed 20 MB"). Gunzip stops
+/// Largest decompressed batch, in bytes: 20 MiB (the batch contract: 20 MB decompressed). Gunzip stops
 /// reading as soon as its output passes this, so a gzip bomb costs at most this much memory
 /// per request; the batch is refused with 413. An uncompressed body is held to it as well
 /// (it cannot reach it: [`MAX_BODY_BYTES`] is smaller).
 pub const MAX_DECOMPRESSED_BYTES: usize = 20 << 20;
 
-/// Most events one batch may carry: 5,000 (issue 4). More is refused with 413; the parser stops
+/// Most events one batch may carry: 5,000 (the batch contract). More is refused with 413; the parser stops
 /// at the 5,001st event. The SDK closes a batch at 1,000 events by default.
 pub const MAX_EVENTS_PER_BATCH: usize = 5_000;
 

@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 /// Sessions per page of `GET /v1/sessions` when `limit` is not given.
 pub const DEFAULT_LIST_LIMIT: usize = 50;
-/// Most sessions per page (issue 4: "limit capped at 100"); a larger `limit` is capped.
+/// Most sessions per page (the read API caps `limit` at 100); a larger `limit` is capped.
 pub const MAX_LIST_LIMIT: usize = 100;
 /// Batches fetched from the store at once when reading a session.
 const FETCH_CONCURRENCY: usize = 8;

@@ -1,5 +1,5 @@
 //! Reading one ingested batch: the wire envelope `{session_id, window_id, seq, app_id,
-//! sdk_version, sent_at, distinct_id?, events: [...]}` (the batch contract in ARCHITECTURE.md, issue 4).
+//! sdk_version, sent_at, distinct_id?, events: [...]}` (the batch contract in ARCHITECTURE.md).
 //!
 //! The collector does not decode events into the analyzer's model: it checks that the body is
 //! well-formed JSON, that the envelope is complete, and that every event has a numeric `type`
