@@ -21,9 +21,12 @@
 //! Groups (each reports throughput via `Throughput::Bytes`; criterion prints it in MiB/s):
 //! - `parse_value`: `serde_json::from_slice::<serde_json::Value>` (the baseline);
 //! - `decode_only`: `rewind::codec::decode`;
-//! - `analyze`: `rewind::analyze_bytes` (decode + analyze: the whole user-visible job).
+//! - `decode_then_analyze`: `rewind::analyze::analyze(rewind::codec::decode(..))`: every event
+//!   decoded into one list, then analysed (the analyzer before it streamed);
+//! - `analyze`: `rewind::analyze_bytes` (decode + analyze, events analysed as they are
+//!   decoded: the whole user-visible job).
 //!
-//! Outputs are dropped inside the timed loop for all three groups (`analyze` frees its events
+//! Outputs are dropped inside the timed loop for every group (`analyze` frees its events
 //! as it goes, so the baseline pays for freeing its `Value` too).
 //!
 //! Run: `cargo bench --bench analyze`. `REWIND_BENCH_MB=N` changes the input size (default 50).
@@ -198,9 +201,12 @@ fn bench(c: &mut Criterion) {
         );
     }
 
-    let groups: [(&str, Routine); 3] = [
+    let groups: [(&str, Routine); 4] = [
         ("parse_value", |b| drop(black_box(serde_json::from_slice::<Value>(black_box(b)).unwrap()))),
         ("decode_only", |b| drop(black_box(rewind::codec::decode(black_box(b)).unwrap()))),
+        ("decode_then_analyze", |b| {
+            drop(black_box(rewind::analyze::analyze(rewind::codec::decode(black_box(b)).unwrap())))
+        }),
         ("analyze", |b| drop(black_box(rewind::analyze_bytes(black_box(b)).unwrap()))),
     ];
     for (group_name, f) in groups {

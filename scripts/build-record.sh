@@ -32,10 +32,14 @@ fi
 # directories in front (`miniz_oxide-0.9.1/src/deflate/core.rs`) the .wasm is 37 B smaller
 # gzipped and the same on every machine. `--config` adds to .cargo/config.toml's rustflags
 # (a RUSTFLAGS variable would replace them).
+# The recorder's code is iterative (no recursive parser), so it takes rustc's default 1 MiB
+# stack, not the 4 MiB that .cargo/config.toml reserves for the analyzer's recursive decoder:
+# a wasm memory never shrinks, and the stack is part of it from the start (wasm-ld takes the
+# last `-z stack-size`).
 registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
 cargo build --lib --target wasm32-unknown-unknown --profile release-small \
   --no-default-features --features record \
-  --config "target.wasm32-unknown-unknown.rustflags=['--remap-path-prefix=$registry/=', '--remap-path-prefix=$PWD/=']"
+  --config "target.wasm32-unknown-unknown.rustflags=['--remap-path-prefix=$registry/=', '--remap-path-prefix=$PWD/=', '-C', 'link-arg=-zstack-size=1048576']"
 target_dir=$(cargo metadata --no-deps --format-version 1 |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
 wasm-bindgen --target web --out-dir pkg-record --out-name rewind_record \

@@ -73,10 +73,11 @@ pub mod play;
 #[cfg(feature = "analyze")]
 use codec::DecodeError;
 
-/// Decodes and analyses raw recording bytes (any format [`codec::decode`] accepts).
+/// Decodes and analyses raw recording bytes (any format [`codec::decode`] accepts), streaming
+/// the events into the analyzer ([`analyze::analyze_bytes_with`]), outputs redacted.
 #[cfg(feature = "analyze")]
 pub fn analyze_bytes(bytes: &[u8]) -> Result<analyze::Analysis, DecodeError> {
-    Ok(analyze::analyze(codec::decode(bytes)?))
+    analyze::analyze_bytes_with(bytes, None, analyze::AnalyzeOptions::default())
 }
 
 /// The recorder-only wasm (`pkg-record/`, no analyzer) and the network chunk's wasm allocate with talc instead of std's

@@ -10,7 +10,7 @@
 //!
 //! Cross-session analytics (`ReplayBundle`, labels, the URL normalizer) are in `bundle.rs`.
 
-use crate::{analyze, codec};
+use crate::analyze;
 use js_sys::{Array, ArrayBuffer, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -106,11 +106,9 @@ pub fn version() -> String {
 
 /// Decode, fill in the caller's replay id when the recording has none, analyse.
 fn analyze_bytes(bytes: &[u8], replay_id: Option<String>, redact: Option<bool>) -> Result<String, JsError> {
-    let mut recording = codec::decode(bytes).map_err(|e| JsError::new(&e.to_string()))?;
-    if let Some(replay_id) = replay_id {
-        recording.fill_session_id(replay_id);
-    }
-    Ok(analyze::analyze_with(recording, options(redact)).to_replay_json())
+    let analysis = analyze::analyze_bytes_with(bytes, replay_id.as_deref(), options(redact))
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(analysis.to_replay_json())
 }
 
 /// The analyzer options for a JS `redact` argument (`undefined` → redacted).

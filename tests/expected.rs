@@ -23,9 +23,10 @@ fn expected_dir() -> PathBuf {
 /// replay JSON, with the file stem as replay id when the recording has no session id.
 fn native_replay_json(path: &str, stem: &str) -> String {
     let bytes = fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let mut recording = rewind::codec::decode(&bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
-    recording.fill_session_id(stem);
-    rewind::analyze::analyze(recording).to_replay_json()
+    // Decoded while analysed, as both do (tests/stream.rs: the same as decoding first).
+    let options = rewind::analyze::AnalyzeOptions::default();
+    let analysis = rewind::analyze::analyze_bytes_with(&bytes, Some(stem), options);
+    analysis.unwrap_or_else(|e| panic!("{path}: {e}")).to_replay_json()
 }
 
 #[test]

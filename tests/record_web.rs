@@ -152,7 +152,7 @@ async fn mutations_replay_to_the_live_dom() {
     assert_eq!(muts.len(), 3, "one Mutation per observer batch: {:?}", sink.borrow());
     assert!(muts[0]["texts"][0]["value"] == "*******", "masked text mutation: {}", muts[0]);
     let attrs = &muts[0]["attributes"][0]["attributes"];
-    assert_eq!(attrs["data-state"], "**", "data-* values are masked with the text (issue 14)");
+    assert_eq!(attrs["data-state"], "**", "data-* values are masked with the text");
     assert_eq!(muts[1]["attributes"][0]["attributes"]["data-state"], Value::Null, "removed attribute is null");
     assert!(!muts[1]["removes"].as_array().unwrap().is_empty());
     assert!(

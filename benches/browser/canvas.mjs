@@ -1,4 +1,4 @@
-// Canvas capture benchmark (issue 18 item 4): main-thread cost of sampling an animated 2D canvas
+// Canvas capture benchmark: main-thread cost of sampling an animated 2D canvas
 // (benches/browser/canvas-bench.html: 800×600, 200 circles redrawn every animation frame) at 2
 // and 4 fps, with rewind's `capture.canvas: {fps}` and with rrweb 2.1.1's `recordCanvas: true,
 // sampling: {canvas: fps}` (webp, quality 0.6 for both), against the same page not recording.

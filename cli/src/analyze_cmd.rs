@@ -7,8 +7,8 @@ use crate::output::{self, Format};
 use crate::{escape_controls, io_reason, EXIT_BAD_INPUT, EXIT_OUTPUT};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use rewind::analyze::{analyze_with, AnalyzeOptions};
-use rewind::codec::{decode, decode_dir, is_batch_dir, SALVAGE_WARNING};
+use rewind::analyze::{analyze_bytes_with, analyze_with, AnalyzeOptions};
+use rewind::codec::{decode_dir, is_batch_dir, DecodeError, SALVAGE_WARNING};
 use rewind::model::Recording;
 use std::collections::HashSet;
 use std::io::{IsTerminal, Read};
@@ -74,7 +74,7 @@ enum Source {
 }
 
 /// One replay to analyse. `rewind report` and `rewind sessions` reuse the discovery
-/// ([`collect_inputs`]) and reading ([`read_recording`]).
+/// ([`collect_inputs`]) and reading ([`analyse_input`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Input {
     source: Source,
@@ -115,10 +115,16 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
     for input in &inputs {
         let label = input.label();
         progress.set_message(label.clone());
-        match read_recording(input) {
-            Ok(recording) => {
-                progress.suspend(|| print_damage(&label, &recording.warnings));
-                analyses.push(analyze_with(recording, analyze_options(args.no_redact)));
+        let options = analyze_options(args.no_redact);
+        let analysed = analyse_input(
+            input,
+            |bytes, id| analyze_bytes_with(bytes, Some(id), options),
+            |recording| analyze_with(recording, options),
+        );
+        match analysed {
+            Ok(analysis) => {
+                progress.suspend(|| print_damage(&label, &analysis.warnings));
+                analyses.push(analysis);
             }
             Err(reason) => progress.suspend(|| report(&label, &reason)),
         }
@@ -173,21 +179,29 @@ pub(crate) fn damage_warnings(warnings: &[String]) -> impl Iterator<Item = &Stri
     warnings.iter().filter(|w| w.starts_with(SALVAGE_WARNING))
 }
 
-/// Reads and decodes one input, with the input's fallback replay id filled in; the error is
-/// the one-line reason (no path). The raw bytes are dropped before this returns.
-pub(crate) fn read_recording(input: &Input) -> Result<Recording, String> {
-    let mut recording = match &input.source {
+/// Reads and analyses one input: a file or stdin through `from_bytes` (which decodes while it
+/// analyses, e.g. [`analyze_bytes_with`]), a batch directory's joined recording through
+/// `from_recording`. Both get the input's fallback replay id. The error is the one-line reason
+/// (no path). The raw bytes are dropped before this returns.
+pub(crate) fn analyse_input<T>(
+    input: &Input,
+    from_bytes: impl FnOnce(&[u8], &str) -> Result<T, DecodeError>,
+    from_recording: impl FnOnce(Recording) -> T,
+) -> Result<T, String> {
+    let bytes = match &input.source {
         Source::Stdin => {
             let mut bytes = Vec::new();
             std::io::stdin().lock().read_to_end(&mut bytes).map_err(|e| io_reason(&e))?;
-            decode(&bytes)
+            bytes
         }
-        Source::File(path) => decode(&std::fs::read(path).map_err(|e| io_reason(&e))?),
-        Source::BatchDir(path) => decode_dir(path),
-    }
-    .map_err(|e| e.to_string())?;
-    recording.fill_session_id(input.fallback_id());
-    Ok(recording)
+        Source::File(path) => std::fs::read(path).map_err(|e| io_reason(&e))?,
+        Source::BatchDir(path) => {
+            let mut recording = decode_dir(path).map_err(|e| e.to_string())?;
+            recording.fill_session_id(input.fallback_id());
+            return Ok(from_recording(recording));
+        }
+    };
+    from_bytes(&bytes, &input.fallback_id()).map_err(|e| e.to_string())
 }
 
 /// Expands the command-line paths into inputs, reporting paths that cannot be read.

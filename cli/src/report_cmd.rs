@@ -7,7 +7,7 @@
 //! plus the recordings in flight, never the whole corpus. `rewind sessions` streams the same
 //! way.
 
-use crate::analyze_cmd::{analyze_options, collect_inputs, damage_warnings, progress_bar, read_recording, Input};
+use crate::analyze_cmd::{analyse_input, analyze_options, collect_inputs, damage_warnings, progress_bar, Input};
 use crate::{escape_controls, io_reason, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, WORKER_STACK_BYTES};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -104,10 +104,16 @@ pub(crate) fn analyse_all<T: Send>(
             .par_iter()
             .map(|input| {
                 progress.set_message(input.label());
-                // The recording (and before it the bytes) lives only inside this call.
-                let result = read_recording(input).map(|recording| {
-                    let damage = damage_warnings(&recording.warnings).cloned().collect();
-                    (reduce(AnalyzedSession::from_recording_with(recording, options)), damage)
+                // The bytes live only inside this call, and the events are analysed as they are
+                // read (never all held at once).
+                let analysed = analyse_input(
+                    input,
+                    |bytes, id| AnalyzedSession::from_bytes_with(bytes, Some(id), options),
+                    |recording| AnalyzedSession::from_recording_with(recording, options),
+                );
+                let result = analysed.map(|replay| {
+                    let damage = damage_warnings(replay.warnings()).cloned().collect();
+                    (reduce(replay), damage)
                 });
                 progress.inc(1);
                 result

@@ -4,7 +4,7 @@
 //! what descriptions use is kept: tag names, a fixed set of naming attributes plus `data-*`,
 //! and text. Every walk is iterative, so no recording can exhaust the stack.
 
-use crate::model::{AttrValue, MutationData, NodeKind, NodeTree};
+use crate::model::{AttrValue, Lean, MutationData, NodeKind, NodeTree};
 use rustc_hash::FxHashMap;
 
 /// Most nodes tracked at once. New nodes past it are skipped and counted
@@ -49,6 +49,14 @@ const KEPT_ATTRIBUTES: &[&str] = &[
 
 /// Text inside these elements is never shown to a user as text.
 const TEXTLESS_PARENTS: &[&str] = &["script", "style", "noscript", "template"];
+
+/// What the tracker drops, for decoding straight into the analyzer
+/// ([`crate::codec::decode_lean_into`]): attributes not kept, and text under
+/// [`TEXTLESS_PARENTS`] (by the recorded tag, any case, as the tracker lower-cases it).
+pub(crate) const LEAN: Lean = Lean {
+    keep_attribute: is_kept,
+    keep_text_under: |tag| !TEXTLESS_PARENTS.iter().any(|t| t.eq_ignore_ascii_case(tag)),
+};
 
 #[derive(Debug)]
 pub(crate) enum NodeData {

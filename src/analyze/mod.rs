@@ -35,6 +35,7 @@ pub use vitals::{
     slow_pages, PageVitals, SlowPage, Vitals, MAX_CLS, MAX_MS, POOR_CLS, POOR_INP_MS, POOR_LCP_MS, VITALS_PLUGIN,
 };
 
+use crate::codec::{self, DecodeError, EventSink};
 use crate::model::{Event, EventData, Recording};
 use serde::Serialize;
 
@@ -138,6 +139,29 @@ pub fn analyze_with(recording: Recording, options: AnalyzeOptions) -> Analysis {
     analysis
 }
 
+/// Decodes raw recording bytes (any format [`codec::decode`] accepts) and analyses them while
+/// they are read ([`codec::decode_into`]; node trees without what the DOM tracker drops): no
+/// event list of the whole recording is held. The
+/// result is `analyze_with(decode(bytes)?, options)`'s, with `fallback_id` as the replay id when
+/// the recording carries none ([`Recording::fill_session_id`]).
+///
+/// # Errors
+/// The decoder's [`DecodeError`] when nothing can be decoded.
+pub fn analyze_bytes_with(
+    bytes: &[u8],
+    fallback_id: Option<&str>,
+    options: AnalyzeOptions,
+) -> Result<Analysis, DecodeError> {
+    let (analyzer, mut recording) =
+        codec::decode_lean_into(bytes, || Analyzer::with_options(options), Some(dom::LEAN))?;
+    if let Some(id) = fallback_id {
+        recording.fill_session_id(id);
+    }
+    let mut analysis = analyzer.finish(recording.session_id, recording.distinct_id);
+    analysis.warnings.splice(0..0, recording.warnings);
+    Ok(analysis)
+}
+
 /// The analysis pass, fed one event at a time in timestamp order. Events are consumed: their
 /// node trees move into the DOM tracker instead of being copied.
 #[derive(Default)]
@@ -148,6 +172,12 @@ pub struct Analyzer {
     end: Option<i64>,
     options: AnalyzeOptions,
     vitals: vitals::VitalsTracker,
+}
+
+impl EventSink for Analyzer {
+    fn push(&mut self, event: Event) {
+        Analyzer::push(self, event);
+    }
 }
 
 impl Analyzer {

@@ -20,20 +20,30 @@ pub struct BatchEnvelope {
     pub events: Vec<Event>,
 }
 
-/// Reads one top-level JSON value: an event array, an envelope object, or a single event.
-pub(crate) struct TopLevelVisitor;
+/// Where decoded events go when they are streamed ([`super::stream`]) instead of collected:
+/// called once per event in input order; `false` stops decoding (the caller then falls back
+/// to collecting).
+pub(crate) type Sink<'s, 'f> = &'s mut (dyn FnMut(Event) -> bool + 'f);
 
-impl<'de> Visitor<'de> for TopLevelVisitor {
+/// The error a [`Sink`] that refused an event ends decoding with; never shown to a user (the
+/// stream falls back to [`super::decode`], which reports real errors itself).
+const SINK_STOPPED: &str = "event stream stopped by its sink";
+
+/// Reads one top-level JSON value: an event array, an envelope object, or a single event.
+/// With a sink the events go to it and the returned batch has none.
+pub(crate) struct TopLevelVisitor<'s, 'f>(pub(crate) Option<Sink<'s, 'f>>);
+
+impl<'de> Visitor<'de> for TopLevelVisitor<'_, '_> {
     type Value = BatchEnvelope;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an rrweb recording")
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<BatchEnvelope, A::Error> {
-        Ok(BatchEnvelope { events: EventsVisitor.visit_seq(seq)?, ..Default::default() })
+        Ok(BatchEnvelope { events: EventsVisitor(self.0).visit_seq(seq)?, ..Default::default() })
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BatchEnvelope, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<BatchEnvelope, A::Error> {
         let mut out = BatchEnvelope::default();
         let mut events = None;
         let mut event = EventFields::default();
@@ -43,7 +53,7 @@ impl<'de> Visitor<'de> for TopLevelVisitor {
                 keys.push(shown_key(&key));
             }
             match key.as_ref() {
-                "events" | "snapshots" => events = Some(map.next_value_seed(EventsSeed)?),
+                "events" | "snapshots" => events = Some(map.next_value_seed(EventsSeed(self.0.as_deref_mut()))?),
                 "session_id" | "sessionId" | "replay_id" | "$session_id" => out.session_id = map.next_value()?,
                 "distinct_id" | "distinctId" | "$distinct_id" | "user_id" => out.distinct_id = map.next_value()?,
                 "window_id" | "windowId" | "$window_id" => out.window_id = map.next_value()?,
@@ -61,12 +71,19 @@ impl<'de> Visitor<'de> for TopLevelVisitor {
             return Ok(out);
         }
         if event.event_type.is_some() || event.timestamp.is_some() {
-            out.events.push(event.finish()?);
+            let event = event.finish()?;
+            match self.0 {
+                Some(sink) => give(sink, event)?,
+                None => out.events.push(event),
+            }
             return Ok(out);
         }
         if event.any() {
             // Only `data` was present: PostHog's export wraps the replay as
-            // `{"version", "data": {"id", "snapshots": [...]}}`.
+            // `{"version", "data": {"id", "snapshots": [...]}}`. Rare: never streamed.
+            if self.0.is_some() {
+                return Err(de::Error::custom(SINK_STOPPED));
+            }
             if let Some(export) = event.take_raw_data() {
                 return posthog_export(&export).map_err(de::Error::custom);
             }
@@ -110,7 +127,7 @@ fn posthog_export(raw: &RawValue) -> Result<BatchEnvelope, serde_json::Error> {
             while let Some(KeyStr(key)) = map.next_key()? {
                 match key.as_ref() {
                     "snapshots" | "events" => {
-                        out.events = map.next_value_seed(EventsSeed)?;
+                        out.events = map.next_value_seed(EventsSeed(None))?;
                         found = true;
                     }
                     "id" | "session_id" => out.session_id = map.next_value()?,
@@ -133,33 +150,55 @@ fn posthog_export(raw: &RawValue) -> Result<BatchEnvelope, serde_json::Error> {
     serde::Deserializer::deserialize_map(&mut de, Export)
 }
 
-struct EventsSeed;
-
-impl<'de> DeserializeSeed<'de> for EventsSeed {
-    type Value = Vec<Event>;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Event>, D::Error> {
-        d.deserialize_seq(EventsVisitor)
+/// Hands `event` to the sink; its refusal becomes an error that ends decoding.
+fn give<E: de::Error>(sink: &mut dyn FnMut(Event) -> bool, event: Event) -> Result<(), E> {
+    if sink(event) {
+        Ok(())
+    } else {
+        Err(E::custom(SINK_STOPPED))
     }
 }
 
-/// An array of events. The first element is checked on its own so that an array of something
-/// else (numbers, objects of another product) is reported as an unsupported format rather than
-/// as a field error deep in the file.
-struct EventsVisitor;
+struct EventsSeed<'s, 'f>(Option<Sink<'s, 'f>>);
 
-impl<'de> Visitor<'de> for EventsVisitor {
+impl<'de> DeserializeSeed<'de> for EventsSeed<'_, '_> {
+    type Value = Vec<Event>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Vec<Event>, D::Error> {
+        d.deserialize_seq(EventsVisitor(self.0))
+    }
+}
+
+/// An array of events, collected, or handed one by one to the sink (the result is then
+/// empty). The first element is checked on its own so that an array of something else
+/// (numbers, objects of another product) is reported as an unsupported format rather than as a
+/// field error deep in the file.
+struct EventsVisitor<'s, 'f>(Option<Sink<'s, 'f>>);
+
+impl<'de> Visitor<'de> for EventsVisitor<'_, '_> {
     type Value = Vec<Event>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of rrweb events")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Event>, A::Error> {
-        let mut events = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+        let mut events = Vec::new();
         let Some(first) = seq.next_element::<Box<RawValue>>()? else {
             return Ok(events);
         };
-        events.push(first_event(&first).map_err(de::Error::custom)?);
-        while let Some(e) = seq.next_element::<Event>()? {
-            events.push(e);
+        let first = first_event(&first).map_err(de::Error::custom)?;
+        match self.0 {
+            Some(sink) => {
+                give(sink, first)?;
+                while let Some(e) = seq.next_element::<Event>()? {
+                    give(sink, e)?;
+                }
+            }
+            None => {
+                events.reserve(seq.size_hint().unwrap_or(0).min(1 << 16));
+                events.push(first);
+                while let Some(e) = seq.next_element::<Event>()? {
+                    events.push(e);
+                }
+            }
         }
         Ok(events)
     }

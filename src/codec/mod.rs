@@ -22,11 +22,14 @@
 mod dir;
 mod envelope;
 pub mod salvage;
+mod stream;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use dir::{decode_dir, is_batch_dir};
 pub use envelope::BatchEnvelope;
 pub use salvage::{Salvage, SALVAGE_WARNING};
+pub(crate) use stream::decode_lean_into;
+pub use stream::{decode_into, EventSink};
 
 use crate::model::{Event, Recording, MAX_NODE_DEPTH, TOO_DEEP_MARK, UNSUPPORTED_MARK};
 use std::fmt;
@@ -175,11 +178,22 @@ fn join(batches: Vec<BatchEnvelope>) -> Recording {
 fn finish(recording: &mut Recording) {
     let retimed = retime_clock_spikes(&mut recording.events);
     if retimed > 0 {
-        recording.warnings.push(format!(
-            "{retimed} events had a timestamp more than 24 h away from both neighbours; they were given their predecessor's time"
-        ));
+        recording.warnings.push(retime_warning(retimed));
     }
     sort_events(&mut recording.events);
+}
+
+/// The warning for `retimed` (> 0) events given their predecessor's time.
+fn retime_warning(retimed: usize) -> String {
+    format!(
+        "{retimed} events had a timestamp more than 24 h away from both neighbours; they were given their predecessor's time"
+    )
+}
+
+/// True when `here` (ms) is a clock spike between `prev` and `next` (see [`MAX_CLOCK_SPIKE_MS`]).
+fn is_spike(prev: i64, here: i64, next: i64) -> bool {
+    let far = |a: i64, b: i64| a.abs_diff(b) > MAX_CLOCK_SPIKE_MS as u64;
+    far(here, prev) && far(here, next) && !far(prev, next)
 }
 
 /// A single event whose timestamp jumps more than this from both its neighbours in recorded
@@ -191,11 +205,10 @@ pub const MAX_CLOCK_SPIKE_MS: i64 = 24 * 60 * 60 * 1000;
 /// Gives every isolated clock spike (see [`MAX_CLOCK_SPIKE_MS`]) its predecessor's timestamp,
 /// so one bad value cannot stretch a session to years. Returns how many were changed.
 pub fn retime_clock_spikes(events: &mut [Event]) -> usize {
-    let far = |a: i64, b: i64| a.abs_diff(b) > MAX_CLOCK_SPIKE_MS as u64;
     let mut retimed = 0;
     for i in 1..events.len().saturating_sub(1) {
         let (prev, here, next) = (events[i - 1].timestamp, events[i].timestamp, events[i + 1].timestamp);
-        if far(here, prev) && far(here, next) && !far(prev, next) {
+        if is_spike(prev, here, next) {
             events[i].timestamp = prev;
             retimed += 1;
         }
@@ -231,7 +244,7 @@ pub(crate) fn decode_batches(bytes: &[u8]) -> Result<Vec<BatchEnvelope>, DecodeE
     de.disable_recursion_limit();
     let mut out = Vec::new();
     loop {
-        out.push(serde::de::Deserializer::deserialize_any(&mut de, envelope::TopLevelVisitor)?);
+        out.push(serde::de::Deserializer::deserialize_any(&mut de, envelope::TopLevelVisitor(None))?);
         // `end` only skips whitespace and reports whether input remains; on "trailing
         // characters" the next JSON Lines value starts there.
         if de.end().is_ok() {
@@ -271,3 +284,5 @@ pub fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_stream;

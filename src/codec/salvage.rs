@@ -349,7 +349,7 @@ fn error_offset(text: &[u8], e: &serde_json::Error) -> usize {
 fn strict_value(text: &[u8]) -> Result<BatchEnvelope, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(text);
     de.disable_recursion_limit();
-    serde::de::Deserializer::deserialize_any(&mut de, TopLevelVisitor)
+    serde::de::Deserializer::deserialize_any(&mut de, TopLevelVisitor(None))
 }
 
 /// One event read on its own; the error is the cause without a position (which would be

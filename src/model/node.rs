@@ -6,6 +6,7 @@
 //! parent by index. The only recursion left is serde's descent while reading, which
 //! [`MAX_NODE_DEPTH`] bounds.
 
+use super::lean::{self, SkippedAttr, SkippedText};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
@@ -147,7 +148,7 @@ pub struct NodeTree {
 impl<'de> Deserialize<'de> for NodeTree {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut nodes = Vec::new();
-        NodeSeed { arena: &mut nodes, parent: None, depth: 1 }.deserialize(deserializer)?;
+        NodeSeed { arena: &mut nodes, parent: None, depth: 1, textless: false }.deserialize(deserializer)?;
         Ok(NodeTree { nodes })
     }
 }
@@ -156,6 +157,9 @@ struct NodeSeed<'a> {
     arena: &'a mut Vec<SerializedNode>,
     parent: Option<usize>,
     depth: usize,
+    /// The parent's text is dropped by the lean reader in force ([`lean`]): read this node's
+    /// `textContent` without keeping it.
+    textless: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
@@ -204,7 +208,16 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
                 "tagName" => tag_name = Some(map.next_value::<String>()?),
                 "attributes" => attributes = map.next_value::<AttrMap>()?.0,
                 "childNodes" => {
-                    map.next_value_seed(ChildrenSeed { arena: self.arena, parent: index, depth: self.depth + 1 })?
+                    // rrweb writes `tagName` before `childNodes`; if not, the text is kept.
+                    let textless = match (lean::current(), &tag_name) {
+                        (Some(lean), Some(tag)) => !(lean.keep_text_under)(tag),
+                        _ => false,
+                    };
+                    let seed = ChildrenSeed { arena: self.arena, parent: index, depth: self.depth + 1, textless };
+                    map.next_value_seed(seed)?
+                }
+                "textContent" if self.textless => {
+                    map.next_value::<Option<SkippedText>>()?;
                 }
                 "textContent" => text_content = map.next_value()?,
                 "name" => name = map.next_value::<Option<String>>()?.unwrap_or_default(),
@@ -254,6 +267,7 @@ struct ChildrenSeed<'a> {
     arena: &'a mut Vec<SerializedNode>,
     parent: usize,
     depth: usize,
+    textless: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for ChildrenSeed<'_> {
@@ -270,7 +284,12 @@ impl<'de> Visitor<'de> for ChildrenSeed<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq
-            .next_element_seed(NodeSeed { arena: self.arena, parent: Some(self.parent), depth: self.depth })?
+            .next_element_seed(NodeSeed {
+                arena: self.arena,
+                parent: Some(self.parent),
+                depth: self.depth,
+                textless: self.textless,
+            })?
             .is_some()
         {}
         Ok(())
@@ -319,8 +338,13 @@ impl<'de> Deserialize<'de> for AttrMap {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AttrMap, A::Error> {
                 let mut out = Vec::with_capacity(map.size_hint().unwrap_or(4));
-                while let Some((k, v)) = map.next_entry::<String, AttrValue>()? {
-                    out.push((k, v));
+                let lean = lean::current();
+                while let Some(KeyStr(k)) = map.next_key()? {
+                    if lean.is_none_or(|lean| (lean.keep_attribute)(&k)) {
+                        out.push((k.into_owned(), map.next_value::<AttrValue>()?));
+                    } else {
+                        map.next_value::<SkippedAttr>()?;
+                    }
                 }
                 Ok(AttrMap(out))
             }

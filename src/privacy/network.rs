@@ -372,7 +372,8 @@ impl JsonObj {
     }
 }
 
-fn push_json_str(out: &mut String, s: &str) {
+/// `s` as a JSON string literal (serde_json escapes exactly as `JSON.stringify`).
+pub(crate) fn push_json_str(out: &mut String, s: &str) {
     out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
 }
 

@@ -60,13 +60,21 @@ pub(crate) fn resolve(input: &str, base: Option<&str>) -> Option<Resolved> {
 
 /// `value` resolved against `base` (rrweb absolutizes `src`/`href` this way); `None` when
 /// either does not parse.
-#[cfg(any(all(target_arch = "wasm32", feature = "record"), test))]
+#[cfg(all(test, not(all(target_arch = "wasm32", feature = "record"))))]
 pub(crate) fn absolutize(value: &str, base: &str) -> Option<String> {
     resolve(value.trim(), Some(base)).map(|r| r.href)
 }
 
+/// `value` resolved against `base` (rrweb absolutizes `src`/`href` this way); `None` when
+/// either does not parse. One parse and one read: `resolve` also reads and rewrites every
+/// other part, a dozen more calls into JS per URL attribute of a snapshot.
+#[cfg(all(target_arch = "wasm32", feature = "record"))]
+pub(crate) fn absolutize(value: &str, base: &str) -> Option<String> {
+    web_sys::Url::new_with_base(value.trim(), base).ok().map(|u| u.href())
+}
+
 /// `url` with its query string and fragment removed, textually (for URLs that do not parse).
-fn strip_textually(url: &str) -> &str {
+pub(crate) fn strip_textually(url: &str) -> &str {
     match url.find(['?', '#']) {
         Some(i) => url.get(..i).unwrap_or_default(),
         None => url,

@@ -134,7 +134,7 @@ impl State {
             job.run(&mut self.mirror, &ctx, f64::INFINITY, &|| 0.0);
             let (roots, nested) = (ctx.roots.take(), ctx.frames.take());
             self.stats.nodes_serialized += job.count as u64;
-            let Some(tree) = job.finish().0 else { continue };
+            let Some(tree) = job.finish() else { continue };
             let data = format!(
                 "{{\"source\":0,\"adds\":[{{\"parentId\":{iframe_id},\"nextId\":null,\"node\":{tree}}}],\"removes\":[],\"texts\":[],\"attributes\":[],\"isAttachIframe\":true}}"
             );

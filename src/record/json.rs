@@ -3,8 +3,18 @@
 
 /// Appends `s` as a JSON string literal.
 pub fn push_str(out: &mut String, s: &str) {
-    // serde_json escapes exactly as JSON.stringify needs; writing to a String cannot fail.
-    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+    // Most strings (tag and attribute names, ids, masked text) need no escape: written as
+    // they are, without serde_json's temporary string.
+    for b in s.bytes() {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            // serde_json's escapes, exactly JSON.stringify's (one copy of that code)
+            return crate::privacy::network::push_json_str(out, s);
+        }
+    }
+    out.reserve(s.len() + 2);
+    out.push('"');
+    out.push_str(s);
+    out.push('"');
 }
 
 /// Appends a number the way `JSON.stringify` would (integers without a fraction; NaN → null).

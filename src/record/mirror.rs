@@ -83,14 +83,15 @@ impl Mirror {
     }
 
     pub fn set_opaque(&mut self, id: i32, opaque: bool, blocked: bool) {
+        // (most nodes are neither: no hashing for them while the sets are empty)
         if opaque {
             self.opaque.insert(id);
-        } else {
+        } else if !self.opaque.is_empty() {
             self.opaque.remove(&id);
         }
         if blocked {
             self.blocked.insert(id);
-        } else {
+        } else if !self.blocked.is_empty() {
             self.blocked.remove(&id);
         }
     }

@@ -6,7 +6,7 @@
 //! the replayer already has (or is null for "append"). Each added node is its own entry with
 //! `childNodes: []`.
 
-use super::json::{array, push_str, Obj};
+use super::json::{push_str, Obj};
 use super::mirror::Mirror;
 use super::serialize::{attribute, open_node, text_of, Ctx, ElView};
 use js_sys::Array;
@@ -120,8 +120,7 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
                     open.head.push_str(",\"isShadow\":true");
                 }
                 if let Some(root_id) = root_id {
-                    open.head.push_str(",\"rootId\":");
-                    open.head.push_str(&root_id.to_string());
+                    super::serialize::push_int(&mut open.head, ",\"rootId\":", root_id);
                 }
                 let recurse = open.container && open.recurse;
                 let root = open.shadow.take();
@@ -208,12 +207,30 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
     if adds.is_empty() && removes.is_empty() && texts.is_empty() && attributes.is_empty() {
         return (None, count);
     }
-    let data = Obj::new()
-        .num("source", 0.0)
-        .raw("texts", &array(texts))
-        .raw("attributes", &array(attributes))
-        .raw("removes", &array(removes))
-        .raw("adds", &array(adds))
-        .end();
+    // One buffer of the final size (a storm's Mutation can be megabytes: no growth by
+    // doubling, no copy of each array), with room for the event around it (`State::push`).
+    let parts = [("texts", &texts), ("attributes", &attributes), ("removes", &removes), ("adds", &adds)];
+    let mut size = 64;
+    for (_, items) in &parts {
+        for item in items.iter() {
+            size += item.len() + 1;
+        }
+        size += 16;
+    }
+    let mut data = String::with_capacity(size);
+    data.push_str("{\"source\":0");
+    for (key, items) in parts {
+        data.push_str(",\"");
+        data.push_str(key);
+        data.push_str("\":[");
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                data.push(',');
+            }
+            data.push_str(item);
+        }
+        data.push(']');
+    }
+    data.push('}');
     (Some(data), count)
 }

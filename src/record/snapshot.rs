@@ -33,9 +33,9 @@
 //! within one mutation batch (a class added to an ancestor mid-snapshot applies from the next
 //! snapshot).
 
-use super::json::Obj;
+use super::json::push_num;
 use super::mirror::Mirror;
-use super::serialize::{open_node, Ctx, ElView};
+use super::serialize::{open_node, push_int, Ctx, ElView};
 use std::rc::Rc;
 use web_sys::Node;
 
@@ -43,7 +43,15 @@ enum Frame {
     /// A node to write, with the parent it was stacked under (and that parent's id: the
     /// host's for a shadow root), the parent's privacy view, the slice it was stacked in, its
     /// depth (the root is 0), and whether it is a shadow root's child (`isShadow`).
-    Visit { node: Node, parent: Option<(Node, i32)>, view: Option<Rc<ElView>>, slice: u32, depth: usize, shadow: bool },
+    /// The parent is shared by its children's frames (no handle clone per child).
+    Visit {
+        node: Node,
+        parent: Option<Rc<(Node, i32)>>,
+        view: Option<Rc<ElView>>,
+        slice: u32,
+        depth: usize,
+        shadow: bool,
+    },
     /// The end of an element's `childNodes`.
     Close,
 }
@@ -51,6 +59,11 @@ enum Frame {
 /// A FullSnapshot in progress.
 pub struct SnapshotJob {
     out: String,
+    /// For the page's FullSnapshot ([`SnapshotJob::event`]): the event text written so far,
+    /// handed to JS in pieces of about [`SPILL_BYTES`] (a rope of JS strings), so the wasm
+    /// memory never holds the whole snapshot (it cannot shrink after a peak).
+    spilled: Option<js_sys::JsString>,
+    event: bool,
     firsts: Vec<bool>,
     stack: Vec<Frame>,
     /// Nodes written.
@@ -80,10 +93,18 @@ pub struct SnapshotJob {
 /// How many nodes are written between two looks at the clock.
 const CLOCK_EVERY: u32 = 32;
 
+/// The FullSnapshot event's text is handed to JS whenever this much is written (bytes): the
+/// recorder's wasm memory holds about this much of it (plus the node being written) instead of
+/// the whole tree, whose growth by doubling left 12 MB of linear memory behind on a
+/// 10,000-element page (BENCHMARKS.md, "Recorder vs rrweb.record").
+const SPILL_BYTES: usize = 1 << 16;
+
 impl SnapshotJob {
     pub fn new(root: &Node, timestamp: f64, started: f64, meta: String, offset: String) -> Self {
         SnapshotJob {
-            out: String::with_capacity(1 << 16),
+            out: String::new(),
+            spilled: None,
+            event: false,
             firsts: Vec::new(),
             stack: vec![Frame::Visit {
                 node: root.clone(),
@@ -107,6 +128,28 @@ impl SnapshotJob {
         }
     }
 
+    /// The page's FullSnapshot: written as the whole event (`{"type":2,"data":{"node":…,
+    /// "initialOffset":…},"timestamp":…}`) and handed to JS in pieces as it grows; finish with
+    /// [`SnapshotJob::finish_event`].
+    pub fn event(root: &Node, timestamp: f64, started: f64, meta: String, offset: String) -> Self {
+        let mut job = Self::new(root, timestamp, started, meta, offset);
+        job.event = true;
+        job.out.reserve(SPILL_BYTES + 4096);
+        job.out.push_str("{\"type\":2,\"data\":{\"node\":");
+        job
+    }
+
+    /// Hands the text written so far to JS (appended to the rope) and empties the buffer,
+    /// keeping its capacity.
+    fn spill(&mut self) {
+        let piece = js_sys::JsString::from(self.out.as_str());
+        self.spilled = Some(match self.spilled.take() {
+            Some(rope) => rope.concat(&piece),
+            None => piece,
+        });
+        self.out.clear();
+    }
+
     /// Writes nodes until the tree is done (true) or `clock()` passes `deadline` (false).
     pub fn run(&mut self, mirror: &mut Mirror, ctx: &Ctx, deadline: f64, clock: &dyn Fn() -> f64) -> bool {
         self.slices += 1;
@@ -121,7 +164,7 @@ impl SnapshotJob {
                     continue;
                 }
                 Frame::Visit { node, parent, view, slice: stacked, depth, shadow } => {
-                    if (stacked < slice || self.check_all) && !still_unwritten_child(&node, parent.as_ref(), mirror) {
+                    if (stacked < slice || self.check_all) && !still_unwritten_child(&node, parent.as_deref(), mirror) {
                         continue;
                     }
                     (node, view, depth, shadow)
@@ -141,8 +184,7 @@ impl SnapshotJob {
                 self.out.push_str(",\"isShadow\":true");
             }
             if let Some(root_id) = self.root_id.filter(|_| depth > 0) {
-                self.out.push_str(",\"rootId\":");
-                self.out.push_str(&root_id.to_string());
+                push_int(&mut self.out, ",\"rootId\":", root_id);
             }
             if !open.container {
                 self.out.push('}');
@@ -152,7 +194,7 @@ impl SnapshotJob {
                 self.out.push_str(",\"childNodes\":[");
                 self.firsts.push(true);
                 self.stack.push(Frame::Close);
-                let id = mirror.id(&node).unwrap_or(0);
+                let id = open.id;
                 children.clear();
                 // Light-DOM children, then the open shadow root's (rrweb's order).
                 let mut child = node.first_child();
@@ -168,17 +210,19 @@ impl SnapshotJob {
                         children.push((c, true));
                     }
                 }
+                let light = Rc::new((node.clone(), id));
+                let in_root = root.clone().map(|r| Rc::new((r, id)));
                 self.stack.extend(children.drain(..).rev().map(|(c, shadow)| Frame::Visit {
-                    parent: Some((
-                        if shadow { root.clone().unwrap_or_else(|| node.clone()) } else { node.clone() },
-                        id,
-                    )),
+                    parent: Some(if shadow { in_root.clone().unwrap_or_else(|| light.clone()) } else { light.clone() }),
                     shadow,
                     node: c,
                     view: own_view.clone(),
                     slice,
                     depth: depth + 1,
                 }));
+            }
+            if self.event && self.out.len() >= SPILL_BYTES {
+                self.spill();
             }
             until_clock -= 1;
             if until_clock == 0 {
@@ -191,11 +235,24 @@ impl SnapshotJob {
         true
     }
 
-    /// The finished tree (`None` when nothing was written), the Meta data, the offset, and the
-    /// events recorded meanwhile.
-    pub fn finish(self) -> (Option<String>, String, String, Vec<String>) {
-        let node = (self.count > 0).then_some(self.out);
-        (node, self.meta, self.offset, self.deferred)
+    /// The finished tree (`None` when nothing was written), for a job made with `new`.
+    pub fn finish(self) -> Option<String> {
+        (self.count > 0).then_some(self.out)
+    }
+
+    /// For a job made with [`SnapshotJob::event`]: the FullSnapshot event as a JS string
+    /// (`None` when nothing was written), the Meta data, and the events recorded meanwhile.
+    pub fn finish_event(mut self) -> (Option<js_sys::JsString>, String, Vec<String>) {
+        if self.count == 0 {
+            return (None, self.meta, self.deferred);
+        }
+        self.out.push_str(",\"initialOffset\":");
+        self.out.push_str(&self.offset);
+        self.out.push_str("},\"timestamp\":");
+        push_num(&mut self.out, self.timestamp);
+        self.out.push('}');
+        self.spill();
+        (self.spilled, self.meta, self.deferred)
     }
 }
 
@@ -208,9 +265,4 @@ fn still_unwritten_child(node: &Node, parent: Option<&(Node, i32)>, mirror: &Mir
     mirror.known_id(node).is_none()
         && node.parent_node().as_ref() == Some(p)
         && mirror.parent_known_id(p).map(|(id, _)| id) == Some(*pid)
-}
-
-/// `{"node":…,"initialOffset":…}`.
-pub fn full_snapshot_data(node: &str, offset: &str) -> String {
-    Obj::new().raw("node", node).raw("initialOffset", offset).end()
 }

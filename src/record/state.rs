@@ -2,12 +2,12 @@
 //! borrowed and handed to the JS sink after the borrow ends, so a sink that calls back into
 //! the recorder (e.g. `addCustomEvent` from inside `emit`) cannot hit a borrowed `RefCell`.
 
-use super::json::{array, Obj};
+use super::json::{array, push_num, Obj};
 use super::mirror::Mirror;
 use super::mutation;
 use super::serialize::Ctx;
 use super::sheets::Sheets;
-use super::snapshot::{full_snapshot_data, SnapshotJob};
+use super::snapshot::SnapshotJob;
 use crate::privacy::PrivacyOptions;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
@@ -15,8 +15,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
-/// rrweb EventType numbers.
-pub const FULL_SNAPSHOT: u8 = 2;
+/// rrweb EventType numbers (the FullSnapshot's, 2, is written by `snapshot`).
 pub const INCREMENTAL: u8 = 3;
 pub const META: u8 = 4;
 pub const CUSTOM: u8 = 5;
@@ -86,7 +85,9 @@ pub struct State {
     /// Constructed sheets' `styleId`s and the sheets changed through the CSSOM.
     pub sheets: Sheets,
     pub recording: bool,
-    pub out: VecDeque<String>,
+    /// Events for the sink, as JS strings (the JSON text leaves wasm memory when queued; the
+    /// FullSnapshot's is handed over in pieces as it is written: see `snapshot`).
+    pub out: VecDeque<JsValue>,
     pub stats: Stats,
     pub observer: Option<web_sys::MutationObserver>,
     // mouse move
@@ -224,21 +225,24 @@ impl State {
         if !self.recording {
             return;
         }
-        let event = Obj::new().num("type", kind as f64).raw("data", &data).num("timestamp", now()).end();
+        let event = event_text(kind, data, now());
         match &mut self.job {
             Some(job) => job.deferred.push(event),
-            None => self.out.push_back(event),
+            None => self.out.push_back(JsValue::from_str(&event)),
         }
     }
 
     /// Queues an IncrementalSnapshot whose data is `{"source":source,<rest>}`; `rest` is the
     /// inner JSON of an object without braces.
     pub fn push_incremental(&mut self, source: u8, rest: &str) {
-        let data = if rest.is_empty() {
-            format!("{{\"source\":{source}}}")
-        } else {
-            format!("{{\"source\":{source},{rest}}}")
-        };
+        let mut data = String::with_capacity(rest.len() + 64);
+        data.push_str("{\"source\":");
+        push_num(&mut data, f64::from(source));
+        if !rest.is_empty() {
+            data.push(',');
+            data.push_str(rest);
+        }
+        data.push('}');
         self.push(INCREMENTAL, data);
     }
 
@@ -298,7 +302,7 @@ impl State {
         self.unwatch_roots(false);
         self.unwatch_frames(false);
         let doc_id = self.mirror.id_or_assign(doc.as_ref());
-        self.job = Some(SnapshotJob::new(doc.as_ref(), now(), perf_now(), meta, offset));
+        self.job = Some(SnapshotJob::event(doc.as_ref(), now(), perf_now(), meta, offset));
         self.mirror.track_known(true);
         // The document's adopted sheets as they are now, right after the FullSnapshot (held
         // in the job like every event of the meantime, so later changes to them follow).
@@ -395,7 +399,7 @@ impl State {
         let (timestamp, slices, busy, slice_max, count) =
             (job.timestamp, job.slices, job.busy_ms, job.slice_ms_max, job.count);
         let wall = perf_now() - job.started;
-        let (node, meta, offset, deferred) = job.finish();
+        let (node, meta, deferred) = job.finish_event();
         let result = match node {
             Some(node) if self.recording => {
                 let st = &mut self.stats;
@@ -407,18 +411,17 @@ impl State {
                 st.snapshot_slices = slices;
                 st.snapshot_slice_ms_max = st.snapshot_slice_ms_max.max(slice_max);
                 st.snapshot_wall_ms = wall;
-                let event = |kind: u8, data: &str| {
-                    Obj::new().num("type", kind as f64).raw("data", data).num("timestamp", timestamp).end()
-                };
-                self.out.push_back(event(META, &meta));
-                self.out.push_back(event(FULL_SNAPSHOT, &full_snapshot_data(&node, &offset)));
+                self.out.push_back(JsValue::from_str(&event_text(META, meta, timestamp)));
+                self.out.push_back(node.into());
                 Ok(())
             }
             Some(_) => Ok(()),
             None => Err("takeFullSnapshot: the document could not be serialized".into()),
         };
         if self.recording {
-            self.out.extend(deferred);
+            for event in deferred {
+                self.out.push_back(JsValue::from_str(&event));
+            }
         }
         result
     }
@@ -528,6 +531,20 @@ impl State {
     }
 }
 
+/// `{"type":kind,"data":data,"timestamp":timestamp}`. The head goes in front of `data` in
+/// place: a Mutation's data can be megabytes, and is made with room for it (no second copy).
+fn event_text(kind: u8, mut data: String, timestamp: f64) -> String {
+    let mut head = String::from("{\"type\":");
+    push_num(&mut head, f64::from(kind));
+    head.push_str(",\"data\":");
+    data.reserve(head.len() + 32);
+    data.insert_str(0, &head);
+    data.push_str(",\"timestamp\":");
+    push_num(&mut data, timestamp);
+    data.push('}');
+    data
+}
+
 pub fn num(n: f64) -> String {
     let mut s = String::new();
     super::json::push_num(&mut s, n);
@@ -590,7 +607,7 @@ impl Core {
                 Err(_) => return,
             };
             let t0 = perf_now();
-            let failed = self.emit.call1(&JsValue::NULL, &JsValue::from_str(&event)).is_err();
+            let failed = self.emit.call1(&JsValue::NULL, &event).is_err();
             let ms = perf_now() - t0;
             if let Ok(mut s) = self.state.try_borrow_mut() {
                 s.stats.emit_ms += ms;

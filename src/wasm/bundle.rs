@@ -17,7 +17,6 @@ use crate::analyze::bundle::{
 use crate::analyze::normalize::normalize_url as core_normalize_url;
 use crate::analyze::session::signals::{RAGE_CLICK_THRESHOLD, RAGE_CLICK_WINDOW_MS};
 use crate::analyze::Action;
-use crate::codec;
 use js_sys::{Array, Function, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -137,12 +136,13 @@ impl WasmReplayBundle {
     }
 
     fn add_bytes(&mut self, bytes: &[u8], replay_id: Option<String>, redact: Option<bool>) -> Result<(), JsError> {
-        let mut recording = codec::decode(bytes).map_err(|e| JsError::new(&e.to_string()))?;
-        if let Some(id) = replay_id {
-            recording.fill_session_id(id);
-        }
-        self.inner
-            .push(crate::analyze::session::AnalyzedSession::from_recording_with(recording, super::options(redact)));
+        let replay = crate::analyze::session::AnalyzedSession::from_bytes_with(
+            bytes,
+            replay_id.as_deref(),
+            super::options(redact),
+        )
+        .map_err(|e| JsError::new(&e.to_string()))?;
+        self.inner.push(replay);
         Ok(())
     }
 

@@ -1,4 +1,4 @@
-// Error-triggered buffering end to end (issue 18, item 8): the SDK in Chromium with
+// Error-triggered buffering end to end: the SDK in Chromium with
 // `sampling: {session: 0, onError: …}` against the real collector. A buffering session makes no
 // request at all (the page's requests and the collector's ingest byte counter both stay empty);
 // a thrown error or `capture()` delivers a replayable session that starts at a Meta +

@@ -1,4 +1,4 @@
-// Opt-in canvas and font capture, end to end (issue 18 items 4 and 5a): tests/e2e/pages/canvas.html
+// Opt-in canvas and font capture, end to end: tests/e2e/pages/canvas.html
 // draws on canvases after the recording started (an animation, then a fixed picture; a canvas
 // bigger than maxSize; an `rr-block` canvas and one inside a blocked element) and loads two
 // `FontFace` fonts (by URL and by bytes). Recorded by rewind's wasm Recorder with

@@ -1,4 +1,4 @@
-// Consent that persists (issue 14, item 2), in real Chromium: `consent.persist` keeps the user's
+// Consent that persists, in real Chromium: `consent.persist` keeps the user's
 // decision `{status, source, version, time}` in localStorage (default) or a cookie, the next load
 // honours it (granted records without a new optIn, denied stays off), a changed `consent.version`
 // asks again, and consentStatus() tells a granted recorder that is stopped or failed (a wasm that

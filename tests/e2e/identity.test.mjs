@@ -1,4 +1,4 @@
-// Ids and what optOut() forgets, end to end with the real collector (issue 14, items 1-2):
+// Ids and what optOut() forgets, end to end with the real collector:
 // `identify('zelda@example.org')` must not reach the collector raw — not in the POST bodies, the
 // stored batches, `index/<id>.json` or `GET /v1/sessions` — neither redacted (the default) nor
 // hashed (`identity: {hash, salt}`); and unsent batches an earlier page of the tab left in

@@ -105,7 +105,7 @@ test('console capture (real recorder): off by default; when on, messages are rec
   assert.deepEqual(page.errors, []);
 });
 
-// The second line of defence (issue 14): PII in URLs (paths, other origins, fragments, stack
+// The second line of defence: PII in URLs (paths, other origins, fragments, stack
 // traces, route changes), in attributes (data-*, value, download, meta content, style URLs,
 // javascript: and data: URLs) and in app data (numeric cards, email keys, SSNs without dashes,
 // percent-encoded emails) stays out of the recorded events and the POST bodies sent to a real
@@ -160,7 +160,7 @@ function findSecrets(haystack, secrets) {
   return found;
 }
 
-test('second line of defence (real recorder): issue 14 cases are absent from the events and the POST bodies', { skip: skipReason('real') ?? collectorSkipReason() ?? false, timeout: 90_000 }, async (t) => {
+test('second line of defence (real recorder): the PII cases are absent from the events and the POST bodies', { skip: skipReason('real') ?? collectorSkipReason() ?? false, timeout: 90_000 }, async (t) => {
   const { server, browser } = await setup(t);
   const collector = await startCollector({ cors: [server.origin] });
   t.after(() => collector.stop());

@@ -20,6 +20,9 @@
 // - <style> text is not compared (the element, its attributes and its sheet's rules are): both
 //   rewrite it for replay (`:hover` selectors get a `.\:hover` twin, device media queries), but
 //   rewind's text need not be postcss's byte for byte.
+// - rrweb-snapshot 2.2's rebuild sets autocomplete="off" on every <input>/<textarea> it builds
+//   (so the browser does not autofill the replay); rewind's player does not. An "off" value on
+//   those two tags is dropped.
 // - <noscript> (rrweb's stand-in for <script>) children: rewind leaves it empty. Not compared.
 // - style sheets ARE compared, as the CSSOM has them (StyleSheetRule / StyleDeclaration /
 //   AdoptedStyleSheet change them without touching the tree): each <style>/<link> sheet's
@@ -112,6 +115,7 @@ window.__normalize = function normalize(doc) {
       if (/^on/i.test(name)) continue;
       if (tag === 'iframe' && name === 'srcdoc') continue;
       if (tag === 'meta' && name === 'http-equiv' && /^\s*refresh\s*$/i.test(value)) continue;
+      if (name === 'autocomplete' && value === 'off' && (tag === 'input' || tag === 'textarea')) continue;
       let v = value;
       if (name === 'class') {
         v = v.split(/\s+/).filter((c) => c && !c.startsWith('rrweb-') && !c.startsWith('rewind-')).join(' ');

@@ -1,4 +1,4 @@
-// Route changes and seeking (issue 18): an SPA with 6 route changes (pushState, replaceState,
+// Route changes and seeking: an SPA with 6 route changes (pushState, replaceState,
 // popstate, hashchange) is recorded, and its events are replayed in rrweb 2.x's own Replayer and
 // in rewind's player, seeking to 0.6 s after each route change: each seek must show that route's
 // page. rewind records a route change as a Custom `rewind.navigation` event; a bare Meta per route

@@ -1,4 +1,4 @@
-// Style sheets (issue 18): a page whose styles come from the CSSOM — CSS-in-JS rules inserted
+// Style sheets: a page whose styles come from the CSSOM — CSS-in-JS rules inserted
 // and deleted before and after the start (emotion-like, empty <style> elements), a rule inserted
 // into a <style> that has text, nested @media rules, setProperty/removeProperty on rules,
 // document.adoptedStyleSheets set before and after the start with replaceSync and insertRule, a

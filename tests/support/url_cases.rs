@@ -4,7 +4,7 @@
 //
 // (tag, attribute, value, page, expected): attribute "" means `PrivacyOptions::scrub_url`
 // (any origin), otherwise `PrivacyOptions::attribute_value` on a `<tag>` (any origin too
-// since issue 14; `keep_query_origins` is empty by default), with the default (protective)
+// by default: `keep_query_origins` is empty), with the default (protective)
 // options.
 const URL_CASES: &[(&str, &str, &str, &str, &str)] = &[
     ("", "", "https://app.example.com/a/b?x=1&y=2#frag", "https://app.example.com", "https://app.example.com/a/b"),

@@ -5,7 +5,7 @@
 use super::facts::AnalyzedSession;
 use super::pass::Pass;
 use crate::analyze::AnalyzeOptions;
-use crate::codec::{self, DecodeError};
+use crate::codec::{self, DecodeError, EventSink};
 use crate::model::{Event, Recording};
 
 /// [`AnalyzedSession::from_recording`]'s single pass fed one event at a time, so a caller can spread
@@ -50,6 +50,12 @@ impl AnalyzedSessionBuilder {
     }
 }
 
+impl EventSink for AnalyzedSessionBuilder {
+    fn push(&mut self, event: Event) {
+        self.pass.push(event);
+    }
+}
+
 impl AnalyzedSession {
     /// Analyses a decoded recording (events sorted, as [`codec::decode`] returns them) in one
     /// pass, consuming its events. `replay_id` is the recording's session id, else
@@ -70,8 +76,10 @@ impl AnalyzedSession {
         replay
     }
 
-    /// Decodes raw recording bytes (any format [`codec::decode`] accepts) and analyses them.
-    /// `fallback_id` becomes the replay id when the recording carries no session id.
+    /// Decodes raw recording bytes (any format [`codec::decode`] accepts) and analyses them
+    /// while they are read ([`codec::decode_into`]), with the result of
+    /// [`AnalyzedSession::from_recording`] on the decoded recording. `fallback_id` becomes the
+    /// replay id when the recording carries no session id.
     ///
     /// # Errors
     /// The decoder's [`DecodeError`] (empty input, invalid JSON or gzip, unsupported format…).
@@ -88,10 +96,13 @@ impl AnalyzedSession {
         fallback_id: Option<&str>,
         options: AnalyzeOptions,
     ) -> Result<AnalyzedSession, DecodeError> {
-        let mut recording = codec::decode(bytes)?;
+        let new = || AnalyzedSessionBuilder::with_options(options);
+        let (builder, mut recording) = codec::decode_lean_into(bytes, new, Some(crate::analyze::dom::LEAN))?;
         if let Some(id) = fallback_id {
             recording.fill_session_id(id);
         }
-        Ok(AnalyzedSession::from_recording_with(recording, options))
+        let mut replay = builder.finish(recording.session_id, recording.distinct_id);
+        replay.warnings.splice(0..0, recording.warnings);
+        Ok(replay)
     }
 }

@@ -28,6 +28,10 @@ function normalizeElement(el, ctx) {
     if (name === 'value' || name === 'checked' || name === 'selected') continue;
     if (name.startsWith('rr_') || name.startsWith('rrweb')) continue;
     if (name.startsWith('on')) continue; // inline handlers: rewind never records them (no scripts), rrweb does
+    // rrweb-snapshot 2.2's rebuild sets autocomplete="off" on every replayed <input>/<textarea>
+    // (so the browser does not autofill the replay): the replayer's mark, like its classes, on
+    // both sides so a live "off" still compares equal.
+    if (name === 'autocomplete' && value === 'off' && (tag === 'input' || tag === 'textarea')) continue;
     let v = value;
     if (name === 'class') {
       v = v.split(/\s+/).filter((c) => c && !c.startsWith('rrweb-') && c !== ':hover').join(' ');
