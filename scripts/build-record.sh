@@ -48,7 +48,7 @@ wasm-bindgen --target web --out-dir pkg-record --out-name rewind_record \
 node scripts/shorten-imports.mjs pkg-record/rewind_record_bg.wasm pkg-record/rewind_record.js
 # The features rustc's wasm32 output uses (its `target_features` section is stripped, so they
 # are named here); an instruction outside them fails validation rather than shipping.
-"$wasm_opt" -O1 -s 2 --converge --strip-debug --strip-producers \
+"$wasm_opt" -O1 -s 2 --dae-optimizing --rse --precompute-propagate --converge --strip-debug --strip-producers \
   --enable-bulk-memory --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int \
   pkg-record/rewind_record_bg.wasm -o pkg-record/rewind_record_bg.wasm
 
