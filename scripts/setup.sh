@@ -5,7 +5,7 @@
 #   scripts/setup.sh          everything: Rust wasm target, wasm-pack, wasm-bindgen-cli,
 #                             nightly Rust + cargo-fuzz, Chromium + ChromeDriver, npm packages
 #   scripts/setup.sh build    what building the npm package's wasm and the CLI needs (no
-#                             browser, no npm packages): scripts/run.sh
+#                             browser; npm packages, for binaryen's wasm-opt): scripts/run.sh
 #   scripts/setup.sh native   only what the native CLI needs (a Rust toolchain)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +33,13 @@ have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$have" != "$want" ]; then
   log "installing wasm-bindgen-cli $want (found: ${have:-none})"
   cargo install wasm-bindgen-cli --version "$want"
+fi
+
+# npm packages: scripts/build-record.sh runs binaryen's wasm-opt (devDependency `binaryen`);
+# the tests need playwright-core and rrweb.
+if ! [ -x node_modules/.bin/wasm-opt ] || ! [ -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 [ "${1:-}" = build ] && exit 0
@@ -64,9 +71,4 @@ if ! command -v moto_server >/dev/null; then
   log "installing moto[server] (S3-compatible test server)"
   python3 -m pip install --quiet --disable-pip-version-check 'moto[server]'
   if command -v pyenv >/dev/null; then pyenv rehash; fi
-fi
-
-if ! [ -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -171,7 +171,8 @@ impl Ctx<'_> {
     /// A path-absolute URL attribute value (`/item/1?ref=x`) on a page whose base is a plain
     /// http(s) URL, when `strip_url_query`: what [`Ctx::absolutize`] then the privacy rules'
     /// `attribute_value` (`url::strip_query`) return for it — the absolute URL without query
-    /// and fragment (it has the page's origin, and the base has no credentials) — from one
+    /// and fragment, its PII path segments redacted (it has the page's origin, and the base
+    /// has no credentials) — from one
     /// `URL` parse instead of three. `None` for anything else (`//host`, backslashes or control
     /// characters, which the parser may turn into a host; a trailing `?` or `#`, which
     /// `strip_query` keeps), which takes the general path. On a page of 2,000 links this took
@@ -187,7 +188,9 @@ impl Ctx<'_> {
             return None;
         }
         let href = crate::privacy::url::absolutize(v, self.base.as_deref()?)?;
-        Some(crate::privacy::url::strip_textually(&href).to_string())
+        // `strip_query` also redacts the path's PII segments (`/user/a@b.c/` → a marker): the
+        // same textual pass here, or this path would record what the general one hides.
+        Some(crate::privacy::url::redact_path(crate::privacy::url::strip_textually(&href)))
     }
 
     fn absolutize(&self, value: &str) -> String {
