@@ -3,11 +3,12 @@
 //! lean) gives exactly what decoding the whole recording first and analysing it gives
 //! (`analyze_with(decode(..))`, `AnalyzedSession::from_recording_with`), on every fixture and
 //! on copies in other shapes: out of order, damaged (truncated, a bad event spliced in), JSON
-//! Lines, gzip, keys sorted.
+//! Lines, gzip, keys sorted. Reading from a reader in a window (`analyze_reader_with`,
+//! `AnalyzedSession::from_reader_with`, the CLI's file input) gives the same again.
 #![cfg(not(target_arch = "wasm32"))]
 
 use rewind::analyze::session::AnalyzedSession;
-use rewind::analyze::{analyze_bytes_with, analyze_with, AnalyzeOptions};
+use rewind::analyze::{analyze_bytes_with, analyze_reader_with, analyze_with, AnalyzeOptions};
 use rewind::codec::decode;
 use std::io::Write;
 
@@ -34,12 +35,16 @@ fn same_both_ways(label: &str, bytes: &[u8]) {
             analyze_with(r, options).to_replay_json()
         });
         assert_eq!(streamed, whole, "{label}: analysis (redact {redact})");
+        let read = analyze_reader_with(|| Ok(bytes), Some("stem"), options).map(|a| a.to_replay_json());
+        assert_eq!(read, whole, "{label}: analysis read in a window (redact {redact})");
         let streamed = AnalyzedSession::from_bytes_with(bytes, Some("stem"), options).map(|s| format!("{s:?}"));
         let whole = decode(bytes).map(|mut r| {
             r.fill_session_id("stem");
             format!("{:?}", AnalyzedSession::from_recording_with(r, options))
         });
         assert_eq!(streamed, whole, "{label}: session (redact {redact})");
+        let read = AnalyzedSession::from_reader_with(|| Ok(bytes), Some("stem"), options).map(|s| format!("{s:?}"));
+        assert_eq!(read, whole, "{label}: session read in a window (redact {redact})");
     }
 }
 

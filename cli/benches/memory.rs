@@ -17,15 +17,19 @@
 //! RSS in KiB, user and system CPU seconds), run 5 times, the cases taking turns in each round
 //! so that a shared machine's changing load falls on all of them alike: median wall time,
 //! least CPU time (user + system: what contention changes least), highest peak RSS. Ratios
-//! are to `parse_value` in the same run. Every case reads the whole file first (as
-//! `rewind analyze` does), so the file's own bytes are in every peak.
+//! are to `parse_value` in the same run. The library cases read the whole file first, so the
+//! file's own bytes are in their peaks; `rewind analyze` reads a file in a window
+//! (`analyze_reader_with`), so its peak is the analysis state plus a few MiB.
 //! - `parse_value`: this binary re-run as `--case parse_value FILE`:
 //!   `serde_json::from_slice::<serde_json::Value>` (the baseline);
 //! - `decode_then_analyze`: `rewind::analyze::analyze(rewind::codec::decode(..))`, every event
 //!   decoded into one list before the analysis (how `rewind analyze` worked before streaming);
 //! - `analyze_bytes`: `rewind::analyze_bytes` (events analysed as they are decoded);
 //! - `rewind analyze --format json FILE`: the real binary (`CARGO_BIN_EXE_rewind`), stdout
-//!   into `/dev/null`.
+//!   into `/dev/null`;
+//! - with `REWIND_BENCH_BASELINE=PATH`, also `baseline: rewind analyze`: the same command run
+//!   by another build of the binary (e.g. one from before a change), for before/after figures
+//!   from one run.
 //!
 //! Without GNU time only wall time is reported. Under `cargo test` (no `--bench` argument)
 //! this is a smoke run: 1 MiB (or `REWIND_BENCH_MB`), one run each.
@@ -146,9 +150,17 @@ fn main() {
     let (bytes, events) = generate(&path, mb * 1024 * 1024);
     println!("recording: {bytes} bytes ({:.1} MB), {events} events, {}", bytes as f64 / 1e6, path.display());
     let me = std::env::current_exe().expect("own path");
-    let cases = ["parse_value", "decode_then_analyze", "analyze_bytes", "rewind analyze --format json"];
+    let baseline_bin = std::env::var_os("REWIND_BENCH_BASELINE");
+    let mut cases = vec!["parse_value", "decode_then_analyze", "analyze_bytes", "rewind analyze --format json"];
+    if baseline_bin.is_some() {
+        cases.push("baseline: rewind analyze --format json");
+    }
     let command = |case: &str| {
-        if case.starts_with("rewind ") {
+        if let Some(bin) = baseline_bin.as_ref().filter(|_| case.starts_with("baseline: ")) {
+            let mut c = Command::new(bin);
+            c.args(["analyze", "--format", "json"]).arg(&path);
+            c
+        } else if case.starts_with("rewind ") {
             let mut c = Command::new(env!("CARGO_BIN_EXE_rewind"));
             c.args(["analyze", "--format", "json"]).arg(&path);
             c

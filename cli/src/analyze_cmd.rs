@@ -7,7 +7,7 @@ use crate::output::{self, Format};
 use crate::{escape_controls, io_reason, EXIT_BAD_INPUT, EXIT_OUTPUT};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use rewind::analyze::{analyze_bytes_with, analyze_with, AnalyzeOptions};
+use rewind::analyze::{analyze_bytes_with, analyze_reader_with, analyze_with, AnalyzeOptions};
 use rewind::codec::{decode_dir, is_batch_dir, DecodeError, SALVAGE_WARNING};
 use rewind::model::Recording;
 use std::collections::HashSet;
@@ -119,6 +119,7 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         let analysed = analyse_input(
             input,
             |bytes, id| analyze_bytes_with(bytes, Some(id), options),
+            |path, id| analyze_reader_with(open_file(path), Some(id), options),
             |recording| analyze_with(recording, options),
         );
         match analysed {
@@ -179,29 +180,46 @@ pub(crate) fn damage_warnings(warnings: &[String]) -> impl Iterator<Item = &Stri
     warnings.iter().filter(|w| w.starts_with(SALVAGE_WARNING))
 }
 
-/// Reads and analyses one input: a file or stdin through `from_bytes` (which decodes while it
-/// analyses, e.g. [`analyze_bytes_with`]), a batch directory's joined recording through
-/// `from_recording`. Both get the input's fallback replay id. The error is the one-line reason
-/// (no path). The raw bytes are dropped before this returns.
+/// Reads and analyses one input: a file through `from_file` (which reads it in a window and
+/// analyses while it reads, e.g. [`analyze_reader_with`] on [`open_file`]), stdin through
+/// `from_bytes` (it cannot be read twice, so it is read whole first: [`analyze_bytes_with`]), a
+/// batch directory's joined recording through `from_recording`. All get the input's fallback
+/// replay id. The error is the one-line reason (no path). No input is held past this call.
 pub(crate) fn analyse_input<T>(
     input: &Input,
     from_bytes: impl FnOnce(&[u8], &str) -> Result<T, DecodeError>,
+    from_file: impl FnOnce(&Path, &str) -> Result<T, DecodeError>,
     from_recording: impl FnOnce(Recording) -> T,
 ) -> Result<T, String> {
-    let bytes = match &input.source {
+    match &input.source {
         Source::Stdin => {
             let mut bytes = Vec::new();
             std::io::stdin().lock().read_to_end(&mut bytes).map_err(|e| io_reason(&e))?;
-            bytes
+            from_bytes(&bytes, &input.fallback_id()).map_err(|e| e.to_string())
         }
-        Source::File(path) => std::fs::read(path).map_err(|e| io_reason(&e))?,
+        Source::File(path) => from_file(path, &input.fallback_id()).map_err(|e| e.to_string()),
         Source::BatchDir(path) => {
             let mut recording = decode_dir(path).map_err(|e| e.to_string())?;
             recording.fill_session_id(input.fallback_id());
-            return Ok(from_recording(recording));
+            Ok(from_recording(recording))
         }
-    };
-    from_bytes(&bytes, &input.fallback_id()).map_err(|e| e.to_string())
+    }
+}
+
+/// Opens `path` for the library's reader-based analysis, as often as it asks: each call a
+/// fresh reader from the start. I/O errors (opening or reading) carry [`io_reason`]'s text, the
+/// same one-line reason a whole-file read gave.
+pub(crate) fn open_file(path: &Path) -> impl FnMut() -> Result<ReasonedFile, DecodeError> + '_ {
+    move || std::fs::File::open(path).map(ReasonedFile).map_err(|e| DecodeError::Io { message: io_reason(&e) })
+}
+
+/// A file whose read errors say [`io_reason`]'s text.
+pub(crate) struct ReasonedFile(std::fs::File);
+
+impl Read for ReasonedFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf).map_err(|e| std::io::Error::new(e.kind(), io_reason(&e)))
+    }
 }
 
 /// Expands the command-line paths into inputs, reporting paths that cannot be read.

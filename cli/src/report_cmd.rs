@@ -7,7 +7,9 @@
 //! plus the recordings in flight, never the whole corpus. `rewind sessions` streams the same
 //! way.
 
-use crate::analyze_cmd::{analyse_input, analyze_options, collect_inputs, damage_warnings, progress_bar, Input};
+use crate::analyze_cmd::{
+    analyse_input, analyze_options, collect_inputs, damage_warnings, open_file, progress_bar, Input,
+};
 use crate::{escape_controls, io_reason, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, WORKER_STACK_BYTES};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
@@ -104,11 +106,12 @@ pub(crate) fn analyse_all<T: Send>(
             .par_iter()
             .map(|input| {
                 progress.set_message(input.label());
-                // The bytes live only inside this call, and the events are analysed as they are
-                // read (never all held at once).
+                // A file is read in a window and its events are analysed as they are read (neither
+                // the file nor its events are ever held whole).
                 let analysed = analyse_input(
                     input,
                     |bytes, id| AnalyzedSession::from_bytes_with(bytes, Some(id), options),
+                    |path, id| AnalyzedSession::from_reader_with(open_file(path), Some(id), options),
                     |recording| AnalyzedSession::from_recording_with(recording, options),
                 );
                 let result = analysed.map(|replay| {

@@ -152,14 +152,34 @@ pub fn analyze_bytes_with(
     fallback_id: Option<&str>,
     options: AnalyzeOptions,
 ) -> Result<Analysis, DecodeError> {
-    let (analyzer, mut recording) =
-        codec::decode_lean_into(bytes, || Analyzer::with_options(options), Some(dom::LEAN))?;
+    let decoded = codec::decode_lean_into(bytes, || Analyzer::with_options(options), Some(dom::LEAN))?;
+    Ok(finish_decoded(decoded, fallback_id))
+}
+
+/// [`analyze_bytes_with`] on the bytes `open` reads, without holding them whole: the input is
+/// read in a window of about [`codec::STREAM_READ_CHUNK`] bytes ([`codec::decode_reader_into`]).
+/// `open` gives a reader from the start of the input; it is called again when the input needs
+/// the decoder's sorting or salvage. Native only.
+///
+/// # Errors
+/// `open`'s error, [`DecodeError::Io`] when the input cannot be read again, or the decoder's.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn analyze_reader_with<R: std::io::Read>(
+    open: impl FnMut() -> Result<R, DecodeError>,
+    fallback_id: Option<&str>,
+    options: AnalyzeOptions,
+) -> Result<Analysis, DecodeError> {
+    let decoded = codec::decode_lean_reader_into(open, || Analyzer::with_options(options), Some(dom::LEAN))?;
+    Ok(finish_decoded(decoded, fallback_id))
+}
+
+fn finish_decoded((analyzer, mut recording): (Analyzer, Recording), fallback_id: Option<&str>) -> Analysis {
     if let Some(id) = fallback_id {
         recording.fill_session_id(id);
     }
     let mut analysis = analyzer.finish(recording.session_id, recording.distinct_id);
     analysis.warnings.splice(0..0, recording.warnings);
-    Ok(analysis)
+    analysis
 }
 
 /// The analysis pass, fed one event at a time in timestamp order. Events are consumed: their

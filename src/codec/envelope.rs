@@ -204,7 +204,7 @@ impl<'de> Visitor<'de> for EventsVisitor<'_, '_> {
     }
 }
 
-fn first_event(raw: &RawValue) -> Result<Event, String> {
+pub(super) fn first_event(raw: &RawValue) -> Result<Event, String> {
     #[derive(Deserialize)]
     struct Probe {
         #[serde(rename = "type")]

@@ -23,6 +23,8 @@ mod dir;
 mod envelope;
 pub mod salvage;
 mod stream;
+#[cfg(not(target_arch = "wasm32"))]
+mod stream_read;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use dir::{decode_dir, is_batch_dir};
@@ -30,6 +32,10 @@ pub use envelope::BatchEnvelope;
 pub use salvage::{Salvage, SALVAGE_WARNING};
 pub(crate) use stream::decode_lean_into;
 pub use stream::{decode_into, EventSink};
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use stream_read::decode_lean_reader_into;
+#[cfg(not(target_arch = "wasm32"))]
+pub use stream_read::{decode_reader_into, STREAM_READ_CHUNK};
 
 use crate::model::{Event, Recording, MAX_NODE_DEPTH, TOO_DEEP_MARK, UNSUPPORTED_MARK};
 use std::fmt;

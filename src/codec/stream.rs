@@ -57,6 +57,15 @@ pub(crate) fn decode_lean_into<S: EventSink>(
         return Ok((sink, recording));
     }
     drop(sink);
+    fed_from_decode(bytes, new_sink)
+}
+
+/// The fallback of every streaming pass: [`decode`] (sort, salvage, errors) and a fresh sink
+/// fed from its events.
+pub(super) fn fed_from_decode<S: EventSink>(
+    bytes: &[u8],
+    new_sink: impl Fn() -> S,
+) -> Result<(S, Recording), DecodeError> {
     let Recording { events, session_id, distinct_id, warnings } = decode(bytes)?;
     let mut sink = new_sink();
     for event in events {
@@ -104,19 +113,19 @@ fn stream<S: EventSink>(bytes: &[u8], sink: &mut S) -> Option<Recording> {
 /// [`super::retime_clock_spikes`] and the order check of [`super::sort_events`], one event at
 /// a time: an event is passed on once its successor is known (a spike is judged against both
 /// neighbours), and the stream stops at the first event earlier than the one before it.
-struct InOrder<'a, S> {
-    sink: &'a mut S,
+pub(super) struct InOrder<'a, S> {
+    pub(super) sink: &'a mut S,
     /// The event read last, not yet passed on.
-    pending: Option<Event>,
+    pub(super) pending: Option<Event>,
     /// Timestamp (ms) of the event passed on last, after retiming.
-    last: Option<i64>,
-    retimed: usize,
+    pub(super) last: Option<i64>,
+    pub(super) retimed: usize,
 }
 
 impl<S: EventSink> InOrder<'_, S> {
     /// Takes the next event in recorded order; `false` when the events are not in timestamp
     /// order.
-    fn push(&mut self, next: Event) -> bool {
+    pub(super) fn push(&mut self, next: Event) -> bool {
         if let Some(mut here) = self.pending.take() {
             if let Some(prev) = self.last {
                 if is_spike(prev, here.timestamp, next.timestamp) {
@@ -143,7 +152,7 @@ impl<S: EventSink> InOrder<'_, S> {
 
     /// Passes on the last event (never a spike: it has one neighbour); the number of events
     /// retimed, or `None` when the order broke.
-    fn finish(mut self) -> Option<usize> {
+    pub(super) fn finish(mut self) -> Option<usize> {
         if let Some(last) = self.pending.take() {
             if !self.emit(last) {
                 return None;

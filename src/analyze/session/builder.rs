@@ -97,12 +97,35 @@ impl AnalyzedSession {
         options: AnalyzeOptions,
     ) -> Result<AnalyzedSession, DecodeError> {
         let new = || AnalyzedSessionBuilder::with_options(options);
-        let (builder, mut recording) = codec::decode_lean_into(bytes, new, Some(crate::analyze::dom::LEAN))?;
+        let decoded = codec::decode_lean_into(bytes, new, Some(crate::analyze::dom::LEAN))?;
+        Ok(Self::finish_decoded(decoded, fallback_id))
+    }
+
+    /// [`AnalyzedSession::from_bytes_with`] on the bytes `open` reads, without holding them
+    /// whole ([`crate::analyze::analyze_reader_with`]'s reading). Native only.
+    ///
+    /// # Errors
+    /// `open`'s error, [`DecodeError::Io`] when the input cannot be read again, or the decoder's.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_reader_with<R: std::io::Read>(
+        open: impl FnMut() -> Result<R, DecodeError>,
+        fallback_id: Option<&str>,
+        options: AnalyzeOptions,
+    ) -> Result<AnalyzedSession, DecodeError> {
+        let new = || AnalyzedSessionBuilder::with_options(options);
+        let decoded = codec::decode_lean_reader_into(open, new, Some(crate::analyze::dom::LEAN))?;
+        Ok(Self::finish_decoded(decoded, fallback_id))
+    }
+
+    fn finish_decoded(
+        (builder, mut recording): (AnalyzedSessionBuilder, Recording),
+        fallback_id: Option<&str>,
+    ) -> AnalyzedSession {
         if let Some(id) = fallback_id {
             recording.fill_session_id(id);
         }
         let mut replay = builder.finish(recording.session_id, recording.distinct_id);
         replay.warnings.splice(0..0, recording.warnings);
-        Ok(replay)
+        replay
     }
 }
