@@ -270,7 +270,7 @@ impl State {
     /// the Custom event [`NAVIGATION_TAG`] with payload `{href, title}`: `href` scrubbed as
     /// Meta hrefs are, `title` (`document.title`) through the text rules of the `<title>`
     /// element (masked like the page's text). Not a Meta: rrweb's Replayer starts a seek at
-    /// the last Meta and would drop the FullSnapshot before it (issue 18).
+    /// the last Meta and would drop the FullSnapshot before it.
     pub fn push_navigation(&mut self) {
         let href = self.href();
         self.last_href = window().location().href().unwrap_or_default();

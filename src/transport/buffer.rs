@@ -14,7 +14,7 @@
 use super::outbox::{event_type, Item};
 
 /// The buffer covers at least this long (ms) before a trigger: 60 s, Sentry's buffer for
-/// `replaysOnErrorSampleRate` ("the last 60 seconds"; issue 18).
+/// `replaysOnErrorSampleRate` ("the last 60 seconds").
 pub const BUFFER_WINDOW_MS: f64 = 60_000.0;
 /// While buffering, a fresh Meta + FullSnapshot is asked for when an event arrives this long
 /// (ms) after the newest segment began: 60 s (Sentry checks out every 60 s in buffer mode).

@@ -27,7 +27,7 @@ pub mod session;
 #[cfg(test)]
 mod tests;
 
-/// A batch closes after this long (ms) since its first event (issue 4's default: 5 s).
+/// A batch closes after this long (ms) since its first event (the batch contract's default: 5 s).
 pub const BATCH_INTERVAL_MS: f64 = 5_000.0;
 /// A batch closes at this many events (default; the collector accepts at most 5,000).
 pub const BATCH_MAX_EVENTS: usize = 1_000;
