@@ -132,8 +132,8 @@ const TEST_ID_ATTRIBUTES: &[&str] = &["data-testid", "data-test-id", "data-test"
 /// `<data>`, `<param>`) follows the text mask.
 const LAYOUT_VALUE_TAGS: &[&str] = &["li", "meter", "progress"];
 
-/// Attributes holding one URL.
-const URL_ATTRIBUTES: &[&str] = &[
+/// Attributes holding one URL (the recorder's and the collector's list).
+pub const URL_ATTRIBUTES: &[&str] = &[
     "href",
     "src",
     "action",

@@ -66,20 +66,8 @@ const CUSTOM: i64 = 5;
 /// rrweb `EventType.Plugin` (console output, network requests).
 const PLUGIN: i64 = 6;
 
-/// Attributes holding one URL (the recorder's list, `privacy::options`).
-const URL_ATTRIBUTES: &[&str] = &[
-    "href",
-    "src",
-    "action",
-    "formaction",
-    "poster",
-    "data",
-    "cite",
-    "background",
-    "xlink:href",
-    "longdesc",
-    "manifest",
-];
+use rewind::privacy::options::URL_ATTRIBUTES;
+
 /// Attributes holding several URLs separated by whitespace (with descriptors and commas).
 const URL_LIST_ATTRIBUTES: &[&str] = &["srcset", "imagesrcset", "ping"];
 
