@@ -2,7 +2,8 @@
 //!
 //! `rewind analyze PATH...` turns exported rrweb recordings into user actions, a markdown
 //! timeline, JSON or CSV. The work happens in the `rewind` library; this binary finds the
-//! inputs ([`analyze_cmd`]) and renders the results ([`output`]). `rewind report` and
+//! inputs ([`analyze_cmd`]) and renders the results ([`output`]). `rewind serve` is the
+//! collector crate (`rewind_collector`), built in by the default feature `serve`. `rewind report` and
 //! `rewind sessions` ([`report_cmd`], [`sessions_cmd`]) stream many recordings through the
 //! bundle analytics.
 //!
@@ -15,7 +16,6 @@
 mod analyze_cmd;
 mod output;
 mod report_cmd;
-mod serve;
 mod sessions_cmd;
 
 use clap::{Parser, Subcommand};
@@ -56,7 +56,8 @@ pub enum Command {
     /// Print the sessions table (one row per recording), filtered.
     Sessions(sessions_cmd::SessionsArgs),
     /// Run the collector: ingest batches from the SDK, store them, serve the read API and viewer.
-    Serve(Box<serve::ServeArgs>),
+    #[cfg(feature = "serve")]
+    Serve(Box<rewind_collector::ServeArgs>),
 }
 
 fn main() -> ExitCode {
@@ -70,7 +71,14 @@ fn main() -> ExitCode {
             Command::Analyze(args) => analyze_cmd::run(&args),
             Command::Report(args) => report_cmd::run(&args),
             Command::Sessions(args) => sessions_cmd::run(&args),
-            Command::Serve(args) => serve::run(&args),
+            #[cfg(feature = "serve")]
+            Command::Serve(args) => match rewind_collector::run(&args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(reason) => {
+                    eprintln!("rewind: serve: {reason}");
+                    ExitCode::from(EXIT_BAD_INPUT)
+                }
+            },
         }
     });
     match worker {

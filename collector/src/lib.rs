@@ -1,4 +1,4 @@
-//! `rewind serve`: the collector. It receives the SDK's batches (`POST /v1/ingest`), stores
+//! The collector behind `rewind serve`. It receives the SDK's batches (`POST /v1/ingest`), stores
 //! them through `object_store` (a local directory or an S3-compatible bucket), keeps a session
 //! index, serves the read API, `/health` and `/metrics`, and serves the viewer (`www/`) and the
 //! built npm package (`/pkg/`, `/pkg-record/`, `/js/`).
@@ -37,7 +37,6 @@ use redact::{Policy, DEFAULT_MAX_STORED_STRING_BYTES};
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use store::{Store, StoreConfig};
@@ -202,9 +201,11 @@ impl AppState {
 
 /// Where static files come from.
 #[derive(Debug, Default)]
-struct StaticDirs {
-    www: Option<PathBuf>,
-    package: Vec<(&'static str, PathBuf)>,
+pub struct StaticDirs {
+    /// Served at `/` (the viewer and demo app), if any.
+    pub www: Option<PathBuf>,
+    /// `(mount, dir)` pairs: `/pkg`, `/pkg-record`, `/js` of the built npm package.
+    pub package: Vec<(&'static str, PathBuf)>,
 }
 
 /// `--cors-origin` values (ingest): `*` for any origin, else each as a browser sends it
@@ -244,8 +245,17 @@ fn read_origins(origins: &[String]) -> Result<AllowOrigin, String> {
 }
 
 /// The router: the API, then static files. `cors` are `--cors-origin` (ingest) and
-/// `read_cors` `--read-cors-origin` (the read API).
-fn router(state: Arc<AppState>, cors: &[String], read_cors: &[String], dirs: &StaticDirs) -> Result<Router, String> {
+/// `read_cors` `--read-cors-origin` (the read API). Tests drive it in-process
+/// (`collector/tests/router.rs`).
+///
+/// # Errors
+/// A CORS origin that is not valid for its flag, named with the flag.
+pub fn router(
+    state: Arc<AppState>,
+    cors: &[String],
+    read_cors: &[String],
+    dirs: &StaticDirs,
+) -> Result<Router, String> {
     let ingest_cors = CorsLayer::new()
         .allow_origin(ingest_origins(cors)?)
         .allow_methods([Method::POST])
@@ -302,9 +312,12 @@ async fn metrics_handler(
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render()).into_response())
 }
 
-/// Runs `rewind serve` until Ctrl-C or SIGTERM; returns the exit code (2 for bad options or a
-/// failed start).
-pub fn run(args: &ServeArgs) -> ExitCode {
+/// Runs `rewind serve` until Ctrl-C or SIGTERM.
+///
+/// # Errors
+/// One line naming the bad option or what failed at start (bind, store, keys); the binary
+/// prints it and exits 2.
+pub fn run(args: &ServeArgs) -> Result<(), String> {
     // The CLI's default hook ends the process on a panic; a server answers 500 instead
     // (CatchPanicLayer) and keeps serving.
     std::panic::set_hook(Box::new(|info| {
@@ -313,16 +326,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
     }));
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(THREAD_STACK_BYTES).build();
-    let result = match runtime {
+    match runtime {
         Ok(runtime) => runtime.block_on(serve(args)),
         Err(e) => Err(format!("cannot start the runtime: {e}")),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(reason) => {
-            eprintln!("rewind: serve: {reason}");
-            ExitCode::from(crate::EXIT_BAD_INPUT)
-        }
     }
 }
 

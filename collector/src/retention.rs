@@ -57,8 +57,8 @@ pub fn spawn(state: Arc<AppState>, days: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::serve::store::{Store, StoreConfig};
-    use crate::serve::wire::BatchInfo;
+    use crate::store::{Store, StoreConfig};
+    use crate::wire::BatchInfo;
     use axum::body::Bytes;
 
     #[tokio::test]

@@ -1,0 +1,76 @@
+//! The collector's router in-process: requests go through `router()` without a socket, over a
+//! real local store in a temporary directory. The real binary over real HTTP is tested in
+//! `cli/tests/serve*.rs`.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use rewind_collector::auth::Keys;
+use rewind_collector::limits::RateLimiter;
+use rewind_collector::store::{Store, StoreConfig};
+use rewind_collector::{router, AppState, StaticDirs};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const PUBLIC: &str = "rp_router_test_public_key";
+const READ: &str = "rk_router_test_read_key_";
+
+fn app(dir: &std::path::Path) -> axum::Router {
+    let store = Store::open(&StoreConfig::Local(dir.to_path_buf())).unwrap();
+    let keys = Keys { public: vec![PUBLIC.into()], read: READ.into(), admin: "ra_router_test_admin_key".into() };
+    let state = Arc::new(AppState::new(store, keys, RateLimiter::new(0.0, 1.0)));
+    router(state, &[], &[], &StaticDirs::default()).unwrap()
+}
+
+async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, Value) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+fn ingest(body: &Value) -> Request<Body> {
+    Request::post("/v1/ingest")
+        .header("content-type", "application/json")
+        .header("x-rewind-key", PUBLIC)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn read(path: &str) -> Request<Body> {
+    Request::get(path).header("x-rewind-key", READ).body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_posted_in_process_is_listed_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let meta = json!({"type": 4, "timestamp": 1_795_248_200_000_i64, "data": {"href": "https://shop.example/", "width": 800, "height": 600}});
+    let batch = json!({"session_id": "sess-router_1", "window_id": "w1", "seq": 0, "app_id": "test-app",
+        "sdk_version": "0.1.0", "sent_at": 1_795_248_200_100_i64, "events": [meta]});
+    let (status, body) = send(&app, ingest(&batch)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["stored"], true);
+
+    let (status, list) = send(&app, read("/v1/sessions")).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert!(list.to_string().contains("sess-router_1"), "{list}");
+
+    let (status, session) = send(&app, read("/v1/sessions/sess-router_1")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(session["events"].as_array().map(Vec::len), Some(1), "{session}");
+    assert_eq!(session["events"][0]["type"], 4);
+    assert_eq!(session["session"]["n_batches"], 1);
+}
+
+#[tokio::test]
+async fn the_read_api_needs_a_read_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let (status, _) = send(&app, Request::get("/v1/sessions").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let wrong = Request::get("/v1/sessions").header("x-rewind-key", PUBLIC).body(Body::empty()).unwrap();
+    let (status, _) = send(&app, wrong).await;
+    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::UNAUTHORIZED, "{status}");
+}
