@@ -90,6 +90,14 @@ impl Input {
     }
 
     /// The replay id used when the recording carries no session id.
+    /// The file or batch directory read; `None` for stdin.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        match &self.source {
+            Source::Stdin => None,
+            Source::File(p) | Source::BatchDir(p) => Some(p),
+        }
+    }
+
     fn fallback_id(&self) -> String {
         match &self.source {
             Source::Stdin => "stdin".to_string(),

@@ -5,7 +5,8 @@
 //! inputs ([`analyze_cmd`]) and renders the results ([`output`]). `rewind serve` is the
 //! collector crate (`rewind_collector`), built in by the default feature `serve`. `rewind report` and
 //! `rewind sessions` ([`report_cmd`], [`sessions_cmd`]) stream many recordings through the
-//! bundle analytics.
+//! bundle analytics; `rewind export` (default feature `export`) writes their tables as a
+//! Parquet lake.
 //!
 //! Exit codes: 0 success, 2 bad input or usage, 70 internal error, 74 output error. A damaged
 //! recording from which events were recovered is a success (exit 0) with a warning on stderr;
@@ -14,6 +15,8 @@
 #![warn(missing_docs)]
 
 mod analyze_cmd;
+#[cfg(feature = "export")]
+mod export;
 mod output;
 mod report_cmd;
 mod sessions_cmd;
@@ -55,6 +58,10 @@ pub enum Command {
     Report(report_cmd::ReportArgs),
     /// Print the sessions table (one row per recording), filtered.
     Sessions(sessions_cmd::SessionsArgs),
+    /// Export the bundle tables of many recordings as a Parquet lake partitioned by day (a
+    /// directory or s3://), incrementally: for DuckDB, Spark, Trino or ClickHouse.
+    #[cfg(feature = "export")]
+    Export(export::ExportArgs),
     /// Run the collector: ingest batches from the SDK, store them, serve the read API and viewer.
     #[cfg(feature = "serve")]
     Serve(Box<rewind_collector::ServeArgs>),
@@ -71,6 +78,8 @@ fn main() -> ExitCode {
             Command::Analyze(args) => analyze_cmd::run(&args),
             Command::Report(args) => report_cmd::run(&args),
             Command::Sessions(args) => sessions_cmd::run(&args),
+            #[cfg(feature = "export")]
+            Command::Export(args) => export::run(&args),
             #[cfg(feature = "serve")]
             Command::Serve(args) => match rewind_collector::run(&args) {
                 Ok(()) => ExitCode::SUCCESS,

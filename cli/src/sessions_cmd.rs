@@ -35,6 +35,19 @@ pub struct SessionsArgs {
     #[arg(long, short, value_enum, default_value_t = SessionsFormat::Csv, value_name = "FORMAT")]
     pub format: SessionsFormat,
 
+    /// Which replays.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Show personal data in clear (by default emails, card numbers, phone numbers, SSNs and
+    /// tokens in URLs are replaced by `[REDACTED:kind]`).
+    #[arg(long)]
+    pub no_redact: bool,
+}
+
+/// The replay filters of `rewind sessions` and `rewind export` ([`Where`]).
+#[derive(Debug, Args)]
+pub struct FilterArgs {
     /// Only replays whose distinct_id is U.
     #[arg(long, value_name = "U")]
     pub user: Option<String>,
@@ -55,22 +68,24 @@ pub struct SessionsArgs {
     /// custom event with this tag.
     #[arg(long, value_name = "EVENT")]
     pub has_event: Option<String>,
+}
 
-    /// Show personal data in clear (by default emails, card numbers, phone numbers, SSNs and
-    /// tokens in URLs are replaced by `[REDACTED:kind]`).
-    #[arg(long)]
-    pub no_redact: bool,
+impl FilterArgs {
+    /// The filters as a [`Where`].
+    pub fn to_where(&self) -> Where {
+        Where {
+            distinct_id: self.user.clone(),
+            contains_url: self.url.clone(),
+            has_event: self.has_event.clone(),
+            min_duration_s: self.min_duration,
+            max_duration_s: self.max_duration,
+        }
+    }
 }
 
 /// Runs `rewind sessions`; exit codes as `rewind report`.
 pub fn run(args: &SessionsArgs) -> ExitCode {
-    let query = Where {
-        distinct_id: args.user.clone(),
-        contains_url: args.url.clone(),
-        has_event: args.has_event.clone(),
-        min_duration_s: args.min_duration,
-        max_duration_s: args.max_duration,
-    };
+    let query = args.filters.to_where();
     let (rows, failed) = match analyse_all(&args.paths, args.no_redact, |replay| {
         query.matches(&replay).then(|| replay.session().clone())
     }) {
