@@ -66,6 +66,12 @@ if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# `rewind export`'s lake is read back by the real DuckDB in cli/tests/export.rs.
+if ! python3 -c 'import duckdb' 2>/dev/null; then
+  log "installing duckdb (Python package, reads the Parquet lake in cli/tests/export.rs)"
+  python3 -m pip install --quiet --disable-pip-version-check duckdb
+fi
+
 # The collector's S3 test (cli/tests/serve_s3.rs) runs against moto's S3-compatible server.
 if ! command -v moto_server >/dev/null; then
   log "installing moto[server] (S3-compatible test server)"
