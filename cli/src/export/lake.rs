@@ -272,7 +272,7 @@ impl<'a> DayWriter<'a> {
                 .flat_map(|(d, s)| s.tables.iter().map(move |(t, b)| (b.bytes, d.clone(), *t)))
                 .filter(|(bytes, _, _)| *bytes > 0)
                 .collect();
-            sizes.sort_by(|a, b| b.0.cmp(&a.0));
+            sizes.sort_by_key(|s| std::cmp::Reverse(s.0));
             for (_, d, t) in sizes {
                 if self.buffered <= self.budget_bytes / 2 {
                     break;
