@@ -20,7 +20,11 @@
 //! shared machine disturbs far less; highest peak RSS of the process):
 //! - `rewind report --format json` (rayon: one worker per CPU);
 //! - the same with `RAYON_NUM_THREADS=1`;
-//! - `rewind analyze --format json` (sequential, and it keeps every analysis until it prints).
+//! - `rewind analyze --format json` (sequential, and it keeps every analysis until it prints);
+//! - `rewind export --format parquet` into a fresh local directory each run (feature `export`;
+//!   the "output" column is then the lake's size).
+//!
+//! `REWIND_BENCH_ONLY=export` (or `report`, `analyze`) runs only that command's rows.
 //!
 //! Peak memory comes from `/usr/bin/time -f '%e %M'` (GNU time); without it only wall time is
 //! reported. Under `cargo test` (no `--bench` argument) this is a smoke run: 20 recordings,
@@ -116,6 +120,15 @@ fn dir_bytes(dir: &Path) -> u64 {
         .sum()
 }
 
+/// Bytes of every file under `dir`.
+fn tree_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .map(|e| e.unwrap())
+        .map(|e| if e.file_type().unwrap().is_dir() { tree_bytes(&e.path()) } else { e.metadata().unwrap().len() })
+        .sum()
+}
+
 struct Run {
     seconds: f64,
     /// User + system CPU seconds (from GNU time).
@@ -177,17 +190,35 @@ fn main() {
     let out = dir.with_extension("out");
     println!("corpus: {files} recordings, {bytes} bytes ({:.1} MB), {}", bytes as f64 / 1e6, dir.display());
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let lake = dir.with_extension("lake");
+    let lake_arg = lake.display().to_string();
     // (name, arguments, RAYON_NUM_THREADS, threads doing the work)
-    let cases: [(&str, &[&str], Option<&str>, usize); 3] = [
-        ("report (rayon, one worker per CPU)", &["report", "--format", "json"], None, cpus),
-        ("report (RAYON_NUM_THREADS=1)", &["report", "--format", "json"], Some("1"), 1),
-        ("analyze (sequential, keeps all)", &["analyze", "--format", "json"], None, 1),
+    let mut cases: Vec<(&str, Vec<&str>, Option<&str>, usize)> = vec![
+        ("report (rayon, one worker per CPU)", vec!["report", "--format", "json"], None, cpus),
+        ("report (RAYON_NUM_THREADS=1)", vec!["report", "--format", "json"], Some("1"), 1),
+        ("analyze (sequential, keeps all)", vec!["analyze", "--format", "json"], None, 1),
     ];
+    if cfg!(feature = "export") {
+        cases.push(("export parquet (rayon, one worker per CPU)", vec!["export", "--out", &lake_arg], None, cpus));
+    }
+    if let Ok(only) = std::env::var("REWIND_BENCH_ONLY") {
+        cases.retain(|(_, args, _, _)| args[0] == only);
+    }
     let mut summary = String::new();
     println!("\n| command | threads | wall time (median of {reps}) | MB/s | CPU time (user+sys) | MB per CPU-s | peak RSS | output |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (name, args, threads, workers) in cases {
-        let mut runs: Vec<Run> = (0..reps).map(|_| run(args, threads, &dir, &out)).collect();
+        let args = &args[..];
+        let fresh = |args: &[&str]| {
+            // A full export each time: an existing lake would make the re-run write nothing.
+            let _ = std::fs::remove_dir_all(&lake);
+            let mut r = run(args, threads, &dir, &out);
+            if args[0] == "export" {
+                r.stdout_bytes = tree_bytes(&lake);
+            }
+            r
+        };
+        let mut runs: Vec<Run> = (0..reps).map(|_| fresh(args)).collect();
         runs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
         let median = &runs[runs.len() / 2];
         let rss = runs
@@ -233,6 +264,17 @@ fn main() {
                 report.friction.groups.len()
             );
         }
+    }
+    if lake.exists() {
+        let mut sessions = 0;
+        for entry in std::fs::read_dir(lake.join("_rewind/days")).unwrap() {
+            let manifest: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(entry.unwrap().path()).unwrap()).unwrap();
+            sessions += manifest["rows"]["sessions"].as_u64().unwrap();
+        }
+        assert_eq!(sessions, files as u64, "every recording exported");
+        summary.push_str(&format!("\nexport: {sessions} sessions, lake {:.1} MB", tree_bytes(&lake) as f64 / 1e6));
+        let _ = std::fs::remove_dir_all(&lake);
     }
     println!("\n{summary}");
     let _ = std::fs::remove_file(&out);
