@@ -91,6 +91,7 @@ impl Input {
 
     /// The replay id used when the recording carries no session id.
     /// The file or batch directory read; `None` for stdin.
+    #[cfg_attr(not(feature = "export"), allow(dead_code))]
     pub(crate) fn path(&self) -> Option<&Path> {
         match &self.source {
             Source::Stdin => None,

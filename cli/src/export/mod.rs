@@ -16,8 +16,8 @@
 //! mtime of a file; count, total size and newest mtime of a batch directory's files). A day
 //! is written again only when one of this run's inputs is on it and is new or changed, or the
 //! day's manifest was written with other options (rewind version, filters, `--no-redact`) or is
-//! missing. Then the day is rewritten from this run's inputs on that day; days with no such
-//! input are not touched (not even read).
+//! missing. Then the day is rewritten from this run's inputs on that day; the parts of days
+//! with no such input are neither read nor written.
 
 pub mod lake;
 pub mod schema;
