@@ -234,3 +234,22 @@ fn a_re_run_writes_only_new_or_changed_days() {
     assert!(filtered.contains("day=2026-12-02: written, 0 sessions (1 inputs)"), "{filtered}");
     assert!(filtered.contains("3 days written"), "{filtered}");
 }
+
+#[test]
+fn bad_inputs_are_reported_and_the_rest_is_exported() {
+    let data = tempfile::tempdir().unwrap();
+    let lake = tempfile::tempdir().unwrap();
+    write(&data.path().join("good.json"), &recording(day_ms(0), &["/cart"], None));
+    std::fs::write(data.path().join("bad.json"), "{\"type\": 2, \"data\": 5}").unwrap();
+    let run = rewind().args(["export", "--out", lake.path().to_str().unwrap()]).arg(data.path()).assert().code(2);
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(stderr.contains("bad.json"), "{stderr}");
+    assert!(stdout.contains("day=2026-12-01: written, 1 sessions (1 inputs)"), "{stdout}");
+
+    let run = rewind().args(["export", "--out", "s3://", "x"]).assert().code(2);
+    assert!(String::from_utf8_lossy(&run.get_output().stderr).contains("expected s3://bucket/prefix"));
+    let out = lake.path().to_str().unwrap();
+    let run = rewind().args(["export", "--out", out, "--s3-endpoint", "http://127.0.0.1:1", "x"]).assert().code(2);
+    assert!(String::from_utf8_lossy(&run.get_output().stderr).contains("--s3-endpoint needs --out s3://"));
+}
