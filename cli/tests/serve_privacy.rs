@@ -266,3 +266,42 @@ async fn metrics_need_a_read_key_unless_public() {
     assert_eq!(response.status(), 200);
     assert!(response.text().await.unwrap().contains("rewind_ingest_batches_total"));
 }
+
+/// Posts `events` raw as session `id` (seq 0), checks it was stored, and returns the stored
+/// files' text and the session's read-API answers.
+async fn post_raw(server: &Server, id: &str, events: &[Value]) -> (String, String) {
+    let (status, body) = server.ingest(&batch(id, 0, events)).await;
+    assert_eq!((status, &body["stored"]), (200, &json!(true)), "{body}");
+    (stored_text(server), read_api_text(server, id).await)
+}
+
+#[tokio::test]
+async fn token_path_segments_from_a_hostile_sdk_are_redacted() {
+    // Tokens in URL paths with no `?` or `#` anywhere in the event.
+    let hex = "9f86d081884c7d659a2feaa0c55ad015";
+    let b64 = "rZ8kQ2vXwNaT5nP7mYqBhF3j";
+    let server = Server::start(&[]);
+    let events = [
+        json!({"type": 4, "timestamp": T0, "data": {"href": format!("https://shop.test/reset/{hex}"), "width": 1, "height": 1}}),
+        json!({"type": 3, "timestamp": T0 + 1, "data": {"source": 0, "texts": [], "removes": [], "attributes": [],
+            "adds": [{"parentId": 1, "nextId": null, "node": {"type": 2, "id": 9, "tagName": "a",
+                "attributes": {"href": format!("/invite/{b64}/accept")}, "childNodes": []}}]}}),
+        json!({"type": 6, "timestamp": T0 + 2, "data": {"plugin": "rrweb/console@1", "payload": {"level": "error",
+            "payload": [format!("\"GET https://api.test/keys/{b64} 401\"")], "trace": []}}}),
+    ];
+    let (stored, api) = post_raw(&server, "tokens-1", &events).await;
+    for (what, text) in [("the stored files", &stored), ("the read API", &api)] {
+        for token in [hex, b64] {
+            for piece in token.as_bytes().windows(6) {
+                let piece = std::str::from_utf8(piece).unwrap();
+                assert!(!text.contains(piece), "{what} holds {piece:?} of {token}:\n{text}");
+            }
+        }
+    }
+    let (_, session) = server.get("/v1/sessions/tokens-1", READ).await;
+    assert_eq!(session["events"][0]["data"]["href"], "https://shop.test/reset/[REDACTED:token]");
+    assert_eq!(
+        session["events"][1]["data"]["adds"][0]["node"]["attributes"]["href"],
+        "/invite/[REDACTED:token]/accept"
+    );
+}

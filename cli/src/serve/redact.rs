@@ -9,7 +9,8 @@
 //!   4), URL attributes (`href`, `src`, `action`… and each URL of `srcset`, `imagesrcset`,
 //!   `ping`) of FullSnapshot nodes, Mutation adds and Mutation attribute changes, and http(s)
 //!   URLs inside the strings of custom (5) and plugin (6) events (console messages and stack
-//!   traces) lose their query string and fragment, whatever their origin. Relative URLs stay
+//!   traces) lose their query string and fragment, whatever their origin, and path segments
+//!   that are tokens (long hex or base64 runs) become `[REDACTED:token]`. Relative URLs stay
 //!   relative (the collector does not resolve them against the page).
 //! - **PII redaction** ([`PrivacyOptions::redact_json`]) of every string of every event — text
 //!   nodes, attribute values, input values (IncrementalSource 5 `text`), custom event and
@@ -67,6 +68,7 @@ const CUSTOM: i64 = 5;
 const PLUGIN: i64 = 6;
 
 use rewind::privacy::options::URL_ATTRIBUTES;
+use rewind::privacy::redact::MIN_B64_TOKEN;
 
 /// Attributes holding several URLs separated by whitespace (with descriptors and commas).
 const URL_LIST_ATTRIBUTES: &[&str] = &["srcset", "imagesrcset", "ping"];
@@ -266,18 +268,21 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
     Ok(changed.then(|| value.to_string()))
 }
 
-/// True when `strip_event_urls` may change the event: it has a query or fragment mark and
-/// names a URL attribute (or the Meta `href`) as a key, or holds an http(s) URL. A quick
-/// superset: most events (pointer moves, scrolls, inputs, snapshots of pages whose URLs have
-/// no query) are not decoded for URLs.
+/// True when `strip_event_urls` may change the event: it has a query or fragment mark, or a
+/// run of characters long enough to be a token path segment, and names a URL attribute (or
+/// the Meta `href`) as a key, or holds an http(s) URL. A quick superset: most events (pointer
+/// moves, scrolls, inputs, snapshots of pages whose URLs have no query and no token in their
+/// paths) are not decoded for URLs.
 fn may_hold_urls(raw: &str) -> bool {
     let b = raw.as_bytes();
     // Stripping changes a URL only if it has a query or a fragment: a `?`, or a `#` glued to a
-    // URL character (not CSS colours such as `"#333"` or `color: #333`).
+    // URL character (not CSS colours such as `"#333"` or `color: #333`); or if a path segment
+    // is a token (emails, JWTs, cards… in a path are found by the text rules anyway).
     let marked = raw.contains('?')
         || raw.match_indices('#').any(|(at, _)| {
             at > 0 && (b[at - 1].is_ascii_alphanumeric() || matches!(b[at - 1], b'/' | b'.' | b'_' | b'-'))
-        });
+        })
+        || has_token_run(b);
     if !marked {
         return false;
     }
@@ -289,6 +294,25 @@ fn may_hold_urls(raw: &str) -> bool {
     URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|name| *name != "data" && key(name))
         || (raw.contains("\"object\"") && key("data"))
         || raw.contains("http")
+}
+
+/// True when `b` has a run of [`MIN_B64_TOKEN`] or more bytes that may belong to a token path
+/// segment ([`rewind::privacy::redact::path_segment_kind`]: base64 chars `A-Za-z0-9+_=`, and
+/// `%` for escapes it decodes). A hex token ([`rewind::privacy::redact::MIN_HEX_TOKEN`] digits)
+/// is longer than that, so it is found too. Linear, no allocation: this runs on every event.
+fn has_token_run(b: &[u8]) -> bool {
+    let mut run = 0;
+    for &c in b {
+        if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'_' | b'=' | b'%') {
+            run += 1;
+            if run >= MIN_B64_TOKEN {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
 }
 
 /// Strips query strings and fragments from the URLs of one event (see the module doc); true

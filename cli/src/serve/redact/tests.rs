@@ -230,4 +230,30 @@ fn what_the_text_scan_cannot_see_takes_the_full_path() {
     assert!(may_hold_urls(r#"{"tagName":"object","attributes":{"data":"/f.swf?x"}}"#));
     assert!(may_hold_urls(r#"{"type":6,"data":{"payload":["https://a.test/?q"]}}"#));
     assert!(!may_hold_urls(r#"{"type":6,"data":{"payload":["https://a.test/"]}}"#));
+    // Token path segments without `?` or `#`: hex, base64, percent-escaped.
+    assert!(may_hold_urls(r#"{"type":4,"data":{"href":"https://a.test/reset/9f86d081884c7d659a2feaa0c55ad015"}}"#));
+    assert!(may_hold_urls(r#"{"attributes":{"href":"/r/rZ8kQ2vXwNaT5nP7mYqBhF3j/go"}}"#));
+    assert!(may_hold_urls(r#"{"attributes":{"src":"/r/rZ8kQ2vXwN%2BaT5nP7mYqBhF3j"}}"#));
+    assert!(!may_hold_urls(r#"{"attributes":{"href":"/products/summer-sale-2026/shoes"}}"#));
+}
+
+#[test]
+fn token_path_segments_without_query_or_fragment_are_redacted() {
+    let hex = "9f86d081884c7d659a2feaa0c55ad015";
+    let b64 = "rZ8kQ2vXwNaT5nP7mYqBhF3j";
+    let batch = envelope(json!([
+        {"type": 4, "timestamp": 1, "data": {"href": format!("https://a.test/reset/{hex}"), "width": 1, "height": 1}},
+        {"type": 3, "timestamp": 2, "data": {"source": 0, "texts": [], "removes": [], "adds": [],
+            "attributes": [{"id": 5, "attributes": {"href": format!("/invite/{b64}/accept"), "src": format!("https://cdn.test/{hex}.png")}}]}},
+        {"type": 6, "timestamp": 3, "data": {"plugin": "rrweb/console@1", "payload": {"level": "error",
+            "payload": [format!("GET https://api.test/v1/keys/{b64} failed")], "trace": []}}},
+    ]));
+    let out = run(&batch, &on());
+    let text = out.to_string();
+    assert!(!text.contains(hex) && !text.contains(b64), "{text}");
+    let events = &out["events"];
+    assert_eq!(events[0]["data"]["href"], "https://a.test/reset/[REDACTED:token]");
+    assert_eq!(events[1]["data"]["attributes"][0]["attributes"]["href"], "/invite/[REDACTED:token]/accept");
+    assert_eq!(events[1]["data"]["attributes"][0]["attributes"]["src"], "https://cdn.test/[REDACTED:token]");
+    assert_eq!(events[2]["data"]["payload"]["payload"][0], "GET https://api.test/v1/keys/[REDACTED:token] failed");
 }
