@@ -305,3 +305,33 @@ async fn token_path_segments_from_a_hostile_sdk_are_redacted() {
         "/invite/[REDACTED:token]/accept"
     );
 }
+
+#[tokio::test]
+async fn typed_prefixes_from_a_hostile_sdk_are_redacted() {
+    // An SDK recording unmasked inputs: one Input event per keystroke of the email and card.
+    let digits: String = CARD.chars().filter(char::is_ascii_digit).collect();
+    let server = Server::start(&[]);
+    let mut events = Vec::new();
+    for value in [EMAIL, CARD] {
+        for end in 1..=value.len() {
+            let t = T0 + events.len() as i64;
+            events.push(json!({"type": 3, "timestamp": t, "data": {"source": 5, "id": 7, "text": &value[..end], "isChecked": false}}));
+        }
+    }
+    let (stored, api) = post_raw(&server, "typed-1", &events).await;
+    let at = EMAIL.find('@').unwrap();
+    // Past the `@`, every prefix holds the local part and must be gone; past 8 digits, the card.
+    let mut secrets = vec![EMAIL[..at + 1].to_string(), digits[..9].to_string(), CARD[..11].to_string()];
+    secrets.extend(EMAIL[..at].as_bytes().windows(6).map(|w| format!("{}@", std::str::from_utf8(w).unwrap())));
+    for (what, text) in [("the stored files", &stored), ("the read API", &api)] {
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "{what} holds {secret:?}:\n{text}");
+        }
+    }
+    let (_, session) = server.get("/v1/sessions/typed-1", READ).await;
+    let texts: Vec<&str> =
+        session["events"].as_array().unwrap().iter().map(|e| e["data"]["text"].as_str().unwrap()).collect();
+    assert_eq!(texts[at - 1], EMAIL[..at].to_string(), "before the @ a prefix is ordinary text");
+    assert_eq!(texts[at], "[REDACTED:email]");
+    assert_eq!(*texts.last().unwrap(), "[REDACTED:card]");
+}

@@ -390,6 +390,16 @@ impl PrivacyOptions {
         redact::redact_text(text, &self.redact_patterns)
     }
 
+    /// An input value (IncrementalSource 5 `text`, an input's `value`) as a store keeps it when
+    /// it was recorded unmasked: [`redact`](Self::redact), then a typed prefix of an email or
+    /// a card (`jane.doe@exa`, `4111 1111 11`: what one keystroke's event of a longer value
+    /// holds) replaced by its marker ([`redact::typed_prefix`]). For input values only: in
+    /// other text those shapes are ordinary.
+    pub fn redact_input(&self, value: &str) -> String {
+        let text = self.redact(value);
+        redact::redact_typed_prefix(&text).unwrap_or(text)
+    }
+
     /// Redacts every string value inside `value` with [`redact`](Self::redact) (object keys
     /// are kept), iteratively (an explicit work list, so any depth is safe). Values of
     /// secret-named keys (`password`, `token`, `authorization`, `cookie`, `ssn`, `cvv`,

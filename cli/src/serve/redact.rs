@@ -16,7 +16,10 @@
 //!   nodes, attribute values, input values (IncrementalSource 5 `text`), custom event and
 //!   plugin payloads, the Meta href — and of the envelope's `distinct_id` and any field the
 //!   envelope does not define: emails, card numbers, phone numbers, SSNs, JWT and bearer tokens
-//!   become `[REDACTED:kind]`, values of secret-named keys `[REDACTED:secret]`.
+//!   become `[REDACTED:kind]`, values of secret-named keys `[REDACTED:secret]`. Input values
+//!   (IncrementalSource 5 `text`) that are the typed prefix of an email or a card
+//!   (`jane.doe@exa`, `4111 1111 1`: one keystroke's event from an SDK that records unmasked
+//!   inputs) are replaced too ([`rewind::privacy::redact::typed_prefix`]).
 //!
 //! It is not masking: the collector cannot know which elements the page marked `rr-mask` or
 //! which text the app meant to show, so ordinary text is kept; only what the privacy rules
@@ -60,6 +63,10 @@ pub const DEFAULT_MAX_STORED_STRING_BYTES: usize = 16_384;
 /// rather than decoded with unbounded recursion.
 pub const MAX_REDACT_DEPTH: usize = 2 * rewind::MAX_NODE_DEPTH + 64;
 
+/// rrweb `EventType.IncrementalSnapshot`.
+const INCREMENTAL: i64 = 3;
+/// rrweb `IncrementalSource.Input`: `data.text` is an input's value.
+const INPUT: i64 = 5;
 /// rrweb `EventType.Meta`: `data.href` is the page URL.
 const META: i64 = 4;
 /// rrweb `EventType.Custom`.
@@ -237,7 +244,8 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
     }
     let pii_free = policy.redact && shape.pii_free();
     let urls = policy.redact && kind == Kind::Event && may_hold_urls(raw);
-    if (pii_free || !policy.redact) && !urls && !over_cap {
+    let typed = policy.redact && kind == Kind::Event && may_be_input(raw);
+    if (pii_free || !policy.redact) && !urls && !typed && !over_cap {
         return Ok(None);
     }
     let mut de = serde_json::Deserializer::from_str(raw);
@@ -254,6 +262,9 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
         let before = value.clone();
         RULES.redact_json(&mut value);
         changed |= value != before;
+    }
+    if typed {
+        changed |= redact_typed_input(&mut value);
     }
     if kind == Kind::Label {
         if let Value::String(s) = &mut value {
@@ -294,6 +305,42 @@ fn may_hold_urls(raw: &str) -> bool {
     URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|name| *name != "data" && key(name))
         || (raw.contains("\"object\"") && key("data"))
         || raw.contains("http")
+}
+
+/// True when the event may be an Input event (IncrementalSource 5): its text names
+/// `"source"` with the value 5. A superset; Input events are small, so decoding one costs
+/// little.
+fn may_be_input(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    raw.match_indices("\"source\"").any(|(at, key)| {
+        let mut i = at + key.len();
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b':') {
+            i += 1;
+        }
+        b.get(i) == Some(&b'5') && !b.get(i + 1).is_some_and(u8::is_ascii_digit)
+    })
+}
+
+/// An Input event's value (`data.text`, already redacted) with a typed prefix of an email or a
+/// card replaced by its marker ([`rewind::privacy::redact::typed_prefix`]): an SDK recording
+/// unmasked inputs sends one event per keystroke (`jane.doe@exa`, `4111 1111 1`), and only
+/// the last one is a whole email or card. True when it changed.
+fn redact_typed_input(event: &mut Value) -> bool {
+    if event.get("type").and_then(Value::as_i64) != Some(INCREMENTAL) {
+        return false;
+    }
+    let Some(data) = event.get_mut("data") else { return false };
+    if data.get("source").and_then(Value::as_i64) != Some(INPUT) {
+        return false;
+    }
+    let Some(Value::String(text)) = data.get_mut("text") else { return false };
+    match rewind::privacy::redact::redact_typed_prefix(text) {
+        Some(new) => {
+            *text = new;
+            true
+        }
+        None => false,
+    }
 }
 
 /// True when `b` has a run of [`MIN_B64_TOKEN`] or more bytes that may belong to a token path

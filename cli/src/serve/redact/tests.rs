@@ -257,3 +257,25 @@ fn token_path_segments_without_query_or_fragment_are_redacted() {
     assert_eq!(events[1]["data"]["attributes"][0]["attributes"]["src"], "https://cdn.test/[REDACTED:token]");
     assert_eq!(events[2]["data"]["payload"]["payload"][0], "GET https://api.test/v1/keys/[REDACTED:token] failed");
 }
+
+#[test]
+fn typed_prefixes_in_input_events_are_redacted() {
+    let input = |text: &str| json!({"type": 3, "timestamp": 1, "data": {"source": 5, "id": 7, "text": text, "isChecked": false}});
+    let typed = ["jane.doe@", "jane.doe@exa", "jane.doe@example.c", "4111 1111 1", "411111111111"];
+    let kept = ["hello", "@handle", "4111", "2026-11-21"];
+    let events: Vec<Value> = typed.iter().chain(&kept).map(|t| input(t)).collect();
+    let out = run(&envelope(Value::Array(events)), &on());
+    let texts: Vec<&str> =
+        out["events"].as_array().unwrap().iter().map(|e| e["data"]["text"].as_str().unwrap()).collect();
+    assert_eq!(
+        texts[..typed.len()],
+        ["[REDACTED:email]", "[REDACTED:email]", "[REDACTED:email]", "[REDACTED:card]", "[REDACTED:card]"]
+    );
+    assert_eq!(texts[typed.len()..], kept);
+    // The same text elsewhere is not an input value: kept.
+    let custom = json!({"type": 5, "timestamp": 1, "data": {"tag": "t", "payload": {"text": "price@10", "source": 5}}});
+    assert_eq!(run(&envelope(json!([custom.clone()])), &on())["events"][0], custom);
+    assert!(may_be_input(r#"{"type":3,"data":{"source" : 5,"text":"x"}}"#));
+    assert!(!may_be_input(r#"{"type":3,"data":{"source":15}}"#));
+    assert!(!may_be_input(r#"{"type":3,"data":{"source":2}}"#));
+}
