@@ -335,3 +335,29 @@ async fn typed_prefixes_from_a_hostile_sdk_are_redacted() {
     assert_eq!(texts[at], "[REDACTED:email]");
     assert_eq!(*texts.last().unwrap(), "[REDACTED:card]");
 }
+
+#[tokio::test]
+async fn css_url_queries_from_a_hostile_sdk_are_stripped() {
+    let token = "tY7uI9oPzX";
+    let rule = format!(".hero{{background:url(\"https://cdn.test/hero.png?token={token}\")}}");
+    let server = Server::start(&[]);
+    let style = json!({"type": 2, "id": 5, "tagName": "style", "attributes": {"_cssText": &rule},
+        "childNodes": [{"type": 3, "id": 6, "textContent": &rule}]});
+    let events = [
+        json!({"type": 4, "timestamp": T0, "data": {"href": "https://shop.test/", "width": 1, "height": 1}}),
+        json!({"type": 2, "timestamp": T0 + 1, "data": {"node": {"type": 0, "id": 1, "childNodes": [
+            {"type": 2, "id": 2, "tagName": "html", "attributes": {}, "childNodes": [style]}]}, "initialOffset": {"top": 0, "left": 0}}}),
+        json!({"type": 3, "timestamp": T0 + 2, "data": {"source": 8, "id": 5, "adds": [{"rule": &rule, "index": 1}]}}),
+        json!({"type": 3, "timestamp": T0 + 3, "data": {"source": 0, "texts": [], "removes": [], "adds": [],
+            "attributes": [{"id": 2, "attributes": {"style": format!("background:url(/bg.png?t={token})")}}]}}),
+    ];
+    let (stored, api) = post_raw(&server, "css-1", &events).await;
+    for (what, text) in [("the stored files", &stored), ("the read API", &api)] {
+        for piece in token.as_bytes().windows(6) {
+            let piece = std::str::from_utf8(piece).unwrap();
+            assert!(!text.contains(piece), "{what} holds {piece:?}:\n{text}");
+        }
+    }
+    let (_, session) = server.get("/v1/sessions/css-1", READ).await;
+    assert_eq!(session["events"][2]["data"]["adds"][0]["rule"], ".hero{background:url(\"https://cdn.test/hero.png\")}");
+}

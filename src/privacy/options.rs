@@ -197,7 +197,8 @@ impl PrivacyOptions {
 
     /// The text to record for a text node whose parent element is `parent`.
     ///
-    /// - Inside `<style>`: unchanged, never masked (replay needs the CSS; rrweb does the same).
+    /// - Inside `<style>`: never masked (replay needs the CSS; rrweb does the same); its
+    ///   `url(…)` queries stripped ([`css_text`](Self::css_text)).
     /// - Inside `<script>`: `"SCRIPT_PLACEHOLDER"`, as rrweb records it (replay never runs
     ///   scripts, and inline scripts often carry bootstrapped user data).
     /// - Inside `<textarea>` / `<option>` (the text is the field's value or a choice):
@@ -217,7 +218,7 @@ impl PrivacyOptions {
     /// element, reused for each of its text children).
     pub fn text_value_for(&self, parent_tag: &str, parent_policy: NodePolicy, text: &str) -> String {
         match parent_tag {
-            "style" => return text.to_string(),
+            "style" => return self.css_text(text),
             "script" => return "SCRIPT_PLACEHOLDER".to_string(),
             _ => {}
         }
@@ -318,6 +319,15 @@ impl PrivacyOptions {
             _ if policy.mask_text && !matches!(name, "href" | "xlink:href" | "srcdoc") => Some(self.mask(value)),
             _ => Some(self.url_attribute(name, value, page_origin)),
         }
+    }
+
+    /// CSS text as the recorder keeps it: each `url(…)` scrubbed as in a `style` attribute
+    /// (query and fragment of http(s) URLs removed unless [`keep_query_origins`](Self::keep_query_origins)
+    /// keeps them, relative URLs cut at `?`/`#` and left relative, PII path segments redacted;
+    /// see [`attribute_value`](Self::attribute_value)), the rest unchanged. For `<style>` text,
+    /// a sheet's rules (`_cssText`) and the rules of style events, also as JSON text.
+    pub fn css_text(&self, css: &str) -> String {
+        self.url_attribute("style", css, "")
     }
 
     /// URL scrubbing for URL attributes (other attributes pass through).

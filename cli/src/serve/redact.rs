@@ -10,7 +10,9 @@
 //!   `ping`) of FullSnapshot nodes, Mutation adds and Mutation attribute changes, and http(s)
 //!   URLs inside the strings of custom (5) and plugin (6) events (console messages and stack
 //!   traces) lose their query string and fragment, whatever their origin, and path segments
-//!   that are tokens (long hex or base64 runs) become `[REDACTED:token]`. Relative URLs stay
+//!   that are tokens (long hex or base64 runs) become `[REDACTED:token]`. So do the `url(…)`s
+//!   of CSS ([`PrivacyOptions::css_text`]) in any string of an event: `<style>` text,
+//!   `_cssText`, `style` attributes and the rules of style events. Relative URLs stay
 //!   relative (the collector does not resolve them against the page).
 //! - **PII redaction** ([`PrivacyOptions::redact_json`]) of every string of every event — text
 //!   nodes, attribute values, input values (IncrementalSource 5 `text`), custom event and
@@ -305,6 +307,12 @@ fn may_hold_urls(raw: &str) -> bool {
     URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|name| *name != "data" && key(name))
         || (raw.contains("\"object\"") && key("data"))
         || raw.contains("http")
+        || has_css_url(raw)
+}
+
+/// True when `text` holds a CSS `url(` (any case, as CSS reads function names).
+fn has_css_url(text: &str) -> bool {
+    text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"url("))
 }
 
 /// True when the event may be an Input event (IncrementalSource 5): its text names
@@ -383,6 +391,15 @@ fn strip_event_urls(event: &mut Value) -> bool {
         }),
         _ => {}
     }
+    // CSS wherever it is: `<style>` text nodes, `_cssText`, `style` attributes, the rules of
+    // StyleSheetRule / StyleDeclaration / AdoptedStyleSheet events. Any string with `url(` is
+    // read as CSS: in other text only a `url(…)` with a query changes.
+    each_string(data, &mut |s| {
+        if has_css_url(s) {
+            let new = RULES.css_text(s);
+            replace(s, new, &mut changed);
+        }
+    });
     // Node attributes (FullSnapshot, Mutation adds) and Mutation attribute changes are both
     // `"attributes": {name: value}` objects.
     let mut stack: Vec<&mut Value> = vec![data];

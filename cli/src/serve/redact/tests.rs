@@ -279,3 +279,31 @@ fn typed_prefixes_in_input_events_are_redacted() {
     assert!(!may_be_input(r#"{"type":3,"data":{"source":15}}"#));
     assert!(!may_be_input(r#"{"type":3,"data":{"source":2}}"#));
 }
+
+#[test]
+fn css_urls_lose_their_query() {
+    let rule = ".a{background:url(\"https://cdn.test/a.png?token=tY7uI9oPzX\")}";
+    let clean = ".a{background:url(\"https://cdn.test/a.png\")}";
+    let style = |text: &str| json!({"type": 2, "id": 5, "tagName": "style", "attributes": {}, "childNodes": [{"type": 3, "id": 6, "textContent": text}]});
+    let batch = envelope(json!([
+        {"type": 2, "timestamp": 1, "data": {"node": {"type": 0, "id": 1, "childNodes": [style(rule)]}, "initialOffset": {"top": 0, "left": 0}}},
+        {"type": 3, "timestamp": 2, "data": {"source": 0, "texts": [], "removes": [], "adds": [],
+            "attributes": [{"id": 5, "attributes": {"style": "background: URL(/b.png?t=tY7uI9oPzX)", "_cssText": rule}}]}},
+        {"type": 3, "timestamp": 3, "data": {"source": 8, "id": 5, "adds": [{"rule": rule, "index": 0}]}},
+        {"type": 3, "timestamp": 4, "data": {"source": 13, "id": 5, "index": [0], "set": {"property": "background", "value": "url(https://cdn.test/a.png?token=tY7uI9oPzX)"}}},
+        {"type": 3, "timestamp": 5, "data": {"source": 15, "id": 1, "styleIds": [1], "styles": [{"styleId": 1, "rules": [{"rule": rule, "index": 0}]}]}},
+    ]));
+    let out = run(&batch, &on());
+    assert!(!out.to_string().contains("tY7uI9oPzX"), "{out}");
+    let e = &out["events"];
+    assert_eq!(e[0]["data"]["node"]["childNodes"][0]["childNodes"][0]["textContent"], clean);
+    assert_eq!(e[1]["data"]["attributes"][0]["attributes"]["style"], "background: URL(/b.png)");
+    assert_eq!(e[2]["data"]["adds"][0]["rule"], clean);
+    assert_eq!(e[3]["data"]["set"]["value"], "url(https://cdn.test/a.png)");
+    assert_eq!(e[4]["data"]["styles"][0]["rules"][0]["rule"], clean);
+    // CSS without a query is not touched.
+    let plain = envelope(
+        json!([{"type": 3, "timestamp": 1, "data": {"source": 8, "id": 5, "adds": [{"rule": "a{background:url(/a.png)}", "index": 0}]}}]),
+    );
+    assert_eq!(run(&plain, &on())["events"], plain["events"]);
+}
