@@ -246,7 +246,7 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
     }
     let pii_free = policy.redact && shape.pii_free();
     let urls = policy.redact && kind == Kind::Event && may_hold_urls(raw);
-    let typed = policy.redact && kind == Kind::Event && may_be_input(raw);
+    let typed = policy.redact && kind == Kind::Event && may_be_typed(raw);
     if (pii_free || !policy.redact) && !urls && !typed && !over_cap {
         return Ok(None);
     }
@@ -315,9 +315,25 @@ fn has_css_url(text: &str) -> bool {
     text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"url("))
 }
 
+/// True when the event may be an Input event (IncrementalSource 5) whose value is a typed
+/// prefix: its text names `"source"` with the value 5, and a `"text"` string is one
+/// ([`rewind::privacy::redact::typed_prefix`]) or holds an escape. Read from the JSON text:
+/// decoding every Input event (a fifth of the fixtures' events) cost the collector more than
+/// all other redaction work (BENCHMARKS.md, "Collector ingest").
+fn may_be_typed(raw: &str) -> bool {
+    may_be_input(raw)
+        && raw.match_indices("\"text\"").any(|(at, key)| {
+            let rest = raw.get(at + key.len()..).unwrap_or_default().trim_start();
+            let Some(rest) = rest.strip_prefix(':').map(str::trim_start).and_then(|r| r.strip_prefix('"')) else {
+                return false;
+            };
+            let value = rest.find('"').map_or(rest, |end| rest.get(..end).unwrap_or_default());
+            value.contains('\\') || rewind::privacy::redact::typed_prefix(value).is_some()
+        })
+}
+
 /// True when the event may be an Input event (IncrementalSource 5): its text names
-/// `"source"` with the value 5. A superset; Input events are small, so decoding one costs
-/// little.
+/// `"source"` with the value 5. A superset.
 fn may_be_input(raw: &str) -> bool {
     let b = raw.as_bytes();
     raw.match_indices("\"source\"").any(|(at, key)| {

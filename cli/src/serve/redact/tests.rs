@@ -278,6 +278,17 @@ fn typed_prefixes_in_input_events_are_redacted() {
     assert!(may_be_input(r#"{"type":3,"data":{"source" : 5,"text":"x"}}"#));
     assert!(!may_be_input(r#"{"type":3,"data":{"source":15}}"#));
     assert!(!may_be_input(r#"{"type":3,"data":{"source":2}}"#));
+    // Only Input events whose value may be a typed prefix are decoded.
+    assert!(may_be_typed(r#"{"type":3,"data":{"source":5,"text": "jane@exa","id":7}}"#));
+    assert!(may_be_typed(r#"{"type":3,"data":{"source":5,"text":"jane\u0040exa","id":7}}"#));
+    assert!(!may_be_typed(r#"{"type":3,"data":{"source":5,"text":"hello","id":7}}"#));
+    assert!(!may_be_typed(r#"{"type":3,"data":{"source":2,"text":"jane@exa"}}"#));
+    // The fixtures type emails and cards into unmasked inputs: those prefixes are decoded, the
+    // other Input events are not.
+    let events = fixture_events();
+    let inputs = events.iter().filter(|e| may_be_input(e)).count();
+    let decoded = events.iter().filter(|e| may_be_typed(e)).count();
+    assert!(decoded > 0 && decoded * 4 < inputs, "{decoded} of {inputs} Input events decoded for typed prefixes");
 }
 
 #[test]
