@@ -238,9 +238,12 @@ export interface CaptureOptions {
    * TTFB as navigation `responseStart`); long tasks are `longtask` entries counted and summed.
    * A page is reported when hidden, when the route changes (after which LCP, FCP and TTFB are
    * `null`), and on `stop()`. Default off. Loads a small JS chunk (`js/vitals.js`) only when on,
-   * after consent.
+   * after consent, with the network chunk's small wasm (`pkg-record/rewind_network_bg.wasm`):
+   * each page's `href` goes through the same Rust URL rules as the Meta href (query and hash
+   * stripped unless `privacy.stripUrlQuery` is false, PII path segments redacted). `wasm`: where
+   * that wasm comes from (like `network.wasm`, which is used when this is not set).
    */
-  performance?: boolean;
+  performance?: boolean | { wasm?: InitInput };
   /**
    * Record `<canvas>` pixels, as rrweb's sampled canvas mode does (`recordCanvas: true,
    * sampling: {canvas: fps}`): image frames (IncrementalSource 9 CanvasMutation, a `drawImage`

@@ -180,19 +180,6 @@ function recorderOptions(privacy = {}, capture = {}) {
 }
 
 /**
- * `capture.network` for the network chunk (js/network.js): `null` (off) unless set; `true` is
- * metadata only. The chunk's policy gets the recorder's privacy options and the ingest URL.
- */
-function networkOptions(network, ingestBaseUrl, privacy) {
-  if (!network) return null;
-  const out = { privacy, allowUrls: Array.from(network.allowUrls ?? [], String) };
-  if (network.bodyContentTypes) out.bodyContentTypes = Array.from(network.bodyContentTypes, String);
-  if (ingestBaseUrl != null) out.ingestBaseUrl = String(ingestBaseUrl);
-  if (network.wasm !== undefined) out.wasm = network.wasm;
-  return out;
-}
-
-/**
  * A redaction pattern as the wasm reads it: a `RegExp`'s `i`/`m`/`s` flags become a leading
  * inline group (`/x/i` → `(?i)x`); its other flags mean nothing for redaction (`g`, `y`, `d`)
  * or are set by the recorder itself (`u`).
@@ -308,8 +295,9 @@ export function init(options = {}) {
   let buffer = [];
   let identity = null; // last identify(), re-emitted when recording (re)starts
   let identifyCall = 0; // the latest identify(): an earlier call's hash that resolves late is dropped
-  let stopNetwork = null; // undoes the fetch/XHR wrappers of capture.network
-  let stopVitals = null; // reports the page's web vitals and disconnects (capture.performance)
+  // The opt-in chunks' stops: capture.network's undoes the fetch/XHR wrappers,
+  // capture.performance's reports the page's web vitals (with `final`) and disconnects.
+  let stops = [];
   const listeners = new Set();
   const watchers = new Set(); // onRecordingChange
   const recordingChanged = () => {
@@ -388,34 +376,31 @@ export function init(options = {}) {
     if (!sampled) return false;
     const gen = ++generation;
     const opts = recorderOptions(privacy, capture);
-    const network = networkOptions(capture?.network, ingestBaseUrl, opts.privacy);
     const canvas = capture?.canvas;
     const fonts = capture?.fonts === true;
     starting = (async () => {
       let made;
       let madeTransport = null;
-      let captureNetwork;
-      let captureVitals;
+      let starts = []; // the opt-in chunks' `start(recorder, onError)`, falsy where off or failed
       // Opt-in capture is a separate chunk, loaded only when enabled.
       const mediaModule = canvas || fonts ? await import('./capture-media.js') : null;
       if (typeof recorderFactory === 'function') {
         made = await recorderFactory(opts, emit);
       } else {
-        // The network chunk is fetched only when capture.network is on, beside the wasm.
-        // A chunk that fails to load costs its own events only, not the recording.
-        const chunk = (on, load) => on ? load().catch((error) => {
-          onError(error);
-          return null;
-        }) : null;
-        const [bindings, startNetwork, startVitals] = await Promise.all([
+        // The opt-in chunks are fetched only when on, beside the wasm; each reads its own
+        // options (`prepare(capture, ingestBaseUrl, privacy)`), so pages without it carry none
+        // of that. A chunk that fails to load costs its own events only, not the recording.
+        const chunk = (loading) => loading && loading.then((m) => m.prepare(capture, ingestBaseUrl, opts.privacy)).catch((error) => {
+          onError(error); // not `catch(onError)`: what the app's callback returns is no start()
+        });
+        let bindings;
+        [bindings, ...starts] = await Promise.all([
           loadWasm(wasmSource),
-          chunk(network, () => import('./network.js').then((m) => m.networkCapture(network))),
-          // Web vitals (capture.performance): a JS-only chunk, fetched only when on.
-          chunk(capture?.performance, () => import('./vitals.js').then((m) => m.vitalsCapture({ stripUrlQuery: opts.privacy.stripUrlQuery !== false }))),
+          chunk(capture?.network && import('./network.js')),
+          // Web vitals (capture.performance), with the network chunk's wasm for its page URLs.
+          chunk(capture?.performance && import('./vitals.js')),
         ]);
         if (gen !== generation) return false;
-        captureNetwork = startNetwork;
-        captureVitals = startVitals;
         made = new bindings.Recorder(opts, emit);
         if (ingestBaseUrl != null) {
           madeTransport = new bindings.Transport(transportOptions(), (failure) => {
@@ -437,9 +422,8 @@ export function init(options = {}) {
       recorder = made;
       transport = madeTransport;
       recorder.start();
-      if (captureNetwork) stopNetwork = captureNetwork(recorder, onError);
+      stops = starts.map((start) => start && start(recorder, onError));
       if (mediaModule && typeof recorder.canvasId === 'function') media = mediaModule.startMediaCapture(recorder, { canvas, fonts }, onError);
-      if (captureVitals) stopVitals = captureVitals(recorder, onError);
       addEvent('rewind.consent', { granted: true, ...decision });
       if (identity) addEvent('rewind.identify', identity);
       if (typeof onEvents === 'function' && intervalMs > 0) timer = setInterval(() => handle.flush(), intervalMs);
@@ -478,11 +462,10 @@ export function init(options = {}) {
     startPromise = null;
     if (timer !== null) clearInterval(timer);
     timer = null;
-    stopNetwork?.();
-    stopNetwork = null;
-    // Reports the page's vitals while the recorder still takes events (stop(); dropped on optOut).
-    stopVitals?.(keepPending);
-    stopVitals = null;
+    // The vitals chunk reports the page's vitals while the recorder still takes events (stop();
+    // dropped on optOut).
+    for (const stop of stops) stop && stop(keepPending);
+    stops = [];
     media?.stop();
     media = null;
     if (recorder) {

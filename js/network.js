@@ -64,19 +64,50 @@ function parseRawHeaders(raw) {
   return out;
 }
 
+// The network wasm is loaded once per page, for network capture and for ./vitals.js (its page
+// URLs): two concurrent inits of wasm-bindgen glue would instantiate the module twice, and
+// objects made by the first would then call into the second's memory.
+let loading = null;
+
 /**
- * Loads the network wasm and builds the policy from `options` (`{privacy, allowUrls,
- * bodyContentTypes?, ingestBaseUrl?}`; `wasm`: where its wasm comes from, default next to the
- * glue). Resolves to `start(recorder, onError)`, which installs the wrappers and returns `stop()`.
+ * The network wasm's bindings once loaded; `wasm` is where its wasm comes from (default next to
+ * the glue; the first call's wins). A failed load is reported as ./load-error.js words it, and
+ * the next call tries again.
  */
-export async function networkCapture({ wasm, ...options }) {
-  const bindings = await import('../pkg-record/rewind_network.js');
-  try {
-    await bindings.default(wasm === undefined ? undefined : { module_or_path: wasm });
-  } catch (error) {
-    throw (await import('./load-error.js')).loadError(error, 'pkg-record/rewind_network');
-  }
-  const policy = new bindings.NetworkPolicy(options);
+export function loadNetworkWasm(wasm) {
+  loading ??= (async () => {
+    const bindings = await import('../pkg-record/rewind_network.js');
+    try {
+      await bindings.default(wasm === undefined ? undefined : { module_or_path: wasm });
+    } catch (error) {
+      loading = null;
+      throw (await import('./load-error.js')).loadError(error, 'pkg-record/rewind_network');
+    }
+    return bindings;
+  })();
+  return loading;
+}
+
+/**
+ * `capture.network` (set: `true` is metadata only) as the wasm `NetworkPolicy` reads it: the
+ * recorder's privacy options and the ingest URL added.
+ */
+function networkOptions(network, ingestBaseUrl, privacy) {
+  const out = { privacy, allowUrls: Array.from(network.allowUrls ?? [], String) };
+  if (network.bodyContentTypes) out.bodyContentTypes = Array.from(network.bodyContentTypes, String);
+  if (ingestBaseUrl != null) out.ingestBaseUrl = String(ingestBaseUrl);
+  return out;
+}
+
+/**
+ * Loads the network wasm and builds the policy from `capture.network` (`true` or
+ * `{allowUrls?, bodyContentTypes?, wasm?}`, `wasm` being where its wasm comes from, default
+ * next to the glue), the ingest URL and the recorder's privacy options. Resolves to
+ * `start(recorder, onError)`, which installs the wrappers and returns `stop()`.
+ */
+export async function prepare({ network }, ingestBaseUrl, privacy) {
+  const bindings = await loadNetworkWasm(network.wasm);
+  const policy = new bindings.NetworkPolicy(networkOptions(network, ingestBaseUrl, privacy));
   return (recorder, onError) => captureNetwork(recorder, policy, onError);
 }
 

@@ -1,7 +1,8 @@
 // rewind-replay — web vitals' browser edge (opt-in: `init({capture: {performance: true}})`).
 //
-// Loaded by ./index.js only when `capture.performance` is on, as a separate chunk without wasm:
-// it only reads `PerformanceObserver` entries and writes one JSON payload per page. Checking the
+// Loaded by ./index.js only when `capture.performance` is on, as a separate chunk: it reads
+// `PerformanceObserver` entries and writes one JSON payload per page, its `href` scrubbed by the
+// recorder's Rust URL rules through the network chunk's small wasm (`loadNetworkWasm` of ./network.js). Checking the
 // numbers is the analyzer's job (`src/analyze/vitals.rs`), which ignores a bad value with a
 // warning.
 //
@@ -40,14 +41,23 @@ const DURATION_THRESHOLD_MS = 40;
 const round = (x) => (x == null ? null : Math.round(x * 10) / 10);
 
 /**
- * `stripUrlQuery`: the recorder's `privacy.stripUrlQuery` (default true), applied to `href`.
- * Returns `(recorder, onError) => stop(final)`, like the network chunk: called once recording
- * has started, it starts observing; the recorder's `addPluginEvent(plugin, payloadJson)` adds
- * each page's event, and a failure there goes to `onError`, never to the page.
+ * `capture`: the recorder's `capture` options (`performance: true | {wasm?}`; the network
+ * chunk's wasm comes from `performance.wasm`, else `network.wasm`, else next to its glue);
+ * `privacy`: the recorder's privacy options (`stripUrlQuery`, default true). Loads the network
+ * chunk's wasm (`loadNetworkWasm` of ./network.js) for the page URL rules, then resolves to
+ * `(recorder, onError) => stop(final)`, like the network chunk: called once recording has
+ * started, it starts observing; the recorder's `addPluginEvent(plugin, payloadJson)` adds each
+ * page's event, and a failure there goes to `onError`, never to the page.
  */
-export function vitalsCapture({ stripUrlQuery = true } = {}) {
-  // The page's URL as Meta hrefs carry it: without query and hash unless `stripUrlQuery` is off.
-  const here = () => (stripUrlQuery ? location.origin + location.pathname : location.href);
+export async function prepare(capture, ingestBaseUrl, privacy = {}) {
+  // A dynamic import: a static one would make bundlers move ./network.js into a chunk shared
+  // with the recorder's.
+  const { loadNetworkWasm } = await import('./network.js');
+  const bindings = await loadNetworkWasm(capture.performance?.wasm ?? capture.network?.wasm);
+  const strip = privacy.stripUrlQuery !== false;
+  // The page's URL as the Meta href carries it, by the same Rust rules (`scrub_url`): without
+  // query and hash unless `stripUrlQuery` is off, PII path segments redacted either way.
+  const here = () => bindings.scrubPageUrl(location.href, strip);
   return (recorder, onError) => {
     let page;
     const fresh = (load) => ({

@@ -1,6 +1,7 @@
 //! The `#[wasm_bindgen]` surface of network capture's own wasm (`pkg-record/rewind_network*`,
-//! feature `network`), loaded by `js/network.js` only when `capture.network` is on, so the
-//! recorder every page downloads carries none of it. It converts and delegates: the policy is
+//! feature `network`), loaded by `js/network.js` only when `capture.network` is on (and by
+//! `js/vitals.js` for its page URLs when `capture.performance` is), so the recorder every page
+//! downloads carries none of it. It converts and delegates: the policy is
 //! [`crate::privacy::network`], tested natively. JS values are read field by field (no JSON
 //! parser: serde_json's deserializer and its error formatting were most of this wasm).
 
@@ -39,6 +40,15 @@ fn pairs(obj: &JsValue, key: &str) -> Vec<(String, String)> {
             Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
         })
         .collect()
+}
+
+/// `url` as the recorder writes a page URL (the Meta `href`, [`PrivacyOptions::scrub_url`]):
+/// query and fragment removed unless `strip_url_query` is false, PII path segments (emails,
+/// hex/base64 tokens, JWTs) redacted either way. For the web-vitals chunk (`js/vitals.js`),
+/// whose per-page `href` must follow the same rules; it has no wasm of its own.
+#[wasm_bindgen(js_name = scrubPageUrl)]
+pub fn scrub_page_url(url: &str, strip_url_query: bool) -> String {
+    PrivacyOptions { strip_url_query, ..PrivacyOptions::default() }.scrub_url(url, "")
 }
 
 /// The network capture policy for one recorder (see `privacy::network`).

@@ -266,3 +266,98 @@ async fn metrics_need_a_read_key_unless_public() {
     assert_eq!(response.status(), 200);
     assert!(response.text().await.unwrap().contains("rewind_ingest_batches_total"));
 }
+
+/// Posts `events` raw as session `id` (seq 0), checks it was stored, and returns the stored
+/// files' text and the session's read-API answers.
+async fn post_raw(server: &Server, id: &str, events: &[Value]) -> (String, String) {
+    let (status, body) = server.ingest(&batch(id, 0, events)).await;
+    assert_eq!((status, &body["stored"]), (200, &json!(true)), "{body}");
+    (stored_text(server), read_api_text(server, id).await)
+}
+
+#[tokio::test]
+async fn token_path_segments_from_a_hostile_sdk_are_redacted() {
+    // Tokens in URL paths with no `?` or `#` anywhere in the event.
+    let hex = "9f86d081884c7d659a2feaa0c55ad015";
+    let b64 = "rZ8kQ2vXwNaT5nP7mYqBhF3j";
+    let server = Server::start(&[]);
+    let events = [
+        json!({"type": 4, "timestamp": T0, "data": {"href": format!("https://shop.test/reset/{hex}"), "width": 1, "height": 1}}),
+        json!({"type": 3, "timestamp": T0 + 1, "data": {"source": 0, "texts": [], "removes": [], "attributes": [],
+            "adds": [{"parentId": 1, "nextId": null, "node": {"type": 2, "id": 9, "tagName": "a",
+                "attributes": {"href": format!("/invite/{b64}/accept")}, "childNodes": []}}]}}),
+        json!({"type": 6, "timestamp": T0 + 2, "data": {"plugin": "rrweb/console@1", "payload": {"level": "error",
+            "payload": [format!("\"GET https://api.test/keys/{b64} 401\"")], "trace": []}}}),
+    ];
+    let (stored, api) = post_raw(&server, "tokens-1", &events).await;
+    for (what, text) in [("the stored files", &stored), ("the read API", &api)] {
+        for token in [hex, b64] {
+            for piece in token.as_bytes().windows(6) {
+                let piece = std::str::from_utf8(piece).unwrap();
+                assert!(!text.contains(piece), "{what} holds {piece:?} of {token}:\n{text}");
+            }
+        }
+    }
+    let (_, session) = server.get("/v1/sessions/tokens-1", READ).await;
+    assert_eq!(session["events"][0]["data"]["href"], "https://shop.test/reset/[REDACTED:token]");
+    assert_eq!(
+        session["events"][1]["data"]["adds"][0]["node"]["attributes"]["href"],
+        "/invite/[REDACTED:token]/accept"
+    );
+}
+
+#[tokio::test]
+async fn typed_prefixes_from_a_hostile_sdk_are_redacted() {
+    // An SDK recording unmasked inputs: one Input event per keystroke of the email and card.
+    let digits: String = CARD.chars().filter(char::is_ascii_digit).collect();
+    let server = Server::start(&[]);
+    let mut events = Vec::new();
+    for value in [EMAIL, CARD] {
+        for end in 1..=value.len() {
+            let t = T0 + events.len() as i64;
+            events.push(json!({"type": 3, "timestamp": t, "data": {"source": 5, "id": 7, "text": &value[..end], "isChecked": false}}));
+        }
+    }
+    let (stored, api) = post_raw(&server, "typed-1", &events).await;
+    let at = EMAIL.find('@').unwrap();
+    // Past the `@`, every prefix holds the local part and must be gone; past 8 digits, the card.
+    let mut secrets = vec![EMAIL[..at + 1].to_string(), digits[..9].to_string(), CARD[..11].to_string()];
+    secrets.extend(EMAIL.as_bytes()[..at].windows(6).map(|w| format!("{}@", std::str::from_utf8(w).unwrap())));
+    for (what, text) in [("the stored files", &stored), ("the read API", &api)] {
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "{what} holds {secret:?}:\n{text}");
+        }
+    }
+    let (_, session) = server.get("/v1/sessions/typed-1", READ).await;
+    let texts: Vec<&str> =
+        session["events"].as_array().unwrap().iter().map(|e| e["data"]["text"].as_str().unwrap()).collect();
+    assert_eq!(texts[at - 1], EMAIL[..at].to_string(), "before the @ a prefix is ordinary text");
+    assert_eq!(texts[at], "[REDACTED:email]");
+    assert_eq!(*texts.last().unwrap(), "[REDACTED:card]");
+}
+
+#[tokio::test]
+async fn css_url_queries_from_a_hostile_sdk_are_stripped() {
+    let token = "tY7uI9oPzX";
+    let rule = format!(".hero{{background:url(\"https://cdn.test/hero.png?token={token}\")}}");
+    let server = Server::start(&[]);
+    let style = json!({"type": 2, "id": 5, "tagName": "style", "attributes": {"_cssText": &rule},
+        "childNodes": [{"type": 3, "id": 6, "textContent": &rule}]});
+    let events = [
+        json!({"type": 4, "timestamp": T0, "data": {"href": "https://shop.test/", "width": 1, "height": 1}}),
+        json!({"type": 2, "timestamp": T0 + 1, "data": {"node": {"type": 0, "id": 1, "childNodes": [
+            {"type": 2, "id": 2, "tagName": "html", "attributes": {}, "childNodes": [style]}]}, "initialOffset": {"top": 0, "left": 0}}}),
+        json!({"type": 3, "timestamp": T0 + 2, "data": {"source": 8, "id": 5, "adds": [{"rule": &rule, "index": 1}]}}),
+        json!({"type": 3, "timestamp": T0 + 3, "data": {"source": 0, "texts": [], "removes": [], "adds": [],
+            "attributes": [{"id": 2, "attributes": {"style": format!("background:url(/bg.png?t={token})")}}]}}),
+    ];
+    let (stored, api) = post_raw(&server, "css-1", &events).await;
+    for (what, text) in [("the stored files", &stored), ("the read API", &api)] {
+        for piece in token.as_bytes().windows(6) {
+            let piece = std::str::from_utf8(piece).unwrap();
+            assert!(!text.contains(piece), "{what} holds {piece:?}:\n{text}");
+        }
+    }
+    let (_, session) = server.get("/v1/sessions/css-1", READ).await;
+    assert_eq!(session["events"][2]["data"]["adds"][0]["rule"], ".hero{background:url(\"https://cdn.test/hero.png\")}");
+}

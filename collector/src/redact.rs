@@ -9,13 +9,19 @@
 //!   4), URL attributes (`href`, `src`, `action`… and each URL of `srcset`, `imagesrcset`,
 //!   `ping`) of FullSnapshot nodes, Mutation adds and Mutation attribute changes, and http(s)
 //!   URLs inside the strings of custom (5) and plugin (6) events (console messages and stack
-//!   traces) lose their query string and fragment, whatever their origin. Relative URLs stay
+//!   traces) lose their query string and fragment, whatever their origin, and path segments
+//!   that are tokens (long hex or base64 runs) become `[REDACTED:token]`. So do the `url(…)`s
+//!   of CSS ([`PrivacyOptions::css_text`]) in any string of an event: `<style>` text,
+//!   `_cssText`, `style` attributes and the rules of style events. Relative URLs stay
 //!   relative (the collector does not resolve them against the page).
 //! - **PII redaction** ([`PrivacyOptions::redact_json`]) of every string of every event — text
 //!   nodes, attribute values, input values (IncrementalSource 5 `text`), custom event and
 //!   plugin payloads, the Meta href — and of the envelope's `distinct_id` and any field the
 //!   envelope does not define: emails, card numbers, phone numbers, SSNs, JWT and bearer tokens
-//!   become `[REDACTED:kind]`, values of secret-named keys `[REDACTED:secret]`.
+//!   become `[REDACTED:kind]`, values of secret-named keys `[REDACTED:secret]`. Input values
+//!   (IncrementalSource 5 `text`) that are the typed prefix of an email or a card
+//!   (`jane.doe@exa`, `4111 1111 1`: one keystroke's event from an SDK that records unmasked
+//!   inputs) are replaced too ([`rewind::privacy::redact::typed_prefix`]).
 //!
 //! It is not masking: the collector cannot know which elements the page marked `rr-mask` or
 //! which text the app meant to show, so ordinary text is kept; only what the privacy rules
@@ -59,6 +65,10 @@ pub const DEFAULT_MAX_STORED_STRING_BYTES: usize = 16_384;
 /// rather than decoded with unbounded recursion.
 pub const MAX_REDACT_DEPTH: usize = 2 * rewind::MAX_NODE_DEPTH + 64;
 
+/// rrweb `EventType.IncrementalSnapshot`.
+const INCREMENTAL: i64 = 3;
+/// rrweb `IncrementalSource.Input`: `data.text` is an input's value.
+const INPUT: i64 = 5;
 /// rrweb `EventType.Meta`: `data.href` is the page URL.
 const META: i64 = 4;
 /// rrweb `EventType.Custom`.
@@ -67,6 +77,7 @@ const CUSTOM: i64 = 5;
 const PLUGIN: i64 = 6;
 
 use rewind::privacy::options::URL_ATTRIBUTES;
+use rewind::privacy::redact::MIN_B64_TOKEN;
 
 /// Attributes holding several URLs separated by whitespace (with descriptors and commas).
 const URL_LIST_ATTRIBUTES: &[&str] = &["srcset", "imagesrcset", "ping"];
@@ -235,7 +246,8 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
     }
     let pii_free = policy.redact && shape.pii_free();
     let urls = policy.redact && kind == Kind::Event && may_hold_urls(raw);
-    if (pii_free || !policy.redact) && !urls && !over_cap {
+    let typed = policy.redact && kind == Kind::Event && may_be_typed(raw);
+    if (pii_free || !policy.redact) && !urls && !typed && !over_cap {
         return Ok(None);
     }
     let mut de = serde_json::Deserializer::from_str(raw);
@@ -253,6 +265,9 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
         RULES.redact_json(&mut value);
         changed |= value != before;
     }
+    if typed {
+        changed |= redact_typed_input(&mut value);
+    }
     if kind == Kind::Label {
         if let Value::String(s) = &mut value {
             if s.len() > MAX_LABEL_BYTES {
@@ -266,18 +281,21 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
     Ok(changed.then(|| value.to_string()))
 }
 
-/// True when `strip_event_urls` may change the event: it has a query or fragment mark and
-/// names a URL attribute (or the Meta `href`) as a key, or holds an http(s) URL. A quick
-/// superset: most events (pointer moves, scrolls, inputs, snapshots of pages whose URLs have
-/// no query) are not decoded for URLs.
+/// True when `strip_event_urls` may change the event: it has a query or fragment mark, or a
+/// run of characters long enough to be a token path segment, and names a URL attribute (or
+/// the Meta `href`) as a key, or holds an http(s) URL. A quick superset: most events (pointer
+/// moves, scrolls, inputs, snapshots of pages whose URLs have no query and no token in their
+/// paths) are not decoded for URLs.
 fn may_hold_urls(raw: &str) -> bool {
     let b = raw.as_bytes();
     // Stripping changes a URL only if it has a query or a fragment: a `?`, or a `#` glued to a
-    // URL character (not CSS colours such as `"#333"` or `color: #333`).
+    // URL character (not CSS colours such as `"#333"` or `color: #333`); or if a path segment
+    // is a token (emails, JWTs, cards… in a path are found by the text rules anyway).
     let marked = raw.contains('?')
         || raw.match_indices('#').any(|(at, _)| {
             at > 0 && (b[at - 1].is_ascii_alphanumeric() || matches!(b[at - 1], b'/' | b'.' | b'_' | b'-'))
-        });
+        })
+        || has_token_run(b);
     if !marked {
         return false;
     }
@@ -289,6 +307,83 @@ fn may_hold_urls(raw: &str) -> bool {
     URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|name| *name != "data" && key(name))
         || (raw.contains("\"object\"") && key("data"))
         || raw.contains("http")
+        || has_css_url(raw)
+}
+
+/// True when `text` holds a CSS `url(` (any case, as CSS reads function names).
+fn has_css_url(text: &str) -> bool {
+    text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"url("))
+}
+
+/// True when the event may be an Input event (IncrementalSource 5) whose value is a typed
+/// prefix: its text names `"source"` with the value 5, and a `"text"` string is one
+/// ([`rewind::privacy::redact::typed_prefix`]) or holds an escape. Read from the JSON text:
+/// decoding every Input event (a fifth of the fixtures' events) cost the collector more than
+/// all other redaction work (BENCHMARKS.md, "Collector ingest").
+fn may_be_typed(raw: &str) -> bool {
+    may_be_input(raw)
+        && raw.match_indices("\"text\"").any(|(at, key)| {
+            let rest = raw.get(at + key.len()..).unwrap_or_default().trim_start();
+            let Some(rest) = rest.strip_prefix(':').map(str::trim_start).and_then(|r| r.strip_prefix('"')) else {
+                return false;
+            };
+            let value = rest.find('"').map_or(rest, |end| rest.get(..end).unwrap_or_default());
+            value.contains('\\') || rewind::privacy::redact::typed_prefix(value).is_some()
+        })
+}
+
+/// True when the event may be an Input event (IncrementalSource 5): its text names
+/// `"source"` with the value 5. A superset.
+fn may_be_input(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    raw.match_indices("\"source\"").any(|(at, key)| {
+        let mut i = at + key.len();
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b':') {
+            i += 1;
+        }
+        b.get(i) == Some(&b'5') && !b.get(i + 1).is_some_and(u8::is_ascii_digit)
+    })
+}
+
+/// An Input event's value (`data.text`, already redacted) with a typed prefix of an email or a
+/// card replaced by its marker ([`rewind::privacy::redact::typed_prefix`]): an SDK recording
+/// unmasked inputs sends one event per keystroke (`jane.doe@exa`, `4111 1111 1`), and only
+/// the last one is a whole email or card. True when it changed.
+fn redact_typed_input(event: &mut Value) -> bool {
+    if event.get("type").and_then(Value::as_i64) != Some(INCREMENTAL) {
+        return false;
+    }
+    let Some(data) = event.get_mut("data") else { return false };
+    if data.get("source").and_then(Value::as_i64) != Some(INPUT) {
+        return false;
+    }
+    let Some(Value::String(text)) = data.get_mut("text") else { return false };
+    match rewind::privacy::redact::redact_typed_prefix(text) {
+        Some(new) => {
+            *text = new;
+            true
+        }
+        None => false,
+    }
+}
+
+/// True when `b` has a run of [`MIN_B64_TOKEN`] or more bytes that may belong to a token path
+/// segment ([`rewind::privacy::redact::path_segment_kind`]: base64 chars `A-Za-z0-9+_=`, and
+/// `%` for escapes it decodes). A hex token ([`rewind::privacy::redact::MIN_HEX_TOKEN`] digits)
+/// is longer than that, so it is found too. Linear, no allocation: this runs on every event.
+fn has_token_run(b: &[u8]) -> bool {
+    let mut run = 0;
+    for &c in b {
+        if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'_' | b'=' | b'%') {
+            run += 1;
+            if run >= MIN_B64_TOKEN {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
 }
 
 /// Strips query strings and fragments from the URLs of one event (see the module doc); true
@@ -312,6 +407,15 @@ fn strip_event_urls(event: &mut Value) -> bool {
         }),
         _ => {}
     }
+    // CSS wherever it is: `<style>` text nodes, `_cssText`, `style` attributes, the rules of
+    // StyleSheetRule / StyleDeclaration / AdoptedStyleSheet events. Any string with `url(` is
+    // read as CSS: in other text only a `url(…)` with a query changes.
+    each_string(data, &mut |s| {
+        if has_css_url(s) {
+            let new = RULES.css_text(s);
+            replace(s, new, &mut changed);
+        }
+    });
     // Node attributes (FullSnapshot, Mutation adds) and Mutation attribute changes are both
     // `"attributes": {name: value}` objects.
     let mut stack: Vec<&mut Value> = vec![data];

@@ -197,7 +197,8 @@ impl PrivacyOptions {
 
     /// The text to record for a text node whose parent element is `parent`.
     ///
-    /// - Inside `<style>`: unchanged, never masked (replay needs the CSS; rrweb does the same).
+    /// - Inside `<style>`: never masked (replay needs the CSS; rrweb does the same); its
+    ///   `url(…)` queries stripped ([`css_text`](Self::css_text)).
     /// - Inside `<script>`: `"SCRIPT_PLACEHOLDER"`, as rrweb records it (replay never runs
     ///   scripts, and inline scripts often carry bootstrapped user data).
     /// - Inside `<textarea>` / `<option>` (the text is the field's value or a choice):
@@ -217,7 +218,7 @@ impl PrivacyOptions {
     /// element, reused for each of its text children).
     pub fn text_value_for(&self, parent_tag: &str, parent_policy: NodePolicy, text: &str) -> String {
         match parent_tag {
-            "style" => return text.to_string(),
+            "style" => return self.css_text(text),
             "script" => return "SCRIPT_PLACEHOLDER".to_string(),
             _ => {}
         }
@@ -320,6 +321,15 @@ impl PrivacyOptions {
         }
     }
 
+    /// CSS text as the recorder keeps it: each `url(…)` scrubbed as in a `style` attribute
+    /// (query and fragment of http(s) URLs removed unless [`keep_query_origins`](Self::keep_query_origins)
+    /// keeps them, relative URLs cut at `?`/`#` and left relative, PII path segments redacted;
+    /// see [`attribute_value`](Self::attribute_value)), the rest unchanged. For `<style>` text,
+    /// a sheet's rules (`_cssText`) and the rules of style events, also as JSON text.
+    pub fn css_text(&self, css: &str) -> String {
+        self.url_attribute("style", css, "")
+    }
+
     /// URL scrubbing for URL attributes (other attributes pass through).
     fn url_attribute(&self, name: &str, value: &str, page_origin: &str) -> String {
         let keep = self.keep();
@@ -388,6 +398,16 @@ impl PrivacyOptions {
     /// merge into one marker. Linear-time built-in scanners; never panics.
     pub fn redact(&self, text: &str) -> String {
         redact::redact_text(text, &self.redact_patterns)
+    }
+
+    /// An input value (IncrementalSource 5 `text`, an input's `value`) as a store keeps it when
+    /// it was recorded unmasked: [`redact`](Self::redact), then a typed prefix of an email or
+    /// a card (`jane.doe@exa`, `4111 1111 11`: what one keystroke's event of a longer value
+    /// holds) replaced by its marker ([`redact::typed_prefix`]). For input values only: in
+    /// other text those shapes are ordinary.
+    pub fn redact_input(&self, value: &str) -> String {
+        let text = self.redact(value);
+        redact::redact_typed_prefix(&text).unwrap_or(text)
     }
 
     /// Redacts every string value inside `value` with [`redact`](Self::redact) (object keys

@@ -12,6 +12,8 @@
 //!   string values and object keys redacted as text, values of secret-named keys
 //!   ([`secret_field_marker`]) and card numbers given as JSON numbers ([`card_number_marker`])
 //!   replaced whole.
+//! - [`super::PrivacyOptions::redact_input`] / [`typed_prefix`]: an input value, where a
+//!   typed prefix of an email or a card (`jane.doe@exa`, `4111 1111 11`) is redacted too.
 //! - [`super::PrivacyOptions::redact_console`]: console text and stack-trace lines (URLs
 //!   scrubbed first, a frame's `:line:col` kept).
 //! - [`super::PrivacyOptions::scrub_url`] (a page, route or network URL) and
@@ -32,10 +34,12 @@ pub use super::pattern::MAX_APP_PATTERN_LEN;
 
 mod detect;
 mod json;
+mod typed;
 
 use detect::{builtin_spans, luhn};
 pub(crate) use json::redact_json_value;
 pub use json::{secret_field_marker, walk_json, FieldValue};
+pub use typed::{redact_typed_prefix, typed_prefix, MIN_PARTIAL_CARD_DIGITS};
 
 /// What a redacted span was; its marker replaces it in the output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -312,6 +312,43 @@ fn style_urls_javascript_and_data_urls() {
     assert_eq!(o.attribute_value(&div, "style", &format!("src:url({font})"), ORIGIN), Some(format!("src:url({font})")));
 }
 
+#[test]
+fn css_text_urls_lose_their_query() {
+    let o = opts();
+    let style = El::new("style");
+    let css = ".a{background:url(https://cdn.other.com/a.png?token=tY7uI9oPzX)} .b{background:URL( '/b.png?t=1#x' )}";
+    let want = ".a{background:url(https://cdn.other.com/a.png)} .b{background:URL( '/b.png' )}";
+    assert_eq!(o.text_value(&style, css), want, "<style> text");
+    assert_eq!(o.css_text(css), want, "a sheet's rules (_cssText)");
+    // The same rule inside the JSON of a style event (StyleSheetRule, StyleDeclaration,
+    // AdoptedStyleSheet): the escaped quotes are kept, the JSON stays valid.
+    let event = r#""adds":[{"rule":".c{background:url(\"https://x.test/c.png?token=abc\")}","index":0}]"#;
+    let out = o.css_text(event);
+    assert_eq!(out, r#""adds":[{"rule":".c{background:url(\"https://x.test/c.png\")}","index":0}]"#);
+    let parsed: serde_json::Value = serde_json::from_str(&format!("{{{out}}}")).unwrap();
+    assert_eq!(parsed["adds"][0]["rule"], ".c{background:url(\"https://x.test/c.png\")}");
+    // What replay needs is kept: fragment references, drawn data: URLs, clean URLs, paths
+    // without PII; path tokens are redacted.
+    for kept in [
+        "svg{filter:url(#blur)}",
+        "@font-face{src:url(data:font/woff2;base64,d09GMgAB)}",
+        "a{background:url(/img/a.png)} b{background:url(https://cdn.test/b.png)}",
+        "a{color:red}",
+    ] {
+        assert_eq!(o.css_text(kept), kept);
+    }
+    assert_eq!(
+        o.css_text("a{background:url(/u/zelda@example.org/a.png)}"),
+        "a{background:url(/u/[REDACTED:email]/a.png)}"
+    );
+    // An app's allow-listed origin keeps its query, as in attributes.
+    let keep = PrivacyOptions { keep_query_origins: vec!["https://cdn.test".into()], ..opts() };
+    assert_eq!(
+        keep.css_text("a{background:url(https://cdn.test/a.png?v=2)}"),
+        "a{background:url(https://cdn.test/a.png?v=2)}"
+    );
+}
+
 // ----------------------------------------------------------------------------- maskLength
 
 #[test]

@@ -381,3 +381,59 @@ fn redact_throughput() {
     assert_eq!(out.matches("[REDACTED:phone]").count(), 20_000);
     assert_eq!(out.matches("[REDACTED:secret]").count(), 20_000);
 }
+
+#[test]
+fn typed_prefixes_of_emails_and_cards_in_input_values() {
+    use crate::privacy::redact::typed_prefix;
+    let o = opts();
+    // Each keystroke's value of `jane.doe@example.com` and `4111 1111 1111 1111` once the
+    // shape shows.
+    for (typed, want) in [
+        ("jane.doe@", "[REDACTED:email]"),
+        ("jane.doe@exa", "[REDACTED:email]"),
+        ("jane.doe@example.", "[REDACTED:email]"),
+        ("jane.doe@example.c", "[REDACTED:email]"),
+        ("jane.doe@example.com", "[REDACTED:email]"),
+        ("  jane.doe@exa ", "  [REDACTED:email] "),
+        ("mail me at jane.doe@exa", "mail me at [REDACTED:email]"),
+        ("(jane@exa", "([REDACTED:email]"),
+        ("4111 1111 1", "[REDACTED:card]"),
+        // Ten digits in groups are a phone number to the complete-PII rules already.
+        ("4111 1111 11", "[REDACTED:phone]"),
+        ("4111 1111 1111 ", "[REDACTED:card] "),
+        ("4111-1111-1111-", "[REDACTED:card]"),
+        ("411111111111", "[REDACTED:card]"),
+        ("3782 82246", "[REDACTED:card]"),
+        ("4111 1111 1111 1111", "[REDACTED:card]"),
+    ] {
+        assert_eq!(o.redact_input(typed), want, "{typed:?}");
+    }
+    // Ordinary values stay: no local part, `@` not in the last word, too few digits, not a
+    // network's first digit, grouped unlike a card.
+    for kept in [
+        "",
+        "hello world",
+        "@handle",
+        "meet @ noon",
+        "a@b and more",
+        "C# and F#",
+        "jane.doe",
+        "4111 1111",
+        "41111111",
+        "1234 5678 9012",
+        "9999 9999 9",
+        "2026-11-21",
+        "4111 11 111",
+        "4111  1111 1",
+        "order 4111 1111 1 shipped",
+        "42",
+        "3.14159265358",
+    ] {
+        assert_eq!(o.redact_input(kept), kept, "{kept:?}");
+    }
+    assert_eq!(typed_prefix("jane@ex"), Some((0, 7, PiiKind::Email)));
+    assert_eq!(typed_prefix("x"), None);
+    // Only input values: free text keeps these shapes.
+    assert_eq!(o.redact("price@10"), "price@10");
+    assert_eq!(o.redact("4111 1111 1"), "4111 1111 1");
+}

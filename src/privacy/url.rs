@@ -324,8 +324,10 @@ fn position_suffix(s: &str) -> &str {
     s.get(start..).unwrap_or_default()
 }
 
-/// Applies `f` to each `url(…)` of CSS text (a `style` attribute), quoted or not, keeping
-/// the quotes; everything else is unchanged.
+/// Applies `f` to each `url(…)` of CSS text (a `style` attribute, a sheet's text or rules),
+/// quoted or not, keeping the quotes; everything else is unchanged. CSS inside JSON text (the
+/// recorder's style events, `url(\"…\")`) works too: a value ends at a `\`, so an escape is
+/// never split (a URL spelled with a CSS escape is only handled up to it).
 pub(crate) fn map_css_urls(css: &str, mut f: impl FnMut(&str) -> String) -> String {
     let b = css.as_bytes();
     let mut out = String::new();
@@ -340,11 +342,14 @@ pub(crate) fn map_css_urls(css: &str, mut f: impl FnMut(&str) -> String) -> Stri
         while s < b.len() && b[s].is_ascii_whitespace() {
             s += 1;
         }
+        // JSON text: `url(\"…\")`.
+        s += usize::from(b.get(s) == Some(&b'\\'));
         let quote = b.get(s).copied().filter(|c| *c == b'"' || *c == b'\'');
         let vs = s + usize::from(quote.is_some());
         let mut ve = vs;
         while ve < b.len()
             && Some(b[ve]) != quote
+            && b[ve] != b'\\'
             && !(quote.is_none() && (b[ve] == b')' || b[ve].is_ascii_whitespace()))
         {
             ve += 1;

@@ -478,7 +478,7 @@ fn element_attributes(el: &Element, tag: &str, view: &ElView, ctx: &Ctx, out: &m
                 if let Some(css) = el.unchecked_ref::<web_sys::HtmlLinkElement>().sheet().and_then(|s| sheet_text(&s)) {
                     // As rrweb: the inlined sheet replaces the link's address.
                     out.retain(|(n, _)| n != "rel" && n != "href");
-                    out.push(("_cssText".into(), Val::S(css)));
+                    out.push(("_cssText".into(), Val::S(ctx.privacy.css_text(&css))));
                 }
             }
         }
@@ -525,7 +525,7 @@ fn changed_style_css(el: &Element, ctx: &Ctx) -> Option<String> {
         texts += usize::from(c.node_type() == Node::TEXT_NODE);
         child = c.next_sibling();
     }
-    Some(sheets::style_css_text(css, texts))
+    Some(sheets::style_css_text(ctx.privacy.css_text(&css), texts))
 }
 
 /// `"modal"` for a dialog opened with `showModal()` (it matches `:modal`), else `"non-modal"`

@@ -333,7 +333,8 @@ impl State {
     /// after the event that gives the replayer `target_id`.
     pub fn push_adopted(&mut self, target_id: i32, sheets: &JsValue, keep_empty: bool) {
         if let Some(rest) = self.sheets.adopted(target_id, sheets, keep_empty) {
-            self.push_incremental(15, &rest);
+            // The rules' `url(…)`s, as in `<style>` text.
+            self.push_incremental(15, &self.privacy.css_text(&rest));
         }
     }
 

@@ -3,7 +3,7 @@
 // port (outage tests). Not a test file.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,37 @@ export async function startCollector({ addr = '127.0.0.1:0', dataDir, www, cors 
       proc.kill('SIGTERM');
     });
   return { origin, dataDir: dir, proc, stop, addr: origin.replace('http://', '') };
+}
+
+/** Every file under the collector's data directory, gzip ones decompressed: `[path, text]`. */
+export async function storedFiles(dir) {
+  const { gunzipSync } = await import('node:zlib');
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath ?? entry.path, entry.name);
+    const bytes = await readFile(path);
+    out.push([path, (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')]);
+  }
+  return out;
+}
+
+/**
+ * Every GET route the collector serves (cli/src/serve/mod.rs: `/health`, `/metrics`,
+ * `/v1/sessions`, `/v1/sessions/{id}`, `/v1/sessions/{id}/analysis`), for every stored session,
+ * with the read key: `[path, status, body text]`.
+ */
+export async function readEverything(origin) {
+  const get = async (path) => {
+    const res = await fetch(origin + path, { headers: { authorization: `Bearer ${KEYS.read}` } });
+    return [path, res.status, await res.text()];
+  };
+  const out = [await get('/health'), await get('/metrics'), await get('/v1/sessions?limit=1000')];
+  for (const { session_id: id } of JSON.parse(out[2][2]).sessions) {
+    const at = `/v1/sessions/${encodeURIComponent(id)}`;
+    out.push(await get(at), await get(`${at}/analysis`));
+  }
+  return out;
 }
 
 /** GET a read-API path with the read key; parsed JSON. */

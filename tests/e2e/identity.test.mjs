@@ -1,18 +1,16 @@
 // Ids and what optOut() forgets, end to end with the real collector:
 // `identify('zelda@example.org')` must not reach the collector raw — not in the POST bodies, the
-// stored batches, `index/<id>.json` or `GET /v1/sessions` — neither redacted (the default) nor
+// stored batches, `index/<id>.json` or any answer of its GET routes — neither redacted (the default) nor
 // hashed (`identity: {hash, salt}`); and unsent batches an earlier page of the tab left in
 // sessionStorage are purged by optOut() on a page where no recorder runs, so a later optIn()
 // never sends them under the old session id.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { launch, newPage, serve, skipReason, sleep, root, until } from './support.mjs';
-import { KEYS, collectorSkipReason, read, startCollector, storedSeqs, withCollector } from './collector.mjs';
+import { KEYS, collectorSkipReason, read, readEverything, startCollector, storedFiles, storedSeqs, withCollector } from './collector.mjs';
 
 const skip = skipReason('real') ?? collectorSkipReason() ?? false;
 const PAGES = fileURLToPath(new URL('tests/e2e/pages/', root));
@@ -31,18 +29,6 @@ function assertAbsent(text, secret, where) {
   for (const needle of needles(secret)) {
     assert.ok(!lower.includes(needle.toLowerCase()), `${JSON.stringify(needle)} (from the secret) found in ${where}`);
   }
-}
-
-/** Every file under the collector's data directory, gzip ones decompressed: `[path, text]`. */
-async function storedFiles(dir) {
-  const out = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath ?? entry.path, entry.name);
-    const bytes = await readFile(path);
-    out.push([path, (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8')]);
-  }
-  return out;
 }
 
 /** Captures the decompressed bodies of the page's POSTs to /v1/ingest. */
@@ -105,6 +91,10 @@ test('identify(email): the envelope distinct_id is redacted like the identify ev
   bodies.forEach((b, i) => assertAbsent(b, SECRET, `POST body ${i}`));
   for (const [path, text] of files) assertAbsent(text, SECRET, path);
   assertAbsent(JSON.stringify(list), SECRET, 'GET /v1/sessions');
+  for (const [path, status, text] of await readEverything(collector.origin)) {
+    assert.equal(status, 200, `GET ${path}`);
+    assertAbsent(text, SECRET, `GET ${path}`);
+  }
   if (detail) assertAbsent(JSON.stringify(detail), SECRET, 'GET /v1/sessions/<id>');
 });
 
@@ -121,6 +111,10 @@ test('identity: {hash, salt} sends the salted SHA-256 of the id in the event and
   bodies.forEach((b, i) => assertAbsent(b, SECRET, `POST body ${i}`));
   for (const [path, text] of files) assertAbsent(text, SECRET, path);
   assertAbsent(JSON.stringify(list), SECRET, 'GET /v1/sessions');
+  for (const [path, status, text] of await readEverything(collector.origin)) {
+    assert.equal(status, 200, `GET ${path}`);
+    assertAbsent(text, SECRET, `GET ${path}`);
+  }
 });
 
 test('optOut() on a page with no recorder purges the batches an earlier page left; optIn() starts afresh', { skip, timeout: 120_000 }, async (t) => {

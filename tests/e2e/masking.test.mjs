@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { IMPLS, TYPE, newPage, setup, skipReason, sleep, until } from './support.mjs';
-import { KEYS, collectorSkipReason, startCollector } from './collector.mjs';
+import { KEYS, collectorSkipReason, readEverything, startCollector, storedFiles, storedSeqs } from './collector.mjs';
 
 const TYPED = {
   '#email': 'jane.typed-secret@example.com',
@@ -105,11 +105,13 @@ test('console capture (real recorder): off by default; when on, messages are rec
   assert.deepEqual(page.errors, []);
 });
 
-// The second line of defence: PII in URLs (paths, other origins, fragments, stack
-// traces, route changes), in attributes (data-*, value, download, meta content, style URLs,
-// javascript: and data: URLs) and in app data (numeric cards, email keys, SSNs without dashes,
-// percent-encoded emails) stays out of the recorded events and the POST bodies sent to a real
-// collector, with the default options.
+// The second line of defence: PII in ids, in URLs (paths, other origins, fragments, stack
+// traces, route changes, web-vitals hrefs, CSS url()s), in attributes (data-*, value, download,
+// meta content, style URLs, javascript: and data: URLs) and in app data (numeric cards, email
+// keys, SSNs without dashes, percent-encoded emails) stays out of everything, with the default
+// options: the recorded events, the POST bodies, the collector's stored files (batches
+// decompressed, index records) and every answer of its GET routes — including batches an earlier
+// page left in sessionStorage while the collector was down, which the next page sends.
 const DEFENCE_SECRETS = {
   email: 'zelda@example.org',
   card: '4539 1488 0343 6467', // Luhn-valid
@@ -124,6 +126,8 @@ const DEFENCE_SECRETS = {
   dataValue: 'dX6cV8bNmA',
   download: 'wE4rT6yUiO',
   styleToken: 'tY7uI9oPzX',
+  cssToken: 'kL8mN2bVcX',
+  cssomToken: 'vB3nM5qWeR',
   jsHref: 'jA1sD3fGhK',
   dataUrl: 'uR5tY7uIoP',
   hexToken: '9f86d081884c7d659a2feaa0c55ad015',
@@ -160,14 +164,18 @@ function findSecrets(haystack, secrets) {
   return found;
 }
 
-test('second line of defence (real recorder): the PII cases are absent from the events and the POST bodies', { skip: skipReason('real') ?? collectorSkipReason() ?? false, timeout: 90_000 }, async (t) => {
+test('second line of defence (real recorder): the PII cases are absent from the events, the POST bodies, the stored files and every read-API answer', { skip: skipReason('real') ?? collectorSkipReason() ?? false, timeout: 180_000 }, async (t) => {
   const { server, browser } = await setup(t);
-  const collector = await startCollector({ cors: [server.origin] });
+  // The collector starts down: page A's batches wait in sessionStorage, and page B sends them.
+  let collector = await startCollector({ cors: [server.origin] });
+  const { addr, dataDir } = collector;
+  const origin = collector.origin;
+  await collector.stop();
   t.after(() => collector.stop());
   const page = await newPage(browser);
   const bodies = [];
   page.on('request', (r) => {
-    if (r.method() === 'POST' && r.url().startsWith(collector.origin)) {
+    if (r.method() === 'POST' && r.url().startsWith(origin)) {
       const buf = r.postDataBuffer();
       if (buf) bodies.push(buf[0] === 0x1f && buf[1] === 0x8b ? gunzipSync(buf).toString('utf8') : buf.toString('utf8'));
     }
@@ -175,16 +183,21 @@ test('second line of defence (real recorder): the PII cases are absent from the 
   const S = DEFENCE_SECRETS;
   // Control: the search finds every secret the page itself holds.
   const html = readFileSync(new URL('pages/pii-defence.html', import.meta.url), 'utf8');
-  const inPage = ['email', 'resetToken', 'accessToken', 'fragToken', 'csrf', 'dataAttr', 'buttonValue', 'dataValue', 'download', 'styleToken', 'jsHref', 'dataUrl', 'hexToken', 'jwtSubject'];
+  const inPage = ['email', 'resetToken', 'accessToken', 'fragToken', 'csrf', 'dataAttr', 'buttonValue', 'dataValue', 'download', 'styleToken', 'cssToken', 'jsHref', 'dataUrl', 'hexToken', 'jwtSubject'];
   for (const name of inPage) assert.ok(findSecrets(html, { [name]: S[name] }).length > 0, `the search finds ${name}`);
   assert.ok(findSecrets('id 4539148803436467', { card: S.card }).length > 0 && findSecrets('zelda%40example.org', { email: S.email }).length > 0);
   assert.deepEqual(findSecrets('t=1765045391488', { card: S.card }), [], 'digit runs inside longer numbers are not hits');
+  const options = { onEventsIntervalMs: 0, ingestBaseUrl: origin, publicKey: KEYS.public, delivery: { batchIntervalMs: 200 }, capture: { console: true, performance: true } };
+  const start = (o) => page.evaluate(async (o) => {
+    window.__init(o);
+    return window.rw.optIn({ source: 'test' });
+  }, o);
+
+  // Page A.
   await page.goto(`${server.origin}/pages/pii-defence.html?email=${encodeURIComponent(S.email)}&session=${S.session}`);
   await page.waitForFunction(() => window.__ready === true);
-  await page.evaluate(({ origin, key }) => {
-    window.__init({ onEventsIntervalMs: 0, ingestBaseUrl: origin, publicKey: key, capture: { console: true } });
-    return window.rw.optIn({ source: 'test' });
-  }, { origin: collector.origin, key: KEYS.public });
+  assert.equal(await start(options), true);
+  const sessionId = await page.evaluate(() => window.rw.sessionId());
   await page.evaluate((S) => {
     // Later changes go through the Mutation path.
     const later = document.getElementById('later');
@@ -193,34 +206,73 @@ test('second line of defence (real recorder): the PII cases are absent from the 
     a.href = `https://other.test/u/${S.email}/x?token=${S.resetToken}`;
     later.append(a);
     document.getElementById('btn').value = S.buttonValue;
+    // CSS through the CSSOM (StyleSheetRule) and a constructed sheet (AdoptedStyleSheet).
+    document.styleSheets[0].insertRule(`.cta { background: url("https://cdn.other.test/cta.png?token=${S.cssomToken}"); }`, 0);
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(`.badge { background-image: url(/b.png?t=${S.cssomToken}); }`);
+    document.adoptedStyleSheets = [sheet];
     // App data: a card as a JSON number, an email as a key, an SSN without dashes.
     const card = Number(S.card.replace(/ /g, ''));
     window.rw.addCustomEvent('pay', { n: card, [S.email]: 'key', note: `ssn ${S.ssn}`, who: encodeURIComponent(S.email) });
     window.rw.identify('user-1', { plan: 'pro', n: card });
+    // An id that is an email: the identify event and every batch's envelope distinct_id.
+    window.rw.identify(S.email, { email: S.email });
     // Console: a number, a percent-encoded email, an SSN in context, the page's URL.
     console.error(card);
     console.error(`signup failed for ${encodeURIComponent(S.email)}`);
     console.warn(`ssn ${S.ssn} on ${location.href}`);
-    // A route change to a path with an email and a query.
+    // A route change to a path with an email and a query (a Meta href and a web-vitals page).
     history.pushState({}, '', `/user/${S.email}/profile?session=${S.session}`);
     setTimeout(() => window.boom(), 0); // an uncaught error: its stack names the page URL
   }, S);
   await sleep(300);
-  const events = await page.evaluate(() => window.__collect());
-  await until(() => bodies.length > 0, 10_000, 'a POST to the collector');
-  await page.evaluate(() => window.rw.flush());
+  await page.evaluate(() => window.rw.stop()); // reports the web vitals of the route's page
+  const eventsA = await page.evaluate(() => window.__events);
+  await until(() => page.evaluate(() => Object.keys(sessionStorage).some((k) => k.startsWith('rewind:batch:'))), 10_000, 'batches kept during the outage');
+  const errorsA = page.errors.filter((e) => !e.includes('profile failed'));
+
+  // Page B, same tab: page A's batches are still in sessionStorage; the collector comes back.
+  await page.goto(`${server.origin}/pages/pii-defence.html`);
+  await page.waitForFunction(() => window.__ready === true);
+  const left = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('rewind:batch:')));
+  assert.ok(left.some((k) => k.includes(sessionId)), `page A's batches persisted: ${left}`);
+  collector = await startCollector({ addr, dataDir, cors: [server.origin] });
+  assert.equal(await start(options), true);
+  await until(async () => {
+    await page.evaluate(() => window.rw.flush());
+    return (await storedSeqs(dataDir, sessionId)).length >= left.length;
+  }, 20_000, "page A's batches stored by page B");
+  const eventsB = await page.evaluate(() => window.__collect());
+  await page.evaluate(() => window.rw.stop());
   await sleep(300);
-  const json = JSON.stringify(events);
-  // The search is not blind: what the page holds was recorded (as markers or masked).
-  const consoleEvents = events.filter((e) => e.type === TYPE.Plugin && e.data.plugin === 'rrweb/console@1');
+  assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('rewind:batch:'))), [], 'every batch sent');
+
+  // The search is not blind: what the pages hold was recorded (as markers or masked), sent and stored.
+  const json = JSON.stringify([...eventsA, ...eventsB]);
+  const consoleEvents = eventsA.filter((e) => e.type === TYPE.Plugin && e.data.plugin === 'rrweb/console@1');
   assert.ok(consoleEvents.some((e) => e.data.payload.trace.some((l) => /pii-defence\.html:\d+:\d+/.test(l))), `a stack trace with the page's position: ${JSON.stringify(consoleEvents)}`);
   assert.ok(json.includes('/user/[REDACTED:email]/profile'), 'the path link and the route change are recorded, redacted');
   assert.ok(json.includes('https://other.test/reset"'), 'the cross-origin link is recorded without its query');
   assert.ok(json.includes('"data-plan"') && json.includes('"viewport"'), 'attributes are recorded');
   assert.ok(json.includes('[REDACTED:card]') && json.includes('[REDACTED:ssn]'), 'app data is recorded, redacted');
+  assert.ok(json.includes('url(/hero.png)') && json.includes('cta.png') && json.includes('/b.png'), `CSS url()s are recorded, stripped`);
+  assert.ok(json.includes('rewind/web-vitals@1'), 'web vitals are recorded');
+  const files = await storedFiles(dataDir);
+  assert.ok(files.some(([p]) => p.includes(sessionId) && /\d+\.json\.gz$/.test(p)), 'batches stored');
+  assert.ok(files.some(([p]) => /index/.test(p)), `an index file: ${files.map(([p]) => p).join(', ')}`);
+  const stored = files.map(([, text]) => text).join('\n');
+  assert.ok(stored.includes('rewind.identify') && stored.includes('"distinct_id":"[REDACTED:email]"'), 'the id was sent, redacted');
+  const answers = await readEverything(collector.origin);
+  for (const [path, status, text] of answers) assert.equal(status, 200, `GET ${path}: ${text}`);
+  assert.ok(answers.some(([p, , text]) => p.endsWith('/analysis') && text.includes(sessionId)), 'the analysis of the session was read');
+  assert.ok(answers.some(([p, , text]) => p === `/v1/sessions/${sessionId}` && text.includes('[REDACTED:card]')), 'the session read back holds the events');
+
   assert.deepEqual(findSecrets(json, S), [], 'secrets in the recorded events');
-  assert.ok(bodies.join('').includes('"FullSnapshot"') || bodies.join('').includes('"type":2'), 'the POST bodies hold the events');
+  assert.ok(bodies.join('').includes('"type":2'), 'the POST bodies hold the events');
   assert.deepEqual(findSecrets(bodies.join('\n'), S), [], 'secrets in the POST bodies');
+  for (const [path, text] of files) assert.deepEqual(findSecrets(text, S), [], `secrets in the stored file ${path}`);
+  for (const [path, , text] of answers) assert.deepEqual(findSecrets(text, S), [], `secrets in GET ${path}`);
+  assert.deepEqual(errorsA, []);
   assert.deepEqual(page.errors.filter((e) => !e.includes('profile failed')), []);
 });
 

@@ -81,3 +81,26 @@ test('with capture.performance off, the chunk is not loaded and nothing is repor
   assert.ok(!page.requests.includes('/js/vitals.js'), 'the vitals chunk is never loaded');
   assert.deepEqual(page.errors, []);
 });
+
+test("each page's href follows the recorder's Rust URL rules: PII path segments redacted, query kept only with stripUrlQuery off", { skip }, async (t) => {
+  const { server, browser } = await setup(t);
+  const email = 'zelda@example.org';
+  const hex = '9f86d081884c7d659a2feaa0c55ad015';
+  const route = `/pages/user/${email}/reset/${hex}?session=sS4dG6hJkL#access_token=aT5nP7mYqB`;
+  const hrefs = async (options) => {
+    const page = await open(browser, server, options);
+    assert.ok(page.requests.some((r) => r.endsWith('rewind_network_bg.wasm')), `the URL rules' wasm is loaded: ${page.requests}`);
+    await page.evaluate((r) => history.pushState({}, '', r), route);
+    await until(async () => vitalsEvents(await page.evaluate(() => window.__collect())).length >= 1, 5_000, 'first page reported');
+    await page.evaluate(() => window.rw.stop());
+    const events = vitalsEvents(await page.evaluate(() => window.__events));
+    assert.deepEqual(page.errors, []);
+    await page.close();
+    return events.map((e) => e.data.payload.href);
+  };
+  const stripped = await hrefs({ capture: { performance: true } });
+  assert.deepEqual(stripped, [`${server.origin}/pages/vitals.html`, `${server.origin}/pages/user/[REDACTED:email]/reset/[REDACTED:token]`]);
+  const kept = await hrefs({ capture: { performance: true }, privacy: { stripUrlQuery: false } });
+  assert.equal(kept[1], `${server.origin}/pages/user/[REDACTED:email]/reset/[REDACTED:token]?session=sS4dG6hJkL#access_token=aT5nP7mYqB`);
+  for (const href of [...stripped, ...kept]) assert.ok(!href.includes('zelda') && !href.includes(hex.slice(0, 6)), href);
+});

@@ -230,4 +230,91 @@ fn what_the_text_scan_cannot_see_takes_the_full_path() {
     assert!(may_hold_urls(r#"{"tagName":"object","attributes":{"data":"/f.swf?x"}}"#));
     assert!(may_hold_urls(r#"{"type":6,"data":{"payload":["https://a.test/?q"]}}"#));
     assert!(!may_hold_urls(r#"{"type":6,"data":{"payload":["https://a.test/"]}}"#));
+    // Token path segments without `?` or `#`: hex, base64, percent-escaped.
+    assert!(may_hold_urls(r#"{"type":4,"data":{"href":"https://a.test/reset/9f86d081884c7d659a2feaa0c55ad015"}}"#));
+    assert!(may_hold_urls(r#"{"attributes":{"href":"/r/rZ8kQ2vXwNaT5nP7mYqBhF3j/go"}}"#));
+    assert!(may_hold_urls(r#"{"attributes":{"src":"/r/rZ8kQ2vXwN%2BaT5nP7mYqBhF3j"}}"#));
+    assert!(!may_hold_urls(r#"{"attributes":{"href":"/products/summer-sale-2026/shoes"}}"#));
+}
+
+#[test]
+fn token_path_segments_without_query_or_fragment_are_redacted() {
+    let hex = "9f86d081884c7d659a2feaa0c55ad015";
+    let b64 = "rZ8kQ2vXwNaT5nP7mYqBhF3j";
+    let batch = envelope(json!([
+        {"type": 4, "timestamp": 1, "data": {"href": format!("https://a.test/reset/{hex}"), "width": 1, "height": 1}},
+        {"type": 3, "timestamp": 2, "data": {"source": 0, "texts": [], "removes": [], "adds": [],
+            "attributes": [{"id": 5, "attributes": {"href": format!("/invite/{b64}/accept"), "src": format!("https://cdn.test/{hex}.png")}}]}},
+        {"type": 6, "timestamp": 3, "data": {"plugin": "rrweb/console@1", "payload": {"level": "error",
+            "payload": [format!("GET https://api.test/v1/keys/{b64} failed")], "trace": []}}},
+    ]));
+    let out = run(&batch, &on());
+    let text = out.to_string();
+    assert!(!text.contains(hex) && !text.contains(b64), "{text}");
+    let events = &out["events"];
+    assert_eq!(events[0]["data"]["href"], "https://a.test/reset/[REDACTED:token]");
+    assert_eq!(events[1]["data"]["attributes"][0]["attributes"]["href"], "/invite/[REDACTED:token]/accept");
+    assert_eq!(events[1]["data"]["attributes"][0]["attributes"]["src"], "https://cdn.test/[REDACTED:token]");
+    assert_eq!(events[2]["data"]["payload"]["payload"][0], "GET https://api.test/v1/keys/[REDACTED:token] failed");
+}
+
+#[test]
+fn typed_prefixes_in_input_events_are_redacted() {
+    let input = |text: &str| json!({"type": 3, "timestamp": 1, "data": {"source": 5, "id": 7, "text": text, "isChecked": false}});
+    let typed = ["jane.doe@", "jane.doe@exa", "jane.doe@example.c", "4111 1111 1", "411111111111"];
+    let kept = ["hello", "@handle", "4111", "2026-11-21"];
+    let events: Vec<Value> = typed.iter().chain(&kept).map(|t| input(t)).collect();
+    let out = run(&envelope(Value::Array(events)), &on());
+    let texts: Vec<&str> =
+        out["events"].as_array().unwrap().iter().map(|e| e["data"]["text"].as_str().unwrap()).collect();
+    assert_eq!(
+        texts[..typed.len()],
+        ["[REDACTED:email]", "[REDACTED:email]", "[REDACTED:email]", "[REDACTED:card]", "[REDACTED:card]"]
+    );
+    assert_eq!(texts[typed.len()..], kept);
+    // The same text elsewhere is not an input value: kept.
+    let custom = json!({"type": 5, "timestamp": 1, "data": {"tag": "t", "payload": {"text": "price@10", "source": 5}}});
+    assert_eq!(run(&envelope(json!([custom.clone()])), &on())["events"][0], custom);
+    assert!(may_be_input(r#"{"type":3,"data":{"source" : 5,"text":"x"}}"#));
+    assert!(!may_be_input(r#"{"type":3,"data":{"source":15}}"#));
+    assert!(!may_be_input(r#"{"type":3,"data":{"source":2}}"#));
+    // Only Input events whose value may be a typed prefix are decoded.
+    assert!(may_be_typed(r#"{"type":3,"data":{"source":5,"text": "jane@exa","id":7}}"#));
+    assert!(may_be_typed(r#"{"type":3,"data":{"source":5,"text":"jane\u0040exa","id":7}}"#));
+    assert!(!may_be_typed(r#"{"type":3,"data":{"source":5,"text":"hello","id":7}}"#));
+    assert!(!may_be_typed(r#"{"type":3,"data":{"source":2,"text":"jane@exa"}}"#));
+    // The fixtures type emails and cards into unmasked inputs: those prefixes are decoded, the
+    // other Input events are not.
+    let events = fixture_events();
+    let inputs = events.iter().filter(|e| may_be_input(e)).count();
+    let decoded = events.iter().filter(|e| may_be_typed(e)).count();
+    assert!(decoded > 0 && decoded * 4 < inputs, "{decoded} of {inputs} Input events decoded for typed prefixes");
+}
+
+#[test]
+fn css_urls_lose_their_query() {
+    let rule = ".a{background:url(\"https://cdn.test/a.png?token=tY7uI9oPzX\")}";
+    let clean = ".a{background:url(\"https://cdn.test/a.png\")}";
+    let style = |text: &str| json!({"type": 2, "id": 5, "tagName": "style", "attributes": {}, "childNodes": [{"type": 3, "id": 6, "textContent": text}]});
+    let batch = envelope(json!([
+        {"type": 2, "timestamp": 1, "data": {"node": {"type": 0, "id": 1, "childNodes": [style(rule)]}, "initialOffset": {"top": 0, "left": 0}}},
+        {"type": 3, "timestamp": 2, "data": {"source": 0, "texts": [], "removes": [], "adds": [],
+            "attributes": [{"id": 5, "attributes": {"style": "background: URL(/b.png?t=tY7uI9oPzX)", "_cssText": rule}}]}},
+        {"type": 3, "timestamp": 3, "data": {"source": 8, "id": 5, "adds": [{"rule": rule, "index": 0}]}},
+        {"type": 3, "timestamp": 4, "data": {"source": 13, "id": 5, "index": [0], "set": {"property": "background", "value": "url(https://cdn.test/a.png?token=tY7uI9oPzX)"}}},
+        {"type": 3, "timestamp": 5, "data": {"source": 15, "id": 1, "styleIds": [1], "styles": [{"styleId": 1, "rules": [{"rule": rule, "index": 0}]}]}},
+    ]));
+    let out = run(&batch, &on());
+    assert!(!out.to_string().contains("tY7uI9oPzX"), "{out}");
+    let e = &out["events"];
+    assert_eq!(e[0]["data"]["node"]["childNodes"][0]["childNodes"][0]["textContent"], clean);
+    assert_eq!(e[1]["data"]["attributes"][0]["attributes"]["style"], "background: URL(/b.png)");
+    assert_eq!(e[2]["data"]["adds"][0]["rule"], clean);
+    assert_eq!(e[3]["data"]["set"]["value"], "url(https://cdn.test/a.png)");
+    assert_eq!(e[4]["data"]["styles"][0]["rules"][0]["rule"], clean);
+    // CSS without a query is not touched.
+    let plain = envelope(
+        json!([{"type": 3, "timestamp": 1, "data": {"source": 8, "id": 5, "adds": [{"rule": "a{background:url(/a.png)}", "index": 0}]}}]),
+    );
+    assert_eq!(run(&plain, &on())["events"], plain["events"]);
 }

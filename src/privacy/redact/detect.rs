@@ -107,12 +107,12 @@ fn scan_bearer(b: &[u8], out: &mut Vec<Span>) {
 }
 
 /// Email local-part chars (the common subset of RFC 5322 atext, plus `.`).
-fn is_local(c: u8) -> bool {
+pub(super) fn is_local(c: u8) -> bool {
     c.is_ascii_alphanumeric() || b"._%+-'".contains(&c)
 }
 
 /// Email domain chars.
-fn is_domain(c: u8) -> bool {
+pub(super) fn is_domain(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'.' || c == b'-'
 }
 

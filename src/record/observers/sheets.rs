@@ -34,7 +34,9 @@ pub(super) fn attach(core: &Core) -> (js_sys::Function, SheetCallback) {
                 }
                 NODE_ID => node_id(s, &node).unwrap_or(0),
                 source => {
-                    let rest = rest.unwrap_or_default();
+                    // The rules' `url(…)`s (StyleSheetRule, StyleDeclaration, AdoptedStyleSheet
+                    // data, as JSON text), as in `<style>` text.
+                    let rest = s.privacy.css_text(&rest.unwrap_or_default());
                     if node.is_object() {
                         let Some(id) = node_id(s, &node) else { return 0 };
                         s.push_incremental(source as u8, &format!("\"id\":{id},{rest}"));
