@@ -302,6 +302,7 @@ export function init(options = {}) {
   let recorder = null;
   let media = null; // the opt-in canvas/font capture (./capture-media.js), when enabled
   let transport = null; // delivery to ingestBaseUrl (wasm Transport), made with the recorder
+  let buffering = null; // error-triggered buffering in front of the transport (./buffering.js), when on
   let starting = null;
   let startPromise = null;
   let timer = null;
@@ -327,8 +328,8 @@ export function init(options = {}) {
     transport?.pageHide();
     handle.flush({ final: true });
   };
-  // An uncaught error or unhandled rejection sends a buffering session (Transport.capture).
-  const onTrigger = () => transport?.capture();
+  // An uncaught error or unhandled rejection sends a buffering session.
+  const onTrigger = () => buffering?.capture();
   const onVisibility = () => {
     if (document.visibilityState !== 'hidden') return;
     // Mobile browsers may never fire pagehide: hidden is the last reliable moment.
@@ -363,7 +364,7 @@ export function init(options = {}) {
       }
     }
     if (media && text.startsWith('{"type":2')) media.reset(); // FullSnapshot: every canvas again
-    if (transport) transport.push(text);
+    if (transport) (buffering ?? transport).push(text);
     if (typeof onEvents === 'function') {
       try {
         buffer.push(event ?? JSON.parse(text));
@@ -394,6 +395,7 @@ export function init(options = {}) {
     starting = (async () => {
       let made;
       let madeTransport = null;
+      let startBuffering;
       let captureNetwork;
       let captureVitals;
       // Opt-in capture is a separate chunk, loaded only when enabled.
@@ -407,23 +409,25 @@ export function init(options = {}) {
           onError(error);
           return null;
         }) : null;
-        const [bindings, startNetwork, startVitals] = await Promise.all([
+        let bindings;
+        [bindings, captureNetwork, captureVitals, startBuffering] = await Promise.all([
           loadWasm(wasmSource),
           chunk(network, () => import('./network.js').then((m) => m.networkCapture(network))),
           // Web vitals (capture.performance): a JS-only chunk, fetched only when on.
           chunk(capture?.performance, () => import('./vitals.js').then((m) => m.vitalsCapture({ stripUrlQuery: opts.privacy.stripUrlQuery !== false }))),
+          // Error-triggered buffering: a chunk with its own wasm, fetched only when on. Not
+          // through `chunk`: without it an unsampled session would be sent, so the start fails.
+          transportSamples && import('./buffering.js').then((m) => m.bufferingCapture({ ...rates, bufferMaxBytes: delivery.bufferMaxBytes, wasm: sampling.wasm })),
         ]);
         if (gen !== generation) return false;
-        captureNetwork = startNetwork;
-        captureVitals = startVitals;
         made = new bindings.Recorder(opts, emit);
         if (ingestBaseUrl != null) {
           madeTransport = new bindings.Transport(transportOptions(), (failure) => {
             // Data lost or not getting through (a batch refused, e.g. a wrong URL's 404; still
             // failing after 3 tries; an overflow): the app hears it.
             if (failure) onError(new Error(`rewind: ${failure}`));
-            // A new session began, events were dropped on overflow, or a buffering session's
-            // checkout is due: what follows must start from a fresh snapshot to replay.
+            // A new session began, or events were dropped on overflow: what follows must
+            // start from a fresh snapshot to replay.
             else if (recorder) recorder.takeFullSnapshot();
           });
         }
@@ -436,6 +440,7 @@ export function init(options = {}) {
       }
       recorder = made;
       transport = madeTransport;
+      if (startBuffering) buffering = startBuffering(transport, () => recorder?.takeFullSnapshot());
       recorder.start();
       if (captureNetwork) stopNetwork = captureNetwork(recorder, onError);
       if (mediaModule && typeof recorder.canvasId === 'function') media = mediaModule.startMediaCapture(recorder, { canvas, fonts }, onError);
@@ -517,17 +522,16 @@ export function init(options = {}) {
       batchMaxEvents: num(delivery.batchMaxEvents, DEFAULTS.batchMaxEvents),
       batchMaxBytes: num(delivery.batchMaxBytes, DEFAULTS.batchMaxBytes),
       bufferMaxBytes: num(delivery.bufferMaxBytes, DEFAULTS.bufferMaxBytes),
-      // Else the Transport's defaults: every session sent.
-      sampling: transportSamples ? rates : undefined,
     };
   }
 
   /** Ends delivery: `discard` forgets unsent batches (optOut), else they stay stored for resending. */
   function endTransport({ discard }) {
     if (!transport) return;
-    const t = transport;
-    transport = null;
+    const [t, b] = [transport, buffering];
+    transport = buffering = null;
     try {
+      b?.end(discard);
       if (discard) t.discard();
       else t.stop();
       t.free();
@@ -650,7 +654,7 @@ export function init(options = {}) {
       return addEvent('rewind.tag', { key: String(key), value: value === undefined ? null : value });
     },
     capture() {
-      return transport?.capture() ?? false;
+      return buffering ? buffering.capture() : transport !== null;
     },
     takeFullSnapshot() {
       if (!recorder) return false;
