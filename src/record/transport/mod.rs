@@ -106,11 +106,11 @@ pub(super) fn storage() -> Option<web_sys::Storage> {
 
 pub(super) fn random_id() -> String {
     let uuid = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid());
-    uuid.unwrap_or_else(|| format!("{:016x}{:016x}", rand_u64(), rand_u64()))
-}
-
-fn rand_u64() -> u64 {
-    (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64
+    // Without `crypto.randomUUID` (pages not served over https): 32 hex digits from
+    // `Math.random()`, written by hand (no `format!("{:x}")` machinery in the wasm for this).
+    uuid.unwrap_or_else(|| {
+        (0..32).map(|_| char::from(b"0123456789abcdef"[(js_sys::Math::random() * 16.0) as usize & 15])).collect()
+    })
 }
 
 pub(super) fn base64(bytes: &[u8]) -> Option<String> {
