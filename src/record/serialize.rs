@@ -230,13 +230,13 @@ pub struct Tail {
     host: bool,
     /// A shadow root's child (`isShadow`).
     pub shadow: bool,
-    /// Inside an iframe's document (see `frames`): the document's id.
-    pub root_id: Option<i32>,
+    /// Inside an iframe's document (see `frames`): the document's id; 0 outside (ids start at 1).
+    pub root_id: i32,
 }
 
 impl Tail {
     fn new(id: i32) -> Self {
-        Tail { id, svg: false, block: false, host: false, shadow: false, root_id: None }
+        Tail { id, svg: false, block: false, host: false, shadow: false, root_id: 0 }
     }
 
     /// Appends the keys (each with its leading comma).
@@ -247,8 +247,8 @@ impl Tail {
         if self.block {
             out.push_str(",\"needBlock\":true");
         }
-        if let Some(root_id) = self.root_id {
-            push_int(out, ",\"rootId\":", root_id);
+        if self.root_id != 0 {
+            push_int(out, ",\"rootId\":", self.root_id);
         }
         push_int(out, ",\"id\":", self.id);
         if self.host {

@@ -184,7 +184,7 @@ impl SnapshotJob {
             self.out.push_str(&open.head);
             let mut tail = open.tail;
             tail.shadow = shadow;
-            tail.root_id = self.root_id.filter(|_| depth > 0);
+            tail.root_id = self.root_id.filter(|_| depth > 0).unwrap_or(0);
             if !open.recurse {
                 if open.container {
                     self.out.push_str(",\"childNodes\":[]");
