@@ -26,10 +26,6 @@ const DEFAULTS = Object.freeze({
   mutationLimit: 10000,
   snapshotSliceMs: 12,
   consentPersist: 'localStorage',
-  batchIntervalMs: 5000,
-  batchMaxEvents: 1000,
-  batchMaxBytes: 512 * 1024,
-  bufferMaxBytes: 8 * 1024 * 1024,
 });
 
 /** Where `consent.persist` keeps the user's decision: the localStorage key, and the cookie's name. */
@@ -518,10 +514,13 @@ export function init(options = {}) {
       publicKey,
       appId: String(appId),
       sdkVersion: SDK_VERSION,
-      batchIntervalMs: num(delivery.batchIntervalMs, DEFAULTS.batchIntervalMs),
-      batchMaxEvents: num(delivery.batchMaxEvents, DEFAULTS.batchMaxEvents),
-      batchMaxBytes: num(delivery.batchMaxBytes, DEFAULTS.batchMaxBytes),
-      bufferMaxBytes: num(delivery.bufferMaxBytes, DEFAULTS.bufferMaxBytes),
+      // As given (validate() checked them): unset or 0 takes the Transport's default
+      // (BATCH_INTERVAL_MS, BATCH_MAX_EVENTS, BATCH_MAX_BYTES, BUFFER_MAX_BYTES in
+      // src/transport/mod.rs), as for the buffering chunk.
+      batchIntervalMs: delivery.batchIntervalMs,
+      batchMaxEvents: delivery.batchMaxEvents,
+      batchMaxBytes: delivery.batchMaxBytes,
+      bufferMaxBytes: delivery.bufferMaxBytes,
     };
   }
 
