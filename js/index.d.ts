@@ -321,6 +321,13 @@ export interface SamplingOptions {
   onError?: number;
   /** @deprecated The older name of `session`. */
   sessionRate?: number;
+  /**
+   * Where the buffering chunk's wasm comes from (like `wasm`); it is loaded, with
+   * `js/buffering.js`, only with `ingestBaseUrl` and `onError > 0`, and a failed load fails the
+   * start (status `"failed"`: an unsampled session is never sent instead). Default:
+   * `rewind_buffering_bg.wasm` next to `pkg-record/rewind_buffering.js`.
+   */
+  wasm?: InitInput;
 }
 
 /** Delivery context passed to `onEvents` as its second argument. */

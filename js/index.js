@@ -26,10 +26,6 @@ const DEFAULTS = Object.freeze({
   mutationLimit: 10000,
   snapshotSliceMs: 12,
   consentPersist: 'localStorage',
-  batchIntervalMs: 5000,
-  batchMaxEvents: 1000,
-  batchMaxBytes: 512 * 1024,
-  bufferMaxBytes: 8 * 1024 * 1024,
 });
 
 /** Where `consent.persist` keeps the user's decision: the localStorage key, and the cookie's name. */
@@ -289,6 +285,7 @@ export function init(options = {}) {
   let recorder = null;
   let media = null; // the opt-in canvas/font capture (./capture-media.js), when enabled
   let transport = null; // delivery to ingestBaseUrl (wasm Transport), made with the recorder
+  let buffering = null; // error-triggered buffering in front of the transport (./buffering.js), when on
   let starting = null;
   let startPromise = null;
   let timer = null;
@@ -315,8 +312,8 @@ export function init(options = {}) {
     transport?.pageHide();
     handle.flush({ final: true });
   };
-  // An uncaught error or unhandled rejection sends a buffering session (Transport.capture).
-  const onTrigger = () => transport?.capture();
+  // An uncaught error or unhandled rejection sends a buffering session.
+  const onTrigger = () => buffering?.capture();
   const onVisibility = () => {
     if (document.visibilityState !== 'hidden') return;
     // Mobile browsers may never fire pagehide: hidden is the last reliable moment.
@@ -351,7 +348,7 @@ export function init(options = {}) {
       }
     }
     if (media && text.startsWith('{"type":2')) media.reset(); // FullSnapshot: every canvas again
-    if (transport) transport.push(text);
+    if (transport) (buffering ?? transport).push(text);
     if (typeof onEvents === 'function') {
       try {
         buffer.push(event ?? JSON.parse(text));
@@ -382,6 +379,7 @@ export function init(options = {}) {
       let made;
       let madeTransport = null;
       let starts = []; // the opt-in chunks' `start(recorder, onError)`, falsy where off or failed
+      let startBuffering;
       // Opt-in capture is a separate chunk, loaded only when enabled.
       const mediaModule = canvas || fonts ? await import('./capture-media.js') : null;
       if (typeof recorderFactory === 'function') {
@@ -394,8 +392,11 @@ export function init(options = {}) {
           onError(error); // not `catch(onError)`: what the app's callback returns is no start()
         });
         let bindings;
-        [bindings, ...starts] = await Promise.all([
+        [bindings, startBuffering, ...starts] = await Promise.all([
           loadWasm(wasmSource),
+          // Error-triggered buffering: a chunk with its own wasm, fetched only when on. Not
+          // through `chunk`: without it an unsampled session would be sent, so the start fails.
+          transportSamples && import('./buffering.js').then((m) => m.bufferingCapture({ ...rates, bufferMaxBytes: delivery.bufferMaxBytes, wasm: sampling.wasm })),
           chunk(capture?.network && import('./network.js')),
           // Web vitals (capture.performance), with the network chunk's wasm for its page URLs.
           chunk(capture?.performance && import('./vitals.js')),
@@ -407,8 +408,8 @@ export function init(options = {}) {
             // Data lost or not getting through (a batch refused, e.g. a wrong URL's 404; still
             // failing after 3 tries; an overflow): the app hears it.
             if (failure) onError(new Error(`rewind: ${failure}`));
-            // A new session began, events were dropped on overflow, or a buffering session's
-            // checkout is due: what follows must start from a fresh snapshot to replay.
+            // A new session began, or events were dropped on overflow: what follows must
+            // start from a fresh snapshot to replay.
             else if (recorder) recorder.takeFullSnapshot();
           });
         }
@@ -421,6 +422,7 @@ export function init(options = {}) {
       }
       recorder = made;
       transport = madeTransport;
+      if (startBuffering) buffering = startBuffering(transport, () => recorder?.takeFullSnapshot());
       recorder.start();
       stops = starts.map((start) => start && start(recorder, onError));
       if (mediaModule && typeof recorder.canvasId === 'function') media = mediaModule.startMediaCapture(recorder, { canvas, fonts }, onError);
@@ -496,21 +498,23 @@ export function init(options = {}) {
       publicKey,
       appId: String(appId),
       sdkVersion: SDK_VERSION,
-      batchIntervalMs: num(delivery.batchIntervalMs, DEFAULTS.batchIntervalMs),
-      batchMaxEvents: num(delivery.batchMaxEvents, DEFAULTS.batchMaxEvents),
-      batchMaxBytes: num(delivery.batchMaxBytes, DEFAULTS.batchMaxBytes),
-      bufferMaxBytes: num(delivery.bufferMaxBytes, DEFAULTS.bufferMaxBytes),
-      // Else the Transport's defaults: every session sent.
-      sampling: transportSamples ? rates : undefined,
+      // As given (validate() checked them): unset or 0 takes the Transport's default
+      // (BATCH_INTERVAL_MS, BATCH_MAX_EVENTS, BATCH_MAX_BYTES, BUFFER_MAX_BYTES in
+      // src/transport/mod.rs), as for the buffering chunk.
+      batchIntervalMs: delivery.batchIntervalMs,
+      batchMaxEvents: delivery.batchMaxEvents,
+      batchMaxBytes: delivery.batchMaxBytes,
+      bufferMaxBytes: delivery.bufferMaxBytes,
     };
   }
 
   /** Ends delivery: `discard` forgets unsent batches (optOut), else they stay stored for resending. */
   function endTransport({ discard }) {
     if (!transport) return;
-    const t = transport;
-    transport = null;
+    const [t, b] = [transport, buffering];
+    transport = buffering = null;
     try {
+      b?.end(discard);
       if (discard) t.discard();
       else t.stop();
       t.free();
@@ -633,7 +637,7 @@ export function init(options = {}) {
       return addEvent('rewind.tag', { key: String(key), value: value === undefined ? null : value });
     },
     capture() {
-      return transport?.capture() ?? false;
+      return buffering ? buffering.capture() : transport !== null;
     },
     takeFullSnapshot() {
       if (!recorder) return false;

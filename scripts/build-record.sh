@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the recorder-only wasm (`pkg-record/`, `npm run build:wasm-record`) and network
-# capture's own wasm (`pkg-record/rewind_network*`, opt-in, see below) with cargo and the
+# Builds the recorder-only wasm (`pkg-record/`, `npm run build:wasm-record`) and the own wasm of
+# network capture and of error-triggered buffering (`pkg-record/rewind_network*`,
+# `pkg-record/rewind_buffering*`, both opt-in, see below) with cargo and the
 # wasm-bindgen CLI directly instead of wasm-pack, for one thing wasm-pack has no switch for:
 # `--remove-name-section` (the names wasm-bindgen writes for its own shims; rustc's are gone
 # already, `strip = true` in the release-small profile). Without `strip`, wasm-bindgen would
@@ -60,6 +61,16 @@ cargo build --lib --target wasm32-unknown-unknown --profile release-small \
   --no-default-features --features network \
   --config "target.wasm32-unknown-unknown.rustflags=['--remap-path-prefix=$registry/=', '--remap-path-prefix=$PWD/=']"
 wasm-bindgen --target web --out-dir pkg-record --out-name rewind_network \
+  --remove-name-section --remove-producers-section --encode-into always \
+  "$target_dir/wasm32-unknown-unknown/release-small/rewind.wasm"
+
+# Error-triggered buffering's own wasm (feature `buffering`: the `transport::buffer` policy),
+# loaded by js/buffering.js only when `sampling.onError > 0` with `ingestBaseUrl`. Its code is
+# not recursive: a 64 KiB stack, not 1 MiB of linear memory more for every page that buffers.
+cargo build --lib --target wasm32-unknown-unknown --profile release-small \
+  --no-default-features --features buffering \
+  --config "target.wasm32-unknown-unknown.rustflags=['--remap-path-prefix=$registry/=', '--remap-path-prefix=$PWD/=', '-C', 'link-arg=-zstack-size=65536']"
+wasm-bindgen --target web --out-dir pkg-record --out-name rewind_buffering \
   --remove-name-section --remove-producers-section --encode-into always \
   "$target_dir/wasm32-unknown-unknown/release-small/rewind.wasm"
 printf '*' > pkg-record/.gitignore

@@ -54,7 +54,7 @@ mod sort;
 
 #[cfg(all(target_arch = "wasm32", feature = "record"))]
 pub mod record;
-#[cfg(feature = "record")]
+#[cfg(any(feature = "record", feature = "buffering"))]
 pub mod transport;
 
 #[cfg(all(target_arch = "wasm32", feature = "analyze"))]
@@ -64,6 +64,9 @@ pub mod wasm;
 /// `capture.network` is on).
 #[cfg(all(target_arch = "wasm32", feature = "network"))]
 pub mod network_chunk;
+
+#[cfg(all(target_arch = "wasm32", feature = "buffering"))]
+pub mod buffering_chunk;
 
 // The pure core of the player (virtual DOM, checkpoints, timeline) builds natively too, so it
 // is tested natively; its browser edge inside is wasm32 only.
@@ -80,9 +83,13 @@ pub fn analyze_bytes(bytes: &[u8]) -> Result<analyze::Analysis, DecodeError> {
     analyze::analyze_bytes_with(bytes, None, analyze::AnalyzeOptions::default())
 }
 
-/// The recorder-only wasm (`pkg-record/`, no analyzer) and the network chunk's wasm allocate with talc instead of std's
-/// dlmalloc: ~4 KB less code in the SDK every page downloads (BENCHMARKS.md, "Recorder SDK"),
+/// The recorder-only wasm (`pkg-record/`, no analyzer) and the wasm of the network and
+/// buffering chunks allocate with talc instead of std's dlmalloc: ~4 KB less code in the SDK every page downloads (BENCHMARKS.md, "Recorder SDK"),
 /// and faster in talc's own wasm benchmarks. The analyzer/player build keeps dlmalloc.
-#[cfg(all(target_arch = "wasm32", any(feature = "record", feature = "network"), not(feature = "analyze")))]
+#[cfg(all(
+    target_arch = "wasm32",
+    any(feature = "record", feature = "network", feature = "buffering"),
+    not(feature = "analyze")
+))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -40,7 +40,7 @@
 // with `maskAllInputs: true, maskTextSelector: '*'`, its closest equivalent. rewind's emit
 // receives JSON text (serialised in Rust); rrweb's emit receives objects, which this harness
 // keeps as objects (the rrweb+stringify rows add `JSON.stringify` in emit, as a shipping SDK must).
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -61,6 +61,10 @@ const TABLE_ROWS = 2000;
 // pins a copy, so a concurrent `npm run build:wasm` cannot change it mid-run.
 const PKG_RECORD = new URL(process.env.REWIND_PKG_RECORD ? `file://${process.env.REWIND_PKG_RECORD.replace(/\/?$/, '/')}` : 'pkg-record/', root);
 const RERENDERS = 10;
+// REWIND_BENCH_DUMP=/some/dir writes the first repetition's events of each page and impl there
+// (`cards-rewind.json`, `storm-rrweb.json`, …), to compare the recordings themselves.
+const DUMP = process.env.REWIND_BENCH_DUMP;
+const dump = (name, json) => DUMP && writeFileSync(`${DUMP.replace(/\/$/, '')}/${name}.json`, json);
 
 for (const f of [new URL('rewind_record.js', PKG_RECORD), new URL('rewind_record_bg.wasm', PKG_RECORD), new URL('node_modules/rrweb/dist/rrweb.umd.cjs', root)]) {
   if (!existsSync(f)) {
@@ -316,11 +320,11 @@ async function shippedSizes() {
       plugins: [{ name: 'pkg-record', setup: (b) => b.onResolve({ filter: /rewind_record\.js$/ }, () => ({ path: glue })) }],
     });
     // The opt-in capture chunks — js/capture-media.js (capture.canvas / capture.fonts),
-    // js/network.js and its glue (capture.network), js/vitals.js (capture.performance) — load
-    // only when enabled: reported, not counted in the recorder's size after consent.
+    // js/network.js and its glue (capture.network), js/vitals.js (capture.performance),
+    // js/buffering.js and its glue (sampling.onError) — load only when enabled: reported, not counted in the recorder's size after consent.
     minified = out.outputFiles.map((o) => ({
       f: `minified ${o.path.split('/').pop()}`, raw: o.contents.length, gz9: gz(Buffer.from(o.contents), 9),
-      optIn: /capture-media|network|vitals|load-error/.test(o.path.split('/').pop()),
+      optIn: /capture-media|network|vitals|buffering|load-error/.test(o.path.split('/').pop()),
     }));
   } catch (e) {
     minified = [{ f: `minified bundle failed: ${e.message}`, raw: NaN, gz9: NaN }];
@@ -476,6 +480,7 @@ async function main() {
         const rs = snap[p.shape][impl];
         const t = rs.map((x) => x.toFullSnapshotMs);
         const json = Buffer.from(rs[0].json);
+        dump(`${p.shape}-${impl}`, json);
         const s = {
           med: median(t), p90: quantile(t, 0.9), min: Math.min(...t), max: Math.max(...t), call: median(rs.map((x) => x.startCallMs)),
           cpu: median(rs.map((x) => x.cpuMs)),
@@ -508,6 +513,7 @@ async function main() {
       const rs = table[impl];
       const t = rs.map((x) => x.totalMs);
       const json = Buffer.from(rs[0].json);
+      if (impl !== 'none') dump(`storm-${impl}`, json);
       const s = {
         med: median(t), p90: quantile(t, 0.9), share: median(t) - base, lt: median(rs.map((x) => x.longestTaskMs)),
         cpu: median(rs.map((x) => x.cpuMs)), cpuShare: median(rs.map((x) => x.cpuMs)) - cpuBase,

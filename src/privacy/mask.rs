@@ -147,6 +147,19 @@ pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> {
     out.into_iter()
 }
 
+/// CSS's hex escape of an ASCII `c` (`\\31 ` for `1`), written by hand: `format!("{:x}")`
+/// would keep core's hex formatting in the recorder's wasm for this alone.
+fn push_hex_escape(out: &mut String, c: char) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let n = c as usize & 0x7f;
+    out.push('\\');
+    if n >= 16 {
+        out.push(char::from(HEX[n >> 4]));
+    }
+    out.push(char::from(HEX[n & 15]));
+    out.push(' ');
+}
+
 /// A CSS class selector (`.name`) for `class`, with CSS.escape-style escaping so class names
 /// with `:`/`.`/leading digits still form a valid selector.
 pub(crate) fn class_selector(class: &str) -> String {
@@ -155,12 +168,12 @@ pub(crate) fn class_selector(class: &str) -> String {
     for (i, c) in class.chars().enumerate() {
         if c.is_ascii_alphanumeric() || c == '-' || c == '_' || !c.is_ascii() {
             if i == 0 && c.is_ascii_digit() {
-                sel.push_str(&format!("\\{:x} ", c as u32));
+                push_hex_escape(&mut sel, c);
             } else {
                 sel.push(c);
             }
         } else if c.is_ascii_control() {
-            sel.push_str(&format!("\\{:x} ", c as u32));
+            push_hex_escape(&mut sel, c);
         } else {
             sel.push('\\');
             sel.push(c);

@@ -131,6 +131,7 @@ fn class_selector_escapes() {
     assert_eq!(class_selector("rr-mask"), ".rr-mask");
     assert_eq!(class_selector("a:b.c"), ".a\\:b\\.c");
     assert_eq!(class_selector("1x"), ".\\31 x");
+    assert_eq!(class_selector("a\tb\u{1f}"), ".a\\9 b\\1f ");
 }
 
 // ----------------------------------------------------------------------------- always masked

@@ -116,12 +116,8 @@ pub fn process(records: &Array, mirror: &mut Mirror, ctx: &Ctx) -> (Option<Strin
                 }
                 let Some((mut open, view)) = open_node(&n, parent_view.as_ref(), mirror, ctx, false) else { continue };
                 count += 1;
-                if shadow {
-                    open.head.push_str(",\"isShadow\":true");
-                }
-                if let Some(root_id) = root_id {
-                    super::serialize::push_int(&mut open.head, ",\"rootId\":", root_id);
-                }
+                open.tail.shadow = shadow;
+                open.tail.root_id = root_id.unwrap_or(0);
                 let recurse = open.container && open.recurse;
                 let root = open.shadow.take();
                 let next = next_id.map_or_else(|| "null".to_string(), |id| id.to_string());

@@ -2,8 +2,9 @@
 //! with the privacy rules applied.
 //!
 //! Node shapes (rrweb-snapshot 2.x, `id` on every node): Document 0 `{compatMode, childNodes}`,
-//! DocumentType 1 `{name, publicId, systemId}`, Element 2 `{tagName, attributes, isSVG?,
-//! needBlock?, childNodes}`, Text 3 `{textContent}`, CDATA 4 `{textContent: ""}`, Comment 5.
+//! DocumentType 1 `{name, publicId, systemId}`, Element 2 `{tagName, attributes, childNodes,
+//! isSVG?, needBlock?}`, Text 3 `{textContent}`, CDATA 4 `{textContent: ""}`, Comment 5. Keys
+//! in rrweb's order (see [`Tail`]).
 
 use super::json::{push_num, push_str};
 use super::mirror::Mirror;
@@ -213,10 +214,59 @@ enum Val {
     Num(f64),
 }
 
+/// A node's keys after its `childNodes` (after its text for the other nodes), in the order
+/// rrweb-snapshot writes them (`serializeNode`'s `isSVG`, `needBlock`, `rootId`; then
+/// `serializeNodeWithId`'s `id`, then `isShadowHost` and `isShadow`), kept as flags so that an
+/// open element holds no text while its children are written. The order matters for bytes:
+/// with `id` before `childNodes` every node broke the run of keys that repeats from node to
+/// node (`"attributes":{},"childNodes":[{"type":2,"tagName":"td",…`), which cost 8 % at gzip-6
+/// on a 2,000-row table (BENCHMARKS.md, "Recorder vs rrweb.record").
+#[derive(Clone, Copy)]
+pub struct Tail {
+    /// The node's id (assigned by `open_node`).
+    pub id: i32,
+    svg: bool,
+    block: bool,
+    host: bool,
+    /// A shadow root's child (`isShadow`).
+    pub shadow: bool,
+    /// Inside an iframe's document (see `frames`): the document's id; 0 outside (ids start at 1).
+    pub root_id: i32,
+}
+
+impl Tail {
+    fn new(id: i32) -> Self {
+        Tail { id, svg: false, block: false, host: false, shadow: false, root_id: 0 }
+    }
+
+    /// Appends the keys (each with its leading comma).
+    pub fn push(&self, out: &mut String) {
+        if self.svg {
+            out.push_str(",\"isSVG\":true");
+        }
+        if self.block {
+            out.push_str(",\"needBlock\":true");
+        }
+        if self.root_id != 0 {
+            push_int(out, ",\"rootId\":", self.root_id);
+        }
+        push_int(out, ",\"id\":", self.id);
+        if self.host {
+            out.push_str(",\"isShadowHost\":true");
+        }
+        if self.shadow {
+            out.push_str(",\"isShadow\":true");
+        }
+    }
+}
+
 /// One node's JSON up to (not including) `childNodes`, and whether it has children to record.
 pub struct Open {
-    /// JSON text of the node without the closing brace.
+    /// JSON text of the node up to its `childNodes` (an element or the document) or up to its
+    /// [`Tail`] (the other nodes), without the closing brace.
     pub head: String,
+    /// What follows the children.
+    pub tail: Tail,
     /// Element or Document: the node takes a `childNodes` array.
     pub container: bool,
     /// Its children are recorded (false for blocked elements, `<script>`, `<textarea>`).
@@ -224,8 +274,6 @@ pub struct Open {
     /// The element's open shadow root, whose children are recorded after the light-DOM ones
     /// (only when `recurse`).
     pub shadow: Option<web_sys::ShadowRoot>,
-    /// The node's id (assigned by `open_node`).
-    pub id: i32,
 }
 
 impl Open {
@@ -235,6 +283,7 @@ impl Open {
         if self.container {
             s.push_str(",\"childNodes\":[]");
         }
+        self.tail.push(&mut s);
         s.push('}');
         s
     }
@@ -283,16 +332,10 @@ pub fn open_node(
         Node::CDATA_SECTION_NODE => head.push_str("{\"type\":4,\"textContent\":\"\""),
         _ => return None,
     }
-    let id = mirror.id_or_assign(node);
-    push_id(&mut head, id);
+    let tail = Tail::new(mirror.id_or_assign(node));
     // only the document among these has children
     let container = kind == Node::DOCUMENT_NODE;
-    Some((Open { head, container, recurse: container, shadow: None, id }, None))
-}
-
-/// `,"id":N`.
-fn push_id(head: &mut String, id: i32) {
-    push_int(head, ",\"id\":", id);
+    Some((Open { head, tail, container, recurse: container, shadow: None }, None))
 }
 
 /// `key` (JSON text such as `,"rootId":`) then `n`.
@@ -366,23 +409,16 @@ fn open_element(
         }
     }
     head.push('}');
-    if is_svg {
-        head.push_str(",\"isSVG\":true");
-    }
-    if block {
-        head.push_str(",\"needBlock\":true");
-    }
     // Closed roots read as null here: they are not recorded (see `shadow`).
     let shadow = if recurse { el.shadow_root() } else { None };
     if let Some(root) = &shadow {
-        head.push_str(",\"isShadowHost\":true");
         ctx.roots.borrow_mut().push(root.clone());
     }
     if recurse && tag == "iframe" {
         ctx.frames.borrow_mut().push(el.clone());
     }
-    push_id(&mut head, id);
-    Some(Open { head, container: true, recurse, shadow, id })
+    let tail = Tail { svg: is_svg, block, host: shadow.is_some(), ..Tail::new(id) };
+    Some(Open { head, tail, container: true, recurse, shadow })
 }
 
 fn px(n: f64) -> String {

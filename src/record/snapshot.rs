@@ -35,7 +35,7 @@
 
 use super::json::push_num;
 use super::mirror::Mirror;
-use super::serialize::{open_node, push_int, Ctx, ElView};
+use super::serialize::{open_node, Ctx, ElView, Tail};
 use std::rc::Rc;
 use web_sys::Node;
 
@@ -52,8 +52,8 @@ enum Frame {
         depth: usize,
         shadow: bool,
     },
-    /// The end of an element's `childNodes`.
-    Close,
+    /// The end of an element's `childNodes`, and the keys that follow them.
+    Close(Tail),
 }
 
 /// A FullSnapshot in progress.
@@ -158,9 +158,11 @@ impl SnapshotJob {
         let mut until_clock = CLOCK_EVERY;
         while let Some(frame) = self.stack.pop() {
             let (node, view, depth, shadow) = match frame {
-                Frame::Close => {
+                Frame::Close(tail) => {
                     self.firsts.pop();
-                    self.out.push_str("]}");
+                    self.out.push(']');
+                    tail.push(&mut self.out);
+                    self.out.push('}');
                     continue;
                 }
                 Frame::Visit { node, parent, view, slice: stacked, depth, shadow } => {
@@ -180,21 +182,20 @@ impl SnapshotJob {
                 *first = false;
             }
             self.out.push_str(&open.head);
-            if shadow {
-                self.out.push_str(",\"isShadow\":true");
-            }
-            if let Some(root_id) = self.root_id.filter(|_| depth > 0) {
-                push_int(&mut self.out, ",\"rootId\":", root_id);
-            }
-            if !open.container {
+            let mut tail = open.tail;
+            tail.shadow = shadow;
+            tail.root_id = self.root_id.filter(|_| depth > 0).unwrap_or(0);
+            if !open.recurse {
+                if open.container {
+                    self.out.push_str(",\"childNodes\":[]");
+                }
+                tail.push(&mut self.out);
                 self.out.push('}');
-            } else if !open.recurse {
-                self.out.push_str(",\"childNodes\":[]}");
             } else {
                 self.out.push_str(",\"childNodes\":[");
                 self.firsts.push(true);
-                self.stack.push(Frame::Close);
-                let id = open.id;
+                self.stack.push(Frame::Close(tail));
+                let id = tail.id;
                 children.clear();
                 // Light-DOM children, then the open shadow root's (rrweb's order).
                 let mut child = node.first_child();

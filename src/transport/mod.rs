@@ -14,17 +14,19 @@
 //!   in all, kept across reloads of the tab.
 //! - [`buffer`] — error-triggered buffering (`sampling: {session, onError}`): the per-session
 //!   decision, and the rolling last-minute window (starting at a Meta + FullSnapshot) that an
-//!   unsampled session keeps in memory until an error, sending nothing before it.
+//!   unsampled session keeps in memory until an error, sending nothing before it. Its browser
+//!   edge is its own opt-in wasm (`buffering_chunk`, feature `buffering`), not the recorder's.
 //!
 //! Times are milliseconds since the Unix epoch (`Date.now()`), sizes bytes.
 
 pub mod buffer;
+#[cfg(feature = "record")]
 pub mod envelope;
 pub mod outbox;
 pub mod retry;
 pub mod session;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "record"))]
 mod tests;
 
 /// A batch closes after this long (ms) since its first event (the batch contract's default: 5 s).

@@ -90,6 +90,7 @@ test('an uncaught error sends the buffered minute and the session goes on', { sk
     });
     return Date.now();
   });
+  assert.ok(page.requests.some((p) => p.includes('rewind_buffering_bg.wasm')), 'the buffering chunk was loaded');
   await until(() => ingestRequests(page).length > 0, 5_000, 'a request after the error');
   await checkDelivered(page, collector.origin, sessionId, triggerAt);
   assert.deepEqual(page.errors.map((e) => e.replace(/^Error: /, '')), ['checkout failed']);
@@ -187,6 +188,16 @@ test('onError: 0 never sends: an unsampled session is not even recorded', { skip
   assert.deepEqual(ingestRequests(page), []);
   assert.ok(!page.requests.some((p) => p.includes('rewind_record')), 'the recorder was not even loaded');
   assert.equal(await ingestBytes(collector.origin), 0);
+});
+
+test('a session sent in full does not load the buffering chunk', { skip }, async (t) => {
+  const { collector, browser } = await withCollector(t, { www: PAGES });
+  const page = await open(browser, collector.origin, { key: KEYS.public, delivery: { batchIntervalMs: 300 } });
+  await page.click('#buy');
+  await until(() => ingestRequests(page).length > 0, 5_000, 'a request without a trigger');
+  assert.ok(page.requests.some((p) => p.includes('rewind_record_bg.wasm')), 'the recorder was loaded');
+  assert.ok(!page.requests.some((p) => /buffering/.test(p)), `no buffering chunk: ${page.requests}`);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('rewind:sampling')), null, 'no sampling decision');
 });
 
 test('three minutes of buffering keep a replayable window of the last minute or two', { skip }, async (t) => {

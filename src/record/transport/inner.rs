@@ -1,7 +1,6 @@
 //! `Inner`'s bookkeeping: storage, closing batches, bodies, and settling `flush()` promises.
 
 use super::{base64, random_id, storage, unbase64, Inner};
-use crate::transport::buffer::{mode_to_storage, Mode};
 use crate::transport::envelope::{envelope_json, gzip, Sender};
 use crate::transport::outbox::Batch;
 use crate::transport::session::valid_id;
@@ -57,48 +56,11 @@ impl Inner {
         self.store("session", &text);
     }
 
-    pub(super) fn save_mode(&mut self) {
-        let text = mode_to_storage(&self.session.id, self.mode);
-        self.store("sampling", &text);
-    }
-
-    /// Starts a new session at `now_ms`: a new id, a new sampling roll, an empty buffer (what
-    /// an old buffering session held belongs to it and is never sent).
+    /// Starts a new session at `now_ms`, with a new id.
     pub(super) fn new_session(&mut self, now_ms: f64) {
         self.session = Session::new(random_id(), now_ms);
         self.sender.session_id = self.session.id.clone();
         self.save_session();
-        self.buffer.clear();
-        self.mode = self.sampling.start(js_sys::Math::random());
-        self.save_mode();
-    }
-
-    /// [`Transport::capture`](super::Transport::capture) without the pump: rolls `onError`
-    /// once for a buffering session and, on success, moves the buffer into the outbox in
-    /// batches. Returns whether the session is sending.
-    pub(super) fn capture(&mut self) -> bool {
-        if self.stopped || self.mode != Mode::Buffering {
-            return self.mode == Mode::Sending;
-        }
-        self.mode = self.sampling.trigger(self.mode, js_sys::Math::random());
-        self.save_mode();
-        if self.mode != Mode::Sending {
-            return false;
-        }
-        let items = self.buffer.drain();
-        if items.is_empty() {
-            // Nothing replayable was held (an overflow emptied it): the session must start
-            // from a fresh snapshot.
-            self.ask_full_snapshot();
-        }
-        let now = js_sys::Date::now();
-        for item in items {
-            if self.outbox.push(item.json, now) {
-                self.close_pending();
-            }
-        }
-        self.close_pending();
-        true
     }
 
     /// Queues the batches an earlier page of this tab stored and did not see accepted.

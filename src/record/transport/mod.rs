@@ -3,22 +3,21 @@
 //! only does what needs the browser: `fetch`, timers, `sessionStorage`, the `online` event.
 //!
 //! Storage (`sessionStorage`, per tab, survives reloads and same-tab navigation):
-//! `{key}:session` (the session, see [`Session::to_storage`]), `{key}:sampling` (the
-//! session's sending mode, see [`crate::transport::buffer::mode_to_storage`]), `{key}:window` (the tab's id),
+//! `{key}:session` (the session, see [`Session::to_storage`]), `{key}:window` (the tab's id),
 //! `{key}:batch:{session_id}:{seq}` (a closed, unsent batch: its gzip body in base64). A batch
 //! is written when it closes and removed when it is accepted or dropped, so a reload (or a
 //! page that died mid-outage) resends what was not confirmed; the collector stores each
 //! `(session_id, seq)` once.
 //!
-//! Error-triggered buffering ([`crate::transport::buffer`]): a session in `Buffering` mode
-//! keeps its events in a [`Buffer`] in memory (never in storage) and makes no request; a
-//! trigger ([`Transport::capture`], or a recorded `console.error`) moves the buffer into the
-//! outbox and the session goes on in `Sending` mode.
+//! Error-triggered buffering ([`crate::transport::buffer`]) is an opt-in chunk with its own wasm
+//! (`crate::buffering_chunk`, `js/buffering.js`), which decides the session's mode and keeps
+//! the window: while the session is not sending it [`hold`](Transport::hold)s this Transport
+//! (events keep the session alive but queue nothing, so no request is made), and on a trigger
+//! it [`release`](Transport::release)s the window into the outbox.
 
 mod inner;
 mod net;
 
-use crate::transport::buffer::{is_console_error, mode_from_storage, Buffer, Mode, Sampling};
 use crate::transport::envelope::{envelope_json, gzip, identify_distinct_id, split_to_fit, Sender};
 use crate::transport::outbox::{event_type, Batch, Limits, Outbox};
 use crate::transport::session::{valid_id, Session};
@@ -79,11 +78,9 @@ pub(super) struct Inner {
     snapshot_asked: bool,
     online: Option<Closure<dyn FnMut()>>,
     stopped: bool,
-    sampling: Sampling,
-    /// This session's mode, kept in storage under `sampling`.
-    mode: Mode,
-    /// The rolling window while the mode is not `Sending`.
-    buffer: Buffer,
+    /// Events queue nothing: an unsent error-triggered buffering session's window is kept by
+    /// the buffering chunk ([`Transport::hold`]).
+    held: bool,
 }
 
 pub(super) type Shared = Rc<RefCell<Inner>>;
@@ -103,23 +100,17 @@ fn opt_num(obj: &JsValue, key: &str) -> Option<f64> {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).ok().and_then(|v| v.as_f64()).filter(|n| *n > 0.0)
 }
 
-/// A sampling rate of `options.sampling` (0 allowed, unlike [`opt_num`]).
-fn opt_rate(obj: &JsValue, key: &str) -> Option<f64> {
-    let sampling = js_sys::Reflect::get(obj, &JsValue::from_str("sampling")).ok()?;
-    js_sys::Reflect::get(&sampling, &JsValue::from_str(key)).ok()?.as_f64().filter(|n| *n >= 0.0)
-}
-
 pub(super) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
 pub(super) fn random_id() -> String {
     let uuid = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid());
-    uuid.unwrap_or_else(|| format!("{:016x}{:016x}", rand_u64(), rand_u64()))
-}
-
-fn rand_u64() -> u64 {
-    (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64
+    // Without `crypto.randomUUID` (pages not served over https): 32 hex digits from
+    // `Math.random()`, written by hand (no `format!("{:x}")` machinery in the wasm for this).
+    uuid.unwrap_or_else(|| {
+        (0..32).map(|_| char::from(b"0123456789abcdef"[(js_sys::Math::random() * 16.0) as usize & 15])).collect()
+    })
 }
 
 pub(super) fn base64(bytes: &[u8]) -> Option<String> {
@@ -137,14 +128,10 @@ pub(super) fn unbase64(text: &str) -> Option<Vec<u8>> {
 impl Transport {
     /// `options`: `{ingestBaseUrl: string, publicKey: string, appId?: string, sdkVersion?: string,
     /// batchIntervalMs? = 5000, batchMaxEvents? = 1000, batchMaxBytes? = 524288,
-    /// bufferMaxBytes? = 8388608, storageKey? = "rewind", sampling?: {session? = 1, onError? = 0}}`.
-    /// `sampling` rates are fractions in [0, 1]: a new session is sent in full with probability
-    /// `session`, else it buffers its last 60 s in memory (`bufferMaxBytes` at most) and sends
-    /// nothing until [`capture`](Self::capture) or a recorded `console.error`, which send it with
-    /// probability `onError`; the decision is kept for the session across reloads.
+    /// bufferMaxBytes? = 8388608, storageKey? = "rewind"}`.
     /// `onNotice()` is called without an argument
-    /// when what follows would not replay without a new FullSnapshot (a new session began,
-    /// events were dropped on overflow, or a buffering session's checkout is due): call the
+    /// when what follows would not replay without a new FullSnapshot (a new session began, or
+    /// events were dropped on overflow): call the
     /// recorder's `takeFullSnapshot()` from it; and with a message (`"delivery: …"`) when data
     /// is lost or not getting through: a batch refused for good (a 4xx other than 408/429, e.g.
     /// a wrong URL's 404), a batch still failing after 3 tries (`FINAL_FLUSH_ATTEMPTS`) (kept and
@@ -155,7 +142,7 @@ impl Transport {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "{ ingestBaseUrl: string; publicKey: string; appId?: string; \
             sdkVersion?: string; batchIntervalMs?: number; batchMaxEvents?: number; batchMaxBytes?: number; \
-            bufferMaxBytes?: number; storageKey?: string; sampling?: { session?: number; onError?: number } }")]
+            bufferMaxBytes?: number; storageKey?: string }")]
         options: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(failure?: string) => void")] on_notice: js_sys::Function,
     ) -> Result<Transport, JsError> {
@@ -177,13 +164,6 @@ impl Transport {
         let session = get("session").and_then(|t| Session::from_storage(&t)).filter(|s| !s.expired(now));
         let session = session.unwrap_or_else(|| Session::new(random_id(), now));
         let window_id = get("window").filter(|w| valid_id(w)).unwrap_or_else(random_id);
-        let defaults_sampling = Sampling::default();
-        let sampling = Sampling {
-            session: opt_rate(&options, "session").unwrap_or(defaults_sampling.session),
-            on_error: opt_rate(&options, "onError").unwrap_or(defaults_sampling.on_error),
-        };
-        let stored_mode = get("sampling").and_then(|t| mode_from_storage(&t, &session.id));
-        let mode = stored_mode.unwrap_or_else(|| sampling.start(js_sys::Math::random()));
         let sender = Sender {
             session_id: session.id.clone(),
             window_id,
@@ -207,14 +187,11 @@ impl Transport {
             snapshot_asked: false,
             online: None,
             stopped: false,
-            sampling,
-            mode,
-            buffer: Buffer::new(limits.buffer_max_bytes),
+            held: false,
         }));
         {
             let mut s = inner.borrow_mut();
             s.save_session();
-            s.save_mode();
             let window_id = s.sender.window_id.clone();
             s.store("window", &window_id);
             s.restore_batches();
@@ -238,17 +215,17 @@ impl Transport {
     /// Adds one rrweb event (JSON text). A `rewind.identify` Custom event sets the envelope's
     /// `distinct_id` to its `userId` as recorded. The batch closes on the interval, the event count or
     /// the byte size; user activity after 30 min idle (or 24 h in all) starts a new session.
-    /// While buffering, the event goes to the in-memory window instead, and a recorded
-    /// `console.error` triggers [`capture`](Self::capture).
-    pub fn push(&self, event_json: String) {
+    /// While [held](Self::hold), the event keeps the session alive but is not queued. Returns
+    /// true when this event ended its session (it was the old session's last; a new one began,
+    /// and its FullSnapshot is asked for through `onNotice`).
+    pub fn push(&self, event_json: String) -> bool {
         let inner = &self.inner;
         let now = js_sys::Date::now();
         let activity = is_user_activity(&event_json);
-        let trigger = is_console_error(&event_json);
-        let full = {
+        let (full, expired) = {
             let mut s = inner.borrow_mut();
             if s.stopped {
-                return;
+                return false;
             }
             let expired = activity && s.session.expired(now);
             if activity {
@@ -259,19 +236,18 @@ impl Transport {
             if let Some(id) = identify_distinct_id(&event_json) {
                 s.sender.distinct_id_json = id;
             }
-            let sending = s.mode == Mode::Sending;
-            // While buffering the event goes to the window, which may ask for a checkout.
-            let (full, checkout) =
-                if sending { (s.outbox.push(event_json, now), false) } else { (false, s.buffer.push(event_json, now)) };
+            let held = s.held;
+            let full = !held && s.outbox.push(event_json, now);
             if expired {
-                // The event that ends the idle span closes the old session (or is dropped with
-                // its buffer); the new one starts with the Meta + FullSnapshot asked for below.
+                // The event that ends the idle span closes the old session; the new one starts
+                // with the Meta + FullSnapshot asked for below.
                 s.close_pending();
                 s.new_session(now);
+                s.ask_full_snapshot();
             }
             if full || expired {
                 s.close_pending();
-            } else if sending && s.close_timer.is_none() {
+            } else if !held && s.close_timer.is_none() {
                 let delay = s.outbox.limits.interval_ms.clamp(0.0, u32::MAX as f64) as u32;
                 let weak = Rc::downgrade(inner);
                 s.close_timer = Some(Timeout::new(delay, move || {
@@ -281,29 +257,41 @@ impl Transport {
                     }
                 }));
             }
-            if expired || checkout {
-                s.ask_full_snapshot();
-            }
-            full || expired
+            (full, expired)
         };
-        if trigger {
-            self.capture();
-        } else if full {
+        if full || expired {
             pump(inner);
         }
+        expired
     }
 
-    /// A trigger (an uncaught error, an unhandled rejection, a recorded `console.error`, or the
-    /// app's `capture()`): a buffering session rolls `sampling.onError` once; on success its
-    /// buffer (the last 60 s or more, from a Meta + FullSnapshot) is queued for sending and the
-    /// session goes on as a full one, on failure it keeps buffering and never sends. Returns
-    /// whether the session is now sending (true at once for a session that already was).
-    pub fn capture(&self) -> bool {
-        let sending = self.inner.borrow_mut().capture();
-        if sending {
-            pump(&self.inner);
+    /// Holds (`true`) or stops holding (`false`) the queue: while held, [`push`](Self::push)ed
+    /// events are not queued, so nothing of the session is sent (error-triggered buffering,
+    /// whose chunk keeps them in its window instead; see the module docs). Batches queued before
+    /// are still delivered.
+    pub fn hold(&self, held: bool) {
+        self.inner.borrow_mut().held = held;
+    }
+
+    /// Stops holding and queues a held window's events (JSON texts, oldest first: a Meta, its
+    /// FullSnapshot and what followed) as the session's next batches, and sends them. They were
+    /// [`push`](Self::push)ed already (the session's activity and identity are not read again).
+    pub fn release(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] events: js_sys::Array) {
+        {
+            let mut s = self.inner.borrow_mut();
+            s.held = false;
+            if s.stopped {
+                return;
+            }
+            let now = js_sys::Date::now();
+            for json in events.iter().filter_map(|e| e.as_string()) {
+                if s.outbox.push(json, now) {
+                    s.close_pending();
+                }
+            }
+            s.close_pending();
         }
-        sending
+        pump(&self.inner);
     }
 
     /// The current session id.
@@ -434,13 +422,11 @@ impl Transport {
         }
     }
 
-    /// Stops, and forgets every pending event, unsent batch and buffered event, in memory and
-    /// in storage (the user opted out).
+    /// Stops, and forgets every pending event and unsent batch, in memory and in storage (the
+    /// user opted out).
     pub fn discard(&self) {
         self.stop();
         let mut s = self.inner.borrow_mut();
-        s.buffer.clear();
-        s.unstore("sampling");
         s.outbox.take_pending();
         let queue: Vec<Batch> = s.outbox.queue.drain(..).collect();
         for b in queue {
