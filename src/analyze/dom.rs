@@ -305,7 +305,8 @@ impl DomTracker {
     fn insert_tree(&mut self, tree: NodeTree, root_parent: Option<i64>, next_id: Option<i64>) {
         // Ids of the tree's nodes by arena index, for parent lookups (None: not tracked).
         let mut ids: Vec<Option<i64>> = Vec::with_capacity(tree.nodes.len());
-        for (index, node) in tree.nodes.into_iter().enumerate() {
+        let mut nodes = tree.nodes;
+        for (index, node) in nodes.drain(..).enumerate() {
             let parent = match node.parent {
                 None => root_parent,
                 Some(p) => match ids[p] {
@@ -393,6 +394,8 @@ impl DomTracker {
             }
             ids.push(Some(node.id));
         }
+        // Read lean (straight from the decoder), the next tree reuses this list.
+        crate::model::recycle_arena(nodes);
     }
 
     /// `ancestor` is `id` or one of its ancestors. The parent links never form a cycle (moves
