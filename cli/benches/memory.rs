@@ -22,6 +22,10 @@
 //! (`analyze_reader_with`), so its peak is the analysis state plus a few MiB.
 //! - `parse_value`: this binary re-run as `--case parse_value FILE`:
 //!   `serde_json::from_slice::<serde_json::Value>` (the baseline);
+//! - `skip_values`: `serde_json::from_slice::<Vec<serde::de::IgnoredAny>>`: every value read,
+//!   validated and skipped (the floor of reading these bytes with serde_json at all);
+//! - `decode_only`: `rewind::codec::decode_into` into a sink that drops each event at once (the
+//!   decoder's share of the analysis: the model built and freed, whole node trees, no analysis);
 //! - `decode_then_analyze`: `rewind::analyze::analyze(rewind::codec::decode(..))`, every event
 //!   decoded into one list before the analysis (how `rewind analyze` worked before streaming);
 //! - `analyze_bytes`: `rewind::analyze_bytes` (events analysed as they are decoded);
@@ -99,6 +103,22 @@ fn run_case(name: &str, file: &Path) {
             drop(black_box(rewind::analyze::analyze(recording)));
         }
         "analyze_bytes" => drop(black_box(rewind::analyze_bytes(&bytes).expect("analyses"))),
+        "skip_values" => {
+            let values: Vec<serde::de::IgnoredAny> = serde_json::from_slice(&bytes).expect("a JSON array");
+            drop(black_box(values));
+        }
+        "decode_only" => {
+            /// Takes each event and drops it at once.
+            struct Dropped(usize);
+            impl rewind::codec::EventSink for Dropped {
+                fn push(&mut self, event: rewind::model::Event) {
+                    drop(black_box(event));
+                    self.0 += 1;
+                }
+            }
+            let (sink, _) = rewind::codec::decode_into(&bytes, || Dropped(0)).expect("decodes");
+            black_box(sink.0);
+        }
         other => panic!("unknown case {other}"),
     }
 }
@@ -151,7 +171,14 @@ fn main() {
     println!("recording: {bytes} bytes ({:.1} MB), {events} events, {}", bytes as f64 / 1e6, path.display());
     let me = std::env::current_exe().expect("own path");
     let baseline_bin = std::env::var_os("REWIND_BENCH_BASELINE");
-    let mut cases = vec!["parse_value", "decode_then_analyze", "analyze_bytes", "rewind analyze --format json"];
+    let mut cases = vec![
+        "parse_value",
+        "skip_values",
+        "decode_only",
+        "decode_then_analyze",
+        "analyze_bytes",
+        "rewind analyze --format json",
+    ];
     if baseline_bin.is_some() {
         cases.push("baseline: rewind analyze --format json");
     }

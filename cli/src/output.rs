@@ -127,8 +127,16 @@ pub fn replay_markdown(analysis: &Analysis, heading: &str) -> String {
 /// `{"replays":[...]}` plus a newline: the core's per-replay JSON joined as is, so key order
 /// is exactly what the core emits.
 pub fn json(analyses: &[Analysis]) -> String {
-    let replays: Vec<String> = analyses.iter().map(Analysis::to_replay_json).collect();
-    format!("{{\"replays\":[{}]}}\n", replays.join(","))
+    // One buffer, each replay serialized straight into it.
+    let mut out = b"{\"replays\":[".to_vec();
+    for (i, analysis) in analyses.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        analysis.write_replay_json(&mut out);
+    }
+    out.extend_from_slice(b"]}\n");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 /// The actions table as CSV, with [`CSV_HEADER`]. Empty cells for absent values; metadata as

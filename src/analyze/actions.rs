@@ -112,6 +112,9 @@ pub(crate) struct Actions {
     /// Route inference (`routes.rs`) and click outcomes (`outcome.rs`).
     pub(crate) routes: Routes,
     pub(crate) outcomes: Outcomes,
+    /// The last node described, at which [`DomTracker::generation`], and what it read: typing
+    /// and scrolling describe one element event after event.
+    described: Option<(u64, i64, Target)>,
 }
 
 impl Actions {
@@ -214,6 +217,19 @@ impl Actions {
         self.list.len() - 1
     }
 
+    /// [`describe`] of node `id`, from the last description when the DOM has not changed since.
+    pub(super) fn target(&mut self, id: i64) -> Target {
+        let generation = self.dom.generation();
+        if let Some((g, last, target)) = &self.described {
+            if *g == generation && *last == id {
+                return target.clone();
+            }
+        }
+        let target = describe(&self.dom, id);
+        self.described = Some((generation, id, target.clone()));
+        target
+    }
+
     fn mouse(&mut self, t: i64, m: &MouseInteractionData) {
         let (kind, interaction, verb) = match m.interaction {
             MouseInteraction::Click => (ActionKind::Click, "click", "Clicked"),
@@ -245,7 +261,7 @@ impl Actions {
         if interaction == "click" {
             self.drop_focus_from_click(t, m.id);
         }
-        let target = describe(&self.dom, m.id);
+        let target = self.target(m.id);
         let mut metadata = Map::new();
         metadata.insert("interaction".into(), interaction.into());
         if let (Some(x), Some(y)) = (m.x, m.y) {
@@ -302,7 +318,7 @@ impl Actions {
     }
 
     fn scroll(&mut self, t: i64, s: &ScrollData) {
-        let target = describe(&self.dom, s.id);
+        let target = self.target(s.id);
         let place =
             if s.x.abs() >= 0.5 { format!("x={}, y={}", round(s.x), round(s.y)) } else { format!("y={}", round(s.y)) };
         let description = format!("Scrolled {} to {place}", target.desc);
@@ -336,7 +352,7 @@ impl Actions {
         } else {
             None
         };
-        let target = describe(&self.dom, range.start);
+        let target = self.target(range.start);
         let description = match &excerpt {
             Some(text) => format!("Selected text \"{}\" in {}", truncate_chars(text, MAX_VALUE_CHARS), target.desc),
             None => format!("Selected text in {}", target.desc),

@@ -181,7 +181,7 @@ fn accessible_name(dom: &DomTracker, id: i64) -> Option<(NameSource, String)> {
     }
     if tag == "input" {
         // Button-like inputs show their value as their text.
-        let button_like = matches!(dom.attr(id, "type"), Some("submit" | "button" | "reset"));
+        let button_like = dom.named_by_value(id);
         if let Some(found) = label(dom.attr(id, "value").filter(|_| button_like).map(str::to_string)) {
             return Some(found);
         }

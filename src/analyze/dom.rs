@@ -83,6 +83,9 @@ pub struct DomTracker {
     /// The document's `<title>` element: the first `title` whose parent is `head`.
     title: Option<i64>,
     skipped: u64,
+    /// Bumped by every change that can alter an element's description (see
+    /// [`DomTracker::generation`]).
+    generation: u64,
 }
 
 impl DomTracker {
@@ -107,8 +110,22 @@ impl DomTracker {
         self.skipped
     }
 
+    /// A number that changes whenever the tracked DOM changes in a way that can change what
+    /// [`super::describe`] says of any node: a snapshot, any Mutation, a live value of a
+    /// button-like input ([`DomTracker::named_by_value`]). Equal numbers: equal descriptions.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Element `id` is an `<input>` whose `value` is its name (`type` submit, button or
+    /// reset, as recorded), the one case where [`super::describe`] reads a live value.
+    pub(crate) fn named_by_value(&self, id: i64) -> bool {
+        self.tag(id) == Some("input") && matches!(self.attr(id, "type"), Some("submit" | "button" | "reset"))
+    }
+
     /// Replaces the tracked DOM with a FullSnapshot's tree (node ids restart after a page load).
     pub fn load_snapshot(&mut self, tree: NodeTree) {
+        self.generation += 1;
         self.nodes.clear();
         self.by_html_id.clear();
         self.label_by_for.clear();
@@ -143,6 +160,7 @@ impl DomTracker {
 
     /// Applies one Mutation in rrweb's replay order: removes, adds, texts, attributes.
     pub fn apply_mutation(&mut self, mutation: MutationData) {
+        self.generation += 1;
         for removed in &mutation.removes {
             self.remove_subtree(removed.id);
         }
@@ -201,6 +219,9 @@ impl DomTracker {
     /// `checked` (`Some("")` when checked, `None` when not), stored as the attribute rrweb's
     /// snapshot writes for it, so later events are compared with what the page shows.
     pub(crate) fn set_live_state(&mut self, id: i64, name: &str, value: Option<&str>) {
+        if name != "checked" && (name != "value" || self.named_by_value(id)) {
+            self.generation += 1;
+        }
         if let Some(TrackedNode { data: NodeData::Element { attributes, .. }, .. }) = self.nodes.get_mut(&id) {
             attributes.retain(|(k, _)| &**k != name);
             if let Some(value) = value {
@@ -284,7 +305,8 @@ impl DomTracker {
     fn insert_tree(&mut self, tree: NodeTree, root_parent: Option<i64>, next_id: Option<i64>) {
         // Ids of the tree's nodes by arena index, for parent lookups (None: not tracked).
         let mut ids: Vec<Option<i64>> = Vec::with_capacity(tree.nodes.len());
-        for (index, node) in tree.nodes.into_iter().enumerate() {
+        let mut nodes = tree.nodes;
+        for (index, node) in nodes.drain(..).enumerate() {
             let parent = match node.parent {
                 None => root_parent,
                 Some(p) => match ids[p] {
@@ -321,11 +343,22 @@ impl DomTracker {
             let data = match node.kind {
                 NodeKind::Document { .. } => NodeData::Document,
                 NodeKind::Element { tag_name, attributes, .. } => {
-                    let tag: Box<str> = tag_name.to_ascii_lowercase().into();
+                    // Moved, not copied: recorded tags are almost always lower-case already.
+                    let tag: Box<str> = if tag_name.bytes().any(|b| b.is_ascii_uppercase()) {
+                        tag_name.to_ascii_lowercase().into()
+                    } else {
+                        tag_name.into()
+                    };
                     let attributes: Vec<(Box<str>, Box<str>)> = attributes
                         .into_iter()
                         .filter(|(k, _)| is_kept(k))
-                        .filter_map(|(k, v)| Some((Box::from(k), Box::from(v.as_text()?.as_ref()))))
+                        .filter_map(|(k, v)| {
+                            let text: Box<str> = match v {
+                                AttrValue::Str(s) => s.into(),
+                                other => other.as_text()?.as_ref().into(),
+                            };
+                            Some((Box::from(k), text))
+                        })
                         .collect();
                     NodeData::Element { tag, attributes }
                 }
@@ -361,6 +394,8 @@ impl DomTracker {
             }
             ids.push(Some(node.id));
         }
+        // Read lean (straight from the decoder), the next tree reuses this list.
+        crate::model::recycle_arena(nodes);
     }
 
     /// `ancestor` is `id` or one of its ancestors. The parent links never form a cycle (moves

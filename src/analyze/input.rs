@@ -23,7 +23,7 @@
 //!   label that caused it is folded in (the action keeps the click's time and position).
 
 use super::actions::{Action, ActionKind, Actions, DEBOUNCE_MS, FOCUS_CLICK_MS, MAX_VALUE_CHARS};
-use super::describe::{describe, truncate_chars};
+use super::describe::truncate_chars;
 use crate::model::InputData;
 use serde_json::{Map, Value};
 
@@ -107,7 +107,7 @@ impl Actions {
             }
         }
         metadata.insert("checked".into(), checked.into());
-        let target = describe(&self.dom, id);
+        let target = self.target(id);
         let description = format!("{} {}", if checked { "Checked" } else { "Unchecked" }, target.desc);
         self.add(at, ActionKind::Input, Some((id, target)), description, metadata);
     }
@@ -140,7 +140,7 @@ impl Actions {
     /// A `<select>` changed: the chosen option's text, changes within [`DEBOUNCE_MS`] (arrowing
     /// through the options) updating one action.
     fn choose(&mut self, t: i64, id: i64, value: &str) {
-        let target = describe(&self.dom, id);
+        let target = self.target(id);
         let shown = self.dom.option_text(id, value).unwrap_or_else(|| value.to_string());
         let description = format!("Chose \"{}\" in {}", truncate_chars(&shown, MAX_VALUE_CHARS), target.desc);
         let mut metadata = Map::new();
@@ -181,7 +181,7 @@ impl Actions {
                 self.inputs.get(&id).and_then(|e| e.ended).is_some_and(|end| t.saturating_sub(end) <= DEBOUNCE_MS);
             self.inputs.remove(&id);
             if !just_ended {
-                let target = describe(&self.dom, id);
+                let target = self.target(id);
                 let mut metadata = Map::new();
                 metadata.insert("value".into(), "".into());
                 let description = format!("Cleared {}", target.desc);
@@ -189,14 +189,14 @@ impl Actions {
             }
             return;
         }
-        let target = describe(&self.dom, id);
+        let target = self.target(id);
         let (description, metadata) = self.typed_description(id, value);
         let index = self.add(t, ActionKind::Input, Some((id, target)), description, metadata);
         self.inputs.insert(id, Entry { index, last: t, value: value.to_string(), ended: None });
     }
 
-    fn typed_description(&self, id: i64, value: &str) -> (String, Map<String, Value>) {
-        let desc = describe(&self.dom, id).desc;
+    fn typed_description(&mut self, id: i64, value: &str) -> (String, Map<String, Value>) {
+        let desc = self.target(id).desc;
         let mut metadata = Map::new();
         if is_masked(value) {
             let n = value.chars().count();

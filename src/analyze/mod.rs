@@ -102,6 +102,14 @@ impl Analysis {
     /// `actions`, `redactions` and `warnings`. This is the element of `rewind analyze --format json`'s
     /// `replays` array, and what the wasm `analyzeJson` returns, byte for byte.
     pub fn to_replay_json(&self) -> String {
+        let mut out = Vec::new();
+        self.write_replay_json(&mut out);
+        String::from_utf8(out).expect("serde_json writes UTF-8")
+    }
+
+    /// [`Analysis::to_replay_json`] appended to `out` (no intermediate string: the CLI writes
+    /// several replays into one buffer).
+    pub fn write_replay_json(&self, out: &mut Vec<u8>) {
         #[derive(Serialize)]
         struct Replay<'a> {
             #[serde(flatten)]
@@ -111,14 +119,17 @@ impl Analysis {
             redactions: usize,
             warnings: &'a [String],
         }
-        serde_json::to_string(&Replay {
-            session: &self.session,
-            summary_markdown: &self.summary_markdown,
-            actions: &self.actions,
-            redactions: self.redactions,
-            warnings: &self.warnings,
-        })
-        .expect("analysis serializes: string keys, finite numbers")
+        serde_json::to_writer(
+            out,
+            &Replay {
+                session: &self.session,
+                summary_markdown: &self.summary_markdown,
+                actions: &self.actions,
+                redactions: self.redactions,
+                warnings: &self.warnings,
+            },
+        )
+        .expect("analysis serializes: string keys, finite numbers; a Vec never fails to write")
     }
 }
 

@@ -10,9 +10,14 @@
 //! SSNs, JWT / bearer tokens, and values of secret-named keys in text and JSON.
 
 use super::Action;
-use crate::privacy::redact::{redact_text_seen, walk_json};
+use crate::privacy::redact::{may_hold_builtin_pii, redact_text_seen, secret_field_marker, walk_json, FieldValue};
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 use std::collections::BTreeSet;
+
+/// Most distinct object keys whose verdict [`Redactor`] remembers (metadata keys are a small
+/// fixed set plus the keys of custom payloads; past this, keys are judged each time).
+const MAX_KEYS_REMEMBERED: usize = 4_096;
 
 /// How the analyzer treats what it reads. `Default`: outputs redacted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +51,11 @@ pub(crate) struct Redactor {
     /// The original text of every value replaced, each once: an email typed into a field
     /// appears in the action's description and in its `metadata.value`, and is one value.
     values: BTreeSet<String>,
+    /// Object keys already judged: `true` when the JSON walk must look at a field under such
+    /// a key (the key itself may hold PII, or it names a secret).
+    keys: FxHashMap<String, bool>,
+    /// The last URL redacted and its result: consecutive actions share their page's URL.
+    last_url: Option<(String, String)>,
 }
 
 impl Redactor {
@@ -56,6 +66,9 @@ impl Redactor {
 
     /// Redacts one string.
     pub(crate) fn text(&mut self, text: &mut String) {
+        if !may_hold_builtin_pii(text) {
+            return;
+        }
         let mut found = false;
         let out = redact_text_seen(text, &[], &mut |value| {
             found = true;
@@ -81,7 +94,17 @@ impl Redactor {
     pub(crate) fn action(&mut self, action: &mut Action) {
         self.text(&mut action.description);
         self.opt(&mut action.target_desc);
-        self.opt(&mut action.url);
+        if let Some(url) = &mut action.url {
+            match &self.last_url {
+                // Same text, same result; its values were counted the first time.
+                Some((before, after)) if before == url => url.clone_from(after),
+                _ => {
+                    let before = url.clone();
+                    self.text(url);
+                    self.last_url = Some((before, url.clone()));
+                }
+            }
+        }
         for value in action.metadata.values_mut() {
             self.json(value);
         }
@@ -91,9 +114,49 @@ impl Redactor {
     /// secret-named keys (`password`, `token`…) are replaced whole, as the privacy module's
     /// JSON redaction does.
     pub(crate) fn json(&mut self, value: &mut Value) {
+        if !self.json_may_change(value) {
+            return;
+        }
         let mut replaced = Vec::new();
         walk_json(value, |s| self.text(s), |old| replaced.push(old.to_string()));
         self.values.extend(replaced);
+    }
+
+    /// False only when [`walk_json`] with [`Redactor::text`] would change nothing in `value`:
+    /// no string or key that may hold PII, no key naming a secret, no number of 13 or more
+    /// digits (a card number; JSON floats are written with `.` or `e` and never are one).
+    fn json_may_change(&mut self, value: &Value) -> bool {
+        let mut stack = vec![value];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::String(s) if may_hold_builtin_pii(s) => return true,
+                Value::Number(n) if n.as_u64().is_some_and(|u| u >= 1_000_000_000_000) => return true,
+                Value::Array(items) => stack.extend(items),
+                Value::Object(map) => {
+                    for (k, item) in map {
+                        if self.key_needs_walk(k) {
+                            return true;
+                        }
+                        stack.push(item);
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// A field under `key` needs [`walk_json`]: the key may hold PII or names a secret
+    /// ([`secret_field_marker`] replaces a non-empty string under any secret key).
+    fn key_needs_walk(&mut self, key: &str) -> bool {
+        if let Some(&verdict) = self.keys.get(key) {
+            return verdict;
+        }
+        let verdict = may_hold_builtin_pii(key) || secret_field_marker(key, FieldValue::Text).is_some();
+        if self.keys.len() < MAX_KEYS_REMEMBERED {
+            self.keys.insert(key.to_string(), verdict);
+        }
+        verdict
     }
 }
 

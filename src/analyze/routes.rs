@@ -279,6 +279,10 @@ fn same_page(a: &Url, b: &Url) -> bool {
 
 /// Equal URLs, compared parsed when both parse (`http://x` and `http://x/` are one).
 fn same_url(a: &str, b: &str) -> bool {
+    // Equal text parses equal: only different text needs the parser.
+    if a == b {
+        return true;
+    }
     match (Url::parse(a), Url::parse(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,

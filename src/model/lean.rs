@@ -8,10 +8,10 @@
 //! else is read in full. The choice is per thread (serde's derived readers cannot carry it
 //! down to the node trees inside Mutation adds), and undone when `read_lean` returns.
 
-use super::node::StyleValue;
+use super::node::{SerializedNode, StyleValue};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 /// What a lean reader keeps: attributes by name, and the text of nodes by their parent's tag
@@ -24,7 +24,15 @@ pub(crate) struct Lean {
 
 thread_local! {
     static LEAN: Cell<Option<Lean>> = const { Cell::new(None) };
+    /// The emptied node list of a tree the lean reader's consumer has taken apart
+    /// ([`recycle_arena`]), reused by the next tree read: a FullSnapshot's list is grown once
+    /// per recording instead of once per snapshot.
+    static SPARE: RefCell<Vec<SerializedNode>> = const { RefCell::new(Vec::new()) };
 }
+
+/// Largest node list kept for reuse, in nodes (about 8 MiB): larger trees are read into
+/// lists of their own, so a hostile snapshot's list is never held past its tree.
+pub(crate) const MAX_SPARE_NODES: usize = 1 << 16;
 
 /// Runs `read` with node trees read lean as `lean` says (see the module docs).
 pub(crate) fn read_lean<R>(lean: Lean, read: impl FnOnce() -> R) -> R {
@@ -32,6 +40,9 @@ pub(crate) fn read_lean<R>(lean: Lean, read: impl FnOnce() -> R) -> R {
     impl Drop for Restore {
         fn drop(&mut self) {
             LEAN.with(|l| l.set(self.0));
+            if self.0.is_none() {
+                SPARE.with(|s| drop(s.take()));
+            }
         }
     }
     let _restore = Restore(LEAN.with(|l| l.replace(Some(lean))));
@@ -41,6 +52,30 @@ pub(crate) fn read_lean<R>(lean: Lean, read: impl FnOnce() -> R) -> R {
 /// The lean reader in force on this thread, if any.
 pub(super) fn current() -> Option<Lean> {
     LEAN.with(Cell::get)
+}
+
+/// An empty node list for the next tree: the spare one inside [`read_lean`], else a new one.
+pub(super) fn spare_arena() -> Vec<SerializedNode> {
+    if current().is_none() {
+        return Vec::new();
+    }
+    SPARE.with(|s| s.take())
+}
+
+/// Hands back the node list of a tree its consumer has taken apart, for the next tree read
+/// inside [`read_lean`] (outside, or past [`MAX_SPARE_NODES`], it is freed). The larger of it
+/// and the list kept so far is kept.
+pub(crate) fn recycle_arena(mut nodes: Vec<SerializedNode>) {
+    if current().is_none() || nodes.capacity() > MAX_SPARE_NODES {
+        return;
+    }
+    nodes.clear();
+    SPARE.with(|s| {
+        let mut spare = s.borrow_mut();
+        if nodes.capacity() > spare.capacity() {
+            *spare = nodes;
+        }
+    });
 }
 
 /// An attribute value read and dropped: accepts exactly what [`super::AttrValue`] accepts,

@@ -17,7 +17,7 @@ pub use event::{
 };
 pub(crate) use event::{EventFields, UNSUPPORTED_MARK};
 pub use incremental::*;
-pub(crate) use lean::{read_lean, Lean};
+pub(crate) use lean::{read_lean, recycle_arena, Lean};
 pub use node::{AttrValue, NodeKind, NodeTree, NodeType, SerializedNode, StyleValue, MAX_NODE_DEPTH};
 pub(crate) use node::{KeyStr, TOO_DEEP_MARK};
 

@@ -147,7 +147,7 @@ pub struct NodeTree {
 
 impl<'de> Deserialize<'de> for NodeTree {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut nodes = Vec::new();
+        let mut nodes = lean::spare_arena();
         NodeSeed { arena: &mut nodes, parent: None, depth: 1, textless: false }.deserialize(deserializer)?;
         Ok(NodeTree { nodes })
     }
@@ -337,7 +337,9 @@ impl<'de> Deserialize<'de> for AttrMap {
                 f.write_str("an attribute map")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AttrMap, A::Error> {
-                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                // Not pre-sized: serde_json gives no size hint, and read lean most elements
+                // keep no attribute at all.
+                let mut out = Vec::new();
                 let lean = lean::current();
                 while let Some(KeyStr(k)) = map.next_key()? {
                     if lean.is_none_or(|lean| (lean.keep_attribute)(&k)) {

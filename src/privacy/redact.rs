@@ -36,6 +36,8 @@ mod detect;
 mod json;
 mod typed;
 
+#[cfg(feature = "analyze")]
+use detect::may_match;
 use detect::{builtin_spans, luhn};
 pub(crate) use json::redact_json_value;
 pub use json::{secret_field_marker, walk_json, FieldValue};
@@ -133,6 +135,15 @@ pub fn redact_text_seen(text: &str, patterns: &[String], seen: &mut dyn FnMut(&s
     }
     app_spans(text, patterns, &mut spans);
     apply_spans(text, spans, seen)
+}
+
+/// False only when [`redact_text_seen`] with no app patterns would return `text` unchanged
+/// and report nothing: text without any character a built-in detector starts from (see
+/// `detect::may_match`). The analyzer redacts every output string and most hold no PII, so it
+/// screens them with this first.
+#[cfg(feature = "analyze")]
+pub(crate) fn may_hold_builtin_pii(text: &str) -> bool {
+    may_match(text)
 }
 
 /// `text` with every `%XX` escape of an ASCII byte (`%00`–`%7F`) decoded, and the offset in

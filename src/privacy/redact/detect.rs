@@ -14,6 +14,29 @@ pub(super) fn builtin_spans(text: &str, out: &mut Vec<Span>) {
     scan_secret_pairs(text, out);
 }
 
+/// False only when [`builtin_spans`] surely finds nothing in `text` read as
+/// `super::redact_text_seen` reads it: a cheap screen, so text without candidate characters
+/// (most of an analysis' descriptions and URLs) skips the scanners. Each detector needs
+/// something this looks for: a `%` escape (the text is read decoded), `eyJ` (a JWT), `bearer`
+/// (any case), `@` (an email), 9 or more digits (the shortest SSN and phone number; cards have
+/// 13), or a `:`/`=` not followed by `/` or `=` (a secret `key=value` pair).
+#[cfg(feature = "analyze")]
+pub(super) fn may_match(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut digits = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => digits += 1,
+            b'@' | b'%' => return true,
+            b':' | b'=' if !matches!(b.get(i + 1), Some(b'/' | b'=')) => return true,
+            b'J' if i >= 2 && &b[i - 2..i] == b"ey" => return true,
+            b'b' | b'B' if b.len() - i >= 6 && b[i..i + 6].eq_ignore_ascii_case(b"bearer") => return true,
+            _ => {}
+        }
+    }
+    digits >= 9
+}
+
 /// `[A-Za-z0-9_]`: chars that glue a match to the word around it.
 fn is_word(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
