@@ -4,13 +4,14 @@
 //! built npm package (`/pkg/`, `/pkg-record/`, `/js/`).
 //!
 //! Modules: [`api`] error responses, [`auth`] keys, [`limits`] limits and the rate limiter,
-//! [`wire`] the batch envelope, [`ingest`] the ingest handler, [`redact`] server-side
+//! [`wire`] the batch envelope, [`durable`] synced local writes and the directory lock, [`ingest`] the ingest handler, [`redact`] server-side
 //! redaction and the stored-string cap, [`store`] storage layout,
 //! [`index`] the session index, [`rage`] rage-click counts for the index, [`read`] the read
 //! API and deletion, [`retention`] the retention sweep, [`metrics`] counters.
 
 pub mod api;
 pub mod auth;
+pub mod durable;
 pub mod index;
 pub mod ingest;
 pub mod limits;
@@ -360,7 +361,26 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
         Some(url) => StoreConfig::parse_url(url, args.s3_endpoint.clone())?,
         None => StoreConfig::Local(args.data_dir.clone()),
     };
+    // One collector per local directory: taken before anything is written, held until exit.
+    let _lock = match &store_config {
+        StoreConfig::Local(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            Some(durable::DirLock::acquire(dir)?)
+        }
+        StoreConfig::S3 { .. } => None,
+    };
+    let started = std::time::SystemTime::now();
     let store = Store::open(&store_config)?;
+    if let Some(root) = store.local_root().map(Path::to_path_buf) {
+        // Staging files of writes a crash interrupted; in the background, so a large data
+        // directory does not delay the start (only files older than this process go).
+        tokio::task::spawn_blocking(move || {
+            let removed = durable::clean_staging(&root, started);
+            if removed > 0 {
+                eprintln!("rewind serve: removed {removed} staging files left by interrupted writes");
+            }
+        });
+    }
     if !args.rate_limit.is_finite() || args.rate_limit < 0.0 {
         return Err("--rate-limit must be a number of batches per second, 0 or more".into());
     }
