@@ -256,13 +256,15 @@ pub fn parse_batch(json: &[u8]) -> Result<BatchInfo, WireError> {
     })
 }
 
-/// The `events` array of a stored batch, each event as its original JSON text.
+/// The `events` array of a stored batch, each event as its original JSON text (a leading
+/// UTF-8 byte order mark skipped, as [`parse_batch`] and the analyzer's decoder skip it).
 pub fn raw_events(json: &[u8]) -> Result<Vec<&RawValue>, serde_json::Error> {
     #[derive(Deserialize)]
     struct Events<'a> {
         #[serde(borrow)]
         events: Vec<&'a RawValue>,
     }
+    let json = json.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(json);
     Ok(serde_json::from_slice::<Events>(json)?.events)
 }
 
