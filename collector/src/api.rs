@@ -93,6 +93,9 @@ pub struct ApiError {
     pub reason: Reason,
     /// `Retry-After`, in seconds (429, 503 and 507 only).
     pub retry_after_s: Option<u64>,
+    /// Close the connection after the answer (`Connection: close`): a client whose body timed
+    /// out may still be trickling it.
+    pub close: bool,
 }
 
 impl ApiError {
@@ -100,7 +103,7 @@ impl ApiError {
     pub fn new(status: StatusCode, reason: Reason, message: impl Into<String>) -> Self {
         let message: String = message.into();
         let message = if message.contains(['\n', '\r']) { message.replace(['\n', '\r'], " ") } else { message };
-        ApiError { status, message, reason, retry_after_s: None }
+        ApiError { status, message, reason, retry_after_s: None, close: false }
     }
     /// 401.
     pub fn unauthorized(message: &str) -> Self {
@@ -152,6 +155,9 @@ impl IntoResponse for ApiError {
         let mut response = (self.status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
         if let Some(secs) = self.retry_after_s {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.close {
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -20,8 +20,7 @@
 use super::api::{ApiError, Reason};
 use super::auth::{authorize, Need, Role};
 use super::limits::{
-    retry_after_secs, BODY_READ_TIMEOUT, DRAIN_TIMEOUT, MAX_BODY_BYTES, MAX_DECOMPRESSED_BYTES, MAX_DRAIN_BYTES,
-    MAX_REDACTING_KIB,
+    retry_after_secs, DRAIN_TIMEOUT, MAX_BODY_BYTES, MAX_DECOMPRESSED_BYTES, MAX_DRAIN_BYTES, MAX_REDACTING_KIB,
 };
 use super::redact::{process_batch, Policy, ProcessError};
 use super::store::{now_ms, Store};
@@ -77,10 +76,16 @@ async fn ingest(state: &AppState, headers: &HeaderMap, body: Body) -> Result<(Ba
             return Err(error);
         }
     };
-    let _body_slot = state.body_slots.acquire().await.map_err(ApiError::internal)?;
-    let bytes = tokio::time::timeout(BODY_READ_TIMEOUT, read_body(body, length, state)).await.map_err(|_| {
-        ApiError::new(StatusCode::REQUEST_TIMEOUT, Reason::BadRequest, "the request body took too long to arrive")
-    })??;
+    let (bytes, _body_share) =
+        tokio::time::timeout(state.body_timeout, read_body(body, length, state)).await.map_err(|_| {
+            let mut error = ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                Reason::BadRequest,
+                "the request body took too long to arrive",
+            );
+            error.close = true;
+            error
+        })??;
     let decode_slot = state.decode_slots.acquire().await.map_err(ApiError::internal)?;
     let policy = state.policy;
     let (batch, json, body) =
@@ -184,11 +189,17 @@ fn body_too_large() -> ApiError {
     )
 }
 
-/// Reads the body, refusing it as soon as it passes [`MAX_BODY_BYTES`].
-async fn read_body(body: Body, length: Option<u64>, state: &AppState) -> Result<Bytes, ApiError> {
+/// Reads the body, refusing it as soon as it passes [`MAX_BODY_BYTES`], taking its share of
+/// [`MAX_INFLIGHT_BODY_KIB`] as its bytes arrive (held until the batch is stored).
+async fn read_body<'a>(
+    body: Body,
+    length: Option<u64>,
+    state: &'a AppState,
+) -> Result<(Bytes, Option<tokio::sync::SemaphorePermit<'a>>), ApiError> {
     let mut stream = body.into_data_stream();
     let mut chunks: Vec<Bytes> = Vec::with_capacity(1);
     let mut total = 0usize;
+    let mut share: Option<tokio::sync::SemaphorePermit<'a>> = None;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| {
             ApiError::new(StatusCode::BAD_REQUEST, Reason::BadRequest, format!("reading the body: {e}"))
@@ -196,18 +207,28 @@ async fn read_body(body: Body, length: Option<u64>, state: &AppState) -> Result<
         state.metrics.bytes_received.fetch_add(chunk.len() as u64, Ordering::Relaxed);
         total += chunk.len();
         if total > MAX_BODY_BYTES {
+            drop(share);
             discard(stream, None, state).await;
             return Err(body_too_large());
+        }
+        let held = share.as_ref().map_or(0, |s| s.num_permits());
+        let needed = total.div_ceil(1024).saturating_sub(held) as u32;
+        if needed > 0 {
+            let more = state.body_budget.acquire_many(needed).await.map_err(ApiError::internal)?;
+            match &mut share {
+                Some(share) => share.merge(more),
+                None => share = Some(more),
+            }
         }
         chunks.push(chunk);
     }
     // Usually the whole body is one chunk: keep it without copying.
     if chunks.len() == 1 {
-        return Ok(chunks.remove(0));
+        return Ok((chunks.remove(0), share));
     }
     let mut body = Vec::with_capacity(length.map_or(total, |n| n as usize).max(total));
     chunks.iter().for_each(|c| body.extend_from_slice(c));
-    Ok(Bytes::from(body))
+    Ok((Bytes::from(body), share))
 }
 
 /// Decompresses (when gzip) and checks a body: the batch's envelope, its JSON, and the
