@@ -60,11 +60,11 @@ pub const DEFAULT_MAX_STORED_STRING_BYTES: usize = 16_384;
 pub const MAX_REDACT_DEPTH: usize = 2 * rewind::MAX_NODE_DEPTH + 64;
 
 /// rrweb `EventType.Meta`: `data.href` is the page URL.
-const META: i64 = 4;
+const META: i64 = rewind::protocol::event_type::META as i64;
 /// rrweb `EventType.Custom`.
-const CUSTOM: i64 = 5;
+const CUSTOM: i64 = rewind::protocol::event_type::CUSTOM as i64;
 /// rrweb `EventType.Plugin` (console output, network requests).
-const PLUGIN: i64 = 6;
+const PLUGIN: i64 = rewind::protocol::event_type::PLUGIN as i64;
 
 use rewind::privacy::options::URL_ATTRIBUTES;
 
