@@ -17,7 +17,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 seconds=${1:-15}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(analyze_bytes analyze_events play_bytes play_events)
+[ ${#targets[@]} -gt 0 ] || targets=(analyze_bytes analyze_events play_bytes play_events ingest_roundtrip)
 
 # No sanitizer: rewind has no `unsafe` code, so AddressSanitizer would only slow the search;
 # panics, overflow checks (-a: debug assertions) and the harness's own assertions are the oracle.

@@ -50,6 +50,7 @@ pub mod codec;
 #[cfg(feature = "analyze")]
 pub mod model;
 pub mod privacy;
+pub mod protocol;
 mod sort;
 
 #[cfg(all(target_arch = "wasm32", feature = "record"))]

@@ -32,6 +32,8 @@ pub enum Reason {
     Invalid,
     /// A bad path or query parameter (400), or an unknown session (404).
     BadRequest,
+    /// The store's disk is full (507): nothing was stored, the client should retry later.
+    DiskFull,
     /// The store failed (503) or an internal error happened (500).
     Internal,
 }
@@ -52,12 +54,13 @@ impl Reason {
             Reason::BadJson => "bad_json",
             Reason::Invalid => "invalid_batch",
             Reason::BadRequest => "bad_request",
+            Reason::DiskFull => "disk_full",
             Reason::Internal => "internal",
         }
     }
 
     /// Every reason, in the order `/metrics` lists them.
-    pub const ALL: [Reason; 13] = [
+    pub const ALL: [Reason; 14] = [
         Reason::Unauthorized,
         Reason::Forbidden,
         Reason::RateLimited,
@@ -70,9 +73,14 @@ impl Reason {
         Reason::BadJson,
         Reason::Invalid,
         Reason::BadRequest,
+        Reason::DiskFull,
         Reason::Internal,
     ];
 }
+
+/// `Retry-After` of a 507 (disk full), in seconds: 30. Space comes back when an operator or
+/// the retention sweep frees it, which takes longer than a passing store error (503, 1 s).
+pub const DISK_FULL_RETRY_AFTER_S: u64 = 30;
 
 /// A refused request.
 #[derive(Debug)]
@@ -83,8 +91,11 @@ pub struct ApiError {
     pub message: String,
     /// Metrics label.
     pub reason: Reason,
-    /// `Retry-After`, in seconds (429 and 503 only).
+    /// `Retry-After`, in seconds (429, 503 and 507 only).
     pub retry_after_s: Option<u64>,
+    /// Close the connection after the answer (`Connection: close`): a client whose body timed
+    /// out may still be trickling it.
+    pub close: bool,
 }
 
 impl ApiError {
@@ -92,7 +103,7 @@ impl ApiError {
     pub fn new(status: StatusCode, reason: Reason, message: impl Into<String>) -> Self {
         let message: String = message.into();
         let message = if message.contains(['\n', '\r']) { message.replace(['\n', '\r'], " ") } else { message };
-        ApiError { status, message, reason, retry_after_s: None }
+        ApiError { status, message, reason, retry_after_s: None, close: false }
     }
     /// 401.
     pub fn unauthorized(message: &str) -> Self {
@@ -110,8 +121,21 @@ impl ApiError {
     pub fn not_found(session_id: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, Reason::BadRequest, format!("no session {session_id}"))
     }
-    /// 503 for a store failure: the client should retry (the SDK retries 5xx with backoff).
-    pub fn store(e: impl std::fmt::Display) -> Self {
+    /// 503 for a store failure: the client should retry (the SDK retries 5xx with backoff);
+    /// 507 Insufficient Storage with `Retry-After: DISK_FULL_RETRY_AFTER_S` when the store's
+    /// disk is full (or its quota exhausted). Nothing partial is left behind either way
+    /// (`super::durable`), so the retry succeeds by itself once space returns.
+    pub fn store(e: impl std::error::Error + 'static) -> Self {
+        if super::durable::is_disk_full(&e) {
+            eprintln!("rewind serve: disk full: {e}");
+            let mut error = Self::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                Reason::DiskFull,
+                "the collector's disk is full: nothing was stored, retry later",
+            );
+            error.retry_after_s = Some(DISK_FULL_RETRY_AFTER_S);
+            return error;
+        }
         eprintln!("rewind serve: store error: {e}");
         let mut error =
             Self::new(StatusCode::SERVICE_UNAVAILABLE, Reason::Internal, "storage unavailable, retry later");
@@ -131,6 +155,9 @@ impl IntoResponse for ApiError {
         let mut response = (self.status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
         if let Some(secs) = self.retry_after_s {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.close {
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

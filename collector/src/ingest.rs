@@ -6,7 +6,9 @@
 //! 4. gunzip, stopping at [`MAX_DECOMPRESSED_BYTES`] (413), and the envelope (400, or 413 past
 //!    [`super::limits::MAX_EVENTS_PER_BATCH`] events), on a blocking thread; `seq` past
 //!    `--max-seq` (413);
-//! 5. server-side redaction and the stored-string cap ([`super::redact`]), on a blocking
+//! 5. readability ([`readable`], 400): UTF-8, and every event read by the analyzer's own
+//!    decoder (`rewind::codec::check`), so a stored batch always reads back whole;
+//!    then server-side redaction and the stored-string cap ([`super::redact`]), on a blocking
 //!    thread; the session index is fed from the redacted batch;
 //! 6. storage: `PutMode::Create` at `sessions/{day}/{session_id}/{seq}.json.gz`, so a resent
 //!    batch is stored once (`{"stored":false,"duplicate":true}`), then the session index.
@@ -18,8 +20,7 @@
 use super::api::{ApiError, Reason};
 use super::auth::{authorize, Need, Role};
 use super::limits::{
-    retry_after_secs, BODY_READ_TIMEOUT, DRAIN_TIMEOUT, MAX_BODY_BYTES, MAX_DECOMPRESSED_BYTES, MAX_DRAIN_BYTES,
-    MAX_REDACTING_KIB,
+    retry_after_secs, DRAIN_TIMEOUT, MAX_BODY_BYTES, MAX_DECOMPRESSED_BYTES, MAX_DRAIN_BYTES, MAX_REDACTING_KIB,
 };
 use super::redact::{process_batch, Policy, ProcessError};
 use super::store::{now_ms, Store};
@@ -75,34 +76,49 @@ async fn ingest(state: &AppState, headers: &HeaderMap, body: Body) -> Result<(Ba
             return Err(error);
         }
     };
-    let _body_slot = state.body_slots.acquire().await.map_err(ApiError::internal)?;
-    let bytes = tokio::time::timeout(BODY_READ_TIMEOUT, read_body(body, length, state)).await.map_err(|_| {
-        ApiError::new(StatusCode::REQUEST_TIMEOUT, Reason::BadRequest, "the request body took too long to arrive")
-    })??;
+    let (bytes, _body_share) =
+        tokio::time::timeout(state.body_timeout, read_body(body, length, state)).await.map_err(|_| {
+            let mut error = ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                Reason::BadRequest,
+                "the request body took too long to arrive",
+            );
+            error.close = true;
+            error
+        })??;
     let decode_slot = state.decode_slots.acquire().await.map_err(ApiError::internal)?;
     let policy = state.policy;
-    let decoded =
-        tokio::task::spawn_blocking(move || decode(bytes, gzip, &policy)).await.map_err(ApiError::internal)??;
-    let seq = match &decoded {
-        Decoded::Ready(batch, _) | Decoded::Process(batch, ..) => batch.seq,
-    };
-    if seq > state.max_seq {
+    let (batch, json, body) =
+        tokio::task::spawn_blocking(move || decode(bytes, gzip)).await.map_err(ApiError::internal)??;
+    if batch.seq > state.max_seq {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             Reason::SeqTooHigh,
-            format!("seq {seq} is past this collector's limit of {} batches per session (--max-seq)", state.max_seq),
+            format!(
+                "seq {} is past this collector's limit of {} batches per session (--max-seq)",
+                batch.seq, state.max_seq
+            ),
         ));
     }
-    let (batch, stored) = match decoded {
-        Decoded::Ready(batch, stored) => (batch, stored),
-        Decoded::Process(batch, json, body) => {
-            let kib = u32::try_from(json.len().div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, MAX_REDACTING_KIB);
-            let _share = state.redact_budget.acquire_many(kib).await.map_err(ApiError::internal)?;
-            tokio::task::spawn_blocking(move || apply_policy(batch, &json, body, &policy))
-                .await
-                .map_err(ApiError::internal)??
+    // The model's decoder and redaction build trees several times the JSON's size: both run
+    // within the shared budget.
+    let kib = u32::try_from(json.len().div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, MAX_REDACTING_KIB);
+    let share = state.redact_budget.acquire_many(kib).await.map_err(ApiError::internal)?;
+    let (batch, stored) = tokio::task::spawn_blocking(move || {
+        readable(&json)?;
+        if policy.may_change(json.len()) {
+            apply_policy(batch, &json, body, &policy)
+        } else {
+            let stored = match body {
+                Some(gzip) => gzip,
+                None => compress(&json)?,
+            };
+            Ok((batch, stored))
         }
-    };
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    drop(share);
     drop(decode_slot);
 
     let now = now_ms();
@@ -173,11 +189,17 @@ fn body_too_large() -> ApiError {
     )
 }
 
-/// Reads the body, refusing it as soon as it passes [`MAX_BODY_BYTES`].
-async fn read_body(body: Body, length: Option<u64>, state: &AppState) -> Result<Bytes, ApiError> {
+/// Reads the body, refusing it as soon as it passes [`MAX_BODY_BYTES`], taking its share of
+/// [`MAX_INFLIGHT_BODY_KIB`] as its bytes arrive (held until the batch is stored).
+async fn read_body<'a>(
+    body: Body,
+    length: Option<u64>,
+    state: &'a AppState,
+) -> Result<(Bytes, Option<tokio::sync::SemaphorePermit<'a>>), ApiError> {
     let mut stream = body.into_data_stream();
     let mut chunks: Vec<Bytes> = Vec::with_capacity(1);
     let mut total = 0usize;
+    let mut share: Option<tokio::sync::SemaphorePermit<'a>> = None;
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| {
             ApiError::new(StatusCode::BAD_REQUEST, Reason::BadRequest, format!("reading the body: {e}"))
@@ -185,33 +207,33 @@ async fn read_body(body: Body, length: Option<u64>, state: &AppState) -> Result<
         state.metrics.bytes_received.fetch_add(chunk.len() as u64, Ordering::Relaxed);
         total += chunk.len();
         if total > MAX_BODY_BYTES {
+            drop(share);
             discard(stream, None, state).await;
             return Err(body_too_large());
+        }
+        let held = share.as_ref().map_or(0, |s| s.num_permits());
+        let needed = total.div_ceil(1024).saturating_sub(held) as u32;
+        if needed > 0 {
+            let more = state.body_budget.acquire_many(needed).await.map_err(ApiError::internal)?;
+            match &mut share {
+                Some(share) => share.merge(more),
+                None => share = Some(more),
+            }
         }
         chunks.push(chunk);
     }
     // Usually the whole body is one chunk: keep it without copying.
     if chunks.len() == 1 {
-        return Ok(chunks.remove(0));
+        return Ok((chunks.remove(0), share));
     }
     let mut body = Vec::with_capacity(length.map_or(total, |n| n as usize).max(total));
     chunks.iter().for_each(|c| body.extend_from_slice(c));
-    Ok(Bytes::from(body))
+    Ok((Bytes::from(body), share))
 }
 
-/// A checked batch.
-enum Decoded {
-    /// Nothing for the policy to change: the batch and the gzip bytes to store.
-    Ready(BatchInfo, Bytes),
-    /// For [`apply_policy`]: the batch, its decompressed JSON, and the client's gzip body if
-    /// it sent one.
-    Process(BatchInfo, Bytes, Option<Bytes>),
-}
-
-/// Decompresses (when gzip) and checks a body. A batch the policy may change comes back as
-/// [`Decoded::Process`]; otherwise with the bytes to store (the body itself when gzip, else
-/// its gzip).
-fn decode(body: Bytes, gzip_header: Option<bool>, policy: &Policy) -> Result<Decoded, ApiError> {
+/// Decompresses (when gzip) and checks a body: the batch's envelope, its JSON, and the
+/// client's gzip body if it sent one (stored as is when the policy changes nothing).
+fn decode(body: Bytes, gzip_header: Option<bool>) -> Result<(BatchInfo, Bytes, Option<Bytes>), ApiError> {
     // Without a Content-Encoding header a body is taken as it is: gzip is recognised by its
     // magic bytes, anything else is JSON.
     let gzip = gzip_header.unwrap_or_else(|| is_gzip(&body));
@@ -228,20 +250,44 @@ fn decode(body: Bytes, gzip_header: Option<bool>, policy: &Policy) -> Result<Dec
             other => ApiError::new(StatusCode::BAD_REQUEST, Reason::BadGzip, other.to_string()),
         })?;
         let batch = parse(&json)?;
-        if policy.may_change(json.len()) {
-            return Ok(Decoded::Process(batch, Bytes::from(json), Some(body)));
-        }
-        Ok(Decoded::Ready(batch, body))
+        Ok((batch, Bytes::from(json), Some(body)))
     } else {
         if body.len() > MAX_DECOMPRESSED_BYTES {
             return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, Reason::DecompressedTooLarge, "batch too large"));
         }
         let batch = parse(&body)?;
-        if policy.may_change(body.len()) {
-            return Ok(Decoded::Process(batch, body, None));
-        }
-        Ok(Decoded::Ready(batch, compress(&body)?))
+        Ok((batch, body, None))
     }
+}
+
+/// Every check ingest makes of a decompressed batch, in its order: the envelope
+/// ([`parse_batch`]: 400 or 413) and [`readable`] (400). What passes is stored (after the
+/// policy, re-checked when it changed anything) and reads back whole; the fuzz target
+/// `ingest_roundtrip` (fuzz/, FUZZING.md) checks that.
+///
+/// # Errors
+/// The refusal ingest answers with.
+pub fn check_batch(json: &[u8]) -> Result<BatchInfo, ApiError> {
+    let batch = parse(json)?;
+    readable(json)?;
+    Ok(batch)
+}
+
+/// Refuses (400) a batch the read path could not read back whole: text that is not UTF-8
+/// (every reader needs it; serde_json skips unknown fields without checking it), or an event
+/// the analyzer's decoder cannot read (`rewind::codec::check`, the decoder
+/// `/v1/sessions/{id}/analysis` and `rewind analyze` use), e.g. `{"type":2,"data":5}`.
+pub fn readable(json: &[u8]) -> Result<(), ApiError> {
+    if let Err(e) = std::str::from_utf8(json) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            Reason::Invalid,
+            format!("unreadable batch: invalid UTF-8 at byte {}", e.valid_up_to()),
+        ));
+    }
+    rewind::codec::check(json)
+        .map(drop)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, Reason::Invalid, format!("unreadable batch: {e}")))
 }
 
 /// Redacts and caps a batch by `policy`; returns the batch as stored (its index facts read
@@ -262,7 +308,10 @@ fn apply_policy(
                 None => compress(json)?,
             },
         )),
-        Ok(Some(new)) => Ok((parse(&new)?, compress(&new)?)),
+        Ok(Some(new)) => {
+            readable(&new)?;
+            Ok((parse(&new)?, compress(&new)?))
+        }
         Err(e @ ProcessError::TooDeep(_)) => {
             Err(ApiError::new(StatusCode::BAD_REQUEST, Reason::Invalid, format!("invalid batch: {e}")))
         }

@@ -4,13 +4,14 @@
 //! built npm package (`/pkg/`, `/pkg-record/`, `/js/`).
 //!
 //! Modules: [`api`] error responses, [`auth`] keys, [`limits`] limits and the rate limiter,
-//! [`wire`] the batch envelope, [`ingest`] the ingest handler, [`redact`] server-side
+//! [`wire`] the batch envelope, [`durable`] synced local writes and the directory lock, [`ingest`] the ingest handler, [`redact`] server-side
 //! redaction and the stored-string cap, [`store`] storage layout,
 //! [`index`] the session index, [`rage`] rage-click counts for the index, [`read`] the read
 //! API and deletion, [`retention`] the retention sweep, [`metrics`] counters.
 
 pub mod api;
 pub mod auth;
+pub mod durable;
 pub mod index;
 pub mod ingest;
 pub mod limits;
@@ -29,7 +30,7 @@ use axum::Router;
 use clap::Args;
 use index::Index;
 use limits::{
-    RateLimiter, DEFAULT_BURST_PER_KEY, DEFAULT_MAX_SEQ, DEFAULT_RATE_PER_KEY, MAX_INFLIGHT_BODIES,
+    RateLimiter, DEFAULT_BURST_PER_KEY, DEFAULT_MAX_SEQ, DEFAULT_RATE_PER_KEY, MAX_INFLIGHT_BODY_KIB,
     MAX_INFLIGHT_DECODES, MAX_REDACTING_KIB, MAX_SEQ,
 };
 use metrics::Metrics;
@@ -128,6 +129,22 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(0..=MAX_SEQ))]
     pub max_seq: u64,
 
+    /// Seconds a connection may take to send a complete request head, counted from its opening
+    /// or its previous response: also the idle timeout of keep-alive connections.
+    #[arg(long, default_value_t = limits::HEADER_READ_TIMEOUT.as_secs(), value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+
+    /// Seconds an ingest request may take to send its body (408 after).
+    #[arg(long, default_value_t = limits::BODY_READ_TIMEOUT.as_secs(), value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_secs: u64,
+
+    /// Most connections open at once; one past it is closed immediately.
+    #[arg(long, default_value_t = limits::DEFAULT_MAX_CONNECTIONS as u64, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+
     /// Serve /metrics to anyone. By default it needs the read or the admin key (X-Rewind-Key
     /// or Authorization: Bearer), like the read API.
     #[arg(long)]
@@ -156,8 +173,10 @@ pub struct AppState {
     pub limiter: RateLimiter,
     /// Counters for `/metrics`.
     pub metrics: Metrics,
-    /// Ingest bodies held at once ([`MAX_INFLIGHT_BODIES`]).
-    pub body_slots: Semaphore,
+    /// KiB of ingest bodies held at once ([`MAX_INFLIGHT_BODY_KIB`]).
+    pub body_budget: Semaphore,
+    /// Longest time an ingest body may take to arrive (`--body-timeout-secs`).
+    pub body_timeout: Duration,
     /// Batches decoded at once ([`MAX_INFLIGHT_DECODES`]).
     pub decode_slots: Semaphore,
     /// Sessions whose rage-click count is behind ([`rage`]).
@@ -170,6 +189,8 @@ pub struct AppState {
     pub metrics_public: bool,
     /// KiB of batch JSON being redacted at once ([`MAX_REDACTING_KIB`]).
     pub redact_budget: Semaphore,
+    /// Reads in flight per key and analyses at once ([`read::ReadSlots`]).
+    pub reads: read::ReadSlots,
 }
 
 impl AppState {
@@ -182,13 +203,15 @@ impl AppState {
             index: Index::default(),
             limiter,
             metrics: Metrics::default(),
-            body_slots: Semaphore::new(MAX_INFLIGHT_BODIES),
+            body_budget: Semaphore::new(MAX_INFLIGHT_BODY_KIB as usize),
+            body_timeout: limits::BODY_READ_TIMEOUT,
             decode_slots: Semaphore::new(MAX_INFLIGHT_DECODES),
             rage: rage::RageQueue::default(),
             policy: Policy::default(),
             max_seq: DEFAULT_MAX_SEQ,
             metrics_public: false,
             redact_budget: Semaphore::new(MAX_REDACTING_KIB as usize),
+            reads: read::ReadSlots::default(),
         }
     }
 
@@ -360,7 +383,26 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
         Some(url) => StoreConfig::parse_url(url, args.s3_endpoint.clone())?,
         None => StoreConfig::Local(args.data_dir.clone()),
     };
+    // One collector per local directory: taken before anything is written, held until exit.
+    let _lock = match &store_config {
+        StoreConfig::Local(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            Some(durable::DirLock::acquire(dir)?)
+        }
+        StoreConfig::S3 { .. } => None,
+    };
+    let started = std::time::SystemTime::now();
     let store = Store::open(&store_config)?;
+    if let Some(root) = store.local_root().map(Path::to_path_buf) {
+        // Staging files of writes a crash interrupted; in the background, so a large data
+        // directory does not delay the start (only files older than this process go).
+        tokio::task::spawn_blocking(move || {
+            let removed = durable::clean_staging(&root, started);
+            if removed > 0 {
+                eprintln!("rewind serve: removed {removed} staging files left by interrupted writes");
+            }
+        });
+    }
     if !args.rate_limit.is_finite() || args.rate_limit < 0.0 {
         return Err("--rate-limit must be a number of batches per second, 0 or more".into());
     }
@@ -374,6 +416,7 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
     state.policy = Policy { redact: !args.no_server_redaction, max_string_bytes: args.max_stored_string_bytes };
     state.max_seq = args.max_seq;
     state.metrics_public = args.metrics_public;
+    state.body_timeout = Duration::from_secs(args.body_timeout_secs);
     let state = Arc::new(state);
     let app = router(state.clone(), &args.cors_origins, &args.read_cors_origins, &dirs)?;
 
@@ -386,9 +429,70 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
     if let Some(days) = args.retention_days {
         retention::spawn(state.clone(), days);
     }
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    let connections = Connections {
+        header_timeout: Duration::from_secs(args.header_timeout_secs),
+        max: usize::try_from(args.max_connections).unwrap_or(usize::MAX).min(Semaphore::MAX_PERMITS),
+    };
+    serve_http1(listener, app, connections, shutdown_signal()).await;
     eprintln!("rewind serve: stopped");
     Ok(())
+}
+
+/// The connection limits (`--header-timeout-secs`, `--max-connections`).
+#[derive(Clone, Copy, Debug)]
+pub struct Connections {
+    /// [`limits::HEADER_READ_TIMEOUT`] by default.
+    pub header_timeout: Duration,
+    /// [`limits::DEFAULT_MAX_CONNECTIONS`] by default.
+    pub max: usize,
+}
+
+/// Accepts connections and serves `app` on each, HTTP/1.1 only (hyper's http1 connection:
+/// an HTTP/2 preface, cleartext h2c, is answered as a malformed HTTP/1 request), with the
+/// header-read (and idle) timeout and at most `limits.max` connections; one past it is closed
+/// at once. Returns after `shutdown` and the requests in flight (at most
+/// [`limits::SHUTDOWN_GRACE`]).
+pub async fn serve_http1(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: Connections,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let slots = Arc::new(Semaphore::new(limits.max));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).keep_alive(true);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of descriptors (EMFILE) or a connection reset before accept: wait a
+                // little instead of spinning.
+                eprintln!("rewind serve: accept: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            drop(stream); // past --max-connections
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(limits::SHUTDOWN_GRACE, graceful.shutdown()).await;
 }
 
 fn static_dirs(www: Option<&Path>, package_dir: &Path) -> Result<StaticDirs, String> {
@@ -468,6 +572,10 @@ fn print_startup(
         n => format!("{n} bytes"),
     };
     out.push_str(&format!("  strings     {cap} at most per stored string; seq at most {}\n", args.max_seq));
+    out.push_str(&format!(
+        "  connections at most {}; request head within {} s (idle keep-alive too); ingest body within {} s\n",
+        args.max_connections, args.header_timeout_secs, args.body_timeout_secs
+    ));
     match args.retention_days {
         Some(days) => out.push_str(&format!("  retention   {days} days\n")),
         None => out.push_str("  retention   off (sessions are kept)\n"),

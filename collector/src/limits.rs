@@ -47,11 +47,12 @@ pub const DEFAULT_MAX_SEQ: u64 = 720;
 /// share (its size, at most all of it) before it is redacted.
 pub const MAX_REDACTING_KIB: u32 = (MAX_DECOMPRESSED_BYTES >> 10) as u32;
 
-/// Ingest requests whose bodies may be held in memory at once. Further requests wait (their
-/// bodies stay in the kernel's socket buffers) instead of being read, so bodies cost at most
-/// 64 × [`MAX_BODY_BYTES`] = 128 MiB. Chosen for a 2-core collector: far above what the CPU
-/// can decode concurrently, so waiting here only happens under overload.
-pub const MAX_INFLIGHT_BODIES: usize = 64;
+/// Ingest body bytes held in memory at once, in KiB: 128 MiB (64 bodies of the largest size,
+/// [`MAX_BODY_BYTES`]). A request takes its share as its bytes arrive, so clients trickling
+/// their bodies hold only what they have sent, and cannot starve a normal ingest (they used
+/// to take whole slots: 70 slow clients made a normal ingest wait 27 s); a request whose next
+/// chunk does not fit waits, its bytes staying in the kernel's socket buffers.
+pub const MAX_INFLIGHT_BODY_KIB: u32 = 128 << 10;
 
 /// Batches decompressed and parsed at once. Decoding is CPU work on blocking threads; with at
 /// most 8 at a time, decompressed buffers cost at most 8 × 2 × [`MAX_DECOMPRESSED_BYTES`]
@@ -59,10 +60,28 @@ pub const MAX_INFLIGHT_BODIES: usize = 64;
 /// decoded events come on top, bounded by [`MAX_REDACTING_KIB`].
 pub const MAX_INFLIGHT_DECODES: usize = 8;
 
-/// Longest time an ingest request may take to send its body: 30 s. A client that trickles
-/// its body (slowloris) gives up its body slot ([`MAX_INFLIGHT_BODIES`]) with 408 after this.
-/// 2 MiB takes 30 s at 70 KB/s, far slower than any connection that can run the recorder.
+/// Default longest time an ingest request may take to send its body (`--body-timeout-secs`):
+/// 30 s. A client that trickles its body (slowloris) gets 408 after this and its connection
+/// is closed. 2 MiB takes 30 s at 70 KB/s, far slower than any connection that can run the
+/// recorder.
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default longest time a connection may take to send a complete request head
+/// (`--header-timeout-secs`): 10 s, counted from the connection's opening or from its previous
+/// response. So it is also the idle timeout of a keep-alive connection: an idle or
+/// trickling (1 byte/s) client is disconnected after 10 s. The SDK sends a batch every 5 s
+/// when active, so its connection is reused while it records.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default most connections open at once (`--max-connections`): 512, well under the usual
+/// 1,024 file descriptors per process, so connections can never take the descriptors storage
+/// needs. A connection past the limit is closed at once (the client retries); idle ones go
+/// after [`HEADER_READ_TIMEOUT`]. (1,100 idle connections used to exhaust the descriptors and
+/// make `/health` time out.)
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// How long a graceful shutdown (Ctrl-C, SIGTERM) waits for requests in flight: 10 s.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Most body bytes read and dropped after a request is refused before or while its body is
 /// read: 8 MiB (four times [`MAX_BODY_BYTES`]). Answering without reading would make the
@@ -72,6 +91,24 @@ pub const MAX_DRAIN_BYTES: usize = 8 << 20;
 
 /// Longest time spent draining a refused body ([`MAX_DRAIN_BYTES`]): 5 s.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Read requests (listing, `GET /v1/sessions/{id}`, `/analysis`) one read or admin key may
+/// have in flight: 4. More get 429 with `Retry-After: 1`. A streamed session holds its slot
+/// until its last byte is sent. With [`MAX_DECOMPRESSED_BYTES`] per batch in memory (twice:
+/// the decompressed batch and its events' text), streamed reads cost at most 4 × 40 MiB.
+pub const MAX_READS_PER_KEY: usize = 4;
+
+/// Largest session `/v1/sessions/{id}/analysis` analyses, in bytes of decompressed batch JSON:
+/// 128 MiB. Past it the answer is 413 "session too large to analyse", found while reading
+/// (nothing past the limit is read). The analyzer streams in-order sessions; an out-of-order
+/// or damaged one is decoded whole, about 4–5× its JSON in memory (the measure: 1 GB
+/// took 4.7 GB), so this keeps one analysis under ~600 MB. Real sessions are far smaller:
+/// rrweb's own test recordings are 0.1–5 MB.
+pub const MAX_ANALYSIS_BYTES: usize = 128 << 20;
+
+/// Analyses running at once: 1 (others wait). Each may use up to ~600 MB
+/// ([`MAX_ANALYSIS_BYTES`]), and the goal is one process under 1 GB.
+pub const MAX_CONCURRENT_ANALYSES: usize = 1;
 
 /// Default sustained ingest rate per public key, in batches per second (`--rate-limit`).
 /// The SDK sends a batch per tab every 5 s at most when idle, so 1,000/s serves ~5,000 active

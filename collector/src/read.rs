@@ -13,32 +13,76 @@
 //!   counted in `redactions`); damaged batches are salvaged with a warning.
 //! - `DELETE /v1/sessions/{id}`: the batches, then the index record.
 //!
-//! A session is read whole into memory (its batches are fetched 8 at a time); sessions are
-//! bounded by the SDK, which starts a new one after 24 h.
+//! Memory is bounded per request, whatever the session's size: `GET /v1/sessions/{id}` streams
+//! its events batch by batch (a first pass over the batches finds the warnings, which come
+//! before the events), and `/analysis` streams the decompressed batches into the analyzer,
+//! refusing (413) a session past [`MAX_ANALYSIS_BYTES`], one analysis at a time
+//! ([`MAX_CONCURRENT_ANALYSES`]). Each read or admin key has at most
+//! [`MAX_READS_PER_KEY`] reads in flight; more get 429 with `Retry-After`.
 
+use super::api::Reason;
 use super::api::{json_text, ApiError};
+use super::auth::Role;
 use super::auth::{authorize, Need};
 use super::index::{gaps, SessionRecord};
-use super::limits::{valid_session_id, MAX_DECOMPRESSED_BYTES};
+use super::limits::{
+    valid_session_id, MAX_ANALYSIS_BYTES, MAX_CONCURRENT_ANALYSES, MAX_DECOMPRESSED_BYTES, MAX_READS_PER_KEY,
+};
 use super::store::{Store, StoreError};
 use super::wire::raw_events;
 use super::AppState;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
-use futures_util::{stream, StreamExt, TryStreamExt};
+use futures_util::StreamExt;
+use object_store::path::Path as ObjPath;
 use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::io::Read;
+use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use tokio::sync::OwnedSemaphorePermit;
 
 /// Sessions per page of `GET /v1/sessions` when `limit` is not given.
 pub const DEFAULT_LIST_LIMIT: usize = 50;
 /// Most sessions per page (the read API caps `limit` at 100); a larger `limit` is capped.
 pub const MAX_LIST_LIMIT: usize = 100;
-/// Batches fetched from the store at once when reading a session.
-const FETCH_CONCURRENCY: usize = 8;
+/// Read requests in flight per read or admin key ([`MAX_READS_PER_KEY`]).
+#[derive(Debug)]
+pub struct ReadSlots {
+    read: Arc<tokio::sync::Semaphore>,
+    admin: Arc<tokio::sync::Semaphore>,
+    /// Analyses running at once ([`MAX_CONCURRENT_ANALYSES`]).
+    pub analyses: tokio::sync::Semaphore,
+}
+
+impl Default for ReadSlots {
+    fn default() -> Self {
+        ReadSlots {
+            read: Arc::new(tokio::sync::Semaphore::new(MAX_READS_PER_KEY)),
+            admin: Arc::new(tokio::sync::Semaphore::new(MAX_READS_PER_KEY)),
+            analyses: tokio::sync::Semaphore::new(MAX_CONCURRENT_ANALYSES),
+        }
+    }
+}
+
+impl ReadSlots {
+    /// A slot for `role`'s key, held until the response is sent (a streamed body holds it to
+    /// its end). 429 with `Retry-After: 1` when the key has [`MAX_READS_PER_KEY`] in flight.
+    fn take(&self, role: Role) -> Result<OwnedSemaphorePermit, ApiError> {
+        let slots = if role == Role::Admin { &self.admin } else { &self.read };
+        slots.clone().try_acquire_owned().map_err(|_| {
+            let mut error = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                Reason::RateLimited,
+                format!("this key already has {MAX_READS_PER_KEY} reads in flight; retry when one has finished"),
+            );
+            error.retry_after_s = Some(1);
+            error
+        })
+    }
+}
 
 /// `GET /v1/sessions`.
 pub async fn list(
@@ -46,7 +90,8 @@ pub async fn list(
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    authorize(&state.keys, &headers, Need::Read)?;
+    let role = authorize(&state.keys, &headers, Need::Read)?;
+    let _slot = state.reads.take(role)?;
     let number = |name: &str, default: usize| match params.get(name) {
         None => Ok(default),
         Some(v) => v.parse::<usize>().map_err(|_| ApiError::bad_request(format!("`{name}` must be a whole number"))),
@@ -75,17 +120,84 @@ pub async fn list(
     Ok(json_text(body.to_string()))
 }
 
-/// `GET /v1/sessions/{id}`.
+/// `GET /v1/sessions/{id}`: streamed, one batch in memory at a time.
 pub async fn get(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    authorize(&state.keys, &headers, Need::Read)?;
-    let (record, batches) = load_session(&state, &id).await?;
-    let body =
-        tokio::task::spawn_blocking(move || session_json(&record, &batches)).await.map_err(ApiError::internal)?;
-    Ok(json_text(body))
+    let role = authorize(&state.keys, &headers, Need::Read)?;
+    let slot = state.reads.take(role)?;
+    let (record, listed) = list_session(&state, &id).await?;
+    // Pass 1: which batches are there and which cannot be read (the warnings precede the
+    // events in the response).
+    let mut present = Vec::with_capacity(listed.len());
+    let mut warnings = Vec::new();
+    for (seq, path) in listed {
+        let Some((bytes, _)) = state.store.get(&path).await.map_err(ApiError::store)? else { continue };
+        let events = tokio::task::spawn_blocking(move || events_text(&bytes)).await.map_err(ApiError::internal)?;
+        match events {
+            Ok(_) => present.push((seq, Some(path))),
+            Err(e) => {
+                warnings.push(format!("batch {seq}: {e}"));
+                present.push((seq, None));
+            }
+        }
+    }
+    let head = format!(
+        "{{\"session\":{},\"gaps\":{},\"warnings\":{},\"events\":[",
+        serde_json::to_string(&record.view()).unwrap_or_default(),
+        serde_json::to_string(&gaps(present.iter().map(|(seq, _)| (*seq, *seq)))).unwrap_or_default(),
+        serde_json::to_string(&warnings).unwrap_or_default(),
+    );
+    // Pass 2: each readable batch's events, as stored, comma-separated across batches.
+    let readable: Vec<ObjPath> = present.into_iter().filter_map(|(_, path)| path).collect();
+    let store = state.store.clone();
+    let batches = futures_util::stream::unfold((readable.into_iter(), false), move |(mut rest, mut any)| {
+        let store = store.clone();
+        async move {
+            loop {
+                let path = rest.next()?;
+                let bytes = match store.get(&path).await {
+                    Ok(Some((bytes, _))) => bytes,
+                    Ok(None) => continue, // deleted since pass 1
+                    Err(e) => return Some((Err(std::io::Error::other(e)), (rest, any))),
+                };
+                let Ok(Ok(text)) = tokio::task::spawn_blocking(move || events_text(&bytes)).await else { continue };
+                if text.is_empty() {
+                    continue;
+                }
+                let chunk = if any { format!(",{text}") } else { text };
+                any = true;
+                return Some((Ok(Bytes::from(chunk)), (rest, any)));
+            }
+        }
+    });
+    let body = futures_util::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) })
+        .chain(batches)
+        .chain(futures_util::stream::once(async move {
+            drop(slot); // held until the last byte
+            Ok::<_, std::io::Error>(Bytes::from_static(b"]}"))
+        }));
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(body))
+        .map_err(ApiError::internal)
+}
+
+/// A stored batch's events as their stored JSON texts joined by `,`; the warning text when
+/// the batch cannot be read.
+fn events_text(gzip: &[u8]) -> Result<String, String> {
+    let json = rewind::codec::gunzip(gzip, MAX_DECOMPRESSED_BYTES).map_err(|e| e.to_string())?;
+    let events = raw_events(&json).map_err(|e| format!("invalid JSON: {e}"))?;
+    let mut out = String::with_capacity(json.len());
+    for (i, event) in events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(event.get());
+    }
+    Ok(out)
 }
 
 /// `GET /v1/sessions/{id}/analysis`.
@@ -94,9 +206,15 @@ pub async fn analysis(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    authorize(&state.keys, &headers, Need::Read)?;
-    let (_, batches) = load_session(&state, &id).await?;
-    let body = tokio::task::spawn_blocking(move || analyse(&id, &batches)).await.map_err(ApiError::internal)??;
+    let role = authorize(&state.keys, &headers, Need::Read)?;
+    let _slot = state.reads.take(role)?;
+    let (_, listed) = list_session(&state, &id).await?;
+    let _analysis = state.reads.analyses.acquire().await.map_err(ApiError::internal)?;
+    let store = state.store.clone();
+    let runtime = tokio::runtime::Handle::current();
+    let body = tokio::task::spawn_blocking(move || analyse(&id, &store, &runtime, &listed))
+        .await
+        .map_err(ApiError::internal)??;
     Ok(json_text(body))
 }
 
@@ -133,79 +251,151 @@ fn check_id(id: &str) -> Result<(), ApiError> {
     }
 }
 
-/// A stored batch: its `seq` and gzip bytes.
-type Batch = (u64, Bytes);
-
-/// A session's index record and its stored batches (in `seq` order).
-pub(crate) async fn load_session(state: &AppState, id: &str) -> Result<(Arc<SessionRecord>, Vec<Batch>), ApiError> {
+/// A session's index record and its stored batches (`seq`, object), in `seq` order.
+pub(crate) async fn list_session(
+    state: &AppState,
+    id: &str,
+) -> Result<(Arc<SessionRecord>, Vec<(u64, ObjPath)>), ApiError> {
     check_id(id)?;
     let record =
         state.index.get(&state.store, id).await.map_err(ApiError::store)?.ok_or_else(|| ApiError::not_found(id))?;
     let listed = state.store.list_batches(&record.day, id).await.map_err(ApiError::store)?;
-    let store = &state.store;
-    let batches: Vec<Option<Batch>> = stream::iter(listed)
-        .map(|(seq, path)| async move { Ok::<_, StoreError>(store.get(&path).await?.map(|(bytes, _)| (seq, bytes))) })
-        .buffered(FETCH_CONCURRENCY)
-        .try_collect()
-        .await
-        .map_err(ApiError::store)?;
-    // A batch deleted between listing and reading is simply absent.
-    Ok((record, batches.into_iter().flatten().collect()))
+    Ok((record, listed))
 }
 
-fn batch_gaps(batches: &[Batch]) -> Vec<[u64; 2]> {
+/// A stored batch: its `seq` and gzip bytes.
+pub(crate) type Batch = (u64, Bytes);
+
+/// A session's index record and its stored batches, all in memory (in `seq` order), for the
+/// rage worker, which caps what it loads itself.
+pub(crate) async fn load_session(state: &AppState, id: &str) -> Result<(Arc<SessionRecord>, Vec<Batch>), ApiError> {
+    let (record, listed) = list_session(state, id).await?;
+    let mut batches = Vec::with_capacity(listed.len());
+    for (seq, path) in listed {
+        // A batch deleted between listing and reading is simply absent.
+        if let Some((bytes, _)) = state.store.get(&path).await.map_err(ApiError::store)? {
+            batches.push((seq, bytes));
+        }
+    }
+    Ok((record, batches))
+}
+
+/// A session's batches, decompressed one at a time, as one JSON Lines stream of envelopes
+/// (what `rewind::codec` reads like the batch directory). Stops with an error past
+/// [`MAX_ANALYSIS_BYTES`] (setting `too_large`); a batch that cannot be decompressed is
+/// left out and named in `skipped`.
+struct SessionReader<'a> {
+    store: &'a Store,
+    runtime: &'a tokio::runtime::Handle,
+    batches: std::slice::Iter<'a, (u64, ObjPath)>,
+    current: std::io::Cursor<Vec<u8>>,
+    total: usize,
+    too_large: &'a AtomicBool,
+    skipped: Vec<String>,
+}
+
+impl Read for SessionReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.current.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            let Some((seq, path)) = self.batches.next() else { return Ok(0) };
+            let Some((gzip, _)) = self.runtime.block_on(self.store.get(path)).map_err(std::io::Error::other)? else {
+                continue;
+            };
+            let mut json = match rewind::codec::gunzip(&gzip, MAX_DECOMPRESSED_BYTES) {
+                Ok(json) => json,
+                Err(e) => {
+                    self.skipped.push(format!("batch {seq}: {e}"));
+                    continue;
+                }
+            };
+            self.total += json.len() + 1;
+            if self.total > MAX_ANALYSIS_BYTES {
+                self.too_large.store(true, Ordering::Relaxed);
+                return Err(std::io::Error::other("session too large to analyse"));
+            }
+            json.push(b'\n');
+            self.current = std::io::Cursor::new(json);
+        }
+    }
+}
+
+fn batch_gaps(batches: &[(u64, ObjPath)]) -> Vec<[u64; 2]> {
     gaps(batches.iter().map(|(seq, _)| (*seq, *seq)))
 }
 
-/// `{"session": {...}, "gaps": [[first, last], ...], "warnings": [...], "events": [...]}`.
-fn session_json(record: &SessionRecord, batches: &[Batch]) -> String {
-    let mut warnings = Vec::new();
-    let mut events = String::with_capacity(batches.iter().map(|(_, b)| b.len() * 8).sum());
-    for (seq, bytes) in batches {
-        let json = match rewind::codec::gunzip(bytes, MAX_DECOMPRESSED_BYTES) {
-            Ok(json) => json,
-            Err(e) => {
-                warnings.push(format!("batch {seq}: {e}"));
-                continue;
-            }
-        };
-        match raw_events(&json) {
-            Ok(list) => {
-                for event in list {
-                    if !events.is_empty() {
-                        events.push(',');
-                    }
-                    events.push_str(event.get());
-                }
-            }
-            Err(e) => warnings.push(format!("batch {seq}: invalid JSON: {e}")),
-        }
+/// The analyzer's JSON for a session: its batches streamed into the analyzer
+/// (`rewind::analyze::analyze_reader_with`, the decoder `rewind analyze DIR` uses), with the
+/// same missing-batch warning `rewind analyze DIR` gives. 413 past [`MAX_ANALYSIS_BYTES`] of
+/// decompressed batches; 422 when nothing can be decoded.
+fn analyse(
+    id: &str,
+    store: &Store,
+    runtime: &tokio::runtime::Handle,
+    batches: &[(u64, ObjPath)],
+) -> Result<String, ApiError> {
+    let too_large = AtomicBool::new(false);
+    let skipped = std::sync::Mutex::new(Vec::new());
+    let open = || {
+        // A second opening (the decoder's fallback) reads the same batches again.
+        Ok::<_, rewind::codec::DecodeError>(SessionReader {
+            store,
+            runtime,
+            batches: batches.iter(),
+            current: std::io::Cursor::new(Vec::new()),
+            total: 0,
+            too_large: &too_large,
+            skipped: Vec::new(),
+        })
+    };
+    let open_noting = || {
+        let reader = open()?;
+        Ok::<_, rewind::codec::DecodeError>(NotingReader { inner: reader, skipped: &skipped })
+    };
+    let analysed = rewind::analyze::analyze_reader_with(open_noting, Some(id), Default::default());
+    if too_large.load(Ordering::Relaxed) {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Reason::DecompressedTooLarge,
+            format!(
+                "session too large to analyse: more than {MAX_ANALYSIS_BYTES} bytes of batches after decompression (MAX_ANALYSIS_BYTES)"
+            ),
+        ));
     }
-    let mut out = String::with_capacity(events.len() + 1024);
-    let _ = write!(
-        out,
-        "{{\"session\":{},\"gaps\":{},\"warnings\":{},\"events\":[{events}]}}",
-        serde_json::to_string(&record.view()).unwrap_or_default(),
-        serde_json::to_string(&batch_gaps(batches)).unwrap_or_default(),
-        serde_json::to_string(&warnings).unwrap_or_default(),
-    );
-    out
-}
-
-/// The analyzer's JSON for a session: its batches decoded as one multi-member gzip stream by
-/// `rewind::codec::decode` (which joins the envelopes and sorts the events), with the same
-/// missing-batch warning `rewind analyze DIR` gives.
-fn analyse(id: &str, batches: &[Batch]) -> Result<String, ApiError> {
-    let mut joined = Vec::with_capacity(batches.iter().map(|(_, b)| b.len()).sum());
-    batches.iter().for_each(|(_, bytes)| joined.extend_from_slice(bytes));
-    let mut recording = rewind::codec::decode(&joined).map_err(|e| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, super::api::Reason::BadRequest, format!("cannot analyse: {e}"))
+    let mut analysis = analysed.map_err(|e| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, Reason::BadRequest, format!("cannot analyse: {e}"))
     })?;
     let missing: Vec<String> =
         batch_gaps(batches).iter().map(|[a, b]| if a == b { a.to_string() } else { format!("{a}–{b}") }).collect();
+    let mut first = Vec::new();
     if !missing.is_empty() {
-        recording.warnings.insert(0, format!("batches missing from the session: seq {}", missing.join(", ")));
+        first.push(format!("batches missing from the session: seq {}", missing.join(", ")));
     }
-    recording.fill_session_id(id.to_string());
-    Ok(rewind::analyze::analyze(recording).to_replay_json())
+    first.extend(skipped.into_inner().unwrap_or_default());
+    analysis.warnings.splice(0..0, first);
+    Ok(analysis.to_replay_json())
+}
+
+/// A [`SessionReader`] that hands its skipped-batch warnings over when it is dropped (the
+/// decoder owns the reader; the last opening's warnings are the ones kept).
+struct NotingReader<'a, 'b> {
+    inner: SessionReader<'a>,
+    skipped: &'b std::sync::Mutex<Vec<String>>,
+}
+
+impl Read for NotingReader<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf)
+    }
+}
+
+impl Drop for NotingReader<'_, '_> {
+    fn drop(&mut self) {
+        if let Ok(mut skipped) = self.skipped.lock() {
+            *skipped = std::mem::take(&mut self.inner.skipped);
+        }
+    }
 }

@@ -70,11 +70,11 @@ const INCREMENTAL: i64 = 3;
 /// rrweb `IncrementalSource.Input`: `data.text` is an input's value.
 const INPUT: i64 = 5;
 /// rrweb `EventType.Meta`: `data.href` is the page URL.
-const META: i64 = 4;
+const META: i64 = rewind::protocol::event_type::META as i64;
 /// rrweb `EventType.Custom`.
-const CUSTOM: i64 = 5;
+const CUSTOM: i64 = rewind::protocol::event_type::CUSTOM as i64;
 /// rrweb `EventType.Plugin` (console output, network requests).
-const PLUGIN: i64 = 6;
+const PLUGIN: i64 = rewind::protocol::event_type::PLUGIN as i64;
 
 use rewind::privacy::options::URL_ATTRIBUTES;
 use rewind::privacy::redact::MIN_B64_TOKEN;

@@ -12,15 +12,13 @@
 //! so a session's batches are found without scanning days. A batch directory is exactly what
 //! `rewind analyze DIR` reads (`rewind::codec::decode_dir`).
 //!
-//! Writes are atomic: the local store writes a staging file and hard-links it into place (new
-//! objects); S3 objects appear whole. One exception, local only: an index record that already
-//! exists is rewritten in place ([`Store::replace`]) instead of through a staging file and a
-//! rename, because every rename frees an inode, and ext4 without a journal (this project's
-//! machines) then scans past every recently freed inode on each file creation: at 2,000
-//! batches/s that made ingest 3–5× slower (BENCHMARKS.md, "Collector ingest"). The local store
-//! does not fsync, so a power cut may lose or tear the last writes (the SDK resends
-//! unacknowledged batches).
+//! Writes are atomic and, on a local directory, durable: each object is written to a staging
+//! file, synced, then linked (new objects) or renamed (replaced index records) into place, and
+//! its directory synced ([`super::durable`]; `object_store`'s local store never syncs). S3
+//! objects appear whole and are durable once the PUT is answered. A failed write (a full disk)
+//! leaves the object as it was: whole, or absent.
 
+use super::durable;
 use axum::body::Bytes;
 use futures_util::TryStreamExt;
 use object_store::aws::AmazonS3Builder;
@@ -136,8 +134,13 @@ impl Store {
         Ok(self.create_versioned(path, bytes).await?.is_some())
     }
 
-    /// [`Store::create`], returning the new object's version (`None` when it existed).
+    /// [`Store::create`], returning the new object's version (`None` when it existed; empty
+    /// for a local store, which has no conditional overwrite).
     pub async fn create_versioned(&self, path: &ObjPath, bytes: Bytes) -> Result<Option<UpdateVersion>, StoreError> {
+        if let Some(file) = self.local_file(path) {
+            let created = local_io(path, move || durable::create_new(&file, &bytes)).await?;
+            return Ok(created.then_some(UpdateVersion { e_tag: None, version: None }));
+        }
         match self.inner.put_opts(path, PutPayload::from(bytes), PutOptions::from(PutMode::Create)).await {
             Ok(result) => Ok(Some(UpdateVersion { e_tag: result.e_tag, version: result.version })),
             Err(StoreError::AlreadyExists { .. }) => Ok(None),
@@ -149,25 +152,18 @@ impl Store {
     /// ([`Store::conditional_update`]), only if the object is still that version: otherwise
     /// `Err(StoreError::Precondition)`. Returns the new version.
     ///
-    /// On a local store, an existing object given an `expected` version is rewritten in place
-    /// with one `pwrite` (padded with trailing spaces, which JSON ignores, when shorter than
-    /// before), so it keeps its inode; the returned version is then empty.
+    /// On a local store the object is replaced atomically and durably (staging file, sync,
+    /// rename, directory sync: [`durable::replace`]); `expected` is not checked (one collector
+    /// per data directory, [`durable::DirLock`]) and the returned version is empty.
     pub async fn replace(
         &self,
         path: &ObjPath,
         bytes: Bytes,
         expected: Option<UpdateVersion>,
     ) -> Result<UpdateVersion, StoreError> {
-        if let (Some(root), Some(_)) = (&self.local_root, &expected) {
-            let file = root.join(path.as_ref());
-            let local = bytes.clone();
-            let written = tokio::task::spawn_blocking(move || write_in_place(&file, &local)).await;
-            let generic = |e: String| StoreError::Generic { store: "LocalFileSystem", source: e.into() };
-            match written.map_err(|e| generic(e.to_string()))? {
-                Ok(true) => return Ok(UpdateVersion { e_tag: None, version: None }),
-                Ok(false) => {} // not there (yet): an ordinary put below
-                Err(e) => return Err(generic(format!("{path}: {e}"))),
-            }
+        if let Some(file) = self.local_file(path) {
+            local_io(path, move || durable::replace(&file, &bytes)).await?;
+            return Ok(UpdateVersion { e_tag: None, version: None });
         }
         let mode = match expected {
             Some(version) if self.conditional_update => PutMode::Update(version),
@@ -175,6 +171,16 @@ impl Store {
         };
         let result = self.inner.put_opts(path, PutPayload::from(bytes), PutOptions::from(mode)).await?;
         Ok(UpdateVersion { e_tag: result.e_tag, version: result.version })
+    }
+
+    /// The file of `path` when the store is local.
+    fn local_file(&self, path: &ObjPath) -> Option<PathBuf> {
+        self.local_root.as_ref().map(|root| root.join(path.as_ref()))
+    }
+
+    /// The local data directory, when the store is local.
+    pub fn local_root(&self) -> Option<&std::path::Path> {
+        self.local_root.as_deref()
     }
 
     /// The object at `path` and its version, or `None` if there is none.
@@ -227,31 +233,18 @@ impl Store {
     }
 }
 
-/// Overwrites the existing file `file` from offset 0 with `bytes`, padded with spaces to its
-/// old length. `Ok(false)` when the file does not exist.
-#[cfg(unix)]
-fn write_in_place(file: &std::path::Path, bytes: &[u8]) -> std::io::Result<bool> {
-    use std::os::unix::fs::FileExt;
-    let handle = match std::fs::OpenOptions::new().write(true).open(file) {
-        Ok(handle) => handle,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(e),
-    };
-    let old_len = handle.metadata()?.len() as usize;
-    if bytes.len() >= old_len {
-        handle.write_all_at(bytes, 0)?;
-    } else {
-        let mut padded = bytes.to_vec();
-        padded.resize(old_len, b' ');
-        handle.write_all_at(&padded, 0)?;
+/// Runs a blocking local write off the runtime; its I/O error becomes a [`StoreError`] that
+/// keeps the `io::Error` as its source (so a full disk is recognised: [`durable::is_disk_full`]).
+async fn local_io<T: Send + 'static>(
+    path: &ObjPath,
+    write: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+) -> Result<T, StoreError> {
+    let generic = |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Generic { store: "local", source };
+    match tokio::task::spawn_blocking(write).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(source)) => Err(generic(Box::new(durable::LocalIoError { path: path.to_string(), source }))),
+        Err(e) => Err(generic(e.to_string().into())),
     }
-    Ok(true)
-}
-
-/// Elsewhere: never in place (an ordinary put).
-#[cfg(not(unix))]
-fn write_in_place(_: &std::path::Path, _: &[u8]) -> std::io::Result<bool> {
-    Ok(false)
 }
 
 /// The UTC calendar day of `epoch_ms` as `YYYY/MM/DD` (proleptic Gregorian).
@@ -291,24 +284,24 @@ mod tests {
         assert!(!valid_day("2026/11/2x") && !valid_day("../../etc/") && !valid_day("2026-11-21"));
     }
 
-    #[cfg(unix)]
     #[tokio::test]
-    async fn local_replace_keeps_the_inode() {
-        use std::os::unix::fs::MetadataExt;
+    async fn local_writes_are_whole_and_leave_no_staging_file() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&StoreConfig::Local(dir.path().to_path_buf())).unwrap();
         let path = Store::index_path("s");
         let version = store.create_versioned(&path, Bytes::from_static(b"{\"a\":\"long value\"}")).await.unwrap();
-        let file = dir.path().join("index/s.json");
-        let inode = std::fs::metadata(&file).unwrap().ino();
+        assert!(version.is_some());
+        assert!(store.create_versioned(&path, Bytes::from_static(b"{}")).await.unwrap().is_none());
         store.replace(&path, Bytes::from_static(b"{\"a\":1}"), version).await.unwrap();
-        assert_eq!(std::fs::metadata(&file).unwrap().ino(), inode);
         let (bytes, _) = store.get(&path).await.unwrap().unwrap();
-        let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-        assert_eq!(value, serde_json::json!({"a": 1}));
-        // Without an expected version (or for a missing object) it is an ordinary put.
+        assert_eq!(&bytes[..], b"{\"a\":1}");
+        // Without an expected version (or for a missing object) it creates the object.
         store.replace(&Store::index_path("t"), Bytes::from_static(b"{}"), None).await.unwrap();
         assert_eq!(std::fs::read(dir.path().join("index/t.json")).unwrap(), b"{}");
+        let listed: Vec<String> =
+            store.list(&Store::index_prefix()).await.unwrap().iter().map(|m| m.location.to_string()).collect();
+        assert_eq!(listed.len(), 2, "{listed:?}");
+        assert_eq!(std::fs::read_dir(dir.path().join("index")).unwrap().count(), 2);
     }
 
     #[test]

@@ -14,12 +14,12 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 
+use rewind::protocol::{event_type, CONSOLE_PLUGIN};
+
 /// rrweb `EventType.Meta`: `data.href` is the page URL.
-const META: i64 = 4;
-/// rrweb `EventType.Plugin`: console output is `plugin: "rrweb/console@1"`.
-const PLUGIN: i64 = 6;
-/// The rrweb console plugin's name.
-const CONSOLE_PLUGIN: &str = "rrweb/console@1";
+const META: i64 = event_type::META as i64;
+/// rrweb `EventType.Plugin`: console output is `plugin: CONSOLE_PLUGIN`.
+const PLUGIN: i64 = event_type::PLUGIN as i64;
 /// Marks the error raised at event number [`MAX_EVENTS_PER_BATCH`] + 1.
 const TOO_MANY_MARK: &str = "\u{1}too many events";
 
@@ -256,13 +256,15 @@ pub fn parse_batch(json: &[u8]) -> Result<BatchInfo, WireError> {
     })
 }
 
-/// The `events` array of a stored batch, each event as its original JSON text.
+/// The `events` array of a stored batch, each event as its original JSON text (a leading
+/// UTF-8 byte order mark skipped, as [`parse_batch`] and the analyzer's decoder skip it).
 pub fn raw_events(json: &[u8]) -> Result<Vec<&RawValue>, serde_json::Error> {
     #[derive(Deserialize)]
     struct Events<'a> {
         #[serde(borrow)]
         events: Vec<&'a RawValue>,
     }
+    let json = json.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(json);
     Ok(serde_json::from_slice::<Events>(json)?.events)
 }
 
@@ -323,6 +325,23 @@ mod tests {
         assert_eq!(parse_batch(batch(&many).as_bytes()), Err(WireError::TooManyEvents));
         let enough = format!("[{}]", vec![r#"{"type":3,"timestamp":1}"#; MAX_EVENTS_PER_BATCH].join(","));
         assert_eq!(parse_batch(batch(&enough).as_bytes()).unwrap().n_events, MAX_EVENTS_PER_BATCH as u64);
+    }
+
+    #[test]
+    fn the_envelope_fields_are_the_protocols() {
+        use rewind::protocol::envelope as field;
+        let body = serde_json::json!({
+            field::SESSION_ID: "s", field::WINDOW_ID: "w", field::SEQ: 2, field::APP_ID: "a",
+            field::SDK_VERSION: "v", field::SENT_AT: 5, field::DISTINCT_ID: "u",
+            field::EVENTS: [{"type": event_type::META, "data": {"href": "https://a.test/"}, "timestamp": 1}],
+        });
+        let info = parse_batch(body.to_string().as_bytes()).unwrap();
+        assert_eq!((info.seq, info.window_id.as_deref(), info.app_id.as_deref()), (2, Some("w"), Some("a")));
+        assert_eq!(
+            (info.sdk_version.as_deref(), info.distinct_id.as_deref(), info.sent_at),
+            (Some("v"), Some("u"), Some(5))
+        );
+        assert_eq!(info.first_href.as_deref(), Some("https://a.test/"));
     }
 
     #[test]

@@ -74,3 +74,48 @@ async fn the_read_api_needs_a_read_key() {
     let (status, _) = send(&app, wrong).await;
     assert!(status == StatusCode::FORBIDDEN || status == StatusCode::UNAUTHORIZED, "{status}");
 }
+
+fn ingest_bytes(body: Vec<u8>) -> Request<Body> {
+    Request::post("/v1/ingest")
+        .header("content-type", "application/json")
+        .header("x-rewind-key", PUBLIC)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn what_ingest_accepts_reads_back_and_what_cannot_be_read_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let envelope = |id: &str, events: &str, extra: &str| {
+        format!(r#"{{"session_id":"{id}","seq":0,"window_id":"w",{extra}"events":{events}}}"#).into_bytes()
+    };
+    let meta =
+        r#"[{"type":4,"timestamp":1795248200000,"data":{"href":"https://shop.example/","width":800,"height":600}}]"#;
+    // A byte order mark: accepted, and both read paths skip it.
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend(envelope("s-bom", meta, ""));
+    let (status, body) = send(&app, ingest_bytes(bom)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, session) = send(&app, read("/v1/sessions/s-bom")).await;
+    assert_eq!((status, session["events"].as_array().map(Vec::len)), (StatusCode::OK, Some(1)), "{session}");
+    let (status, analysis) = send(&app, read("/v1/sessions/s-bom/analysis")).await;
+    assert_eq!(status, StatusCode::OK, "{analysis}");
+
+    // Refused with a reason, nothing stored: the reads could not have given them back.
+    let mut bad_utf8 = envelope("s-utf8", meta, r#""x_extra":"ok","#);
+    let at = bad_utf8.windows(2).position(|w| w == b"ok").unwrap();
+    bad_utf8[at] = 0xFF;
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("s-utf8", bad_utf8, "invalid UTF-8"),
+        ("s-shape", envelope("s-shape", r#"[{"type":2,"data":5,"timestamp":1}]"#, ""), "unreadable batch"),
+        ("s-source", envelope("s-source", r#"[{"type":3,"data":{"source":"x"},"timestamp":1}]"#, ""), "unreadable"),
+    ];
+    for (id, body, reason) in cases {
+        let (status, answer) = send(&app, ingest_bytes(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{id}: {answer}");
+        assert!(answer["error"].as_str().unwrap().contains(reason), "{id}: {answer}");
+        let (status, _) = send(&app, read(&format!("/v1/sessions/{id}"))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{id}");
+    }
+}

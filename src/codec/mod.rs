@@ -259,6 +259,44 @@ pub(crate) fn decode_batches(bytes: &[u8]) -> Result<Vec<BatchEnvelope>, DecodeE
     }
 }
 
+/// Reads `bytes` as [`decode`]'s strict pass does (every event through the model's decoder,
+/// node trees depth-checked) without keeping the events or salvaging: `Ok(n)` with the number
+/// of events read when [`decode`] would read all of the input whole. The collector refuses at
+/// ingest what this refuses, so every stored batch decodes back whole (one decoder, one
+/// definition of "readable"). Memory: one event at a time (plus the inflated input for gzip).
+///
+/// # Errors
+/// [`decode`]'s: [`DecodeError::Empty`], [`DecodeError::Gzip`], [`DecodeError::TooLarge`],
+/// [`DecodeError::Json`] (malformed JSON, or an event the model cannot read such as
+/// `{"type":2,"data":5}`), [`DecodeError::TooDeep`], [`DecodeError::UnsupportedFormat`].
+pub fn check(bytes: &[u8]) -> Result<usize, DecodeError> {
+    let inflated;
+    let mut bytes = bytes;
+    if is_gzip(bytes) {
+        inflated = gunzip(bytes, MAX_DECOMPRESSED_BYTES)?;
+        bytes = &inflated;
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(DecodeError::Empty);
+    }
+    let mut n = 0usize;
+    let mut count = |_: Event| {
+        n += 1;
+        true
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // As in `decode_batches`: node trees are depth-checked by the model's own seeds.
+    de.disable_recursion_limit();
+    loop {
+        serde::de::Deserializer::deserialize_any(&mut de, envelope::TopLevelVisitor(Some(&mut count)))?;
+        if de.end().is_ok() {
+            break;
+        }
+    }
+    Ok(n)
+}
+
 /// True when `bytes` start with the gzip magic number (RFC 1952: `1f 8b`).
 pub fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])

@@ -242,3 +242,20 @@ fn resynchronising_over_hostile_nesting_stays_linear() {
     let text = format!("[{META},{{]]]{{\"a\":{{}}}},{CLICK}]");
     assert_eq!(types(&decode(text.as_bytes()).unwrap()), [(100, 4), (200, 3)]);
 }
+
+#[test]
+fn check_accepts_what_decode_reads_whole_and_refuses_the_rest() {
+    let good = br#"{"session_id":"s","events":[{"type":4,"data":{"href":"https://a.test/","width":1,"height":1},"timestamp":1},{"type":3,"data":{"source":1,"positions":[]},"timestamp":2}]}"#;
+    assert_eq!(check(good), Ok(2));
+    assert_eq!(check(&gz(good)), Ok(2));
+    assert_eq!(decode(good).unwrap().events.len(), 2);
+    // Read by the collector's envelope check, but not by the model: refused here.
+    for bad in [
+        &br#"{"events":[{"type":2,"data":5,"timestamp":1}]}"#[..],
+        br#"{"events":[{"type":3,"data":{"source":"x"},"timestamp":1}]}"#,
+        br#"{"events":[{"type":4,"data":{"href":1},"timestamp":1}]"#,
+        b"  ",
+    ] {
+        assert!(check(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+    }
+}

@@ -2,6 +2,7 @@
 
 use super::incremental::IncrementalData;
 use super::node::{KeyStr, NodeTree};
+use crate::protocol::event_type;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
@@ -14,30 +15,31 @@ pub(crate) const UNSUPPORTED_MARK: &str = "unsupported recording format: ";
 /// rrweb `EventType` numbers (0–7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventType {
-    DomContentLoaded = 0,
-    Load = 1,
-    FullSnapshot = 2,
-    IncrementalSnapshot = 3,
-    Meta = 4,
-    Custom = 5,
-    Plugin = 6,
+    DomContentLoaded = event_type::DOM_CONTENT_LOADED as isize,
+    Load = event_type::LOAD as isize,
+    FullSnapshot = event_type::FULL_SNAPSHOT as isize,
+    IncrementalSnapshot = event_type::INCREMENTAL_SNAPSHOT as isize,
+    Meta = event_type::META as isize,
+    Custom = event_type::CUSTOM as isize,
+    Plugin = event_type::PLUGIN as isize,
     /// New in rrweb 2.1 (#1833): an asset (canvas data, stylesheet text) sent out of band.
-    Asset = 7,
+    Asset = event_type::ASSET as isize,
 }
 
 impl EventType {
     /// Maps rrweb's number to the variant; `None` for numbers rrweb does not define.
     pub fn from_number(n: i64) -> Option<Self> {
         use EventType::*;
+        let Ok(n) = u8::try_from(n) else { return None };
         Some(match n {
-            0 => DomContentLoaded,
-            1 => Load,
-            2 => FullSnapshot,
-            3 => IncrementalSnapshot,
-            4 => Meta,
-            5 => Custom,
-            6 => Plugin,
-            7 => Asset,
+            event_type::DOM_CONTENT_LOADED => DomContentLoaded,
+            event_type::LOAD => Load,
+            event_type::FULL_SNAPSHOT => FullSnapshot,
+            event_type::INCREMENTAL_SNAPSHOT => IncrementalSnapshot,
+            event_type::META => Meta,
+            event_type::CUSTOM => Custom,
+            event_type::PLUGIN => Plugin,
+            event_type::ASSET => Asset,
             _ => return None,
         })
     }

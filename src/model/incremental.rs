@@ -5,6 +5,7 @@
 
 use super::node::KeyStr;
 pub use super::payloads::*;
+use crate::protocol::incremental_source;
 use serde::de::{self, value::MapAccessDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
@@ -13,47 +14,48 @@ use std::fmt;
 /// rrweb `IncrementalSource` numbers (0–16).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IncrementalSource {
-    Mutation = 0,
-    MouseMove = 1,
-    MouseInteraction = 2,
-    Scroll = 3,
-    ViewportResize = 4,
-    Input = 5,
-    TouchMove = 6,
-    MediaInteraction = 7,
-    StyleSheetRule = 8,
-    CanvasMutation = 9,
-    Font = 10,
-    Log = 11,
-    Drag = 12,
-    StyleDeclaration = 13,
-    Selection = 14,
-    AdoptedStyleSheet = 15,
-    CustomElement = 16,
+    Mutation = incremental_source::MUTATION as isize,
+    MouseMove = incremental_source::MOUSE_MOVE as isize,
+    MouseInteraction = incremental_source::MOUSE_INTERACTION as isize,
+    Scroll = incremental_source::SCROLL as isize,
+    ViewportResize = incremental_source::VIEWPORT_RESIZE as isize,
+    Input = incremental_source::INPUT as isize,
+    TouchMove = incremental_source::TOUCH_MOVE as isize,
+    MediaInteraction = incremental_source::MEDIA_INTERACTION as isize,
+    StyleSheetRule = incremental_source::STYLE_SHEET_RULE as isize,
+    CanvasMutation = incremental_source::CANVAS_MUTATION as isize,
+    Font = incremental_source::FONT as isize,
+    Log = incremental_source::LOG as isize,
+    Drag = incremental_source::DRAG as isize,
+    StyleDeclaration = incremental_source::STYLE_DECLARATION as isize,
+    Selection = incremental_source::SELECTION as isize,
+    AdoptedStyleSheet = incremental_source::ADOPTED_STYLE_SHEET as isize,
+    CustomElement = incremental_source::CUSTOM_ELEMENT as isize,
 }
 
 impl IncrementalSource {
     /// Maps rrweb's number to the variant; `None` for numbers rrweb does not define.
     pub fn from_number(n: i64) -> Option<Self> {
         use IncrementalSource::*;
+        let Ok(n) = u8::try_from(n) else { return None };
         Some(match n {
-            0 => Mutation,
-            1 => MouseMove,
-            2 => MouseInteraction,
-            3 => Scroll,
-            4 => ViewportResize,
-            5 => Input,
-            6 => TouchMove,
-            7 => MediaInteraction,
-            8 => StyleSheetRule,
-            9 => CanvasMutation,
-            10 => Font,
-            11 => Log,
-            12 => Drag,
-            13 => StyleDeclaration,
-            14 => Selection,
-            15 => AdoptedStyleSheet,
-            16 => CustomElement,
+            incremental_source::MUTATION => Mutation,
+            incremental_source::MOUSE_MOVE => MouseMove,
+            incremental_source::MOUSE_INTERACTION => MouseInteraction,
+            incremental_source::SCROLL => Scroll,
+            incremental_source::VIEWPORT_RESIZE => ViewportResize,
+            incremental_source::INPUT => Input,
+            incremental_source::TOUCH_MOVE => TouchMove,
+            incremental_source::MEDIA_INTERACTION => MediaInteraction,
+            incremental_source::STYLE_SHEET_RULE => StyleSheetRule,
+            incremental_source::CANVAS_MUTATION => CanvasMutation,
+            incremental_source::FONT => Font,
+            incremental_source::LOG => Log,
+            incremental_source::DRAG => Drag,
+            incremental_source::STYLE_DECLARATION => StyleDeclaration,
+            incremental_source::SELECTION => Selection,
+            incremental_source::ADOPTED_STYLE_SHEET => AdoptedStyleSheet,
+            incremental_source::CUSTOM_ELEMENT => CustomElement,
             _ => return None,
         })
     }

@@ -15,11 +15,8 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
-/// rrweb EventType numbers (the FullSnapshot's, 2, is written by `snapshot`).
-pub const INCREMENTAL: u8 = 3;
-pub const META: u8 = 4;
-pub const CUSTOM: u8 = 5;
-pub const PLUGIN: u8 = 6;
+/// rrweb EventType numbers (the FullSnapshot's is written by `snapshot`): [`crate::protocol`].
+pub use crate::protocol::event_type::{CUSTOM, INCREMENTAL_SNAPSHOT as INCREMENTAL, META, PLUGIN};
 
 pub use crate::NAVIGATION_TAG;
 

@@ -23,8 +23,8 @@ pub const BUFFER_WINDOW_MS: f64 = 60_000.0;
 /// still describes it.
 pub const BUFFER_CHECKOUT_MS: f64 = 60_000.0;
 
-/// rrweb EventType 4 (Meta): where a segment starts.
-const META: u8 = 4;
+/// rrweb EventType Meta: where a segment starts.
+use crate::protocol::event_type::META;
 
 /// Sampling rates, each a fraction in [0, 1] (clamped; NaN counts as 0).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -4,7 +4,7 @@ use super::{BATCH_INTERVAL_MS, BATCH_MAX_BYTES, BATCH_MAX_EVENTS, BUFFER_MAX_BYT
 use std::collections::VecDeque;
 
 /// rrweb EventType 3 (IncrementalSnapshot): the events dropped first on overflow.
-const INCREMENTAL: u8 = 3;
+use crate::protocol::event_type::INCREMENTAL_SNAPSHOT as INCREMENTAL;
 
 /// When batches close and how much may wait.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -428,3 +428,35 @@ mod buffering {
         assert_eq!(b.drain().len(), 0);
     }
 }
+
+#[test]
+fn the_envelope_and_the_console_pattern_use_the_protocol_names() {
+    use crate::protocol::{envelope, CONSOLE_PLUGIN};
+    let sender = super::envelope::Sender {
+        session_id: "s".into(),
+        window_id: "w".into(),
+        app_id: "a".into(),
+        sdk_version: "v".into(),
+        distinct_id_json: Some("\"u\"".into()),
+    };
+    let json = super::envelope::envelope_json(&sender, 1, 2.0, &[]);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut expected = [
+        envelope::SESSION_ID,
+        envelope::WINDOW_ID,
+        envelope::SEQ,
+        envelope::APP_ID,
+        envelope::SDK_VERSION,
+        envelope::SENT_AT,
+        envelope::DISTINCT_ID,
+        envelope::EVENTS,
+    ];
+    expected.sort_unstable();
+    assert_eq!(keys, expected);
+    let error = format!(
+        r#"{{"type":6,"data":{{"plugin":"{CONSOLE_PLUGIN}","payload":{{"level":"error","trace":[],"payload":[]}}}},"timestamp":1}}"#
+    );
+    assert!(super::buffer::is_console_error(&error));
+}

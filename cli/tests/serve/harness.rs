@@ -16,6 +16,9 @@ pub const PUBLIC: &str = "test-public-key-0001";
 pub const READ: &str = "test-read-key-000001";
 pub const ADMIN: &str = "test-admin-key-00001";
 
+/// The collector's lock file in its data directory (not data: left out of [`Server::files`]).
+pub const LOCK_FILE: &str = ".rewind-serve.lock";
+
 /// How long a server may take to print its address.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -201,7 +204,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
         let path = entry.expect("entry").path();
         if path.is_dir() {
             walk(root, &path, out);
-        } else {
+        } else if path.file_name().is_some_and(|n| n != LOCK_FILE) {
             out.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
         }
     }

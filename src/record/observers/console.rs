@@ -156,5 +156,5 @@ fn console_record(s: &mut State, level: &str, trace: Vec<String>, payload: Vec<S
     // rrweb's payload is a string[] of stringified arguments: `"\"text\""`, `"42"`.
     let payload = array(payload.iter().map(|p| json_string(p)));
     let inner = Obj::new().str("level", level).raw("trace", &trace).raw("payload", &payload).end();
-    s.push(PLUGIN, Obj::new().str("plugin", "rrweb/console@1").raw("payload", &inner).end());
+    s.push(PLUGIN, Obj::new().str("plugin", crate::protocol::CONSOLE_PLUGIN).raw("payload", &inner).end());
 }
