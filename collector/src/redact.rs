@@ -262,7 +262,16 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
     }
     if policy.redact && !pii_free {
         let before = value.clone();
-        RULES.redact_json(&mut value);
+        // Numbers are data only in custom (5) and plugin (6) payloads; in the structural
+        // events they are ids, coordinates and times the codec reads as numbers.
+        let payload = value.get("type").and_then(Value::as_u64).is_some_and(|t| {
+            t == u64::from(rewind::protocol::event_type::CUSTOM) || t == u64::from(rewind::protocol::event_type::PLUGIN)
+        });
+        if kind != Kind::Event || payload {
+            RULES.redact_json(&mut value);
+        } else {
+            RULES.redact_json_strings(&mut value);
+        }
         changed |= value != before;
     }
     if typed {

@@ -106,17 +106,17 @@ pub fn play_all(bytes: &[u8]) {
 /// - the analyzer's decoder (`codec::decode`, what `/analysis` and `rewind analyze` run) reads
 ///   as many events as `codec::check` counted, from the JSON and from its gzip, without salvage.
 ///
-/// The same holds for the batch server-side redaction makes of it, which ingest checks again
-/// before storing. (Redaction can turn a readable batch into one the checks refuse: a numeric
-/// string the model reads as a number, replaced by `[REDACTED:card]`; ingest then answers 400
-/// and stores nothing. Found by this target on 2026-12-07; open, see FUZZING.md.)
+/// The same holds for the batch server-side redaction makes of it: ingest checks it again
+/// before storing, and a batch that redaction made unreadable would be refused (400) and lost.
+/// (Found by this target on 2026-12-07: a structural event's number that passes the card
+/// checks became `[REDACTED:card]`; structural events now keep their numbers.)
 pub fn ingest_roundtrip(bytes: &[u8]) {
     use rewind_collector::redact;
     if !reads_back(bytes) {
         return;
     }
     if let Ok(Some(redacted)) = redact::process_batch(bytes, &redact::Policy::default()) {
-        reads_back(&redacted);
+        assert!(reads_back(&redacted), "server-side redaction keeps an accepted batch readable");
     }
 }
 

@@ -418,6 +418,13 @@ impl PrivacyOptions {
         redact::redact_json_value(value, &self.redact_patterns);
     }
 
+    /// [`redact_json`](Self::redact_json) with every number kept as it is: for rrweb's
+    /// structural events (types 2–4), whose numbers are ids, coordinates, sizes and times that
+    /// readers parse as numbers, and whose page content is always in strings.
+    pub fn redact_json_strings(&self, value: &mut serde_json::Value) {
+        redact::redact_json_strings(value, &self.redact_patterns);
+    }
+
     /// The [`redact_patterns`](Self::redact_patterns) that cannot be used, with the reason
     /// (invalid syntax, too long, too large, beyond the first
     /// [`MAX_APP_PATTERNS`](redact::MAX_APP_PATTERNS)), so `init` can warn the developer.

@@ -39,8 +39,8 @@ mod typed;
 #[cfg(feature = "analyze")]
 use detect::may_match;
 use detect::{builtin_spans, luhn};
-pub(crate) use json::redact_json_value;
-pub use json::{secret_field_marker, walk_json, FieldValue};
+pub(crate) use json::{redact_json_strings, redact_json_value};
+pub use json::{secret_field_marker, walk_json, walk_json_strings, FieldValue};
 pub use typed::{redact_typed_prefix, typed_prefix, MIN_PARTIAL_CARD_DIGITS};
 
 /// What a redacted span was; its marker replaces it in the output.

@@ -50,8 +50,18 @@ pub(super) fn secret_key(key: &str) -> Option<(PiiKind, bool)> {
 /// (`password`, `token`, `authorization`, `cookie`, `ssn`, `cvv`, `cardNumber`…) are replaced
 /// whole: strings always, numbers for the short card/PIN/SSN keys.
 pub(crate) fn redact_json_value(value: &mut Value, patterns: &[String]) {
-    walk_json(
+    redact_json_with(value, patterns, true);
+}
+
+/// [`redact_json_value`] with every number kept ([`walk_json_strings`]).
+pub(crate) fn redact_json_strings(value: &mut Value, patterns: &[String]) {
+    redact_json_with(value, patterns, false);
+}
+
+fn redact_json_with(value: &mut Value, patterns: &[String], numbers: bool) {
+    walk(
         value,
+        numbers,
         |s| {
             let red = redact_text(s, patterns);
             if red != *s {
@@ -74,13 +84,30 @@ pub(crate) fn redact_json_value(value: &mut Value, patterns: &[String]) {
 ///   `replaced` (the analyzer counts them).
 ///
 /// Iterative (an explicit work list), so any depth is safe.
-pub fn walk_json(value: &mut Value, mut text: impl FnMut(&mut String), mut replaced: impl FnMut(Value)) {
+pub fn walk_json(value: &mut Value, text: impl FnMut(&mut String), replaced: impl FnMut(Value)) {
+    walk(value, true, text, replaced);
+}
+
+/// [`walk_json`] with every number kept as it is: no card-number rule, and a secret-named key
+/// whose value is a number keeps it. For rrweb's structural events (Meta, FullSnapshot,
+/// incremental: types 2–4), whose numbers are node ids, coordinates, sizes, sources and times
+/// that readers parse as numbers (a timestamp such as `3593188664826` passes the card checks),
+/// while the page's content is always in strings.
+pub fn walk_json_strings(value: &mut Value, text: impl FnMut(&mut String), replaced: impl FnMut(Value)) {
+    walk(value, false, text, replaced);
+}
+
+fn walk(value: &mut Value, numbers: bool, mut text: impl FnMut(&mut String), mut replaced: impl FnMut(Value)) {
+    let shape = |item: &Value| match field_shape(item) {
+        FieldValue::Number if !numbers => FieldValue::Other,
+        other => other,
+    };
     let mut stack: Vec<&mut Value> = vec![value];
     while let Some(v) = stack.pop() {
         match v {
             Value::String(s) => text(s),
             Value::Array(items) => stack.extend(items.iter_mut()),
-            Value::Number(n) => {
+            Value::Number(n) if numbers => {
                 if let Some(marker) = card_number_marker(&n.to_string()) {
                     replaced(std::mem::replace(v, Value::String(marker.to_string())));
                 }
@@ -103,7 +130,7 @@ pub fn walk_json(value: &mut Value, mut text: impl FnMut(&mut String), mut repla
                     }
                     if let Some(item) = map.remove(&old) {
                         // Judged on the original key: `user_ssn@x.org` stays a secret field.
-                        let item = match secret_field_marker(&old, field_shape(&item)) {
+                        let item = match secret_field_marker(&old, shape(&item)) {
                             Some(marker) => {
                                 replaced(item);
                                 Value::String(marker.to_string())
@@ -114,13 +141,13 @@ pub fn walk_json(value: &mut Value, mut text: impl FnMut(&mut String), mut repla
                     }
                 }
                 for (k, item) in map.iter_mut() {
-                    match secret_field_marker(k, field_shape(item)) {
+                    match secret_field_marker(k, shape(item)) {
                         Some(marker) => replaced(std::mem::replace(item, Value::String(marker.to_string()))),
                         None => stack.push(item),
                     }
                 }
             }
-            Value::Null | Value::Bool(_) => {}
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
     }
 }
