@@ -8,6 +8,29 @@ use crate::store::StoreError;
 /// `(url, title)`.
 pub type Seeded = (SessionRecord, Vec<u64>, Vec<(String, Option<String>)>);
 
+/// Parameters per multi-row statement (SQLite allows 32,766, PostgreSQL 65,535).
+const MAX_PARAMS: usize = 3_000;
+
+/// `($1, $2, $3{extra}), ($4, …)`: `rows` groups of `width` parameters.
+fn placeholders(rows: usize, width: usize, extra: &str) -> String {
+    let mut out = String::with_capacity(rows * width * 6);
+    for row in 0..rows {
+        if row > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for col in 0..width {
+            if col > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("${}", row * width + col + 1));
+        }
+        out.push_str(extra);
+        out.push(')');
+    }
+    out
+}
+
 impl Index {
     /// Inserts whole sessions as they are, in one transaction (the old JSON layout's import,
     /// benchmarks' seeding): each [`Seeded`] session's row, its `seqs` as batch rows (their
@@ -17,6 +40,8 @@ impl Index {
         let _gate = self.write_guard().await;
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         let mut inserted = 0;
+        let mut batches: Vec<(&str, i64, i64)> = Vec::new();
+        let mut page_rows: Vec<(&str, &str, Option<&str>)> = Vec::new();
         for (record, seqs, pages) in sessions {
             let a = &record.analysis;
             let opt = |v: Option<u64>| v.map(int);
@@ -59,29 +84,36 @@ impl Index {
             }
             inserted += 1;
             for seq in seqs {
-                sqlx::query(
-                    "INSERT INTO batches (session_id, seq, bytes, received_at) VALUES ($1, $2, 0, $3) \
-                     ON CONFLICT (session_id, seq) DO NOTHING",
-                )
-                .bind(&record.session_id)
-                .bind(int(*seq))
-                .bind(record.last_received_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
+                batches.push((record.session_id.as_str(), int(*seq), record.last_received_at));
             }
             for (url, title) in pages {
-                sqlx::query(
-                    "INSERT INTO pages (session_id, url, title) VALUES ($1, $2, $3) \
-                     ON CONFLICT (session_id, url) DO NOTHING",
-                )
-                .bind(&record.session_id)
-                .bind(url)
-                .bind(title.as_deref())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
+                page_rows.push((record.session_id.as_str(), url.as_str(), title.as_deref()));
             }
+        }
+        // Many rows per statement: a million-session seed would otherwise be millions of
+        // round trips.
+        for chunk in batches.chunks(MAX_PARAMS / 3) {
+            let values = placeholders(chunk.len(), 3, ", 0");
+            let sql = format!(
+                "INSERT INTO batches (session_id, seq, received_at, bytes) VALUES {values} \
+                 ON CONFLICT (session_id, seq) DO NOTHING"
+            );
+            let mut query = sqlx::query(&sql);
+            for (id, seq, at) in chunk {
+                query = query.bind(*id).bind(*seq).bind(*at);
+            }
+            query.execute(&mut *tx).await.map_err(db_error)?;
+        }
+        for chunk in page_rows.chunks(MAX_PARAMS / 3) {
+            let values = placeholders(chunk.len(), 3, "");
+            let sql = format!(
+                "INSERT INTO pages (session_id, url, title) VALUES {values} ON CONFLICT (session_id, url) DO NOTHING"
+            );
+            let mut query = sqlx::query(&sql);
+            for (id, url, title) in chunk {
+                query = query.bind(*id).bind(*url).bind(*title);
+            }
+            query.execute(&mut *tx).await.map_err(db_error)?;
         }
         tx.commit().await.map_err(db_error)?;
         Ok(inserted)
