@@ -12,7 +12,8 @@
 //! days, 1–4 batches, 1–4 pages each from 400 URLs of 8 sections (with titles); 20 % have
 //! console errors, 5 % rage clicks, 10 % dead clicks, 3 % error clicks; every session
 //! analysed. Bounded: it sends exactly `--requests` requests per filter (after 5 warm-up ones)
-//! from one keep-alive connection, and stops.
+//! from one keep-alive connection, and stops. Run without `--bench` (as `cargo test
+//! --all-targets` does) it seeds 3,000 sessions and sends 3 requests per filter.
 
 use rewind_collector::index::{AnalysisRow, Index, IndexConfig, Seeded, SessionRecord};
 use std::io::{BufRead, BufReader};
@@ -176,8 +177,10 @@ async fn measure(
 }
 
 fn main() {
-    let mut sessions = 1_000_000usize;
-    let mut requests = 200usize;
+    // `cargo test --all-targets` runs this without `--bench`: then a small smoke run.
+    let full = std::env::args().any(|a| a == "--bench");
+    let mut sessions = if full { 1_000_000usize } else { 3_000 };
+    let mut requests = if full { 200usize } else { 3 };
     let mut parent = std::env::temp_dir();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
