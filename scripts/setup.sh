@@ -72,6 +72,16 @@ if ! python3 -c 'import duckdb' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check duckdb
 fi
 
+# The collector's PostgreSQL index tests (cli/tests/serve_index.rs, serve_s3.rs) start their own
+# server from Debian's postgresql package (initdb in a temporary directory, as `nobody` when root).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  log "installing postgresql (index database tests)"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq postgresql >/dev/null
+fi
+
 # The collector's S3 test (cli/tests/serve_s3.rs) runs against moto's S3-compatible server.
 if ! command -v moto_server >/dev/null; then
   log "installing moto[server] (S3-compatible test server)"

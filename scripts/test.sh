@@ -23,6 +23,9 @@ step "native tests"
 REWIND_BENCH_MB=1 cargo test --workspace --all-targets --quiet
 cargo test --workspace --doc --quiet
 
+step "collector memory goals (release: the real binary under the hostile patterns, peak RSS < 1 GB)"
+cargo test --release --quiet -p rewind-cli --test serve_memory --test serve_memory_worker -- --ignored
+
 step "fuzz smoke run (cargo-fuzz on nightly, 15 s per target)"
 scripts/fuzz.sh 15
 

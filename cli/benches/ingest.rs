@@ -7,7 +7,11 @@
 //! cargo bench -p rewind-cli --bench ingest -- --batches 5000 --connections 4
 //! cargo bench -p rewind-cli --bench ingest -- --dir /dev/shm    # data directory on tmpfs
 //! cargo bench -p rewind-cli --bench ingest -- --redaction on    # one collector only
+//! cargo bench -p rewind-cli --bench ingest -- --baseline /path/to/old/rewind
 //! ```
+//!
+//! `--baseline BIN` also measures another build of `rewind` (e.g. the main branch's) in the same
+//! run, each of its phases beside the same phase of this build, so both see the same machine.
 //!
 //! By default it measures two collectors in the same run, one with server-side redaction (the
 //! default) and one with `--no-server-redaction`, in `--rounds` rounds (default 2) ordered
@@ -50,6 +54,7 @@ fn main() {
     let mut rounds = 2usize;
     let mut modes = Modes::Both;
     let mut parent = std::env::temp_dir();
+    let mut baseline: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -57,6 +62,7 @@ fn main() {
             "--connections" => connections = args.next().and_then(|v| v.parse().ok()).expect("--connections K"),
             "--rounds" => rounds = args.next().and_then(|v| v.parse().ok()).expect("--rounds R"),
             "--dir" => parent = args.next().expect("--dir DIR").into(),
+            "--baseline" => baseline = Some(args.next().expect("--baseline BIN").into()),
             "--redaction" => {
                 modes = match args.next().as_deref() {
                     Some("both") => Modes::Both,
@@ -69,7 +75,7 @@ fn main() {
         }
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    runtime.block_on(run(batches, connections.max(1), rounds.max(1), modes, &parent));
+    runtime.block_on(run(batches, connections.max(1), rounds.max(1), modes, &parent, baseline.as_deref()));
 }
 
 /// A collector under test.
@@ -78,16 +84,18 @@ struct Collector {
     url: String,
     data: std::path::PathBuf,
     redaction: bool,
+    /// Started from `--baseline`'s binary.
+    baseline: bool,
     /// Batch files it should hold so far.
     expected: usize,
     _root: tempfile::TempDir,
 }
 
 impl Collector {
-    fn start(parent: &Path, redaction: bool) -> Collector {
+    fn start(parent: &Path, redaction: bool, binary: Option<&Path>) -> Collector {
         let root = tempfile::tempdir_in(parent).expect("temp dir");
         let data = root.path().join("data");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_rewind"));
+        let mut command = Command::new(binary.unwrap_or(Path::new(env!("CARGO_BIN_EXE_rewind"))));
         command.args(["serve", "--addr", "127.0.0.1:0", "--rate-limit", "0", "--public-key", PUBLIC]);
         if !redaction {
             command.arg("--no-server-redaction");
@@ -111,15 +119,12 @@ impl Collector {
             }
         }
         let url = url.expect("the server printed its address");
-        Collector { process, url, data, redaction, expected: 0, _root: root }
+        Collector { process, url, data, redaction, baseline: binary.is_some(), expected: 0, _root: root }
     }
 
-    fn name(&self) -> &'static str {
-        if self.redaction {
-            "redaction on"
-        } else {
-            "redaction off"
-        }
+    fn name(&self) -> String {
+        let build = if self.baseline { "baseline " } else { "" };
+        format!("{build}redaction {}", if self.redaction { "on" } else { "off" })
     }
 }
 
@@ -140,14 +145,21 @@ struct Phase {
     per_cpu_s: f64,
 }
 
-async fn run(total: usize, connections: usize, rounds: usize, modes: Modes, parent: &Path) {
+async fn run(total: usize, connections: usize, rounds: usize, modes: Modes, parent: &Path, baseline: Option<&Path>) {
     let templates = templates();
     let per_connection = total.div_ceil(connections);
-    let mut collectors: Vec<Collector> = match modes {
-        Modes::Both => vec![Collector::start(parent, false), Collector::start(parent, true)],
-        Modes::On => vec![Collector::start(parent, true)],
-        Modes::Off => vec![Collector::start(parent, false)],
+    let redactions = match modes {
+        Modes::Both => vec![false, true],
+        Modes::On => vec![true],
+        Modes::Off => vec![false],
     };
+    let mut collectors: Vec<Collector> = Vec::new();
+    for redaction in redactions {
+        collectors.push(Collector::start(parent, redaction, None));
+        if let Some(binary) = baseline {
+            collectors.push(Collector::start(parent, redaction, Some(binary)));
+        }
+    }
     println!(
         "collector ingest: {connections} connections x {per_connection} batches (+{WARMUP_PER_CONNECTION} warm-up each), \
          {} fixture batch shapes (mean {} bytes of JSON), {rounds} round(s) per collector, load average {}",
@@ -155,7 +167,7 @@ async fn run(total: usize, connections: usize, rounds: usize, modes: Modes, pare
         templates.iter().map(|t| t.1).sum::<usize>() / templates.len(),
         load_average()
     );
-    let mut results: Vec<(bool, Phase)> = Vec::new();
+    let mut results: Vec<(bool, bool, Phase)> = Vec::new();
     let mut phase = 0;
     for round in 0..rounds {
         // A B, then B A: drift in the machine's load touches both alike.
@@ -176,18 +188,28 @@ async fn run(total: usize, connections: usize, rounds: usize, modes: Modes, pare
                 result.per_cpu_s,
                 load_average()
             );
-            results.push((collector.redaction, result));
+            results.push((collector.redaction, collector.baseline, result));
             phase += 1;
         }
     }
-    let mean = |redaction: bool| {
-        let runs: Vec<f64> = results.iter().filter(|(r, _)| *r == redaction).map(|(_, p)| p.batches_per_s).collect();
+    let average = |redaction: bool, base: bool, value: fn(&Phase) -> f64| {
+        let runs: Vec<f64> =
+            results.iter().filter(|(r, b, _)| *r == redaction && *b == base).map(|(_, _, p)| value(p)).collect();
         (!runs.is_empty()).then(|| runs.iter().sum::<f64>() / runs.len() as f64)
     };
-    let cpu = |redaction: bool| {
-        let runs: Vec<f64> = results.iter().filter(|(r, _)| *r == redaction).map(|(_, p)| p.per_cpu_s).collect();
-        (!runs.is_empty()).then(|| runs.iter().sum::<f64>() / runs.len() as f64)
-    };
+    let mean = |redaction: bool| average(redaction, false, |p| p.batches_per_s);
+    let cpu = |redaction: bool| average(redaction, false, |p| p.per_cpu_s);
+    for redaction in [false, true] {
+        if let (Some(this), Some(base)) =
+            (average(redaction, false, |p| p.batches_per_s), average(redaction, true, |p| p.batches_per_s))
+        {
+            let mode = if redaction { "on" } else { "off" };
+            println!(
+                "mean batches/s       redaction {mode}: this build {this:.0}, baseline {base:.0}: {:.2}×",
+                this / base
+            );
+        }
+    }
     if let (Some(off), Some(on)) = (mean(false), mean(true)) {
         println!("mean batches/s       redaction off {off:.0}, on {on:.0}: on/off = {:.2}", on / off);
     }

@@ -382,7 +382,7 @@ async fn retention_deletes_old_sessions() {
     }
     let files = server.files();
     assert!(files.iter().all(|f| !f.contains("old-session")), "{files:?}");
-    assert_eq!(files.len(), 2, "the new session's batch and index record: {files:?}");
+    assert_eq!(files.len(), 1, "the new session's batch (the index is a database): {files:?}");
     let metrics = server.metrics().await;
     assert!(metrics.contains("rewind_sessions_deleted_total{cause=\"retention\"} 1\n"), "{metrics}");
 }
@@ -459,6 +459,35 @@ async fn listing_pages_filters_and_caps() {
     assert_eq!((ids(&even), even["total"].clone()), (vec!["s4".to_string(), "s2".into(), "s0".into()], json!(3)));
     assert_eq!(server.get("/v1/sessions?limit=1000", READ).await.1["limit"], 100);
     assert_eq!(server.get("/v1/sessions?limit=ten", READ).await.0, 400);
+
+    // Cursor paging gives the same pages as offsets.
+    let first = server.list("limit=2").await;
+    assert_eq!(ids(&first), ["s4", "s3"]);
+    let cursor = first["next_cursor"].as_str().expect("a full page has a next cursor").to_string();
+    let second = server.list(&format!("limit=2&cursor={cursor}")).await;
+    assert_eq!(ids(&second), ["s2", "s1"]);
+    assert_eq!(server.get(&format!("/v1/sessions?cursor={cursor}&offset=2"), READ).await.0, 400);
+    assert_eq!(server.get("/v1/sessions?cursor=nonsense", READ).await.0, 400);
+    // Time range (first event, epoch ms), app, visited URL, text search, signals.
+    let window = server.list(&format!("from={}&to={}", t0 + 1_000, t0 + 3_000)).await;
+    assert_eq!(ids(&window), ["s2", "s1"]);
+    assert_eq!(server.list("app=test-app").await["total"], 5);
+    assert_eq!(server.list("app=other").await["total"], 0);
+    assert_eq!(server.list("has=errors").await["total"], 0);
+    assert_eq!(server.get("/v1/sessions?has=everything", READ).await.0, 400);
+    assert_eq!(server.get("/v1/sessions?from=yesterday", READ).await.0, 400);
+    let mut visit = batch("shopper", 0, &small_events(1, t0 + 9_000));
+    visit["events"].as_array_mut().unwrap().insert(
+        0,
+        json!({"type": 4, "timestamp": t0 + 9_000, "data": {"href": "https://shop.example/Checkout/pay", "width": 800, "height": 600}}),
+    );
+    assert_eq!(server.ingest(&visit).await.0, 200);
+    assert_eq!(ids(&server.list("url=checkout").await), ["shopper"], "substring, any case");
+    assert_eq!(ids(&server.list("url_prefix=https://shop.example/Check").await), ["shopper"]);
+    assert_eq!(server.list("url_prefix=https://shop.example/check").await["total"], 0, "a prefix is exact");
+    assert_eq!(ids(&server.list("q=pay").await), ["shopper"]);
+    assert_eq!(server.list("q=100%25").await["total"], 0, "% is a literal character");
+    assert_eq!(server.list("min_duration_ms=1").await["total"], 0, "one-event sessions last 0 ms");
 }
 
 #[tokio::test]
@@ -526,7 +555,8 @@ async fn settled(server: &Server, session_id: &str) -> Value {
 
 #[tokio::test]
 async fn rage_clicks_split_across_batches_are_counted_in_any_order() {
-    let server = Server::start(&[]);
+    // Analysed as soon as a session is idle (the default waits 10 s without a batch).
+    let server = Server::start(&["--analysis-idle-secs", "0"]);
     // dead-button: five clicks on "Apply coupon" within 0.6 s (click events 6, 9, 12, 15, 19).
     // Without the fifth (events 17-19: down, up, click), four clicks; the split leaves two in
     // batch 0 and two in batch 1: neither is a burst (3 clicks) alone.
@@ -543,6 +573,11 @@ async fn rage_clicks_split_across_batches_are_counted_in_any_order() {
     let entry = settled(&server, "rage-1").await;
     assert_eq!(entry["n_rage_clicks"], 1, "one burst across the two batches: {entry}");
     assert_eq!((entry["n_batches"].clone(), entry["missing_batches"].clone()), (json!(2), json!(0)));
+    // The rest of the analysis fills the row too: pages and the other findings.
+    assert_eq!(entry["n_pages"], 1, "{entry}");
+    assert_eq!(entry["findings"]["rage_click"], 1, "{entry}");
+    assert!(entry["n_dead_clicks"].as_u64().is_some() && entry["n_error_clicks"].as_u64().is_some(), "{entry}");
+    assert_eq!((entry["analysis_pending"].clone(), entry["analysis_note"].clone()), (json!(false), Value::Null));
 
     // A session without rage clicks, and the filters.
     let calm = fixture_events("login-form");
@@ -555,10 +590,12 @@ async fn rage_clicks_split_across_batches_are_counted_in_any_order() {
     assert_eq!(server.get("/v1/sessions?min_rage_clicks=2", READ).await.1["total"], 0);
     assert_eq!(server.get("/v1/sessions?min_errors=1", READ).await.1["total"], 0);
     assert_eq!(server.get("/v1/sessions?min_rage_clicks=x", READ).await.0, 400);
+    assert_eq!(ids(server.get("/v1/sessions?has=rage", READ).await.1), [json!("rage-1")]);
+    assert_eq!(server.get("/v1/sessions?has=rage,errors", READ).await.1["total"], 0);
 
     // The count is in the index record, so a restarted collector lists it without recounting.
     let root = server.stop();
-    let server = Server::start_in(root, &[]);
+    let server = Server::start_in(root, &["--analysis-idle-secs", "0"]);
     let (_, list) = server.get("/v1/sessions?min_rage_clicks=1", READ).await;
     assert_eq!((list["total"].clone(), list["sessions"][0]["rage_clicks_pending"].clone()), (json!(1), json!(false)));
 }

@@ -123,13 +123,13 @@ async fn ingest(state: &AppState, headers: &HeaderMap, body: Body) -> Result<(Ba
 
     let now = now_ms();
     let _session = state.index.lock(&batch.session_id).await;
-    let record = state.index.ensure(&state.store, &batch.session_id, now).await.map_err(ApiError::store)?;
-    let path = Store::batch_path(&record.day, &batch.session_id, batch.seq);
+    let day = state.index.ensure(&batch.session_id, now).await.map_err(ApiError::store)?;
+    let path = Store::batch_path(&day, &batch.session_id, batch.seq);
     let stored_bytes = stored.len() as u64;
     let created = state.store.create(&path, stored).await.map_err(ApiError::store)?;
     // Also for a duplicate: the index may have missed it if an earlier attempt failed midway.
-    if state.index.record_batch(&state.store, &batch, stored_bytes, now).await.map_err(ApiError::store)? {
-        state.rage.push(&batch.session_id);
+    if state.index.record_batch(&batch, stored_bytes, now).await.map_err(ApiError::store)? {
+        state.analysis.nudge();
     }
     Ok((batch, created))
 }

@@ -4,11 +4,13 @@
 //! built npm package (`/pkg/`, `/pkg-record/`, `/js/`).
 //!
 //! Modules: [`api`] error responses, [`auth`] keys, [`limits`] limits and the rate limiter,
-//! [`wire`] the batch envelope, [`durable`] synced local writes and the directory lock, [`ingest`] the ingest handler, [`redact`] server-side
-//! redaction and the stored-string cap, [`store`] storage layout,
-//! [`index`] the session index, [`rage`] rage-click counts for the index, [`read`] the read
-//! API and deletion, [`retention`] the retention sweep, [`metrics`] counters.
+//! [`wire`] the batch envelope, [`durable`] synced local writes and the directory lock,
+//! [`ingest`] the ingest handler, [`redact`] server-side redaction and the stored-string cap,
+//! [`store`] storage layout,
+//! [`index`] the session index (SQLite or PostgreSQL), [`analysis`] the background per-session
+//! analysis that fills it, [`read`] the read API and deletion, [`retention`] the retention sweep, [`metrics`] counters.
 
+pub mod analysis;
 pub mod api;
 pub mod auth;
 pub mod durable;
@@ -16,7 +18,6 @@ pub mod index;
 pub mod ingest;
 pub mod limits;
 pub mod metrics;
-pub mod rage;
 pub mod read;
 pub mod redact;
 pub mod retention;
@@ -28,7 +29,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::routing::{get, post};
 use axum::Router;
 use clap::Args;
-use index::Index;
+use index::{Index, IndexConfig};
 use limits::{
     RateLimiter, DEFAULT_BURST_PER_KEY, DEFAULT_MAX_SEQ, DEFAULT_RATE_PER_KEY, MAX_INFLIGHT_BODY_KIB,
     MAX_INFLIGHT_DECODES, MAX_REDACTING_KIB, MAX_SEQ,
@@ -62,7 +63,7 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
 
     /// Local data directory (created if missing): sessions/YYYY/MM/DD/{session_id}/{seq}.json.gz
-    /// and index/{session_id}.json.
+    /// and the session index, index.sqlite (unless --index names another database).
     #[arg(long, default_value = "rewind-data", value_name = "DIR")]
     pub data_dir: PathBuf,
 
@@ -70,6 +71,16 @@ pub struct ServeArgs {
     /// and region come from the AWS_* environment variables.
     #[arg(long, value_name = "URL")]
     pub store: Option<String>,
+
+    /// The session index database: postgres://user:password@host:port/db (for several
+    /// collectors sharing one --store), or sqlite:PATH [default: sqlite in --data-dir].
+    #[arg(long, value_name = "URL")]
+    pub index: Option<String>,
+
+    /// Seconds without a new batch after which a session is analysed in the background (pages,
+    /// rage/dead/error clicks, findings for the index).
+    #[arg(long, default_value_t = analysis::DEFAULT_ANALYSIS_IDLE_SECS, value_name = "SECS")]
+    pub analysis_idle_secs: u64,
 
     /// Endpoint of an S3-compatible server (MinIO, R2, …), e.g. http://127.0.0.1:9000.
     #[arg(long, value_name = "URL")]
@@ -165,7 +176,7 @@ pub struct ServeArgs {
 pub struct AppState {
     /// The keys.
     pub keys: Keys,
-    /// Batches and index records.
+    /// Batches.
     pub store: Store,
     /// The session index.
     pub index: Index,
@@ -179,8 +190,8 @@ pub struct AppState {
     pub body_timeout: Duration,
     /// Batches decoded at once ([`MAX_INFLIGHT_DECODES`]).
     pub decode_slots: Semaphore,
-    /// Sessions whose rage-click count is behind ([`rage`]).
-    pub rage: rage::RageQueue,
+    /// Wakes the background analysis ([`analysis`]).
+    pub analysis: analysis::AnalysisQueue,
     /// Server-side redaction and the stored-string cap ([`redact`]).
     pub policy: Policy,
     /// Largest `seq` accepted (`--max-seq`).
@@ -194,19 +205,19 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// A state over `store` with the given keys and rate limit, and the defaults of everything
-    /// else (redaction on, [`DEFAULT_MAX_SEQ`], `/metrics` behind a key).
-    pub fn new(store: Store, keys: Keys, limiter: RateLimiter) -> Self {
+    /// A state over `store` and `index` with the given keys and rate limit, and the defaults of
+    /// everything else (redaction on, [`DEFAULT_MAX_SEQ`], `/metrics` behind a key).
+    pub fn new(store: Store, index: Index, keys: Keys, limiter: RateLimiter) -> Self {
         AppState {
             keys,
             store,
-            index: Index::default(),
+            index,
             limiter,
             metrics: Metrics::default(),
             body_budget: Semaphore::new(MAX_INFLIGHT_BODY_KIB as usize),
             body_timeout: limits::BODY_READ_TIMEOUT,
             decode_slots: Semaphore::new(MAX_INFLIGHT_DECODES),
-            rage: rage::RageQueue::default(),
+            analysis: analysis::AnalysisQueue::default(),
             policy: Policy::default(),
             max_seq: DEFAULT_MAX_SEQ,
             metrics_public: false,
@@ -216,9 +227,10 @@ impl AppState {
     }
 
     #[cfg(test)]
-    pub(crate) fn for_tests(store: Store) -> Self {
+    pub(crate) async fn for_tests(store: Store) -> Self {
         let keys = Keys { public: vec!["p".repeat(16)], read: "r".repeat(16), admin: "a".repeat(16) };
-        AppState::new(store, keys, RateLimiter::new(0.0, 1.0))
+        let index = Index::open(&IndexConfig::Memory).await.expect("in-memory index");
+        AppState::new(store, index, keys, RateLimiter::new(0.0, 1.0))
     }
 }
 
@@ -403,6 +415,13 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
             }
         });
     }
+    let index_config = IndexConfig::parse(args.index.as_deref(), &args.data_dir)?;
+    let index = Index::open(&index_config).await?;
+    match index::legacy::import(&index, &store).await {
+        Ok(0) => {}
+        Ok(n) => eprintln!("rewind serve: imported {n} sessions from index/*.json into the index database"),
+        Err(e) => return Err(format!("cannot import index/*.json into the index database: {e}")),
+    }
     if !args.rate_limit.is_finite() || args.rate_limit < 0.0 {
         return Err("--rate-limit must be a number of batches per second, 0 or more".into());
     }
@@ -412,7 +431,7 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
         (2.0 * args.rate_limit).max(1.0)
     });
     let dirs = static_dirs(args.www.as_deref(), &args.package_dir)?;
-    let mut state = AppState::new(store, keys, RateLimiter::new(args.rate_limit, burst));
+    let mut state = AppState::new(store, index, keys, RateLimiter::new(args.rate_limit, burst));
     state.policy = Policy { redact: !args.no_server_redaction, max_string_bytes: args.max_stored_string_bytes };
     state.max_seq = args.max_seq;
     state.metrics_public = args.metrics_public;
@@ -425,7 +444,7 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let generated = [public_generated, read_generated, admin_generated];
     print_startup(addr, &state, &dirs, args, burst, generated);
-    rage::spawn(state.clone());
+    analysis::spawn(state.clone(), Duration::from_secs(args.analysis_idle_secs));
     if let Some(days) = args.retention_days {
         retention::spawn(state.clone(), days);
     }
@@ -541,6 +560,7 @@ fn print_startup(
     let metrics_access = if args.metrics_public { "public" } else { "read or admin key" };
     out.push_str(&format!("  health      {url}/health   metrics {url}/metrics ({metrics_access})\n"));
     out.push_str(&format!("  data        {}\n", state.store.description));
+    out.push_str(&format!("  index       {}\n", state.index.description));
     for key in &keys.public {
         // Public keys ship in web pages: always shown.
         out.push_str(&format!("  public key  {key}{}\n", if generated[0] { "  (generated)" } else { "" }));

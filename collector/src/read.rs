@@ -1,9 +1,25 @@
 //! The read API (read or admin key) and deletion (admin key).
 //!
-//! - `GET /v1/sessions?limit&offset&user&min_errors&min_rage_clicks`: index records, newest
-//!   first (by first event); `min_errors=N` / `min_rage_clicks=N` keep sessions with at least
-//!   N console errors / rage-click bursts (a session whose rage count is not known yet is left
-//!   out by `min_rage_clicks`).
+//! - `GET /v1/sessions`: sessions from the index ([`crate::index`]), newest first (by first
+//!   event, else by when the collector first saw them). Parameters, all optional, combined
+//!   with AND:
+//!   - `user=ID`, `app=ID`: exact `distinct_id` / `app_id`;
+//!   - `from=MS`, `to=MS`: first event at or after / before, Unix epoch milliseconds;
+//!   - `url=TEXT`: a visited page's URL contains TEXT (ASCII case-insensitive);
+//!     `url_prefix=TEXT`: a visited page's URL starts with TEXT (exact). Pages are the entry
+//!     URL of every batch at ingest, and every page the analysis found;
+//!   - `q=TEXT`: a visited page's URL or title, or the entry URL, contains TEXT;
+//!   - `has=errors,rage,dead,error_clicks`: at least one console error / rage-click burst /
+//!     dead click / error click (the last three once the session is analysed);
+//!   - `min_errors=N`, `min_rage_clicks=N`: at least N; `min_duration_ms=MS`: at least that
+//!     long (last event − first event), milliseconds;
+//!   - `limit=N` (default 50, at most 100); `offset=N` or `cursor=C` (a previous page's
+//!     `next_cursor`; cheaper than a deep offset).
+//!
+//!   Answer: `{"sessions": [...], "total": N, "total_capped": bool, "limit", "offset",
+//!   "next_cursor": C|null}`; `total` counts matches up to
+//!   [`crate::index::MAX_LIST_TOTAL`] (`total_capped` when there are more); string filters
+//!   longer than [`MAX_FILTER_BYTES`] and malformed numbers are refused with 400.
 //! - `GET /v1/sessions/{id}`: the record, gaps in `seq`, and every event in `seq` order, each
 //!   event's JSON exactly as it was stored: as received, unless server-side redaction or the
 //!   stored-string cap changed it (`super::redact`).
@@ -11,7 +27,7 @@
 //!   (one element of its `replays` array: [`rewind::analyze::Analysis::to_replay_json`]),
 //!   redacted as the CLI's output is by default (emails, card numbers… as `[REDACTED:kind]`,
 //!   counted in `redactions`); damaged batches are salvaged with a warning.
-//! - `DELETE /v1/sessions/{id}`: the batches, then the index record.
+//! - `DELETE /v1/sessions/{id}`: the batches, then the index rows.
 //!
 //! Memory is bounded per request, whatever the session's size: `GET /v1/sessions/{id}` streams
 //! its events batch by batch (a first pass over the batches finds the warnings, which come
@@ -24,7 +40,7 @@ use super::api::Reason;
 use super::api::{json_text, ApiError};
 use super::auth::Role;
 use super::auth::{authorize, Need};
-use super::index::{gaps, SessionRecord};
+use super::index::{gaps, Cursor, ListFilter, SessionRecord, Signal, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT};
 use super::limits::{
     valid_session_id, MAX_ANALYSIS_BYTES, MAX_CONCURRENT_ANALYSES, MAX_DECOMPRESSED_BYTES, MAX_READS_PER_KEY,
 };
@@ -44,10 +60,9 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::OwnedSemaphorePermit;
 
-/// Sessions per page of `GET /v1/sessions` when `limit` is not given.
-pub const DEFAULT_LIST_LIMIT: usize = 50;
-/// Most sessions per page (the read API caps `limit` at 100); a larger `limit` is capped.
-pub const MAX_LIST_LIMIT: usize = 100;
+/// Longest text accepted in a string filter (`user`, `app`, `url`, `url_prefix`, `q`), bytes.
+pub const MAX_FILTER_BYTES: usize = 2_048;
+
 /// Read requests in flight per read or admin key ([`MAX_READS_PER_KEY`]).
 #[derive(Debug)]
 pub struct ReadSlots {
@@ -84,7 +99,71 @@ impl ReadSlots {
     }
 }
 
-/// `GET /v1/sessions`.
+/// The filters of `GET /v1/sessions` from its query string. Errors name the parameter.
+fn list_filter(params: &HashMap<String, String>) -> Result<ListFilter, ApiError> {
+    let number = |name: &str| -> Result<Option<u64>, ApiError> {
+        params
+            .get(name)
+            .map(|v| v.parse::<u64>().map_err(|_| ApiError::bad_request(format!("`{name}` must be a whole number"))))
+            .transpose()
+    };
+    let time = |name: &str| -> Result<Option<i64>, ApiError> {
+        params
+            .get(name)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| ApiError::bad_request(format!("`{name}` must be a time in Unix epoch milliseconds")))
+            })
+            .transpose()
+    };
+    let text = |name: &str| -> Result<Option<String>, ApiError> {
+        match params.get(name).filter(|v| !v.is_empty()) {
+            Some(v) if v.len() > MAX_FILTER_BYTES => {
+                Err(ApiError::bad_request(format!("`{name}` is longer than {MAX_FILTER_BYTES} bytes")))
+            }
+            v => Ok(v.cloned()),
+        }
+    };
+    let mut has = Vec::new();
+    for name in params.get("has").map(String::as_str).unwrap_or("").split(',').filter(|n| !n.is_empty()) {
+        has.push(Signal::parse(name).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "`has` takes errors, rage, dead or error_clicks (comma-separated), not {name:?}"
+            ))
+        })?);
+    }
+    let cursor = match params.get("cursor").filter(|c| !c.is_empty()) {
+        Some(c) => Some(
+            Cursor::decode(c).ok_or_else(|| ApiError::bad_request("`cursor` must be a `next_cursor` of this API"))?,
+        ),
+        None => None,
+    };
+    let offset = number("offset")?.unwrap_or(0);
+    if cursor.is_some() && offset > 0 {
+        return Err(ApiError::bad_request("give `cursor` or `offset`, not both"));
+    }
+    Ok(ListFilter {
+        user: text("user")?,
+        app: text("app")?,
+        from_ms: time("from")?,
+        to_ms: time("to")?,
+        url_contains: text("url")?,
+        url_prefix: text("url_prefix")?,
+        text: text("q")?,
+        has,
+        min_errors: number("min_errors")?.unwrap_or(0),
+        min_rage_clicks: number("min_rage_clicks")?.unwrap_or(0),
+        min_duration_ms: number("min_duration_ms")?.map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
+        cursor,
+        limit: number("limit")?
+            .map_or(DEFAULT_LIST_LIMIT, |v| usize::try_from(v).unwrap_or(usize::MAX))
+            .min(MAX_LIST_LIMIT),
+        offset: usize::try_from(offset).unwrap_or(usize::MAX),
+    })
+}
+
+/// `GET /v1/sessions`: one page of sessions, newest first (by first event). The filters (all
+/// optional, combined with AND) and the answer are in the module docs.
 pub async fn list(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -92,31 +171,17 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     let role = authorize(&state.keys, &headers, Need::Read)?;
     let _slot = state.reads.take(role)?;
-    let number = |name: &str, default: usize| match params.get(name) {
-        None => Ok(default),
-        Some(v) => v.parse::<usize>().map_err(|_| ApiError::bad_request(format!("`{name}` must be a whole number"))),
-    };
-    let limit = number("limit", DEFAULT_LIST_LIMIT)?.min(MAX_LIST_LIMIT);
-    let offset = number("offset", 0)?;
-    let user = params.get("user").filter(|u| !u.is_empty());
-    let min_errors = number("min_errors", 0)? as u64;
-    let min_rage = number("min_rage_clicks", 0)? as u64;
-    let mut records = state.index.all(&state.store).await.map_err(ApiError::store)?;
-    // Counts left behind by a restart, or by batches another collector stored.
-    state.rage.push_pending(&records);
-    // A record without batches is a session whose first batch is being written (or failed).
-    records.retain(|r| {
-        r.n_batches > 0
-            && user.is_none_or(|u| r.distinct_id.as_ref() == Some(u))
-            && r.n_errors >= min_errors
-            && (min_rage == 0 || r.n_rage_clicks.is_some_and(|n| n >= min_rage))
+    let filter = list_filter(&params)?;
+    let page = state.index.list(&filter).await.map_err(ApiError::store)?;
+    let views: Vec<_> = page.sessions.iter().map(|r| r.view()).collect();
+    let body = serde_json::json!({
+        "sessions": views,
+        "total": page.total,
+        "total_capped": page.total_capped,
+        "limit": filter.limit,
+        "offset": filter.offset,
+        "next_cursor": page.next_cursor,
     });
-    records.sort_by(|a, b| {
-        let newest = |r: &SessionRecord| r.start_time.unwrap_or(r.first_received_at);
-        newest(b).cmp(&newest(a)).then_with(|| a.session_id.cmp(&b.session_id))
-    });
-    let page: Vec<_> = records.iter().skip(offset).take(limit).map(|r| r.view()).collect();
-    let body = serde_json::json!({ "sessions": page, "total": records.len(), "limit": limit, "offset": offset });
     Ok(json_text(body.to_string()))
 }
 
@@ -227,19 +292,17 @@ pub async fn delete(
     authorize(&state.keys, &headers, Need::Admin)?;
     check_id(&id)?;
     let _session = state.index.lock(&id).await;
-    let record =
-        state.index.get(&state.store, &id).await.map_err(ApiError::store)?.ok_or_else(|| ApiError::not_found(&id))?;
+    let record = state.index.get(&id).await.map_err(ApiError::store)?.ok_or_else(|| ApiError::not_found(&id))?;
     let batches = delete_session(&state, &record).await.map_err(ApiError::store)?;
     state.metrics.sessions_deleted_api.fetch_add(1, Ordering::Relaxed);
     Ok(json_text(serde_json::json!({ "deleted": true, "session_id": id, "batches": batches }).to_string()))
 }
 
-/// Deletes a session's batches, then its index record (so an interrupted delete can be
+/// Deletes a session's batches, then its index rows (so an interrupted delete can be
 /// repeated). The caller holds the session's lock. Returns the number of batches deleted.
 pub async fn delete_session(state: &AppState, record: &SessionRecord) -> Result<usize, StoreError> {
     let batches = state.store.delete_prefix(&Store::session_prefix(&record.day, &record.session_id)).await?;
-    state.store.delete(&Store::index_path(&record.session_id)).await?;
-    state.index.forget(&record.session_id);
+    state.index.delete(&record.session_id).await?;
     Ok(batches)
 }
 
@@ -252,32 +315,11 @@ fn check_id(id: &str) -> Result<(), ApiError> {
 }
 
 /// A session's index record and its stored batches (`seq`, object), in `seq` order.
-pub(crate) async fn list_session(
-    state: &AppState,
-    id: &str,
-) -> Result<(Arc<SessionRecord>, Vec<(u64, ObjPath)>), ApiError> {
+pub(crate) async fn list_session(state: &AppState, id: &str) -> Result<(SessionRecord, Vec<(u64, ObjPath)>), ApiError> {
     check_id(id)?;
-    let record =
-        state.index.get(&state.store, id).await.map_err(ApiError::store)?.ok_or_else(|| ApiError::not_found(id))?;
+    let record = state.index.get(id).await.map_err(ApiError::store)?.ok_or_else(|| ApiError::not_found(id))?;
     let listed = state.store.list_batches(&record.day, id).await.map_err(ApiError::store)?;
     Ok((record, listed))
-}
-
-/// A stored batch: its `seq` and gzip bytes.
-pub(crate) type Batch = (u64, Bytes);
-
-/// A session's index record and its stored batches, all in memory (in `seq` order), for the
-/// rage worker, which caps what it loads itself.
-pub(crate) async fn load_session(state: &AppState, id: &str) -> Result<(Arc<SessionRecord>, Vec<Batch>), ApiError> {
-    let (record, listed) = list_session(state, id).await?;
-    let mut batches = Vec::with_capacity(listed.len());
-    for (seq, path) in listed {
-        // A batch deleted between listing and reading is simply absent.
-        if let Some((bytes, _)) = state.store.get(&path).await.map_err(ApiError::store)? {
-            batches.push((seq, bytes));
-        }
-    }
-    Ok((record, batches))
 }
 
 /// A session's batches, decompressed one at a time, as one JSON Lines stream of envelopes

@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use rewind_collector::auth::Keys;
+use rewind_collector::index::{Index, IndexConfig};
 use rewind_collector::limits::RateLimiter;
 use rewind_collector::store::{Store, StoreConfig};
 use rewind_collector::{router, AppState, StaticDirs};
@@ -16,10 +17,11 @@ use tower::ServiceExt;
 const PUBLIC: &str = "rp_router_test_public_key";
 const READ: &str = "rk_router_test_read_key_";
 
-fn app(dir: &std::path::Path) -> axum::Router {
+async fn app(dir: &std::path::Path) -> axum::Router {
     let store = Store::open(&StoreConfig::Local(dir.to_path_buf())).unwrap();
+    let index = Index::open(&IndexConfig::Sqlite(dir.join("index.sqlite"))).await.unwrap();
     let keys = Keys { public: vec![PUBLIC.into()], read: READ.into(), admin: "ra_router_test_admin_key".into() };
-    let state = Arc::new(AppState::new(store, keys, RateLimiter::new(0.0, 1.0)));
+    let state = Arc::new(AppState::new(store, index, keys, RateLimiter::new(0.0, 1.0)));
     router(state, &[], &[], &StaticDirs::default()).unwrap()
 }
 
@@ -45,7 +47,7 @@ fn read(path: &str) -> Request<Body> {
 #[tokio::test]
 async fn a_batch_posted_in_process_is_listed_and_read_back() {
     let dir = tempfile::tempdir().unwrap();
-    let app = app(dir.path());
+    let app = app(dir.path()).await;
     let meta = json!({"type": 4, "timestamp": 1_795_248_200_000_i64, "data": {"href": "https://shop.example/", "width": 800, "height": 600}});
     let batch = json!({"session_id": "sess-router_1", "window_id": "w1", "seq": 0, "app_id": "test-app",
         "sdk_version": "0.1.0", "sent_at": 1_795_248_200_100_i64, "events": [meta]});
@@ -67,7 +69,7 @@ async fn a_batch_posted_in_process_is_listed_and_read_back() {
 #[tokio::test]
 async fn the_read_api_needs_a_read_key() {
     let dir = tempfile::tempdir().unwrap();
-    let app = app(dir.path());
+    let app = app(dir.path()).await;
     let (status, _) = send(&app, Request::get("/v1/sessions").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let wrong = Request::get("/v1/sessions").header("x-rewind-key", PUBLIC).body(Body::empty()).unwrap();
@@ -86,7 +88,7 @@ fn ingest_bytes(body: Vec<u8>) -> Request<Body> {
 #[tokio::test]
 async fn what_ingest_accepts_reads_back_and_what_cannot_be_read_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let app = app(dir.path());
+    let app = app(dir.path()).await;
     let envelope = |id: &str, events: &str, extra: &str| {
         format!(r#"{{"session_id":"{id}","seq":0,"window_id":"w",{extra}"events":{events}}}"#).into_bytes()
     };

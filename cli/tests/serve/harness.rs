@@ -18,6 +18,8 @@ pub const ADMIN: &str = "test-admin-key-00001";
 
 /// The collector's lock file in its data directory (not data: left out of [`Server::files`]).
 pub const LOCK_FILE: &str = ".rewind-serve.lock";
+/// The SQLite session index in the data directory (the database and its WAL files).
+pub const INDEX_FILES: [&str; 3] = ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"];
 
 /// How long a server may take to print its address.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -153,14 +155,23 @@ impl Server {
         status_json(response).await
     }
 
-    /// Every file under the data directory, relative, sorted.
+    /// Every file under the data directory, relative, sorted, except the SQLite session index
+    /// ([`INDEX_FILES`]), which the collector creates at start.
     pub fn files(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.data.exists() {
             walk(&self.data, &self.data, &mut out);
         }
+        out.retain(|f| !INDEX_FILES.contains(&f.as_str()));
         out.sort();
         out
+    }
+
+    /// The session index's rows as the read API lists them (one page of up to 100).
+    pub async fn list(&self, query: &str) -> Value {
+        let (status, list) = self.get(&format!("/v1/sessions?limit=100&{query}"), READ).await;
+        assert_eq!(status, 200, "{list}");
+        list
     }
 
     /// Stored batch files (`sessions/…/{seq}.json.gz`).

@@ -1,0 +1,158 @@
+use super::*;
+
+async fn page(index: &Index, filter: ListFilter) -> ListPage {
+    index.list(&filter).await.unwrap()
+}
+
+async fn memory() -> Index {
+    Index::open(&IndexConfig::Memory).await.unwrap()
+}
+
+fn batch(id: &str, seq: u64, t: (i64, i64), href: Option<&str>, user: Option<&str>) -> BatchInfo {
+    BatchInfo {
+        session_id: id.into(),
+        seq,
+        n_events: 10,
+        start_time: Some(t.0),
+        end_time: Some(t.1),
+        first_href: href.map(String::from),
+        distinct_id: user.map(String::from),
+        n_errors: 1,
+        app_id: Some("shop".into()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn batches_are_counted_once_in_any_order() {
+    let index = memory().await;
+    assert_eq!(index.ensure("s", 1_000).await.unwrap(), "1970/01/01");
+    assert_eq!(index.ensure("t", 1_795_248_208_007).await.unwrap(), "2026/11/21");
+    assert_eq!(index.ensure("s", 1_795_248_208_007).await.unwrap(), "1970/01/01", "the day is fixed");
+    assert!(index.record_batch(&batch("s", 2, (300, 400), Some("https://a/2"), Some("u2")), 100, 2_000).await.unwrap());
+    assert!(index.record_batch(&batch("s", 0, (100, 200), Some("https://a/0"), Some("u0")), 100, 3_000).await.unwrap());
+    assert!(!index.record_batch(&batch("s", 0, (100, 200), None, None), 100, 4_000).await.unwrap());
+    let r = index.get("s").await.unwrap().unwrap();
+    assert_eq!((r.n_batches, r.n_events, r.n_errors, r.bytes, r.max_seq), (2, 20, 2, 200, Some(2)));
+    assert_eq!(r.view().missing_batches, 1);
+    assert!(index.record_batch(&batch("s", 1, (200, 300), None, None), 100, 5_000).await.unwrap());
+    let r = index.get("s").await.unwrap().unwrap();
+    assert_eq!(r.view().missing_batches, 0);
+    assert_eq!((r.start_time, r.end_time, r.last_received_at), (Some(100), Some(400), 5_000));
+    assert_eq!(r.entry_url.as_deref(), Some("https://a/0"));
+    assert_eq!(r.distinct_id.as_deref(), Some("u2"));
+    assert_eq!(r.app_id.as_deref(), Some("shop"));
+    assert_eq!(index.seqs("s").await.unwrap(), [0, 1, 2]);
+    let view = serde_json::to_value(r.view()).unwrap();
+    assert_eq!(view["duration_s"], 0.3);
+    assert_eq!(view["analysis_pending"], true);
+    assert!(view.get("day").is_none());
+}
+
+#[tokio::test]
+async fn analyses_only_move_forward() {
+    let index = memory().await;
+    index.ensure("s", 1_000).await.unwrap();
+    index.record_batch(&batch("s", 0, (100, 200), None, None), 10, 2_000).await.unwrap();
+    index.record_batch(&batch("s", 1, (200, 300), None, None), 10, 2_000).await.unwrap();
+    assert_eq!(index.to_analyse(2_000, 10).await.unwrap(), ["s"]);
+    assert!(index.to_analyse(1_999, 10).await.unwrap().is_empty(), "not idle yet");
+    let row = |n| AnalysisRow {
+        n_rage_clicks: Some(n),
+        n_pages: Some(1),
+        pages: vec![("https://a/cart".into(), Some("Cart".into()))],
+        ..Default::default()
+    };
+    assert!(index.record_analysis("s", 2, &row(3), 5_000).await.unwrap());
+    assert!(!index.record_analysis("s", 1, &row(1), 6_000).await.unwrap(), "an older analysis loses");
+    let r = index.get("s").await.unwrap().unwrap();
+    assert_eq!((r.analysis.n_rage_clicks, r.analysed_batches, r.analysis_pending()), (Some(3), 2, false));
+    assert!(index.to_analyse(i64::MAX, 10).await.unwrap().is_empty());
+    let base = ListFilter { limit: 10, ..Default::default() };
+    assert_eq!(
+        page(&index, ListFilter { text: Some("cart".into()), ..base.clone() }).await.sessions.len(),
+        1,
+        "titles and URLs"
+    );
+    assert_eq!(page(&index, ListFilter { text: Some("CART".into()), ..base.clone() }).await.sessions.len(), 1);
+    assert_eq!(page(&index, ListFilter { has: vec![Signal::Rage], ..base.clone() }).await.sessions.len(), 1);
+    assert_eq!(page(&index, ListFilter { has: vec![Signal::Dead], ..base.clone() }).await.sessions.len(), 0);
+    assert_eq!(page(&index, ListFilter { min_rage_clicks: 4, ..base.clone() }).await.sessions.len(), 0);
+    index.delete("s").await.unwrap();
+    assert!(index.get("s").await.unwrap().is_none());
+    assert!(index.seqs("s").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn listing_filters_and_pages() {
+    let index = memory().await;
+    for i in 0..7i64 {
+        let id = format!("s{i}");
+        index.ensure(&id, 1_000).await.unwrap();
+        let href = if i % 2 == 0 { "https://shop.example/checkout?step=1" } else { "https://shop.example/" };
+        let user = if i < 3 { Some("ann") } else { None };
+        let mut b = batch(&id, 0, (10_000 + i * 1_000, 10_500 + i * 1_000 + i * 100), Some(href), user);
+        b.n_errors = (i % 3) as u64;
+        b.app_id = Some(if i == 6 { "blog" } else { "shop" }.into());
+        index.record_batch(&b, 10, 2_000).await.unwrap();
+    }
+    index.ensure("empty", 1_000).await.unwrap(); // no batch yet: never listed
+    let ids = |page: &ListPage| page.sessions.iter().map(|s| s.session_id.clone()).collect::<Vec<_>>();
+    let base = ListFilter { limit: 3, ..Default::default() };
+    let first = page(&index, base.clone()).await;
+    assert_eq!((ids(&first), first.total, first.total_capped), (vec!["s6".into(), "s5".into(), "s4".into()], 7, false));
+    let cursor = Cursor::decode(first.next_cursor.as_deref().unwrap()).unwrap();
+    let second = page(&index, ListFilter { cursor: Some(cursor), ..base.clone() }).await;
+    assert_eq!(ids(&second), ["s3", "s2", "s1"]);
+    let by_offset = page(&index, ListFilter { offset: 3, ..base.clone() }).await;
+    assert_eq!(ids(&by_offset), ids(&second));
+    let all = ListFilter { limit: 100, ..Default::default() };
+    assert_eq!(ids(&page(&index, ListFilter { user: Some("ann".into()), ..all.clone() }).await), ["s2", "s1", "s0"]);
+    assert_eq!(ids(&page(&index, ListFilter { app: Some("blog".into()), ..all.clone() }).await), ["s6"]);
+    assert_eq!(
+        ids(&page(&index, ListFilter { from_ms: Some(12_000), to_ms: Some(14_000), ..all.clone() }).await),
+        ["s3", "s2"]
+    );
+    assert_eq!(
+        ids(&page(&index, ListFilter { url_contains: Some("CHECKOUT".into()), ..all.clone() }).await),
+        ["s6", "s4", "s2", "s0"]
+    );
+    let prefix = ListFilter { url_prefix: Some("https://shop.example/c".into()), ..all.clone() };
+    assert_eq!(page(&index, prefix).await.total, 4);
+    assert_eq!(
+        page(&index, ListFilter { url_contains: Some("%".into()), ..all.clone() }).await.total,
+        0,
+        "% is literal"
+    );
+    assert_eq!(
+        ids(&page(&index, ListFilter { has: vec![Signal::Errors], min_errors: 2, ..all.clone() }).await),
+        ["s5", "s2"]
+    );
+    assert_eq!(page(&index, ListFilter { min_duration_ms: Some(1_000), ..all.clone() }).await.total, 2);
+    assert!(Cursor::decode("12.a/b").is_none() && Cursor::decode("x.a").is_none());
+}
+
+#[test]
+fn index_urls_parse() {
+    let dir = Path::new("/data");
+    assert_eq!(IndexConfig::parse(None, dir).unwrap(), IndexConfig::Sqlite("/data/index.sqlite".into()));
+    assert_eq!(IndexConfig::parse(Some("sqlite:/x/i.db"), dir).unwrap(), IndexConfig::Sqlite("/x/i.db".into()));
+    let pg = IndexConfig::parse(Some("postgres://u:secret@db:5432/rewind"), dir).unwrap();
+    assert_eq!(pg.describe(), "postgres://db:5432/rewind", "the password is not shown");
+    assert!(IndexConfig::parse(Some("mysql://x"), dir).unwrap_err().contains("--index"));
+}
+
+#[test]
+fn gap_ranges() {
+    assert_eq!(gaps([(3, 4), (6, 6), (9, 10)]), vec![[0, 2], [5, 5], [7, 8]]);
+    assert!(gaps([(0, 5)]).is_empty());
+}
+
+#[test]
+fn retention_end_is_capped_by_receipt() {
+    let mut r = SessionRecord { last_received_at: 1_000, ..Default::default() };
+    r.end_time = Some(9_999_999);
+    assert_eq!(r.retention_end_ms(), 1_000);
+    r.end_time = Some(500);
+    assert_eq!(r.retention_end_ms(), 500);
+}
