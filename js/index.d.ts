@@ -113,7 +113,6 @@ export interface RecorderStats {
   /** The last FullSnapshot's start-to-emit time. */
   snapshotWallMs: number;
   snapshotInProgress: boolean;
-  consoleLogs: number;
   attachMs: number;
   /** Time spent inside the `emit` sink, string conversion included. */
   emitMs: number;

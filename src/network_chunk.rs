@@ -11,7 +11,7 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 /// `obj[key]`, `None` when absent, `undefined` or `null`.
-fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
+pub(crate) fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
     let v = Reflect::get(obj, &JsValue::from_str(key)).ok()?;
     (!v.is_undefined() && !v.is_null()).then_some(v)
 }
@@ -25,7 +25,7 @@ fn number(obj: &JsValue, key: &str) -> Option<f64> {
 }
 
 /// `obj[key]` as a list of strings (non-strings skipped); `None` when not an array.
-fn texts(obj: &JsValue, key: &str) -> Option<Vec<String>> {
+pub(crate) fn texts(obj: &JsValue, key: &str) -> Option<Vec<String>> {
     let v = field(obj, key).filter(Array::is_array)?;
     Some(Array::from(&v).iter().filter_map(|s| s.as_string()).collect())
 }
