@@ -113,7 +113,6 @@ export interface RecorderStats {
   /** The last FullSnapshot's start-to-emit time. */
   snapshotWallMs: number;
   snapshotInProgress: boolean;
-  consoleLogs: number;
   attachMs: number;
   /** Time spent inside the `emit` sink, string conversion included. */
   emitMs: number;
@@ -203,7 +202,12 @@ export interface PrivacyOptions {
 
 /** What is captured besides the DOM and user input. */
 export interface CaptureOptions {
-  /** Record console messages (as rrweb's `rrweb/console@1` plugin events), uncaught errors and unhandled rejections. Default `false`. */
+  /**
+   * Record console messages (as rrweb's `rrweb/console@1` plugin events), uncaught errors and
+   * unhandled rejections. Default `false`. An opt-in chunk (`js/console.js`), fetched only when
+   * on, after consent, with the network chunk's small wasm (`pkg-record/rewind_network_bg.wasm`,
+   * from `network.wasm` when that is set) for its redaction rules.
+   */
   console?: boolean;
   /** Console levels recorded when `console` is on. Default `["error", "warn"]`. */
   consoleLevels?: Array<'error' | 'warn' | 'info' | 'log' | 'debug' | 'trace' | 'assert'>;

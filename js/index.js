@@ -21,8 +21,6 @@ const DEFAULTS = Object.freeze({
   checkoutEveryMs: 5 * 60 * 1000,
   mousemoveThrottleMs: 50,
   scrollThrottleMs: 100,
-  console: false,
-  consoleLevels: ['error', 'warn'],
   mutationLimit: 10000,
   snapshotSliceMs: 12,
   consentPersist: 'localStorage',
@@ -168,8 +166,6 @@ function recorderOptions(privacy = {}, capture = {}) {
     checkoutEveryMs: num(capture.checkoutEveryMs, DEFAULTS.checkoutEveryMs),
     mousemoveThrottleMs: num(capture.mousemoveThrottleMs, DEFAULTS.mousemoveThrottleMs),
     scrollThrottleMs: num(capture.scrollThrottleMs, DEFAULTS.scrollThrottleMs),
-    captureConsole: capture.console ?? DEFAULTS.console,
-    consoleLevels: [...(capture.consoleLevels ?? DEFAULTS.consoleLevels)],
     mutationLimit: num(capture.mutationLimit, DEFAULTS.mutationLimit),
     snapshotSliceMs: num(capture.snapshotSliceMs, DEFAULTS.snapshotSliceMs),
   };
@@ -400,6 +396,8 @@ export function init(options = {}) {
           chunk(capture?.network && import('./network.js')),
           // Web vitals (capture.performance), with the network chunk's wasm for its page URLs.
           chunk(capture?.performance && import('./vitals.js')),
+          // Console capture (capture.console), with the network chunk's wasm for its records.
+          chunk(capture?.console && import('./console.js')),
         ]);
         if (gen !== generation) return false;
         made = new bindings.Recorder(opts, emit);

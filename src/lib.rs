@@ -66,6 +66,11 @@ pub mod wasm;
 #[cfg(all(target_arch = "wasm32", feature = "network"))]
 pub mod network_chunk;
 
+/// Console capture's wasm surface, in network capture's wasm (`js/console.js` loads it when
+/// `capture.console` is on).
+#[cfg(all(target_arch = "wasm32", feature = "network"))]
+pub mod console_chunk;
+
 #[cfg(all(target_arch = "wasm32", feature = "buffering"))]
 pub mod buffering_chunk;
 

@@ -1,6 +1,7 @@
 //! The `#[wasm_bindgen]` surface of network capture's own wasm (`pkg-record/rewind_network*`,
 //! feature `network`), loaded by `js/network.js` only when `capture.network` is on (and by
-//! `js/vitals.js` for its page URLs when `capture.performance` is), so the recorder every page
+//! `js/vitals.js` for its page URLs when `capture.performance` is, and by `js/console.js` for
+//! [`crate::console_chunk`] when `capture.console` is), so the recorder every page
 //! downloads carries none of it. It converts and delegates: the policy is
 //! [`crate::privacy::network`], tested natively. JS values are read field by field (no JSON
 //! parser: serde_json's deserializer and its error formatting were most of this wasm).
@@ -11,7 +12,7 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 /// `obj[key]`, `None` when absent, `undefined` or `null`.
-fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
+pub(crate) fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
     let v = Reflect::get(obj, &JsValue::from_str(key)).ok()?;
     (!v.is_undefined() && !v.is_null()).then_some(v)
 }
@@ -25,7 +26,7 @@ fn number(obj: &JsValue, key: &str) -> Option<f64> {
 }
 
 /// `obj[key]` as a list of strings (non-strings skipped); `None` when not an array.
-fn texts(obj: &JsValue, key: &str) -> Option<Vec<String>> {
+pub(crate) fn texts(obj: &JsValue, key: &str) -> Option<Vec<String>> {
     let v = field(obj, key).filter(Array::is_array)?;
     Some(Array::from(&v).iter().filter_map(|s| s.as_string()).collect())
 }

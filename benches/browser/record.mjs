@@ -320,11 +320,11 @@ async function shippedSizes() {
       plugins: [{ name: 'pkg-record', setup: (b) => b.onResolve({ filter: /rewind_record\.js$/ }, () => ({ path: glue })) }],
     });
     // The opt-in capture chunks — js/capture-media.js (capture.canvas / capture.fonts),
-    // js/network.js and its glue (capture.network), js/vitals.js (capture.performance),
+    // js/network.js and its glue (capture.network), js/vitals.js (capture.performance), js/console.js (capture.console),
     // js/buffering.js and its glue (sampling.onError) — load only when enabled: reported, not counted in the recorder's size after consent.
     minified = out.outputFiles.map((o) => ({
       f: `minified ${o.path.split('/').pop()}`, raw: o.contents.length, gz9: gz(Buffer.from(o.contents), 9),
-      optIn: /capture-media|network|vitals|buffering|load-error/.test(o.path.split('/').pop()),
+      optIn: /capture-media|network|vitals|console|buffering|load-error/.test(o.path.split('/').pop()),
     }));
   } catch (e) {
     minified = [{ f: `minified bundle failed: ${e.message}`, raw: NaN, gz9: NaN }];

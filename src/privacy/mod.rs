@@ -22,6 +22,7 @@
 
 #![warn(missing_docs)]
 
+pub mod console;
 pub mod mask;
 pub mod network;
 pub mod options;

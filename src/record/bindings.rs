@@ -17,8 +17,8 @@ pub struct Recorder {
 #[wasm_bindgen]
 impl Recorder {
     /// `options`: `{privacy?: PrivacyOptions, checkoutEveryMs? = 300000 (0 = never),
-    /// mousemoveThrottleMs? = 50, scrollThrottleMs? = 100, captureConsole? = false,
-    /// consoleLevels? = ["error","warn"], mutationLimit? = 10000, snapshotSliceMs? = 12}`.
+    /// mousemoveThrottleMs? = 50, scrollThrottleMs? = 100, mutationLimit? = 10000,
+    /// snapshotSliceMs? = 12}` (console capture is the opt-in chunk `js/console.js`).
     /// `emit(eventJson: string)` is called synchronously, in order, once per rrweb event.
     /// `mutationLimit`: a MutationObserver batch bigger than this (one per attribute or text
     /// record, added + removed nodes per childList record) is recorded as a fresh FullSnapshot.
@@ -27,8 +27,8 @@ impl Recorder {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "{ privacy?: Record<string, unknown>; checkoutEveryMs?: number; \
-            mousemoveThrottleMs?: number; scrollThrottleMs?: number; captureConsole?: boolean; \
-            consoleLevels?: string[]; mutationLimit?: number; snapshotSliceMs?: number } | undefined")]
+            mousemoveThrottleMs?: number; scrollThrottleMs?: number; mutationLimit?: number; \
+            snapshotSliceMs?: number } | undefined")]
         options: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(eventJson: string) => void")] emit: js_sys::Function,
     ) -> Result<Recorder, JsError> {
@@ -161,28 +161,36 @@ impl Recorder {
         Ok(())
     }
 
-    /// A Plugin event `{plugin, payload}`; `payloadJson` is written as is. For rewind's own
-    /// chunks only (not app data: use `addCustomEvent`, which redacts).
+    /// A Plugin event `{plugin, payload}`, after the pending mutations; `payloadJson` is
+    /// written as is. For rewind's own chunks only (not app data: use `addCustomEvent`, which redacts).
     #[wasm_bindgen(js_name = addPluginEvent)]
     pub fn add_plugin_event(&self, plugin: &str, payload_json: &str) {
         // The network chunk (`js/network.js`) passes `rrweb/network@1` payloads that
         // `privacy::network` wrote in its own wasm: valid JSON, already redacted; the vitals
         // chunk (`js/vitals.js`) `rewind/web-vitals@1` payloads of numbers and the page URL from
         // `JSON.stringify`. No JSON parser here, as everywhere in the recorder.
-        self.core.with(|s| s.push(PLUGIN, Obj::new().str("plugin", plugin).raw("payload", payload_json).end()));
+        // The console chunk's (`js/console.js`) `rrweb/console@1` payloads come from the same
+        // wasm, written and redacted by `privacy::console`. Mutations the observer still holds
+        // are recorded first, as for the recorder's own listeners: events stay in page order.
+        self.core.with(|s| {
+            if s.recording {
+                s.flush_mutations();
+            }
+            s.push(PLUGIN, Obj::new().str("plugin", plugin).raw("payload", payload_json).end())
+        });
     }
 
     /// Counters: `{recording, eventsEmitted, emitErrors, nodesSerialized, mirrorSize,
     /// mutationBatches, mutationsDropped, snapshots, snapshotMs, snapshotMsMax, snapshotNodes,
-    /// snapshotSlices, snapshotSliceMsMax, snapshotWallMs, snapshotInProgress, consoleLogs,
-    /// attachMs, emitMs}` (times in ms, from `performance.now()`; `snapshotMs` is the last
+    /// snapshotSlices, snapshotSliceMsMax, snapshotWallMs, snapshotInProgress, attachMs,
+    /// emitMs}` (times in ms, from `performance.now()`; `snapshotMs` is the last
     /// snapshot's serializing time summed over its slices, `snapshotSliceMsMax` the longest
     /// slice so far, `snapshotWallMs` the last snapshot's start-to-emit time; `emitMs` is the
     /// time spent inside the `emit` sink, string conversion included).
     #[wasm_bindgen(unchecked_return_type = "{ recording: boolean; eventsEmitted: number; emitErrors: number; \
         nodesSerialized: number; mirrorSize: number; mutationBatches: number; mutationsDropped: number; \
         snapshots: number; snapshotMs: number; snapshotMsMax: number; snapshotNodes: number; snapshotSlices: number; \
-        snapshotSliceMsMax: number; snapshotWallMs: number; snapshotInProgress: boolean; consoleLogs: number; \
+        snapshotSliceMsMax: number; snapshotWallMs: number; snapshotInProgress: boolean; \
         attachMs: number; emitMs: number }")]
     pub fn stats(&self) -> JsValue {
         let s = self.core.state.borrow();
@@ -203,7 +211,6 @@ impl Recorder {
             .num("snapshotSliceMsMax", st.snapshot_slice_ms_max)
             .num("snapshotWallMs", st.snapshot_wall_ms)
             .bool("snapshotInProgress", s.job.is_some())
-            .num("consoleLogs", st.console_logs as f64)
             .num("attachMs", st.attach_ms)
             .num("emitMs", st.emit_ms)
             .end();

@@ -16,7 +16,7 @@
 //!   (nodes with `rootId`), observed like the top one, re-attached when the iframe navigates;
 //!   cross-origin iframes are placeholders (`rr_src`).
 //! - [`observers`] — mouse, scroll, resize, input (events and value-setter hooks), selection,
-//!   media, navigation (`rewind.navigation` Custom events), console, and the recorder's side of
+//!   media, navigation (`rewind.navigation` Custom events), and the recorder's side of
 //!   the CSSOM hooks of `js/sheets.js` (`insertRule`, `deleteRule`, `replace`, `replaceSync`,
 //!   `setProperty`, `removeProperty`, the `adoptedStyleSheets` setter).
 //! - [`bindings`] — the `Recorder` class exported to JS.

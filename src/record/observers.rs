@@ -1,17 +1,17 @@
 //! Everything attached while recording, and its exact undoing on stop: event listeners
 //! (removed with the same capture flag), the MutationObserver (disconnected), timers
-//! (cleared), the `history`/`console`/`attachShadow` methods wrapped with a `Proxy` and the
+//! (cleared), the `history`/`attachShadow` methods wrapped with a `Proxy` and the
 //! form value setters hooked the same way (restored; if page code wrapped them again on top of
 //! ours, our proxy is left in place but inert), and the CSSOM hooks of `js/sheets.js` (undone
 //! the same way there).
 //!
 //! The observers themselves live in the submodules: [`pointer`] (mouse/touch movement, mouse
-//! interactions, scroll, resize), [`forms`] (input, selection, media), [`console`]
-//! (SPA navigation, console and error capture) and [`sheets`] (the recorder's side of the CSSOM
+//! interactions, scroll, resize), [`forms`] (input, selection, media), [`navigation`]
+//! (SPA navigation) and [`sheets`] (the recorder's side of the CSSOM
 //! rule, declaration and adopted-sheet hooks).
 
-mod console;
 mod forms;
+mod navigation;
 mod pointer;
 mod sheets;
 
@@ -224,7 +224,7 @@ pub fn attach(core: &Core) -> Attached {
     // inner listener, removed on stop by `State::unwatch_frames`
     core.state.borrow().listen_inner(doc.as_ref(), &["load"], true);
     forms::attach(&mut listeners, core);
-    console::attach_navigation(&mut listeners, &mut patches, core);
+    navigation::attach_navigation(&mut listeners, &mut patches, core);
     patches.extend(hook_attach_shadow(core));
 
     // --- periodic checkout
@@ -247,7 +247,6 @@ pub fn attach(core: &Core) -> Attached {
             None
         }
     };
-    console::attach_console(&mut listeners, &mut patches, core);
 
     // --- programmatic value changes (`input.value = …`), as Input events
     let setters = forms::hook_setters(core);

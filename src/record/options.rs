@@ -112,15 +112,6 @@ pub fn recorder_options(options: &JsValue) -> Result<(PrivacyOptions, Options), 
     if let Some(n) = number_field(options, s, "snapshotSliceMs")? {
         opts.snapshot_slice_ms = n;
     }
-    if let Some(b) = bool_field(options, s, "captureConsole")? {
-        opts.capture_console = b;
-    }
-    if let Some(levels) = strings_field(options, s, "consoleLevels")? {
-        opts.console_levels = levels
-            .into_iter()
-            .filter(|l| matches!(l.as_str(), "log" | "info" | "warn" | "error" | "debug" | "trace" | "assert"))
-            .collect();
-    }
     Ok((privacy, opts))
 }
 

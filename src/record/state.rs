@@ -26,8 +26,6 @@ pub struct Options {
     pub checkout_every_ms: f64,
     pub mousemove_throttle_ms: f64,
     pub scroll_throttle_ms: f64,
-    pub capture_console: bool,
-    pub console_levels: Vec<String>,
     /// A MutationObserver batch with more records than this is not recorded record by record:
     /// it is counted as dropped and replaced by a full snapshot. A batch's size counts one per
     /// attribute or text record and, for a childList record, its added plus removed nodes (so
@@ -44,8 +42,6 @@ impl Default for Options {
             checkout_every_ms: 300_000.0,
             mousemove_throttle_ms: 50.0,
             scroll_throttle_ms: 100.0,
-            capture_console: false,
-            console_levels: vec!["error".into(), "warn".into()],
             mutation_limit: 10_000,
             snapshot_slice_ms: 12.0,
         }
@@ -69,7 +65,6 @@ pub struct Stats {
     pub snapshot_slices: u32,
     pub snapshot_slice_ms_max: f64,
     pub snapshot_wall_ms: f64,
-    pub console_logs: u32,
     /// Time spent attaching observers in `start()`, and inside the `emit` sink (all calls).
     pub attach_ms: f64,
     pub emit_ms: f64,

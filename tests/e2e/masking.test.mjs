@@ -102,7 +102,27 @@ test('console capture (real recorder): off by default; when on, messages are rec
   assert.ok(!json.includes('console.secret@example.com') && !json.includes('4242 4242'), json);
   assert.match(json, /payment failed/);
   assert.equal((await run({ console: true, consoleLevels: ['error', 'info'] })).length, 2);
-  assert.deepEqual(page.errors, []);
+  // The chunk (js/console.js) puts the console back on stop, and records an unhandled
+  // rejection with its trace, redacted like a message.
+  const rejection = await page.evaluate(async () => {
+    const original = console.error;
+    window.__events.length = 0;
+    window.__init({ onEventsIntervalMs: 0, capture: { console: true } });
+    await window.rw.optIn({ source: 'test' });
+    const wrapped = console.error !== original;
+    Promise.reject(new Error('declined for rejected.secret@example.com'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await window.rw.stop();
+    return { wrapped, restored: console.error === original, plugins: window.__events.filter((e) => e.type === 6) };
+  });
+  assert.ok(rejection.wrapped && rejection.restored, 'console.error wrapped while recording, restored on stop');
+  const rejected = JSON.stringify(rejection.plugins);
+  assert.equal(rejection.plugins.length, 1, rejected);
+  assert.equal(rejection.plugins[0].data.payload.level, 'error');
+  assert.match(rejection.plugins[0].data.payload.payload[0], /^"Error: declined for \[REDACTED:email\]"$/);
+  assert.ok(rejection.plugins[0].data.payload.trace.length > 0, rejected);
+  // The browser reports that rejection as a page error too; nothing else may be one.
+  assert.deepEqual(page.errors.filter((e) => !String(e).includes('declined for')), []);
 });
 
 // The second line of defence: PII in ids, in URLs (paths, other origins, fragments, stack
