@@ -40,8 +40,10 @@ async fn staging_files_left_by_a_crash_are_removed_at_start() {
     let dir = server.session_dir("s-stale");
     let data = server.data.clone();
     let root = server.stop();
-    // What a write killed midway leaves: a 0-byte staging file beside the batches and the index.
+    // What a write killed midway leaves: a 0-byte staging file beside the batches, and a torn
+    // one in the old JSON index's directory (a data directory from before the index database).
     std::fs::write(dir.join("1.json.gz#1"), b"").unwrap();
+    std::fs::create_dir_all(data.join("index")).unwrap();
     std::fs::write(data.join("index/s-stale.json#7"), b"{\"half").unwrap();
     let server = Server::start_in(root, &[]);
     let deadline = Instant::now() + Duration::from_secs(10);
