@@ -171,9 +171,10 @@ test('optOut() on a page with no recorder purges the batches an earlier page lef
   assert.ok(!list.sessions.some((s) => s.session_id === oldSession), 'the old session is not listed');
   for (const [path, text] of await storedFiles(dataDir)) assertAbsent(text, SECRET, path);
 
-  // With a recorder running, optOut() forgets the session, its sampling mode and the window id too.
+  // With a recorder running, optOut() forgets the session and the window id too. (A session sent
+  // in full stores no sampling decision: only the opt-in buffering chunk keeps one.)
   const stored = () => page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('rewind:')).sort());
-  assert.deepEqual(await stored(), ['rewind:sampling', 'rewind:session', 'rewind:window']);
+  assert.deepEqual(await stored(), ['rewind:session', 'rewind:window']);
   await page.evaluate(() => window.rewind.optOut());
   assert.deepEqual(await stored(), [], 'sessionStorage after optOut while recording');
   assert.deepEqual(page.errors, []);
