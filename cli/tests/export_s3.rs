@@ -10,56 +10,11 @@
 mod common;
 
 use common::*;
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+#[path = "serve/moto.rs"]
+mod moto;
 
-const BUCKET: &str = "rewind-lake";
-
-struct Moto(Child);
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn moto_server() -> Option<String> {
-    if let Ok(path) = std::env::var("REWIND_MOTO_SERVER") {
-        return Some(path);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join("moto_server")).find(|p| p.is_file()).map(|p| p.display().to_string())
-}
-
-/// Starts moto on a free port and creates the bucket; `None` when `program` exits at once
-/// (e.g. a pyenv shim for a Python without moto).
-async fn start_moto(program: &str) -> Option<(Moto, String)> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = std::process::Command::new(program)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut moto = Moto(child);
-    let endpoint = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    // Generous: moto (Python) starts slowly on a loaded machine.
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        // moto does not check signatures: a plain PUT creates the bucket.
-        if let Ok(response) = http.put(format!("{endpoint}/{BUCKET}")).send().await {
-            assert!(response.status().is_success(), "create bucket: {}", response.status());
-            return Some((moto, endpoint));
-        }
-        if moto.0.try_wait().ok().flatten().is_some() {
-            return None;
-        }
-        assert!(Instant::now() < deadline, "moto_server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use moto::{moto_server, start_moto, BUCKET, SKIP};
+use std::time::Duration;
 
 /// The bucket's objects under `lake/`: key → its `<Contents>` entry (ETag, LastModified, Size).
 async fn listing(endpoint: &str) -> std::collections::BTreeMap<String, String> {
@@ -91,7 +46,7 @@ fn s3_export(endpoint: &str, corpus: &std::path::Path) -> String {
 
 #[tokio::test]
 async fn export_to_an_s3_compatible_store() {
-    let skip = "skipped: moto_server not found (pip install 'moto[server]', or set REWIND_MOTO_SERVER)";
+    let skip = SKIP;
     let Some(program) = moto_server() else {
         eprintln!("{skip}");
         return;

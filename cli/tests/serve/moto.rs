@@ -41,7 +41,8 @@ pub async fn start_moto(program: &str) -> Option<(Moto, String)> {
     let mut moto = Moto(child);
     let endpoint = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
+    // Generous: moto (Python) starts slowly on a loaded machine.
+    let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         // moto does not check signatures: a plain PUT creates the bucket.
         if let Ok(response) = http.put(format!("{endpoint}/{BUCKET}")).send().await {
