@@ -230,19 +230,27 @@ pub fn sort_events(events: &mut [Event]) {
     }
 }
 
-/// Decodes every top-level value of the input (one for plain JSON, one per line for JSON Lines)
-/// without sorting or merging.
-pub(crate) fn decode_batches(bytes: &[u8]) -> Result<Vec<BatchEnvelope>, DecodeError> {
-    let inflated;
-    let mut bytes = bytes;
-    if is_gzip(bytes) {
-        inflated = gunzip(bytes, MAX_DECOMPRESSED_BYTES)?;
-        bytes = &inflated;
-    }
+/// The JSON text of an input: gzip inflated into `inflated` (up to [`MAX_DECOMPRESSED_BYTES`]),
+/// a UTF-8 byte-order mark skipped. [`DecodeError::Empty`] when only whitespace is left.
+fn json_text<'a>(bytes: &'a [u8], inflated: &'a mut Vec<u8>) -> Result<&'a [u8], DecodeError> {
+    let bytes = if is_gzip(bytes) {
+        *inflated = gunzip(bytes, MAX_DECOMPRESSED_BYTES)?;
+        inflated.as_slice()
+    } else {
+        bytes
+    };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeError::Empty);
     }
+    Ok(bytes)
+}
+
+/// Decodes every top-level value of the input (one for plain JSON, one per line for JSON Lines)
+/// without sorting or merging.
+pub(crate) fn decode_batches(bytes: &[u8]) -> Result<Vec<BatchEnvelope>, DecodeError> {
+    let mut inflated = Vec::new();
+    let bytes = json_text(bytes, &mut inflated)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     // Node trees are depth-checked by the model's own seeds (MAX_NODE_DEPTH); everything else is
     // either fixed-shape or skipped iteratively, so serde_json's 128-level cap is not needed and
@@ -270,16 +278,8 @@ pub(crate) fn decode_batches(bytes: &[u8]) -> Result<Vec<BatchEnvelope>, DecodeE
 /// [`DecodeError::Json`] (malformed JSON, or an event the model cannot read such as
 /// `{"type":2,"data":5}`), [`DecodeError::TooDeep`], [`DecodeError::UnsupportedFormat`].
 pub fn check(bytes: &[u8]) -> Result<usize, DecodeError> {
-    let inflated;
-    let mut bytes = bytes;
-    if is_gzip(bytes) {
-        inflated = gunzip(bytes, MAX_DECOMPRESSED_BYTES)?;
-        bytes = &inflated;
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(DecodeError::Empty);
-    }
+    let mut inflated = Vec::new();
+    let bytes = json_text(bytes, &mut inflated)?;
     let mut n = 0usize;
     let mut count = |_: Event| {
         n += 1;
