@@ -89,15 +89,7 @@ pub(crate) fn analyse_all<T: Send>(
         eprintln!("rewind: {}: {}", escape_controls(label), escape_controls(reason));
     };
     let inputs: Vec<Input> = collect_inputs(paths, &mut report);
-    // Workers parse node trees recursively, like the main worker thread: same stack.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .thread_name(|i| format!("rewind-{i}"))
-        .stack_size(WORKER_STACK_BYTES)
-        .build()
-        .map_err(|e| {
-            eprintln!("rewind: cannot start worker threads: {e}");
-            ExitCode::from(EXIT_INTERNAL as u8)
-        })?;
+    let pool = worker_pool()?;
     let progress = progress_bar(inputs.len());
     let options = analyze_options(no_redact);
     type Analysed<T> = Result<(T, Vec<String>), String>;
@@ -153,4 +145,18 @@ pub(crate) fn finish(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>, 
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The worker pool of `rewind report`, `rewind sessions` and `rewind export`: one analysis per
+/// worker. Workers parse node trees recursively, like the main worker thread: same stack
+/// ([`WORKER_STACK_BYTES`]). Exit code [`EXIT_INTERNAL`] when the threads cannot start.
+pub(crate) fn worker_pool() -> Result<rayon::ThreadPool, ExitCode> {
+    rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("rewind-{i}"))
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .map_err(|e| {
+            eprintln!("rewind: cannot start worker threads: {e}");
+            ExitCode::from(EXIT_INTERNAL as u8)
+        })
 }

@@ -26,7 +26,7 @@ use crate::analyze_cmd::{
     analyse_input, analyze_options, collect_inputs, open_file, print_damage, progress_bar, Input,
 };
 use crate::sessions_cmd::FilterArgs;
-use crate::{escape_controls, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, WORKER_STACK_BYTES};
+use crate::{escape_controls, EXIT_BAD_INPUT, EXIT_OUTPUT};
 use clap::{Args, ValueEnum};
 use lake::{utc_day, DayWriter, Lake, ManifestInput};
 use rayon::prelude::*;
@@ -238,14 +238,7 @@ fn analyse_round(
     if inputs.is_empty() {
         return Ok(false);
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .thread_name(|i| format!("rewind-{i}"))
-        .stack_size(WORKER_STACK_BYTES)
-        .build()
-        .map_err(|e| {
-            eprintln!("rewind: cannot start worker threads: {e}");
-            ExitCode::from(EXIT_INTERNAL as u8)
-        })?;
+    let pool = crate::report_cmd::worker_pool()?;
     let progress = progress_bar(inputs.len());
     let options = analyze_options(no_redact);
     let (send, receive) = std::sync::mpsc::sync_channel(pool.current_num_threads() * CHANNEL_REPLAYS_PER_WORKER);
