@@ -19,7 +19,10 @@
 //       with no recorder is the baseline; recorder share = with − baseline; the longest
 //       `longtask` during the loop.
 //   (c) bytes of the collected event streams of (a) and (b): raw JSON and gzip (node zlib,
-//       level 6 and 9).
+//       level 6 and 9). rewind strips the query and fragment of the page's own URLs by default
+//       and rrweb has no such option, so the streams differ in content, not only in encoding;
+//       the like-for-like ratio also compares against rrweb's JSON with the same stripping
+//       applied to its same-origin URLs (`sameUrlStripping`), which isolates the encoding.
 //   CPU: for (a) and (b), also the CPU time the renderer's main thread used (Linux
 //       /proc/<pid>/task/<pid>/schedstat of this run's renderer processes), from start()/
 //       record() to 1 s after it in (a), over the re-render loop in (b): unlike wall time, it
@@ -286,6 +289,11 @@ function quantile(xs, q) {
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 const gz = (buf, level) => zlib.gzipSync(buf, { level }).length;
+/** rrweb's JSON with rewind's default URL stripping applied (query and fragment of `origin`'s URLs). */
+function sameUrlStripping(json, origin) {
+  const escaped = origin.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return Buffer.from(json.toString().replace(new RegExp(`(${escaped}[^"?#]*)[?#][^"]*`, 'g'), '$1'));
+}
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
 async function shippedSizes() {
@@ -486,6 +494,7 @@ async function main() {
           cpu: median(rs.map((x) => x.cpuMs)),
           lt: median(rs.map((x) => x.longestTaskMs)), ltMax: Math.max(...rs.map((x) => x.longestTaskMs)), events: rs[0].events,
           raw: json.length, gz6: gz(json, 6), gz9: gz(json, 9),
+          gz6SameUrls: impl === 'rewind' ? undefined : gz(sameUrlStripping(json, origin), 6),
         };
         sum[impl] = s;
         console.log(`| ${impl} | ${fmt(s.med)} | ${fmt(s.p90)} | ${fmt(s.min)} | ${fmt(s.max)} | ${fmt(s.call)} | ${fmt(s.cpu)} | ${fmt(s.lt)} | ${fmt(s.ltMax)} | ${s.events} | ${s.raw} | ${s.gz6} | ${s.gz9} |`);
@@ -499,6 +508,7 @@ async function main() {
       ratios.push([`(a) ${p.shape}: main-thread CPU, start to +1 s, median`, r(a.rewind.cpu, a.rrweb.cpu), r(a.rewind.cpu, a['rrweb+stringify'].cpu)]);
       ratios.push([`(a) ${p.shape}: longest task, median ms (rewind / rrweb)`, `${fmt(a.rewind.lt, 0)} / ${fmt(a.rrweb.lt, 0)}`, `${fmt(a.rewind.lt, 0)} / ${fmt(a['rrweb+stringify'].lt, 0)}`]);
       ratios.push([`(c) ${p.shape}: snapshot bytes, JSON / gzip-6`, `${r(a.rewind.raw, a.rrweb.raw)} / ${r(a.rewind.gz6, a.rrweb.gz6)}`, '']);
+      ratios.push([`(c) ${p.shape}: snapshot gzip-6, like for like (rrweb's URLs stripped as rewind's are)`, `${fmt(a.rewind.gz6 / a.rrweb.gz6SameUrls, 3)} (${a.rewind.gz6} / ${a.rrweb.gz6SameUrls} B)`, '']);
     }
   }
 
