@@ -78,7 +78,8 @@ pub struct FilterArgs {
     #[arg(long, value_name = "U")]
     pub user: Option<String>,
 
-    /// Only replays that visited a page whose URL contains S (case-sensitive).
+    /// Only replays that visited a page whose URL contains S (case-sensitive; a collector
+    /// matches any ASCII case).
     #[arg(long, value_name = "S")]
     pub url: Option<String>,
 
