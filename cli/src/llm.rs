@@ -143,10 +143,15 @@ pub fn user_message(analysis: &Analysis) -> String {
     let s = &analysis.session;
     let mut head = String::from("Session summary (personal data redacted):\n");
     let _ = writeln!(head, "- duration: {}", format_duration(s.duration_s));
+    let count = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
     let _ = writeln!(
         head,
-        "- {} actions: {} clicks, {} inputs, {} pages, {} console errors",
-        s.n_actions, s.n_clicks, s.n_inputs, s.n_pages, s.n_errors
+        "- {}: {}, {}, {}, {}",
+        count(s.n_actions, "action"),
+        count(s.n_clicks, "click"),
+        count(s.n_inputs, "input"),
+        count(s.n_pages, "page"),
+        count(s.n_errors, "console error")
     );
     if let Some(entry) = &s.entry_url {
         let _ = writeln!(head, "- entry page: {}", one_line(entry, 300));
