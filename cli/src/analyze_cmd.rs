@@ -242,8 +242,8 @@ fn remote_analysis(args: &AnalyzeArgs, collector: &CollectorArgs) -> Result<Anal
     };
     let (head, path) = collector.session_file(&session_id).map_err(|e| remote_failure(&e))?;
     let label = escape_controls(&session_id);
-    let mut analysis =
-        analyze_reader_with(open_file(&path), Some(&session_id), analyze_options(args.no_redact)).map_err(|e| {
+    let mut analysis = analyze_reader_with(open_file(&path), Some(&session_id), analyze_options(args.no_redact))
+        .map_err(|e| {
             eprintln!("rewind: {label}: {}", escape_controls(&e.to_string()));
             ExitCode::from(EXIT_BAD_INPUT)
         })?;
@@ -302,7 +302,10 @@ fn narratives(args: &AnalyzeArgs, endpoint: &llm::Endpoint, analyses: &[Analysis
         let narrative = llm::narrate(endpoint, body).map_err(|e| (e, EXIT_BAD_INPUT))?;
         let id = &analysis.session.replay_id;
         if !llm::cites_timestamps(&narrative) {
-            eprintln!("rewind: {}: warning: the narrative cites no timestamp; check it against the timeline", escape_controls(id));
+            eprintln!(
+                "rewind: {}: warning: the narrative cites no timestamp; check it against the timeline",
+                escape_controls(id)
+            );
         }
         told.push(serde_json::json!({ "replay_id": id, "model": endpoint.model, "narrative": narrative }));
         if args.format == Format::Markdown {

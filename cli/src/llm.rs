@@ -231,7 +231,10 @@ pub fn narrate(endpoint: &Endpoint, body: &str) -> Result<String, String> {
         let wait = wait.unwrap_or(delay);
         if !retry || attempt >= MAX_ATTEMPTS || wait > MAX_RETRY_AFTER {
             let tries = if attempt == 1 { String::new() } else { format!(" after {attempt} tries") };
-            return Err(format!("the LLM endpoint {} failed{tries} ({reason})", endpoint.url.origin().ascii_serialization()));
+            return Err(format!(
+                "the LLM endpoint {} failed{tries} ({reason})",
+                endpoint.url.origin().ascii_serialization()
+            ));
         }
         std::thread::sleep(wait);
         attempt += 1;
@@ -277,8 +280,14 @@ mod tests {
 
     #[test]
     fn endpoints_take_https_or_loopback_http_and_no_secrets_in_the_url() {
-        assert_eq!(completions_url("https://api.openai.com/v1").unwrap().as_str(), "https://api.openai.com/v1/chat/completions");
-        assert_eq!(completions_url("http://127.0.0.1:11434/v1/").unwrap().as_str(), "http://127.0.0.1:11434/v1/chat/completions");
+        assert_eq!(
+            completions_url("https://api.openai.com/v1").unwrap().as_str(),
+            "https://api.openai.com/v1/chat/completions"
+        );
+        assert_eq!(
+            completions_url("http://127.0.0.1:11434/v1/").unwrap().as_str(),
+            "http://127.0.0.1:11434/v1/chat/completions"
+        );
         assert!(completions_url("http://localhost:8080").is_ok());
         assert!(completions_url("http://llm.lan/v1").unwrap_err().contains("https"));
         let error = completions_url("https://api.example/v1?key=sk-secret").unwrap_err();

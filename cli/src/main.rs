@@ -94,6 +94,14 @@ fn main() -> ExitCode {
     // debug build overflows 1 MiB of stack near 300 levels). A roomy worker thread keeps the
     // deepest accepted recordings well clear of a stack overflow, which no hook could catch.
     let worker = std::thread::Builder::new().name("rewind".into()).stack_size(WORKER_STACK_BYTES).spawn(move || {
+        let reads_collector = matches!(
+            cli.command,
+            Command::Analyze(_) | Command::Report(_) | Command::Sessions(_) | Command::Fetch(_)
+        );
+        if !reads_collector && (collector.on_command_line || collector.read_key_file.is_some()) {
+            eprintln!("rewind: --collector and --read-key-file are for sessions, fetch, analyze and report");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
         match cli.command {
             Command::Analyze(args) => analyze_cmd::run(&args, &collector),
             Command::Report(args) => report_cmd::run(&args, &collector),

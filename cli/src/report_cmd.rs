@@ -146,7 +146,9 @@ fn remote_parts(
                     Ok(replay) => {
                         let mut damage: Vec<String> = head.analysis_warnings();
                         damage.extend(damage_warnings(replay.warnings()).cloned());
-                        bar.suspend(|| damage.iter().for_each(|w| eprintln!("rewind: {label}: warning: {}", escape_controls(w))));
+                        bar.suspend(|| {
+                            damage.iter().for_each(|w| eprintln!("rewind: {label}: warning: {}", escape_controls(w)))
+                        });
                         parts.push(ReplayPart::new(&replay, options));
                     }
                     Err(e) => {
@@ -156,7 +158,9 @@ fn remote_parts(
                 }
             }
             Err(RemoteError::NotFound(_)) => {
-                bar.suspend(|| eprintln!("rewind: {label}: warning: deleted from the collector since it was listed; skipped"));
+                bar.suspend(|| {
+                    eprintln!("rewind: {label}: warning: deleted from the collector since it was listed; skipped")
+                });
             }
             Err(e) => return Err(e),
         }

@@ -186,7 +186,9 @@ pub(crate) fn list_query(filters: &FilterArgs, remote: &CollectorFilterArgs) -> 
         return Err("--max-duration works on recordings only, not with --collector".into());
     }
     if filters.has_event.is_some() {
-        return Err("--has-event works on recordings only; with --collector use --has errors|rage|dead|error_clicks".into());
+        return Err(
+            "--has-event works on recordings only; with --collector use --has errors|rage|dead|error_clicks".into()
+        );
     }
     let min_duration_ms = match filters.min_duration {
         Some(s) if !(s.is_finite() && s >= 0.0) => return Err("--min-duration must be a number of seconds ≥ 0".into()),
@@ -272,7 +274,11 @@ fn run_remote(args: &SessionsArgs, collector: &Collector) -> ExitCode {
         Err(e) => return remote_failure(&e),
     };
     if args.format == SessionsFormat::Table && (rows.len() as u64) < total {
-        eprintln!("rewind: showing the newest {} of {}{total} sessions (--limit N for more)", rows.len(), if capped { "over " } else { "" });
+        eprintln!(
+            "rewind: showing the newest {} of {}{total} sessions (--limit N for more)",
+            rows.len(),
+            if capped { "over " } else { "" }
+        );
     }
     finish(|out| out.write_all(render(args.format, rows).as_bytes()), false)
 }
@@ -382,14 +388,21 @@ mod tests {
         let table = text_table([row]);
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 2, "{table}");
-        assert!(lines[0].starts_with("session_id  app_id  distinct_id  start_time           end_time  duration_s"), "{table}");
+        assert!(
+            lines[0].starts_with("session_id  app_id  distinct_id  start_time           end_time  duration_s"),
+            "{table}"
+        );
         assert!(lines[1].contains("2026-12-01 00:00:00") && lines[1].contains("83.2"), "{table}");
-        assert!(lines[1].contains(&format!("https://shop.example/{}…", "a".repeat(MAX_TABLE_CELL_CHARS - 22))), "{table}");
+        assert!(
+            lines[1].contains(&format!("https://shop.example/{}…", "a".repeat(MAX_TABLE_CELL_CHARS - 22))),
+            "{table}"
+        );
     }
 
     #[test]
     fn filters_the_read_api_lacks_are_refused() {
-        let filters = FilterArgs { user: None, url: None, min_duration: None, max_duration: Some(5.0), has_event: None };
+        let filters =
+            FilterArgs { user: None, url: None, min_duration: None, max_duration: Some(5.0), has_event: None };
         assert!(list_query(&filters, &CollectorFilterArgs::default()).unwrap_err().contains("--max-duration"));
         let filters = FilterArgs { min_duration: Some(1.5), max_duration: None, ..filters };
         let remote = CollectorFilterArgs { to: Some("2026-12-01".into()), ..Default::default() };

@@ -196,7 +196,10 @@ fn a_server_error_is_retried_a_refusal_is_not_and_a_stall_times_out() {
 
     let stub = Stub::start(vec![Reply { delay: Duration::from_secs(5), ..narrative("too late (1s)") }]);
     let started = Instant::now();
-    refused(&analyze(&stub, &["--llm", "--confirm-external-llm-export"], Some("1")), "failed after 3 tries (timed out)");
+    refused(
+        &analyze(&stub, &["--llm", "--confirm-external-llm-export"], Some("1")),
+        "failed after 3 tries (timed out)",
+    );
     let took = started.elapsed();
     assert_eq!(stub.seen().len(), 3, "three tries");
     // 3 × 1 s deadline + 1 s + 2 s between them.

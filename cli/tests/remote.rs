@@ -108,7 +108,8 @@ async fn sessions_lists_a_collector_with_its_filters() {
     let (server, _) = collector_with_sessions().await;
     let url = server.url.as_str();
     let list = |extra: &[&str]| -> Value {
-        let args: Vec<&str> = ["sessions", "--collector", url, "--format", "json"].iter().copied().chain(extra.iter().copied()).collect();
+        let args: Vec<&str> =
+            ["sessions", "--collector", url, "--format", "json"].iter().copied().chain(extra.iter().copied()).collect();
         serde_json::from_str(&ok(&rewind(Some(READ), &args))).expect("JSON rows")
     };
     assert_eq!(ids(&list(&[])), ["s-dead", "s-rage", "s-error", "s-login"], "newest first");
@@ -158,7 +159,8 @@ async fn sessions_lists_a_collector_with_its_filters() {
     let from_file = rewind(None, &["sessions", "--read-key-file", key_file.to_str().unwrap(), "--collector", url]);
     assert_eq!(ok(&from_file).lines().count(), 5);
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_rewind"));
-    let from_env = command.args(["sessions"]).env("REWIND_COLLECTOR", url).env("REWIND_READ_KEY", READ).output().unwrap();
+    let from_env =
+        command.args(["sessions"]).env("REWIND_COLLECTOR", url).env("REWIND_READ_KEY", READ).output().unwrap();
     assert_eq!(ok(&from_env).lines().count(), 5);
 }
 
@@ -190,7 +192,8 @@ async fn fetch_writes_time_sorted_arrays_that_rewind_reads() {
     // The fetched file analyses as the collector analyses the stored session.
     let (_, analysis) = server.get("/v1/sessions/s-login/analysis", READ).await;
     for path in [&file, &gz] {
-        let local: Value = serde_json::from_str(&ok(&rewind(None, &["analyze", "--format", "json", path.to_str().unwrap()]))).unwrap();
+        let local: Value =
+            serde_json::from_str(&ok(&rewind(None, &["analyze", "--format", "json", path.to_str().unwrap()]))).unwrap();
         let replay = &local["replays"][0];
         assert_eq!(replay["replay_id"], "s-login");
         assert_eq!(replay["summary_markdown"], analysis["summary_markdown"]);
@@ -205,9 +208,11 @@ async fn analyze_and_report_read_sessions_from_the_collector() {
 
     // --session: what `analyze --format json` says is the collector's own /analysis.
     let (_, analysis) = server.get("/v1/sessions/s-login/analysis", READ).await;
-    let remote: Value =
-        serde_json::from_str(&ok(&rewind(Some(READ), &["analyze", "--collector", url, "--session", "s-login", "--format", "json"])))
-            .unwrap();
+    let remote: Value = serde_json::from_str(&ok(&rewind(
+        Some(READ),
+        &["analyze", "--collector", url, "--session", "s-login", "--format", "json"],
+    )))
+    .unwrap();
     assert_eq!(remote, json!({ "replays": [analysis] }));
     assert!(analysis["redactions"].as_u64().unwrap() >= 1, "the typed email and card are redacted: {analysis}");
     let csv = ok(&rewind(Some(READ), &["analyze", "--collector", url, "--session", "s-login", "--format", "csv"]));
@@ -215,22 +220,31 @@ async fn analyze_and_report_read_sessions_from_the_collector() {
 
     let latest = ok(&rewind(Some(READ), &["analyze", "--collector", url, "--latest"]));
     assert!(latest.starts_with("# rewind analysis: 1 replay") && latest.contains("## s-dead"), "{latest}");
-    let of_user = ok(&rewind(Some(READ), &["analyze", "--collector", url, "--latest", "--user", "carol", "--format", "json"]));
+    let of_user =
+        ok(&rewind(Some(READ), &["analyze", "--collector", url, "--latest", "--user", "carol", "--format", "json"]));
     assert_eq!(serde_json::from_str::<Value>(&of_user).unwrap()["replays"][0]["replay_id"], "s-error");
-    refused(&rewind(Some(READ), &["analyze", "--collector", url, "--latest", "--user", "nobody"]), "no session of user nobody");
+    refused(
+        &rewind(Some(READ), &["analyze", "--collector", url, "--latest", "--user", "nobody"]),
+        "no session of user nobody",
+    );
 
     // report: every session, or the filtered ones, streamed one by one.
     let report = |extra: &[&str]| -> Value {
-        let args: Vec<&str> = ["report", "--collector", url, "--format", "json"].iter().copied().chain(extra.iter().copied()).collect();
+        let args: Vec<&str> =
+            ["report", "--collector", url, "--format", "json"].iter().copied().chain(extra.iter().copied()).collect();
         serde_json::from_str(&ok(&rewind(Some(READ), &args))).expect("report JSON")
     };
     let all = report(&[]);
     assert_eq!((all["n_replays"].clone(), all["n_users"].clone()), (json!(4), json!(3)), "{all}");
-    let replays: Vec<&str> = all["sessions"].as_array().unwrap().iter().map(|s| s["replay_id"].as_str().unwrap()).collect();
+    let replays: Vec<&str> =
+        all["sessions"].as_array().unwrap().iter().map(|s| s["replay_id"].as_str().unwrap()).collect();
     assert_eq!(replays, ["s-dead", "s-rage", "s-error", "s-login"]);
     // Both of bob's sessions rage-click "Apply coupon" (the collector's index agrees: has=rage).
     assert_eq!(all["rage_clicks"][0]["element"], "button \"Apply coupon\"", "{}", all["rage_clicks"]);
-    assert_eq!((all["rage_clicks"][0]["n_replays"].clone(), all["rage_clicks"][0]["n_users"].clone()), (json!(2), json!(1)));
+    assert_eq!(
+        (all["rage_clicks"][0]["n_replays"].clone(), all["rage_clicks"][0]["n_users"].clone()),
+        (json!(2), json!(1))
+    );
     assert!(!all.to_string().contains("jane.doe@example.com"), "redacted by default");
     assert_eq!(report(&["--user", "bob"])["n_replays"], 2);
     assert_eq!(report(&["--has", "errors", "--app", "shop"])["n_replays"], 1);
@@ -278,7 +292,10 @@ async fn refusals_and_an_unreachable_collector_exit_2_with_one_line() {
     let fixture = format!("{}/../fixtures/login-form.json", env!("CARGO_MANIFEST_DIR"));
     refused(&rewind(Some(READ), &["sessions", &fixture, "--collector", url]), "not both");
     refused(&rewind(Some(READ), &["sessions", &fixture, "--app", "shop"]), "--app filters a collector's sessions");
-    refused(&rewind(Some(READ), &["sessions", "--collector", url, "--has-event", "click"]), "--has-event works on recordings only");
+    refused(
+        &rewind(Some(READ), &["sessions", "--collector", url, "--has-event", "click"]),
+        "--has-event works on recordings only",
+    );
     refused(&rewind(Some(READ), &["sessions", "--collector", url, "--from", "soon"]), "--from: \"soon\" is not a date");
     refused(&rewind(None, &["sessions"]), "nothing to read");
     // REWIND_COLLECTOR in the environment does not take over a command given files.

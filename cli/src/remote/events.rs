@@ -486,7 +486,10 @@ mod tests {
         assert_eq!(write(Layout::Array, &[]), "[]\n");
         assert_eq!(write(Layout::Lines, &["{}", pretty]), "{}\n{\"a\":\"x y\",\"b\":[1,2]}\n");
         let envelope = Layout::Envelope { session_id: "s\"1".into(), distinct_id: None };
-        assert_eq!(write(envelope.clone(), &["{}"]), "{\"session_id\":\"s\\\"1\",\"distinct_id\":null,\"events\":[\n{}\n]}\n");
+        assert_eq!(
+            write(envelope.clone(), &["{}"]),
+            "{\"session_id\":\"s\\\"1\",\"distinct_id\":null,\"events\":[\n{}\n]}\n"
+        );
         assert_eq!(write(envelope, &[]), "{\"session_id\":\"s\\\"1\",\"distinct_id\":null,\"events\":[]}\n");
     }
 
@@ -495,13 +498,10 @@ mod tests {
         let cut = &body(&[r#"{"timestamp":1}"#])[..60];
         assert!(matches!(read_session(cut.as_bytes(), |_| Ok(())), Err(RemoteError::Protocol(_))));
         let mut seen = 0;
-        let stopped = read_session(
-            body(&["{}", "{}", "{}"]).as_bytes(),
-            |_| {
-                seen += 1;
-                Err(RemoteError::Io("disk full".into()))
-            },
-        );
+        let stopped = read_session(body(&["{}", "{}", "{}"]).as_bytes(), |_| {
+            seen += 1;
+            Err(RemoteError::Io("disk full".into()))
+        });
         assert_eq!((stopped.unwrap_err(), seen), (RemoteError::Io("disk full".into()), 1));
     }
 }

@@ -85,16 +85,17 @@ impl fmt::Display for RemoteError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
             RemoteError::Config(m) | RemoteError::Io(m) => f.write_str(m),
-            RemoteError::Unauthorized(m) => write!(
-                f,
-                "the collector refused the read key (401: {m}); check {READ_KEY_ENV} or --read-key-file"
-            ),
+            RemoteError::Unauthorized(m) => {
+                write!(f, "the collector refused the read key (401: {m}); check {READ_KEY_ENV} or --read-key-file")
+            }
             RemoteError::Forbidden(m) => {
                 write!(f, "the collector does not let this key read (403: {m}); use the read key, not a public key")
             }
             RemoteError::NotFound(m) => write!(f, "not found on the collector (404: {m})"),
             RemoteError::Unreachable(m) => write!(f, "cannot reach the collector: {m}"),
-            RemoteError::Refused { status, message } => write!(f, "the collector refused the request ({status}: {message})"),
+            RemoteError::Refused { status, message } => {
+                write!(f, "the collector refused the request ({status}: {message})")
+            }
             RemoteError::Protocol(m) => write!(f, "unexpected answer from the collector: {m}"),
         }
     }
@@ -384,9 +385,12 @@ pub(crate) fn error_text(response: Response) -> String {
     let _ = response.take(64 << 10).read_to_end(&mut body);
     let message = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
-        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string).or_else(|| {
-            v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string)
-        }))
+        .and_then(|v| {
+            v.get("error")
+                .and_then(|e| e.as_str())
+                .map(str::to_string)
+                .or_else(|| v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string))
+        })
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("no reason given").to_string());
     one_line(&message, MAX_QUOTED_CHARS)
 }
