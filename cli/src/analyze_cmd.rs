@@ -2,12 +2,17 @@
 //!
 //! Every path becomes zero or more [`Input`]s (a file, a batch directory, or stdin); each input
 //! is decoded and analysed on its own, so one bad file is reported and the rest still come out.
+//! `--session ID` / `--latest` analyse a collector's session instead: its events are fetched
+//! into a temporary file, time-sorted, and analysed exactly as a file would be. `--llm` turns
+//! the analyses into friction narratives ([`crate::llm`]).
 
+use crate::llm;
 use crate::output::{self, Format};
-use crate::{escape_controls, io_reason, EXIT_BAD_INPUT, EXIT_OUTPUT};
+use crate::remote::CollectorArgs;
+use crate::{escape_controls, io_reason, remote_failure, EXIT_BAD_INPUT, EXIT_OUTPUT};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use rewind::analyze::{analyze_bytes_with, analyze_reader_with, analyze_with, AnalyzeOptions};
+use rewind::analyze::{analyze_bytes_with, analyze_reader_with, analyze_with, Analysis, AnalyzeOptions};
 use rewind::codec::{decode_dir, is_batch_dir, DecodeError, SALVAGE_WARNING};
 use rewind::model::Recording;
 use std::collections::HashSet;
@@ -31,8 +36,38 @@ pub struct AnalyzeArgs {
     /// or gzip of any of these (detected from the bytes, not the name). A directory is searched
     /// recursively, in path order, for *.json, *.jsonl and *.gz files; a directory holding only
     /// {seq}.json[l][.gz] batch files is one session. `-` reads standard input (stdin).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(value_name = "PATH", conflicts_with_all = ["session", "latest"])]
     pub paths: Vec<PathBuf>,
+
+    /// Analyse this session of `--collector` (its events are fetched, time-sorted, and
+    /// analysed here, exactly as a file would be).
+    #[arg(long, value_name = "ID", conflicts_with = "latest")]
+    pub session: Option<String>,
+
+    /// Analyse the newest session of `--collector` (of `--user` when given).
+    #[arg(long)]
+    pub latest: bool,
+
+    /// With --latest: the newest session of this user (exact distinct_id).
+    #[arg(long, value_name = "U", requires = "latest")]
+    pub user: Option<String>,
+
+    /// Ask an OpenAI-compatible chat-completions endpoint for a short friction narrative that
+    /// cites timestamps, and print it instead of the analysis (markdown, or json with
+    /// --format json). Sends only the redacted session summary and timeline, never events or
+    /// ids. Needs --confirm-external-llm-export, REWIND_LLM_BASE_URL and REWIND_LLM_MODEL
+    /// (REWIND_LLM_API_KEY and REWIND_LLM_TIMEOUT_S optional).
+    #[arg(long)]
+    pub llm: bool,
+
+    /// Agree that --llm sends the redacted summary and timeline to REWIND_LLM_BASE_URL.
+    #[arg(long, requires = "llm")]
+    pub confirm_external_llm_export: bool,
+
+    /// With --llm: print exactly the request body that would be sent (one JSON line per
+    /// session) and send nothing.
+    #[arg(long, requires = "llm")]
+    pub dry_run: bool,
 
     /// Output format: markdown, json or csv.
     ///
@@ -109,7 +144,58 @@ impl Input {
 }
 
 /// Runs `rewind analyze`; returns the process exit code.
-pub fn run(args: &AnalyzeArgs) -> ExitCode {
+pub fn run(args: &AnalyzeArgs, collector: &CollectorArgs) -> ExitCode {
+    // --llm is checked before anything is read or fetched, so a refusal costs nothing.
+    let endpoint = match llm_endpoint(args) {
+        Ok(endpoint) => endpoint,
+        Err(message) => {
+            eprintln!("rewind: {message}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let (analyses, failed) = if args.session.is_some() || args.latest {
+        match remote_analysis(args, collector) {
+            Ok(analysis) => (vec![analysis], false),
+            Err(code) => return code,
+        }
+    } else if args.paths.is_empty() {
+        eprintln!(
+            "rewind: nothing to analyse: give recordings (PATH...: files, directories, or - for stdin), or --session ID / --latest with --collector URL"
+        );
+        return ExitCode::from(EXIT_BAD_INPUT);
+    } else if collector.on_command_line {
+        eprintln!("rewind: --collector with analyze reads one session: give --session ID or --latest instead of PATH");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    } else {
+        local_analyses(args)
+    };
+
+    // Nothing decoded and something failed: the error lines say it all.
+    let nothing_to_show = analyses.is_empty() && failed;
+    if !nothing_to_show {
+        let written = match (&endpoint, &args.out) {
+            (Some(endpoint), _) => narratives(args, endpoint, &analyses),
+            (None, None) => output::print(&analyses, args.format).map_err(|e| (e, EXIT_OUTPUT)),
+            (None, Some(dir)) => output::write_files(&analyses, args.format, dir).map_err(|e| (e, EXIT_OUTPUT)),
+        };
+        if let Err((message, code)) = written {
+            eprintln!("rewind: {message}");
+            return ExitCode::from(code);
+        }
+    }
+    // The process ends here: freeing every action one by one would only cost time (3 % of
+    // a 50 MB recording's run, BENCHMARKS.md "Analyzer vs JSON parse").
+    std::mem::forget(analyses);
+    if failed {
+        ExitCode::from(EXIT_BAD_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The analyses of the recordings under the paths, and whether any input failed (reported
+/// on stderr, one line each).
+fn local_analyses(args: &AnalyzeArgs) -> (Vec<Analysis>, bool) {
     let mut failed = false;
     let mut report = |label: &str, reason: &str| {
         failed = true;
@@ -141,27 +227,95 @@ pub fn run(args: &AnalyzeArgs) -> ExitCode {
         progress.inc(1);
     }
     progress.finish_and_clear();
+    (analyses, failed)
+}
 
-    // Nothing decoded and something failed: the error lines say it all.
-    let nothing_to_show = analyses.is_empty() && failed;
-    if !nothing_to_show {
-        let written = match &args.out {
-            None => output::print(&analyses, args.format),
-            Some(dir) => output::write_files(&analyses, args.format, dir),
-        };
-        if let Err(e) = written {
-            eprintln!("rewind: {e}");
-            return ExitCode::from(EXIT_OUTPUT);
+/// The analysis of `--session ID` or `--latest [--user U]`: the session's events fetched into a
+/// temporary file (time-sorted, deleted afterwards) and analysed like a file. Its first
+/// warnings are the collector's, worded as its `/analysis` words them (missing or unreadable
+/// batches). Failures are printed (one line); the exit code is returned.
+fn remote_analysis(args: &AnalyzeArgs, collector: &CollectorArgs) -> Result<Analysis, ExitCode> {
+    let collector = collector.connect().map_err(|e| remote_failure(&e))?;
+    let session_id = match &args.session {
+        Some(id) => id.clone(),
+        None => collector.latest(args.user.as_deref()).map_err(|e| remote_failure(&e))?.session_id,
+    };
+    let (head, path) = collector.session_file(&session_id).map_err(|e| remote_failure(&e))?;
+    let label = escape_controls(&session_id);
+    let mut analysis = analyze_reader_with(open_file(&path), Some(&session_id), analyze_options(args.no_redact))
+        .map_err(|e| {
+            eprintln!("rewind: {label}: {}", escape_controls(&e.to_string()));
+            ExitCode::from(EXIT_BAD_INPUT)
+        })?;
+    let first = head.analysis_warnings();
+    for warning in &first {
+        eprintln!("rewind: {label}: warning: {}", escape_controls(warning));
+    }
+    print_damage(&label, &analysis.warnings);
+    analysis.warnings.splice(0..0, first);
+    Ok(analysis)
+}
+
+/// `--llm`'s endpoint, or `None` without `--llm`; `Err` is the one-line refusal (no confirm
+/// flag, `--no-redact`, an output it cannot make, the environment incomplete).
+fn llm_endpoint(args: &AnalyzeArgs) -> Result<Option<llm::Endpoint>, String> {
+    if !args.llm {
+        return Ok(None);
+    }
+    if args.no_redact {
+        return Err("--llm sends only redacted outputs: drop --no-redact".into());
+    }
+    if !args.confirm_external_llm_export && !args.dry_run {
+        return Err(format!(
+            "--llm sends the session's redacted summary and timeline to {}: add --confirm-external-llm-export to agree, or --dry-run to see the request and send nothing",
+            llm::BASE_URL_ENV
+        ));
+    }
+    if args.format == Format::Csv || args.out.is_some() {
+        return Err("--llm prints the narrative to stdout as markdown or json: drop --format csv and --out".into());
+    }
+    llm::Endpoint::from_env(args.dry_run).map(Some)
+}
+
+/// `--llm`: one request per analysis (at most [`llm::MAX_SESSIONS`]), printed as markdown
+/// (`## {replay_id}` and the narrative) or `{"narratives": [{replay_id, model, narrative}]}`;
+/// with `--dry-run` the request bodies, one per line, and nothing sent. `Err`: the message and
+/// exit code.
+fn narratives(args: &AnalyzeArgs, endpoint: &llm::Endpoint, analyses: &[Analysis]) -> Result<(), (String, u8)> {
+    if analyses.len() > llm::MAX_SESSIONS {
+        return Err((
+            format!("--llm narrates at most {} sessions per run; {} were given", llm::MAX_SESSIONS, analyses.len()),
+            EXIT_BAD_INPUT,
+        ));
+    }
+    let bodies: Vec<String> = analyses.iter().map(|a| llm::request_body(&endpoint.model, a)).collect();
+    let mut out = String::new();
+    if args.dry_run {
+        for body in &bodies {
+            out.push_str(body);
+            out.push('\n');
+        }
+        return output::print_text(&out).map_err(|e| (e, EXIT_OUTPUT));
+    }
+    let mut told = Vec::new();
+    for (analysis, body) in analyses.iter().zip(&bodies) {
+        let narrative = llm::narrate(endpoint, body).map_err(|e| (e, EXIT_BAD_INPUT))?;
+        let id = &analysis.session.replay_id;
+        if !llm::cites_timestamps(&narrative) {
+            eprintln!(
+                "rewind: {}: warning: the narrative cites no timestamp; check it against the timeline",
+                escape_controls(id)
+            );
+        }
+        told.push(serde_json::json!({ "replay_id": id, "model": endpoint.model, "narrative": narrative }));
+        if args.format == Format::Markdown {
+            out.push_str(&format!("## {}\n\n{}\n\n", escape_controls(id), narrative.trim_end()));
         }
     }
-    // The process ends here: freeing every action one by one would only cost time (3 % of
-    // a 50 MB recording's run, BENCHMARKS.md "Analyzer vs JSON parse").
-    std::mem::forget(analyses);
-    if failed {
-        ExitCode::from(EXIT_BAD_INPUT)
-    } else {
-        ExitCode::SUCCESS
+    if args.format == Format::Json {
+        out = serde_json::json!({ "narratives": told }).to_string() + "\n";
     }
+    output::print_text(&out).map_err(|e| (e, EXIT_OUTPUT))
 }
 
 /// A progress bar on stderr for `n` inputs: only on a terminal and for more than

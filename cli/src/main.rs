@@ -6,7 +6,10 @@
 //! collector crate (`rewind_collector`), built in by the default feature `serve`. `rewind report` and
 //! `rewind sessions` ([`report_cmd`], [`sessions_cmd`]) stream many recordings through the
 //! bundle analytics; `rewind export` (default feature `export`) writes their tables as a
-//! Parquet lake.
+//! Parquet lake. With `--collector URL` (or `REWIND_COLLECTOR`) and no paths, `sessions`,
+//! `report` and `analyze` read a collector's sessions instead, and `rewind fetch` downloads one
+//! ([`remote`], the client, is shared with other front ends). `rewind analyze --llm` asks an
+//! OpenAI-compatible endpoint for a friction narrative ([`llm`]), only when told to.
 //!
 //! Exit codes: 0 success, 2 bad input or usage, 70 internal error, 74 output error. A damaged
 //! recording from which events were recovered is a success (exit 0) with a warning on stderr;
@@ -17,11 +20,16 @@
 mod analyze_cmd;
 #[cfg(feature = "export")]
 mod export;
+mod fetch_cmd;
+mod llm;
 mod output;
+pub mod remote;
 mod report_cmd;
 mod sessions_cmd;
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Exit code for bad input (and clap's usage errors).
@@ -46,6 +54,10 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+
+    /// The collector to read from, for the commands that can.
+    #[command(flatten)]
+    pub collector: remote::CollectorArgs,
 }
 
 /// The subcommands.
@@ -56,8 +68,10 @@ pub enum Command {
     /// Report on many recordings: sessions, top clicks, rage and dead clicks, errors, and
     /// frustration ranked by users affected.
     Report(report_cmd::ReportArgs),
-    /// Print the sessions table (one row per recording), filtered.
+    /// Print the sessions table (one row per recording, or per session of a collector), filtered.
     Sessions(sessions_cmd::SessionsArgs),
+    /// Download a session from a collector as a time-sorted rrweb event array.
+    Fetch(fetch_cmd::FetchArgs),
     /// Export the bundle tables of many recordings as a Parquet lake partitioned by day (a
     /// directory or s3://), incrementally: for DuckDB, Spark, Trino or ClickHouse.
     #[cfg(feature = "export")]
@@ -69,15 +83,30 @@ pub enum Command {
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    cli.collector.on_command_line = given_on_command_line(&matches, "collector");
+    let collector = cli.collector;
     // The core parses node trees recursively, up to rewind::model::MAX_NODE_DEPTH levels (a
     // debug build overflows 1 MiB of stack near 300 levels). A roomy worker thread keeps the
     // deepest accepted recordings well clear of a stack overflow, which no hook could catch.
     let worker = std::thread::Builder::new().name("rewind".into()).stack_size(WORKER_STACK_BYTES).spawn(move || {
+        let reads_collector = matches!(
+            cli.command,
+            Command::Analyze(_) | Command::Report(_) | Command::Sessions(_) | Command::Fetch(_)
+        );
+        if !reads_collector && (collector.on_command_line || collector.read_key_file.is_some()) {
+            eprintln!("rewind: --collector and --read-key-file are for sessions, fetch, analyze and report");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
         match cli.command {
-            Command::Analyze(args) => analyze_cmd::run(&args),
-            Command::Report(args) => report_cmd::run(&args),
-            Command::Sessions(args) => sessions_cmd::run(&args),
+            Command::Analyze(args) => analyze_cmd::run(&args, &collector),
+            Command::Report(args) => report_cmd::run(&args, &collector),
+            Command::Sessions(args) => sessions_cmd::run(&args, &collector),
+            Command::Fetch(args) => fetch_cmd::run(&args, &collector),
             #[cfg(feature = "export")]
             Command::Export(args) => export::run(&args),
             #[cfg(feature = "serve")]
@@ -96,6 +125,58 @@ fn main() -> ExitCode {
             eprintln!("rewind: cannot start worker thread: {e}");
             ExitCode::from(EXIT_INTERNAL as u8)
         }
+    }
+}
+
+/// Whether the global option `id` was typed on the command line (not taken from its
+/// environment variable), before or after the subcommand.
+fn given_on_command_line(matches: &clap::ArgMatches, id: &str) -> bool {
+    let mut level = Some(matches);
+    while let Some(m) = level {
+        if m.value_source(id) == Some(ValueSource::CommandLine) {
+            return true;
+        }
+        level = m.subcommand().map(|(_, sub)| sub);
+    }
+    false
+}
+
+/// Where a command that reads recordings reads them from.
+#[derive(Debug)]
+pub(crate) enum Source<'a> {
+    /// The recordings under these paths.
+    Files(&'a [PathBuf]),
+    /// The collector's sessions.
+    Collector(remote::Collector),
+}
+
+/// Picks files or the collector: paths win over `REWIND_COLLECTOR`, `--collector` with paths
+/// is a usage error, and neither is one too. Errors are printed; the exit code is returned.
+pub(crate) fn source<'a>(paths: &'a [PathBuf], collector: &remote::CollectorArgs) -> Result<Source<'a>, ExitCode> {
+    let usage = |message: &str| {
+        eprintln!("rewind: {message}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    };
+    if !paths.is_empty() {
+        if collector.on_command_line {
+            return Err(usage("give recordings (PATH...) or --collector URL, not both"));
+        }
+        return Ok(Source::Files(paths));
+    }
+    if collector.collector.is_none() {
+        return Err(usage(
+            "nothing to read: give recordings (PATH...: files, directories, or - for stdin) or --collector URL",
+        ));
+    }
+    collector.connect().map(Source::Collector).map_err(|e| remote_failure(&e))
+}
+
+/// Prints a collector failure (one line) and returns exit code 2.
+pub(crate) fn remote_failure(e: &remote::RemoteError) -> ExitCode {
+    eprintln!("rewind: {e}");
+    match e {
+        remote::RemoteError::Io(_) => ExitCode::from(EXIT_OUTPUT),
+        _ => ExitCode::from(EXIT_BAD_INPUT),
     }
 }
 

@@ -37,6 +37,11 @@ pub fn print(analyses: &[Analysis], format: Format) -> Result<(), String> {
         Format::Json => json(analyses),
         Format::Csv => csv(analyses)?,
     };
+    print_text(&text)
+}
+
+/// Prints `text` to stdout. A closed pipe (`| head`) is not an error.
+pub fn print_text(text: &str) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {}", io_reason(&e))),

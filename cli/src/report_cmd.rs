@@ -6,11 +6,22 @@
 //! [`ReplayPart`] — the few rows and findings the report shows — so memory holds the parts
 //! plus the recordings in flight, never the whole corpus. `rewind sessions` streams the same
 //! way.
+//!
+//! With `--collector` and no paths, the sessions matching the filters are listed page by page
+//! and fetched one at a time into a temporary file (time-sorted, [`crate::remote::events`]),
+//! analysed from there and reduced to their part, so memory holds one session in flight and
+//! the parts, whatever the number of sessions. A progress bar shows on stderr when it is a
+//! terminal.
 
 use crate::analyze_cmd::{
     analyse_input, analyze_options, collect_inputs, damage_warnings, open_file, progress_bar, Input,
 };
-use crate::{escape_controls, io_reason, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, WORKER_STACK_BYTES};
+use crate::remote::{Collector, CollectorArgs, RemoteError};
+use crate::sessions_cmd::{each_session, list_query, local_only, CollectorFilterArgs, FilterArgs};
+use crate::{
+    escape_controls, io_reason, remote_failure, source, Source, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT,
+    WORKER_STACK_BYTES,
+};
 use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 use rewind::analyze::bundle::{BundleReport, ReplayPart, ReportOptions};
@@ -33,8 +44,9 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Recordings: files, directories (searched recursively for *.json, *.jsonl and *.gz; a
-    /// directory of {seq}.json.gz batch files is one session), or `-` for stdin.
-    #[arg(required = true, value_name = "PATH")]
+    /// directory of {seq}.json.gz batch files is one session), or `-` for stdin. Without any,
+    /// the sessions of `--collector`.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Output format: markdown or json.
@@ -52,15 +64,46 @@ pub struct ReportArgs {
     /// tokens are replaced by `[REDACTED:kind]`; the report says how many).
     #[arg(long)]
     pub no_redact: bool,
+
+    /// Which replays.
+    #[command(flatten)]
+    pub filters: FilterArgs,
+
+    /// Which sessions of a collector.
+    #[command(flatten)]
+    pub remote: CollectorFilterArgs,
+
+    /// At most N sessions from a collector, newest first (default: every match).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
 }
 
-/// Runs `rewind report`; returns the process exit code (0, or 2 when an input was bad, 74
-/// when stdout cannot be written).
-pub fn run(args: &ReportArgs) -> ExitCode {
+/// Runs `rewind report`; returns the process exit code (0, or 2 when an input was bad or the
+/// collector cannot be read, 74 when stdout cannot be written).
+pub fn run(args: &ReportArgs, collector: &CollectorArgs) -> ExitCode {
     let options = ReportOptions { top: args.top, ..ReportOptions::default() };
-    let (parts, failed) = match analyse_all(&args.paths, args.no_redact, |replay| ReplayPart::new(&replay, &options)) {
-        Ok(result) => result,
+    let (parts, failed) = match source(&args.paths, collector) {
         Err(code) => return code,
+        Ok(Source::Collector(collector)) => match remote_parts(args, &collector, &options) {
+            Ok(result) => result,
+            Err(code) => return code,
+        },
+        Ok(Source::Files(paths)) => {
+            if let Err(code) = local_only(&args.remote) {
+                return code;
+            }
+            if args.limit.is_some() {
+                eprintln!("rewind: --limit picks a collector's newest sessions: use it with --collector and no PATH");
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+            let query = args.filters.to_where();
+            match analyse_all(paths, args.no_redact, |replay| {
+                query.matches(&replay).then(|| ReplayPart::new(&replay, &options))
+            }) {
+                Ok((parts, failed)) => (parts.into_iter().flatten().collect(), failed),
+                Err(code) => return code,
+            }
+        }
     };
     if parts.is_empty() && failed {
         return ExitCode::from(EXIT_BAD_INPUT);
@@ -70,6 +113,66 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         ReportFormat::Markdown => finish(|out| out.write_all(report.to_markdown(args.top).as_bytes()), failed),
         // Streamed: the JSON of many replays' findings runs to tens of MB.
         ReportFormat::Json => finish(|out| report.write_json(out), failed),
+    }
+}
+
+/// The parts of a collector's sessions matching the filters, fetched and analysed one at a
+/// time. A session that cannot be analysed is reported on stderr and skipped (the flag says
+/// so), one deleted since it was listed is skipped with a warning; a refusal (wrong key…)
+/// stops the report with exit 2.
+fn remote_parts(
+    args: &ReportArgs,
+    collector: &Collector,
+    options: &ReportOptions,
+) -> Result<(Vec<ReplayPart>, bool), ExitCode> {
+    let query = list_query(&args.filters, &args.remote).map_err(|message| {
+        eprintln!("rewind: {message}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    })?;
+    let analyze = analyze_options(args.no_redact);
+    let mut progress = None;
+    let mut parts = Vec::new();
+    let mut failed = false;
+    let walked = each_session(collector, query, args.limit, |session, (total, _)| {
+        let n = args.limit.map_or(total, |limit| total.min(limit as u64));
+        let bar = progress.get_or_insert_with(|| progress_bar(usize::try_from(n).unwrap_or(usize::MAX)));
+        let id = session.session_id;
+        let label = escape_controls(&id);
+        bar.set_message(label.clone());
+        match collector.session_file(&id) {
+            Ok((head, path)) => {
+                let analysed = AnalyzedSession::from_reader_with(open_file(&path), Some(&id), analyze);
+                match analysed {
+                    Ok(replay) => {
+                        let mut damage: Vec<String> = head.analysis_warnings();
+                        damage.extend(damage_warnings(replay.warnings()).cloned());
+                        bar.suspend(|| {
+                            damage.iter().for_each(|w| eprintln!("rewind: {label}: warning: {}", escape_controls(w)))
+                        });
+                        parts.push(ReplayPart::new(&replay, options));
+                    }
+                    Err(e) => {
+                        failed = true;
+                        bar.suspend(|| eprintln!("rewind: {label}: {}", escape_controls(&e.to_string())));
+                    }
+                }
+            }
+            Err(RemoteError::NotFound(_)) => {
+                bar.suspend(|| {
+                    eprintln!("rewind: {label}: warning: deleted from the collector since it was listed; skipped")
+                });
+            }
+            Err(e) => return Err(e),
+        }
+        bar.inc(1);
+        Ok(())
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    match walked {
+        Ok(_) => Ok((parts, failed)),
+        Err(e) => Err(remote_failure(&e)),
     }
 }
 
