@@ -65,13 +65,12 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
   });
   const pickFiles = () => fileInput.click();
   const forget = h('button', { type: 'button', className: 'rw-button rw-button--quiet', hidden: true, onclick: forgetKey }, icon('key'), 'Forget read key');
-  const copyStatus = h('span', { className: 'rw-top__status', role: 'status' });
+  // In the selected collector session's header (after the list in the Tab order).
+  const copyStatus = h('span', { className: 'rw-share__status', role: 'status' });
   const copyLink = h('button', { type: 'button', className: 'rw-button rw-button--quiet', hidden: true, onclick: copyMoment }, 'Copy link at this moment');
   const top = h('header', { className: 'rw-top' },
     h('div', { className: 'rw-brand' }, h('span', { className: 'rw-brand__mark', 'aria-hidden': 'true' }, icon('rewind')), 'rewind', h('span', {}, 'viewer')),
     h('div', { className: 'rw-top__actions' },
-      copyStatus,
-      copyLink,
       forget,
       h('button', { type: 'button', className: 'rw-button', onclick: pickFiles }, icon('upload'), 'Open recordings…'),
       fileInput));
@@ -331,6 +330,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     const link = row.source === 'collector' ? { share: collector.shareToken, session: row.session_id } : null;
     writeLink(link ? { ...link, t: at / 1000 } : {});
     copyLink.hidden = !link;
+    if (link) (view.querySelector('.rw-session__meta') ?? view).append(copyLink, copyStatus);
     replay = mountReplay(view.stage, {
       source: recording, loadPlayer,
       onReady: (player) => {

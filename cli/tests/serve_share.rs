@@ -16,7 +16,8 @@ async fn share(server: &Server, id: &str, key: &str, body: Value) -> (u16, Value
         .http
         .post(format!("{}/v1/sessions/{id}/share", server.url))
         .bearer_auth(key)
-        .json(&body)
+        .header("content-type", "application/json")
+        .body(body.to_string())
         .send()
         .await
         .expect("share request");

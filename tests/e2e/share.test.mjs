@@ -122,7 +122,7 @@ test('share links and deep links open a session at a moment', { skip, timeout: 1
     // "Copy link at this moment": a share link at the player's moment, opened without the key.
     await page.evaluate(() => window.rewindViewer.player().seek(4500));
     await page.getByRole('button', { name: 'Copy link at this moment' }).click();
-    const copied = await until(() => page.locator('.rw-top__status').getAttribute('data-url'), 10_000, 'the copied link');
+    const copied = await until(() => page.locator('.rw-share__status').getAttribute('data-url'), 10_000, 'the copied link');
     const params = new URLSearchParams(new URL(copied).hash.slice(1));
     assert.equal(params.get('t'), '4');
     assert.ok(params.get('share') && !params.get('session'), copied);
