@@ -44,10 +44,10 @@ use super::api::{json_text, ApiError};
 use super::auth::Role;
 use super::auth::{authorize, Need};
 use super::index::{gaps, Cursor, ListFilter, SessionRecord, Signal, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT};
-use super::share::authorize_session;
 use super::limits::{
     valid_session_id, MAX_ANALYSIS_BYTES, MAX_CONCURRENT_ANALYSES, MAX_DECOMPRESSED_BYTES, MAX_READS_PER_KEY,
 };
+use super::share::authorize_session;
 use super::store::{Store, StoreError};
 use super::wire::raw_events;
 use super::AppState;

@@ -109,7 +109,8 @@ async fn a_share_link_reads_its_session_and_its_analysis_and_nothing_else() {
     let (status, _) = send(&app, share("shared-1", Some(&token), "{}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a token cannot make tokens");
     let batch = json!({"session_id": "shared-1", "seq": 1, "events": []});
-    let request = Request::post("/v1/ingest").header("x-rewind-key", &token).body(Body::from(batch.to_string())).unwrap();
+    let request =
+        Request::post("/v1/ingest").header("x-rewind-key", &token).body(Body::from(batch.to_string())).unwrap();
     assert_eq!(send(&app, request).await.0, StatusCode::FORBIDDEN, "a token cannot ingest");
     let request = Request::delete("/v1/sessions/shared-1").header("x-rewind-key", &token).body(Body::empty()).unwrap();
     assert_eq!(send(&app, request).await.0, StatusCode::FORBIDDEN, "a token cannot delete");
