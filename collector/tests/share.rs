@@ -23,12 +23,16 @@ const SECRET: &[u8] = b"share-test-secret-0123456789abcdef";
 const ROTATED: &[u8] = b"share-test-secret-rotated-9876543210";
 
 async fn app(dir: &std::path::Path, secret: &[u8]) -> axum::Router {
+    app_with_cors(dir, secret, &[]).await
+}
+
+async fn app_with_cors(dir: &std::path::Path, secret: &[u8], read_cors: &[String]) -> axum::Router {
     let store = Store::open(&StoreConfig::Local(dir.to_path_buf())).unwrap();
     let index = Index::open(&IndexConfig::Sqlite(dir.join("index.sqlite"))).await.unwrap();
     let keys = Keys { public: vec![PUBLIC.into()], read: READ.into(), admin: ADMIN.into() };
     let mut state = AppState::new(store, index, keys, RateLimiter::new(0.0, 1.0));
     state.share = Some(ShareLinks { secret: ShareSecret::new(secret).unwrap(), viewer_url: None });
-    router(Arc::new(state), &[], &[], &StaticDirs::default()).unwrap()
+    router(Arc::new(state), &[], read_cors, &StaticDirs::default()).unwrap()
 }
 
 async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, Value) {
@@ -197,4 +201,24 @@ async fn creating_a_link_needs_the_read_key_a_known_session_and_a_ttl_in_bounds(
         let expires = answer["expires_at"].as_u64().unwrap() / 1000;
         assert!(expires.abs_diff(now_s() + ttl) <= 2, "{answer}");
     }
+}
+
+#[tokio::test]
+async fn a_read_origin_may_create_links_and_others_may_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with_cors(dir.path(), SECRET, &["https://admin.example".to_string()]).await;
+    let preflight = |origin: &str| {
+        Request::options("/v1/sessions/shared-1/share")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization,content-type")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let allowed = app.clone().oneshot(preflight("https://admin.example")).await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "https://admin.example");
+    let methods = allowed.headers()["access-control-allow-methods"].to_str().unwrap().to_string();
+    assert!(methods.contains("POST"), "{methods}");
+    let other = app.clone().oneshot(preflight("https://shop.example")).await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
 }
