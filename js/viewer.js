@@ -24,9 +24,11 @@ const ACCEPT = '.json,.jsonl,.ndjson,.gz,.gzip,application/json,application/gzip
  * `{files: [File | Blob | {name, text}]}`, or both. Files can always be added by drop or picker.
  * `analyzeUrl`: where js/analyze.js is served (default: `./analyze.js` beside this module, which
  * bundlers follow); `playerUrl`: where js/player.js is (default: `./player.js` beside it).
+ * `links` (default true): the address's fragment opens and follows the selected session
+ * (`#session=`, `#share=`: viewer/location.js); false for a host page that routes by fragment.
  * Returns `{openFiles(files), refresh(), select(key), player(), destroy()}`.
  */
-export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
+export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = true } = {}) {
   // Literal imports by default, so a bundler includes the player and the analyzer as chunks; a
   // URL given by the host page is loaded as it is (the bundler must not touch it).
   const loadPlayer = playerUrl == null
@@ -45,7 +47,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     : new FileSource(analyzeUrl);
   if (collector) adoptKeyFromUrl(collector);
   // `#share=` / `#session=` (viewer/location.js): opened once the collector can be read.
-  let pending = collector ? readLink() : { session: null };
+  let pending = collector && links ? readLink() : { session: null };
   if (pending.share) collector.shareToken = pending.share;
 
   const state = {
@@ -287,7 +289,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     if (!row || row.source !== 'collector') return;
     copyStatus.textContent = 'Creating link…';
     try {
-      const url = await shareLink(collector, { session: row.session_id, t: (player?.currentTime() ?? 0) / 1000 });
+      const url = await shareLink(collector, { session: row.session_id, t: (player?.currentTime() ?? 0) / 1000, here: links });
       copyStatus.textContent = (await copyText(url)) ? 'Link copied' : `Copy this link: ${url}`;
       copyStatus.dataset.url = url;
     } catch (error) {
@@ -328,14 +330,14 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     const at = state.at?.key === key ? state.at.ms : 0;
     state.at = null;
     const link = row.source === 'collector' ? { share: collector.shareToken, session: row.session_id } : null;
-    writeLink(link ? { ...link, t: at / 1000 } : {});
+    if (links) writeLink(link ? { ...link, t: at / 1000 } : {});
     copyLink.hidden = !link;
     if (link) (view.querySelector('.rw-session__meta') ?? view).append(copyLink, copyStatus);
     replay = mountReplay(view.stage, {
       source: recording, loadPlayer,
       onReady: (player) => {
         if (at > 0) player.seek(Math.min(at, player.duration()));
-        if (link) stopFollowing = followPlayer(player, link);
+        if (link && links) stopFollowing = followPlayer(player, link);
       },
     });
   }
@@ -439,7 +441,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
   // does a `#session=` or `#share=` link pasted into it (the viewer's own rewrites fire no event).
   const onHash = () => {
     if (collector && adoptKeyFromUrl(collector)) load();
-    const link = collector ? readLink() : { session: null };
+    const link = collector && links ? readLink() : { session: null };
     if (!link.session || (link.share ?? null) !== collector.shareToken) {
       if (link.share) location.reload(); // another share link: start over with only its token
       return;

@@ -90,10 +90,11 @@ export function followPlayer(player, link) {
 /**
  * A link to `session` at `t` seconds that someone without the read key can open: with a share
  * token already (a shared session), the same token at the new moment; with the read key, a new
- * token from the collector (its default lifetime). Rejects with the collector's reason.
+ * token from the collector (its default lifetime). `here`: the link opens this page (which
+ * reads its fragment), else the collector's own viewer. Rejects with the collector's reason.
  */
-export async function shareLink(collector, { session, t }) {
-  if (collector.shareToken) return linkHref({ share: collector.shareToken, t });
+export async function shareLink(collector, { session, t, here = true }) {
+  if (collector.shareToken && here) return linkHref({ share: collector.shareToken, t });
   const res = await fetch(`${collector.baseUrl}/v1/sessions/${encodeURIComponent(session)}/share`, {
     method: 'POST',
     headers: { authorization: `Bearer ${collector.readKey}`, 'content-type': 'application/json' },
@@ -102,8 +103,8 @@ export async function shareLink(collector, { session, t }) {
   });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(body.error ?? `the collector answered ${res.status}`);
-  // The collector names its own address; this viewer's page is where the link must open.
-  return linkHref({ share: body.token, t }, location.href);
+  // The collector names its own viewer; a page that reads its fragment opens the link itself.
+  return here ? linkHref({ share: body.token, t }, location.href) : body.url;
 }
 
 /** Puts `text` on the clipboard; false where the browser refuses (the caller shows it instead). */

@@ -3,7 +3,8 @@
 // nothing, sends the token only in the Authorization header and still works after a reload;
 // `#session=ID&t=S` opens a session at S for a read-key holder, the address follows the player
 // while it plays (replaceState, no history entries), and "Copy link at this moment" makes a
-// share link that opens at the moment it was copied.
+// share link that opens at the moment it was copied; `links: false` leaves a host page's
+// fragment alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -133,6 +134,32 @@ test('share links and deep links open a session at a moment', { skip, timeout: 1
     assert.ok(fresh.api.every(({ url }) => url.includes(`/v1/sessions/${other}`)), JSON.stringify(fresh.api));
     assert.deepEqual([...page.errors, ...fresh.errors], []);
     await fresh.context().close();
+    await page.context().close();
+  });
+
+  await t.test('links: false leaves a host page\'s own fragment alone', async () => {
+    const page = await apiPage(browser);
+    await page.goto(`${collector.origin}/#readKey=${KEYS.read}`);
+    await page.locator('.rw-list [role=option]').first().waitFor();
+    const hash = await page.evaluate(async (id) => {
+      window.rewindViewer.destroy();
+      history.replaceState(null, '', '#/admin/replays?tab=2');
+      const { mountViewer } = await import('/viewer.js');
+      window.rewindViewer = mountViewer(document.getElementById('viewer'), { source: { collector: { baseUrl: location.origin } }, links: false });
+      await window.rewindViewer.refresh();
+      await window.rewindViewer.select(`c:${id}`);
+      return location.hash;
+    }, other);
+    await playerState(page);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await sleep(1500);
+    assert.equal(await page.evaluate(() => location.hash), '#/admin/replays?tab=2');
+    assert.equal(hash, '#/admin/replays?tab=2');
+    // Its share links open the collector's own viewer instead.
+    await page.getByRole('button', { name: 'Copy link at this moment' }).click();
+    const copied = await until(() => page.locator('.rw-share__status').getAttribute('data-url'), 10_000, 'the copied link');
+    assert.ok(copied.startsWith(`${collector.origin}/#share=`), copied);
+    assert.deepEqual(page.errors, []);
     await page.context().close();
   });
 });
