@@ -288,6 +288,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     const player = replay?.player;
     if (!row || row.source !== 'collector') return;
     copyStatus.textContent = 'Creating link…';
+    delete copyStatus.dataset.url;
     try {
       const url = await shareLink(collector, { session: row.session_id, t: (player?.currentTime() ?? 0) / 1000, here: links });
       copyStatus.textContent = (await copyText(url)) ? 'Link copied' : `Copy this link: ${url}`;
@@ -301,6 +302,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     stopReplay();
     state.selected = key;
     copyStatus.textContent = '';
+    delete copyStatus.dataset.url;
     renderList();
     list.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
     const row = key ? rowByKey(key) : null;

@@ -217,6 +217,7 @@ pub fn load_secret(
         let text = std::fs::read_to_string(path).map_err(|e| format!("--share-secret-file {}: {e}", path.display()))?;
         let secret = ShareSecret::new(text.trim().as_bytes())
             .map_err(|e| format!("--share-secret-file {}: {e}", path.display()))?;
+        warn_if_readable_by_others(path);
         return Ok((secret, SecretSource::File(path.to_path_buf())));
     }
     if let Some(text) = env.filter(|t| !t.trim().is_empty()) {
