@@ -27,6 +27,13 @@ export interface ViewerOptions {
   analyzeUrl?: string | URL;
   /** Where `rewind-replay/player`'s module is served. Default: `./player.js` beside the viewer's module. */
   playerUrl?: string | URL;
+  /**
+   * Default `true`: the address's fragment opens a session at a moment (`#session=ID&t=SECONDS`
+   * with the read key, `#share=TOKEN&t=SECONDS` without) and follows the player while it plays
+   * (`history.replaceState`). `false` for a host page whose own routing uses the fragment; "Copy
+   * link at this moment" then links to the collector's viewer.
+   */
+  links?: boolean;
 }
 
 export interface ViewerHandle {

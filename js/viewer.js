@@ -13,6 +13,7 @@
 import { h, icon, resetTabStop, rovingList, uid } from './viewer/dom.js';
 import { count, duration, page, shortId, when } from './viewer/format.js';
 import { renderEmpty, renderError, renderLoading, renderSession } from './viewer/panel.js';
+import { copyText, followPlayer, readLink, shareLink, writeLink } from './viewer/location.js';
 import { mountReplay } from './viewer/replay.js';
 import { AuthError, Collector, FileSource, PAGE_SIZE } from './viewer/sources.js';
 
@@ -23,16 +24,20 @@ const ACCEPT = '.json,.jsonl,.ndjson,.gz,.gzip,application/json,application/gzip
  * `{files: [File | Blob | {name, text}]}`, or both. Files can always be added by drop or picker.
  * `analyzeUrl`: where js/analyze.js is served (default: `./analyze.js` beside this module, which
  * bundlers follow); `playerUrl`: where js/player.js is (default: `./player.js` beside it).
+ * `links` (default true): the address's fragment opens and follows the selected session
+ * (`#session=`, `#share=`: viewer/location.js); false for a host page that routes by fragment.
  * Returns `{openFiles(files), refresh(), select(key), player(), destroy()}`.
  */
-export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
+export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = true } = {}) {
   // Literal imports by default, so a bundler includes the player and the analyzer as chunks; a
   // URL given by the host page is loaded as it is (the bundler must not touch it).
   const loadPlayer = playerUrl == null
     ? () => import('./player.js')
     : () => import(/* webpackIgnore: true */ /* @vite-ignore */ String(playerUrl));
   let replay = null;
+  let stopFollowing = () => {};
   const stopReplay = () => {
+    stopFollowing();
     replay?.destroy();
     replay = null;
   };
@@ -41,11 +46,14 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     ? new FileSource(new URL('./analyze.js', import.meta.url), () => import('./analyze.js'))
     : new FileSource(analyzeUrl);
   if (collector) adoptKeyFromUrl(collector);
+  // `#share=` / `#session=` (viewer/location.js): opened once the collector can be read.
+  let pending = collector && links ? readLink() : { session: null };
+  if (pending.share) collector.shareToken = pending.share;
 
   const state = {
     rows: [], total: 0, offset: 0, user: '', withErrors: false, withRage: false, query: '',
-    status: collector ? (collector.readKey ? 'loading' : 'needs-key') : 'off', error: '',
-    selected: null, analyses: new Map(), opening: 0, ticket: 0,
+    status: collector ? (collector.shareToken ? 'shared' : collector.readKey ? 'loading' : 'needs-key') : 'off', error: '',
+    selected: null, analyses: new Map(), opening: 0, ticket: 0, linked: null, at: null,
   };
 
   // ---- static skeleton -------------------------------------------------------------------
@@ -59,6 +67,9 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
   });
   const pickFiles = () => fileInput.click();
   const forget = h('button', { type: 'button', className: 'rw-button rw-button--quiet', hidden: true, onclick: forgetKey }, icon('key'), 'Forget read key');
+  // In the selected collector session's header (after the list in the Tab order).
+  const copyStatus = h('span', { className: 'rw-share__status', role: 'status' });
+  const copyLink = h('button', { type: 'button', className: 'rw-button rw-button--quiet', hidden: true, onclick: copyMoment }, 'Copy link at this moment');
   const top = h('header', { className: 'rw-top' },
     h('div', { className: 'rw-brand' }, h('span', { className: 'rw-brand__mark', 'aria-hidden': 'true' }, icon('rewind')), 'rewind', h('span', {}, 'viewer')),
     h('div', { className: 'rw-top__actions' },
@@ -162,6 +173,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     state.offset = 0;
     await load();
     if (state.status === 'ready') search.focus();
+    openPending();
   }
 
   function forgetKey() {
@@ -176,6 +188,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
 
   async function load() {
     if (!collector) return;
+    if (collector.shareToken) return render(); // a share link reads its session, never the list
     if (!collector.readKey) {
       state.status = 'needs-key';
       return render();
@@ -242,12 +255,54 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
   }
 
   function rowByKey(key) {
-    return files.rows.find((r) => r.key === key) ?? state.rows.find((r) => r.key === key) ?? null;
+    return files.rows.find((r) => r.key === key) ?? state.rows.find((r) => r.key === key)
+      ?? (state.linked?.key === key ? state.linked : null);
+  }
+
+  /** The session an address names (`#session=` or `#share=`), at its moment, once readable. */
+  async function openPending() {
+    const link = pending;
+    if (!link.session || !(collector.shareToken || collector.readKey)) return;
+    pending = { session: null };
+    const key = `c:${link.session}`;
+    state.at = { key, ms: link.t * 1000 };
+    if (!rowByKey(key)) {
+      const row = { key, source: 'collector', session_id: link.session };
+      main.replaceChildren(renderLoading(row));
+      try {
+        const analysis = await collector.analysis(link.session);
+        state.analyses.set(key, analysis);
+        state.linked = { ...analysis.session, ...row };
+      } catch (error) {
+        if (error instanceof AuthError && !collector.shareToken) return forgetKey();
+        main.replaceChildren(renderError(row, error.message));
+        return;
+      }
+    }
+    await select(key);
+  }
+
+  /** "Copy link at this moment": a share link (viewer/location.js) on the clipboard, else shown. */
+  async function copyMoment() {
+    const row = rowByKey(state.selected);
+    const player = replay?.player;
+    if (!row || row.source !== 'collector') return;
+    copyStatus.textContent = 'Creating link…';
+    delete copyStatus.dataset.url;
+    try {
+      const url = await shareLink(collector, { session: row.session_id, t: (player?.currentTime() ?? 0) / 1000, here: links });
+      copyStatus.textContent = (await copyText(url)) ? 'Link copied' : `Copy this link: ${url}`;
+      copyStatus.dataset.url = url;
+    } catch (error) {
+      copyStatus.textContent = `Cannot create a link: ${error.message}`;
+    }
   }
 
   async function select(key) {
     stopReplay();
     state.selected = key;
+    copyStatus.textContent = '';
+    delete copyStatus.dataset.url;
     renderList();
     list.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
     const row = key ? rowByKey(key) : null;
@@ -274,16 +329,30 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     main.scrollTop = 0;
     // Collector: the stored events (the player reads `{events}`); files: the bytes as opened.
     const recording = row.source === 'file' ? async () => files.recording(key) : () => collector.events(row.session_id);
-    replay = mountReplay(view.stage, { source: recording, loadPlayer });
+    const at = state.at?.key === key ? state.at.ms : 0;
+    state.at = null;
+    const link = row.source === 'collector' ? { share: collector.shareToken, session: row.session_id } : null;
+    if (links) writeLink(link ? { ...link, t: at / 1000 } : {});
+    copyLink.hidden = !link;
+    if (link) (view.querySelector('.rw-session__meta') ?? view).append(copyLink, copyStatus);
+    replay = mountReplay(view.stage, {
+      source: recording, loadPlayer,
+      onReady: (player) => {
+        if (at > 0) player.seek(Math.min(at, player.duration()));
+        if (link && links) stopFollowing = followPlayer(player, link);
+      },
+    });
   }
 
   // ---- rendering -------------------------------------------------------------------------
   function render() {
     const needsKey = state.status === 'needs-key';
+    const shared = state.status === 'shared';
     keyForm.hidden = !needsKey;
-    forget.hidden = !collector || needsKey;
-    filters.hidden = (needsKey || !collector) && files.rows.length === 0;
-    pager.hidden = !collector || needsKey || state.total <= PAGE_SIZE;
+    forget.hidden = !collector || needsKey || shared;
+    filters.hidden = (needsKey || shared || !collector) && files.rows.length === 0;
+    pager.hidden = !collector || needsKey || shared || state.total <= PAGE_SIZE;
+    if (!rowByKey(state.selected) || rowByKey(state.selected).source !== 'collector' || needsKey) copyLink.hidden = true;
     const last = Math.min(state.offset + PAGE_SIZE, state.total);
     pageInfo.textContent = state.total ? `${state.offset + 1}–${last} of ${state.total}` : '';
     prev.disabled = state.offset === 0;
@@ -309,7 +378,9 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
       const note = state.opening ? 'Analysing…' : files.rows.length ? 'No file matches the search.' : 'Recordings you open appear here.';
       groups.push(group('Opened files', fileRows, note));
     }
-    if (collector && state.status !== 'needs-key') {
+    if (state.status === 'shared') {
+      groups.push(group('Shared session', state.linked ? [state.linked] : [], 'Opening the shared session…'));
+    } else if (collector && state.status !== 'needs-key') {
       const rows = state.rows.filter(matches);
       let note = null;
       // While a page loads, the previous rows stay (no flicker); the list is aria-busy.
@@ -367,9 +438,22 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
   render();
   if (collector) load();
   if (source.files?.length) openFiles(source.files);
-  // A `#readKey=` link opened in a tab that already shows the viewer only changes the hash.
+  if (collector) openPending();
+  // A `#readKey=` link opened in a tab that already shows the viewer only changes the hash; so
+  // does a `#session=` or `#share=` link pasted into it (the viewer's own rewrites fire no event).
   const onHash = () => {
     if (collector && adoptKeyFromUrl(collector)) load();
+    const link = collector && links ? readLink() : { session: null };
+    if (!link.session || (link.share ?? null) !== collector.shareToken) {
+      if (link.share) location.reload(); // another share link: start over with only its token
+      return;
+    }
+    if (`c:${link.session}` === state.selected && replay?.player) {
+      replay.player.seek(link.t * 1000);
+      return;
+    }
+    pending = link;
+    openPending();
   };
   if (collector) window.addEventListener('hashchange', onHash);
 

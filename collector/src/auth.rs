@@ -3,6 +3,8 @@
 //! - **public** keys (one or more, e.g. one per app) may only ingest; they ship in web pages.
 //! - the **read** key lists sessions and reads their events and analyses.
 //! - the **admin** key reads and deletes.
+//! - a **share token** (`share.TOKEN`, [`super::share`]) reads the one session it names and its
+//!   analysis, until it expires; every other endpoint refuses it (403).
 //!
 //! A request presents its key in `X-Rewind-Key` or as `Authorization: Bearer KEY`, never in the
 //! URL (URLs end up in logs and referrers). Keys are compared in constant time.
@@ -30,6 +32,8 @@ pub enum Role {
     Read,
     /// Read and delete sessions.
     Admin,
+    /// Read one session and its analysis: a valid share token ([`super::share`]).
+    Share,
 }
 
 /// The configured keys.
@@ -111,6 +115,11 @@ pub fn authorize(keys: &Keys, headers: &HeaderMap, need: Need) -> Result<Role, A
     let Some(presented) = presented_key(headers).filter(|k| !k.is_empty()) else {
         return Err(ApiError::unauthorized("missing key: send it in the X-Rewind-Key header"));
     };
+    if presented.starts_with(super::share::TOKEN_PREFIX) {
+        return Err(ApiError::forbidden(
+            "a share link only reads the session it names (GET /v1/sessions/{id} and /analysis)",
+        ));
+    }
     let Some(role) = keys.identify(presented) else {
         return Err(ApiError::unauthorized("unknown key"));
     };
@@ -200,6 +209,9 @@ mod tests {
         assert_eq!(status(authorize(&k, &with("admin-key-00000001"), Need::Read)), 200);
         assert_eq!(status(authorize(&k, &with("read-key-000000001"), Need::Admin)), 403);
         assert_eq!(status(authorize(&k, &with("admin-key-00000001"), Need::Admin)), 200);
+        for need in [Need::Ingest, Need::Read, Need::Admin] {
+            assert_eq!(status(authorize(&k, &with("share.abc.def"), need)), 403);
+        }
     }
 
     #[test]

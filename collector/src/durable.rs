@@ -34,7 +34,20 @@ static NEXT_STAGING: AtomicU64 = AtomicU64::new(1);
 /// The I/O error (e.g. `StorageFull`); the staging file is removed first, so a failed write
 /// leaves nothing behind and the object is either whole or absent.
 pub fn create_new(dest: &Path, bytes: &[u8]) -> io::Result<bool> {
-    let staging = write_staging(dest, bytes)?;
+    link_new(dest, write_staging(dest, bytes, None)?)
+}
+
+/// [`create_new`] for a secret: the file is readable and writable by its owner only (mode
+/// 0600 on Unix) from its creation, so no other user can read it even for a moment.
+///
+/// # Errors
+/// As [`create_new`].
+pub fn create_new_private(dest: &Path, bytes: &[u8]) -> io::Result<bool> {
+    link_new(dest, write_staging(dest, bytes, Some(0o600))?)
+}
+
+/// Links the written `staging` file to `dest` unless `dest` exists, then removes it.
+fn link_new(dest: &Path, staging: PathBuf) -> io::Result<bool> {
     let linked = std::fs::hard_link(&staging, dest);
     let _ = std::fs::remove_file(&staging);
     match linked {
@@ -52,7 +65,7 @@ pub fn create_new(dest: &Path, bytes: &[u8]) -> io::Result<bool> {
 /// # Errors
 /// The I/O error; the staging file is removed and `dest` keeps its old content.
 pub fn replace(dest: &Path, bytes: &[u8]) -> io::Result<()> {
-    let staging = write_staging(dest, bytes)?;
+    let staging = write_staging(dest, bytes, None)?;
     if let Err(e) = std::fs::rename(&staging, dest) {
         let _ = std::fs::remove_file(&staging);
         return Err(e);
@@ -61,7 +74,8 @@ pub fn replace(dest: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Writes and syncs a new staging file beside `dest` (creating `dest`'s directories durably).
-fn write_staging(dest: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+/// `mode`: the file's permissions on Unix (default: 0666 less the umask).
+fn write_staging(dest: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<PathBuf> {
     let parent = dest.parent().ok_or_else(|| io::Error::other("object path without a directory"))?;
     ensure_dir(parent)?;
     loop {
@@ -69,7 +83,15 @@ fn write_staging(dest: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
         let mut name = dest.as_os_str().to_owned();
         name.push(format!("#{n}"));
         let staging = PathBuf::from(name);
-        let mut file = match OpenOptions::new().write(true).create_new(true).open(&staging) {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if let Some(mode) = mode {
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        let mut file = match options.open(&staging) {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),

@@ -8,7 +8,8 @@
 //! [`ingest`] the ingest handler, [`redact`] server-side redaction and the stored-string cap,
 //! [`store`] storage layout,
 //! [`index`] the session index (SQLite or PostgreSQL), [`analysis`] the background per-session
-//! analysis that fills it, [`read`] the read API and deletion, [`retention`] the retention sweep, [`metrics`] counters.
+//! analysis that fills it, [`read`] the read API and deletion, [`share`] signed share links,
+//! [`retention`] the retention sweep, [`metrics`] counters.
 
 pub mod analysis;
 pub mod api;
@@ -21,6 +22,7 @@ pub mod metrics;
 pub mod read;
 pub mod redact;
 pub mod retention;
+pub mod share;
 pub mod store;
 pub mod wire;
 
@@ -161,6 +163,17 @@ pub struct ServeArgs {
     #[arg(long)]
     pub metrics_public: bool,
 
+    /// File holding the secret that signs share links (its text, trimmed, at least 32 bytes).
+    /// Env: REWIND_SHARE_SECRET (the secret itself). Without either, a secret is generated once
+    /// into DATA_DIR/share-secret (mode 0600) and reused. Changing it revokes every link.
+    #[arg(long, value_name = "FILE")]
+    pub share_secret_file: Option<PathBuf>,
+
+    /// The viewer's address as its users reach it, which share links point to, e.g.
+    /// https://replay.example/ behind a proxy [default: http://HOST/ of the request].
+    #[arg(long, value_name = "URL")]
+    pub share_url: Option<String>,
+
     /// Directory served at / (the viewer and demo app) [default: ./www if it exists].
     #[arg(long, value_name = "DIR")]
     pub www: Option<PathBuf>,
@@ -202,6 +215,9 @@ pub struct AppState {
     pub redact_budget: Semaphore,
     /// Reads in flight per key and analyses at once ([`read::ReadSlots`]).
     pub reads: read::ReadSlots,
+    /// Share links ([`share`]); `None`: `POST /v1/sessions/{id}/share` answers 404 and share
+    /// tokens are refused (`rewind serve` always sets it).
+    pub share: Option<share::ShareLinks>,
 }
 
 impl AppState {
@@ -223,6 +239,7 @@ impl AppState {
             metrics_public: false,
             redact_budget: Semaphore::new(MAX_REDACTING_KIB as usize),
             reads: read::ReadSlots::default(),
+            share: None,
         }
     }
 
@@ -297,6 +314,12 @@ pub fn router(
         .allow_headers([header::CONTENT_TYPE, header::CONTENT_ENCODING, HeaderName::from_static(auth::KEY_HEADER)])
         .expose_headers([header::RETRY_AFTER])
         .max_age(CORS_MAX_AGE);
+    // Creating a share link is a read-key POST with a JSON body, from the same origins.
+    let share_cors = CorsLayer::new()
+        .allow_origin(read_origins(read_cors)?)
+        .allow_methods([Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static(auth::KEY_HEADER)])
+        .max_age(CORS_MAX_AGE);
     // Reading only (GET; deleting stays same-origin), the key in a header (never a cookie:
     // no Access-Control-Allow-Credentials), for listed origins only. With no origin listed
     // the layer answers no one, which is the browser's same-origin default.
@@ -311,10 +334,12 @@ pub fn router(
         .route("/v1/sessions/{id}", get(read::get).delete(read::delete))
         .route("/v1/sessions/{id}/analysis", get(read::analysis))
         .layer(read_cors);
+    let share = Router::new().route("/v1/sessions/{id}/share", post(share::create)).layer(share_cors);
     let mut app = Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics_handler))
         .merge(read)
+        .merge(share)
         .merge(ingest);
     // Static files are public code (the viewer, the npm package's JS and wasm) and carry no
     // secret, so any origin may load them: an app on another origin can then
@@ -403,6 +428,12 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
         }
         StoreConfig::S3 { .. } => None,
     };
+    // After the lock: two starts must not both generate a secret.
+    std::fs::create_dir_all(&args.data_dir).map_err(|e| format!("{}: {e}", args.data_dir.display()))?;
+    let env_secret = std::env::var("REWIND_SHARE_SECRET").ok();
+    let (share_secret, share_source) =
+        share::load_secret(args.share_secret_file.as_deref(), env_secret, &args.data_dir)?;
+    let share_url = args.share_url.as_deref().map(share_viewer_url).transpose()?;
     let started = std::time::SystemTime::now();
     let store = Store::open(&store_config)?;
     if let Some(root) = store.local_root().map(Path::to_path_buf) {
@@ -436,6 +467,7 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
     state.max_seq = args.max_seq;
     state.metrics_public = args.metrics_public;
     state.body_timeout = Duration::from_secs(args.body_timeout_secs);
+    state.share = Some(share::ShareLinks { secret: share_secret, viewer_url: share_url });
     let state = Arc::new(state);
     let app = router(state.clone(), &args.cors_origins, &args.read_cors_origins, &dirs)?;
 
@@ -443,7 +475,7 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
         tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let generated = [public_generated, read_generated, admin_generated];
-    print_startup(addr, &state, &dirs, args, burst, generated);
+    print_startup(addr, &state, &dirs, args, burst, generated, &share_source);
     analysis::spawn(state.clone(), Duration::from_secs(args.analysis_idle_secs));
     if let Some(days) = args.retention_days {
         retention::spawn(state.clone(), days);
@@ -514,6 +546,16 @@ pub async fn serve_http1(
     let _ = tokio::time::timeout(limits::SHUTDOWN_GRACE, graceful.shutdown()).await;
 }
 
+/// `--share-url`: an `http(s)://` URL without a fragment (the link's fragment is the token).
+fn share_viewer_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    if !web || url.contains(['#', ' ']) {
+        return Err(format!("--share-url {url:?}: expected the viewer's address, e.g. https://replay.example/"));
+    }
+    Ok(url.to_string())
+}
+
 fn static_dirs(www: Option<&Path>, package_dir: &Path) -> Result<StaticDirs, String> {
     let www = match www {
         Some(dir) if dir.is_dir() => Some(dir.to_path_buf()),
@@ -535,6 +577,7 @@ fn print_startup(
     args: &ServeArgs,
     burst: f64,
     generated: [bool; 3],
+    share_source: &share::SecretSource,
 ) {
     let url = format!("http://{addr}");
     let keys = &state.keys;
@@ -550,6 +593,13 @@ fn print_startup(
     out.push_str(&format!("  listening on {url}\n"));
     out.push_str(&format!("  ingest      POST {url}/v1/ingest   (X-Rewind-Key: a public key)\n"));
     out.push_str(&format!("  sessions    GET  {url}/v1/sessions (read or admin key)\n"));
+    let secret = match share_source {
+        share::SecretSource::File(path) => format!("from {}", path.display()),
+        share::SecretSource::Env => "from REWIND_SHARE_SECRET".to_string(),
+        share::SecretSource::Generated(path) => format!("generated into {}", path.display()),
+        share::SecretSource::DataDir(path) => format!("from {}", path.display()),
+    };
+    out.push_str(&format!("  share links POST {url}/v1/sessions/ID/share (read key); secret {secret} (not shown)\n"));
     match &dirs.www {
         Some(www) => out.push_str(&format!("  viewer      {url}/   ({})\n", www.display())),
         None => out.push_str("  viewer      (no www directory)\n"),

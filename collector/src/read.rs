@@ -20,6 +20,9 @@
 //!   "next_cursor": C|null}`; `total` counts matches up to
 //!   [`crate::index::MAX_LIST_TOTAL`] (`total_capped` when there are more); string filters
 //!   longer than [`MAX_FILTER_BYTES`] and malformed numbers are refused with 400.
+//! - `GET /v1/sessions/{id}` and `/analysis` also take a share token for that session
+//!   (`Authorization: Bearer share.TOKEN`, [`crate::share`]); its readers share
+//!   [`MAX_READS_PER_KEY`] slots.
 //! - `GET /v1/sessions/{id}`: the record, gaps in `seq`, and every event in `seq` order, each
 //!   event's JSON exactly as it was stored: as received, unless server-side redaction or the
 //!   stored-string cap changed it (`super::redact`).
@@ -44,6 +47,7 @@ use super::index::{gaps, Cursor, ListFilter, SessionRecord, Signal, DEFAULT_LIST
 use super::limits::{
     valid_session_id, MAX_ANALYSIS_BYTES, MAX_CONCURRENT_ANALYSES, MAX_DECOMPRESSED_BYTES, MAX_READS_PER_KEY,
 };
+use super::share::authorize_session;
 use super::store::{Store, StoreError};
 use super::wire::raw_events;
 use super::AppState;
@@ -68,6 +72,9 @@ pub const MAX_FILTER_BYTES: usize = 2_048;
 pub struct ReadSlots {
     read: Arc<tokio::sync::Semaphore>,
     admin: Arc<tokio::sync::Semaphore>,
+    /// Every share link's reads together: a link may be passed around widely, and its readers
+    /// must not take the read key's slots.
+    share: Arc<tokio::sync::Semaphore>,
     /// Analyses running at once ([`MAX_CONCURRENT_ANALYSES`]).
     pub analyses: tokio::sync::Semaphore,
 }
@@ -77,6 +84,7 @@ impl Default for ReadSlots {
         ReadSlots {
             read: Arc::new(tokio::sync::Semaphore::new(MAX_READS_PER_KEY)),
             admin: Arc::new(tokio::sync::Semaphore::new(MAX_READS_PER_KEY)),
+            share: Arc::new(tokio::sync::Semaphore::new(MAX_READS_PER_KEY)),
             analyses: tokio::sync::Semaphore::new(MAX_CONCURRENT_ANALYSES),
         }
     }
@@ -86,7 +94,11 @@ impl ReadSlots {
     /// A slot for `role`'s key, held until the response is sent (a streamed body holds it to
     /// its end). 429 with `Retry-After: 1` when the key has [`MAX_READS_PER_KEY`] in flight.
     fn take(&self, role: Role) -> Result<OwnedSemaphorePermit, ApiError> {
-        let slots = if role == Role::Admin { &self.admin } else { &self.read };
+        let slots = match role {
+            Role::Admin => &self.admin,
+            Role::Share => &self.share,
+            Role::Read | Role::Public(_) => &self.read,
+        };
         slots.clone().try_acquire_owned().map_err(|_| {
             let mut error = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -191,7 +203,7 @@ pub async fn get(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let role = authorize(&state.keys, &headers, Need::Read)?;
+    let role = authorize_session(&state, &headers, &id)?;
     let slot = state.reads.take(role)?;
     let (record, listed) = list_session(&state, &id).await?;
     // Pass 1: which batches are there and which cannot be read (the warnings precede the
@@ -271,7 +283,7 @@ pub async fn analysis(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let role = authorize(&state.keys, &headers, Need::Read)?;
+    let role = authorize_session(&state, &headers, &id)?;
     let _slot = state.reads.take(role)?;
     let (_, listed) = list_session(&state, &id).await?;
     let _analysis = state.reads.analyses.acquire().await.map_err(ApiError::internal)?;
@@ -306,7 +318,7 @@ pub async fn delete_session(state: &AppState, record: &SessionRecord) -> Result<
     Ok(batches)
 }
 
-fn check_id(id: &str) -> Result<(), ApiError> {
+pub(crate) fn check_id(id: &str) -> Result<(), ApiError> {
     if valid_session_id(id) {
         Ok(())
     } else {

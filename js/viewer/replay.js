@@ -14,9 +14,10 @@ const TICK_LABEL = { click: 'Click', scroll: 'Scroll', input: 'Input', page: 'Pa
 /**
  * Mounts the player for one session. `stage`: what renderSession exposes (`screen`, `controls`,
  * `actions`, `highlight(i)`, `onPick(fn)`); `source()`: resolves to what createPlayer takes;
- * `loadPlayer`: resolves to the js/player.js module. Returns `{destroy()}`.
+ * `loadPlayer`: resolves to the js/player.js module; `onReady(player)`: called once the player
+ * is mounted (deep links seek it and follow it: viewer/location.js). Returns `{destroy()}`.
  */
-export function mountReplay(stage, { source, loadPlayer }) {
+export function mountReplay(stage, { source, loadPlayer, onReady }) {
   let player = null;
   let destroyed = false;
   let start = 0;
@@ -69,6 +70,7 @@ export function mountReplay(stage, { source, loadPlayer }) {
       scrubber.removeAttribute('aria-disabled');
       marks();
       update();
+      onReady?.(player);
     } catch (error) {
       if (destroyed) return;
       stage.screen.classList.remove('has-player');

@@ -22,6 +22,8 @@ export class Collector {
   constructor(baseUrl) {
     this.baseUrl = String(baseUrl).replace(/\/+$/, '');
     this.storageKey = `rewind-viewer:read-key:${this.baseUrl}`;
+    /** A share link's token (from the address, never stored): reads one session, no listing. */
+    this.shareToken = null;
   }
 
   get readKey() {
@@ -43,7 +45,8 @@ export class Collector {
   }
 
   async get(path) {
-    const key = this.readKey;
+    // A share link's token (viewer/location.js) reads its one session instead of the key.
+    const key = this.shareToken ? `share.${this.shareToken}` : this.readKey;
     if (!key) throw new AuthError('no read key');
     let res;
     try {
@@ -55,7 +58,11 @@ export class Collector {
       const hint = crossOrigin ? `; if it is running, it must allow this page's origin: rewind serve --read-cors-origin ${location.origin}` : '';
       throw new Error(`cannot reach the collector at ${this.baseUrl} (${error.message})${hint}`);
     }
-    if (res.status === 401 || res.status === 403) throw new AuthError('the collector refused this read key');
+    if (res.status === 401 || res.status === 403) {
+      // A share link says why (expired, revoked); a key's refusal is answered with the key form.
+      const reason = this.shareToken ? (await res.json().catch(() => ({}))).error : null;
+      throw new AuthError(reason ?? 'the collector refused this read key');
+    }
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
       throw new Error(body.error ?? `the collector answered ${res.status}`);

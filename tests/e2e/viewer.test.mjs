@@ -180,9 +180,11 @@ test('the collector\'s sessions: key, list, filters, paging, analysis, keyboard'
   await listed(page, 'Recorded sessions');
   assert.equal(await rows(page).count(), 50);
 
-  // Keyboard: after a reload (the key survives in the tab), Tab reaches the list, arrows move,
-  // Enter selects.
-  await page.reload();
+  // Keyboard: after opening the viewer again (the key survives in the tab; without the
+  // `#session=` the address now carries, which would reopen the session: share.test.mjs), Tab
+  // reaches the list, arrows move, Enter selects.
+  assert.match(await page.evaluate(() => location.hash), /^#session=/);
+  await page.goto(`${collector.origin}/`);
   await rows(page).first().waitFor();
   let tabs = 0;
   while (!(await page.evaluate(() => document.activeElement?.getAttribute('role') === 'option'))) {

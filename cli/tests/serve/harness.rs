@@ -20,6 +20,8 @@ pub const ADMIN: &str = "test-admin-key-00001";
 pub const LOCK_FILE: &str = ".rewind-serve.lock";
 /// The SQLite session index in the data directory (the database and its WAL files).
 pub const INDEX_FILES: [&str; 3] = ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"];
+/// The share-link secret the collector generates in the data directory at its first start.
+pub const SHARE_SECRET_FILE: &str = "share-secret";
 
 /// How long a server may take to print its address.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -156,13 +158,14 @@ impl Server {
     }
 
     /// Every file under the data directory, relative, sorted, except the SQLite session index
-    /// ([`INDEX_FILES`]), which the collector creates at start.
+    /// ([`INDEX_FILES`]) and the share secret ([`SHARE_SECRET_FILE`]), which the collector
+    /// creates at start.
     pub fn files(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.data.exists() {
             walk(&self.data, &self.data, &mut out);
         }
-        out.retain(|f| !INDEX_FILES.contains(&f.as_str()));
+        out.retain(|f| !INDEX_FILES.contains(&f.as_str()) && f != SHARE_SECRET_FILE);
         out.sort();
         out
     }
