@@ -293,17 +293,8 @@ impl Player {
     #[wasm_bindgen(js_name = loadStep)]
     pub fn load_step(&mut self, budget_ms: f64) -> bool {
         let start = now();
-        while let Some(loader) = self.loader.as_mut() {
-            match loader.next_chunk(CHUNK_EVENTS) {
-                Ok(events) => self.playback.extend(events),
-                Err(e) => {
-                    let n = self.playback.events().len();
-                    self.decode_warnings.push(format!("the recording could not be read past event {n}: {e}"));
-                    loader.next_chunk(0).ok(); // marks it done
-                }
-            }
-            if self.loader.as_ref().is_some_and(Loader::is_done) {
-                self.finish_loading();
+        while self.loader.is_some() {
+            if self.load_chunk() {
                 return true;
             }
             if now() - start >= budget_ms {
@@ -317,6 +308,19 @@ impl Player {
     #[wasm_bindgen(getter)]
     pub fn loaded(&self) -> bool {
         self.loader.is_none()
+    }
+
+    /// How far the page can be shown without decoding more, ms from the start: the last decoded
+    /// event's time while a recording is read progressively, then [`Player::duration`]. A seek
+    /// past it decodes up to its target first; `js/player.js` waits for the background slices
+    /// instead, so the seek costs no long task.
+    #[wasm_bindgen(js_name = loadedUntil)]
+    pub fn loaded_until(&self) -> f64 {
+        if self.loader.is_none() {
+            return self.duration();
+        }
+        let last = self.playback.events().last().map_or(self.timeline.start_ms, |e| e.timestamp);
+        (last - self.timeline.start_ms).max(0) as f64
     }
 
     /// The index (into `actionsJson()`) of the last action at or before the position, or -1.
@@ -555,11 +559,32 @@ impl Player {
         self.draw();
     }
 
-    /// Playing or seeking past what is decoded: decode the rest now.
+    /// Decodes [`CHUNK_EVENTS`] more events; true when that finished the recording (it is then
+    /// repaired, sorted and indexed as a whole).
+    fn load_chunk(&mut self) -> bool {
+        let Some(loader) = self.loader.as_mut() else { return true };
+        match loader.next_chunk(CHUNK_EVENTS) {
+            Ok(events) => self.playback.extend(events),
+            Err(e) => {
+                let n = self.playback.events().len();
+                self.decode_warnings.push(format!("the recording could not be read past event {n}: {e}"));
+                loader.next_chunk(0).ok(); // marks it done
+            }
+        }
+        if self.loader.as_ref().is_some_and(Loader::is_done) {
+            self.finish_loading();
+            return true;
+        }
+        false
+    }
+
+    /// Playing or seeking past what is decoded: decode up to `t` now (not the whole rest: a
+    /// seek early in a large recording read progressively stays as cheap as the target needs).
     fn ensure_loaded_to(&mut self, t: i64) {
-        let loaded_to = self.playback.events().last().map_or(i64::MIN, |e| e.timestamp);
-        if self.loader.is_some() && t > loaded_to {
-            self.load_step(f64::INFINITY);
+        while self.loader.is_some() && self.playback.events().last().is_none_or(|e| e.timestamp <= t) {
+            if self.load_chunk() {
+                break;
+            }
         }
     }
 
