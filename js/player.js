@@ -215,7 +215,7 @@ function handle(player, container, { autoplay }) {
       alive();
       const n = Number(ms);
       const to = Number.isFinite(n) ? Math.max(0, Math.min(player.duration(), n)) : 0;
-      if (!player.playing && !player.loaded && to >= player.loadedUntil()) {
+      if (!player.playing && !player.loaded && to > player.loadedUntil()) {
         pendingSeek = to;
         emit('timeupdate', to);
         return;

@@ -34,7 +34,12 @@ pub const SPEEDS: [f64; 4] = [1.0, 2.0, 4.0, 8.0];
 const MAX_FRAME_STEP_MS: f64 = 250.0;
 /// Events analysed between two looks at the clock in [`Player::analyze_step`]: most events
 /// take microseconds, so 64 keep a slice within a fraction of a millisecond of its budget.
+/// FullSnapshots and Mutations can take milliseconds each (a 2 MB Mutation adding a 2,000-row
+/// table: ~10 ms), so the clock is read after each of those too ([`heavy`]).
 const ANALYZE_CHECK_EVENTS: usize = 64;
+/// DOM events the checkpoint pass applies between two looks at the clock in
+/// [`Player::index_step`]: a few, since one Mutation can be a whole re-rendered page.
+const INDEX_CHECK_EVENTS: usize = 4;
 
 /// A player over one recording, mounted in a container element.
 #[wasm_bindgen]
@@ -336,8 +341,9 @@ impl Player {
     }
 
     /// Continues the analysis for up to `budget_ms` of wall time (checked every
-    /// [`ANALYZE_CHECK_EVENTS`] events; one event is never split, and ending the pass and
-    /// applying its result are a call each); true when it is done and its actions and rage
+    /// [`ANALYZE_CHECK_EVENTS`] events and after every FullSnapshot or Mutation; one event is
+    /// never split, and finishing the pass and applying its result are a call each); true when
+    /// it is done and its actions and rage
     /// clicks are in (a further call starts it again). Call it once the recording is loaded,
     /// between frames, so the main thread never blocks on it for long.
     #[wasm_bindgen(js_name = analyzeStep)]
@@ -356,19 +362,25 @@ impl Player {
             None => (Box::new(AnalyzedSessionBuilder::new()), 0),
         };
         let events = self.playback.events();
+        if next >= events.len() {
+            // the pass ended in the previous call; finishing is a call of its own
+            self.analyzing = Some(Analyzing::Finished(Box::new(builder.finish(None, None))));
+            return if budget_ms.is_infinite() { self.analyze_step(budget_ms) } else { false };
+        }
+        let mut since_check = 0;
         while next < events.len() {
-            let end = (next + ANALYZE_CHECK_EVENTS).min(events.len());
-            events[next..end].iter().for_each(|e| builder.push(e.clone()));
-            next = end;
-            if now() - start >= budget_ms {
-                break;
+            let event = &events[next];
+            builder.push(event.clone());
+            next += 1;
+            since_check += 1;
+            if since_check >= ANALYZE_CHECK_EVENTS || heavy(event) {
+                since_check = 0;
+                if now() - start >= budget_ms {
+                    break;
+                }
             }
         }
-        self.analyzing = Some(if next < events.len() {
-            Analyzing::Pass(builder, next)
-        } else {
-            Analyzing::Finished(Box::new(builder.finish(None, None)))
-        });
+        self.analyzing = Some(Analyzing::Pass(builder, next));
         if budget_ms.is_infinite() {
             return self.analyze_step(budget_ms);
         }
@@ -381,7 +393,7 @@ impl Player {
     pub fn index_step(&mut self, budget_ms: f64) -> bool {
         let start = now();
         loop {
-            if self.playback.build_checkpoints(64) {
+            if self.playback.build_checkpoints(INDEX_CHECK_EVENTS) {
                 return true;
             }
             if now() - start >= budget_ms {
@@ -650,6 +662,15 @@ impl Player {
 fn index_range<T>(items: &[T], start: Option<u32>, end: Option<u32>) -> &[T] {
     let end = end.map_or(items.len(), |e| (e as usize).min(items.len()));
     &items[start.map_or(0, |s| (s as usize).min(end))..end]
+}
+
+/// Events that can take milliseconds to analyse or apply: FullSnapshots and Mutations (their
+/// cost grows with the nodes they carry), after which a time-sliced pass looks at the clock.
+fn heavy(event: &crate::model::Event) -> bool {
+    matches!(
+        event.data,
+        EventData::FullSnapshot(_) | EventData::IncrementalSnapshot(crate::model::IncrementalData::Mutation(_))
+    )
 }
 
 fn now() -> f64 {
