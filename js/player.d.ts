@@ -113,8 +113,8 @@ export interface PlayerHandle {
   pause(): void;
   /**
    * Jumps to `ms` milliseconds from the start (clamped to `[0, duration()]`). Paused, past what a
-   * large recording has decoded so far (see `loaded`), it lands once the background decoding
-   * reaches `ms`; `currentTime()` returns `ms` meanwhile.
+   * large recording has decoded so far (see `loaded`; more than 1 MiB of it left), it lands once
+   * the background decoding reaches `ms`; `currentTime()` returns `ms` meanwhile.
    */
   seek(ms: number): void;
   /** Sets the speed; other values are ignored. Returns the speed in effect. */

@@ -25,6 +25,13 @@ const EVENTS = ['timeupdate', 'action', 'finish', 'play', 'pause', 'loaded', 'an
 /** Wall time given to decoding, analysis or checkpoint indexing per idle slice, ms. */
 const INDEX_SLICE_MS = 6;
 
+/**
+ * A seek past what is decoded waits for the background slices only when more than this many
+ * bytes of JSON are left (~10 ms of decoding: BENCHMARKS.md, "Player"); less is decoded at
+ * once, so a small recording seeks synchronously from the first frame on.
+ */
+const SYNC_SEEK_BYTES = 1024 * 1024;
+
 /** Actions or ticks taken from the wasm per idle slice (~5 ms for 1,000 on this machine). */
 const LIST_PIECE = 1_000;
 
@@ -208,14 +215,14 @@ function handle(player, container, { autoplay }) {
     },
     /**
      * Jumps to `ms` from the start (clamped to [0, duration]; not finite: 0). Paused, past what a
-     * large recording has decoded so far, it lands when the background decoding reaches `ms`
-     * (within a few slices); `currentTime()` says `ms` meanwhile.
+     * large recording has decoded so far (more than SYNC_SEEK_BYTES left), it lands when the
+     * background decoding reaches `ms`; `currentTime()` says `ms` meanwhile.
      */
     seek(ms) {
       alive();
       const n = Number(ms);
       const to = Number.isFinite(n) ? Math.max(0, Math.min(player.duration(), n)) : 0;
-      if (!player.playing && !player.loaded && to > player.loadedUntil()) {
+      if (!player.playing && !player.loaded && to > player.loadedUntil() && player.undecodedBytes() > SYNC_SEEK_BYTES) {
         pendingSeek = to;
         emit('timeupdate', to);
         return;

@@ -5,6 +5,7 @@
 // worker. When the analysis arrives, `adopt` puts its header, metrics and action list around
 // the player already playing: the player slot (its iframe, controls, position) is never moved,
 // since an iframe taken out of the document loses its page.
+import { h } from './dom.js';
 import { renderSession } from './panel.js';
 import { mountReplay } from './replay.js';
 
@@ -46,8 +47,13 @@ export function showEarly(main, { name, input, loadPlayer }) {
   };
   const view = renderSession(row, pending);
   view.setAttribute('aria-busy', 'true');
-  const note = view.querySelector('.rw-actions .rw-list-note');
-  if (note) note.textContent = 'Analysing the actions…';
+  // The empty list says so, busy (a listbox may then have no options) with a note beside it.
+  const list = view.querySelector('.rw-actions');
+  if (list) {
+    list.replaceChildren();
+    list.setAttribute('aria-busy', 'true');
+    list.before(h('p', { className: 'rw-list-note', role: 'status' }, 'Analysing the actions…'));
+  }
   const stage = view.stage;
   let pick = null;
   const registerPick = stage.onPick;

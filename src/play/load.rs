@@ -88,6 +88,15 @@ impl Loader {
         self.done
     }
 
+    /// Bytes of the input not decoded yet (0 once done).
+    pub fn remaining(&self) -> usize {
+        if self.done {
+            0
+        } else {
+            self.bytes.len().saturating_sub(self.pos)
+        }
+    }
+
     /// After the array's `]`: nothing, or more top-level values (JSON Lines), decoded whole.
     fn after_array(&mut self, from: usize) -> Result<Vec<Event>, DecodeError> {
         self.done = true;
@@ -319,7 +328,8 @@ mod tests {
 
     #[test]
     fn a_chunk_stops_at_chunk_bytes_but_takes_one_large_element() {
-        let big = format!(r#"{{"type":5,"data":{{"tag":"big","payload":"{}"}},"timestamp":2}}"#, "x".repeat(CHUNK_BYTES));
+        let big =
+            format!(r#"{{"type":5,"data":{{"tag":"big","payload":"{}"}},"timestamp":2}}"#, "x".repeat(CHUNK_BYTES));
         let small = r#"{"type":5,"data":{"tag":"small"},"timestamp":3}"#;
         let meta = r#"{"type":4,"data":{"href":"https://a.example/","width":800,"height":600},"timestamp":1}"#;
         let snapshot = r#"{"type":2,"data":{"node":{"type":0,"childNodes":[],"id":1},"initialOffset":{"left":0,"top":0}},"timestamp":1}"#;
@@ -328,8 +338,11 @@ mod tests {
             panic!("an array is read progressively")
         };
         assert_eq!(events.len(), 2, "the first chunk ends before the large element after the FullSnapshot");
-        let sizes: Vec<usize> = std::iter::from_fn(|| (!rest.is_done()).then(|| rest.next_chunk(CHUNK_EVENTS).unwrap().len())).collect();
+        assert_eq!(rest.remaining(), json.len() - json.find(r#"{"type":5"#).unwrap(), "the rest of the input");
+        let sizes: Vec<usize> =
+            std::iter::from_fn(|| (!rest.is_done()).then(|| rest.next_chunk(CHUNK_EVENTS).unwrap().len())).collect();
         assert_eq!(sizes, [1, 1, 2, 0], "one large element per chunk, the small ones together, then the end");
+        assert_eq!(rest.remaining(), 0);
         assert_eq!(all(&json, CHUNK_EVENTS).unwrap().len(), 6);
     }
 

@@ -315,6 +315,13 @@ impl Player {
         self.loader.is_none()
     }
 
+    /// Bytes of the input not decoded yet: 0 once [`Player::loaded`] (or for an input decoded
+    /// whole). `js/player.js` decodes up to a seek's target at once when little is left.
+    #[wasm_bindgen(js_name = undecodedBytes)]
+    pub fn undecoded_bytes(&self) -> f64 {
+        self.loader.as_ref().map_or(0, Loader::remaining) as f64
+    }
+
     /// How far the page can be shown without decoding more, ms from the start: the last decoded
     /// event's time while a recording is read progressively, then [`Player::duration`]. A seek
     /// past it decodes up to its target first; `js/player.js` waits for the background slices

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { browserSkipReason, newPage, root, setup } from './support.mjs';
+import { browserSkipReason, memoryCounters, newPage, root, setup } from './support.mjs';
 import { tableRecording } from './large-recording.mjs';
 
 const wasmReady = existsSync(new URL('pkg/rewind.js', root)) && /loadedUntil/.test(readFileSync(new URL('pkg/rewind.js', root), 'utf8'));
@@ -89,7 +89,7 @@ test('the viewer plays an opened large file while its worker analyses it, and ke
       rows: rows(),
       busy: el.querySelector('.rw-session')?.getAttribute('aria-busy'),
       listedActions: el.querySelectorAll('.rw-actions [role=option]').length,
-      note: el.querySelector('.rw-actions .rw-list-note')?.textContent,
+      note: el.querySelector('.rw-session .rw-list-note')?.textContent,
     };
     await opened;
     while (!el.querySelectorAll('.rw-actions [role=option]').length) await new Promise((res) => requestAnimationFrame(res));
@@ -180,16 +180,7 @@ test('a seek issued while loading lands on the page of its time', { skip, timeou
 test('destroy() releases the player: JS heap and DOM nodes come back, the wasm heap is reused', { skip, timeout: 120_000 }, async (t) => {
   const { server, browser } = await setup(t, { buildDir: dir });
   const page = await playerPage(browser, server.origin);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.enable');
-  const measure = async () => {
-    await cdp.send('HeapProfiler.collectGarbage');
-    await cdp.send('HeapProfiler.collectGarbage');
-    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-    const { nodes, documents } = await cdp.send('Memory.getDOMCounters');
-    const wasm = await page.evaluate(async () => (await (await import('/pkg/rewind.js')).default()).memory.buffer.byteLength);
-    return { heap: usedSize, nodes, documents, wasm };
-  };
+  const measure = () => memoryCounters(page);
   const round = () => page.evaluate(async () => {
     const el = window.__mount();
     const p = await window.__player.createPlayer(el, window.__bytes);
