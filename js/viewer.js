@@ -14,7 +14,7 @@ import { h, icon, resetTabStop, rovingList, uid } from './viewer/dom.js';
 import { count, duration, page, shortId, when } from './viewer/format.js';
 import { renderEmpty, renderError, renderLoading, renderSession } from './viewer/panel.js';
 import { mountReplay } from './viewer/replay.js';
-import { showEarly } from './viewer/early.js';
+import { firstTimestamp, showEarly } from './viewer/early.js';
 import { AuthError, Collector, FileSource, PAGE_SIZE } from './viewer/sources.js';
 
 const ACCEPT = '.json,.jsonl,.ndjson,.gz,.gzip,application/json,application/gzip,application/x-ndjson,text/plain';
@@ -259,6 +259,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     } catch {
       return; // FileSource.open reports it
     }
+    if (firstTimestamp(input) == null) return; // e.g. gzip: shown once analysed, as before
     stopReplay();
     state.selected = null;
     renderList();
