@@ -100,13 +100,22 @@ export interface PlayerEvents {
    * `loaded`, in slices between frames (the main thread stays free; ~1 s on 30 MB).
    */
   analyzed: () => void;
+  /**
+   * Every checkpoint is built (after `analyzed`, in slices between frames): seeks anywhere cost
+   * the same from now on. Seeks before it land on the same page, from the nearest checkpoint.
+   */
+  indexed: () => void;
 }
 
 export interface PlayerHandle {
   /** Starts or resumes playback (from the start when at the end). */
   play(): void;
   pause(): void;
-  /** Jumps to `ms` milliseconds from the start (clamped to `[0, duration()]`). */
+  /**
+   * Jumps to `ms` milliseconds from the start (clamped to `[0, duration()]`). Paused, past what a
+   * large recording has decoded so far (see `loaded`; more than 1 MiB of it left), it lands once
+   * the background decoding reaches `ms`; `currentTime()` returns `ms` meanwhile.
+   */
   seek(ms: number): void;
   /** Sets the speed; other values are ignored. Returns the speed in effect. */
   setSpeed(speed: Speed): Speed;

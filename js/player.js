@@ -20,10 +20,17 @@ const FRAME_FINISH = 4;
 /** Speeds `setSpeed` accepts. */
 export const SPEEDS = Object.freeze([1, 2, 4, 8]);
 
-const EVENTS = ['timeupdate', 'action', 'finish', 'play', 'pause', 'loaded', 'analyzed'];
+const EVENTS = ['timeupdate', 'action', 'finish', 'play', 'pause', 'loaded', 'analyzed', 'indexed'];
 
 /** Wall time given to decoding, analysis or checkpoint indexing per idle slice, ms. */
 const INDEX_SLICE_MS = 6;
+
+/**
+ * A seek past what is decoded waits for the background slices only when more than this many
+ * bytes of JSON are left (~10 ms of decoding: BENCHMARKS.md, "Player"); less is decoded at
+ * once, so a small recording seeks synchronously from the first frame on.
+ */
+const SYNC_SEEK_BYTES = 1024 * 1024;
 
 /** Actions or ticks taken from the wasm per idle slice (~5 ms for 1,000 on this machine). */
 const LIST_PIECE = 1_000;
@@ -79,6 +86,9 @@ function handle(player, container, { autoplay }) {
   let actions = [];
   let ticks = [];
   let resizeObserver;
+  // A seek past what is decoded yet, while paused: it lands when the background slices have
+  // decoded that far (player.seek would decode up to it at once, one long task on a large file).
+  let pendingSeek = null;
 
   const emit = (name, ...args) => {
     for (const fn of listeners.get(name)) {
@@ -135,6 +145,12 @@ function handle(player, container, { autoplay }) {
   };
   const index = () => {
     if (!player.indexStep(INDEX_SLICE_MS)) later(index);
+    else emit('indexed');
+  };
+  const land = () => {
+    const to = pendingSeek;
+    pendingSeek = null;
+    report(player.seek(to) & ~FRAME_FINISH, true);
   };
   // `player[method](start, end)` (actionsJson, ticksJson) LIST_PIECE at a time, one piece per
   // task: 30 MB has ~20,000 actions, 5 MB of JSON (~150 ms to make and parse at once).
@@ -163,7 +179,9 @@ function handle(player, container, { autoplay }) {
     }));
   };
   const load = () => {
-    if (!player.loadStep(INDEX_SLICE_MS)) return later(load);
+    const done = player.loadStep(INDEX_SLICE_MS);
+    if (pendingSeek !== null && (done || player.loadedUntil() > pendingSeek)) land();
+    if (!done) return later(load);
     emit('loaded');
     later(analyze);
   };
@@ -182,6 +200,7 @@ function handle(player, container, { autoplay }) {
     play() {
       alive();
       if (player.playing) return;
+      if (pendingSeek !== null) land();
       player.play();
       startLoop();
       emit('play');
@@ -194,10 +213,22 @@ function handle(player, container, { autoplay }) {
       stopLoop();
       emit('pause');
     },
-    /** Jumps to `ms` from the start (clamped to [0, duration]). */
+    /**
+     * Jumps to `ms` from the start (clamped to [0, duration]; not finite: 0). Paused, past what a
+     * large recording has decoded so far (more than SYNC_SEEK_BYTES left), it lands when the
+     * background decoding reaches `ms`; `currentTime()` says `ms` meanwhile.
+     */
     seek(ms) {
       alive();
-      report(player.seek(Number(ms)) & ~FRAME_FINISH, true);
+      const n = Number(ms);
+      const to = Number.isFinite(n) ? Math.max(0, Math.min(player.duration(), n)) : 0;
+      if (!player.playing && !player.loaded && to > player.loadedUntil() && player.undecodedBytes() > SYNC_SEEK_BYTES) {
+        pendingSeek = to;
+        emit('timeupdate', to);
+        return;
+      }
+      pendingSeek = null;
+      report(player.seek(to) & ~FRAME_FINISH, true);
     },
     /** 1, 2, 4 or 8; returns the speed in effect. */
     setSpeed(speed) {
@@ -214,8 +245,9 @@ function handle(player, container, { autoplay }) {
     isPlaying() {
       return !destroyed && player.playing;
     },
+    /** The position, ms; a seek waiting for the decoding (see `seek`) counts as done. */
     currentTime() {
-      return destroyed ? 0 : player.currentTime();
+      return destroyed ? 0 : pendingSeek ?? player.currentTime();
     },
     duration() {
       return destroyed ? 0 : player.duration();

@@ -15,6 +15,7 @@ import { count, duration, page, shortId, when } from './viewer/format.js';
 import { renderEmpty, renderError, renderLoading, renderSession } from './viewer/panel.js';
 import { copyText, followPlayer, readLink, shareLink, writeLink } from './viewer/location.js';
 import { mountReplay } from './viewer/replay.js';
+import { firstTimestamp, showEarly } from './viewer/early.js';
 import { AuthError, Collector, FileSource, PAGE_SIZE } from './viewer/sources.js';
 
 const ACCEPT = '.json,.jsonl,.ndjson,.gz,.gzip,application/json,application/gzip,application/x-ndjson,text/plain';
@@ -36,10 +37,12 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     : () => import(/* webpackIgnore: true */ /* @vite-ignore */ String(playerUrl));
   let replay = null;
   let stopFollowing = () => {};
+  let early = null; // a file playing while it is analysed (viewer/early.js)
   const stopReplay = () => {
     stopFollowing();
     replay?.destroy();
     replay = null;
+    early = null;
   };
   const collector = source.collector ? new Collector(source.collector.baseUrl ?? location.origin) : null;
   const files = analyzeUrl == null
@@ -241,7 +244,10 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     state.opening++;
     render();
     try {
+      await playEarly(chosen[0]);
+      const shown = early;
       const added = await files.open(chosen);
+      if (shown && early === shown && added[0]) shown.key = added[0].key;
       if (added[0]) await select(added[0].key);
       // Rage counts after the rows are shown: one more pass per file, off the main thread.
       for (const row of added) files.countRage(row.key).then((counted) => counted && renderList());
@@ -298,7 +304,41 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     }
   }
 
+  /** The first opened file plays at once, its analysis following (viewer/early.js). */
+  async function playEarly(file) {
+    let input;
+    try {
+      input = typeof file.text === 'string' ? file.text : new Uint8Array(await file.arrayBuffer());
+    } catch {
+      return; // FileSource.open reports it
+    }
+    if (firstTimestamp(input) == null) return; // e.g. gzip: shown once analysed, as before
+    stopReplay();
+    state.selected = null;
+    renderList();
+    early = showEarly(main, { name: file.name || 'recording', input, loadPlayer });
+    replay = early?.replay ?? null;
+  }
+
+  /** Selects the file shown early, keeping its player: false when it cannot (rendered anew). */
+  function adoptEarly(key) {
+    const row = rowByKey(key);
+    let analysis;
+    try {
+      analysis = files.analysis(key);
+    } catch {
+      return false;
+    }
+    if (!row || !early.adopt(row, analysis)) return false;
+    early = null;
+    state.selected = key;
+    state.analyses.set(key, analysis);
+    renderList();
+    return true;
+  }
+
   async function select(key) {
+    if (key && early?.key === key && adoptEarly(key)) return;
     stopReplay();
     state.selected = key;
     copyStatus.textContent = '';

@@ -15,6 +15,12 @@ use crate::model::{Event, EventData, Recording};
 
 /// Events per chunk after the first.
 pub const CHUNK_EVENTS: usize = 512;
+/// A chunk also ends before the element that would take it past this many bytes of JSON (its
+/// first element is always taken, however large): a recording of 2 MB Mutations (a 2,000-row
+/// table re-rendered) is decoded one Mutation per chunk, ~10 ms of wasm each, not 512 of them
+/// in one task. The first chunk, which ends at the first FullSnapshot, stops before a large
+/// Mutation after it the same way.
+pub const CHUNK_BYTES: usize = 256 * 1024;
 /// The first chunk ends at the first FullSnapshot, or after this many events without one.
 pub const FIRST_CHUNK_MAX_EVENTS: usize = 4_096;
 /// The first chunk is read this many events at a time, looking for the FullSnapshot.
@@ -82,6 +88,15 @@ impl Loader {
         self.done
     }
 
+    /// Bytes of the input not decoded yet (0 once done).
+    pub fn remaining(&self) -> usize {
+        if self.done {
+            0
+        } else {
+            self.bytes.len().saturating_sub(self.pos)
+        }
+    }
+
     /// After the array's `]`: nothing, or more top-level values (JSON Lines), decoded whole.
     fn after_array(&mut self, from: usize) -> Result<Vec<Event>, DecodeError> {
         self.done = true;
@@ -96,7 +111,8 @@ impl Loader {
         Ok(events)
     }
 
-    /// Decodes up to `max` more events, in recorded order.
+    /// Decodes up to `max` more events, in recorded order, and at most [`CHUNK_BYTES`] of them
+    /// unless the first alone is larger.
     pub fn next_chunk(&mut self, max: usize) -> Result<Vec<Event>, DecodeError> {
         if self.done {
             return Ok(Vec::new());
@@ -118,6 +134,9 @@ impl Loader {
                 self.done = true;
                 break;
             };
+            if n > 0 && e - first > CHUNK_BYTES {
+                break; // `next` stays at this element: the next chunk starts with it
+            }
             end = e;
             n += 1;
             let after = skip_ws(&self.bytes, e);
@@ -305,6 +324,26 @@ mod tests {
             let events = all(json, chunk).unwrap();
             assert_eq!(events.iter().map(|e| e.timestamp).collect::<Vec<_>>(), [1, 2]);
         }
+    }
+
+    #[test]
+    fn a_chunk_stops_at_chunk_bytes_but_takes_one_large_element() {
+        let big =
+            format!(r#"{{"type":5,"data":{{"tag":"big","payload":"{}"}},"timestamp":2}}"#, "x".repeat(CHUNK_BYTES));
+        let small = r#"{"type":5,"data":{"tag":"small"},"timestamp":3}"#;
+        let meta = r#"{"type":4,"data":{"href":"https://a.example/","width":800,"height":600},"timestamp":1}"#;
+        let snapshot = r#"{"type":2,"data":{"node":{"type":0,"childNodes":[],"id":1},"initialOffset":{"left":0,"top":0}},"timestamp":1}"#;
+        let json = format!("[{meta},{snapshot},{big},{big},{small},{small}]");
+        let Start::Progressive { events, mut rest, .. } = start(json.clone().into_bytes()).unwrap() else {
+            panic!("an array is read progressively")
+        };
+        assert_eq!(events.len(), 2, "the first chunk ends before the large element after the FullSnapshot");
+        assert_eq!(rest.remaining(), json.len() - json.find(r#"{"type":5"#).unwrap(), "the rest of the input");
+        let sizes: Vec<usize> =
+            std::iter::from_fn(|| (!rest.is_done()).then(|| rest.next_chunk(CHUNK_EVENTS).unwrap().len())).collect();
+        assert_eq!(sizes, [1, 1, 2, 0], "one large element per chunk, the small ones together, then the end");
+        assert_eq!(rest.remaining(), 0);
+        assert_eq!(all(&json, CHUNK_EVENTS).unwrap().len(), 6);
     }
 
     #[test]

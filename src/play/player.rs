@@ -34,7 +34,12 @@ pub const SPEEDS: [f64; 4] = [1.0, 2.0, 4.0, 8.0];
 const MAX_FRAME_STEP_MS: f64 = 250.0;
 /// Events analysed between two looks at the clock in [`Player::analyze_step`]: most events
 /// take microseconds, so 64 keep a slice within a fraction of a millisecond of its budget.
+/// FullSnapshots and Mutations can take milliseconds each (a 2 MB Mutation adding a 2,000-row
+/// table: ~10 ms), so the clock is read after each of those too ([`heavy`]).
 const ANALYZE_CHECK_EVENTS: usize = 64;
+/// DOM events the checkpoint pass applies between two looks at the clock in
+/// [`Player::index_step`]: a few, since one Mutation can be a whole re-rendered page.
+const INDEX_CHECK_EVENTS: usize = 4;
 
 /// A player over one recording, mounted in a container element.
 #[wasm_bindgen]
@@ -293,17 +298,8 @@ impl Player {
     #[wasm_bindgen(js_name = loadStep)]
     pub fn load_step(&mut self, budget_ms: f64) -> bool {
         let start = now();
-        while let Some(loader) = self.loader.as_mut() {
-            match loader.next_chunk(CHUNK_EVENTS) {
-                Ok(events) => self.playback.extend(events),
-                Err(e) => {
-                    let n = self.playback.events().len();
-                    self.decode_warnings.push(format!("the recording could not be read past event {n}: {e}"));
-                    loader.next_chunk(0).ok(); // marks it done
-                }
-            }
-            if self.loader.as_ref().is_some_and(Loader::is_done) {
-                self.finish_loading();
+        while self.loader.is_some() {
+            if self.load_chunk() {
                 return true;
             }
             if now() - start >= budget_ms {
@@ -319,6 +315,26 @@ impl Player {
         self.loader.is_none()
     }
 
+    /// Bytes of the input not decoded yet: 0 once [`Player::loaded`] (or for an input decoded
+    /// whole). `js/player.js` decodes up to a seek's target at once when little is left.
+    #[wasm_bindgen(js_name = undecodedBytes)]
+    pub fn undecoded_bytes(&self) -> f64 {
+        self.loader.as_ref().map_or(0, Loader::remaining) as f64
+    }
+
+    /// How far the page can be shown without decoding more, ms from the start: the last decoded
+    /// event's time while a recording is read progressively, then [`Player::duration`]. A seek
+    /// past it decodes up to its target first; `js/player.js` waits for the background slices
+    /// instead, so the seek costs no long task.
+    #[wasm_bindgen(js_name = loadedUntil)]
+    pub fn loaded_until(&self) -> f64 {
+        if self.loader.is_none() {
+            return self.duration();
+        }
+        let last = self.playback.events().last().map_or(self.timeline.start_ms, |e| e.timestamp);
+        (last - self.timeline.start_ms).max(0) as f64
+    }
+
     /// The index (into `actionsJson()`) of the last action at or before the position, or -1.
     #[wasm_bindgen(js_name = currentAction)]
     pub fn current_action(&self) -> i32 {
@@ -332,8 +348,9 @@ impl Player {
     }
 
     /// Continues the analysis for up to `budget_ms` of wall time (checked every
-    /// [`ANALYZE_CHECK_EVENTS`] events; one event is never split, and ending the pass and
-    /// applying its result are a call each); true when it is done and its actions and rage
+    /// [`ANALYZE_CHECK_EVENTS`] events and after every FullSnapshot or Mutation; one event is
+    /// never split, and finishing the pass and applying its result are a call each); true when
+    /// it is done and its actions and rage
     /// clicks are in (a further call starts it again). Call it once the recording is loaded,
     /// between frames, so the main thread never blocks on it for long.
     #[wasm_bindgen(js_name = analyzeStep)]
@@ -352,19 +369,25 @@ impl Player {
             None => (Box::new(AnalyzedSessionBuilder::new()), 0),
         };
         let events = self.playback.events();
+        if next >= events.len() {
+            // the pass ended in the previous call; finishing is a call of its own
+            self.analyzing = Some(Analyzing::Finished(Box::new(builder.finish(None, None))));
+            return if budget_ms.is_infinite() { self.analyze_step(budget_ms) } else { false };
+        }
+        let mut since_check = 0;
         while next < events.len() {
-            let end = (next + ANALYZE_CHECK_EVENTS).min(events.len());
-            events[next..end].iter().for_each(|e| builder.push(e.clone()));
-            next = end;
-            if now() - start >= budget_ms {
-                break;
+            let event = &events[next];
+            builder.push(event.clone());
+            next += 1;
+            since_check += 1;
+            if since_check >= ANALYZE_CHECK_EVENTS || heavy(event) {
+                since_check = 0;
+                if now() - start >= budget_ms {
+                    break;
+                }
             }
         }
-        self.analyzing = Some(if next < events.len() {
-            Analyzing::Pass(builder, next)
-        } else {
-            Analyzing::Finished(Box::new(builder.finish(None, None)))
-        });
+        self.analyzing = Some(Analyzing::Pass(builder, next));
         if budget_ms.is_infinite() {
             return self.analyze_step(budget_ms);
         }
@@ -377,7 +400,7 @@ impl Player {
     pub fn index_step(&mut self, budget_ms: f64) -> bool {
         let start = now();
         loop {
-            if self.playback.build_checkpoints(64) {
+            if self.playback.build_checkpoints(INDEX_CHECK_EVENTS) {
                 return true;
             }
             if now() - start >= budget_ms {
@@ -555,11 +578,32 @@ impl Player {
         self.draw();
     }
 
-    /// Playing or seeking past what is decoded: decode the rest now.
+    /// Decodes [`CHUNK_EVENTS`] more events; true when that finished the recording (it is then
+    /// repaired, sorted and indexed as a whole).
+    fn load_chunk(&mut self) -> bool {
+        let Some(loader) = self.loader.as_mut() else { return true };
+        match loader.next_chunk(CHUNK_EVENTS) {
+            Ok(events) => self.playback.extend(events),
+            Err(e) => {
+                let n = self.playback.events().len();
+                self.decode_warnings.push(format!("the recording could not be read past event {n}: {e}"));
+                loader.next_chunk(0).ok(); // marks it done
+            }
+        }
+        if self.loader.as_ref().is_some_and(Loader::is_done) {
+            self.finish_loading();
+            return true;
+        }
+        false
+    }
+
+    /// Playing or seeking past what is decoded: decode up to `t` now (not the whole rest: a
+    /// seek early in a large recording read progressively stays as cheap as the target needs).
     fn ensure_loaded_to(&mut self, t: i64) {
-        let loaded_to = self.playback.events().last().map_or(i64::MIN, |e| e.timestamp);
-        if self.loader.is_some() && t > loaded_to {
-            self.load_step(f64::INFINITY);
+        while self.loader.is_some() && self.playback.events().last().is_none_or(|e| e.timestamp <= t) {
+            if self.load_chunk() {
+                break;
+            }
         }
     }
 
@@ -625,6 +669,15 @@ impl Player {
 fn index_range<T>(items: &[T], start: Option<u32>, end: Option<u32>) -> &[T] {
     let end = end.map_or(items.len(), |e| (e as usize).min(items.len()));
     &items[start.map_or(0, |s| (s as usize).min(end))..end]
+}
+
+/// Events that can take milliseconds to analyse or apply: FullSnapshots and Mutations (their
+/// cost grows with the nodes they carry), after which a time-sliced pass looks at the clock.
+fn heavy(event: &crate::model::Event) -> bool {
+    matches!(
+        event.data,
+        EventData::FullSnapshot(_) | EventData::IncrementalSnapshot(crate::model::IncrementalData::Mutation(_))
+    )
 }
 
 fn now() -> f64 {

@@ -189,3 +189,21 @@ export async function replayBoth(browser, origin, events, probe, { replayerOptio
   await page.context().close();
   return { rrweb, rewind, errors };
 }
+
+/**
+ * What a page holds after two full garbage collections (CDP `HeapProfiler.collectGarbage`):
+ * `heap`, the JS heap in use (`Runtime.getHeapUsage`, bytes); `nodes` and `documents`, live DOM
+ * nodes and documents (`Memory.getDOMCounters`); `wasm`, the byte length of the linear memory
+ * of `/pkg/rewind.js` (which never shrinks: freed memory is reused by the wasm allocator). For
+ * player memory tests and the player benchmark; headless Chromium has no
+ * `performance.measureUserAgentSpecificMemory`.
+ */
+export async function memoryCounters(page) {
+  page.cdp ??= await page.context().newCDPSession(page);
+  await page.cdp.send('HeapProfiler.collectGarbage');
+  await page.cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await page.cdp.send('Runtime.getHeapUsage');
+  const { nodes, documents } = await page.cdp.send('Memory.getDOMCounters');
+  const wasm = await page.evaluate(async () => (await (await import('/pkg/rewind.js')).default()).memory.buffer.byteLength);
+  return { heap: usedSize, nodes, documents, wasm };
+}

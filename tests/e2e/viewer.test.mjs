@@ -246,7 +246,8 @@ test('offline: files are analysed in the browser and never uploaded; mountViewer
   const before = sent.length;
 
   await page.setInputFiles('input[type=file]', Object.keys(files).map((f) => join(dir, f)));
-  await page.locator('.rw-session').waitFor();
+  // The first file plays at once; its view is busy until the analysis is put in (viewer/early.js).
+  await page.locator('.rw-session:not([aria-busy])').waitFor();
   const fileRows = page.locator('.rw-group', { hasText: 'Opened files' }).locator('[role=option]');
   assert.equal(await fileRows.count(), 4);
   assert.deepEqual(await fileRows.locator('.rw-row__title').allTextContents(), Object.keys(files));
