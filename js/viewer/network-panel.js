@@ -4,7 +4,7 @@
 // failed ones marked as the analyzer judges them (src/analyze/network.rs: 4xx/5xx, or 0 with a
 // method). A row's time seeks there.
 import { h, icon, uid } from './dom.js';
-import { offset, page } from './format.js';
+import { offset } from './format.js';
 import { syncRows } from './console-panel.js';
 
 /** The analyzer's rule for a failed request (see the module comment). */
@@ -13,6 +13,16 @@ export function failed(r) {
   const status = Number(r.status);
   if (!Number.isFinite(status)) return false;
   return status >= 400 || (status === 0 && typeof r.method === 'string' && r.method !== '');
+}
+
+/** What a request row shows of its URL: the path and query (the host is in the tooltip; most requests go to the page's own). */
+function shortUrl(url) {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return url || '—';
+  }
 }
 
 /** `1.2 s` or `340 ms`. */
@@ -46,7 +56,7 @@ export function renderNetwork(events, start, end, seek) {
     },
     h('button', { type: 'button', className: 'rw-log__time rw-mono', title: 'Go to this moment', 'aria-label': `Go to ${offset(r.t - start)}`, onclick: () => seek(r.t) }, offset(r.t - start)),
     h('span', { className: 'rw-request__method rw-mono' }, r.method),
-    h('span', { className: 'rw-request__url', title: r.url }, page(r.url)),
+    h('span', { className: 'rw-request__url', title: r.url }, shortUrl(r.url)),
     h('span', { className: 'rw-request__status rw-mono', title: r.failed ? 'Failed request' : null }, r.failed ? [icon('network_error'), ' ', status] : status),
     h('span', { className: 'rw-request__duration rw-mono' }, ms(r.duration)),
     h('span', { className: 'rw-request__bar', 'aria-hidden': 'true' }, h('i', { style: { left: `${left}%`, width: `${width}%` } })));

@@ -19,8 +19,14 @@ const STEP_MS = 5000;
  * move on, short enough not to wait (rrweb-player speeds a span up to be over in about a second).
  */
 export const SKIP_ANIMATION_MS = 1_200;
-/** A problem this close behind the current time counts as the current one for "previous", ms. */
-const PROBLEM_EPSILON_MS = 500;
+/**
+ * How much of an inactive span still plays at its edges, ms: the first second after the last
+ * interaction and the one before the next (the player's own `SKIP_MARGIN_MS`, src/play/timeline.rs),
+ * none at the recording's ends.
+ */
+export const SKIP_MARGIN_MS = 1_000;
+/** A problem this close to the current time is the current one (a seek lands within it), ms. */
+const PROBLEM_EPSILON_MS = 1;
 
 /**
  * Mounts the player for one session. `stage`: what renderSession exposes (`screen`, `controls`,
@@ -175,10 +181,7 @@ export function mountReplay(stage, { source, loadPlayer, at = 0, autoplay = fals
     const k = Math.min(1, (now - ff.wall) / SKIP_ANIMATION_MS);
     const target = ff.from + (ff.to - ff.from) * k * (2 - k); // ease out: slows into the activity
     const done = k >= 1;
-    const guard = ff;
-    ff = null; // the seek's timeupdate must not start another skip
-    player.seek(Math.max(player.currentTime(), target));
-    ff = guard;
+    player.seek(Math.max(player.currentTime(), target)); // its timeupdate sees `ff`: no second skip
     update();
     if (done) endSkip();
     else raf = requestAnimationFrame(fastForward);
@@ -198,7 +201,7 @@ export function mountReplay(stage, { source, loadPlayer, at = 0, autoplay = fals
     if (!player || !problems.length) return;
     const now = player.currentTime();
     const to = direction > 0
-      ? problems.find((t) => t > now + 1)
+      ? problems.find((t) => t > now + PROBLEM_EPSILON_MS)
       : [...problems].reverse().find((t) => t < now - PROBLEM_EPSILON_MS);
     if (to == null) return;
     pinned = -1;
@@ -235,7 +238,7 @@ export function mountReplay(stage, { source, loadPlayer, at = 0, autoplay = fals
     stage.highlight(current);
     stage.at(epoch);
     prevProblem.disabled = !problems.some((t) => t < now - PROBLEM_EPSILON_MS);
-    nextProblem.disabled = !problems.some((t) => t > now + 1);
+    nextProblem.disabled = !problems.some((t) => t > now + PROBLEM_EPSILON_MS);
     maybeSkip();
   }
 
@@ -248,8 +251,11 @@ export function mountReplay(stage, { source, loadPlayer, at = 0, autoplay = fals
     if (!player) return;
     const total = player.duration() || 1;
     const at = (t) => `${Math.max(0, Math.min(100, ((t - start) / total) * 100))}%`;
+    const length = player.duration();
     spans = player.inactiveSpans().map((s) => ({
-      from: s.start_ms - start, to: s.end_ms - start,
+      // Nothing to see before the first interaction or after the last one: no margin there.
+      from: s.start_ms - start + (s.start_ms <= start ? 0 : SKIP_MARGIN_MS),
+      to: s.end_ms - start - (s.end_ms - start >= length ? 0 : SKIP_MARGIN_MS),
       element: h('span', {
         className: 'rw-scrubber__inactive', title: `${Math.round((s.end_ms - s.start_ms) / 1000)} s without activity`,
         style: { left: at(s.start_ms), width: `calc(${at(s.end_ms)} - ${at(s.start_ms)})` },
