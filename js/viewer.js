@@ -354,28 +354,39 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
    */
   function followLive(row, view, analysis) {
     let live = isLive(row);
-    view.setLive(live);
-    if (!live) return;
     let pending = null;
     let heard = Number(row.last_received_at); // the last sign of life, epoch ms
-    const apply = () => {
+    const apply = (force = null) => {
       const r = replay?.state();
-      if (!pending || !r) return;
-      const near = r.at >= (replay.player?.duration() ?? 0) - LIVE_TAIL_MS;
-      if (r.playing && !near) return;
-      const next = pending;
+      if (!r) return;
+      if (!force) {
+        if (!pending) return;
+        const near = r.at >= (replay.player?.duration() ?? 0) - LIVE_TAIL_MS;
+        if (r.playing && !near) return;
+      }
+      const next = pending ?? { row, analysis };
       pending = null;
       const tab = view.panel.selected();
       stopReplay();
-      show(next.row, next.analysis, { ...r, tab });
+      show(next.row, next.analysis, { ...r, ...force, tab });
     };
+    // The latest seconds of what is stored, playing on from there as more arrives.
+    const jump = () => {
+      const p = replay?.player;
+      if (!p) return;
+      if (pending) return apply({ at: Math.max(0, Number(pending.analysis.session.duration_s) * 1000 - LIVE_TAIL_MS), playing: true });
+      p.seek(Math.max(0, p.duration() - LIVE_TAIL_MS));
+      p.play();
+    };
+    view.setLive(live, jump);
+    if (!live) return;
     growth = new Poller(async () => {
       const latest = await collector.analysis(row.session_id);
       const grown = Number(latest.session.n_events) > Number((pending?.analysis ?? analysis).session.n_events);
       if (grown) heard = Date.now();
       live = Date.now() - heard < LIVE_WINDOW_MS;
       if (grown) {
-        const next = { ...row, ...latest.session, key: row.key, source: 'collector' };
+        const next = { ...row, ...latest.session, key: row.key, source: 'collector', last_received_at: heard };
         state.analyses.set(row.key, latest);
         pending = { row: next, analysis: latest };
       }
@@ -510,7 +521,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
 
   return {
     openFiles,
-    refresh: load,
+    refresh: () => reload().then(() => {}),
     select,
     /** The replay player of the selected session (see js/player.d.ts), or null. */
     player: () => replay?.player ?? null,

@@ -67,7 +67,8 @@ export function renderSession(row, analysis, { onVisitor } = {}) {
     h('div', { className: 'rw-session__title' },
       h('h2', { id: titleId, title: row.source === 'file' ? row.name : id }, row.source === 'file' ? row.name : `Session ${shortId(id)}`),
       h('span', { className: `rw-badge rw-badge--${row.source}` }, row.source === 'file' ? 'Local file' : 'Collector'),
-      h('span', { className: 'rw-badge rw-badge--live', hidden: true }, 'Live')),
+      h('span', { className: 'rw-badge rw-badge--live', hidden: true }, 'Live'),
+      h('button', { type: 'button', className: 'rw-button rw-button--small rw-live-jump', hidden: true, onclick: () => onJump?.() }, icon('live'), 'Jump to live')),
     h('div', { className: 'rw-session__meta' },
       visitor,
       h('span', { title: fullDate(s.start_time) }, fullDate(s.start_time) || 'No events'),
@@ -129,8 +130,12 @@ export function renderSession(row, analysis, { onVisitor } = {}) {
       onPick = fn;
     },
   };
-  article.setLive = (live) => {
+  // A session still recording: the Live badge, and `jump()` behind the "Jump to live" button.
+  let onJump = null;
+  article.setLive = (live, jump = null) => {
     header.querySelector('.rw-badge--live').hidden = !live;
+    header.querySelector('.rw-live-jump').hidden = !live || !jump;
+    onJump = jump;
   };
   return article;
 }

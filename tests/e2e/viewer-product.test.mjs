@@ -442,6 +442,11 @@ test('live: the list refreshes itself and an open session that is still recordin
   assert.ok(Math.abs(grown.time - 1_000) < 50, `the replay stayed where it was (${grown.time})`);
   assert.ok(await page.locator('.rw-actions [role=option]').count() > 2);
   await screenshot(page, 'viewer-live-1280.png');
+  // Jump to live: the last seconds stored, playing.
+  await page.getByRole('button', { name: 'Jump to live' }).click();
+  const jumped = await playerState(page);
+  assert.ok(jumped.playing && jumped.time >= jumped.duration - 3_100, `at the live edge (${jumped.time} of ${jumped.duration})`);
+  await page.keyboard.press('Space');
 
   // A hidden tab is not polled.
   await page.evaluate(() => {
