@@ -490,7 +490,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     h('div', { className: 'rw-row__top' },
       h('span', { className: 'rw-row__title', title: row.entry_url ?? row.name ?? '' }, title),
       errors > 0 ? h('span', { className: 'rw-badge rw-badge--error', title: `${errors} console error${errors === 1 ? '' : 's'}` }, `${errors} error${errors === 1 ? '' : 's'}`) : null,
-      row.source === 'collector' && isLive(row) ? h('span', { className: 'rw-badge rw-badge--live', title: 'Still recording: a batch arrived in the last minute' }, 'Live') : null,
+      row.source === 'collector' && isLive(row) ? h('span', { className: 'rw-badge rw-badge--live', title: `Still recording: a batch arrived in the last ${LIVE_WINDOW_MS / 1000} s` }, 'Live') : null,
       rage > 0 ? h('span', { className: 'rw-badge rw-badge--rage', title: `${rage} rage-click burst${rage === 1 ? '' : 's'}: 3 or more quick clicks on an unresponsive element` }, `${rage} rage`) : null,
       row.source === 'file' ? h('span', { className: 'rw-badge rw-badge--file' }, 'file') : null),
     row.error

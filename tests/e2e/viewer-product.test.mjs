@@ -120,6 +120,14 @@ test('the replay takes the space at 390–1920 px, nothing covers the page, thea
       await screenshot(page, 'viewer-theatre-1280.png');
       await page.keyboard.press('t');
       assert.equal(await page.locator('.rw-panel').isVisible(), true, 'T leaves theatre mode');
+      // Fullscreen: the Fullscreen API on the player (page, controls and caption), F or the button.
+      await page.getByRole('button', { name: 'Fullscreen' }).click();
+      await page.waitForFunction(() => document.fullscreenElement?.classList.contains('player-slot'));
+      assert.equal(await page.getByRole('button', { name: 'Fullscreen' }).getAttribute('aria-pressed'), 'true');
+      const full = await page.locator('.player-slot__screen').boundingBox();
+      assert.ok(full.width > screen.width, `fullscreen makes it bigger (${full.width} > ${screen.width})`);
+      await page.keyboard.press('f');
+      await page.waitForFunction(() => !document.fullscreenElement);
       // The list is a drawer: the Sessions button opens it, Escape closes it.
       await page.getByRole('button', { name: 'Sessions', exact: true }).click();
       assert.equal(await page.locator(`[data-key="c:${id}"]`).isVisible(), true);
