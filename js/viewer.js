@@ -359,16 +359,18 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl } = {}) {
     const apply = (force = null) => {
       const r = replay?.state();
       if (!r) return;
+      const length = replay.player?.duration() ?? 0;
       if (!force) {
         if (!pending) return;
-        const near = r.at >= (replay.player?.duration() ?? 0) - LIVE_TAIL_MS;
-        if (r.playing && !near) return;
+        if (r.playing && r.at < length - LIVE_TAIL_MS) return;
       }
       const next = pending ?? { row, analysis };
       pending = null;
       const tab = view.panel.selected();
+      // Played to the end of what was stored: it plays on into what arrived.
+      const playing = r.playing || r.at >= length - 1;
       stopReplay();
-      show(next.row, next.analysis, { ...r, ...force, tab });
+      show(next.row, next.analysis, { ...r, playing, ...force, tab });
     };
     // The latest seconds of what is stored, playing on from there as more arrives.
     const jump = () => {

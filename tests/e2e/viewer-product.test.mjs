@@ -454,6 +454,14 @@ test('live: the list refreshes itself and an open session that is still recordin
   await page.getByRole('button', { name: 'Jump to live' }).click();
   const jumped = await playerState(page);
   assert.ok(jumped.playing && jumped.time >= jumped.duration - 3_100, `at the live edge (${jumped.time} of ${jumped.duration})`);
+  // Playing at the live edge, more arrives: the replay plays on into it.
+  const last = all.at(-1).timestamp;
+  const moves = all.filter((e) => e.type === 3 && e.data.source === 1).slice(0, 6).map((e, i) => ({ ...e, timestamp: last + 4_000 + i * 400 }));
+  assert.equal(await ingest(collector.origin, { session_id: live, distinct_id: 'grace.h', seq: 2, events: moves }), 200);
+  await until(async () => {
+    const s = await playerState(page);
+    return s?.duration > jumped.duration + 3_000 && s.playing && s.time > jumped.duration - 3_100;
+  }, 30_000, 'playing on into the new batch');
   await page.keyboard.press('Space');
 
   // A hidden tab is not polled.
