@@ -11,7 +11,7 @@ export type { Action, InitInput, RecordingInput } from './analyze.js';
 export { init } from './analyze.js';
 
 /** Playback speeds. */
-export type Speed = 1 | 2 | 4 | 8;
+export type Speed = 0.5 | 1 | 2 | 4 | 8;
 export declare const SPEEDS: readonly Speed[];
 
 /**
@@ -33,6 +33,11 @@ export interface PlayerOptions {
   speed?: Speed;
   /** Start playing at once. Default `false`. */
   autoplay?: boolean;
+  /**
+   * Draw the page URL and the current action's caption as chips over the page. Default `true`;
+   * a host that shows them in its own chrome (the viewer) turns them off.
+   */
+  labels?: boolean;
   /** Where the wasm comes from (see `init` in rewind-replay/analyze). */
   wasm?: InitInput;
 }
@@ -121,6 +126,8 @@ export interface PlayerHandle {
   setSpeed(speed: Speed): Speed;
   speed(): Speed;
   setSkipInactive(on: boolean): void;
+  /** Whether the overlay draws the URL and caption chips over the page (`labels`). */
+  setLabels(on: boolean): void;
   isPlaying(): boolean;
   /** Milliseconds from the start. */
   currentTime(): number;

@@ -18,7 +18,7 @@ const FRAME_ACTION = 2;
 const FRAME_FINISH = 4;
 
 /** Speeds `setSpeed` accepts. */
-export const SPEEDS = Object.freeze([1, 2, 4, 8]);
+export const SPEEDS = Object.freeze([0.5, 1, 2, 4, 8]);
 
 const EVENTS = ['timeupdate', 'action', 'finish', 'play', 'pause', 'loaded', 'analyzed', 'indexed'];
 
@@ -42,19 +42,20 @@ const LIST_PIECE = 1_000;
  * @param {unknown} source the recording: JSON text or JSON Lines (`string`), their bytes or gzip
  *   (`Uint8Array`, `ArrayBuffer`, `Blob`/`File`), an array of rrweb events, or an object with
  *   `events` (an array) or `recording` (any of the former), e.g. `{ events, analysis }`.
- * @param {{ skipInactive?: boolean, speed?: 1|2|4|8, autoplay?: boolean, wasm?: unknown }} [options]
+ * @param {{ skipInactive?: boolean, speed?: 0.5|1|2|4|8, autoplay?: boolean, labels?: boolean, wasm?: unknown }} [options]
  * @returns {Promise<PlayerHandle>} see player.d.ts
  */
 export async function createPlayer(container, source, options = {}) {
   if (!container || typeof container.appendChild !== 'function') {
     throw new TypeError('createPlayer: container must be a DOM element');
   }
-  const { skipInactive = true, speed = 1, autoplay = false } = options;
+  const { skipInactive = true, speed = 1, autoplay = false, labels = true } = options;
   const input = await toInput(source);
   await init(options.wasm);
   const { Player } = await import('../pkg/rewind.js');
   if (typeof Player !== 'function') throw new Error('createPlayer: the wasm build has no player (build with the `play` feature)');
   const player = new Player(container, input, Boolean(skipInactive), SPEEDS.includes(speed) ? speed : 1);
+  if (!labels) player.setLabels(false);
   return handle(player, container, { autoplay });
 }
 
@@ -230,7 +231,7 @@ function handle(player, container, { autoplay }) {
       pendingSeek = null;
       report(player.seek(to) & ~FRAME_FINISH, true);
     },
-    /** 1, 2, 4 or 8; returns the speed in effect. */
+    /** 0.5, 1, 2, 4 or 8; returns the speed in effect. */
     setSpeed(speed) {
       alive();
       return player.setSpeed(Number(speed));
@@ -241,6 +242,11 @@ function handle(player, container, { autoplay }) {
     setSkipInactive(on) {
       alive();
       player.setSkipInactive(Boolean(on));
+    },
+    /** Whether the overlay draws the URL and caption chips over the page. */
+    setLabels(on) {
+      alive();
+      player.setLabels(Boolean(on));
     },
     isPlaying() {
       return !destroyed && player.playing;

@@ -12,10 +12,12 @@
 // and the viewer's do not collide; viewer.css must be loaded next to it.
 import { h, icon, resetTabStop, rovingList, uid } from './viewer/dom.js';
 import { count, duration, page, shortId, when } from './viewer/format.js';
-import { renderEmpty, renderError, renderLoading, renderSession } from './viewer/panel.js';
+import { renderEmpty, renderEmptyRecording, renderError, renderLoading, renderSession } from './viewer/panel.js';
 import { copyText, followPlayer, readLink, shareLink, writeLink } from './viewer/location.js';
 import { mountReplay } from './viewer/replay.js';
 import { firstTimestamp, showEarly } from './viewer/early.js';
+import { mountPanels } from './viewer/panels.js';
+import { LIVE_TAIL_MS, LIVE_WINDOW_MS, Poller, isLive } from './viewer/live.js';
 import { AuthError, Collector, FileSource, PAGE_SIZE } from './viewer/sources.js';
 
 const ACCEPT = '.json,.jsonl,.ndjson,.gz,.gzip,application/json,application/gzip,application/x-ndjson,text/plain';
@@ -38,11 +40,17 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
   let replay = null;
   let stopFollowing = () => {};
   let early = null; // a file playing while it is analysed (viewer/early.js)
+  let panels = null;
+  let growth = null; // the open live session's poller
   const stopReplay = () => {
     stopFollowing();
     replay?.destroy();
     replay = null;
     early = null;
+    panels?.destroy();
+    panels = null;
+    growth?.stop();
+    growth = null;
   };
   const collector = source.collector ? new Collector(source.collector.baseUrl ?? location.origin) : null;
   const files = analyzeUrl == null
@@ -60,7 +68,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
   };
 
   // ---- static skeleton -------------------------------------------------------------------
-  const ids = { key: uid('read-key'), search: uid('search'), visitor: uid('visitor'), visitors: uid('visitors'), file: uid('file') };
+  const ids = { key: uid('read-key'), search: uid('search'), visitor: uid('visitor'), visitors: uid('visitors'), file: uid('file'), sidebar: uid('sidebar') };
   const fileInput = h('input', {
     type: 'file', id: ids.file, multiple: true, accept: ACCEPT, className: 'rw-visually-hidden', tabIndex: -1,
     'aria-label': 'Open recordings', onchange: () => {
@@ -69,19 +77,26 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     },
   });
   const pickFiles = () => fileInput.click();
-  const forget = h('button', { type: 'button', className: 'rw-button rw-button--quiet', hidden: true, onclick: forgetKey }, icon('key'), 'Forget read key');
+  const forget = h('button', { type: 'button', className: 'rw-button rw-button--quiet', hidden: true, onclick: forgetKey }, icon('key'), h('span', { className: 'rw-button__label' }, 'Forget read key'));
   // In the selected collector session's header (after the list in the Tab order).
   const copyStatus = h('span', { className: 'rw-share__status', role: 'status' });
   const copyLink = h('button', { type: 'button', className: 'rw-button rw-button--quiet', hidden: true, onclick: copyMoment }, 'Copy link at this moment');
+  // Where the replay needs the width (a narrow viewer with a session open), the list is a drawer
+  // this button opens; picking a session closes it.
+  const listButton = h('button', {
+    type: 'button', className: 'rw-button rw-list-toggle', 'aria-expanded': 'false', 'aria-controls': ids.sidebar,
+    onclick: () => setListOpen(!root.classList.contains('is-list-open')),
+  }, icon('list'), 'Sessions');
   const top = h('header', { className: 'rw-top' },
+    listButton,
     h('div', { className: 'rw-brand' }, h('span', { className: 'rw-brand__mark', 'aria-hidden': 'true' }, icon('rewind')), 'rewind', h('span', {}, 'viewer')),
     h('div', { className: 'rw-top__actions' },
       forget,
-      h('button', { type: 'button', className: 'rw-button', onclick: pickFiles }, icon('upload'), 'Open recordings…'),
+      h('button', { type: 'button', className: 'rw-button', onclick: pickFiles }, icon('upload'), h('span', { className: 'rw-button__label' }, 'Open recordings…')),
       fileInput));
 
   const keyError = h('p', { className: 'rw-form__error', role: 'alert' });
-  const keyInput = h('input', { id: ids.key, type: 'password', autocomplete: 'off', spellcheck: false, required: true, placeholder: 'rw_read_…' });
+  const keyInput = h('input', { id: ids.key, type: 'password', autocomplete: 'off', spellcheck: false, required: true, placeholder: 'rk_…' });
   const keyForm = h('form', { className: 'rw-connect', onsubmit: connect },
     h('h2', {}, 'Connect to your collector'),
     h('p', {}, 'Enter the read key that ', h('code', {}, 'rewind serve'), ' printed. It is kept in this tab only.'),
@@ -104,25 +119,27 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     clearTimeout(visitorTimer);
     visitorTimer = setTimeout(() => setVisitor(visitor.value.trim()), 300);
   });
-  const refreshButton = h('button', { type: 'button', className: 'rw-icon-button', title: 'Refresh the list', 'aria-label': 'Refresh the list', onclick: () => load() }, icon('refresh'));
-  // Server-side filters (the collector's `min_errors` / `min_rage_clicks`), so paging stays right.
+  const refreshButton = h('button', { type: 'button', className: 'rw-icon-button', title: 'Refresh the list', 'aria-label': 'Refresh the list', onclick: () => reload() }, icon('refresh'));
+  // The collector's sessions are filtered by the collector (`min_errors` / `min_rage_clicks`), so
+  // paging stays right; opened files here (see `matches`).
   const flag = (name, text) => h('label', { className: 'rw-check' },
     h('input', { type: 'checkbox', onchange: (event) => {
       state[name] = event.target.checked;
       state.offset = 0;
-      load();
+      if (collector) reload();
+      renderList();
     } }), text);
   const filters = h('div', { className: 'rw-filters' },
     h('div', { className: 'rw-field' },
       h('label', { for: ids.search }, 'Search'),
       h('div', { className: 'rw-input-icon' }, icon('search'), search)),
-    collector ? h('div', { className: 'rw-field' },
+    h('div', { className: 'rw-field' },
       h('label', { for: ids.visitor }, 'Visitor'),
-      h('div', { className: 'rw-field__row' }, h('div', { className: 'rw-input-icon' }, icon('user'), visitor), refreshButton),
-      visitors) : null,
-    collector ? h('fieldset', { className: 'rw-field rw-flags' },
+      h('div', { className: 'rw-field__row' }, h('div', { className: 'rw-input-icon' }, icon('user'), visitor), collector ? refreshButton : null),
+      visitors),
+    h('fieldset', { className: 'rw-field rw-flags' },
       h('legend', {}, 'Only sessions with'),
-      h('div', { className: 'rw-field__row' }, flag('withErrors', 'Errors'), flag('withRage', 'Rage clicks'))) : null);
+      h('div', { className: 'rw-field__row' }, flag('withErrors', 'Errors'), flag('withRage', 'Rage clicks'))));
 
   const list = h('div', { className: 'rw-list', role: 'listbox', 'aria-label': 'Sessions' });
   rovingList(list, (option) => select(option.dataset.key));
@@ -131,13 +148,25 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
   const pageInfo = h('span', { className: 'rw-pager__info', 'aria-live': 'polite' });
   const pager = h('nav', { className: 'rw-pager', 'aria-label': 'Session pages' }, prev, pageInfo, next);
 
-  const sidebar = h('aside', { className: 'rw-sidebar', 'aria-label': 'Session list' }, keyForm, filters, list, collector ? pager : null);
+  const sidebar = h('aside', { className: 'rw-sidebar', id: ids.sidebar, 'aria-label': 'Session list' }, keyForm, filters, list, collector ? pager : null);
   // A region, not <main>: the page embedding the viewer may have its own main landmark.
   const main = h('section', { className: 'rw-main', 'aria-label': 'Session details' });
   const overlay = h('div', { className: 'rw-drop-overlay', 'aria-hidden': 'true' },
     h('div', {}, icon('upload'), h('strong', {}, 'Drop to analyse in your browser'), h('span', {}, 'Nothing is uploaded.')));
   const root = h('div', { className: 'rw-viewer' }, top, h('div', { className: 'rw-body' }, sidebar, main), overlay);
   el.replaceChildren(root);
+  root.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && root.classList.contains('is-list-open')) {
+      setListOpen(false);
+      listButton.focus();
+    }
+  });
+
+  function setListOpen(open) {
+    root.classList.toggle('is-list-open', open);
+    listButton.setAttribute('aria-expanded', String(open));
+    if (open) (list.querySelector('[role=option][tabindex="0"]') ?? search).focus();
+  }
 
   // ---- drag and drop ---------------------------------------------------------------------
   let dragDepth = 0;
@@ -174,13 +203,15 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     collector.readKey = key;
     keyInput.value = '';
     state.offset = 0;
-    await load();
+    await reload();
+    poller.start();
     if (state.status === 'ready') search.focus();
     openPending();
   }
 
   function forgetKey() {
     collector.readKey = null;
+    poller.stop();
     state.rows = [];
     state.total = 0;
     state.status = 'needs-key';
@@ -189,28 +220,40 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     keyInput.focus();
   }
 
-  async function load() {
-    if (!collector) return;
-    if (collector.shareToken) return render(); // a share link reads its session, never the list
+  /**
+   * Fetches the current page of sessions. `quiet`: a background refresh (the poller): the list
+   * is not marked busy, and the answer says whether anything changed.
+   */
+  async function load({ quiet = false } = {}) {
+    if (!collector) return false;
+    if (collector.shareToken) { // a share link reads its session, never the list
+      render();
+      return false;
+    }
     if (!collector.readKey) {
       state.status = 'needs-key';
-      return render();
+      render();
+      return false;
     }
-    state.status = 'loading';
+    const before = JSON.stringify([state.rows, state.total]);
+    if (!quiet) {
+      state.status = 'loading';
+      render();
+    }
     // A listed session may have grown since its analysis was fetched: fetch it again next time.
-    for (const key of state.analyses.keys()) if (key.startsWith('c:')) state.analyses.delete(key);
-    render();
+    for (const key of state.analyses.keys()) if (key.startsWith('c:') && key !== state.selected) state.analyses.delete(key);
     // Only the latest request counts: a slow page must not overwrite a newer filter's answer.
     const ticket = ++state.ticket;
     try {
       const { rows, total } = await collector.list({ offset: state.offset, user: state.user, withErrors: state.withErrors, withRage: state.withRage });
-      if (ticket !== state.ticket) return;
+      if (ticket !== state.ticket) return false;
       state.rows = rows;
       state.total = total;
       state.status = 'ready';
+      state.error = '';
       keyError.textContent = '';
     } catch (error) {
-      if (ticket !== state.ticket) return;
+      if (ticket !== state.ticket) return false;
       if (error instanceof AuthError) {
         collector.readKey = null;
         state.status = 'needs-key';
@@ -219,23 +262,29 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
         state.status = 'error';
         state.error = error.message;
       }
+      render();
+      throw error; // the poller backs off
     }
     render();
+    return JSON.stringify([state.rows, state.total]) !== before;
   }
+  // Errors are shown in the list; callers that do not poll need no rejection.
+  const reload = () => load().catch(() => {});
 
   function setVisitor(user) {
     if (user === state.user) return;
     state.user = user;
     visitor.value = user;
     state.offset = 0;
-    load();
+    if (collector) reload();
+    renderList();
   }
 
   function page_(direction) {
     const offset = state.offset + direction * PAGE_SIZE;
     if (offset < 0 || offset >= state.total) return;
     state.offset = offset;
-    load();
+    reload();
   }
 
   async function openFiles(list_) {
@@ -343,10 +392,16 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     state.selected = key;
     copyStatus.textContent = '';
     delete copyStatus.dataset.url;
+    root.classList.toggle('has-session', Boolean(key));
+    if (root.classList.contains('is-list-open')) {
+      setListOpen(false);
+      if (key) main.focus({ preventScroll: true }); // the drawer is gone: focus the session
+    }
     renderList();
     list.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
     const row = key ? rowByKey(key) : null;
     if (!row) {
+      root.classList.remove('has-session');
       main.replaceChildren(renderEmpty({ onOpenFiles: pickFiles, collector: Boolean(collector) }));
       return;
     }
@@ -364,24 +419,95 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
       }
     }
     if (state.selected !== key) return; // another session was picked while this one loaded
-    const view = renderSession(row, analysis, { onVisitor: collector ? setVisitor : null });
+    if (!(Number(analysis.session?.n_events ?? row.n_events) > 0)) {
+      main.replaceChildren(renderEmptyRecording(row));
+      return;
+    }
+    show(row, analysis);
+  }
+
+  /**
+   * The session view and its replay. `keep`: the state of the replay it replaces (a live session
+   * that grew), so the new one continues where the old one was.
+   */
+  function show(row, analysis, keep = null) {
+    const key = row.key;
+    const view = renderSession(row, analysis, { onVisitor: setVisitor });
+    if (keep?.tab) view.panel.select(keep.tab);
     main.replaceChildren(view);
-    main.scrollTop = 0;
+    if (!keep) main.scrollTop = 0;
     // Collector: the stored events (the player reads `{events}`); files: the bytes as opened.
-    const recording = row.source === 'file' ? async () => files.recording(key) : () => collector.events(row.session_id);
-    const at = state.at?.key === key ? state.at.ms : 0;
+    // Fetched once, for the player and the console and network panels.
+    const fetched = row.source === 'file' ? Promise.resolve().then(() => files.recording(key)) : collector.events(row.session_id);
+    fetched.catch(() => {}); // the player reports it
+    // A deep link's moment (viewer/location.js), else where a grown live session's replay was.
+    const linked = state.at?.key === key ? state.at.ms : 0;
     state.at = null;
+    const at = keep?.at ?? linked;
     const link = row.source === 'collector' ? { share: collector.shareToken, session: row.session_id } : null;
     if (links) writeLink(link ? { ...link, t: at / 1000 } : {});
     copyLink.hidden = !link;
     if (link) (view.querySelector('.rw-session__meta') ?? view).append(copyLink, copyStatus);
     replay = mountReplay(view.stage, {
-      source: recording, loadPlayer,
+      source: () => fetched, loadPlayer, at, autoplay: keep?.playing ?? false, speed: keep?.speed ?? 1, skip: keep?.skip ?? true,
       onReady: (player) => {
-        if (at > 0) player.seek(Math.min(at, player.duration()));
         if (link && links) stopFollowing = followPlayer(player, link);
       },
     });
+    panels = mountPanels(view, fetched);
+    if (row.source === 'collector') followLive(row, view, analysis);
+  }
+
+  /**
+   * A collector session still receiving batches: the Live badge, and its growth polled while it
+   * is open. A grown session is shown again where its replay was (playing on if it played), once
+   * the replay is paused or near its end, so a viewer watching the middle is not interrupted.
+   */
+  function followLive(row, view, analysis) {
+    let live = isLive(row);
+    let pending = null;
+    let heard = Number(row.last_received_at); // the last sign of life, epoch ms
+    const apply = (force = null) => {
+      const r = replay?.state();
+      if (!r) return;
+      const length = replay.player?.duration() ?? 0;
+      if (!force) {
+        if (!pending) return;
+        if (r.playing && r.at < length - LIVE_TAIL_MS) return;
+      }
+      const next = pending ?? { row, analysis };
+      pending = null;
+      const tab = view.panel.selected();
+      // Played to the end of what was stored: it plays on into what arrived.
+      const playing = r.playing || r.at >= length - 1;
+      stopReplay();
+      show(next.row, next.analysis, { ...r, playing, ...force, tab });
+    };
+    // The latest seconds of what is stored, playing on from there as more arrives.
+    const jump = () => {
+      const p = replay?.player;
+      if (!p) return;
+      if (pending) return apply({ at: Math.max(0, Number(pending.analysis.session.duration_s) * 1000 - LIVE_TAIL_MS), playing: true });
+      p.seek(Math.max(0, p.duration() - LIVE_TAIL_MS));
+      p.play();
+    };
+    view.setLive(live, jump);
+    if (!live) return;
+    growth = new Poller(async () => {
+      const latest = await collector.analysis(row.session_id);
+      const grown = Number(latest.session.n_events) > Number((pending?.analysis ?? analysis).session.n_events);
+      if (grown) heard = Date.now();
+      live = Date.now() - heard < LIVE_WINDOW_MS;
+      if (grown) {
+        const next = { ...row, ...latest.session, key: row.key, source: 'collector', last_received_at: heard };
+        state.analyses.set(row.key, latest);
+        pending = { row: next, analysis: latest };
+      }
+      apply();
+      if (!live) view.setLive(false);
+      return grown;
+    }, { keepGoing: () => live });
+    growth.start();
   }
 
   // ---- rendering -------------------------------------------------------------------------
@@ -405,6 +531,12 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
   }
 
   function matches(row) {
+    // Opened files: the visitor and flag filters here (the collector applied them to its rows).
+    if (row.source === 'file') {
+      if (state.user && row.distinct_id !== state.user) return false;
+      if (state.withErrors && !(Number(row.n_errors) > 0)) return false;
+      if (state.withRage && !(Number(row.n_rage_clicks) > 0)) return false;
+    }
     if (!state.query) return true;
     return [row.entry_url, row.distinct_id, row.session_id, row.name].some((v) => v && String(v).toLowerCase().includes(state.query));
   }
@@ -415,7 +547,8 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     const groups = [];
     const fileRows = files.rows.filter(matches);
     if (files.rows.length || state.opening || !collector) {
-      const note = state.opening ? 'Analysing…' : files.rows.length ? 'No file matches the search.' : 'Recordings you open appear here.';
+      const filtered = state.user || state.withErrors || state.withRage;
+      const note = state.opening ? 'Analysing…' : files.rows.length ? `No file matches the ${filtered ? 'filters' : 'search'}.` : 'Recordings you open appear here.';
       groups.push(group('Opened files', fileRows, note));
     }
     if (state.status === 'shared') {
@@ -425,11 +558,12 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
       let note = null;
       // While a page loads, the previous rows stay (no flicker); the list is aria-busy.
       if (state.status === 'loading' && !state.rows.length) note = 'Loading sessions…';
-      else if (state.status === 'error') note = `Could not load sessions: ${state.error}`;
+      else if (state.status === 'error') note = collectorDown();
       else if (!state.rows.length && (state.withErrors || state.withRage)) note = `No ${state.user ? `session of visitor “${state.user}”` : 'session'} with ${[state.withErrors && 'errors', state.withRage && 'rage clicks'].filter(Boolean).join(' and ')}.`;
       else if (!state.rows.length) note = state.user ? `No sessions of visitor “${state.user}”.` : 'No sessions recorded yet. They appear here seconds after a visitor allows recording.';
       else if (!rows.length) note = 'No session on this page matches the search.';
-      groups.push(group(state.user ? `Sessions of ${state.user}` : 'Recorded sessions', note ? [] : rows, note, state.total));
+      // An unreachable collector has no count: the last one would be stale.
+      groups.push(group(state.user ? `Sessions of ${state.user}` : 'Recorded sessions', note ? [] : rows, note, state.status === 'error' ? null : state.total));
     }
     list.replaceChildren(...groups);
     list.hidden = groups.length === 0;
@@ -445,7 +579,18 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     const labelId = uid('group');
     return h('div', { className: 'rw-group', role: 'group', 'aria-labelledby': labelId },
       h('div', { className: 'rw-group__title', id: labelId }, title, total != null ? h('span', { className: 'rw-count' }, count(total)) : null),
-      rows.length ? rows.map(sessionOption) : h('p', { className: 'rw-list-note' }, emptyNote));
+      rows.length ? rows.map(sessionOption) : emptyNote instanceof Node ? emptyNote : h('p', { className: 'rw-list-note' }, emptyNote));
+  }
+
+  /** The collector did not answer: why, when it is tried again, and a way to try now. */
+  function collectorDown() {
+    const next = poller.nextIn();
+    return h('div', { className: 'rw-list-alert', role: 'alert' },
+      h('strong', {}, 'Collector unreachable'),
+      h('span', {}, state.error),
+      h('span', { className: 'rw-list-alert__retry' },
+        next != null ? `Retrying in ${Math.max(1, Math.round(next / 1000))} s.` : '',
+        h('button', { type: 'button', className: 'rw-button rw-button--small', onclick: () => poller.now() }, icon('refresh'), 'Retry now')));
   }
 
   function sessionOption(row) {
@@ -462,6 +607,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     h('div', { className: 'rw-row__top' },
       h('span', { className: 'rw-row__title', title: row.entry_url ?? row.name ?? '' }, title),
       errors > 0 ? h('span', { className: 'rw-badge rw-badge--error', title: `${errors} console error${errors === 1 ? '' : 's'}` }, `${errors} error${errors === 1 ? '' : 's'}`) : null,
+      row.source === 'collector' && isLive(row) ? h('span', { className: 'rw-badge rw-badge--live', title: `Still recording: a batch arrived in the last ${LIVE_WINDOW_MS / 1000} s` }, 'Live') : null,
       rage > 0 ? h('span', { className: 'rw-badge rw-badge--rage', title: `${rage} rage-click burst${rage === 1 ? '' : 's'}: 3 or more quick clicks on an unresponsive element` }, `${rage} rage`) : null,
       row.source === 'file' ? h('span', { className: 'rw-badge rw-badge--file' }, 'file') : null),
     row.error
@@ -475,14 +621,20 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
   }
 
   // ---- start -----------------------------------------------------------------------------
+  // The list refreshes itself while the tab is visible, backing off while nothing changes or
+  // the collector is down (viewer/live.js).
+  const poller = new Poller(() => load({ quiet: state.status === 'ready' || state.status === 'error' }), {
+    keepGoing: () => Boolean(collector?.readKey) && state.status !== 'needs-key',
+    onWait: () => state.status === 'error' && renderList(),
+  });
   render();
-  if (collector) load();
+  if (collector) poller.start({ immediate: true });
   if (source.files?.length) openFiles(source.files);
   if (collector) openPending();
   // A `#readKey=` link opened in a tab that already shows the viewer only changes the hash; so
   // does a `#session=` or `#share=` link pasted into it (the viewer's own rewrites fire no event).
   const onHash = () => {
-    if (collector && adoptKeyFromUrl(collector)) load();
+    if (collector && adoptKeyFromUrl(collector)) poller.now();
     const link = collector && links ? readLink() : { session: null };
     if (!link.session || (link.share ?? null) !== collector.shareToken) {
       if (link.share) location.reload(); // another share link: start over with only its token
@@ -499,12 +651,13 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
 
   return {
     openFiles,
-    refresh: load,
+    refresh: () => reload().then(() => {}),
     select,
     /** The replay player of the selected session (see js/player.d.ts), or null. */
     player: () => replay?.player ?? null,
     destroy() {
       stopReplay();
+      poller.stop();
       window.removeEventListener('hashchange', onHash);
       files.close();
       el.replaceChildren();

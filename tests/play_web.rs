@@ -139,6 +139,7 @@ fn frames_move_time_at_the_speed_and_finish_at_the_end() {
     assert_eq!(p.current_time(), 0.0, "the first frame only starts the clock");
     p.frame(1100.0);
     assert_eq!(p.current_time(), 100.0);
+    assert_eq!(p.set_speed(0.5), 0.5, "half speed, to follow fast interactions");
     assert_eq!(p.set_speed(4.0), 4.0);
     assert_eq!(p.set_speed(3.0), 4.0, "3x is not a speed");
     p.frame(1200.0);

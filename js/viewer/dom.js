@@ -53,6 +53,10 @@ const ICONS = {
   play: 'M7 4v16l13-8z',
   pause: 'M6 4h4v16H6z M14 4h4v16h-4z',
   rewind: 'M11 6l-7 6 7 6z M20 6l-7 6 7 6z',
+  theatre: 'M3 6h18v12H3z M3 15h18',
+  fullscreen: 'M4 9V4h5 M15 4h5v5 M20 15v5h-5 M9 20H4v-5',
+  list: 'M4 6h16 M4 12h16 M4 18h16',
+  live: 'M12 12m-2 0a2 2 0 1 0 4 0a2 2 0 1 0-4 0 M7.8 7.8a6 6 0 0 0 0 8.4 M16.2 7.8a6 6 0 0 1 0 8.4',
 };
 
 /** An inline SVG icon (decorative: hidden from assistive technology). */
@@ -74,7 +78,8 @@ export const uid = (name) => `rw${++ids}-${name}`;
 
 /**
  * Keyboard for a single-select list (WAI-ARIA listbox pattern with a roving tabindex): one
- * option is in the tab order; Up/Down/Home/End move focus, Enter or Space selects. Options
+ * option is in the tab order; Up/Down/Home/End move focus, Enter selects, and Space selects an
+ * option not selected yet (on the selected one it is left to the page: the viewer's play/pause). Options
  * are `[role=option]` descendants of `container`, found fresh on every key press so the list
  * can be re-rendered freely.
  */
@@ -89,7 +94,7 @@ export function rovingList(container, onSelect) {
     else if (event.key === 'ArrowUp') next = all[Math.max(0, index - 1)];
     else if (event.key === 'Home') next = all[0];
     else if (event.key === 'End') next = all[all.length - 1];
-    else if (event.key === 'Enter' || event.key === ' ') {
+    else if (event.key === 'Enter' || (event.key === ' ' && all[index].getAttribute('aria-selected') !== 'true')) {
       event.preventDefault();
       onSelect(all[index]);
       return;

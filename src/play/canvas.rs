@@ -6,6 +6,7 @@
 //! cursor, pulses and text keep their on-screen size at any scale. A frame allocates nothing
 //! on the Rust side: colours are constants with `globalAlpha`, text is borrowed.
 
+use super::text::fit;
 use super::timeline::{ClickKind, Timeline};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement};
@@ -236,13 +237,15 @@ fn arrow(ctx: &CanvasRenderingContext2d, x: f64, y: f64) {
     ctx.stroke();
 }
 
-/// A text chip: a dark rounded box with white text, at most `max_w` wide (text cut with `…` by
-/// the canvas' `maxWidth`, which condenses it). `centered`: `x` is the chip's centre.
+/// A text chip: a dark rounded box with white text, at most `max_w` wide; longer text is cut
+/// with `…` ([`fit`]) rather than condensed by the canvas' `maxWidth`. `centered`: `x` is the chip's centre.
 fn chip(ctx: &CanvasRenderingContext2d, text: &str, x: f64, y: f64, max_w: f64, centered: bool) {
     if max_w < 40.0 || text.is_empty() {
         return;
     }
-    let text_w = ctx.measure_text(text).map(|m| m.width()).unwrap_or(0.0).min(max_w - 20.0);
+    let width = |t: &str| ctx.measure_text(t).map(|m| m.width()).unwrap_or(0.0);
+    let text = fit(text, max_w - 20.0, width);
+    let text_w = width(&text).min(max_w - 20.0);
     let (w, h) = (text_w + 20.0, 24.0);
     let left = if centered { x - w / 2.0 } else { x };
     ctx.set_fill_style_str(CHIP);
@@ -250,5 +253,5 @@ fn chip(ctx: &CanvasRenderingContext2d, text: &str, x: f64, y: f64, max_w: f64, 
     ctx.fill();
     ctx.set_fill_style_str(PAPER);
     ctx.set_text_baseline("middle");
-    let _ = ctx.fill_text_with_max_width(text, left + 10.0, y + h / 2.0 + 0.5, text_w);
+    let _ = ctx.fill_text_with_max_width(&text, left + 10.0, y + h / 2.0 + 0.5, text_w);
 }

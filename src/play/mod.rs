@@ -16,6 +16,7 @@
 
 pub mod load;
 pub mod seek;
+pub mod text;
 pub mod timeline;
 pub mod vdom;
 

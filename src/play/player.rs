@@ -27,8 +27,9 @@ pub const FRAME_FINISH: u32 = 4;
 /// An inactive span was skipped.
 pub const FRAME_SKIP: u32 = 8;
 
-/// Speeds [`Player::set_speed`] accepts (rrweb-player's).
-pub const SPEEDS: [f64; 4] = [1.0, 2.0, 4.0, 8.0];
+/// Speeds [`Player::set_speed`] accepts: rrweb-player's 1–8×, and 0.5× to follow fast
+/// interactions (PostHog and Clarity offer it too).
+pub const SPEEDS: [f64; 5] = [0.5, 1.0, 2.0, 4.0, 8.0];
 /// Longest wall-clock step of one frame, in ms: after a stall (a background tab, a breakpoint)
 /// playback resumes where it was instead of jumping ahead.
 const MAX_FRAME_STEP_MS: f64 = 250.0;
@@ -58,6 +59,9 @@ pub struct Player {
     playing: bool,
     speed: f64,
     skip_inactive: bool,
+    /// Whether the overlay draws the URL and caption chips over the page (a host showing them
+    /// in its own chrome turns them off, so nothing covers the page).
+    labels: bool,
     last_now: Option<f64>,
     action: Option<usize>,
     viewport: (f64, f64),
@@ -172,6 +176,7 @@ impl Player {
             playing: false,
             speed: if SPEEDS.contains(&speed) { speed } else { 1.0 },
             skip_inactive,
+            labels: true,
             last_now: None,
             action: None,
             viewport: (0.0, 0.0),
@@ -258,7 +263,7 @@ impl Player {
         flags
     }
 
-    /// Sets the speed: 1, 2, 4 or 8 (others are ignored). Returns the speed in effect.
+    /// Sets the speed: 0.5, 1, 2, 4 or 8 (others are ignored). Returns the speed in effect.
     #[wasm_bindgen(js_name = setSpeed)]
     pub fn set_speed(&mut self, speed: f64) -> f64 {
         if SPEEDS.contains(&speed) {
@@ -277,6 +282,13 @@ impl Player {
     #[wasm_bindgen(js_name = setSkipInactive)]
     pub fn set_skip_inactive(&mut self, on: bool) {
         self.skip_inactive = on;
+    }
+
+    /// Whether the overlay draws the URL and caption chips (on by default); redraws at once.
+    #[wasm_bindgen(js_name = setLabels)]
+    pub fn set_labels(&mut self, on: bool) {
+        self.labels = on;
+        self.draw();
     }
 
     /// The playback position, ms from the first event.
@@ -658,7 +670,9 @@ impl Player {
 
     fn draw_with(&self, scroll: Option<(f64, f64, f64)>) {
         let t = self.abs();
-        let scene = Scene { t_ms: t, url: self.timeline.url_at(t), caption: self.timeline.caption_at(t), scroll };
+        let (url, caption) =
+            if self.labels { (self.timeline.url_at(t), self.timeline.caption_at(t)) } else { (None, None) };
+        let scene = Scene { t_ms: t, url, caption, scroll };
         let mut canvases = self.page_canvases.borrow_mut();
         self.dom.painted_canvases(&mut canvases);
         self.overlay.draw(&self.timeline, &scene, &canvases);

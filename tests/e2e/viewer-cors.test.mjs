@@ -97,7 +97,7 @@ test('a viewer on another origin lists and plays sessions only when the collecto
   // (the key is not the problem).
   const other = await newPage(browser);
   await connect(other, refused.origin);
-  const note = other.locator('.rw-list-note', { hasText: 'Could not load sessions' });
+  const note = other.locator('.rw-list-alert', { hasText: 'Collector unreachable' });
   await note.waitFor();
   assert.match(await note.textContent(), /--read-cors-origin/);
   assert.equal(await other.locator('.rw-list [role=option]').count(), 0);

@@ -51,13 +51,19 @@ test('the viewer plays an opened file: controls, keyboard, scrubber ticks, actio
   const time = slot.locator('.rw-player__time');
   assert.match(await time.textContent(), /^0:00 \/ \d+:\d\d$/);
 
-  // Ticks from player.ticks() once analysed, coloured by kind.
+  // Ticks from player.ticks() once analysed (no rage burst here: one tick each), coloured by
+  // kind with the colour of that kind's icons in the action list, and a legend of the kinds.
   await page.waitForFunction(() => document.querySelectorAll('.rw-scrubber .rw-tick').length > 0);
   const ticks = await slot.locator('.rw-tick').count();
   assert.equal(ticks, await page.evaluate(() => window.rewindViewer.player().ticks().length));
-  assert.ok(await slot.locator('.rw-tick--click').count() > 0, 'click ticks');
-  const clickColour = await slot.locator('.rw-tick--click').first().evaluate((e) => getComputedStyle(e).backgroundColor);
-  assert.equal(clickColour, 'rgb(229, 72, 77)', 'clicks are red');
+  assert.ok(await slot.locator('.rw-tick.rw-kind--click').count() > 0, 'click ticks');
+  const clickColour = await slot.locator('.rw-tick.rw-kind--click').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.equal(clickColour, 'rgb(64, 83, 214)', 'clicks are indigo');
+  const clickIcon = await page.locator('.rw-action.rw-kind--click .rw-action__icon').first().evaluate((e) => getComputedStyle(e).color);
+  assert.equal(clickIcon, clickColour, 'the list\'s click icon has the tick\'s colour');
+  assert.deepEqual(await slot.locator('.rw-legend__item').allTextContents(), ['Page view', 'Click', 'Input']);
+  const legendClick = await slot.locator('.rw-legend__item.rw-kind--click .rw-legend__mark').evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.equal(legendClick, clickColour, 'the legend says the colour');
 
   // Keyboard (focus on the page body, not in a text field): Space plays and pauses.
   await page.locator('.rw-session h2').click();
@@ -123,7 +129,7 @@ test('the viewer plays an opened file: controls, keyboard, scrubber ticks, actio
 
   // Another selection replaces the player (the old one destroyed).
   await page.setInputFiles('input[type=file]', file);
-  await page.locator('.rw-group [role=option]').nth(0).waitFor();
+  await page.locator('.rw-group [role=option]').nth(0).waitFor({ state: 'attached' }); // in the closed drawer: the replay has the width
   await page.waitForFunction(() => document.querySelectorAll('.player-slot__screen iframe').length === 1 && window.rewindViewer.player()?.currentTime() === 0);
   assert.equal(await page.locator('.rewind-player').count(), 1);
   assert.deepEqual(page.errors, []);

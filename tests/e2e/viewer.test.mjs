@@ -63,6 +63,18 @@ async function viewerPage(browser, origin, size = { width: 1280, height: 720 }) 
 }
 
 const rows = (page) => page.locator('.rw-list [role=option]');
+/** With a session open below 1440 px the list is a drawer (the replay has the width): open it. */
+async function openList(page) {
+  const toggle = page.getByRole('button', { name: 'Sessions', exact: true });
+  if (!(await toggle.isVisible()) || (await toggle.getAttribute('aria-expanded')) === 'true') return;
+  await toggle.click();
+  await page.waitForFunction(() => { const s = getComputedStyle(document.querySelector('.rw-sidebar')); return s.visibility === 'visible' && s.opacity === '1'; });
+}
+/** Picks a row of the list, opening the drawer first when it is closed. */
+async function pick(page, row) {
+  await openList(page);
+  await row.click();
+}
 const titles = (page) => page.locator('.rw-list [role=option] .rw-row__title').allTextContents();
 /** Waits until the list has loaded, under a group title starting with `title`. */
 const listed = (page, title) =>
@@ -142,7 +154,7 @@ test('the collector\'s sessions: key, list, filters, paging, analysis, keyboard'
   assert.equal(await page.locator('.player-slot .player-slot__size').textContent(), '1280 × 720');
   // The replay of the stored events (GET /v1/sessions/{id}) plays in the slot, ticks on its scrubber.
   await page.locator('.player-slot__screen.has-player iframe').waitFor({ state: 'attached' });
-  await page.waitForFunction(() => document.querySelectorAll('.rw-scrubber .rw-tick--error').length === 2);
+  await page.waitForFunction(() => document.querySelectorAll('.rw-scrubber .rw-tick.rw-kind--error').length === 2);
   assert.ok(page.apiCalls.includes(`/v1/sessions/${ids['console-error']}`), page.apiCalls.join('\n'));
   await page.locator('.rw-list').evaluate((list) => list.scrollTo(0, 0));
   await screenshot(page, 'viewer-1280x720.png');
@@ -153,13 +165,14 @@ test('the collector\'s sessions: key, list, filters, paging, analysis, keyboard'
   assert.equal(await actions.locator('visible=true').count(), 2, 'the errors-only filter');
 
   // Search filters the loaded page by entry URL, visitor or id.
-  await page.getByLabel('Search').fill('login');
+  await openList(page);
+  await page.getByLabel('Search', { exact: true }).fill('login');
   assert.deepEqual(await titles(page), ['shop.rewind.test/login']);
-  await page.getByLabel('Search').fill('margaret');
+  await page.getByLabel('Search', { exact: true }).fill('margaret');
   assert.deepEqual(await titles(page), ['shop.rewind.test/app']);
-  await page.getByLabel('Search').fill(ids.touch.slice(0, 8));
+  await page.getByLabel('Search', { exact: true }).fill(ids.touch.slice(0, 8));
   assert.deepEqual(await titles(page), ['shop.rewind.test/m/plans']);
-  await page.getByLabel('Search').fill('');
+  await page.getByLabel('Search', { exact: true }).fill('');
 
   // Visitor filter: the API's `user` parameter.
   await page.getByLabel('Visitor').fill('ada.l');
@@ -255,13 +268,13 @@ test('offline: files are analysed in the browser and never uploaded; mountViewer
   // The first file is selected and analysed.
   assert.match(await page.locator('.rw-session h2').textContent(), /login-form\.json/);
   assert.match(await page.locator('.rw-actions').textContent(), /Clicked span in button "Sign in"/);
-  await fileRows.nth(1).click();
+  await pick(page, fileRows.nth(1));
   await page.locator('.rw-session h2', { hasText: 'console-error.json.gz' }).waitFor();
   assert.equal(await page.locator('.rw-action--console_error').count(), 2, 'gzip analysed');
-  await fileRows.nth(2).click();
+  await pick(page, fileRows.nth(2));
   await page.locator('.rw-session h2', { hasText: 'spa-navigation.jsonl' }).waitFor();
   assert.match(await page.locator('.rw-actions').textContent(), /Clicked a "Billing" to \/app\/billing/, 'JSON Lines analysed');
-  await fileRows.nth(3).click();
+  await pick(page, fileRows.nth(3));
   await page.getByRole('alert').filter({ hasText: 'Cannot open not-a-recording.json' }).waitFor();
 
   // A drop (a synthetic one: DataTransfer with a File, as a real drag delivers it).
@@ -302,7 +315,7 @@ test('offline: files are analysed in the browser and never uploaded; mountViewer
   await embed.locator('#host .rw-session h2', { hasText: 'given.json' }).waitFor();
   // Opened files get the rage-click badge too (counted after the analysis, in the worker).
   const givenRage = embed.locator('#host .rw-group', { hasText: 'Opened files' }).locator('.rw-badge--rage');
-  await givenRage.waitFor();
+  await givenRage.waitFor({ state: 'attached' }); // in the list's closed drawer
   assert.equal(await givenRage.textContent(), '1 rage');
   assert.equal(await embed.locator('#host .rw-connect').isHidden(), true, 'no key form without a collector');
   assert.ok(await embed.locator('#host .rw-actions [role=option]').count() > 3);
