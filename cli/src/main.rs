@@ -6,7 +6,8 @@
 //! collector crate (`rewind_collector`), built in by the default feature `serve`. `rewind report` and
 //! `rewind sessions` ([`report_cmd`], [`sessions_cmd`]) stream many recordings through the
 //! bundle analytics; `rewind export` (default feature `export`) writes their tables as a
-//! Parquet lake.
+//! Parquet lake. `rewind mcp` ([`mcp_cmd`], default feature `mcp`) serves a collector's MCP
+//! tools to an agent over stdio.
 //!
 //! Exit codes: 0 success, 2 bad input or usage, 70 internal error, 74 output error. A damaged
 //! recording from which events were recovered is a success (exit 0) with a warning on stderr;
@@ -17,6 +18,8 @@
 mod analyze_cmd;
 #[cfg(feature = "export")]
 mod export;
+#[cfg(feature = "mcp")]
+mod mcp_cmd;
 mod output;
 mod report_cmd;
 mod sessions_cmd;
@@ -65,6 +68,10 @@ pub enum Command {
     /// Run the collector: ingest batches from the SDK, store them, serve the read API and viewer.
     #[cfg(feature = "serve")]
     Serve(Box<rewind_collector::ServeArgs>),
+    /// Serve a collector's MCP tools (search, summaries, timelines, the page at a moment,
+    /// friction, cohorts) to an AI agent over stdio; the read key from env REWIND_READ_KEY.
+    #[cfg(feature = "mcp")]
+    Mcp(mcp_cmd::McpArgs),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +87,8 @@ fn main() -> ExitCode {
             Command::Sessions(args) => sessions_cmd::run(&args),
             #[cfg(feature = "export")]
             Command::Export(args) => export::run(&args),
+            #[cfg(feature = "mcp")]
+            Command::Mcp(args) => mcp_cmd::run(&args),
             #[cfg(feature = "serve")]
             Command::Serve(args) => match rewind_collector::run(&args) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -8,7 +8,8 @@
 //! [`ingest`] the ingest handler, [`redact`] server-side redaction and the stored-string cap,
 //! [`store`] storage layout,
 //! [`index`] the session index (SQLite or PostgreSQL), [`analysis`] the background per-session
-//! analysis that fills it, [`read`] the read API and deletion, [`retention`] the retention sweep, [`metrics`] counters.
+//! analysis that fills it, [`read`] the read API and deletion, [`mcp`] the MCP server for AI agents
+//! (`/v1/mcp`), [`retention`] the retention sweep, [`metrics`] counters.
 
 pub mod analysis;
 pub mod api;
@@ -17,6 +18,7 @@ pub mod durable;
 pub mod index;
 pub mod ingest;
 pub mod limits;
+pub mod mcp;
 pub mod metrics;
 pub mod read;
 pub mod redact;
@@ -315,6 +317,7 @@ pub fn router(
         .route("/health", get(|| async { "ok" }))
         .route("/metrics", get(metrics_handler))
         .merge(read)
+        .merge(mcp::routes(state.clone()))
         .merge(ingest);
     // Static files are public code (the viewer, the npm package's JS and wasm) and carry no
     // secret, so any origin may load them: an app on another origin can then
@@ -550,6 +553,7 @@ fn print_startup(
     out.push_str(&format!("  listening on {url}\n"));
     out.push_str(&format!("  ingest      POST {url}/v1/ingest   (X-Rewind-Key: a public key)\n"));
     out.push_str(&format!("  sessions    GET  {url}/v1/sessions (read or admin key)\n"));
+    out.push_str(&format!("  MCP         {url}{}   (Authorization: Bearer <read key>)\n", mcp::MCP_PATH));
     match &dirs.www {
         Some(www) => out.push_str(&format!("  viewer      {url}/   ({})\n", www.display())),
         None => out.push_str("  viewer      (no www directory)\n"),
