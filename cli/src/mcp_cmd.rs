@@ -14,8 +14,8 @@
 use crate::EXIT_BAD_INPUT;
 use clap::Args;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, ErrorData, ListToolsResult, PaginatedRequestParams,
-    ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, ErrorData, ListToolsResult, PaginatedRequestParams, ServerCapabilities,
+    ServerConfig,
 };
 use rmcp::service::{RequestContext, RunningService};
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
@@ -97,9 +97,7 @@ fn endpoint(args: &McpArgs) -> Result<String, String> {
         return Err(format!("--collector {base}: only http:// collectors are supported (no TLS in this build)"));
     }
     if !parsed.username().is_empty() || parsed.password().is_some() || parsed.query().is_some() {
-        return Err(format!(
-            "--collector: no credentials or query in the URL; the read key comes from {READ_KEY_ENV}"
-        ));
+        return Err(format!("--collector: no credentials or query in the URL; the read key comes from {READ_KEY_ENV}"));
     }
     Ok(if base.ends_with(MCP_PATH) { base.to_string() } else { format!("{base}{MCP_PATH}") })
 }
@@ -130,13 +128,11 @@ pub fn run(args: &McpArgs) -> ExitCode {
 }
 
 async fn serve(url: String, key: String) -> Result<(), String> {
-    let transport =
-        StreamableHttpClientTransport::from_config(StreamableHttpClientTransportConfig::with_uri(url.clone()).auth_header(key));
+    let transport = StreamableHttpClientTransport::from_config(
+        StreamableHttpClientTransportConfig::with_uri(url.clone()).auth_header(key),
+    );
     let remote = ().serve(transport).await.map_err(|e| format!("{url}: cannot connect: {e}"))?;
-    let server = Proxy { remote }
-        .serve(rmcp::transport::stdio())
-        .await
-        .map_err(|e| format!("stdio: {e}"))?;
+    let server = Proxy { remote }.serve(rmcp::transport::stdio()).await.map_err(|e| format!("stdio: {e}"))?;
     server.waiting().await.map_err(|e| format!("stdio: {e}"))?;
     Ok(())
 }

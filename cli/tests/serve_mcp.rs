@@ -104,7 +104,11 @@ async fn tools_through_the_python_sdk_over_http_and_stdio() {
         .expect("python3 runs (scripts/setup.sh installs the mcp package)");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "MCP client test failed\nstdout:\n{stdout}\nstderr:\n{stderr}\nserver log:\n{}", server.log());
+    assert!(
+        output.status.success(),
+        "MCP client test failed\nstdout:\n{stdout}\nstderr:\n{stderr}\nserver log:\n{}",
+        server.log()
+    );
     assert!(stdout.contains("mcp client: all checks passed over http and stdio"), "{stdout}");
     // The key never reaches the server's log or the proxy's stderr.
     assert!(!server.log().contains(READ) && !stderr.contains(READ), "the read key was logged");

@@ -197,7 +197,12 @@ fn conditions(filter: &ListFilter, backend: Backend) -> (String, Vec<Arg>) {
             "(s.entry_url {like} ? ESCAPE '\\' OR s.distinct_id {like} ? ESCAPE '\\' OR s.session_id IN \
              (SELECT p.session_id FROM pages p WHERE p.url {like} ? ESCAPE '\\' OR p.title {like} ? ESCAPE '\\'))"
         );
-        let texts = vec![Arg::Text(pattern.clone()), Arg::Text(pattern.clone()), Arg::Text(pattern.clone()), Arg::Text(pattern)];
+        let texts = vec![
+            Arg::Text(pattern.clone()),
+            Arg::Text(pattern.clone()),
+            Arg::Text(pattern.clone()),
+            Arg::Text(pattern),
+        ];
         push(&mut sql, &template, texts);
     }
     if let Some(cursor) = &filter.cursor {

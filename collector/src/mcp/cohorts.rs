@@ -13,7 +13,6 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-
 /// Most sessions analysed for one filter (the newest that match): 50. Each is analysed on
 /// demand (one at a time, [`crate::read::ReadSlots::analyses`]), so this bounds a call's time;
 /// `sessions_capped` says when more matched.
@@ -151,4 +150,3 @@ pub async fn compare(state: &AppState, cache: &SessionCache, params: ComparePara
         "cursor": cursor,
     }))
 }
-

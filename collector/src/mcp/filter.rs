@@ -132,7 +132,7 @@ mod tests {
         assert_eq!(list.text.as_deref(), Some("Pay"));
         assert_eq!(list.limit, 20);
         let exact = SessionFilter { to: Some("2026-12-01T09:30:00+01:00".into()), ..Default::default() };
-        assert_eq!(exact.to_list_filter(1, None).unwrap().to_ms, Some(1_796_083_200_000 + 30 * 60_000));
+        assert_eq!(exact.to_list_filter(1, None).unwrap().to_ms, Some(1_796_083_200_000 + 8 * 3_600_000 + 30 * 60_000));
     }
 
     #[test]

@@ -184,9 +184,7 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         Default::default(),
         config,
     );
-    Router::new()
-        .nest_service(MCP_PATH, service)
-        .layer(axum::middleware::from_fn_with_state(state, require_read_key))
+    Router::new().nest_service(MCP_PATH, service).layer(axum::middleware::from_fn_with_state(state, require_read_key))
 }
 
 /// The read key or 401/403 ([`authorize`]), and a read slot of that key held while the request

@@ -64,9 +64,8 @@ const LANDMARKS: &[&str] = &["nav", "main", "header", "footer", "aside", "form"]
 
 /// Elements whose whole text is one line when they hold no control (a paragraph with a bold word
 /// is one line, not three).
-const TEXT_BLOCKS: &[&str] = &[
-    "p", "li", "td", "th", "dt", "dd", "label", "figcaption", "blockquote", "pre", "legend", "caption", "summary",
-];
+const TEXT_BLOCKS: &[&str] =
+    &["p", "li", "td", "th", "dt", "dd", "label", "figcaption", "blockquote", "pre", "legend", "caption", "summary"];
 
 /// Controls: they get lines of their own, so a text block holding one is walked into.
 const CONTROLS: &[&str] = &["a", "button", "input", "select", "textarea"];
@@ -398,7 +397,12 @@ mod tests {
     fn shows_what_a_user_reads_and_acts_on() {
         let body = [
             el(10, "h1", "", &text(11, "Checkout")),
-            el(12, "nav", r#""aria-label":"Main""#, &el(13, "a", r#""href":"/help?email=a@b.org#x""#, &text(14, "Help"))),
+            el(
+                12,
+                "nav",
+                r#""aria-label":"Main""#,
+                &el(13, "a", r#""href":"/help?email=a@b.org#x""#, &text(14, "Help")),
+            ),
             el(
                 20,
                 "form",
@@ -459,7 +463,10 @@ mod tests {
             page(&body)
         );
         let outline = outline_of(&json);
-        assert_eq!(outline.lines, ["page (scrolled to x=0 y=340)", "input type=text \"Name\" value=[masked, 19 chars]"]);
+        assert_eq!(
+            outline.lines,
+            ["page (scrolled to x=0 y=340)", "input type=text \"Name\" value=[masked, 19 chars]"]
+        );
         assert!(!outline.text().contains("4111"));
     }
 
