@@ -127,11 +127,24 @@ pub fn run(args: &McpArgs) -> ExitCode {
     }
 }
 
+/// One line for a failed start: the collector refused the key (401, 403) or could not be
+/// reached. rmcp reports an unauthorised initialize as "Auth required" (its transport's
+/// answer to a 401 without an OAuth challenge) inside nested transport errors, hence the text.
+fn refusal(url: &str, error: &str) -> String {
+    if error.contains("Auth required") || error.contains("401") {
+        format!("{url}: the collector refused the read key (401 Unauthorized): check {READ_KEY_ENV}")
+    } else if error.contains("403") {
+        format!("{url}: the collector refused the read key (403 Forbidden): {READ_KEY_ENV} must be the read key")
+    } else {
+        format!("{url}: cannot connect: {error}")
+    }
+}
+
 async fn serve(url: String, key: String) -> Result<(), String> {
     let transport = StreamableHttpClientTransport::from_config(
         StreamableHttpClientTransportConfig::with_uri(url.clone()).auth_header(key),
     );
-    let remote = ().serve(transport).await.map_err(|e| format!("{url}: cannot connect: {e}"))?;
+    let remote = ().serve(transport).await.map_err(|e| refusal(&url, &e.to_string()))?;
     let server = Proxy { remote }.serve(rmcp::transport::stdio()).await.map_err(|e| format!("stdio: {e}"))?;
     server.waiting().await.map_err(|e| format!("stdio: {e}"))?;
     Ok(())

@@ -110,6 +110,16 @@ async fn tools_through_the_python_sdk_over_http_and_stdio() {
         server.log()
     );
     assert!(stdout.contains("mcp client: all checks passed over http and stdio"), "{stdout}");
+    // `rewind mcp` with a wrong key: one line, exit 2, before it serves anything.
+    let refused = Command::new(env!("CARGO_BIN_EXE_rewind"))
+        .args(["mcp", "--collector", &server.url])
+        .env("REWIND_READ_KEY", "wrong-key-wrong-key-0")
+        .output()
+        .unwrap();
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{why}");
+    assert!(why.contains("401") && why.lines().count() == 1 && !why.contains("wrong-key"), "{why}");
+    assert!(refused.stdout.is_empty(), "nothing but MCP messages on stdout");
     // The key never reaches the server's log or the proxy's stderr.
     assert!(!server.log().contains(READ) && !stderr.contains(READ), "the read key was logged");
 }
