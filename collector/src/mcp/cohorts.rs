@@ -3,7 +3,7 @@
 //! [`ReplayBundle::compare`] with [`default_label`]). Each analyses at most
 //! [`MAX_COHORT_SESSIONS`] sessions per filter, the newest first.
 
-use super::filter::SessionFilter;
+use super::filter::{FilterPage, SessionFilter};
 use super::load::{analysed, SessionCache};
 use super::output::{limit, offset_of, page, ToolOutcome};
 use super::sessions::finding_json;
@@ -27,19 +27,6 @@ pub const MAX_GROUP_EXAMPLES: usize = 3;
 pub const DEFAULT_COMPARE_ROWS: usize = 25;
 /// Most comparison rows per page.
 pub const MAX_COMPARE_ROWS: usize = 100;
-
-/// `get_friction_report`'s arguments.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FrictionParams {
-    /// Which sessions (all when left out); the newest 50 that match are analysed.
-    #[serde(default)]
-    pub filter: SessionFilter,
-    /// Groups per page, 1 to 25 (default 10).
-    pub limit: Option<u32>,
-    /// The `cursor` of a previous page, to continue after it (with the same filter).
-    pub cursor: Option<String>,
-}
 
 /// `compare_cohorts`' arguments.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -79,7 +66,7 @@ async fn cohort(
 
 /// `get_friction_report`: the ranked friction groups of the cohort, one page, each with its
 /// first [`MAX_GROUP_EXAMPLES`] findings as evidence.
-pub async fn friction(state: &AppState, cache: &SessionCache, params: FrictionParams) -> ToolOutcome {
+pub async fn friction(state: &AppState, cache: &SessionCache, params: FilterPage) -> ToolOutcome {
     let offset = offset_of(params.cursor.as_deref())?;
     let groups = limit(params.limit, DEFAULT_FRICTION_GROUPS, MAX_FRICTION_GROUPS);
     let (bundle, matching, capped, skipped) = cohort(state, cache, &params.filter).await?;

@@ -106,6 +106,20 @@ impl SessionFilter {
     }
 }
 
+/// The arguments of the tools over one filter (`search_sessions`, `get_friction_report`): which
+/// sessions, and one page of the answer.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FilterPage {
+    /// Which sessions (all when left out).
+    #[serde(default)]
+    pub filter: SessionFilter,
+    /// Rows per page, at least 1; the tool's description gives its default and maximum.
+    pub limit: Option<u32>,
+    /// The `cursor` of a previous page, to continue after it (with the same filter).
+    pub cursor: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,7 +40,8 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use cohorts::{CompareParams, FrictionParams};
+use cohorts::CompareParams;
+use filter::FilterPage;
 use load::SessionCache;
 use output::tool_result;
 use rmcp::handler::server::router::tool::ToolRouter;
@@ -49,7 +50,7 @@ use rmcp::model::{CallToolResult, Implementation, ServerCapabilities, ServerConf
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{tool, tool_handler, tool_router, ServerHandler};
-use sessions::{SearchParams, SummaryParams};
+use sessions::SummaryParams;
 use std::sync::Arc;
 use timeline::{PageAtParams, TimelineParams};
 
@@ -93,11 +94,11 @@ impl RewindMcp {
     #[tool(
         description = "Find recorded sessions, newest first. Filter by user, start date range, a visited URL, \
         signals (errors, rage, dead, error_clicks), minimum duration in seconds, or free text over page URLs, page \
-        titles and the user id. Each row: session_id, user, started_at (ISO 8601), duration_s, entry_url, counts of \
+        titles and the user id. `limit`: 1 to 50 sessions per page (default 20). Each row: session_id, user, started_at (ISO 8601), duration_s, entry_url, counts of \
         errors, pages, rage/dead/error clicks and findings by kind. Paged: pass `cursor` back while `truncated`.",
         annotations(read_only_hint = true, open_world_hint = false)
     )]
-    async fn search_sessions(&self, Parameters(params): Parameters<SearchParams>) -> CallToolResult {
+    async fn search_sessions(&self, Parameters(params): Parameters<FilterPage>) -> CallToolResult {
         tool_result(sessions::search(&self.state, params).await)
     }
 
@@ -140,10 +141,10 @@ impl RewindMcp {
         description = "Frustration across sessions: every finding (rage, dead and error clicks, u-turns, thrashed \
         cursor, excessive scrolling, form abandonment) of the newest 50 sessions matching the filter, grouped by \
         kind, element and page and ranked by how many users hit each group, with example findings and their \
-        evidence. Paged by groups: pass `cursor` back while `truncated`.",
+        evidence. `limit`: 1 to 25 groups per page (default 10). Paged by groups: pass `cursor` back while `truncated`.",
         annotations(read_only_hint = true, open_world_hint = false)
     )]
-    async fn get_friction_report(&self, Parameters(params): Parameters<FrictionParams>) -> CallToolResult {
+    async fn get_friction_report(&self, Parameters(params): Parameters<FilterPage>) -> CallToolResult {
         tool_result(cohorts::friction(&self.state, &self.cache, params).await)
     }
 

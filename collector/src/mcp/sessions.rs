@@ -1,7 +1,7 @@
 //! `search_sessions` (the index, through the read API's filter) and `get_session_summary`
 //! (the index record and the analysed session).
 
-use super::filter::SessionFilter;
+use super::filter::FilterPage;
 use super::load::{analysed, record, SessionCache};
 use super::output::{limit, offset_of, page, scrub_url, ToolOutcome};
 use crate::analysis::pages_with_titles;
@@ -25,19 +25,6 @@ pub const MAX_SUMMARY_FINDINGS: usize = 20;
 pub const MAX_EVIDENCE: usize = 5;
 /// Analyzer warnings shown per session.
 pub const MAX_WARNINGS: usize = 10;
-
-/// `search_sessions`' arguments.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SearchParams {
-    /// Which sessions (all when left out).
-    #[serde(default)]
-    pub filter: SessionFilter,
-    /// Sessions per page, 1 to 50 (default 20).
-    pub limit: Option<u32>,
-    /// The `cursor` of a previous page, to continue after it.
-    pub cursor: Option<String>,
-}
 
 /// The argument of the one-session tools.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -79,7 +66,7 @@ pub fn session_row(r: &SessionRecord) -> Value {
 }
 
 /// `search_sessions`: one page of the index's listing, newest first.
-pub async fn search(state: &AppState, params: SearchParams) -> ToolOutcome {
+pub async fn search(state: &AppState, params: FilterPage) -> ToolOutcome {
     let rows = limit(params.limit, DEFAULT_SEARCH_ROWS, MAX_SEARCH_ROWS);
     let filter = params.filter.to_list_filter(rows, params.cursor.as_deref())?;
     let page = state.index.list(&filter).await.map_err(|e| format!("the session index is unavailable: {e}"))?;
