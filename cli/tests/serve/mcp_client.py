@@ -172,8 +172,8 @@ async def exercise(session, transport):
     check("value=[masked," in outline, f"typed values masked in the outline: {outline}")
     check(page_at["url"] and "?" not in page_at["url"], f"url without query: {page_at['url']}")
     check('dialog:' in outline and '# Sign in' in outline and 'button "Sign in"' in outline, f"dialog: {outline}")
-    check('input type=email "Email address"' in outline or 'input type=email "email"' in outline, outline)
-    check('checkbox "remember" [x]' in outline, f"checkbox state: {outline}")
+    check('input type=email "Email address" value=[masked, 20 chars]' in outline, outline)
+    check('checkbox "Remember me" [x]' in outline, f"checkbox state: {outline}")
     first = await ok(session, "get_page_at", {"session_id": "mcp-login", "t_s": end, "limit": 2})
     check(first["truncated"] and len(first["outline"].splitlines()) == 2, f"outline paging: {first}")
     second = await ok(session, "get_page_at", {"session_id": "mcp-login", "t_s": end, "limit": 2,

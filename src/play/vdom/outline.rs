@@ -23,6 +23,7 @@
 
 use super::{Element, NodeData, VDom, NONE};
 use crate::privacy::PrivacyOptions;
+use std::collections::HashMap;
 
 /// Most lines in an outline. A page past it is cut (with [`Outline::truncated`] set): 2,000
 /// lines is ~100 KB of text, more than any reader takes in at once; callers page through it.
@@ -34,6 +35,10 @@ pub const MAX_LINE_CHARS: usize = 200;
 /// Most descendant nodes read for one element's name (a link or button wrapping a whole card
 /// of content reads only its first nodes).
 pub const MAX_NAME_NODES: usize = 64;
+
+/// Levels above a field searched for the `<label>` around it: 4 (a label wrapping a field in a
+/// span or two).
+const MAX_LABEL_DEPTH: usize = 4;
 
 /// A page as outline lines ([`VDom::outline`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -98,13 +103,14 @@ impl VDom {
         }
         head.push_str(&format!(" (scrolled to x={} y={})", x.round(), y.round()));
         out.lines.push(head);
+        let labels = self.labels_by_id();
         // (slot, depth)
         let mut stack: Vec<(u32, usize)> = vec![(self.document, 0)];
         while let Some((slot, depth)) = stack.pop() {
             let node = self.node(slot);
             let descend = match &node.data {
                 NodeData::Document { .. } | NodeData::ShadowRoot => Some(depth),
-                NodeData::Element(e) => match self.shape(slot, e, privacy) {
+                NodeData::Element(e) => match self.shape(slot, e, &labels, privacy) {
                     Shape::Hidden => None,
                     Shape::Line(line) => {
                         push_line(&mut out, depth, line);
@@ -118,7 +124,9 @@ impl VDom {
                 },
                 NodeData::Text(t) => {
                     let text = collapse(t);
-                    if !text.is_empty() {
+                    // Text of a `<label>` around a field is on the field's line.
+                    let in_label = self.element(node.parent).is_some_and(|p| p.tag == "label");
+                    if !text.is_empty() && !in_label {
                         push_line(&mut out, depth, format!("text {}", quote(&privacy.redact(&text))));
                     }
                     None
@@ -144,7 +152,7 @@ impl VDom {
     }
 
     /// How `e` (in `slot`) shows in the outline.
-    fn shape(&self, slot: u32, e: &Element, privacy: &PrivacyOptions) -> Shape {
+    fn shape(&self, slot: u32, e: &Element, labels: &HashMap<String, String>, privacy: &PrivacyOptions) -> Shape {
         let tag = e.tag.as_str();
         if e.svg && tag != "svg" {
             return Shape::Hidden; // drawn, not read (an <svg> itself is in SKIPPED)
@@ -194,7 +202,7 @@ impl VDom {
             return Shape::Line(format!("link {}{target}", quote(&label)));
         }
         if matches!(tag, "input" | "textarea" | "select") {
-            return Shape::Line(self.field_line(e, tag, &input_type, privacy));
+            return Shape::Line(self.field_line(slot, e, tag, &input_type, labels, privacy));
         }
         if tag == "img" {
             let alt = e.attr("alt").map(collapse).unwrap_or_default();
@@ -209,6 +217,9 @@ impl VDom {
             let label = if label.is_empty() { String::new() } else { format!(" {}", quote(&privacy.redact(&label))) };
             return Shape::Container(format!("{tag}{label}:"));
         }
+        if tag == "label" && e.attr("for").is_some_and(|f| labels.contains_key(f)) {
+            return Shape::Hidden; // on the line of the field it names
+        }
         if TEXT_BLOCKS.contains(&tag) && !self.has_control(slot) {
             let text = name(self);
             return if text.is_empty() { Shape::Hidden } else { Shape::Line(format!("text {}", quote(&text))) };
@@ -218,12 +229,30 @@ impl VDom {
 
     /// A form field's line: kind, label, and its value masked (`value=[masked, N chars]`,
     /// `(empty)`), or its checked state for checkboxes and radios.
-    fn field_line(&self, e: &Element, tag: &str, input_type: &str, privacy: &PrivacyOptions) -> String {
-        let label = ["aria-label", "placeholder", "title", "name", "id"]
-            .iter()
-            .filter_map(|a| e.attr(a))
+    fn field_line(
+        &self,
+        slot: u32,
+        e: &Element,
+        tag: &str,
+        input_type: &str,
+        labels: &HashMap<String, String>,
+        privacy: &PrivacyOptions,
+    ) -> String {
+        // The field's label as a person reads it: `aria-label`, a `<label for=id>`, the
+        // `<label>` around it; else what the page gives (placeholder, title, name, id).
+        let label = e
+            .attr("aria-label")
             .map(collapse)
-            .find(|l| !l.is_empty())
+            .filter(|l| !l.is_empty())
+            .or_else(|| e.attr("id").and_then(|id| labels.get(id)).cloned())
+            .or_else(|| self.enclosing_label(slot))
+            .or_else(|| {
+                ["placeholder", "title", "name", "id"]
+                    .iter()
+                    .filter_map(|a| e.attr(a))
+                    .map(collapse)
+                    .find(|l| !l.is_empty())
+            })
             .map(|l| format!(" {}", quote(&privacy.redact(&l))))
             .unwrap_or_default();
         let disabled = if e.attr("disabled").is_some() { " (disabled)" } else { "" };
@@ -307,6 +336,49 @@ impl VDom {
             }
         }
         false
+    }
+
+    /// `<label for=ID>` texts by `ID`, from the first [`MAX_OUTLINE_LINES`] labels of the page.
+    fn labels_by_id(&self) -> HashMap<String, String> {
+        let mut out = HashMap::new();
+        let mut stack = vec![self.document];
+        while let Some(s) = stack.pop() {
+            if let NodeData::Element(e) = &self.node(s).data {
+                if e.tag == "label" {
+                    if let Some(id) = e.attr("for").filter(|f| !f.is_empty()) {
+                        if out.len() >= MAX_OUTLINE_LINES {
+                            break;
+                        }
+                        let text = self.name_of(s, e);
+                        if !text.is_empty() {
+                            out.entry(id.to_string()).or_insert(text);
+                        }
+                    }
+                    continue; // a label holds no other label
+                }
+                if e.shadow_root != NONE {
+                    stack.push(e.shadow_root);
+                }
+            }
+            stack.extend(self.children(s));
+        }
+        out
+    }
+
+    /// The text of the `<label>` element around `slot` (its own text, without the field's), if
+    /// there is one within a few levels.
+    fn enclosing_label(&self, slot: u32) -> Option<String> {
+        let mut s = self.node(slot).parent;
+        for _ in 0..MAX_LABEL_DEPTH {
+            if s == NONE {
+                return None;
+            }
+            if let Some(e) = self.element(s).filter(|e| e.tag == "label") {
+                return Some(self.name_of(s, e)).filter(|t| !t.is_empty());
+            }
+            s = self.node(s).parent;
+        }
+        None
     }
 
     /// The text of the top document's first `<title>`.
@@ -408,8 +480,18 @@ mod tests {
                 "form",
                 "",
                 &[
-                    el(21, "input", r#""type":"email","placeholder":"Email","value":"jane@example.com""#, ""),
-                    el(22, "input", r#""type":"checkbox","name":"terms","checked":"""#, ""),
+                    el(26, "label", r#""for":"em""#, &text(27, "Email address")),
+                    el(21, "input", r#""id":"em","type":"email","placeholder":"Email","value":"jane@example.com""#, ""),
+                    el(
+                        28,
+                        "label",
+                        "",
+                        &[
+                            el(22, "input", r#""type":"checkbox","name":"terms","checked":"""#, ""),
+                            text(29, " I agree"),
+                        ]
+                        .join(","),
+                    ),
                     el(23, "button", r#""disabled":"""#, &text(24, "Pay  now")),
                     el(25, "textarea", r#""name":"note""#, ""),
                 ]
@@ -431,8 +513,8 @@ mod tests {
                 "nav \"Main\":",
                 "  link \"Help\" -> /help",
                 "form:",
-                "  input type=email \"Email\" value=[masked, 16 chars]",
-                "  checkbox \"terms\" [x]",
+                "  input type=email \"Email address\" value=[masked, 16 chars]",
+                "  checkbox \"I agree\" [x]",
                 "  button \"Pay now\" (disabled)",
                 "  textarea \"note\" (empty)",
                 "alert \"Card declined for [REDACTED:email]\"",
