@@ -72,6 +72,13 @@ if ! python3 -c 'import duckdb' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check duckdb
 fi
 
+# The MCP server is tested through the official Python SDK's client (cli/tests/serve_mcp.rs runs
+# cli/tests/serve/mcp_client.py), pinned: its API changes between major versions.
+if ! python3 -c 'import importlib.metadata as m, sys; sys.exit(m.version("mcp") != "2.3.0")' 2>/dev/null; then
+  log "installing mcp 2.3.0 (Python MCP SDK, the client of cli/tests/serve_mcp.rs)"
+  python3 -m pip install --quiet --disable-pip-version-check 'mcp==2.3.0'
+fi
+
 # The collector's PostgreSQL index tests (cli/tests/serve_index.rs, serve_s3.rs) start their own
 # server from Debian's postgresql package (initdb in a temporary directory, as `nobody` when root).
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

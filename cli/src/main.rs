@@ -9,7 +9,9 @@
 //! Parquet lake. With `--collector URL` (or `REWIND_COLLECTOR`) and no paths, `sessions`,
 //! `report` and `analyze` read a collector's sessions instead, and `rewind fetch` downloads one
 //! ([`remote`], the client, is shared with other front ends). `rewind analyze --llm` asks an
-//! OpenAI-compatible endpoint for a friction narrative ([`llm`]), only when told to.
+//! OpenAI-compatible endpoint for a friction narrative ([`llm`]), only when told to. `rewind mcp`
+//! ([`mcp_cmd`], default feature `mcp`) serves the `--collector`'s MCP tools to an agent over
+//! stdio.
 //!
 //! Exit codes: 0 success, 2 bad input or usage, 70 internal error, 74 output error. A damaged
 //! recording from which events were recovered is a success (exit 0) with a warning on stderr;
@@ -22,6 +24,8 @@ mod analyze_cmd;
 mod export;
 mod fetch_cmd;
 mod llm;
+#[cfg(feature = "mcp")]
+mod mcp_cmd;
 mod output;
 pub mod remote;
 mod report_cmd;
@@ -79,6 +83,21 @@ pub enum Command {
     /// Run the collector: ingest batches from the SDK, store them, serve the read API and viewer.
     #[cfg(feature = "serve")]
     Serve(Box<rewind_collector::ServeArgs>),
+    /// Serve a collector's MCP tools (search, summaries, timelines, the page at a moment,
+    /// friction, cohorts) to an AI agent over stdio; the read key from env REWIND_READ_KEY.
+    #[cfg(feature = "mcp")]
+    Mcp(mcp_cmd::McpArgs),
+}
+
+/// Whether `command` is `rewind mcp`, which reads the collector too (false without the feature).
+fn is_mcp(command: &Command) -> bool {
+    #[cfg(feature = "mcp")]
+    return matches!(command, Command::Mcp(_));
+    #[cfg(not(feature = "mcp"))]
+    {
+        let _ = command;
+        false
+    }
 }
 
 fn main() -> ExitCode {
@@ -97,9 +116,9 @@ fn main() -> ExitCode {
         let reads_collector = matches!(
             cli.command,
             Command::Analyze(_) | Command::Report(_) | Command::Sessions(_) | Command::Fetch(_)
-        );
+        ) || is_mcp(&cli.command);
         if !reads_collector && (collector.on_command_line || collector.read_key_file.is_some()) {
-            eprintln!("rewind: --collector and --read-key-file are for sessions, fetch, analyze and report");
+            eprintln!("rewind: --collector and --read-key-file are for sessions, fetch, analyze, report and mcp");
             return ExitCode::from(EXIT_BAD_INPUT);
         }
         match cli.command {
@@ -109,6 +128,8 @@ fn main() -> ExitCode {
             Command::Fetch(args) => fetch_cmd::run(&args, &collector),
             #[cfg(feature = "export")]
             Command::Export(args) => export::run(&args),
+            #[cfg(feature = "mcp")]
+            Command::Mcp(args) => mcp_cmd::run(&args, &collector),
             #[cfg(feature = "serve")]
             Command::Serve(args) => match rewind_collector::run(&args) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -28,7 +28,7 @@
 //!   worked (at most [`MAX_ANALYSIS_REST`]), so it takes at most half a core however fast
 //!   batches arrive.
 
-use super::index::AnalysisRow;
+use super::index::{AnalysisRow, SessionRecord};
 use super::store::{now_ms, Store};
 use super::AppState;
 use futures_util::{stream, StreamExt};
@@ -91,7 +91,8 @@ pub enum Skip {
 }
 
 impl Skip {
-    fn note(self) -> String {
+    /// One line saying why, as the index keeps it in `analysis_note`.
+    pub fn note(self) -> String {
         match self {
             Skip::TooLarge(why) => format!("too large to analyse: {why}"),
             Skip::Undecodable(why) => format!("cannot analyse: {why}"),
@@ -133,15 +134,7 @@ pub fn analyse_session(session_id: &str, joined_gzip: &[u8]) -> Result<AnalysisR
         *by_kind.entry(finding.kind.as_str()).or_default() += 1;
     }
     let count = |kind: FindingKind| by_kind.get(kind.as_str()).copied().unwrap_or(0);
-    let mut titles: BTreeMap<&str, &str> = BTreeMap::new();
-    for action in replay.actions().iter().filter(|a| a.action == ActionKind::Navigate) {
-        if let (Some(url), Some(title)) = (action.url.as_deref(), action.metadata.get("title").and_then(|t| t.as_str()))
-        {
-            titles.entry(url).or_insert(title);
-        }
-    }
-    let pages: Vec<(String, Option<String>)> =
-        replay.urls().iter().map(|u| (u.clone(), titles.get(u.as_str()).map(|t| t.to_string()))).collect();
+    let pages = pages_with_titles(&replay);
     Ok(AnalysisRow {
         n_rage_clicks: Some(count(FindingKind::RageClick)),
         n_dead_clicks: Some(count(FindingKind::DeadClick)),
@@ -153,48 +146,79 @@ pub fn analyse_session(session_id: &str, joined_gzip: &[u8]) -> Result<AnalysisR
     })
 }
 
+/// The pages a session visited, in order of first visit, each with the title its first
+/// navigation there recorded (`metadata.title` of a Navigate action), if any.
+pub fn pages_with_titles(replay: &AnalyzedSession) -> Vec<(String, Option<String>)> {
+    let mut titles: BTreeMap<&str, &str> = BTreeMap::new();
+    for action in replay.actions().iter().filter(|a| a.action == ActionKind::Navigate) {
+        if let (Some(url), Some(title)) = (action.url.as_deref(), action.metadata.get("title").and_then(|t| t.as_str()))
+        {
+            titles.entry(url).or_insert(title);
+        }
+    }
+    replay.urls().iter().map(|u| (u.clone(), titles.get(u.as_str()).map(|t| t.to_string()))).collect()
+}
+
+/// A session's stored batches as one gzip byte string (one member per batch, in `seq` order:
+/// what [`AnalyzedSession::from_bytes`] and [`rewind::codec::decode`] read): exactly the
+/// batches the index counts, so one written a moment ago but not yet indexed is left to the
+/// next analysis. With the number of batches covered.
+///
+/// # Errors
+/// `Ok((Err(skip), _))` when the session is past [`MAX_ANALYSIS_STORED_BYTES`] stored or
+/// [`MAX_ANALYSIS_DECOMPRESSED_BYTES`] decompressed (measured before anything is decoded);
+/// `Err` with the store's or the index's error.
+pub async fn load_session(state: &AppState, record: &SessionRecord) -> Result<(Result<Vec<u8>, Skip>, u64), String> {
+    let id = record.session_id.as_str();
+    let seqs = state.index.seqs(id).await.map_err(|e| e.to_string())?;
+    let covered = seqs.len() as u64;
+    if record.bytes > MAX_ANALYSIS_STORED_BYTES {
+        let why = format!("{} stored bytes, more than {MAX_ANALYSIS_STORED_BYTES}", record.bytes);
+        return Ok((Err(Skip::TooLarge(why)), covered));
+    }
+    let store = &state.store;
+    let day = &record.day;
+    let batches: Vec<_> = stream::iter(seqs)
+        .map(|seq| async move { store.get(&Store::batch_path(day, id, seq)).await })
+        .buffered(8)
+        .collect()
+        .await;
+    let mut loaded = Vec::with_capacity(batches.len());
+    for batch in batches {
+        match batch {
+            Ok(Some((bytes, _))) => loaded.push(bytes),
+            Ok(None) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let joined = tokio::task::spawn_blocking(move || {
+        if let Err(reached) = decompressed_size(&loaded, MAX_ANALYSIS_DECOMPRESSED_BYTES) {
+            return Err(Skip::TooLarge(format!(
+                "more than {MAX_ANALYSIS_DECOMPRESSED_BYTES} bytes decompressed (stopped at {reached})"
+            )));
+        }
+        let mut joined = Vec::with_capacity(loaded.iter().map(|b| b.len()).sum());
+        loaded.iter().for_each(|bytes| joined.extend_from_slice(bytes));
+        Ok(joined)
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok((joined, covered))
+}
+
 /// Analyses one session and writes the result to the index. Returns how long it took.
 async fn refresh(state: &AppState, id: &str) -> Result<Duration, String> {
     let started = Instant::now();
     let Some(record) = state.index.get(id).await.map_err(|e| e.to_string())? else {
         return Ok(started.elapsed()); // deleted meanwhile
     };
-    // Exactly the batches the index counts: one written a moment ago but not yet indexed is
-    // left to the next analysis.
-    let seqs = state.index.seqs(id).await.map_err(|e| e.to_string())?;
-    let covered = seqs.len() as u64;
-    let result = if record.bytes > MAX_ANALYSIS_STORED_BYTES {
-        Err(Skip::TooLarge(format!("{} stored bytes, more than {MAX_ANALYSIS_STORED_BYTES}", record.bytes)))
-    } else {
-        let store = &state.store;
-        let day = &record.day;
-        let batches: Vec<_> = stream::iter(seqs)
-            .map(|seq| async move { store.get(&Store::batch_path(day, id, seq)).await })
-            .buffered(8)
-            .collect()
-            .await;
-        let mut loaded = Vec::with_capacity(batches.len());
-        for batch in batches {
-            match batch {
-                Ok(Some((bytes, _))) => loaded.push(bytes),
-                Ok(None) => {}
-                Err(e) => return Err(e.to_string()),
-            }
+    let (joined, covered) = load_session(state, &record).await?;
+    let result = match joined {
+        Ok(joined) => {
+            let id = id.to_string();
+            tokio::task::spawn_blocking(move || analyse_session(&id, &joined)).await.map_err(|e| e.to_string())?
         }
-        let id = id.to_string();
-        tokio::task::spawn_blocking(move || {
-            if let Err(reached) = decompressed_size(&loaded, MAX_ANALYSIS_DECOMPRESSED_BYTES) {
-                return Err(Skip::TooLarge(format!(
-                    "more than {MAX_ANALYSIS_DECOMPRESSED_BYTES} bytes decompressed (stopped at {reached})"
-                )));
-            }
-            let mut joined = Vec::with_capacity(loaded.iter().map(|b| b.len()).sum());
-            loaded.iter().for_each(|bytes| joined.extend_from_slice(bytes));
-            drop(loaded);
-            analyse_session(&id, &joined)
-        })
-        .await
-        .map_err(|e| e.to_string())?
+        Err(skip) => Err(skip),
     };
     let row = result.unwrap_or_else(|skip| AnalysisRow { note: Some(skip.note()), ..Default::default() });
     state.index.record_analysis(id, covered, &row, now_ms()).await.map_err(|e| e.to_string())?;

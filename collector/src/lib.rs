@@ -9,7 +9,8 @@
 //! [`store`] storage layout,
 //! [`index`] the session index (SQLite or PostgreSQL), [`analysis`] the background per-session
 //! analysis that fills it, [`read`] the read API and deletion, [`share`] signed share links,
-//! [`retention`] the retention sweep, [`metrics`] counters.
+//! [`mcp`] the MCP server for AI agents (`/v1/mcp`), [`retention`] the retention sweep,
+//! [`metrics`] counters.
 
 pub mod analysis;
 pub mod api;
@@ -18,6 +19,7 @@ pub mod durable;
 pub mod index;
 pub mod ingest;
 pub mod limits;
+pub mod mcp;
 pub mod metrics;
 pub mod read;
 pub mod redact;
@@ -340,6 +342,7 @@ pub fn router(
         .route("/metrics", get(metrics_handler))
         .merge(read)
         .merge(share)
+        .merge(mcp::routes(state.clone()))
         .merge(ingest);
     // Static files are public code (the viewer, the npm package's JS and wasm) and carry no
     // secret, so any origin may load them: an app on another origin can then
@@ -600,6 +603,7 @@ fn print_startup(
         share::SecretSource::DataDir(path) => format!("from {}", path.display()),
     };
     out.push_str(&format!("  share links POST {url}/v1/sessions/ID/share (read key); secret {secret} (not shown)\n"));
+    out.push_str(&format!("  MCP         {url}{}   (Authorization: Bearer <read key>)\n", mcp::MCP_PATH));
     match &dirs.www {
         Some(www) => out.push_str(&format!("  viewer      {url}/   ({})\n", www.display())),
         None => out.push_str("  viewer      (no www directory)\n"),

@@ -8,7 +8,7 @@
 //!   - `url=TEXT`: a visited page's URL contains TEXT (ASCII case-insensitive);
 //!     `url_prefix=TEXT`: a visited page's URL starts with TEXT (exact). Pages are the entry
 //!     URL of every batch at ingest, and every page the analysis found;
-//!   - `q=TEXT`: a visited page's URL or title, or the entry URL, contains TEXT;
+//!   - `q=TEXT`: a visited page's URL or title, the entry URL or the user contains TEXT;
 //!   - `has=errors,rage,dead,error_clicks`: at least one console error / rage-click burst /
 //!     dead click / error click (the last three once the session is analysed);
 //!   - `min_errors=N`, `min_rage_clicks=N`: at least N; `min_duration_ms=MS`: at least that
@@ -93,7 +93,7 @@ impl Default for ReadSlots {
 impl ReadSlots {
     /// A slot for `role`'s key, held until the response is sent (a streamed body holds it to
     /// its end). 429 with `Retry-After: 1` when the key has [`MAX_READS_PER_KEY`] in flight.
-    fn take(&self, role: Role) -> Result<OwnedSemaphorePermit, ApiError> {
+    pub(crate) fn take(&self, role: Role) -> Result<OwnedSemaphorePermit, ApiError> {
         let slots = match role {
             Role::Admin => &self.admin,
             Role::Share => &self.share,
@@ -112,7 +112,7 @@ impl ReadSlots {
 }
 
 /// The filters of `GET /v1/sessions` from its query string. Errors name the parameter.
-fn list_filter(params: &HashMap<String, String>) -> Result<ListFilter, ApiError> {
+pub(crate) fn list_filter(params: &HashMap<String, String>) -> Result<ListFilter, ApiError> {
     let number = |name: &str| -> Result<Option<u64>, ApiError> {
         params
             .get(name)

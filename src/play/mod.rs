@@ -2,6 +2,8 @@
 //! the user's pointer, clicks and scrolling drawn over it on a canvas.
 //!
 //! - [`vdom`] — a virtual DOM that applies rrweb events exactly as rrweb's Replayer does.
+//!   [`vdom::VDom::outline`] reads it back as a compact, redacted text outline (what a user saw,
+//!   for agents without pixels).
 //! - [`seek`] — [`seek::Playback`]: the events, checkpoints (copies of the virtual DOM) and the
 //!   current state; `state_at(t)` starts from the nearest checkpoint, never from the beginning.
 //! - [`load`] — progressive decoding: a JSON array of events is read a chunk at a time, so the

@@ -165,6 +165,12 @@ impl ReadKey {
         Self::parse(&text).map_err(|reason| RemoteError::Config(format!("{origin}: {reason}")))
     }
 
+    /// The key's text, for a front end that sends it itself (`rewind mcp`'s bearer header).
+    /// Never print it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// A key from its text; `Err` says what is wrong without quoting it.
     pub fn parse(text: &str) -> Result<ReadKey, String> {
         let key = text.trim();

@@ -69,7 +69,8 @@ pub struct ListFilter {
     pub url_contains: Option<String>,
     /// A visited page's URL starts with this (exact case).
     pub url_prefix: Option<String>,
-    /// A visited page's URL or title contains this (case-insensitive for ASCII).
+    /// A visited page's URL or title, the entry URL or the user (`distinct_id`) contains this
+    /// (case-insensitive for ASCII).
     pub text: Option<String>,
     /// Signals the session must all have.
     pub has: Vec<Signal>,
@@ -193,10 +194,16 @@ fn conditions(filter: &ListFilter, backend: Backend) -> (String, Vec<Arg>) {
     if let Some(text) = &filter.text {
         let pattern = format!("%{}%", like_escape(text));
         let template = format!(
-            "(s.entry_url {like} ? ESCAPE '\\' OR s.session_id IN (SELECT p.session_id FROM pages p \
-             WHERE p.url {like} ? ESCAPE '\\' OR p.title {like} ? ESCAPE '\\'))"
+            "(s.entry_url {like} ? ESCAPE '\\' OR s.distinct_id {like} ? ESCAPE '\\' OR s.session_id IN \
+             (SELECT p.session_id FROM pages p WHERE p.url {like} ? ESCAPE '\\' OR p.title {like} ? ESCAPE '\\'))"
         );
-        push(&mut sql, &template, vec![Arg::Text(pattern.clone()), Arg::Text(pattern.clone()), Arg::Text(pattern)]);
+        let texts = vec![
+            Arg::Text(pattern.clone()),
+            Arg::Text(pattern.clone()),
+            Arg::Text(pattern.clone()),
+            Arg::Text(pattern),
+        ];
+        push(&mut sql, &template, texts);
     }
     if let Some(cursor) = &filter.cursor {
         push(

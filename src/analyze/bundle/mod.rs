@@ -56,6 +56,14 @@ impl FromIterator<AnalyzedSession> for ReplayBundle {
     }
 }
 
+impl FromIterator<Arc<AnalyzedSession>> for ReplayBundle {
+    /// A bundle of replays already shared elsewhere (a cache of analysed sessions), without
+    /// copying them.
+    fn from_iter<I: IntoIterator<Item = Arc<AnalyzedSession>>>(iter: I) -> Self {
+        ReplayBundle { replays: iter.into_iter().collect() }
+    }
+}
+
 impl From<AnalyzedSession> for ReplayBundle {
     /// A bundle of one.
     fn from(replay: AnalyzedSession) -> Self {

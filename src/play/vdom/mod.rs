@@ -28,6 +28,7 @@ mod hover;
 mod hover_css;
 mod media;
 mod mutation;
+mod outline;
 mod sheets;
 mod style;
 mod tree;
@@ -37,6 +38,7 @@ pub use canvas::{decode_base64, CanvasCmd, CanvasContext, CanvasLog, MAX_CANVAS_
 pub use extras::{Font, FontSource, SelRange};
 pub use hover_css::{adapt_css, Adapted, MAX_HOVER_CSS};
 pub use media::MediaState;
+pub use outline::{Outline, MAX_LINE_CHARS, MAX_NAME_NODES, MAX_OUTLINE_LINES};
 pub use sheets::{InsertAt, SheetKey, SheetLog, SheetOp, Sheets};
 pub use webgl::{created_by, WEBGL_HEAD};
 
