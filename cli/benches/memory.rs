@@ -21,10 +21,7 @@
 //! file's own bytes are in their peaks; `rewind analyze` reads a file in a window
 //! (`analyze_reader_with`), so its peak is the analysis state plus a few MiB.
 //! - `parse_value`: this binary re-run as `--case parse_value FILE`:
-//!   `serde_json::from_slice::<serde_json::Value>` (the baseline), with the system allocator;
-//! - `parse_value, mimalloc`: the same under mimalloc, the allocator the `rewind` binary links
-//!   (cli/src/main.rs), so that its gain can be told apart from the analyzer's own: the last
-//!   column gives every case's CPU time as a multiple of this one;
+//!   `serde_json::from_slice::<serde_json::Value>` (the baseline);
 //! - `skip_values`: `serde_json::from_slice::<Vec<serde::de::IgnoredAny>>`: every value read,
 //!   validated and skipped (the floor of reading these bytes with serde_json at all);
 //! - `decode_only`: `rewind::codec::decode_into` into a sink that drops each event at once (the
@@ -32,8 +29,8 @@
 //! - `decode_then_analyze`: `rewind::analyze::analyze(rewind::codec::decode(..))`, every event
 //!   decoded into one list before the analysis (how `rewind analyze` worked before streaming);
 //! - `analyze_bytes`: `rewind::analyze_bytes` (events analysed as they are decoded);
-//! - `rewind analyze --format json FILE`: the real binary (`CARGO_BIN_EXE_rewind`, mimalloc),
-//!   stdout into `/dev/null`;
+//! - `rewind analyze --format json FILE`: the real binary (`CARGO_BIN_EXE_rewind`), stdout
+//!   into `/dev/null`;
 //! - with `REWIND_BENCH_BASELINE=PATH`, also `baseline: rewind analyze`: the same command run
 //!   by another build of the binary (e.g. one from before a change), for before/after figures
 //!   from one run.
@@ -41,10 +38,7 @@
 //! Without GNU time only wall time is reported. Under `cargo test` (no `--bench` argument)
 //! this is a smoke run: 1 MiB (or `REWIND_BENCH_MB`), one run each.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::ffi::{c_char, CStr};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -53,73 +47,6 @@ use std::time::Instant;
 #[path = "../../benches/support/raw_event.rs"]
 mod raw_event;
 use raw_event::RawEvent;
-
-/// Environment variable that makes a case's process allocate with mimalloc (value `mimalloc`).
-const ALLOC_VAR: &CStr = c"REWIND_BENCH_ALLOC";
-
-/// This process's allocator: mimalloc when [`ALLOC_VAR`] says so, else the system's. Chosen
-/// at the first allocation (before `main`, before any thread) and never changed, so every
-/// block is freed by the allocator that gave it.
-struct Chosen;
-
-/// 0: not chosen yet; 1: the system's; 2: mimalloc.
-static CHOSEN: AtomicU8 = AtomicU8::new(0);
-
-impl Chosen {
-    fn mimalloc() -> bool {
-        match CHOSEN.load(Ordering::Relaxed) {
-            1 => false,
-            2 => true,
-            _ => {
-                extern "C" {
-                    fn getenv(name: *const c_char) -> *const c_char;
-                }
-                // SAFETY: a NUL-terminated name; `getenv` allocates nothing, and no other
-                // thread exists yet to change the environment.
-                let value = unsafe { getenv(ALLOC_VAR.as_ptr()) };
-                // SAFETY: `getenv` returns NULL or a NUL-terminated string.
-                let yes = !value.is_null() && unsafe { CStr::from_ptr(value) } == c"mimalloc";
-                CHOSEN.store(if yes { 2 } else { 1 }, Ordering::Relaxed);
-                yes
-            }
-        }
-    }
-}
-
-// SAFETY: each call goes to one allocator, the same for the whole process.
-unsafe impl GlobalAlloc for Chosen {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if Self::mimalloc() {
-            mimalloc::MiMalloc.alloc(layout)
-        } else {
-            System.alloc(layout)
-        }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if Self::mimalloc() {
-            mimalloc::MiMalloc.alloc_zeroed(layout)
-        } else {
-            System.alloc_zeroed(layout)
-        }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if Self::mimalloc() {
-            mimalloc::MiMalloc.dealloc(ptr, layout)
-        } else {
-            System.dealloc(ptr, layout)
-        }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if Self::mimalloc() {
-            mimalloc::MiMalloc.realloc(ptr, layout, new_size)
-        } else {
-            System.realloc(ptr, layout, new_size)
-        }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Chosen = Chosen;
 
 /// Writes the recording (at least `target` bytes) to `path` unless a file of that size from an
 /// earlier run is there; returns its size in bytes and event count.
@@ -246,7 +173,6 @@ fn main() {
     let baseline_bin = std::env::var_os("REWIND_BENCH_BASELINE");
     let mut cases = vec![
         "parse_value",
-        "parse_value, mimalloc",
         "skip_values",
         "decode_only",
         "decode_then_analyze",
@@ -265,10 +191,6 @@ fn main() {
             let mut c = Command::new(env!("CARGO_BIN_EXE_rewind"));
             c.args(["analyze", "--format", "json"]).arg(&path);
             c
-        } else if let Some(case) = case.strip_suffix(", mimalloc") {
-            let mut c = Command::new(&me);
-            c.arg("--case").arg(case).arg(&path).env(ALLOC_VAR.to_str().expect("ASCII"), "mimalloc");
-            c
         } else {
             let mut c = Command::new(&me);
             c.arg("--case").arg(case).arg(&path);
@@ -281,16 +203,13 @@ fn main() {
             runs[i].push(measure(command(case)));
         }
     }
-    println!("\n| case | wall time, median of {reps} (all) | MB/s | × parse_value | CPU time, least | × parse_value | peak RSS | × file size | CPU × parse_value, mimalloc |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let least_cpu = |runs: &[Run]| runs.iter().filter_map(|r| r.cpu).min_by(f64::total_cmp);
-    let mimalloc_cpu = least_cpu(&runs[1]);
+    println!("\n| case | wall time, median of {reps} (all) | MB/s | × parse_value | CPU time, least | × parse_value | peak RSS | × file size |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     let mut baseline: Option<(f64, Option<f64>)> = None;
     for (case, mut runs) in cases.iter().zip(runs) {
         runs.sort_by(|a, b| a.wall.total_cmp(&b.wall));
         let median = runs[runs.len() / 2].wall;
-        let cpu = least_cpu(&runs);
-        let mimalloc_ratio = cpu.zip(mimalloc_cpu).map_or("–".into(), |(c, b)| format!("{:.2}", c / b));
+        let cpu = runs.iter().filter_map(|r| r.cpu).min_by(f64::total_cmp);
         let (base_wall, base_cpu) = *baseline.get_or_insert((median, cpu));
         let all: Vec<String> = runs.iter().map(|r| format!("{:.2}", r.wall)).collect();
         let cpu_ratio = cpu.zip(base_cpu).map_or("–".into(), |(c, b)| format!("{:.2}", c / b));
@@ -300,7 +219,7 @@ fn main() {
             (format!("{:.0} MiB", k as f64 / 1024.0), format!("{:.2}", k as f64 * 1024.0 / bytes as f64))
         });
         println!(
-            "| `{case}` | {median:.2} s ({} s) | {:.0} | {:.2} | {cpu} | {cpu_ratio} | {rss} | {rss_ratio} | {mimalloc_ratio} |",
+            "| `{case}` | {median:.2} s ({} s) | {:.0} | {:.2} | {cpu} | {cpu_ratio} | {rss} | {rss_ratio} |",
             all.join(", "),
             bytes as f64 / 1e6 / median,
             median / base_wall,

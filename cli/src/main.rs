@@ -31,15 +31,6 @@ pub const EXIT_INTERNAL: i32 = 70;
 /// Exit code when output cannot be written: sysexits `EX_IOERR`.
 pub const EXIT_OUTPUT: u8 = 74;
 
-/// The binary's allocator: mimalloc instead of the system's (glibc) malloc. The analyzer
-/// allocates and frees many small strings, node lists and maps per event (malloc, free and
-/// realloc were 29 % of `rewind analyze`'s CPU time under glibc); BENCHMARKS.md ("Analyzer vs
-/// JSON parse") has both allocators measured. Native only: the library and its wasm build keep
-/// their own allocator, so results do not depend on this choice.
-#[cfg(not(target_arch = "wasm32"))]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Stack size of the worker thread, in bytes: headroom for deeply nested recordings.
 const WORKER_STACK_BYTES: usize = 64 << 20;
 
