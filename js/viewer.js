@@ -365,6 +365,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     stopReplay();
     state.selected = null;
     renderList();
+    root.classList.add('has-session');
     early = showEarly(main, { name: file.name || 'recording', input, loadPlayer });
     replay = early?.replay ?? null;
   }
@@ -378,10 +379,13 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     } catch {
       return false;
     }
-    if (!row || !early.adopt(row, analysis)) return false;
+    const view = row ? early.adopt(row, analysis) : false;
+    if (!view) return false;
     early = null;
     state.selected = key;
     state.analyses.set(key, analysis);
+    root.classList.add('has-session');
+    panels = mountPanels(view, Promise.resolve().then(() => files.recording(key)));
     renderList();
     return true;
   }

@@ -33,7 +33,9 @@ export function firstTimestamp(input) {
  * view with the player. Returns null when its start time cannot be read from its first bytes
  * (the caller then waits for the analysis, as before). Otherwise
  * `{key, replay, adopt(row, analysis), destroy()}`: set `key` to the row's once it exists;
- * `adopt` returns false when the analysis disagrees on the start (the caller renders anew).
+ * `adopt` returns `{stage, panel}` (the stage the replay drives and the analysed view's tabbed
+ * panel, for the console and network tabs) or false when the analysis disagrees on the start
+ * (the caller renders anew).
  */
 export function showEarly(main, { name, input, loadPlayer }) {
   const start = firstTimestamp(input);
@@ -88,7 +90,7 @@ export function showEarly(main, { name, input, loadPlayer }) {
       const current = pending.actions.findLastIndex((a) => a.t_ms <= epoch);
       highlightSlot(Math.max(current, 0));
       next.stage.highlight(current);
-      return true;
+      return { stage, panel: next.panel };
     },
     destroy() {
       replay.destroy();
