@@ -156,3 +156,45 @@ fn retention_end_is_capped_by_receipt() {
     r.end_time = Some(500);
     assert_eq!(r.retention_end_ms(), 500);
 }
+
+/// Batches indexed at once share one transaction (group commit); the figures must equal those
+/// of one batch at a time: lowest `seq` gives the entry page, highest the user, a resent `seq`
+/// counts once. A group holding a batch of a deleted session falls back to one transaction
+/// per batch, so only that batch fails.
+#[tokio::test]
+async fn a_group_counts_like_one_batch_at_a_time() {
+    let index = memory().await;
+    for id in ["a", "b"] {
+        index.ensure(id, 1_000).await.unwrap();
+    }
+    let a = |seq: u64| {
+        batch(
+            "a",
+            seq,
+            (100 * seq as i64 + 100, 100 * seq as i64 + 150),
+            Some(&format!("https://a/{seq}")),
+            Some(&format!("u{seq}")),
+        )
+    };
+    let batches = [a(3), a(1), batch("b", 0, (50, 60), None, None), a(2), a(4), a(2)];
+    let answers = futures_util::future::join_all(batches.iter().map(|b| index.record_batch(b, 10, 2_000))).await;
+    let answers: Vec<bool> = answers.into_iter().map(Result::unwrap).collect();
+    assert_eq!(answers, [true, true, true, true, true, false], "the second seq 2 is a resend");
+    let r = index.get("a").await.unwrap().unwrap();
+    assert_eq!((r.n_batches, r.n_events, r.n_errors, r.bytes, r.max_seq), (4, 40, 4, 40, Some(4)));
+    assert_eq!((r.start_time, r.end_time), (Some(200), Some(550)));
+    assert_eq!((r.entry_url.as_deref(), r.distinct_id.as_deref()), (Some("https://a/1"), Some("u4")));
+    assert_eq!(index.seqs("a").await.unwrap(), [1, 2, 3, 4]);
+    assert_eq!(index.get("b").await.unwrap().unwrap().n_batches, 1);
+
+    // Seq 0 has a lower seq: it becomes the entry page; "gone" has no row.
+    let batches = [a(0), batch("gone", 0, (1, 2), None, None), a(4), batch("b", 1, (70, 80), None, None)];
+    let answers = futures_util::future::join_all(batches.iter().map(|b| index.record_batch(b, 10, 3_000))).await;
+    assert!(matches!(answers[1], Err(StoreError::NotFound { .. })), "{:?}", answers[1]);
+    assert_eq!([&answers[0], &answers[2], &answers[3]].map(|a| *a.as_ref().unwrap()), [true, false, true]);
+    let r = index.get("a").await.unwrap().unwrap();
+    assert_eq!((r.n_batches, r.entry_url.as_deref(), r.distinct_id.as_deref()), (5, Some("https://a/0"), Some("u4")));
+    assert_eq!(index.get("b").await.unwrap().unwrap().n_batches, 2);
+    assert!(index.get("gone").await.unwrap().is_none());
+    assert!(index.seqs("gone").await.unwrap().is_empty(), "nothing of the failed batch stays");
+}
