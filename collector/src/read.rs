@@ -17,8 +17,13 @@
 //!     `next_cursor`; cheaper than a deep offset).
 //!
 //!   Answer: `{"sessions": [...], "total": N, "total_capped": bool, "limit", "offset",
-//!   "next_cursor": C|null}`; `total` counts matches up to
-//!   [`crate::index::MAX_LIST_TOTAL`] (`total_capped` when there are more); string filters
+//!   "next_cursor": C|null}`. `total` is exact when `total_capped` is false; when true there
+//!   are at least `total` matches: more than [`crate::index::MAX_LIST_TOTAL`], or (with a
+//!   `url`/`url_prefix`/`q` filter many pages match) matches counted among the next
+//!   [`crate::index::MAX_COUNT_SCAN`] sessions the other filters select, so counting never
+//!   costs more than a bounded walk (the same on SQLite and PostgreSQL). `url` and `q`
+//!   substrings of 3 characters or more are found through a trigram index (FTS5 on SQLite,
+//!   `pg_trgm` on PostgreSQL), whose case folding covers non-ASCII letters too. String filters
 //!   longer than [`MAX_FILTER_BYTES`] and malformed numbers are refused with 400.
 //! - `GET /v1/sessions/{id}`: the record, gaps in `seq`, and every event in `seq` order, each
 //!   event's JSON exactly as it was stored: as received, unless server-side redaction or the

@@ -32,7 +32,10 @@ pub use bulk::Seeded;
 pub use record::{gaps, AnalysisRow, SessionRecord, SessionView};
 use record::{record_from_row, RECORD_COLUMNS};
 
-pub use list::{Cursor, ListFilter, ListPage, Signal, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_LIST_TOTAL};
+pub use list::{
+    Cursor, ListFilter, ListPage, Signal, DEFAULT_LIST_LIMIT, MAX_COUNT_SCAN, MAX_LIST_LIMIT, MAX_LIST_TOTAL,
+    NARROW_PAGES,
+};
 pub use writer::{MAX_GROUP, WRITE_QUEUE};
 
 use super::store::{utc_day, StoreError};

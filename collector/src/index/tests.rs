@@ -198,3 +198,59 @@ async fn a_group_counts_like_one_batch_at_a_time() {
     assert!(index.get("gone").await.unwrap().is_none());
     assert!(index.seqs("gone").await.unwrap().is_empty(), "nothing of the failed batch stays");
 }
+
+/// Page filters matching more than [`NARROW_PAGES`] page rows walk sessions in listing order
+/// (broad), fewer collect them from the indexes (narrow); both give the same sessions, and a
+/// broad filter's `total` is a lower bound counted over [`MAX_COUNT_SCAN`] sessions.
+#[tokio::test]
+async fn page_filters_narrow_and_broad() {
+    let index = memory().await;
+    let n = NARROW_PAGES as usize + 1_000;
+    let seeded: Vec<Seeded> = (0..n)
+        .map(|i| {
+            let record = SessionRecord {
+                session_id: format!("s{i:05}"),
+                day: "2026/11/21".into(),
+                start_time: Some(1_000 + i as i64),
+                first_received_at: 1_000,
+                last_received_at: 1_000,
+                n_batches: 1,
+                ..Default::default()
+            };
+            let mut pages = vec![(format!("https://shop/checkout/{i}"), Some(format!("Checkout {i}")))];
+            if i % 1_000 == 7 {
+                pages.push(("https://shop/Cart%_x".into(), Some("Basket".into())));
+            }
+            (record, vec![0], pages)
+        })
+        .collect();
+    assert_eq!(index.insert_records(&seeded).await.unwrap(), n);
+    let list = |f: ListFilter| {
+        let index = &index;
+        async move {
+            let p = index.list(&ListFilter { limit: 100, ..f }).await.unwrap();
+            (p.sessions.iter().map(|s| s.session_id.clone()).collect::<Vec<_>>(), p.total, p.total_capped)
+        }
+    };
+    // Narrow: 6 sessions have the cart page; `%` and `_` are literal, case is folded.
+    let cart = list(ListFilter { url_contains: Some("cart%_".into()), ..Default::default() }).await;
+    assert_eq!((cart.0.len(), cart.1, cart.2), (6, 6, false));
+    assert_eq!(cart.0[0], "s05007", "newest first");
+    assert_eq!(list(ListFilter { text: Some("basket".into()), ..Default::default() }).await.0, cart.0);
+    assert_eq!(list(ListFilter { text: Some("ba".into()), ..Default::default() }).await.0, cart.0, "2 chars");
+    // Narrow by prefix: 1, 10–19, 100–199, 1000–1999.
+    let prefix = list(ListFilter { url_prefix: Some("https://shop/checkout/1".into()), ..Default::default() }).await;
+    assert_eq!((prefix.1, prefix.2), (1_111, false));
+    assert_eq!(prefix.0[0], "s01999");
+    // Broad: every session; the page is the newest 100 and `total` a lower bound.
+    let all = list(ListFilter { url_prefix: Some("https://shop/".into()), ..Default::default() }).await;
+    assert_eq!((all.0.len(), all.1, all.2), (100, MAX_COUNT_SCAN, true));
+    assert_eq!(all.0[0], format!("s{:05}", n - 1));
+    let text = list(ListFilter { text: Some("checkout".into()), ..Default::default() }).await;
+    assert_eq!(text, all);
+    // Broad and another filter: only sessions with the cart page among them.
+    let both =
+        list(ListFilter { url_contains: Some("checkout".into()), text: Some("basket".into()), ..Default::default() })
+            .await;
+    assert_eq!((both.0, both.1, both.2), (cart.0, 6, false));
+}
