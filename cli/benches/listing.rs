@@ -6,7 +6,12 @@
 //! ```sh
 //! cargo bench -p rewind-cli --bench listing                          # 1,000,000 sessions
 //! cargo bench -p rewind-cli --bench listing -- --sessions 100000 --requests 100
+//! cargo bench -p rewind-cli --bench listing -- --rewind /path/to/other/rewind
 //! ```
+//!
+//! `--rewind BIN` serves the listings with another build of `rewind` (e.g. the main branch's,
+//! to measure before and after on the same machine); the seeding still goes through this
+//! build's index layer, so both builds must share the index schema's migrations.
 //!
 //! Sessions (deterministic, seeded PRNG): 20 apps, 50,000 users, first events spread over 30
 //! days, 1–4 batches, 1–4 pages each from 400 URLs of 8 sections (with titles); 20 % have
@@ -117,8 +122,8 @@ impl Drop for Server {
     }
 }
 
-fn start(data: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rewind"))
+fn start(rewind: &Path, data: &Path) -> Server {
+    let mut child = Command::new(rewind)
         .args(["serve", "--addr", "127.0.0.1:0", "--read-key", READ, "--data-dir"])
         .arg(data)
         .stdout(Stdio::piped())
@@ -149,6 +154,12 @@ fn memory_kib(pid: u32) -> (u64, u64) {
             .unwrap_or(0)
     };
     (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// The 1-minute load average (`/proc/loadavg`), as text; `?` where there is none.
+fn load_average() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace().next().unwrap_or("?").to_string()
 }
 
 /// Times `requests` listings, the query of request `i` from `query(i)`; returns (p50, p99) ms
@@ -182,12 +193,14 @@ fn main() {
     let mut sessions = if full { 1_000_000usize } else { 3_000 };
     let mut requests = if full { 200usize } else { 3 };
     let mut parent = std::env::temp_dir();
+    let mut rewind = std::path::PathBuf::from(env!("CARGO_BIN_EXE_rewind"));
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--sessions" => sessions = args.next().and_then(|v| v.parse().ok()).expect("--sessions N"),
             "--requests" => requests = args.next().and_then(|v| v.parse().ok()).expect("--requests N"),
             "--dir" => parent = args.next().expect("--dir DIR").into(),
+            "--rewind" => rewind = args.next().expect("--rewind BIN").into(),
             "--bench" => {}
             other => panic!("unknown argument {other}"),
         }
@@ -206,7 +219,7 @@ fn main() {
         size as f64 / 1e6
     );
 
-    let server = start(&data);
+    let server = start(&rewind, &data);
     let (_, rss_idle) = memory_kib(server.child.id());
     let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
     let day = |i: usize| T_END - (i % 28) as i64 * DAY_MS;
@@ -232,13 +245,13 @@ fn main() {
         ("url (substring)", Box::new(|i| format!("url=/{}/{}", SECTIONS[i % 8], i % 400))),
         ("q (URL or title text)", Box::new(|i| format!("q=page {}", i % 400))),
     ];
-    println!("| filter | p50 ms | p99 ms | mean total |");
-    println!("|---|---:|---:|---:|");
+    println!("| filter | p50 ms | p99 ms | mean total | load (1 min) |");
+    println!("|---|---:|---:|---:|---:|");
     runtime.block_on(async {
         for (name, query) in &filters {
             let n = if name.starts_with("url (") || name.starts_with("q (") { requests.min(20) } else { requests };
             let (p50, p99, total) = measure(&http, &server.url, n, query.as_ref()).await;
-            println!("| {name} | {p50:.1} | {p99:.1} | {total:.0} |");
+            println!("| {name} | {p50:.1} | {p99:.1} | {total:.0} | {} |", load_average());
         }
         // Cursor paging: 40 pages deep, following next_cursor.
         let mut times = Vec::new();
@@ -259,7 +272,7 @@ fn main() {
             cursor = body["next_cursor"].as_str().unwrap().to_string();
         }
         times.sort_by(f64::total_cmp);
-        println!("| cursor pages 1–40 | {:.1} | {:.1} (max of 40) | |", times[20], times[39]);
+        println!("| cursor pages 1–40 | {:.1} | {:.1} (max of 40) | | {} |", times[20], times[39], load_average());
     });
     let (peak, rss) = memory_kib(server.child.id());
     println!(

@@ -8,7 +8,7 @@
 //!   - `url=TEXT`: a visited page's URL contains TEXT (ASCII case-insensitive);
 //!     `url_prefix=TEXT`: a visited page's URL starts with TEXT (exact). Pages are the entry
 //!     URL of every batch at ingest, and every page the analysis found;
-//!   - `q=TEXT`: a visited page's URL or title, the entry URL or the user contains TEXT;
+//!   - `q=TEXT`: a visited page's URL or title contains TEXT (the user: `user=`);
 //!   - `has=errors,rage,dead,error_clicks`: at least one console error / rage-click burst /
 //!     dead click / error click (the last three once the session is analysed);
 //!   - `min_errors=N`, `min_rage_clicks=N`: at least N; `min_duration_ms=MS`: at least that
@@ -17,8 +17,13 @@
 //!     `next_cursor`; cheaper than a deep offset).
 //!
 //!   Answer: `{"sessions": [...], "total": N, "total_capped": bool, "limit", "offset",
-//!   "next_cursor": C|null}`; `total` counts matches up to
-//!   [`crate::index::MAX_LIST_TOTAL`] (`total_capped` when there are more); string filters
+//!   "next_cursor": C|null}`. `total` is exact when `total_capped` is false; when true there
+//!   are at least `total` matches: more than [`crate::index::MAX_LIST_TOTAL`], or (with a
+//!   `url`/`url_prefix`/`q` filter many pages match) matches counted among the next
+//!   [`crate::index::MAX_COUNT_SCAN`] sessions the other filters select, so counting never
+//!   costs more than a bounded walk (the same on SQLite and PostgreSQL). `url` and `q`
+//!   substrings of 3 characters or more are found through a trigram index (FTS5 on SQLite,
+//!   `pg_trgm` on PostgreSQL), whose case folding covers non-ASCII letters too. String filters
 //!   longer than [`MAX_FILTER_BYTES`] and malformed numbers are refused with 400.
 //! - `GET /v1/sessions/{id}` and `/analysis` also take a share token for that session
 //!   (`Authorization: Bearer share.TOKEN`, [`crate::share`]); its readers share

@@ -1,6 +1,7 @@
 //! Whole sessions inserted at once (the old JSON layout's import, benchmarks' seeding) and the
 //! `meta` table.
 
+use super::writer::placeholders;
 use super::{db_error, int, Index, SessionRecord};
 use crate::store::StoreError;
 
@@ -10,26 +11,6 @@ pub type Seeded = (SessionRecord, Vec<u64>, Vec<(String, Option<String>)>);
 
 /// Parameters per multi-row statement (SQLite allows 32,766, PostgreSQL 65,535).
 const MAX_PARAMS: usize = 3_000;
-
-/// `($1, $2, $3{extra}), ($4, …)`: `rows` groups of `width` parameters.
-fn placeholders(rows: usize, width: usize, extra: &str) -> String {
-    let mut out = String::with_capacity(rows * width * 6);
-    for row in 0..rows {
-        if row > 0 {
-            out.push_str(", ");
-        }
-        out.push('(');
-        for col in 0..width {
-            if col > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(&format!("${}", row * width + col + 1));
-        }
-        out.push_str(extra);
-        out.push(')');
-    }
-    out
-}
 
 impl Index {
     /// Inserts whole sessions as they are, in one transaction (the old JSON layout's import,

@@ -2,9 +2,21 @@
 //! by offset or by cursor.
 //!
 //! Order: `sort_time` (the first event, else when the collector first saw the session)
-//! descending, then `session_id` ascending — the order of the `sessions_by_*` indexes, so a
+//! descending, then `session_id` ascending — the order of the `sessions_listed*` indexes, so a
 //! page is read from an index without sorting. Sessions whose first batch is still being
 //! written (no batch counted yet) are left out.
+//!
+//! Page filters (`url`, `url_prefix`, `q`) are written one of two ways, chosen per request by
+//! how many page rows match ([`NARROW_PAGES`], counted from the indexes first):
+//! - narrow: the matching sessions are collected from the indexes (`pages_by_url`,
+//!   `pages_by_title`, and for substrings the `page_texts` dictionary: FTS5 trigram on SQLite,
+//!   `pg_trgm` on PostgreSQL), then sorted;
+//! - broad: sessions are walked in listing order and each is checked against its own pages
+//!   (primary key), which stops as soon as the page is full.
+//!
+//! `total` is exact up to [`MAX_LIST_TOTAL`]; with a broad page filter it counts the matches
+//! among the next [`MAX_COUNT_SCAN`] sessions the other filters select, and is a lower bound
+//! (`total_capped`) when there are more to look at. Either way counting costs a bounded walk.
 
 use super::{db_error, int, Backend, Index, SessionRecord, RECORD_COLUMNS};
 use crate::store::StoreError;
@@ -17,6 +29,21 @@ pub const MAX_LIST_LIMIT: usize = 100;
 /// over a million sessions would cost more than the page itself); `total_capped` says when
 /// there are more.
 pub const MAX_LIST_TOTAL: u64 = 10_000;
+/// A page filter matching at most this many page rows is narrow (its sessions are collected
+/// and sorted); above, it is broad (sessions are walked in listing order and checked). Past
+/// this, collecting costs more than the walk: at 1M sessions both stay under ~10 ms
+/// (BENCHMARKS.md, "Collector session listing").
+pub const NARROW_PAGES: u64 = 5_000;
+/// Distinct URLs and titles a substring may match and still be narrow (each is one lookup in
+/// `pages_by_url` / `pages_by_title`).
+const NARROW_TEXTS: u64 = 1_000;
+/// With a broad page filter, `total` counts the matches among at most this many sessions (in
+/// listing order) that the other filters select, so counting checks a bounded number of
+/// sessions' pages; when there were more to check, `total` is a lower bound (`total_capped`).
+pub const MAX_COUNT_SCAN: u64 = 5_000;
+/// Shortest substring the trigram indexes can serve (FTS5's trigram tokenizer): shorter ones
+/// are matched by scanning the dictionary of distinct URLs and titles.
+const MIN_TRIGRAM_CHARS: usize = 3;
 
 /// A frustration signal or error a session has (`has=`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,8 +96,8 @@ pub struct ListFilter {
     pub url_contains: Option<String>,
     /// A visited page's URL starts with this (exact case).
     pub url_prefix: Option<String>,
-    /// A visited page's URL or title, the entry URL or the user (`distinct_id`) contains this
-    /// (case-insensitive for ASCII).
+    /// A visited page's URL or title contains this (case-insensitive for ASCII). The user is
+    /// matched by [`ListFilter::user`], exactly: user ids are not in the text dictionary.
     pub text: Option<String>,
     /// Signals the session must all have.
     pub has: Vec<Signal>,
@@ -118,9 +145,11 @@ impl Cursor {
 pub struct ListPage {
     /// The sessions, newest first.
     pub sessions: Vec<SessionRecord>,
-    /// Matching sessions (with the cursor: after it), counted up to [`MAX_LIST_TOTAL`].
+    /// Matching sessions (with the cursor: after it), counted up to [`MAX_LIST_TOTAL`]; a
+    /// lower bound when `total_capped`.
     pub total: u64,
-    /// True when there are more than `total` matching sessions.
+    /// True when there may be more than `total` matching sessions (more than
+    /// [`MAX_LIST_TOTAL`], or a broad page filter counted over [`MAX_COUNT_SCAN`] sessions).
     pub total_capped: bool,
     /// Where the next page starts, when this one is full.
     pub next_cursor: Option<String>,
@@ -143,76 +172,154 @@ fn like_escape(text: &str) -> String {
     out
 }
 
-/// The `WHERE` clause of a listing and its arguments, in `$n` order.
-fn conditions(filter: &ListFilter, backend: Backend) -> (String, Vec<Arg>) {
-    let mut sql = String::from("s.n_batches > 0");
-    let mut args = Vec::new();
-    let mut push = |sql: &mut String, template: &str, values: Vec<Arg>| {
+/// A `WHERE` clause being built: `?` in each part becomes the next `$n`.
+struct Where {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl Where {
+    /// `template` with its `?`s numbered, taking `values` as the next arguments.
+    fn part(&mut self, template: &str, values: Vec<Arg>) -> String {
         let mut part = template.to_string();
         for value in values {
-            args.push(value);
-            part = part.replacen("?", &format!("${}", args.len()), 1);
+            self.args.push(value);
+            part = part.replacen('?', &format!("${}", self.args.len()), 1);
         }
-        sql.push_str(" AND ");
-        sql.push_str(&part);
-    };
-    if let Some(user) = &filter.user {
-        push(&mut sql, "s.distinct_id = ?", vec![Arg::Text(user.clone())]);
+        part
     }
-    if let Some(app) = &filter.app {
-        push(&mut sql, "s.app_id = ?", vec![Arg::Text(app.clone())]);
+
+    /// Adds a condition (AND).
+    fn push(&mut self, template: &str, values: Vec<Arg>) {
+        let part = self.part(template, values);
+        if !self.sql.is_empty() {
+            self.sql.push_str(" AND ");
+        }
+        self.sql.push_str(&part);
     }
-    if let Some(from) = filter.from_ms {
-        push(&mut sql, "s.sort_time >= ?", vec![Arg::Int(from)]);
+}
+
+/// A page filter of a listing: which pages a session must have visited.
+#[derive(Clone, Copy)]
+enum PageFilter<'a> {
+    /// `url=`: a URL contains this.
+    UrlContains(&'a str),
+    /// `url_prefix=`: a URL starts with this.
+    UrlPrefix(&'a str),
+    /// `q=`: a URL or title contains this.
+    Text(&'a str),
+}
+
+impl PageFilter<'_> {
+    /// A subquery of the distinct URLs and titles (`page_texts`) that contain `text`.
+    fn texts(text: &str, backend: Backend, w: &mut Where) -> String {
+        let condition = match backend {
+            Backend::Sqlite if text.chars().count() >= MIN_TRIGRAM_CHARS => {
+                // An FTS5 phrase: the text in double quotes, its own quotes doubled.
+                let phrase = format!("\"{}\"", text.replace('"', "\"\""));
+                w.part(
+                    "t.id IN (SELECT rowid FROM page_texts_fts WHERE page_texts_fts MATCH ?)",
+                    vec![Arg::Text(phrase)],
+                )
+            }
+            _ => {
+                let template = format!("t.text {} ? ESCAPE '\\'", backend.ilike());
+                w.part(&template, vec![Arg::Text(format!("%{}%", like_escape(text)))])
+            }
+        };
+        format!("SELECT t.text FROM page_texts t WHERE {condition}")
     }
-    if let Some(to) = filter.to_ms {
-        push(&mut sql, "s.sort_time < ?", vec![Arg::Int(to)]);
+
+    /// A URL range for a prefix (a range, not LIKE, so both databases read `pages_by_url`).
+    fn prefix_range(prefix: &str, w: &mut Where) -> String {
+        w.part(
+            "p.url >= ? AND p.url < ?",
+            vec![Arg::Text(prefix.to_string()), Arg::Text(format!("{prefix}\u{10FFFF}"))],
+        )
     }
-    for signal in &filter.has {
-        push(&mut sql, signal.condition(), vec![]);
+
+    /// The narrow form's condition on the pages table `p`, served by its indexes.
+    fn narrow(self, backend: Backend, w: &mut Where) -> String {
+        match self {
+            PageFilter::UrlContains(text) => format!("p.url IN ({})", Self::texts(text, backend, w)),
+            PageFilter::UrlPrefix(prefix) => Self::prefix_range(prefix, w),
+            PageFilter::Text(text) => {
+                let urls = Self::texts(text, backend, w);
+                let titles = Self::texts(text, backend, w);
+                format!("(p.url IN ({urls}) OR p.title IN ({titles}))")
+            }
+        }
     }
-    if filter.min_errors > 0 {
-        push(&mut sql, "s.n_errors > 0 AND s.n_errors >= ?", vec![Arg::Int(int(filter.min_errors))]);
+
+    /// The broad form's condition on one session's pages `p` (read by primary key).
+    fn broad(self, backend: Backend, w: &mut Where) -> String {
+        let like = backend.ilike();
+        match self {
+            PageFilter::UrlContains(text) => {
+                w.part(&format!("p.url {like} ? ESCAPE '\\'"), vec![Arg::Text(format!("%{}%", like_escape(text)))])
+            }
+            PageFilter::UrlPrefix(prefix) => Self::prefix_range(prefix, w),
+            PageFilter::Text(text) => {
+                let pattern = format!("%{}%", like_escape(text));
+                w.part(
+                    &format!("(p.url {like} ? ESCAPE '\\' OR p.title {like} ? ESCAPE '\\')"),
+                    vec![Arg::Text(pattern.clone()), Arg::Text(pattern)],
+                )
+            }
+        }
     }
-    if filter.min_rage_clicks > 0 {
-        push(&mut sql, "s.n_rage_clicks > 0 AND s.n_rage_clicks >= ?", vec![Arg::Int(int(filter.min_rage_clicks))]);
-    }
-    if let Some(ms) = filter.min_duration_ms {
-        push(&mut sql, "s.end_time - s.start_time >= ?", vec![Arg::Int(ms)]);
-    }
-    let like = backend.ilike();
-    if let Some(url) = &filter.url_contains {
-        let pattern = format!("%{}%", like_escape(url));
-        let template = format!("s.session_id IN (SELECT p.session_id FROM pages p WHERE p.url {like} ? ESCAPE '\\')");
-        push(&mut sql, &template, vec![Arg::Text(pattern)]);
+}
+
+/// The page filters of `filter`.
+fn page_filters(filter: &ListFilter) -> Vec<PageFilter<'_>> {
+    let mut out = Vec::new();
+    if let Some(text) = &filter.url_contains {
+        out.push(PageFilter::UrlContains(text));
     }
     if let Some(prefix) = &filter.url_prefix {
-        // A range, not LIKE, so both databases read it from `pages_by_url`.
-        let template = "s.session_id IN (SELECT p.session_id FROM pages p WHERE p.url >= ? AND p.url < ?)";
-        push(&mut sql, template, vec![Arg::Text(prefix.clone()), Arg::Text(format!("{prefix}\u{10FFFF}"))]);
+        out.push(PageFilter::UrlPrefix(prefix));
     }
     if let Some(text) = &filter.text {
-        let pattern = format!("%{}%", like_escape(text));
-        let template = format!(
-            "(s.entry_url {like} ? ESCAPE '\\' OR s.distinct_id {like} ? ESCAPE '\\' OR s.session_id IN \
-             (SELECT p.session_id FROM pages p WHERE p.url {like} ? ESCAPE '\\' OR p.title {like} ? ESCAPE '\\'))"
-        );
-        let texts = vec![
-            Arg::Text(pattern.clone()),
-            Arg::Text(pattern.clone()),
-            Arg::Text(pattern.clone()),
-            Arg::Text(pattern),
-        ];
-        push(&mut sql, &template, texts);
+        out.push(PageFilter::Text(text));
+    }
+    out
+}
+
+/// The `WHERE` clause of a listing without its page filters (the sessions table `s` alone)
+/// and its arguments, in `$n` order.
+fn conditions(filter: &ListFilter) -> (String, Vec<Arg>) {
+    let mut w = Where { sql: "s.n_batches > 0".into(), args: Vec::new() };
+    if let Some(user) = &filter.user {
+        w.push("s.distinct_id = ?", vec![Arg::Text(user.clone())]);
+    }
+    if let Some(app) = &filter.app {
+        w.push("s.app_id = ?", vec![Arg::Text(app.clone())]);
+    }
+    if let Some(from) = filter.from_ms {
+        w.push("s.sort_time >= ?", vec![Arg::Int(from)]);
+    }
+    if let Some(to) = filter.to_ms {
+        w.push("s.sort_time < ?", vec![Arg::Int(to)]);
+    }
+    for signal in &filter.has {
+        w.push(signal.condition(), vec![]);
+    }
+    if filter.min_errors > 0 {
+        w.push("s.n_errors > 0 AND s.n_errors >= ?", vec![Arg::Int(int(filter.min_errors))]);
+    }
+    if filter.min_rage_clicks > 0 {
+        w.push("s.n_rage_clicks > 0 AND s.n_rage_clicks >= ?", vec![Arg::Int(int(filter.min_rage_clicks))]);
+    }
+    if let Some(ms) = filter.min_duration_ms {
+        w.push("s.end_time - s.start_time >= ?", vec![Arg::Int(ms)]);
     }
     if let Some(cursor) = &filter.cursor {
-        push(
-            &mut sql,
+        w.push(
             "(s.sort_time < ? OR (s.sort_time = ? AND s.session_id > ?))",
             vec![Arg::Int(cursor.sort_time), Arg::Int(cursor.sort_time), Arg::Text(cursor.session_id.clone())],
         );
     }
-    (sql, args)
+    (w.sql, w.args)
 }
 
 fn bind_all<'q>(
@@ -228,33 +335,105 @@ fn bind_all<'q>(
     query
 }
 
+/// The listing's conditions with its page filters, each in its form (`narrow[i]` for the
+/// `i`th of [`page_filters`]): those checked per session ("broad") go to `checks` when given,
+/// else into the `WHERE` clause with the rest.
+fn with_page_filters(
+    filter: &ListFilter,
+    backend: Backend,
+    narrow: &[bool],
+    mut checks: Option<&mut Vec<String>>,
+) -> Where {
+    let (sql, args) = conditions(filter);
+    let mut w = Where { sql, args };
+    for (page, narrow) in page_filters(filter).into_iter().zip(narrow) {
+        if *narrow {
+            let condition = page.narrow(backend, &mut w);
+            w.push(&format!("s.session_id IN (SELECT p.session_id FROM pages p WHERE {condition})"), vec![]);
+        } else {
+            let condition = page.broad(backend, &mut w);
+            let check = format!("EXISTS (SELECT 1 FROM pages p WHERE p.session_id = s.session_id AND {condition})");
+            match checks.as_deref_mut() {
+                Some(checks) => checks.push(check),
+                None => w.push(&check, vec![]),
+            }
+        }
+    }
+    w
+}
+
 impl Index {
     /// One page of sessions matching `filter`, newest first.
     pub async fn list(&self, filter: &ListFilter) -> Result<ListPage, StoreError> {
-        let (condition, args) = conditions(filter, self.backend);
+        let mut narrow = Vec::new();
+        for page in page_filters(filter) {
+            narrow.push(self.is_narrow(page).await?);
+        }
+        let w = with_page_filters(filter, self.backend, &narrow, None);
         let limit = filter.limit.min(MAX_LIST_LIMIT);
-        let n = args.len();
+        let n = w.args.len();
         let page_sql = format!(
-            "SELECT {RECORD_COLUMNS} FROM sessions s WHERE {condition} \
+            "SELECT {RECORD_COLUMNS} FROM sessions s WHERE {} \
              ORDER BY s.sort_time DESC, s.session_id ASC LIMIT ${} OFFSET ${}",
+            w.sql,
             n + 1,
             n + 2
         );
-        let page = bind_all(sqlx::query(&page_sql), &args).bind(int(limit as u64)).bind(int(filter.offset as u64));
+        let page = bind_all(sqlx::query(&page_sql), &w.args).bind(int(limit as u64)).bind(int(filter.offset as u64));
         let sessions = self.fetch_records(page).await?;
-        let count_sql =
-            format!("SELECT COUNT(*) FROM (SELECT 1 FROM sessions s WHERE {condition} LIMIT ${}) AS matching", n + 1);
-        let row = bind_all(sqlx::query(&count_sql), &args)
-            .bind(int(MAX_LIST_TOTAL + 1))
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_error)?;
-        let count: i64 = sqlx::Row::try_get(&row, 0).map_err(db_error)?;
-        let count = count.max(0) as u64;
+        let (total, total_capped) = if narrow.iter().all(|n| *n) {
+            let sql = format!(
+                "SELECT COUNT(*), CAST(0 AS BIGINT) FROM (SELECT 1 FROM sessions s WHERE {} LIMIT {}) AS matching",
+                w.sql,
+                MAX_LIST_TOTAL + 1
+            );
+            let (count, _) = self.counts(&sql, &w.args).await?;
+            (count.min(MAX_LIST_TOTAL), count > MAX_LIST_TOTAL)
+        } else {
+            let mut checks = Vec::new();
+            let window = with_page_filters(filter, self.backend, &narrow, Some(&mut checks));
+            let sql = format!(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) FROM \
+                 (SELECT s.session_id FROM sessions s WHERE {} ORDER BY s.sort_time DESC, s.session_id LIMIT {MAX_COUNT_SCAN}) AS s",
+                checks.join(" AND "),
+                window.sql
+            );
+            let (scanned, matching) = self.counts(&sql, &window.args).await?;
+            (matching, scanned >= MAX_COUNT_SCAN)
+        };
         let next_cursor = (sessions.len() == limit && limit > 0).then(|| sessions.last()).flatten().map(|last| {
             Cursor { sort_time: last.start_time.unwrap_or(last.first_received_at), session_id: last.session_id.clone() }
                 .encode()
         });
-        Ok(ListPage { sessions, total: count.min(MAX_LIST_TOTAL), total_capped: count > MAX_LIST_TOTAL, next_cursor })
+        Ok(ListPage { sessions, total, total_capped, next_cursor })
+    }
+
+    /// Whether a page filter is narrow: at most [`NARROW_PAGES`] page rows match it (and, for
+    /// a substring, at most [`NARROW_TEXTS`] distinct URLs and titles), counted from indexes.
+    async fn is_narrow(&self, page: PageFilter<'_>) -> Result<bool, StoreError> {
+        if let PageFilter::UrlContains(text) | PageFilter::Text(text) = page {
+            let mut w = Where { sql: String::new(), args: Vec::new() };
+            let texts = PageFilter::texts(text, self.backend, &mut w);
+            let sql = format!("SELECT COUNT(*), CAST(0 AS BIGINT) FROM ({texts} LIMIT {}) AS found", NARROW_TEXTS + 1);
+            if self.counts(&sql, &w.args).await?.0 > NARROW_TEXTS {
+                return Ok(false);
+            }
+        }
+        let mut w = Where { sql: String::new(), args: Vec::new() };
+        let condition = page.narrow(self.backend, &mut w);
+        let sql = format!(
+            "SELECT COUNT(*), CAST(0 AS BIGINT) FROM (SELECT 1 FROM pages p WHERE {condition} LIMIT {}) AS found",
+            NARROW_PAGES + 1
+        );
+        Ok(self.counts(&sql, &w.args).await?.0 <= NARROW_PAGES)
+    }
+
+    /// The two counts a counting query answers.
+    async fn counts(&self, sql: &str, args: &[Arg]) -> Result<(u64, u64), StoreError> {
+        let row = bind_all(sqlx::query(sql), args).fetch_one(&self.pool).await.map_err(db_error)?;
+        let get = |i: usize| -> Result<u64, StoreError> {
+            Ok(sqlx::Row::try_get::<i64, _>(&row, i).map_err(db_error)?.max(0) as u64)
+        };
+        Ok((get(0)?, get(1)?))
     }
 }

@@ -9,12 +9,14 @@
 //! and applied at start (`sqlx::migrate!`). Index records of the old layout
 //! (`index/{session_id}.json` in the store) are imported once at start ([`legacy`]).
 //!
-//! Counting. A batch is written to the store before the index learns of it. Indexing it is one
-//! transaction: insert its `(session_id, seq)` row — a resent batch conflicts and changes
-//! nothing — and, only when that row is new, add its counts to the session's row. So however
-//! many collectors ingest the same session at once, each stored batch is counted exactly once;
-//! and a batch whose indexing failed (the client got an error and resends) is counted when the
-//! resent copy, already stored, is indexed.
+//! Counting. A batch is written to the store before the index learns of it. Indexing it is
+//! part of one transaction: insert its `(session_id, seq)` row — a resent batch conflicts and
+//! changes nothing — and, only when that row is new, add its counts to the session's row. So
+//! however many collectors ingest the same session at once, each stored batch is counted
+//! exactly once; and a batch whose indexing failed (the client got an error and resends) is
+//! counted when the resent copy, already stored, is indexed. The batches waiting to be indexed
+//! share a transaction ([`writer`]: group commit), and each ingest is answered after it
+//! committed.
 //!
 //! Analysis. The analyzer's results ([`AnalysisRow`]: pages, rage/dead/error click counts,
 //! findings by kind) are written by the background worker (`super::analysis`) once a session
@@ -24,12 +26,17 @@ mod bulk;
 pub mod legacy;
 mod list;
 mod record;
+mod writer;
 
 pub use bulk::Seeded;
 pub use record::{gaps, AnalysisRow, SessionRecord, SessionView};
 use record::{record_from_row, RECORD_COLUMNS};
 
-pub use list::{Cursor, ListFilter, ListPage, Signal, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_LIST_TOTAL};
+pub use list::{
+    Cursor, ListFilter, ListPage, Signal, DEFAULT_LIST_LIMIT, MAX_COUNT_SCAN, MAX_LIST_LIMIT, MAX_LIST_TOTAL,
+    NARROW_PAGES,
+};
+pub use writer::{MAX_GROUP, WRITE_QUEUE};
 
 use super::store::{utc_day, StoreError};
 use super::wire::BatchInfo;
@@ -39,7 +46,7 @@ use sqlx::{Any, AnyPool};
 use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Lock stripes: sessions hashing to the same stripe are ingested one after another in this
@@ -141,7 +148,9 @@ pub struct Index {
     stripes: Vec<tokio::sync::Mutex<()>>,
     /// SQLite: one writer at a time in this process, so no write ever waits in SQLite's busy
     /// handler (which sleeps in steps of milliseconds).
-    write_gate: tokio::sync::Mutex<()>,
+    write_gate: Arc<tokio::sync::Mutex<()>>,
+    /// The group-commit writer's queue ([`writer`]).
+    writer: tokio::sync::mpsc::Sender<writer::Pending>,
     /// Session → day, for sessions this process has seen (only when this process is the only
     /// writer: SQLite; with PostgreSQL another collector may delete and recreate a session).
     days: Option<Mutex<HashMap<String, String>>>,
@@ -204,11 +213,14 @@ impl Index {
         };
         migrator.run(&pool).await.map_err(|e| fail(&e))?;
         let days = (backend == Backend::Sqlite).then(|| Mutex::new(HashMap::new()));
+        let write_gate = Arc::new(tokio::sync::Mutex::new(()));
+        let writer = writer::spawn(pool.clone(), backend, write_gate.clone());
         Ok(Index {
             pool,
             backend,
             stripes: (0..LOCK_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
-            write_gate: tokio::sync::Mutex::new(()),
+            write_gate,
+            writer,
             days,
             description,
         })
@@ -280,81 +292,18 @@ impl Index {
     }
 
     /// Counts a stored batch of `stored_bytes` bytes (gzip), received at `now_ms`, in its
-    /// session's row (which [`Index::ensure`] created). Returns false, changing nothing, when
-    /// the batch's `seq` is already counted.
+    /// session's row (which [`Index::ensure`] created), once the transaction of the group it
+    /// joined committed ([`writer`]). Waits for room while [`WRITE_QUEUE`] records are queued.
+    /// Returns false, changing nothing, when the batch's `seq` is already counted.
+    ///
+    /// # Errors
+    /// A database error, [`StoreError::NotFound`] when the session was deleted meanwhile, or
+    /// an error when the writer task is gone.
     pub async fn record_batch(&self, batch: &BatchInfo, stored_bytes: u64, now_ms: i64) -> Result<bool, StoreError> {
-        let seq = int(batch.seq);
-        let _gate = self.write_guard().await;
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
-        let inserted = sqlx::query(
-            "INSERT INTO batches (session_id, seq, bytes, received_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (session_id, seq) DO NOTHING",
-        )
-        .bind(&batch.session_id)
-        .bind(seq)
-        .bind(int(stored_bytes))
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?
-        .rows_affected();
-        if inserted == 0 {
-            tx.commit().await.map_err(db_error)?;
-            return Ok(false);
-        }
-        // Every SET expression reads the row as it was before the update (SQL semantics in
-        // both databases), so `start_time` below is the old one.
-        let start = "CASE WHEN start_time IS NULL OR $6 < start_time THEN COALESCE($6, start_time) ELSE start_time END";
-        let sql = format!(
-            "UPDATE sessions SET n_batches = n_batches + 1, n_events = n_events + $3, n_errors = n_errors + $4, \
-             bytes = bytes + $5, \
-             last_received_at = CASE WHEN last_received_at > $12 THEN last_received_at ELSE $12 END, \
-             start_time = {start}, \
-             sort_time = COALESCE({start}, first_received_at), \
-             end_time = CASE WHEN end_time IS NULL OR $7 > end_time THEN COALESCE($7, end_time) ELSE end_time END, \
-             max_seq = CASE WHEN max_seq IS NULL OR $2 > max_seq THEN $2 ELSE max_seq END, \
-             app_id = COALESCE(app_id, $8), \
-             sdk_version = COALESCE($9, sdk_version), \
-             entry_url = CASE WHEN $10 IS NOT NULL AND (entry_seq IS NULL OR $2 < entry_seq) THEN $10 ELSE entry_url END, \
-             entry_seq = CASE WHEN $10 IS NOT NULL AND (entry_seq IS NULL OR $2 < entry_seq) THEN $2 ELSE entry_seq END, \
-             distinct_id = CASE WHEN $11 IS NOT NULL AND (distinct_seq IS NULL OR $2 > distinct_seq) THEN $11 ELSE distinct_id END, \
-             distinct_seq = CASE WHEN $11 IS NOT NULL AND (distinct_seq IS NULL OR $2 > distinct_seq) THEN $2 ELSE distinct_seq END \
-             WHERE session_id = $1"
-        );
-        let updated = sqlx::query(&sql)
-            .bind(&batch.session_id)
-            .bind(seq)
-            .bind(int(batch.n_events))
-            .bind(int(batch.n_errors))
-            .bind(int(stored_bytes))
-            .bind(batch.start_time)
-            .bind(batch.end_time)
-            .bind(batch.app_id.as_deref())
-            .bind(batch.sdk_version.as_deref())
-            .bind(batch.first_href.as_deref())
-            .bind(batch.distinct_id.as_deref())
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .rows_affected();
-        if updated == 0 {
-            // The row vanished (deleted meanwhile): leave the batch uncounted, the client resends.
-            return Err(StoreError::NotFound {
-                path: format!("index: session {}", batch.session_id),
-                source: "session deleted during ingest".into(),
-            });
-        }
-        if let Some(href) = &batch.first_href {
-            sqlx::query("INSERT INTO pages (session_id, url) VALUES ($1, $2) ON CONFLICT (session_id, url) DO NOTHING")
-                .bind(&batch.session_id)
-                .bind(href)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        }
-        tx.commit().await.map_err(db_error)?;
-        Ok(true)
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let pending = writer::Pending { row: writer::BatchRow::new(batch, stored_bytes, now_ms), reply };
+        self.writer.send(pending).await.map_err(|_| db_error("the index writer stopped"))?;
+        answer.await.map_err(|_| db_error("the index writer stopped"))?
     }
 
     /// The session's record, `None` when the index has none.

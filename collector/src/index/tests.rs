@@ -156,3 +156,101 @@ fn retention_end_is_capped_by_receipt() {
     r.end_time = Some(500);
     assert_eq!(r.retention_end_ms(), 500);
 }
+
+/// Batches indexed at once share one transaction (group commit); the figures must equal those
+/// of one batch at a time: lowest `seq` gives the entry page, highest the user, a resent `seq`
+/// counts once. A group holding a batch of a deleted session falls back to one transaction
+/// per batch, so only that batch fails.
+#[tokio::test]
+async fn a_group_counts_like_one_batch_at_a_time() {
+    let index = memory().await;
+    for id in ["a", "b"] {
+        index.ensure(id, 1_000).await.unwrap();
+    }
+    let a = |seq: u64| {
+        batch(
+            "a",
+            seq,
+            (100 * seq as i64 + 100, 100 * seq as i64 + 150),
+            Some(&format!("https://a/{seq}")),
+            Some(&format!("u{seq}")),
+        )
+    };
+    let batches = [a(3), a(1), batch("b", 0, (50, 60), None, None), a(2), a(4), a(2)];
+    let answers = futures_util::future::join_all(batches.iter().map(|b| index.record_batch(b, 10, 2_000))).await;
+    let answers: Vec<bool> = answers.into_iter().map(Result::unwrap).collect();
+    assert_eq!(answers, [true, true, true, true, true, false], "the second seq 2 is a resend");
+    let r = index.get("a").await.unwrap().unwrap();
+    assert_eq!((r.n_batches, r.n_events, r.n_errors, r.bytes, r.max_seq), (4, 40, 4, 40, Some(4)));
+    assert_eq!((r.start_time, r.end_time), (Some(200), Some(550)));
+    assert_eq!((r.entry_url.as_deref(), r.distinct_id.as_deref()), (Some("https://a/1"), Some("u4")));
+    assert_eq!(index.seqs("a").await.unwrap(), [1, 2, 3, 4]);
+    assert_eq!(index.get("b").await.unwrap().unwrap().n_batches, 1);
+
+    // Seq 0 has a lower seq: it becomes the entry page; "gone" has no row.
+    let batches = [a(0), batch("gone", 0, (1, 2), None, None), a(4), batch("b", 1, (70, 80), None, None)];
+    let answers = futures_util::future::join_all(batches.iter().map(|b| index.record_batch(b, 10, 3_000))).await;
+    assert!(matches!(answers[1], Err(StoreError::NotFound { .. })), "{:?}", answers[1]);
+    assert_eq!([&answers[0], &answers[2], &answers[3]].map(|a| *a.as_ref().unwrap()), [true, false, true]);
+    let r = index.get("a").await.unwrap().unwrap();
+    assert_eq!((r.n_batches, r.entry_url.as_deref(), r.distinct_id.as_deref()), (5, Some("https://a/0"), Some("u4")));
+    assert_eq!(index.get("b").await.unwrap().unwrap().n_batches, 2);
+    assert!(index.get("gone").await.unwrap().is_none());
+    assert!(index.seqs("gone").await.unwrap().is_empty(), "nothing of the failed batch stays");
+}
+
+/// Page filters matching more than [`NARROW_PAGES`] page rows walk sessions in listing order
+/// (broad), fewer collect them from the indexes (narrow); both give the same sessions, and a
+/// broad filter's `total` is a lower bound counted over [`MAX_COUNT_SCAN`] sessions.
+#[tokio::test]
+async fn page_filters_narrow_and_broad() {
+    let index = memory().await;
+    let n = NARROW_PAGES as usize + 1_000;
+    let seeded: Vec<Seeded> = (0..n)
+        .map(|i| {
+            let record = SessionRecord {
+                session_id: format!("s{i:05}"),
+                day: "2026/11/21".into(),
+                start_time: Some(1_000 + i as i64),
+                first_received_at: 1_000,
+                last_received_at: 1_000,
+                n_batches: 1,
+                ..Default::default()
+            };
+            let mut pages = vec![(format!("https://shop/checkout/{i}"), Some(format!("Checkout {i}")))];
+            if i % 1_000 == 7 {
+                pages.push(("https://shop/Cart%_x".into(), Some("Basket".into())));
+            }
+            (record, vec![0], pages)
+        })
+        .collect();
+    assert_eq!(index.insert_records(&seeded).await.unwrap(), n);
+    let list = |f: ListFilter| {
+        let index = &index;
+        async move {
+            let p = index.list(&ListFilter { limit: 100, ..f }).await.unwrap();
+            (p.sessions.iter().map(|s| s.session_id.clone()).collect::<Vec<_>>(), p.total, p.total_capped)
+        }
+    };
+    // Narrow: 6 sessions have the cart page; `%` and `_` are literal, case is folded.
+    let cart = list(ListFilter { url_contains: Some("cart%_".into()), ..Default::default() }).await;
+    assert_eq!((cart.0.len(), cart.1, cart.2), (6, 6, false));
+    assert_eq!(cart.0[0], "s05007", "newest first");
+    assert_eq!(list(ListFilter { text: Some("basket".into()), ..Default::default() }).await.0, cart.0);
+    assert_eq!(list(ListFilter { text: Some("ba".into()), ..Default::default() }).await.0, cart.0, "2 chars");
+    // Narrow by prefix: 1, 10–19, 100–199, 1000–1999.
+    let prefix = list(ListFilter { url_prefix: Some("https://shop/checkout/1".into()), ..Default::default() }).await;
+    assert_eq!((prefix.1, prefix.2), (1_111, false));
+    assert_eq!(prefix.0[0], "s01999");
+    // Broad: every session; the page is the newest 100 and `total` a lower bound.
+    let all = list(ListFilter { url_prefix: Some("https://shop/".into()), ..Default::default() }).await;
+    assert_eq!((all.0.len(), all.1, all.2), (100, MAX_COUNT_SCAN, true));
+    assert_eq!(all.0[0], format!("s{:05}", n - 1));
+    let text = list(ListFilter { text: Some("checkout".into()), ..Default::default() }).await;
+    assert_eq!(text, all);
+    // Broad and another filter: only sessions with the cart page among them.
+    let both =
+        list(ListFilter { url_contains: Some("checkout".into()), text: Some("basket".into()), ..Default::default() })
+            .await;
+    assert_eq!((both.0, both.1, both.2), (cart.0, 6, false));
+}
