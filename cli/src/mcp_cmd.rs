@@ -7,10 +7,10 @@
 //!
 //! The collector and its read key are the global options of every collector client command
 //! (`--collector`/`REWIND_COLLECTOR`, `REWIND_READ_KEY`/`--read-key-file`: [`crate::remote`]).
-//! The key never comes from the command line or the URL (process lists and URLs end up in logs), and is sent only in the `Authorization`
-//! header. Nothing is written to stdout but MCP messages; diagnostics go to stderr, without
-//! the key. Plain HTTP only (no TLS in this build): a collector on the same machine or a
-//! private network.
+//! The key never comes from the command line or the URL (process lists and URLs end up in
+//! logs), and is sent only in the `Authorization` header. Nothing is written to stdout but MCP
+//! messages; diagnostics go to stderr, without the key. http:// and https:// collectors (TLS
+//! through rustls with the `ring` provider, the system's root certificates).
 
 use crate::EXIT_BAD_INPUT;
 use clap::Args;
@@ -85,13 +85,8 @@ fn endpoint(collector: &CollectorArgs) -> Result<String, String> {
         .filter(|v| !v.trim().is_empty())
         .ok_or_else(|| format!("give the collector with --collector URL or {COLLECTOR_ENV}"))?;
     let base = base.trim().trim_end_matches('/');
-    let parsed = url::Url::parse(base).map_err(|e| format!("--collector {base}: {e}"))?;
-    if parsed.scheme() != "http" {
-        return Err(format!("--collector {base}: only http:// collectors are supported (no TLS in this build)"));
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() || parsed.query().is_some() {
-        return Err(format!("--collector: no credentials or query in the URL; the read key comes from {READ_KEY_ENV}"));
-    }
+    // The collector client's own check: http or https, a host, no userinfo, query or fragment.
+    crate::remote::parse_base_url(base).map_err(|e| e.to_string())?;
     Ok(if base.ends_with(MCP_PATH) { base.to_string() } else { format!("{base}{MCP_PATH}") })
 }
 
@@ -110,6 +105,9 @@ pub fn run(_args: &McpArgs, collector: &CollectorArgs) -> ExitCode {
         Ok(key) => key.expose().to_string(),
         Err(e) => return fail(e.to_string()),
     };
+    // rmcp's reqwest is built without a crypto provider (cli/Cargo.toml); an Err means one is
+    // installed already, which serves as well.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => return fail(format!("cannot start the runtime: {e}")),

@@ -143,9 +143,11 @@ fn rewind_mcp_refuses_without_a_collector_or_a_key() {
     assert!(err.contains("REWIND_READ_KEY"), "{err}");
     let (code, err) = run(&["--collector", "http://user:pw@127.0.0.1:9"], Some(READ));
     assert_eq!(code, Some(2));
-    assert!(err.contains("no credentials"), "{err}");
-    // Nothing listening: one line, exit 2, no key in it.
-    let (code, err) = run(&["--collector", "http://127.0.0.1:9"], Some(READ));
-    assert_eq!(code, Some(2));
-    assert!(err.contains("cannot connect") && !err.contains(READ), "{err}");
+    assert!(err.contains("user name or password"), "{err}");
+    // Nothing listening: one line, exit 2, no key in it; over https too (the TLS client starts).
+    for collector in ["http://127.0.0.1:9", "https://127.0.0.1:9"] {
+        let (code, err) = run(&["--collector", collector], Some(READ));
+        assert_eq!(code, Some(2));
+        assert!(err.contains("cannot connect") && !err.contains(READ), "{collector}: {err}");
+    }
 }
