@@ -1,7 +1,7 @@
 // The replay in the player slot: js/player.js mounted in the slot's screen, a controls bar
-// (play/pause, speeds, elapsed / total, skip-inactivity, previous/next problem, theatre,
-// fullscreen, a scrubber with the event ticks and the inactive spans), the keyboard and the sync
-// with the session panel.
+// (play/pause, speeds, elapsed / total, skip-inactivity, the click heatmap of viewer/heatmap.js,
+// previous/next problem, theatre, fullscreen, a scrubber with the event ticks and the inactive
+// spans), the keyboard and the sync with the session panel.
 //
 // Times: the player speaks milliseconds from the recording's first event; actions and ticks
 // carry `t_ms`, Unix epoch milliseconds. `info().start_time` converts one into the other.
@@ -9,6 +9,7 @@ import { h, icon } from './dom.js';
 import { offset } from './format.js';
 import { foldActions, isDead } from './actions.js';
 import { KINDS, legend, tickKind } from './ticks.js';
+import { mountHeatmap } from './heatmap.js';
 
 /** Speeds, slowest first (the player's SPEEDS); keys 1–4 pick 1×–8×, `<` / `>` step. */
 const SPEEDS = [0.5, 1, 2, 4, 8];
@@ -62,6 +63,7 @@ export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autopl
   const theatreButton = h('button', { type: 'button', className: 'rw-icon-button rw-icon-button--flat', 'aria-label': 'Theatre mode', 'aria-pressed': 'false', title: 'Theatre mode: hide the list and panel (T)', onclick: () => setTheatre() }, icon('theatre'));
   const fullButton = h('button', { type: 'button', className: 'rw-icon-button rw-icon-button--flat', 'aria-label': 'Fullscreen', 'aria-pressed': 'false', title: 'Fullscreen (F)', onclick: () => fullscreen() }, icon('fullscreen'));
   if (!document.fullscreenEnabled) fullButton.hidden = true;
+  const heatmap = mountHeatmap();
   const spanLayer = h('div', { className: 'rw-scrubber__spans', 'aria-hidden': 'true' });
   const fill = h('div', { className: 'rw-scrubber__fill', 'aria-hidden': 'true' });
   const ticks = h('div', { className: 'rw-scrubber__ticks', 'aria-hidden': 'true' });
@@ -78,6 +80,8 @@ export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autopl
       time,
       h('div', { className: 'rw-player__speeds', role: 'group', 'aria-label': 'Speed' }, speedButtons),
       skipButton,
+      heatmap.button,
+      heatmap.legend,
       h('div', { className: 'rw-player__problems', role: 'group', 'aria-label': 'Problems' }, prevProblem, nextProblem),
       h('span', { className: 'rw-player__spacer' }),
       theatreButton,
@@ -114,6 +118,7 @@ export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autopl
       if (at > 0) player.seek(at);
       marks();
       update();
+      heatmap.attach(player, () => (player.actions().length ? player.actions() : stage.actions));
       onReady?.(player);
       if (autoplay) toggle();
     } catch (error) {
@@ -399,6 +404,8 @@ export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autopl
       setSkip(!skipOn);
     } else if (key === 't' || key === 'T') {
       setTheatre();
+    } else if (key === 'h' || key === 'H') {
+      heatmap.toggle();
     } else if ((key === 'f' || key === 'F') && !fullButton.hidden) {
       fullscreen();
     } else return;
@@ -422,6 +429,7 @@ export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autopl
       document.removeEventListener('keydown', onKey);
       document.removeEventListener('fullscreenchange', onFullscreen);
       for (const off of offs) off();
+      heatmap.destroy();
       player?.destroy();
       player = null;
     },

@@ -1,0 +1,69 @@
+// The click heatmap's pure rules, in Node: which page a click belongs to (pageKey, clicksByPage),
+// which page is on screen at a time (pageAt), and how clicks are binned by density (binClicks,
+// BIN_PX) with the most severe kind winning a bin and opacity by count (binAlpha).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BIN_PX, binAlpha, binClicks, clicksByPage, pageAt, pageKey } from '../../js/viewer/heatmap.js';
+
+const click = (t, x, y, url, extra = {}) => ({ action: 'click', t_ms: t, url, description: `Clicked at ${x},${y}`, target_node_id: x, metadata: { x, y }, ...extra });
+const CART = 'https://shop.test/cart';
+const PAY = 'https://shop.test/pay?step=1';
+
+test('pageKey drops the fragment only; no URL is the empty page', () => {
+  assert.equal(pageKey(`${CART}#coupon`), CART);
+  assert.equal(pageKey(PAY), PAY, 'the query names another page');
+  assert.equal(pageKey(null), '');
+  assert.equal(pageKey(''), '');
+});
+
+test('clicksByPage groups clicks by page, marks rage bursts and dead clicks, skips the rest', () => {
+  const actions = [
+    { action: 'navigate', t_ms: 0, url: CART, metadata: {} },
+    click(100, 10, 20, CART),
+    // Three quick clicks on one element: a rage burst (actions.js RAGE_THRESHOLD).
+    ...[0, 1, 2].map((i) => click(1_000 + i * 100, 300, 200, `${CART}#x`, { target_node_id: 9, description: 'Apply' })),
+    click(2_000, 50, 60, CART, { metadata: { x: 50, y: 60, outcome: { kind: 'nothing' } } }),
+    click(2_500, 70, 80, CART, { metadata: {} }), // no position: nothing to draw
+    { action: 'touch_start', t_ms: 3_000, url: PAY, metadata: { x: 5, y: 6 } },
+    { action: 'input', t_ms: 3_100, url: PAY, metadata: { x: 1, y: 1 } },
+  ];
+  const pages = clicksByPage(actions);
+  assert.deepEqual([...pages.keys()], [CART, PAY]);
+  assert.deepEqual(pages.get(CART).map((c) => [c.x, c.y, c.kind]), [
+    [10, 20, 'click'], [300, 200, 'rage'], [300, 200, 'rage'], [300, 200, 'rage'], [50, 60, 'dead'],
+  ]);
+  assert.deepEqual(pages.get(PAY), [{ x: 5, y: 6, t_ms: 3_000, kind: 'click' }]);
+  assert.equal(clicksByPage([]).size, 0);
+});
+
+test('pageAt is the page of the last action at or before the time, the first page before any', () => {
+  const actions = [{ action: 'navigate', t_ms: 100, url: CART }, { action: 'custom', t_ms: 150, url: null }, click(200, 1, 1, `${CART}#a`), { action: 'navigate', t_ms: 500, url: PAY }];
+  assert.equal(pageAt(actions, 0), CART);
+  assert.equal(pageAt(actions, 150), CART, 'an action without a URL keeps the page');
+  assert.equal(pageAt(actions, 499), CART);
+  assert.equal(pageAt(actions, 500), PAY);
+  assert.equal(pageAt([], 10), '');
+});
+
+test('binClicks piles clicks within one BIN_PX cell into one bin at their mean, the worst kind winning', () => {
+  const { bins, max } = binClicks([
+    { x: 1, y: 1, kind: 'click' }, { x: 3, y: 5, kind: 'dead' }, { x: 2, y: 3, kind: 'click' },
+    { x: BIN_PX + 1, y: 1, kind: 'click' },
+    { x: 100, y: 100, kind: 'rage' }, { x: 101, y: 101, kind: 'click' },
+  ]);
+  assert.equal(max, 3);
+  assert.deepEqual(bins, [
+    { x: 2, y: 3, count: 3, kind: 'dead' },
+    { x: BIN_PX + 1, y: 1, count: 1, kind: 'click' },
+    { x: 100.5, y: 100.5, count: 2, kind: 'rage' },
+  ]);
+  assert.deepEqual(binClicks([]), { bins: [], max: 0 });
+  // A coarser grid merges what a finer one keeps apart.
+  assert.equal(binClicks([{ x: 0, y: 0, kind: 'click' }, { x: 30, y: 0, kind: 'click' }], 64).bins.length, 1);
+});
+
+test('binAlpha: the densest bin is opaque, a single click faint but visible', () => {
+  assert.equal(binAlpha(5, 5), 1);
+  assert.ok(binAlpha(1, 5) > 0.3 && binAlpha(1, 5) < binAlpha(3, 5));
+  assert.equal(binAlpha(1, 1), 1, 'one click on its own is the densest');
+});
