@@ -244,6 +244,8 @@ fn main() {
         ("offset 5,000", Box::new(|_| "offset=5000".into())),
         ("url (substring)", Box::new(|i| format!("url=/{}/{}", SECTIONS[i % 8], i % 400))),
         ("q (URL or title text)", Box::new(|i| format!("q=page {}", i % 400))),
+        // user-100 … user-499 each match ~111 of the 50,000 user ids (user-1000…, user-10000…).
+        ("q (user id text)", Box::new(|i| format!("q=user-{}", 100 + i % 400))),
     ];
     println!("| filter | p50 ms | p99 ms | mean total | load (1 min) |");
     println!("|---|---:|---:|---:|---:|");

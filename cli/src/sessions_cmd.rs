@@ -131,7 +131,7 @@ pub struct CollectorFilterArgs {
     #[arg(long, value_name = "PREFIX")]
     pub url_prefix: Option<String>,
 
-    /// Only sessions with TEXT in a visited page's URL or title. Collector only.
+    /// Only sessions with TEXT in a visited page's URL or title or in the user id. Collector only.
     #[arg(long, value_name = "TEXT")]
     pub query: Option<String>,
 

@@ -94,7 +94,8 @@ async fn a_postgres_index_lists_filters_analyses_and_deletes() {
     let chunks: Vec<&[Value]> = events.chunks(7).collect();
     // Every batch sent twice, concurrently: each counted once.
     let sends = chunks.iter().enumerate().flat_map(|(seq, chunk)| {
-        let body = batch("pg-1", seq as u64, chunk);
+        let mut body = batch("pg-1", seq as u64, chunk);
+        body["distinct_id"] = json!("Shopper-42");
         [body.clone(), body]
     });
     let server = &server;
@@ -107,6 +108,10 @@ async fn a_postgres_index_lists_filters_analyses_and_deletes() {
     assert_eq!(server.list("has=rage").await["total"], 1);
     assert_eq!(server.list("has=dead&url=CART").await["total"], 1, "ILIKE: any case");
     assert_eq!(server.list("has=error_clicks").await["total"], 0);
+    // Free text over the user id through `user_texts` (pg_trgm), any case, and a short one (ILIKE).
+    assert_eq!(server.list("q=PER-4").await["total"], 1);
+    assert_eq!(server.list("q=42").await["total"], 1);
+    assert_eq!(server.list("q=shopper-43").await["total"], 0);
     let (status, deleted) = server.delete("/v1/sessions/pg-1", ADMIN).await;
     assert_eq!((status, deleted["batches"].clone()), (200, json!(chunks.len())));
     assert_eq!(server.list("").await["total"], 0);

@@ -8,7 +8,8 @@
 //!   - `url=TEXT`: a visited page's URL contains TEXT (ASCII case-insensitive);
 //!     `url_prefix=TEXT`: a visited page's URL starts with TEXT (exact). Pages are the entry
 //!     URL of every batch at ingest, and every page the analysis found;
-//!   - `q=TEXT`: a visited page's URL or title contains TEXT (the user: `user=`);
+//!   - `q=TEXT`: a visited page's URL or title, or the user id, contains TEXT (ASCII
+//!     case-insensitive; the exact user: `user=`);
 //!   - `has=errors,rage,dead,error_clicks`: at least one console error / rage-click burst /
 //!     dead click / error click (the last three once the session is analysed);
 //!   - `min_errors=N`, `min_rage_clicks=N`: at least N; `min_duration_ms=MS`: at least that

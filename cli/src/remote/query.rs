@@ -49,7 +49,7 @@ pub struct ListQuery {
     pub url: Option<String>,
     /// A visited page's URL starts with this.
     pub url_prefix: Option<String>,
-    /// A visited page's URL or title, or the entry URL, contains this.
+    /// A visited page's URL or title, the entry URL, or the user id contains this.
     pub text: Option<String>,
     /// Signals every session must have.
     pub has: Vec<HasSignal>,

@@ -104,6 +104,8 @@ async def exercise(session, transport):
     check([s["session_id"] for s in by_url["sessions"]] == ["mcp-spa"], f"url filter: {by_url}")
     by_text = await ok(session, "search_sessions", {"filter": {"query": "BILLING"}})
     check([s["session_id"] for s in by_text["sessions"]] == ["mcp-spa"], f"free text over page URLs: {by_text}")
+    by_user_text = await ok(session, "search_sessions", {"filter": {"query": "u-cart"}})
+    check([s["session_id"] for s in by_user_text["sessions"]] == ["mcp-dead"], f"free text over user ids: {by_user_text}")
     by_user = await ok(session, "search_sessions", {"filter": {"user": "jane.doe@example.com"}})
     check([s["session_id"] for s in by_user["sessions"]] == ["mcp-login"], f"user filter: {by_user}")
     check(by_user["sessions"][0]["user"] == "[REDACTED:email]", f"user id redacted: {by_user}")

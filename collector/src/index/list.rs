@@ -10,9 +10,10 @@
 //! how many page rows match ([`NARROW_PAGES`], counted from the indexes first):
 //! - narrow: the matching sessions are collected from the indexes (`pages_by_url`,
 //!   `pages_by_title`, and for substrings the `page_texts` dictionary: FTS5 trigram on SQLite,
-//!   `pg_trgm` on PostgreSQL), then sorted;
+//!   `pg_trgm` on PostgreSQL; `q=` also looks user ids up in the `user_texts` dictionary, the
+//!   same way, and their sessions in `sessions_listed_by_user`), then sorted;
 //! - broad: sessions are walked in listing order and each is checked against its own pages
-//!   (primary key), which stops as soon as the page is full.
+//!   (primary key), and for `q=` its user id, which stops as soon as the page is full.
 //!
 //! `total` is exact up to [`MAX_LIST_TOTAL`]; with a broad page filter it counts the matches
 //! among the next [`MAX_COUNT_SCAN`] sessions the other filters select, and is a lower bound
@@ -96,8 +97,8 @@ pub struct ListFilter {
     pub url_contains: Option<String>,
     /// A visited page's URL starts with this (exact case).
     pub url_prefix: Option<String>,
-    /// A visited page's URL or title contains this (case-insensitive for ASCII). The user is
-    /// matched by [`ListFilter::user`], exactly: user ids are not in the text dictionary.
+    /// A visited page's URL or title, or the user id (`distinct_id`), contains this
+    /// (case-insensitive for ASCII). [`ListFilter::user`] is the exact user.
     pub text: Option<String>,
     /// Signals the session must all have.
     pub has: Vec<Signal>,
@@ -206,28 +207,45 @@ enum PageFilter<'a> {
     UrlContains(&'a str),
     /// `url_prefix=`: a URL starts with this.
     UrlPrefix(&'a str),
-    /// `q=`: a URL or title contains this.
+    /// `q=`: a URL or title, or the session's user id, contains this.
     Text(&'a str),
 }
 
+/// A dictionary of distinct texts searched by substring (migrations 0002 and 0003).
+#[derive(Clone, Copy)]
+enum Dictionary {
+    /// `page_texts`: every URL and title pages hold.
+    Pages,
+    /// `user_texts`: every user id (`distinct_id`) sessions hold.
+    Users,
+}
+
+impl Dictionary {
+    /// The table and its FTS5 index (SQLite).
+    fn tables(self) -> (&'static str, &'static str) {
+        match self {
+            Dictionary::Pages => ("page_texts", "page_texts_fts"),
+            Dictionary::Users => ("user_texts", "user_texts_fts"),
+        }
+    }
+}
+
 impl PageFilter<'_> {
-    /// A subquery of the distinct URLs and titles (`page_texts`) that contain `text`.
-    fn texts(text: &str, backend: Backend, w: &mut Where) -> String {
+    /// A subquery of the distinct texts of `dictionary` that contain `text`.
+    fn texts(dictionary: Dictionary, text: &str, backend: Backend, w: &mut Where) -> String {
+        let (table, fts) = dictionary.tables();
         let condition = match backend {
             Backend::Sqlite if text.chars().count() >= MIN_TRIGRAM_CHARS => {
                 // An FTS5 phrase: the text in double quotes, its own quotes doubled.
                 let phrase = format!("\"{}\"", text.replace('"', "\"\""));
-                w.part(
-                    "t.id IN (SELECT rowid FROM page_texts_fts WHERE page_texts_fts MATCH ?)",
-                    vec![Arg::Text(phrase)],
-                )
+                w.part(&format!("t.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)"), vec![Arg::Text(phrase)])
             }
             _ => {
                 let template = format!("t.text {} ? ESCAPE '\\'", backend.ilike());
                 w.part(&template, vec![Arg::Text(format!("%{}%", like_escape(text)))])
             }
         };
-        format!("SELECT t.text FROM page_texts t WHERE {condition}")
+        format!("SELECT t.text FROM {table} t WHERE {condition}")
     }
 
     /// A URL range for a prefix (a range, not LIKE, so both databases read `pages_by_url`).
@@ -238,33 +256,48 @@ impl PageFilter<'_> {
         )
     }
 
-    /// The narrow form's condition on the pages table `p`, served by its indexes.
+    /// The narrow form: a subquery of the matching session ids (with repeats), served by the
+    /// pages' indexes and, for `q=`, `sessions_listed_by_user`. One set, so the listing stays
+    /// a single semi-join on `session_id` (an `OR` of two sets would be checked per session).
     fn narrow(self, backend: Backend, w: &mut Where) -> String {
+        let pages = |condition: String| format!("SELECT p.session_id FROM pages p WHERE {condition}");
         match self {
-            PageFilter::UrlContains(text) => format!("p.url IN ({})", Self::texts(text, backend, w)),
-            PageFilter::UrlPrefix(prefix) => Self::prefix_range(prefix, w),
+            PageFilter::UrlContains(text) => {
+                pages(format!("p.url IN ({})", Self::texts(Dictionary::Pages, text, backend, w)))
+            }
+            PageFilter::UrlPrefix(prefix) => pages(Self::prefix_range(prefix, w)),
             PageFilter::Text(text) => {
-                let urls = Self::texts(text, backend, w);
-                let titles = Self::texts(text, backend, w);
-                format!("(p.url IN ({urls}) OR p.title IN ({titles}))")
+                let urls = Self::texts(Dictionary::Pages, text, backend, w);
+                let titles = Self::texts(Dictionary::Pages, text, backend, w);
+                let users = Self::texts(Dictionary::Users, text, backend, w);
+                format!(
+                    "{} UNION ALL SELECT u.session_id FROM sessions u WHERE u.n_batches > 0 AND u.distinct_id IN ({users})",
+                    pages(format!("(p.url IN ({urls}) OR p.title IN ({titles}))"))
+                )
             }
         }
     }
 
-    /// The broad form's condition on one session's pages `p` (read by primary key).
+    /// The broad form: a condition on one session `s`, checking its pages `p` (read by
+    /// primary key) and, for `q=`, its user id.
     fn broad(self, backend: Backend, w: &mut Where) -> String {
         let like = backend.ilike();
+        let pages = |condition: String| {
+            format!("EXISTS (SELECT 1 FROM pages p WHERE p.session_id = s.session_id AND {condition})")
+        };
         match self {
-            PageFilter::UrlContains(text) => {
-                w.part(&format!("p.url {like} ? ESCAPE '\\'"), vec![Arg::Text(format!("%{}%", like_escape(text)))])
-            }
-            PageFilter::UrlPrefix(prefix) => Self::prefix_range(prefix, w),
+            PageFilter::UrlContains(text) => pages(
+                w.part(&format!("p.url {like} ? ESCAPE '\\'"), vec![Arg::Text(format!("%{}%", like_escape(text)))]),
+            ),
+            PageFilter::UrlPrefix(prefix) => pages(Self::prefix_range(prefix, w)),
             PageFilter::Text(text) => {
                 let pattern = format!("%{}%", like_escape(text));
-                w.part(
+                let on_pages = pages(w.part(
                     &format!("(p.url {like} ? ESCAPE '\\' OR p.title {like} ? ESCAPE '\\')"),
-                    vec![Arg::Text(pattern.clone()), Arg::Text(pattern)],
-                )
+                    vec![Arg::Text(pattern.clone()), Arg::Text(pattern.clone())],
+                ));
+                let on_user = w.part(&format!("s.distinct_id {like} ? ESCAPE '\\'"), vec![Arg::Text(pattern)]);
+                format!("({on_pages} OR {on_user})")
             }
         }
     }
@@ -348,11 +381,10 @@ fn with_page_filters(
     let mut w = Where { sql, args };
     for (page, narrow) in page_filters(filter).into_iter().zip(narrow) {
         if *narrow {
-            let condition = page.narrow(backend, &mut w);
-            w.push(&format!("s.session_id IN (SELECT p.session_id FROM pages p WHERE {condition})"), vec![]);
+            let sessions = page.narrow(backend, &mut w);
+            w.push(&format!("s.session_id IN ({sessions})"), vec![]);
         } else {
-            let condition = page.broad(backend, &mut w);
-            let check = format!("EXISTS (SELECT 1 FROM pages p WHERE p.session_id = s.session_id AND {condition})");
+            let check = page.broad(backend, &mut w);
             match checks.as_deref_mut() {
                 Some(checks) => checks.push(check),
                 None => w.push(&check, vec![]),
@@ -394,7 +426,7 @@ impl Index {
             let window = with_page_filters(filter, self.backend, &narrow, Some(&mut checks));
             let sql = format!(
                 "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) FROM \
-                 (SELECT s.session_id FROM sessions s WHERE {} ORDER BY s.sort_time DESC, s.session_id LIMIT {MAX_COUNT_SCAN}) AS s",
+                 (SELECT s.session_id, s.distinct_id FROM sessions s WHERE {} ORDER BY s.sort_time DESC, s.session_id LIMIT {MAX_COUNT_SCAN}) AS s",
                 checks.join(" AND "),
                 window.sql
             );
@@ -408,23 +440,28 @@ impl Index {
         Ok(ListPage { sessions, total, total_capped, next_cursor })
     }
 
-    /// Whether a page filter is narrow: at most [`NARROW_PAGES`] page rows match it (and, for
-    /// a substring, at most [`NARROW_TEXTS`] distinct URLs and titles), counted from indexes.
+    /// Whether a page filter is narrow: at most [`NARROW_PAGES`] page rows (and, for `q=`,
+    /// sessions of matching users) match it, and for a substring at most [`NARROW_TEXTS`]
+    /// distinct texts (URLs and titles, plus user ids for `q=`), counted from indexes.
     async fn is_narrow(&self, page: PageFilter<'_>) -> Result<bool, StoreError> {
-        if let PageFilter::UrlContains(text) | PageFilter::Text(text) = page {
+        let (text, dictionaries): (&str, &[Dictionary]) = match page {
+            PageFilter::UrlContains(text) => (text, &[Dictionary::Pages]),
+            PageFilter::Text(text) => (text, &[Dictionary::Pages, Dictionary::Users]),
+            PageFilter::UrlPrefix(_) => ("", &[]),
+        };
+        let mut texts = 0;
+        for dictionary in dictionaries {
             let mut w = Where { sql: String::new(), args: Vec::new() };
-            let texts = PageFilter::texts(text, self.backend, &mut w);
-            let sql = format!("SELECT COUNT(*), CAST(0 AS BIGINT) FROM ({texts} LIMIT {}) AS found", NARROW_TEXTS + 1);
-            if self.counts(&sql, &w.args).await?.0 > NARROW_TEXTS {
+            let found = PageFilter::texts(*dictionary, text, self.backend, &mut w);
+            let sql = format!("SELECT COUNT(*), CAST(0 AS BIGINT) FROM ({found} LIMIT {}) AS found", NARROW_TEXTS + 1);
+            texts += self.counts(&sql, &w.args).await?.0;
+            if texts > NARROW_TEXTS {
                 return Ok(false);
             }
         }
         let mut w = Where { sql: String::new(), args: Vec::new() };
-        let condition = page.narrow(self.backend, &mut w);
-        let sql = format!(
-            "SELECT COUNT(*), CAST(0 AS BIGINT) FROM (SELECT 1 FROM pages p WHERE {condition} LIMIT {}) AS found",
-            NARROW_PAGES + 1
-        );
+        let sessions = page.narrow(self.backend, &mut w);
+        let sql = format!("SELECT COUNT(*), CAST(0 AS BIGINT) FROM ({sessions} LIMIT {}) AS found", NARROW_PAGES + 1);
         Ok(self.counts(&sql, &w.args).await?.0 <= NARROW_PAGES)
     }
 

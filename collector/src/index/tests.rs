@@ -41,6 +41,9 @@ async fn batches_are_counted_once_in_any_order() {
     assert_eq!((r.start_time, r.end_time, r.last_received_at), (Some(100), Some(400), 5_000));
     assert_eq!(r.entry_url.as_deref(), Some("https://a/0"));
     assert_eq!(r.distinct_id.as_deref(), Some("u2"));
+    let q = |text: &str| ListFilter { text: Some(text.into()), limit: 10, ..Default::default() };
+    assert_eq!(page(&index, q("U2")).await.sessions.len(), 1, "the writer's user id is searchable");
+    assert_eq!(page(&index, q("u0")).await.sessions.len(), 0, "an older batch's user id is not the session's");
     assert_eq!(r.app_id.as_deref(), Some("shop"));
     assert_eq!(index.seqs("s").await.unwrap(), [0, 1, 2]);
     let view = serde_json::to_value(r.view()).unwrap();
@@ -215,6 +218,7 @@ async fn page_filters_narrow_and_broad() {
                 first_received_at: 1_000,
                 last_received_at: 1_000,
                 n_batches: 1,
+                distinct_id: Some(if i % 1_000 == 995 { "VIP-Shopper".into() } else { format!("Member-{i}") }),
                 ..Default::default()
             };
             let mut pages = vec![(format!("https://shop/checkout/{i}"), Some(format!("Checkout {i}")))];
@@ -253,4 +257,53 @@ async fn page_filters_narrow_and_broad() {
         list(ListFilter { url_contains: Some("checkout".into()), text: Some("basket".into()), ..Default::default() })
             .await;
     assert_eq!((both.0, both.1, both.2), (cart.0, 6, false));
+}
+
+/// `q=` matches user ids as substrings, case folded, narrow (few user ids and sessions) and
+/// broad (more than [`NARROW_TEXTS`] user ids), and leaves out sessions of other users.
+#[tokio::test]
+async fn text_matches_user_ids_narrow_and_broad() {
+    let index = memory().await;
+    let n = MAX_COUNT_SCAN as usize + 1_000;
+    let seeded: Vec<Seeded> = (0..n)
+        .map(|i| {
+            let record = SessionRecord {
+                session_id: format!("s{i:05}"),
+                day: "2026/11/21".into(),
+                start_time: Some(1_000 + i as i64),
+                first_received_at: 1_000,
+                last_received_at: 1_000,
+                n_batches: 1,
+                distinct_id: Some(if i % 1_000 == 995 { "VIP-Shopper".into() } else { format!("Member-{i}") }),
+                ..Default::default()
+            };
+            (record, vec![0], vec![(format!("https://shop/p/{i}"), None)])
+        })
+        .collect();
+    assert_eq!(index.insert_records(&seeded).await.unwrap(), n);
+    let list = |q: &str| {
+        let filter = ListFilter { text: Some(q.into()), limit: 100, ..Default::default() };
+        let index = &index;
+        async move {
+            let p = index.list(&filter).await.unwrap();
+            (p.sessions.iter().map(|s| s.session_id.clone()).collect::<Vec<_>>(), p.total, p.total_capped)
+        }
+    };
+    let vip: Vec<String> = (0..6).rev().map(|k| format!("s0{k}995")).collect();
+    let vip = (vip, 6, false);
+    assert_eq!(list("vip-shop").await, vip, "narrow, one user id");
+    assert_eq!(list("iP-sHOP").await, vip, "case folded");
+    assert_eq!(list("ip").await, vip, "shorter than a trigram");
+    assert_eq!(list("nobody").await, (vec![], 0, false));
+    // Narrow, 111 user ids: Member-12, Member-120…129, Member-1200…1299.
+    let twelve = list("member-12").await;
+    assert_eq!((twelve.0.len(), twelve.1, twelve.2), (100, 111, false));
+    assert_eq!(twelve.0[0], "s01299");
+    // Broad, 1,110 user ids (Member-1, Member-10…19, …, Member-1000…1999 but not s01995's):
+    // `total` counts among the newest MAX_COUNT_SCAN sessions (s05999…s01000), so it is capped.
+    let ones = list("MEMBER-1").await;
+    assert_eq!(ones.0.len(), 100);
+    assert_eq!((ones.0[0].as_str(), ones.0[4].as_str(), ones.0[5].as_str()), ("s01999", "s01994", "s01993"));
+    assert!(ones.0.iter().all(|id| id.starts_with("s01")), "{ones:?}");
+    assert_eq!((ones.1, ones.2), (999, true));
 }

@@ -52,8 +52,8 @@ pub struct SessionFilter {
     pub has: Option<Vec<HasSignal>>,
     /// Sessions at least this long, in seconds (first to last event).
     pub min_duration_s: Option<f64>,
-    /// Free text (case-insensitive) found in a visited page's URL or title (the user id is
-    /// matched exactly by `user`).
+    /// Free text (case-insensitive) found in a visited page's URL or title or in the user id
+    /// (`user` matches the user id exactly).
     pub query: Option<String>,
 }
 
