@@ -113,10 +113,9 @@ fn main() -> ExitCode {
     // debug build overflows 1 MiB of stack near 300 levels). A roomy worker thread keeps the
     // deepest accepted recordings well clear of a stack overflow, which no hook could catch.
     let worker = std::thread::Builder::new().name("rewind".into()).stack_size(WORKER_STACK_BYTES).spawn(move || {
-        let reads_collector = matches!(
-            cli.command,
-            Command::Analyze(_) | Command::Report(_) | Command::Sessions(_) | Command::Fetch(_)
-        ) || is_mcp(&cli.command);
+        let reads_collector =
+            matches!(cli.command, Command::Analyze(_) | Command::Report(_) | Command::Sessions(_) | Command::Fetch(_))
+                || is_mcp(&cli.command);
         if !reads_collector && (collector.on_command_line || collector.read_key_file.is_some()) {
             eprintln!("rewind: --collector and --read-key-file are for sessions, fetch, analyze, report and mcp");
             return ExitCode::from(EXIT_BAD_INPUT);
