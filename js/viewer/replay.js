@@ -42,6 +42,7 @@ export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autopl
   let destroyed = false;
   let start = 0;
   let pinned = -1; // an action picked in the list stays highlighted while its time is current
+  let earlyPick = null; // an action picked before the player was ready: {action, index}
   let skipOn = skip;
   let spans = [];
   let ff = null; // the fast-forward under way: {from, to, wall}
@@ -117,6 +118,9 @@ export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autopl
       scrubber.removeAttribute('aria-disabled');
       if (at > 0) player.seek(at);
       marks();
+      // A pick made while the recording loaded is where the user wants to be.
+      if (earlyPick) pick(earlyPick.action, earlyPick.index);
+      earlyPick = null;
       update();
       heatmap.attach(player, () => (player.actions().length ? player.actions() : stage.actions));
       onReady?.(player);
@@ -360,10 +364,13 @@ export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autopl
   });
 
   // ---- the panels --------------------------------------------------------------------------
-  stage.onPick((action, index) => {
-    if (!player) return;
+  function pick(action, index) {
     pinned = index ?? -1;
     seek(action.t_ms - start);
+  }
+  stage.onPick((action, index) => {
+    if (!player) earlyPick = { action, index };
+    else pick(action, index);
   });
   /** Seeks to `epochMs` (a console or network row). */
   stage.seekTo = (epochMs) => {

@@ -123,7 +123,8 @@ test('the replay takes the space at 390–1920 px, nothing covers the page, thea
       // Fullscreen: the Fullscreen API on the player (page, controls and caption), F or the button.
       await page.getByRole('button', { name: 'Fullscreen' }).click();
       await page.waitForFunction(() => document.fullscreenElement?.classList.contains('player-slot'));
-      assert.equal(await page.getByRole('button', { name: 'Fullscreen' }).getAttribute('aria-pressed'), 'true');
+      // The button follows `fullscreenchange`, which may come a task after fullscreenElement.
+      await page.getByRole('button', { name: 'Fullscreen', pressed: true }).waitFor();
       const full = await page.locator('.player-slot__screen').boundingBox();
       assert.ok(full.width > screen.width, `fullscreen makes it bigger (${full.width} > ${screen.width})`);
       await page.keyboard.press('f');
