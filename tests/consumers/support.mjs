@@ -169,8 +169,9 @@ export async function checkApp(url, { what }) {
     assert.equal(out.playerMounted, true, `${what}: the player mounted`);
     assert.equal(out.viewerMounted, true, `${what}: the viewer mounted`);
     assert.equal(out.viewerStyled, '#4053d6', `${what}: viewer.css applied`);
-    // The viewer analysed the fixture (in its worker, or on the page's thread) and lists it.
-    await page.locator('#viewer').getByText('fixture').first().waitFor({ timeout: 30_000 });
+    // The viewer analysed the fixture (in its worker, or on the page's thread) and opened it
+    // (the session list is then a drawer at this width: the session's header is what shows).
+    await page.locator('#viewer .rw-session h2', { hasText: 'fixture' }).waitFor({ timeout: 30_000 });
     assert.deepEqual(page.errors, [], `${what}: page errors`);
     return out;
   } finally {
