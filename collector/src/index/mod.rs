@@ -34,7 +34,7 @@ use record::{record_from_row, RECORD_COLUMNS};
 
 pub use list::{
     Cursor, ListFilter, ListPage, Signal, DEFAULT_LIST_LIMIT, MAX_COUNT_SCAN, MAX_LIST_LIMIT, MAX_LIST_TOTAL,
-    NARROW_PAGES,
+    MAX_WALKED_USERS, MAX_WALKS, NARROW_PAGES,
 };
 pub use writer::{MAX_GROUP, WRITE_QUEUE};
 
@@ -401,14 +401,17 @@ impl Index {
         if updated == 0 {
             return Ok(false);
         }
+        // Each page carries its session's listing key (migration 0004).
         for (url, title) in &analysis.pages {
             let upsert = match self.backend {
                 Backend::Sqlite => {
-                    "INSERT INTO pages (session_id, url, title) VALUES ($1, $2, $3) \
+                    "INSERT INTO pages (session_id, url, title, sort_time) \
+                     VALUES ($1, $2, $3, (SELECT sort_time FROM sessions WHERE session_id = $1)) \
                      ON CONFLICT (session_id, url) DO UPDATE SET title = COALESCE(excluded.title, pages.title)"
                 }
                 Backend::Postgres => {
-                    "INSERT INTO pages (session_id, url, title) VALUES ($1, $2, $3) \
+                    "INSERT INTO pages (session_id, url, title, sort_time) \
+                     VALUES ($1, $2, $3, (SELECT sort_time FROM sessions WHERE session_id = $1)) \
                      ON CONFLICT (session_id, url) DO UPDATE SET title = COALESCE(EXCLUDED.title, pages.title)"
                 }
             };
