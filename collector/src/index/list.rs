@@ -485,7 +485,8 @@ impl Index {
             return Ok(page_of(Vec::new(), limit, 0, false));
         }
         let mut w = with_page_filters(filter, self.backend, forms, None);
-        let ordered = walk::ordered(walks, filter, self.backend, &mut w);
+        let rows = (filter.offset as u64).saturating_add(limit as u64);
+        let ordered = walk::ordered(walks, filter, self.backend, &mut w, rows);
         let n = w.args.len();
         let page_sql = format!(
             "SELECT {RECORD_COLUMNS} FROM ({ordered} LIMIT ${} OFFSET ${}) AS hit \
@@ -495,6 +496,8 @@ impl Index {
         );
         let page = bind_all(sqlx::query(&page_sql), &w.args).bind(int(limit as u64)).bind(int(filter.offset as u64));
         let sessions = self.fetch_records(page).await?;
+        let mut w = with_page_filters(filter, self.backend, forms, None);
+        let ordered = walk::ordered(walks, filter, self.backend, &mut w, MAX_LIST_TOTAL + 1);
         let sql = format!("SELECT COUNT(*), CAST(0 AS BIGINT) FROM ({ordered} LIMIT {}) AS hit", MAX_LIST_TOTAL + 1);
         let (count, _) = self.counts(&sql, &w.args).await?;
         Ok(page_of(sessions, limit, count.min(MAX_LIST_TOTAL), count > MAX_LIST_TOTAL))

@@ -48,8 +48,14 @@ impl Walks {
 
 /// `(sort_time, session_id)` of the sessions `walks` finds that also meet the conditions on
 /// `s` in `w.sql` (their arguments already in `w`), distinct and in listing order: a query to
-/// which `LIMIT`/`OFFSET` may be appended.
-pub(super) fn ordered(walks: &Walks, filter: &ListFilter, backend: Backend, w: &mut Where) -> String {
+/// which a `LIMIT` of at most `rows` (with its `OFFSET`) may be appended.
+///
+/// On PostgreSQL each walk is limited to `rows` itself: without it the planner costs every walk
+/// as read to its end (`DISTINCT` hides the outer `LIMIT`) and hash-joins it against a scan of
+/// `sessions`; with it each walk is a nested loop stopped after `rows`, merged (Merge Append).
+/// A walk's rows are distinct sessions, so the first `rows` of the merge are among the first
+/// `rows` of the walks.
+pub(super) fn ordered(walks: &Walks, filter: &ListFilter, backend: Backend, w: &mut Where, rows: u64) -> String {
     let conditions = w.sql.clone();
     // The listing's time bounds, on the page rows too, so each walk starts and stops in its
     // index instead of skipping rows the join would drop.
@@ -84,10 +90,13 @@ pub(super) fn ordered(walks: &Walks, filter: &ListFilter, backend: Backend, w: &
     }
     match backend {
         Backend::Sqlite => format!("{} ORDER BY 1 DESC, 2", terms.join(" UNION ")),
-        Backend::Postgres => format!(
-            "SELECT DISTINCT m.sort_time, m.session_id FROM ({}) AS m ORDER BY m.sort_time DESC, m.session_id",
-            terms.join(" UNION ALL ")
-        ),
+        Backend::Postgres => {
+            let limited: Vec<String> = terms.iter().map(|t| format!("({t} ORDER BY 1 DESC, 2 LIMIT {rows})")).collect();
+            format!(
+                "SELECT DISTINCT m.sort_time, m.session_id FROM ({}) AS m ORDER BY m.sort_time DESC, m.session_id",
+                limited.join(" UNION ALL ")
+            )
+        }
     }
 }
 
