@@ -19,7 +19,8 @@
 //!
 //!   Answer: `{"sessions": [...], "total": N, "total_capped": bool, "limit", "offset",
 //!   "next_cursor": C|null}`. `total` is exact when `total_capped` is false; when true there
-//!   are at least `total` matches: more than [`crate::index::MAX_LIST_TOTAL`], or (with a
+//!   are at least `total` matches: more than [`crate::index::MAX_LIST_TOTAL`], more than
+//!   [`crate::index::MAX_WALKED_TOTAL`] with a `url`/`url_prefix`/`q` filter, or (with a
 //!   `url`/`url_prefix`/`q` filter matching more than [`crate::index::MAX_WALKS`] URLs and
 //!   titles, and many pages) matches counted among the next
 //!   [`crate::index::MAX_COUNT_SCAN`] sessions the other filters select, so counting never

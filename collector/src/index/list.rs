@@ -19,7 +19,7 @@
 //!   each is checked against its own pages (primary key), and for `q=` its user id, which
 //!   stops as soon as the page is full.
 //!
-//! `total` is exact up to [`MAX_LIST_TOTAL`] (walked filters too); with a broad page filter it counts the matches
+//! `total` is exact up to [`MAX_LIST_TOTAL`] ([`MAX_WALKED_TOTAL`] with a walked page filter); with a broad page filter it counts the matches
 //! among the next [`MAX_COUNT_SCAN`] sessions the other filters select, and is a lower bound
 //! (`total_capped`) when there are more to look at. Either way counting costs a bounded walk.
 
@@ -27,7 +27,7 @@ mod walk;
 
 use super::{db_error, int, Backend, Index, SessionRecord, RECORD_COLUMNS};
 use crate::store::StoreError;
-pub use walk::{MAX_WALKED_USERS, MAX_WALKS};
+pub use walk::{MAX_WALKED_TOTAL, MAX_WALKED_USERS, MAX_WALKS};
 
 /// Sessions per page when `limit` is not given.
 pub const DEFAULT_LIST_LIMIT: usize = 50;
@@ -473,7 +473,7 @@ impl Index {
 
     /// A listing whose first walkable page filter is answered by merging index walks in
     /// listing order ([`walk`]); its other page filters are conditions on each session.
-    /// `total` is exact up to [`MAX_LIST_TOTAL`], as for the sessions table's own filters.
+    /// `total` is exact up to [`MAX_WALKED_TOTAL`], a lower bound (`total_capped`) past it.
     async fn list_walked(
         &self,
         filter: &ListFilter,
@@ -497,10 +497,10 @@ impl Index {
         let page = bind_all(sqlx::query(&page_sql), &w.args).bind(int(limit as u64)).bind(int(filter.offset as u64));
         let sessions = self.fetch_records(page).await?;
         let mut w = with_page_filters(filter, self.backend, forms, None);
-        let ordered = walk::ordered(walks, filter, self.backend, &mut w, MAX_LIST_TOTAL + 1);
-        let sql = format!("SELECT COUNT(*), CAST(0 AS BIGINT) FROM ({ordered} LIMIT {}) AS hit", MAX_LIST_TOTAL + 1);
+        let ordered = walk::ordered(walks, filter, self.backend, &mut w, MAX_WALKED_TOTAL + 1);
+        let sql = format!("SELECT COUNT(*), CAST(0 AS BIGINT) FROM ({ordered} LIMIT {}) AS hit", MAX_WALKED_TOTAL + 1);
         let (count, _) = self.counts(&sql, &w.args).await?;
-        Ok(page_of(sessions, limit, count.min(MAX_LIST_TOTAL), count > MAX_LIST_TOTAL))
+        Ok(page_of(sessions, limit, count.min(MAX_WALKED_TOTAL), count > MAX_WALKED_TOTAL))
     }
 
     /// Whether a page filter is narrow: at most [`NARROW_PAGES`] page rows (and, for `q=`,

@@ -34,7 +34,7 @@ use record::{record_from_row, RECORD_COLUMNS};
 
 pub use list::{
     Cursor, ListFilter, ListPage, Signal, DEFAULT_LIST_LIMIT, MAX_COUNT_SCAN, MAX_LIST_LIMIT, MAX_LIST_TOTAL,
-    MAX_WALKED_USERS, MAX_WALKS, NARROW_PAGES,
+    MAX_WALKED_TOTAL, MAX_WALKED_USERS, MAX_WALKS, NARROW_PAGES,
 };
 pub use writer::{MAX_GROUP, WRITE_QUEUE};
 

@@ -31,6 +31,13 @@ pub const MAX_WALKS: usize = 64;
 /// before the merge (at the bench's ~14 sessions a user, 1,000 users sort ~14,000 rows).
 pub const MAX_WALKED_USERS: usize = 1_000;
 
+/// A walked filter's `total` counts matching sessions up to this many, and is a lower bound
+/// (`total_capped`) past it. Counting reads one page row and its session per match: at 1M
+/// sessions on SQLite, 1,001 of them cost ~40 ms and 10,001 ~600 ms (BENCHMARKS.md,
+/// "Collector session listing"), so the sessions table's own cap (10,000) would cost more
+/// than the whole goal of a listing.
+pub const MAX_WALKED_TOTAL: u64 = 1_000;
+
 /// What one page filter walks: exact URLs, exact titles and (for `q=`) exact user ids.
 #[derive(Debug, Default)]
 pub(super) struct Walks {
