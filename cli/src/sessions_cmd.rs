@@ -6,7 +6,7 @@
 //! /v1/sessions`, newest first, paged with its cursor), filtered there: no recording is
 //! downloaded. Those rows have the collector's columns ([`RemoteSession`]).
 
-use crate::remote::query::{parse_time, DayEnd, ListQuery, Signal, RemoteSession, MAX_PAGE};
+use crate::remote::query::{parse_time, DayEnd, ListQuery, RemoteSession, Signal, MAX_PAGE};
 use crate::remote::{Collector, CollectorArgs, RemoteError};
 use crate::report_cmd::{analyse_all, finish};
 use crate::{remote_failure, source, Source, EXIT_BAD_INPUT};
