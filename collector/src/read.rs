@@ -31,7 +31,9 @@
 //!   [`MAX_READS_PER_KEY`] slots.
 //! - `GET /v1/sessions/{id}`: the record, gaps in `seq`, and every event in `seq` order, each
 //!   event's JSON exactly as it was stored: as received, unless server-side redaction or the
-//!   stored-string cap changed it (`super::redact`).
+//!   stored-string cap changed it (`super::redact`). The `events` array comes last, so a client
+//!   can use the events as they arrive (the viewer's player shows the first page before the
+//!   last byte: `js/viewer/sources.js`).
 //! - `GET /v1/sessions/{id}/analysis`: what `rewind analyze --format json` says of the session
 //!   (one element of its `replays` array: [`rewind::analyze::Analysis::to_replay_json`]),
 //!   redacted as the CLI's output is by default (emails, card numbers… as `[REDACTED:kind]`,
