@@ -94,8 +94,7 @@ const joined = (parts, size) => {
 
 /**
  * Reads `stream` until its bytes hold the first FullSnapshot and mounts the player on them
- * (`Player.fromStream`); `feed` is the reader of the rest. A stream that ends first is read as
- * a whole input (`feed` null), with the errors of one.
+ * (`Player.fromStream`); `feed` is the reader of the rest (null when the stream ended first).
  */
 async function openStream(Player, container, stream, args) {
   const reader = stream.getReader();
@@ -105,7 +104,15 @@ async function openStream(Player, container, stream, args) {
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return { player: new Player(container, joined(parts, size), ...args), feed: null };
+      if (done) {
+        // All of it: the array as a stream (what follows its `]` ignored), else as a whole
+        // input, with the decoder's errors for one cut short.
+        const bytes = joined(parts, size);
+        const player = size > tried ? Player.fromStream(container, bytes, ...args) : undefined;
+        if (!player) return { player: new Player(container, bytes, ...args), feed: null };
+        player.endInput();
+        return { player, feed: null };
+      }
       const bytes = chunkBytes(value);
       parts.push(bytes);
       size += bytes.length;

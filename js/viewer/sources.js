@@ -96,7 +96,7 @@ export class Collector {
     return splitReplay(replay);
   }
 
-  /** The stored events, as `{session, gaps, warnings, events}`. */
+  /** The stored events, as `{session, gaps, events, warnings}`. */
   events(sessionId) {
     return this.get(`/v1/sessions/${encodeURIComponent(sessionId)}`);
   }
@@ -104,7 +104,7 @@ export class Collector {
   /**
    * The stored events as they arrive: `{events, whole}`, `events` a `ReadableStream` of the
    * response's `events` array (its bytes, for js/player.js), `whole` the response parsed once
-   * complete (`{session, gaps, warnings, events}`, for the console and network panels).
+   * complete (`{session, gaps, events, warnings}`, for the console and network panels).
    */
   async openEvents(sessionId) {
     const res = await this.request(`/v1/sessions/${encodeURIComponent(sessionId)}`);
@@ -113,11 +113,12 @@ export class Collector {
 }
 
 /**
- * Splits the body of `GET /v1/sessions/{id}` (`{"session":…,"gaps":…,"warnings":…,"events":[…]}`,
- * streamed by the collector with the events last) into `{events, whole}`: a stream of the
- * `events` array's bytes, from its `[` to its `]`, passed on as they arrive, and a promise of
- * the whole body parsed. The array is found by its key at the top level (strings and nesting
- * tracked); the body's closing `}` is held back, one byte behind, and dropped at the end.
+ * Splits the body of `GET /v1/sessions/{id}` (`{"session":…,"gaps":…,"events":[…],"warnings":…}`,
+ * streamed by the collector batch by batch) into `{events, whole}`: a stream of the body's bytes
+ * from the `events` array's `[` on, passed on as they arrive (the player reads the array and
+ * ignores what follows its `]`), and a promise of the whole body parsed. The array is found by
+ * its key at the top level, strings and nesting tracked, so a string or a nested key that reads
+ * `events` is not taken for it.
  */
 export function splitEvents(body) {
   const reader = body.getReader();
@@ -133,8 +134,8 @@ export function splitEvents(body) {
       cancelled = true;
     },
   });
-  const enqueue = (bytes) => {
-    if (!cancelled) control.enqueue(bytes);
+  const pass = (bytes) => {
+    if (!cancelled && bytes.length) control.enqueue(bytes);
   };
   // The scanner's state over the head, until the array is found.
   let found = false;
@@ -143,7 +144,6 @@ export function splitEvents(body) {
   let escaped = false;
   let key = [];
   let lastKey = '';
-  let held = null;
   const scan = (bytes) => {
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i];
@@ -165,12 +165,6 @@ export function splitEvents(body) {
       } else if (b === 0x7d || b === 0x5d) depth--;
     }
     return -1;
-  };
-  const pass = (bytes) => {
-    if (!bytes.length) return;
-    if (held) enqueue(held);
-    if (bytes.length > 1) enqueue(bytes.subarray(0, bytes.length - 1));
-    held = bytes.subarray(bytes.length - 1); // the body's `}` once the last byte is in
   };
   const whole = (async () => {
     try {

@@ -53,6 +53,8 @@ pub struct Loader {
     done: bool,
     /// Events decoded so far.
     pub decoded: usize,
+    /// Read from a stream ([`start_stream`]): what follows the array is not read.
+    stream: bool,
     /// More bytes may still come ([`start_stream`] until [`Loader::end`]).
     open: bool,
     /// An element ended at the end of the bytes so far: a `,` or `]` comes next.
@@ -134,7 +136,7 @@ pub fn start_stream(bytes: Vec<u8>) -> Result<Option<(Vec<Event>, Loader)>, Deco
 
 impl Loader {
     fn new(bytes: Vec<u8>, pos: usize, open: bool) -> Loader {
-        Loader { bytes, pos, done: false, decoded: 0, open, need_separator: false, starved: false }
+        Loader { bytes, pos, done: false, decoded: 0, stream: open, open, need_separator: false, starved: false }
     }
 
     /// Appends the next bytes of a streamed input (ignored once done).
@@ -191,7 +193,7 @@ impl Loader {
     /// After the array's `]`: nothing, or more top-level values (JSON Lines), decoded whole.
     fn after_array(&mut self, from: usize) -> Result<Vec<Event>, DecodeError> {
         self.done = true;
-        if self.open {
+        if self.stream {
             self.bytes = Vec::new(); // a stream's tail may be cut anywhere: ignored (start_stream)
             return Ok(Vec::new());
         }
@@ -485,7 +487,8 @@ mod tests {
     }
 
     /// Reads `json` as a stream cut into `piece`-byte parts: the events once all is in.
-    fn streamed(json: &str, piece: usize) -> Result<Vec<Event>, DecodeError> {
+    /// `catch_up`: decode all that came after each part, else only once the input ended.
+    fn streamed(json: &str, piece: usize, catch_up: bool) -> Result<Vec<Event>, DecodeError> {
         let bytes = json.as_bytes();
         let mut parts = bytes.chunks(piece.max(1));
         let mut head = Vec::new();
@@ -500,7 +503,7 @@ mod tests {
         };
         for part in parts {
             rest.push(part);
-            while !rest.is_done() && !rest.is_waiting() {
+            while catch_up && !rest.is_done() && !rest.is_waiting() {
                 events.extend(rest.next_chunk(2)?);
             }
         }
@@ -521,8 +524,14 @@ mod tests {
         let json = format!(" [ {meta} , {snapshot},{tricky}\n,{late},{late} ] ");
         let want: Vec<i64> = codec::decode(json.as_bytes()).unwrap().events.iter().map(|e| e.timestamp).collect();
         for piece in [1, 2, 3, 7, 64, json.len()] {
-            let got: Vec<i64> = streamed(&json, piece).unwrap().iter().map(|e| e.timestamp).collect();
-            assert_eq!(got, want, "cut every {piece} bytes");
+            // what follows the array (the collector's `"warnings"`) is not read
+            let body = format!(r#"{json},"warnings":["batch 3: invalid JSON"]}}"#);
+            for catch_up in [true, false] {
+                let got: Vec<i64> = streamed(&json, piece, catch_up).unwrap().iter().map(|e| e.timestamp).collect();
+                assert_eq!(got, want, "cut every {piece} bytes");
+                let got: Vec<i64> = streamed(&body, piece, catch_up).unwrap().iter().map(|e| e.timestamp).collect();
+                assert_eq!(got, want, "cut every {piece} bytes, a tail after the array");
+            }
         }
         // The first chunk waits for the FullSnapshot to be complete.
         let cut = json.find(snapshot).unwrap() + snapshot.len() - 1;
