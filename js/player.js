@@ -67,9 +67,9 @@ export async function createPlayer(container, source, options = {}) {
   const { Player } = await import('../pkg/rewind.js');
   if (typeof Player !== 'function') throw new Error('createPlayer: the wasm build has no player (build with the `play` feature)');
   const args = [Boolean(skipInactive), SPEEDS.includes(speed) ? speed : 1];
-  const { player, feed } = stream ? await openStream(Player, container, stream, args) : { player: new Player(container, input, ...args), feed: null };
+  const { player, feed, streamed } = stream ? await openStream(Player, container, stream, args) : { player: new Player(container, input, ...args), feed: null, streamed: false };
   if (!labels) player.setLabels(false);
-  return handle(player, container, { autoplay, feed });
+  return handle(player, container, { autoplay, feed, streamed });
 }
 
 const isStream = (value) => typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;
@@ -94,7 +94,8 @@ const joined = (parts, size) => {
 
 /**
  * Reads `stream` until its bytes hold the first FullSnapshot and mounts the player on them
- * (`Player.fromStream`); `feed` is the reader of the rest (null when the stream ended first).
+ * (`Player.fromStream`); `feed` is the reader of the rest (null when the stream ended first);
+ * `streamed`: read as a stream (its length known only once decoded), not as a whole input.
  */
 async function openStream(Player, container, stream, args) {
   const reader = stream.getReader();
@@ -109,9 +110,9 @@ async function openStream(Player, container, stream, args) {
         // input, with the decoder's errors for one cut short.
         const bytes = joined(parts, size);
         const player = size > tried ? Player.fromStream(container, bytes, ...args) : undefined;
-        if (!player) return { player: new Player(container, bytes, ...args), feed: null };
+        if (!player) return { player: new Player(container, bytes, ...args), feed: null, streamed: false };
         player.endInput();
-        return { player, feed: null };
+        return { player, feed: null, streamed: true };
       }
       const bytes = chunkBytes(value);
       parts.push(bytes);
@@ -119,7 +120,7 @@ async function openStream(Player, container, stream, args) {
       if (size - tried < Math.max(STREAM_RETRY_BYTES, tried / 4)) continue;
       tried = size;
       const player = Player.fromStream(container, joined(parts, size), ...args);
-      if (player) return { player, feed: reader };
+      if (player) return { player, feed: reader, streamed: true };
     }
   } catch (error) {
     reader.cancel().catch(() => {});
@@ -147,7 +148,7 @@ async function toInput(source) {
   throw new TypeError('createPlayer: expected a recording (string, Uint8Array, ArrayBuffer, Blob or an array of rrweb events)');
 }
 
-function handle(player, container, { autoplay, feed }) {
+function handle(player, container, { autoplay, feed, streamed }) {
   const listeners = new Map(EVENTS.map((name) => [name, new Set()]));
   let raf = 0;
   let idle = 0;
@@ -158,10 +159,11 @@ function handle(player, container, { autoplay, feed }) {
   // A seek past what is decoded yet, while paused: it lands when the background slices have
   // decoded that far (player.seek would decode up to it at once, one long task on a large file).
   let pendingSeek = null;
-  // A streamed recording (`feed`, its reader): bytes still arriving, and whether the decoding
+  // A streamed recording (`feed`, the reader of its bytes still arriving): whether the decoding
   // slices stopped to wait for them (the feed starts them again).
-  let streaming = Boolean(feed);
   let parked = false;
+  // Its length is the last event decoded until all is: a seek is not clamped to it meanwhile.
+  const unsure = () => streamed && !player.loaded;
 
   const emit = (name, ...args) => {
     for (const fn of listeners.get(name)) {
@@ -281,7 +283,6 @@ function handle(player, container, { autoplay, feed }) {
     } catch {
       if (destroyed) return;
     }
-    streaming = false;
     player.endInput();
     resume();
   };
@@ -319,14 +320,14 @@ function handle(player, container, { autoplay, feed }) {
     /**
      * Jumps to `ms` from the start (clamped to [0, duration]; not finite: 0). Paused, past what a
      * large recording has decoded so far (more than SYNC_SEEK_BYTES left, or a streamed one
-     * still arriving: its duration so far is what arrived, so `ms` is not clamped), it lands
+     * not decoded whole: its length is not known, so `ms` is not clamped yet), it lands
      * when the background decoding reaches `ms`; `currentTime()` says `ms` meanwhile.
      */
     seek(ms) {
       alive();
       const n = Number(ms);
-      const to = Number.isFinite(n) ? Math.max(0, streaming ? n : Math.min(player.duration(), n)) : 0;
-      if (!player.playing && !player.loaded && to > player.loadedUntil() && (streaming || player.undecodedBytes() > SYNC_SEEK_BYTES)) {
+      const to = Number.isFinite(n) ? Math.max(0, unsure() ? n : Math.min(player.duration(), n)) : 0;
+      if (!player.playing && !player.loaded && to > player.loadedUntil() && (unsure() || player.undecodedBytes() > SYNC_SEEK_BYTES)) {
         pendingSeek = to;
         emit('timeupdate', to);
         return;
