@@ -138,6 +138,54 @@ impl Player {
         Ok(player)
     }
 
+    /// Mounts a player on the beginning of a recording still arriving (`head`: the first bytes
+    /// of a JSON array of events, e.g. a response being read): `undefined` until those bytes
+    /// hold the first FullSnapshot (call again with more of them), else the player showing it.
+    /// The rest goes in through [`Player::push_input`] and [`Player::end_input`], decoded by
+    /// [`Player::load_step`] as it comes. Throws when the input is not an array or its first
+    /// chunk is invalid.
+    #[wasm_bindgen(js_name = fromStream)]
+    pub fn from_stream(
+        container: Element,
+        head: Vec<u8>,
+        #[wasm_bindgen(js_name = skipInactive)] skip_inactive: bool,
+        speed: f64,
+    ) -> Result<Option<Player>, JsError> {
+        let Some((events, rest)) = load::start_stream(head).map_err(|e| JsError::new(&e.to_string()))? else {
+            return Ok(None);
+        };
+        let mut player = Player::mount(container, Recording { events, ..Recording::default() }, skip_inactive, speed)
+            .map_err(|e| {
+            JsError::new(&format!("createPlayer: {}", e.as_string().unwrap_or_else(|| "cannot mount".into())))
+        })?;
+        player.loader = Some(rest);
+        Ok(Some(player))
+    }
+
+    /// The next bytes of a recording mounted by [`Player::from_stream`] (ignored otherwise).
+    #[wasm_bindgen(js_name = pushInput)]
+    pub fn push_input(&mut self, bytes: &[u8]) {
+        if let Some(loader) = self.loader.as_mut() {
+            loader.push(bytes);
+        }
+    }
+
+    /// No more bytes will come: the rest is decoded by [`Player::load_step`] as usual.
+    #[wasm_bindgen(js_name = endInput)]
+    pub fn end_input(&mut self) {
+        if let Some(loader) = self.loader.as_mut() {
+            loader.end();
+        }
+    }
+
+    /// True while a streamed recording's decoding has caught up with the bytes received:
+    /// [`Player::load_step`] has nothing to do until [`Player::push_input`] or
+    /// [`Player::end_input`].
+    #[wasm_bindgen(getter)]
+    pub fn waiting(&self) -> bool {
+        self.loader.as_ref().is_some_and(Loader::is_waiting)
+    }
+
     fn mount(container: Element, recording: Recording, skip_inactive: bool, speed: f64) -> Result<Player, JsValue> {
         let host: Document = container.owner_document().ok_or("container is not in a document")?;
         let root: HtmlElement = host.create_element("div")?.unchecked_into();
@@ -314,7 +362,7 @@ impl Player {
             if self.load_chunk() {
                 return true;
             }
-            if now() - start >= budget_ms {
+            if self.waiting() || now() - start >= budget_ms {
                 return false;
             }
         }
@@ -595,7 +643,13 @@ impl Player {
     fn load_chunk(&mut self) -> bool {
         let Some(loader) = self.loader.as_mut() else { return true };
         match loader.next_chunk(CHUNK_EVENTS) {
-            Ok(events) => self.playback.extend(events),
+            Ok(events) => {
+                // A streamed recording has no last element to read its end from: it grows.
+                if let Some(last) = events.iter().map(|e| e.timestamp).max().filter(|_| loader.is_open()) {
+                    self.end_hint = Some(self.end_hint.map_or(last, |h| h.max(last)));
+                }
+                self.playback.extend(events)
+            }
             Err(e) => {
                 let n = self.playback.events().len();
                 self.decode_warnings.push(format!("the recording could not be read past event {n}: {e}"));
@@ -613,7 +667,7 @@ impl Player {
     /// seek early in a large recording read progressively stays as cheap as the target needs).
     fn ensure_loaded_to(&mut self, t: i64) {
         while self.loader.is_some() && self.playback.events().last().is_none_or(|e| e.timestamp <= t) {
-            if self.load_chunk() {
+            if self.load_chunk() || self.waiting() {
                 break;
             }
         }
