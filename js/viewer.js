@@ -19,6 +19,7 @@ import { firstTimestamp, showEarly } from './viewer/early.js';
 import { mountPanels } from './viewer/panels.js';
 import { LIVE_TAIL_MS, LIVE_WINDOW_MS, Poller, isLive } from './viewer/live.js';
 import { AuthError, Collector, FileSource, PAGE_SIZE } from './viewer/sources.js';
+import { MAX_HEATMAP_SESSIONS, capSet } from './viewer/heatmap-set.js';
 
 const ACCEPT = '.json,.jsonl,.ndjson,.gz,.gzip,application/json,application/gzip,application/x-ndjson,text/plain';
 
@@ -385,7 +386,9 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     state.selected = key;
     state.analyses.set(key, analysis);
     root.classList.add('has-session');
-    panels = mountPanels(view, Promise.resolve().then(() => files.recording(key)));
+    const recording = Promise.resolve().then(() => files.recording(key));
+    panels = mountPanels(view, recording);
+    replay?.setHeatmapSet?.(() => heatmapSet(row, recording, analysis));
     renderList();
     return true;
   }
@@ -453,13 +456,45 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     copyLink.hidden = !link;
     if (link) (view.querySelector('.rw-session__meta') ?? view).append(copyLink, copyStatus);
     replay = mountReplay(view.stage, {
-      source: () => fetched, loadPlayer, at, autoplay: keep?.playing ?? false, speed: keep?.speed ?? 1, skip: keep?.skip ?? true,
+      source: () => fetched, loadPlayer, heatmapSet: () => heatmapSet(row, fetched, analysis), at, autoplay: keep?.playing ?? false, speed: keep?.speed ?? 1, skip: keep?.skip ?? true,
       onReady: (player) => {
         if (link && links) stopFollowing = followPlayer(player, link);
       },
     });
     panels = mountPanels(view, fetched);
     if (row.source === 'collector') followLive(row, view, analysis);
+  }
+
+  /**
+   * The sessions the heatmap aggregates, the one on screen first: the collector's sessions of
+   * the list's filters (the first MAX_HEATMAP_SESSIONS of them), the opened files matching the
+   * filters offline, or the one session a share link reads. `{sessions: [{key, input(),
+   * actions()}], total, capped}` (viewer/heatmap.js).
+   */
+  async function heatmapSet(row, fetched, analysis) {
+    const own = { key: row.key, input: () => fetched, actions: async () => analysis.actions };
+    let rows = [];
+    let total = 0;
+    if (row.source === 'file') {
+      rows = files.rows.filter((r) => !r.error && matches(r));
+      total = rows.length;
+    } else if (collector && !collector.shareToken) {
+      const listed = await collector.list({ user: state.user, withErrors: state.withErrors, withRage: state.withRage, limit: MAX_HEATMAP_SESSIONS });
+      rows = listed.rows.filter(matches);
+      // The search box narrows the page it was given: its total is what is known.
+      total = state.query ? rows.length : listed.total;
+    }
+    const others = rows.filter((r) => r.key !== row.key);
+    const set = capSet([row, ...others], MAX_HEATMAP_SESSIONS, Math.max(total, others.length + 1));
+    return {
+      total: set.total,
+      capped: set.capped,
+      sessions: set.rows.map((r) => (r.key === row.key ? own : {
+        key: r.key,
+        input: r.source === 'file' ? async () => files.recording(r.key) : () => collector.events(r.session_id),
+        actions: r.source === 'file' ? async () => files.analysis(r.key).actions : async () => (state.analyses.get(r.key) ?? await collector.analysis(r.session_id)).actions,
+      })),
+    };
   }
 
   /**
