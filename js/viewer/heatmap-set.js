@@ -122,8 +122,9 @@ const clamp01 = (v) => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0.5);
 
 /**
  * Measures one session of the set on page `url` (normalized) by replaying it in a player
- * mounted in `host` (out of sight; removed after). `createPlayer`: js/player.js's; `input`: what
- * it takes; `actions`: the session's analysis actions. Resolves to `{visited, clicks: [{kind,
+ * mounted in `host` (out of sight; removed after). `createPlayer`: js/player.js's; `input()`:
+ * resolves to what it takes (called only when the session was on the page, so the events of a
+ * session that never was are not fetched); `actions`: the session's analysis actions. Resolves to `{visited, clicks: [{kind,
  * path, fx, fy}], reach}`: `path` the hit element's elementPath (null when the rebuilt page had
  * nothing there), `fx`/`fy` the click's offset in that element's box (0–1), and `reach` the
  * fraction of the page's height the session saw (the bottom of its deepest viewport over the
@@ -140,7 +141,7 @@ export async function measureSession({ createPlayer, input, actions, url, normal
   host.append(box);
   let player = null;
   try {
-    player = await createPlayer(box, input, { skipInactive: false, labels: false });
+    player = await createPlayer(box, await input(), { skipInactive: false, labels: false });
     if (!player.isLoaded()) await new Promise((resolve) => player.on('loaded', resolve));
     const start = player.info().start_time ?? 0;
     let bottom = 0;

@@ -193,9 +193,9 @@ export function mountHeatmap({ gather = async () => ({ sessions: [], total: 0, c
       status.textContent = `Measuring session ${i + 1} of ${set.sessions.length}…`;
       let m;
       try {
-        const [input, actions] = await Promise.all([s.input(), s.actions()]);
+        const actions = await s.actions();
         if (mine !== run) return;
-        m = await measureSession({ createPlayer, input, actions, url, normalize: normalizeUrl, host: view });
+        m = await measureSession({ createPlayer, input: s.input, actions, url, normalize: normalizeUrl, host: view });
       } catch {
         continue; // a session that cannot be replayed is left out of the map, not fatal to it
       }

@@ -1,7 +1,8 @@
 // The viewer's cross-session heatmap, in Chromium: three sessions of one page, recorded by the
 // real SDK into a real collector with different layouts (a banner of another height, a wider
 // column, other viewport sizes) and scroll offsets, then opened in the real viewer — first against
-// `rewind serve` (the sessions of the list), then offline as opened files. Every click must be
+// `rewind serve` (the sessions of the list), then offline as opened files (and 21 of them, past
+// the cap of 20, which the view states). Every click must be
 // drawn on the element it hit in the rebuilt snapshot (elementFromPoint there), including clicks
 // far down the page made after scrolling; the scroll-depth bar tells the sessions that reached
 // the bottom from the one that did not; axe stays clean; the view reads as a product (screenshot).
@@ -86,10 +87,12 @@ async function violations(page) {
 async function openHeatmap(page) {
   const toggle = page.getByRole('button', { name: 'Heatmap' });
   await page.waitForFunction(() => !document.querySelector('.rw-heatmap-switch')?.disabled);
+  const started = Date.now();
   await toggle.click();
   assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
   await page.waitForFunction(() => document.querySelector('.rw-heatmap-view')?.heatmap?.done, null, { timeout: 60_000 });
-  return page.evaluate(() => document.querySelector('.rw-heatmap-view').heatmap);
+  const seen = await page.evaluate(() => document.querySelector('.rw-heatmap-view').heatmap);
+  return { ...seen, ms: Date.now() - started };
 }
 
 /**
@@ -166,6 +169,7 @@ test('heatmap: clicks of every session of a URL on the elements they hit, across
   await page.locator(`[data-key="c:${ids[2]}"]`).click();
   await page.waitForFunction(() => document.querySelector('.rw-player__play')?.disabled === false && window.rewindViewer.player()?.actions().length > 0);
   const seen = await openHeatmap(page);
+  t.diagnostic(`collector: ${seen.sessions} sessions measured and drawn in ${seen.ms} ms (load ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
   assert.match(seen.url, /\/heatmap\.html$/, 'the page, its query dropped by the normalizer');
   const points = await hits(page);
   checkMap(seen, points);
@@ -212,7 +216,26 @@ test('heatmap: clicks of every session of a URL on the elements they hit, across
   await offline.waitForFunction((n) => document.querySelectorAll('.rw-list [role=option]').length === n, SESSIONS.length);
   await offline.waitForFunction(() => document.querySelector('.rw-player__play')?.disabled === false && window.rewindViewer.player()?.actions().length > 0);
   const seenOffline = await openHeatmap(offline);
+  t.diagnostic(`files: ${seenOffline.sessions} sessions measured and drawn in ${seenOffline.ms} ms`);
   checkMap(seenOffline, await hits(offline));
   assert.deepEqual(await violations(offline), [], 'axe offline');
+
+  // More files than MAX_HEATMAP_SESSIONS (20): the first 20 are measured, and the view says so.
+  const copies = Array.from({ length: 21 - SESSIONS.length }, (_, i) => {
+    const copy = join(dir, `copy-${i}.json`);
+    writeFileSync(copy, readFileSync(files[i % files.length]));
+    return copy;
+  });
+  await offline.locator('.rw-player__play').focus();
+  await offline.keyboard.press('h');
+  await offline.setInputFiles('input[type=file]', copies);
+  await offline.waitForFunction(() => document.querySelectorAll('.rw-list [role=option]').length === 21);
+  await offline.waitForFunction(() => document.querySelector('.rw-player__play')?.disabled === false && window.rewindViewer.player()?.actions().length > 0);
+  const capped = await openHeatmap(offline);
+  t.diagnostic(`files: ${capped.sessions} of 21 sessions measured and drawn in ${capped.ms} ms`);
+  assert.equal(capped.capped, true);
+  assert.equal(capped.total, 21);
+  assert.equal(capped.sessions, 20);
+  assert.match(await offline.locator('.rw-heatmap-view__status').textContent(), / · capped at the first 20 of 21 sessions$/);
   assert.deepEqual(offline.errors, []);
 });
