@@ -81,8 +81,12 @@ impl DomView {
             }
         }
         if let Some((_, el)) = &now {
+            // Last among the tokens, whichever of hover and focus came first, so playing and a
+            // rebuild (hover synced before focus) leave the same `class`.
             let list = el.class_list();
-            if !list.contains(FOCUS_CLASS) {
+            let n = list.length();
+            if n == 0 || list.item(n - 1).as_deref() != Some(FOCUS_CLASS) {
+                let _ = list.remove_1(FOCUS_CLASS);
                 let _ = list.add_1(FOCUS_CLASS);
             }
         }
