@@ -274,8 +274,12 @@ export function mountHeatmap({ gather = async () => ({ sessions: [], total: 0, c
     on = next;
     button.setAttribute('aria-pressed', String(on));
     key.hidden = !on;
-    if (on) open();
-    else close();
+    if (on) {
+      open().catch((error) => {
+        const status = view?.querySelector('.rw-heatmap-view__status');
+        if (status) status.textContent = `Cannot draw the heatmap: ${error?.message ?? error}`;
+      });
+    } else close();
   }
 
   return {
