@@ -19,6 +19,7 @@ import { firstTimestamp, showEarly, showPending } from './viewer/early.js';
 import { mountPanels } from './viewer/panels.js';
 import { LIVE_TAIL_MS, LIVE_WINDOW_MS, Poller, isLive } from './viewer/live.js';
 import { AuthError, Collector, FileSource, PAGE_SIZE } from './viewer/sources.js';
+import { MAX_HEATMAP_SESSIONS, capSet, pageFilter } from './viewer/heatmap-set.js';
 
 const ACCEPT = '.json,.jsonl,.ndjson,.gz,.gzip,application/json,application/gzip,application/x-ndjson,text/plain';
 
@@ -374,7 +375,9 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     state.selected = key;
     state.analyses.set(key, analysis);
     root.classList.add('has-session');
-    panels = mountPanels(view, Promise.resolve().then(() => files.recording(key)));
+    const recording = Promise.resolve().then(() => files.recording(key));
+    panels = mountPanels(view, recording);
+    replay?.setHeatmapSet?.((page) => heatmapSet(row, recording, page));
     renderList();
     return true;
   }
@@ -517,12 +520,49 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     copyLink.hidden = !link;
     if (link) (view.querySelector('.rw-session__meta') ?? view).append(copyLink, copyStatus);
     replay = mountReplay(view.stage, {
-      source, loadPlayer, at, autoplay: keep?.playing ?? false, speed: keep?.speed ?? 1, skip: keep?.skip ?? true,
+      source, loadPlayer, heatmapSet: (page) => heatmapSet(row, fetched, page), at, autoplay: keep?.playing ?? false, speed: keep?.speed ?? 1, skip: keep?.skip ?? true,
       onReady: (player) => {
         if (link && links) stopFollowing = followPlayer(player, link);
       },
     });
     return { fetched, opened: opened ?? Promise.resolve(null) };
+  }
+
+  /**
+   * The sessions the heatmap aggregates for `page` (`{raw}`: the URL on screen), the one on
+   * screen first: the collector's sessions of the list's filters that visited that URL (the
+   * read API's `url` filter; the first MAX_HEATMAP_SESSIONS of them), the opened files matching
+   * the filters offline, or the one session a share link reads. `{sessions: [{key, input(),
+   * actions()}], total, capped}` (viewer/heatmap.js). Actions come from the analysis, which for
+   * a streamed session may still be on its way.
+   */
+  async function heatmapSet(row, fetched, page = {}) {
+    const actionsOf = async (r) =>
+      r.source === 'file' ? files.analysis(r.key).actions : (state.analyses.get(r.key) ?? await collector.analysis(r.session_id)).actions;
+    const own = { key: row.key, input: () => fetched, actions: () => actionsOf(row) };
+    let rows = [];
+    let total = 0;
+    if (row.source === 'file') {
+      rows = files.rows.filter((r) => !r.error && matches(r));
+      total = rows.length;
+    } else if (collector && !collector.shareToken) {
+      const url = pageFilter(page.raw);
+      const listed = await collector.list({ user: state.user, withErrors: state.withErrors, withRage: state.withRage, url, limit: MAX_HEATMAP_SESSIONS });
+      rows = listed.rows.filter(matches);
+      // The search box narrows the page it was given: its total is what is known.
+      total = state.query ? rows.length : listed.total;
+    }
+    const others = rows.filter((r) => r.key !== row.key);
+    const set = capSet([row, ...others], MAX_HEATMAP_SESSIONS, Math.max(total, others.length + 1));
+    return {
+      total: set.total,
+      capped: set.capped,
+      sessions: set.rows.map((r) => (r.key === row.key ? own : {
+        key: r.key,
+        input: r.source === 'file' ? async () => files.recording(r.key) : () => collector.events(r.session_id),
+        actions: () => actionsOf(r),
+      })),
+    };
   }
 
   /**
