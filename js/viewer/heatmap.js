@@ -87,6 +87,41 @@ export const binAlpha = (count, max) => (max <= 1 ? 1 : MIN_ALPHA + ((1 - MIN_AL
 const count = (n, noun) => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
 const percent = (f) => `${Math.round(f * 100)}%`;
 
+/** The rules of a stylesheet as CSS text, or null when they cannot be read. */
+function sheetText(sheet) {
+  try {
+    return Array.from(sheet.cssRules, (rule) => rule.cssText).join('\n');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Copies into `snap` the styles `importNode` leaves behind: it copies nodes, not the CSSOM, so
+ * rules added with `insertRule` (CSS-in-JS, and the player replaying rrweb's StyleSheetRule
+ * events) are in no `<style>`'s text, and adopted stylesheets belong to no node. Without them a
+ * CSS-in-JS page's snapshot is unstyled and its hotspots sit on a different layout.
+ */
+export function copyStyles(source, snap) {
+  const copies = snap.querySelectorAll('style');
+  source.querySelectorAll('style').forEach((style, i) => {
+    const text = style.sheet ? sheetText(style.sheet) : null;
+    if (text != null && copies[i]) copies[i].textContent = text;
+  });
+  const adopted = source.adoptedStyleSheets ?? [];
+  const Sheet = snap.defaultView?.CSSStyleSheet;
+  if (!adopted.length || !Sheet) return;
+  snap.adoptedStyleSheets = adopted.map((sheet) => {
+    const copy = new Sheet();
+    try {
+      copy.replaceSync(sheetText(sheet) ?? '');
+    } catch {
+      // a rule the constructed sheet refuses (@import): the others still apply
+    }
+    return copy;
+  });
+}
+
 /**
  * The Heatmap switch, its legend and its view. `gather({url, raw})`: the page's normalized and
  * recorded URL; resolves to the set,
@@ -149,7 +184,10 @@ export function mountHeatmap({ gather = async () => ({ sessions: [], total: 0, c
     });
     if (mine !== run) return;
     const snap = frame.contentDocument;
-    if (source?.documentElement) snap.replaceChild(snap.importNode(source.documentElement, true), snap.documentElement);
+    if (source?.documentElement) {
+      snap.replaceChild(snap.importNode(source.documentElement, true), snap.documentElement);
+      copyStyles(source, snap);
+    }
     // A picture of the page: its controls take no focus (the iframe is out of the tab order).
     snap.documentElement.inert = true;
     const height = Math.min(MAX_PAGE_PX, Math.max(snap.documentElement.scrollHeight, snap.body?.scrollHeight ?? 0, 1));

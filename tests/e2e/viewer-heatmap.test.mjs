@@ -110,6 +110,13 @@ const hits = (page) => page.evaluate(() => {
   // the geometry is checked with that lifted for the lookup.
   if (!doc.documentElement.inert) throw new Error('the snapshot should be inert');
   doc.documentElement.inert = false;
+  // The page's CSSOM-only styles (pages/heatmap.html) are in the snapshot too.
+  const win = doc.defaultView;
+  const styled = {
+    inserted: win.getComputedStyle(doc.getElementById('subscribe')).letterSpacing,
+    adopted: win.getComputedStyle(doc.querySelector('.footer')).outlineColor,
+  };
+  if (styled.inserted !== '3px' || styled.adopted !== 'rgb(1, 2, 3)') throw new Error(`snapshot lost CSSOM styles: ${JSON.stringify(styled)}`);
   return view.heatmap.points.map((p) => {
     const el = doc.elementFromPoint(p.x, p.y);
     const [, , , alpha] = ctx.getImageData(Math.round(p.x * k), Math.round(p.y * k), 1, 1).data;
