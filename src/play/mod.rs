@@ -23,18 +23,6 @@ pub mod timeline;
 pub mod vdom;
 
 #[cfg(target_arch = "wasm32")]
-mod canvas;
+mod web;
 #[cfg(target_arch = "wasm32")]
-mod dom;
-#[cfg(target_arch = "wasm32")]
-mod dom_canvas;
-#[cfg(target_arch = "wasm32")]
-mod dom_extras;
-#[cfg(target_arch = "wasm32")]
-mod dom_media;
-#[cfg(target_arch = "wasm32")]
-mod dom_sheets;
-#[cfg(target_arch = "wasm32")]
-mod dom_webgl;
-#[cfg(target_arch = "wasm32")]
-pub mod player;
+pub use web::player;

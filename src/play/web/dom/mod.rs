@@ -10,7 +10,13 @@
 //! DOM's [`Change`]s ([`DomView::apply`]), so a frame touches only what changed. Nodes are
 //! kept in a table by virtual-DOM slot.
 
-use super::vdom::{Change, NodeData, VDom, NONE};
+pub(super) mod canvas;
+mod extras;
+mod media;
+mod sheets;
+mod webgl;
+
+use crate::play::vdom::{Change, NodeData, VDom, NONE};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlDocument, HtmlIFrameElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode};
@@ -48,7 +54,7 @@ pub(super) struct DomView {
     scrolled: Vec<u32>,
     stack: Vec<(u32, u32)>,
     /// Constructed sheets of the page (rrweb's style mirror), by virtual-DOM key.
-    pub(super) constructed: rustc_hash::FxHashMap<super::vdom::SheetKey, JsValue>,
+    pub(super) constructed: rustc_hash::FxHashMap<crate::play::vdom::SheetKey, JsValue>,
     /// Sheet changes of the current step, applied once the tree is in place.
     pub(super) pending_sheets: Vec<Change>,
     /// CSSOM calls the browser refused (bad rules, indices past the end), since creation.
@@ -56,7 +62,7 @@ pub(super) struct DomView {
     /// `<audio>`/`<video>` slots with a recorded state (stale ones dropped as found).
     pub(super) media: Vec<u32>,
     /// Canvas drawing queues (`dom_canvas`).
-    pub(super) canvases: super::dom_canvas::Canvases,
+    pub(super) canvases: canvas::Canvases,
     /// Documents whose selection changed in the current step.
     pending_selections: Vec<u32>,
     /// Fonts of the virtual DOM already added to the document; fonts the browser refused.
@@ -103,7 +109,7 @@ impl DomView {
             fonts_added: 0,
             fonts_refused: 0,
             hovered: Vec::new(),
-            ignore: super::dom_media::ignore(),
+            ignore: media::ignore(),
         })
     }
 
@@ -621,7 +627,7 @@ fn adopt_player_css(doc: &Document, frame: &HtmlIFrameElement) {
         let sheet = Reflect::construct(&ctor, &Array::new())?;
         let replace = function(Reflect::get(&sheet, &"replaceSync".into())?)?;
         replace.call1(&sheet, &PLAYER_CSS.into())?;
-        Reflect::set(&sheet, &super::dom_sheets::PLAYER_SHEET_MARK.into(), &JsValue::TRUE)?;
+        Reflect::set(&sheet, &sheets::PLAYER_SHEET_MARK.into(), &JsValue::TRUE)?;
         Ok(sheet)
     })();
     if let Ok(sheet) = sheet {

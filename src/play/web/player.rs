@@ -4,12 +4,12 @@
 //!
 //! Times crossing into JavaScript are milliseconds from the recording's first event, as f64.
 
-use super::canvas::{Overlay, Scene};
+use super::overlay::{Overlay, Scene};
 use super::dom::DomView;
-use super::load::{self, Loader, Start, CHUNK_EVENTS};
-use super::seek::Playback;
-use super::timeline::{analysis_of, Timeline};
-use super::vdom::Change;
+use crate::play::load::{self, Loader, Start, CHUNK_EVENTS};
+use crate::play::seek::Playback;
+use crate::play::timeline::{analysis_of, Timeline};
+use crate::play::vdom::Change;
 use crate::analyze::session::{AnalyzedSession, AnalyzedSessionBuilder};
 use crate::model::{EventData, Recording};
 use js_sys::{Array, JSON};
@@ -464,7 +464,7 @@ impl Player {
                 warnings.push(format!(
                     "{} style texts kept without hover styles (unparsable, or over {} bytes)",
                     w.hover_css,
-                    super::vdom::MAX_HOVER_CSS
+                    crate::play::vdom::MAX_HOVER_CSS
                 ));
             }
         }
