@@ -58,21 +58,8 @@ pub mod record;
 #[cfg(any(feature = "record", feature = "buffering"))]
 pub mod transport;
 
-#[cfg(all(target_arch = "wasm32", feature = "analyze"))]
+#[cfg(target_arch = "wasm32")]
 pub mod wasm;
-
-/// Network capture's own wasm (feature `network`; `js/network.js` loads it when
-/// `capture.network` is on).
-#[cfg(all(target_arch = "wasm32", feature = "network"))]
-pub mod network_chunk;
-
-/// Console capture's wasm surface, in network capture's wasm (`js/console.js` loads it when
-/// `capture.console` is on).
-#[cfg(all(target_arch = "wasm32", feature = "network"))]
-pub mod console_chunk;
-
-#[cfg(all(target_arch = "wasm32", feature = "buffering"))]
-pub mod buffering_chunk;
 
 // The pure core of the player (virtual DOM, checkpoints, timeline) builds natively too, so it
 // is tested natively; its browser edge inside is wasm32 only.

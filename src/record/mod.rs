@@ -48,20 +48,17 @@
 //! slices of at most 13–15 ms, emitted 130–145 ms after start, with no `longtask` entry (no
 //! task over 50 ms). rrweb 2.1.1 `record()` on the same page: 130–490 ms in one task.
 
-pub mod bindings;
 mod frames;
-mod json;
-mod media;
-mod mirror;
+pub(crate) mod json;
+pub(crate) mod mirror;
 mod mutation;
-mod observers;
-mod options;
+pub(crate) mod observers;
+pub(crate) mod options;
 mod serialize;
 mod shadow;
-mod sheets;
+pub(crate) mod sheets;
 mod snapshot;
-mod state;
+pub(crate) mod state;
 pub mod transport;
 
-pub use bindings::Recorder;
 pub use transport::Transport;
