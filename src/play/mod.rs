@@ -22,7 +22,6 @@ pub mod text;
 pub mod timeline;
 pub mod vdom;
 
+pub mod session;
 #[cfg(target_arch = "wasm32")]
-mod web;
-#[cfg(target_arch = "wasm32")]
-pub use web::player;
+pub(crate) mod web;

@@ -23,6 +23,9 @@ mod bundle;
 #[cfg(feature = "analyze")]
 pub use bundle::{default_label_of, normalize_url, selector_label_of, WasmReplayBundle};
 
+#[cfg(feature = "play")]
+pub mod player;
+
 #[cfg(feature = "record")]
 mod recorder;
 #[cfg(feature = "record")]
