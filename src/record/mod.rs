@@ -19,11 +19,12 @@
 //!   media, navigation (`rewind.navigation` Custom events), and the recorder's side of
 //!   the CSSOM hooks of `js/sheets.js` (`insertRule`, `deleteRule`, `replace`, `replaceSync`,
 //!   `setProperty`, `removeProperty`, the `adoptedStyleSheets` setter).
-//! - [`bindings`] — the `Recorder` class exported to JS.
-//! - [`media`] — opt-in canvas frames and `FontFace` fonts: node ids and rrweb's event shapes
-//!   (the sampling and encoding are in `js/capture-media.js`, loaded only when enabled).
-//! - [`transport`] — the `Transport` class exported to JS: delivery's browser edge (`fetch`,
-//!   timers, `sessionStorage`) driving the pure policy in [`crate::transport`].
+//! - Opt-in canvas frames and `FontFace` fonts: sampled and encoded in `js/capture-media.js`
+//!   (loaded only when enabled), given node ids and queued by `wasm/recorder/media.rs`.
+//! - [`transport`] — delivery's browser edge (`fetch`, timers, `sessionStorage`) driving the
+//!   pure policy in [`crate::transport`].
+//!
+//! The `Recorder` and `Transport` classes exported to JS are in `crate::wasm`.
 //!
 //! Choices that differ from rrweb, all safe for rrweb's Replayer:
 //! - `<script>` elements are kept as elements (so sibling ids and positions line up) but without
@@ -61,4 +62,3 @@ mod snapshot;
 pub(crate) mod state;
 pub mod transport;
 
-pub use transport::Transport;

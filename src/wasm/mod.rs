@@ -5,7 +5,8 @@
 //!
 //! - `analyze` — `analyzeJson`, `analyzeEventsJson`, `version` (feature `analyze`).
 //! - `bundle` — `ReplayBundle` and the label and URL helpers (feature `analyze`).
-//! - `recorder` — `Recorder` (feature `record`).
+//! - `recorder`, `transport` — `Recorder` and `Transport`, the recorder and delivery's
+//!   browser edge (feature `record`; both over `record`).
 //! - `network`, `console` — network capture's own wasm and console capture inside it
 //!   (feature `network`; `js/network.js` and `js/console.js` load it when `capture.network` or
 //!   `capture.console` is on).
@@ -30,6 +31,11 @@ pub mod player;
 mod recorder;
 #[cfg(feature = "record")]
 pub use recorder::Recorder;
+
+#[cfg(feature = "record")]
+mod transport;
+#[cfg(feature = "record")]
+pub use transport::Transport;
 
 #[cfg(feature = "network")]
 pub mod network;
