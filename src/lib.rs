@@ -12,13 +12,16 @@
 //!   browser edge of delivery (`fetch`, timers, `sessionStorage`, `pagehide`).
 //! - [`transport`] — delivery policy: batching, the bounded outbox, the gzip'd batch envelope,
 //!   retries and session ids (pure; driven by `record`).
-//! - `wasm` (wasm32 only) — the `#[wasm_bindgen]` surface: converts and delegates.
+//! - `wasm` (wasm32 only) — every `#[wasm_bindgen]` export (analyzer, bundle, player, recorder,
+//!   transport, the opt-in chunks): converts and delegates.
 //! - [`play`] — the player: a virtual DOM that applies events as rrweb's Replayer does, with
 //!   checkpoints for instant seeking, and the playback index (viewport, URL, pointer, clicks,
-//!   inactivity, scrubber ticks); on wasm32 also its browser edge — the page rebuilt in a
-//!   sandboxed iframe, the overlay canvas and the `Player` export that `js/player.js` wraps.
+//!   inactivity, scrubber ticks) and the playback session (clock, loading, sliced passes); on
+//!   wasm32 also its browser edge (`play::web`) — the page rebuilt in a sandboxed iframe and the
+//!   overlay canvas, driven by the `Player` export that `js/player.js` wraps.
 //!
-//! Everything outside `wasm` is plain Rust with no browser APIs and is tested natively.
+//! Everything outside `wasm`, `record` and `play::web` is plain Rust with no browser APIs and is
+//! tested natively.
 //!
 //! Cargo features (all on by default): `analyze` — [`model`], [`codec`], [`analyze`],
 //! [`analyze_bytes`] and the analyzer's wasm exports (`wasm`); `record` — the recorder.

@@ -11,10 +11,15 @@
 //! - [`timeline`] — [`timeline::Timeline`]: the index a player needs besides the DOM: times,
 //!   the recorded viewport, the page URL, pointer positions, clicks, inactivity to skip, and the
 //!   scrubber's ticks (from the analyzer's actions and rage clicks).
-//! - `dom`, `canvas`, `player` (wasm32 only) — the browser edge: the iframe rebuild and its
-//!   incremental updates, the overlay canvas, and the `#[wasm_bindgen] Player`.
+//! - [`session`] — [`session::Session`]: one recording being played — the clock, speeds,
+//!   inactivity skipping, progressive loading and the time-sliced analysis and checkpoint
+//!   passes, with the wall clock passed in.
+//! - `web` (wasm32 only) — the browser edge: the iframe rebuild and its incremental updates
+//!   (`web::dom`), the overlay canvas (`web::overlay`), and the page that drives a session
+//!   (`web::player`). The `#[wasm_bindgen] Player` over both is `crate::wasm::player`.
 //!
-//! Everything but the browser edge is plain Rust and tested natively (`tests/play*.rs`).
+//! Everything but the browser edge is plain Rust and tested natively (`session/tests.rs`,
+//! `tests/play*.rs`).
 
 pub mod load;
 pub mod seek;

@@ -85,7 +85,7 @@ struct Queue {
     /// The context the calls go to (2D for a log with no call yet: its picture is drawn in 2D).
     kind: CanvasContext,
     ctx: Option<JsValue>,
-    /// WebGL: the objects calls returned, per constructor name (`dom_webgl`).
+    /// WebGL: the objects calls returned, per constructor name (`webgl`).
     vars: Map,
     gen: u32,
     /// The log's call index up to which calls are queued (or done).

@@ -42,7 +42,7 @@ pub(super) struct DomView {
     pending_values: Vec<u32>,
     pending_scrolls: Vec<u32>,
     /// `<dialog>` slots whose open state (`open`, `rr_open_mode`) must be applied once they are
-    /// in the page (`dom_extras::sync_dialog`).
+    /// in the page (`extras::sync_dialog`).
     pub(super) pending_dialogs: Vec<u32>,
     /// Iframes (slots) whose content document must be built once they are in the page.
     pending_iframes: Vec<u32>,
@@ -61,14 +61,14 @@ pub(super) struct DomView {
     pub(super) css_refused: u64,
     /// `<audio>`/`<video>` slots with a recorded state (stale ones dropped as found).
     pub(super) media: Vec<u32>,
-    /// Canvas drawing queues (`dom_canvas`).
+    /// Canvas drawing queues (`canvas`).
     pub(super) canvases: canvas::Canvases,
     /// Documents whose selection changed in the current step.
     pending_selections: Vec<u32>,
     /// Fonts of the virtual DOM already added to the document; fonts the browser refused.
     pub(super) fonts_added: usize,
     pub(super) fonts_refused: u64,
-    /// The elements given the class `:hover` (`dom_extras`), to take it off when the hovered
+    /// The elements given the class `:hover` (`extras`), to take it off when the hovered
     /// elements change.
     pub(super) hovered: Vec<(u32, Element)>,
     /// Swallows rejected `play()` promises.
