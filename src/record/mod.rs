@@ -61,4 +61,3 @@ pub(crate) mod sheets;
 mod snapshot;
 pub(crate) mod state;
 pub mod transport;
-

@@ -18,7 +18,6 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-
 /// rrweb's user interactions (`isUserInteraction` in rrweb's replayer: IncrementalSource
 /// MouseMove 1 … Input 5): the events that keep a session alive. Mutations, checkouts and
 /// custom events do not.

@@ -41,7 +41,9 @@ impl DomView {
                 crate::play::vdom::Change::SheetOps { slot, gen, from, to } => {
                     self.replay_element_ops(vdom, slot, gen, from, to);
                 }
-                crate::play::vdom::Change::StyleOps { key, from, to } => self.replay_constructed_ops(vdom, key, from, to),
+                crate::play::vdom::Change::StyleOps { key, from, to } => {
+                    self.replay_constructed_ops(vdom, key, from, to)
+                }
                 crate::play::vdom::Change::Adopt(root) => self.adopt(vdom, root),
                 _ => {}
             }
