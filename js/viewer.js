@@ -440,10 +440,13 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     if (keep?.tab) view.panel.select(keep.tab);
     main.replaceChildren(view);
     if (!keep) main.scrollTop = 0;
-    // Collector: the stored events (the player reads `{events}`); files: the bytes as opened.
-    // Fetched once, for the player and the console and network panels.
-    const fetched = row.source === 'file' ? Promise.resolve().then(() => files.recording(key)) : collector.events(row.session_id);
+    // Collector: the stored events, streamed into the player as they arrive (its first page
+    // shows before the last byte), the whole answer for the console and network panels once
+    // in; files: the bytes as opened. Fetched once, for the player and the panels.
+    const opened = row.source === 'file' ? null : collector.openEvents(row.session_id);
+    const fetched = opened ? opened.then((o) => o.whole) : Promise.resolve().then(() => files.recording(key));
     fetched.catch(() => {}); // the player reports it
+    const source = opened ? () => opened.then((o) => o.events) : () => fetched;
     // A deep link's moment (viewer/location.js), else where a grown live session's replay was.
     const linked = state.at?.key === key ? state.at.ms : 0;
     state.at = null;
@@ -453,7 +456,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     copyLink.hidden = !link;
     if (link) (view.querySelector('.rw-session__meta') ?? view).append(copyLink, copyStatus);
     replay = mountReplay(view.stage, {
-      source: () => fetched, loadPlayer, at, autoplay: keep?.playing ?? false, speed: keep?.speed ?? 1, skip: keep?.skip ?? true,
+      source, loadPlayer, at, autoplay: keep?.playing ?? false, speed: keep?.speed ?? 1, skip: keep?.skip ?? true,
       onReady: (player) => {
         if (link && links) stopFollowing = followPlayer(player, link);
       },

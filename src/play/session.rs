@@ -107,6 +107,45 @@ impl Session {
         })
     }
 
+    /// Starts a session on the beginning of a recording still arriving (`head`: the first bytes
+    /// of a JSON array of events, e.g. a response being read; not gzip'd): `Ok(None)` until
+    /// those bytes hold the first FullSnapshot (call again with more of them), else the session
+    /// showing it. The rest goes in through [`Session::push_input`] and
+    /// [`Session::end_input`], decoded by [`Session::load_step`] as it comes. Errors:
+    /// [`DecodeError::UnsupportedFormat`] when the input is not an array, the codec's error when
+    /// its first chunk is invalid.
+    pub fn open_stream(head: Vec<u8>, skip_inactive: bool, speed: f64) -> Result<Option<Session>, DecodeError> {
+        let Some((events, rest)) = load::start_stream(head)? else {
+            return Ok(None);
+        };
+        let mut session = Session::new(Recording { events, ..Recording::default() }, skip_inactive, speed);
+        session.loader = Some(rest);
+        Ok(Some(session))
+    }
+
+    /// The next bytes of a recording opened by [`Session::open_stream`] (ignored otherwise, and
+    /// after [`Session::end_input`]).
+    pub fn push_input(&mut self, bytes: &[u8]) {
+        if let Some(loader) = self.loader.as_mut() {
+            loader.push(bytes);
+        }
+    }
+
+    /// No more bytes will come: the rest is decoded by [`Session::load_step`] as usual (an
+    /// array left open is the decoder's warning, and what came plays).
+    pub fn end_input(&mut self) {
+        if let Some(loader) = self.loader.as_mut() {
+            loader.end();
+        }
+    }
+
+    /// True while a streamed recording's decoding has caught up with the bytes received:
+    /// [`Session::load_step`] has nothing to do until [`Session::push_input`] or
+    /// [`Session::end_input`], and a seek past what arrived stays where the decoding is.
+    pub fn waiting(&self) -> bool {
+        self.loader.as_ref().is_some_and(Loader::is_waiting)
+    }
+
     /// A session over a decoded recording, paused at its start.
     pub fn new(recording: Recording, skip_inactive: bool, speed: f64) -> Session {
         let timeline = Timeline::new(&recording.events);
@@ -226,14 +265,16 @@ impl Session {
     /// Decodes more of a recording read progressively until `clock()` (ms) says `budget_ms`
     /// have passed (a chunk is never split); true once all of it is in (at once for recordings
     /// decoded whole). Until then the first pages play, `duration()` is the input's last
-    /// event, and inactivity is not skipped.
+    /// event (for a stream: the latest event received), and inactivity is not skipped. A
+    /// stream's step also returns false, early, once it has caught up with the bytes received
+    /// ([`Session::waiting`]).
     pub fn load_step(&mut self, budget_ms: f64, clock: &mut impl FnMut() -> f64) -> bool {
         let start = clock();
         while self.loader.is_some() {
             if self.load_chunk() {
                 return true;
             }
-            if clock() - start >= budget_ms {
+            if self.waiting() || clock() - start >= budget_ms {
                 return false;
             }
         }
@@ -468,7 +509,13 @@ impl Session {
     fn load_chunk(&mut self) -> bool {
         let Some(loader) = self.loader.as_mut() else { return true };
         match loader.next_chunk(CHUNK_EVENTS) {
-            Ok(events) => self.playback.extend(events),
+            Ok(events) => {
+                // A streamed recording has no last element to read its end from: it grows.
+                if let Some(last) = events.iter().map(|e| e.timestamp).max().filter(|_| loader.is_open()) {
+                    self.end_hint = Some(self.end_hint.map_or(last, |h| h.max(last)));
+                }
+                self.playback.extend(events)
+            }
             Err(e) => {
                 let n = self.playback.events().len();
                 self.decode_warnings.push(format!("the recording could not be read past event {n}: {e}"));
@@ -484,9 +531,10 @@ impl Session {
 
     /// Playing or seeking past what is decoded: decode up to `t` now (not the whole rest: a
     /// seek early in a large recording read progressively stays as cheap as the target needs).
+    /// A stream stops at what has arrived ([`Session::waiting`]).
     fn ensure_loaded_to(&mut self, t: i64) {
         while self.loader.is_some() && self.playback.events().last().is_none_or(|e| e.timestamp <= t) {
-            if self.load_chunk() {
+            if self.load_chunk() || self.waiting() {
                 break;
             }
         }

@@ -38,11 +38,47 @@ impl Player {
         } else {
             super::bytes_of(&input, "createPlayer")?
         };
-        let mut session = Session::open(bytes, skip_inactive, speed).map_err(|e| JsError::new(&e.to_string()))?;
-        let view = PlayerView::mount(&container, &mut session).map_err(|e| {
-            JsError::new(&format!("createPlayer: {}", e.as_string().unwrap_or_else(|| "cannot mount".into())))
-        })?;
-        Ok(Player { session, view })
+        let session = Session::open(bytes, skip_inactive, speed).map_err(|e| JsError::new(&e.to_string()))?;
+        Player::mount(&container, session)
+    }
+
+    /// Mounts a player on the beginning of a recording still arriving (`head`: the first bytes
+    /// of a JSON array of events, e.g. a response being read): `undefined` until those bytes
+    /// hold the first FullSnapshot (call again with more of them), else the player showing it.
+    /// The rest goes in through [`Player::push_input`] and [`Player::end_input`], decoded by
+    /// [`Player::load_step`] as it comes. Throws when the input is not an array or its first
+    /// chunk is invalid.
+    #[wasm_bindgen(js_name = fromStream)]
+    pub fn from_stream(
+        container: Element,
+        head: Vec<u8>,
+        #[wasm_bindgen(js_name = skipInactive)] skip_inactive: bool,
+        speed: f64,
+    ) -> Result<Option<Player>, JsError> {
+        match Session::open_stream(head, skip_inactive, speed).map_err(|e| JsError::new(&e.to_string()))? {
+            Some(session) => Player::mount(&container, session).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The next bytes of a recording mounted by [`Player::from_stream`] (ignored otherwise).
+    #[wasm_bindgen(js_name = pushInput)]
+    pub fn push_input(&mut self, bytes: &[u8]) {
+        self.session.push_input(bytes);
+    }
+
+    /// No more bytes will come: the rest is decoded by [`Player::load_step`] as usual.
+    #[wasm_bindgen(js_name = endInput)]
+    pub fn end_input(&mut self) {
+        self.session.end_input();
+    }
+
+    /// True while a streamed recording's decoding has caught up with the bytes received:
+    /// [`Player::load_step`] has nothing to do until [`Player::push_input`] or
+    /// [`Player::end_input`].
+    #[wasm_bindgen(getter)]
+    pub fn waiting(&self) -> bool {
+        self.session.waiting()
     }
 
     /// Advances the clock to `now` (`performance.now()` / the rAF timestamp, ms), updates the
@@ -112,7 +148,9 @@ impl Player {
 
     /// Decodes more of a recording read progressively, for up to `budget_ms` of wall time;
     /// true once all of it is in (at once for recordings decoded whole). Until then the first
-    /// pages play, `duration()` is the input's last event, and inactivity is not skipped.
+    /// pages play, `duration()` is the input's last event (for a stream: the latest received),
+    /// and inactivity is not skipped. A stream's step returns early once it has caught up with
+    /// the bytes received ([`Player::waiting`]).
     #[wasm_bindgen(js_name = loadStep)]
     pub fn load_step(&mut self, budget_ms: f64) -> bool {
         let was_loading = !self.session.loaded();
@@ -251,5 +289,15 @@ impl Player {
     #[wasm_bindgen(js_name = debugDump)]
     pub fn debug_dump(&self) -> String {
         self.session.vdom().dump()
+    }
+}
+
+impl Player {
+    /// Shows `session` in `container` ([`PlayerView::mount`]); its errors are `createPlayer`'s.
+    fn mount(container: &Element, mut session: Session) -> Result<Player, JsError> {
+        let view = PlayerView::mount(container, &mut session).map_err(|e| {
+            JsError::new(&format!("createPlayer: {}", e.as_string().unwrap_or_else(|| "cannot mount".into())))
+        })?;
+        Ok(Player { session, view })
     }
 }

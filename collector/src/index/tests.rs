@@ -307,3 +307,17 @@ async fn text_matches_user_ids_narrow_and_broad() {
     assert!(ones.0.iter().all(|id| id.starts_with("s01")), "{ones:?}");
     assert_eq!((ones.1, ones.2), (999, true));
 }
+
+/// The read API, the MCP filter (serde) and the CLI (clap) read the same `has=` names.
+#[test]
+fn signal_names_are_one_vocabulary() {
+    use clap::ValueEnum;
+    for signal in Signal::ALL {
+        let name = signal.name();
+        assert_eq!(Signal::parse(name), Some(signal));
+        assert_eq!(serde_json::from_value::<Signal>(serde_json::json!(name)).unwrap(), signal);
+        assert_eq!(Signal::from_str(name, false), Ok(signal));
+    }
+    assert_eq!(Signal::parse("error-clicks"), None);
+    assert!(serde_json::from_value::<Signal>(serde_json::json!("clicks")).is_err());
+}

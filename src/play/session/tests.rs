@@ -258,3 +258,138 @@ fn the_page_before_the_first_snapshot_is_the_snapshot_and_info_says_where_it_is(
     assert_eq!(info["viewport"], serde_json::json!([640.0, 480.0]));
     assert_eq!((info["start_time"].as_i64(), info["duration_ms"].as_i64()), (Some(100), Some(1_900)));
 }
+
+/// Opens `json` as a stream fed `piece` bytes at a time: the session, once the bytes so far
+/// hold the first FullSnapshot, and how many bytes it took.
+fn open_streamed(json: &[u8], piece: usize) -> (Session, usize) {
+    let mut n = 0;
+    loop {
+        n = (n + piece).min(json.len());
+        if let Some(s) = Session::open_stream(json[..n].to_vec(), true, 1.0).unwrap() {
+            return (s, n);
+        }
+        assert!(n < json.len(), "the whole input holds a FullSnapshot");
+    }
+}
+
+#[test]
+fn a_stream_opens_at_its_first_snapshot_and_decodes_what_arrives_in_partial_chunks() {
+    let moves: Vec<(i64, &str)> = (1..=2_000).map(|i| (i * 10, MOVE)).collect();
+    let json = recording_json(&moves).into_bytes();
+    assert!(Session::open_stream(json[..40].to_vec(), true, 1.0).unwrap().is_none(), "no snapshot yet");
+    let (mut s, mut fed) = open_streamed(&json, 97);
+    assert!(fed < json.len() / 10, "mounted on the head, not the whole input: {fed}");
+    assert!(!s.loaded());
+    let mut clock = ticking();
+    let mut durations = Vec::new();
+    // pieces cut inside elements, strings and separators alike, up to the array's `]`
+    let close = json.len() - 1;
+    while fed < close {
+        let next = (fed + 1_013).min(close);
+        s.push_input(&json[fed..next]);
+        fed = next;
+        assert!(!s.load_step(f64::INFINITY, &mut clock), "open input: never loaded");
+        assert!(s.waiting(), "caught up with the bytes received");
+        assert!(!s.load_step(f64::INFINITY, &mut clock), "waiting: nothing to do");
+        assert_eq!(s.loaded_until(), s.duration(), "the end so far is the latest event received");
+        durations.push(s.duration());
+    }
+    assert!(durations.windows(2).all(|w| w[0] <= w[1]) && durations[0] < 20_000.0, "{durations:?}");
+    s.end_input();
+    assert!(!s.waiting(), "the end of input is news to decode");
+    assert!(s.load_step(f64::INFINITY, &mut clock));
+    let info: serde_json::Value = serde_json::from_str(&s.info_json(Vec::new())).unwrap();
+    assert_eq!(info["n_events"], 2_002, "all that came plays");
+    assert_eq!(info["warnings"].as_array().unwrap().len(), 1, "with the decoder's word on the open array");
+    // the same feed with its `]`: loaded, whether or not the end of input came
+    let (mut s, mut fed) = open_streamed(&json, 97);
+    while fed < json.len() {
+        let next = (fed + 1_013).min(json.len());
+        s.push_input(&json[fed..next]);
+        fed = next;
+        s.load_step(f64::INFINITY, &mut clock);
+    }
+    assert!(s.loaded(), "the array's `]` ends the recording");
+    assert_eq!(s.duration(), 20_000.0);
+    let want = codec::decode(&json).unwrap().events;
+    assert_eq!(format!("{:?}", s.playback.events()), format!("{want:?}"));
+    s.push_input(b"garbage");
+    assert!(s.load_step(0.0, &mut clock), "bytes after the end are ignored");
+}
+
+#[test]
+fn a_seek_past_what_arrived_waits_at_the_decoded_end_then_lands() {
+    let moves: Vec<(i64, &str)> = (1..=3_000).map(|i| (i * 10, MOVE)).collect();
+    let json = recording_json(&moves).into_bytes();
+    let (mut s, opened) = open_streamed(&json, 4_096);
+    let half = json.len() / 2;
+    s.push_input(&json[opened..half]);
+    let mut clock = ticking();
+    while !s.waiting() {
+        assert!(!s.load_step(0.0, &mut clock));
+    }
+    let arrived = s.loaded_until();
+    assert!(arrived > 0.0 && arrived < 25_000.0, "{arrived}");
+    assert_eq!(s.duration(), arrived, "the end so far is the latest event received");
+    s.seek(25_000.0);
+    assert_eq!(s.current_time(), arrived, "clamped to what arrived");
+    assert!(s.waiting(), "and nothing more to decode: the edge keeps the target and waits");
+    // playing on at the end so far does not spin either: it stops there
+    s.play();
+    assert_ne!(s.tick(0.0) & FRAME_FINISH, 0);
+    assert_eq!(s.current_time(), arrived);
+    s.push_input(&json[half..json.len() - 1]);
+    while s.loaded_until() <= 25_000.0 {
+        assert!(!s.load_step(0.0, &mut clock));
+    }
+    s.seek(25_000.0);
+    assert_eq!(s.current_time(), 25_000.0, "the bytes came and were decoded: the seek lands");
+    assert!(!s.loaded(), "the input is still open");
+    s.push_input(b"]");
+    s.end_input();
+    while !s.load_step(0.0, &mut clock) {}
+    s.seek(f64::MAX);
+    assert_eq!(s.current_time(), 30_000.0, "all in: the end is the recording's");
+}
+
+#[test]
+fn the_end_of_input_ends_the_recording_where_it_stopped() {
+    let moves: Vec<(i64, &str)> = (1..=1_000).map(|i| (i * 10, MOVE)).collect();
+    let json = recording_json(&moves).into_bytes();
+    let (mut s, opened) = open_streamed(&json, 512);
+    // the stream fails mid-element: what came plays, with the decoder's warning
+    let cut = json.len() * 2 / 3;
+    s.push_input(&json[opened..cut]);
+    s.end_input();
+    let mut clock = ticking();
+    while !s.load_step(0.0, &mut clock) {}
+    assert!(s.loaded() && !s.waiting());
+    let info: serde_json::Value = serde_json::from_str(&s.info_json(Vec::new())).unwrap();
+    let n = info["n_events"].as_u64().unwrap();
+    assert!(n > 500 && n < 1_002, "{n}");
+    let warnings = info["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().contains("could not be read past event")), "{warnings:?}");
+    // a whole stream followed by what is not the array (the read route's warnings) ends at `]`
+    let mut tail = json.clone();
+    tail.extend_from_slice(br#"],"warnings":["x"]}"#);
+    let (mut s, opened) = open_streamed(&tail, 8_192);
+    s.push_input(&tail[opened..]);
+    s.end_input();
+    assert!(s.load_step(f64::INFINITY, &mut clock));
+    let info: serde_json::Value = serde_json::from_str(&s.info_json(Vec::new())).unwrap();
+    assert_eq!(info["n_events"], 1_002);
+    assert_eq!(info["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn stream_input_errors_are_the_decoders_and_other_sessions_ignore_the_feed() {
+    let err = Session::open_stream(b"  {\"events\": []}".to_vec(), true, 1.0).err().unwrap();
+    assert!(matches!(err, DecodeError::UnsupportedFormat { .. }), "{err}");
+    assert!(Session::open_stream(b"[{\"type\":2,\"timestamp\":".to_vec(), true, 1.0).unwrap().is_none());
+    assert!(Session::open_stream(b"[{\"type\":2,\"data\":7,\"timestamp\":0},".to_vec(), true, 1.0).is_err());
+    let mut s = session(&[(1_000, MOVE)], true);
+    s.push_input(b"[1,2");
+    s.end_input();
+    assert!(!s.waiting() && s.loaded());
+    assert_eq!(s.duration(), 1_000.0);
+}
