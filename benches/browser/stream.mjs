@@ -7,6 +7,10 @@
 // For each: ms from the request to the first page shown (the FullSnapshot's table in the
 // iframe, then a forced layout), to the response's last byte, and the longest main-thread task
 // (Long Tasks API, >= 50 ms) until the first page. Fresh page per run; median of --reps.
+// Then "viewer": the collector's own viewer opened on a deep link to the session
+// (`#readKey=…&session=…`), ms from the navigation to the first page in its player and to the
+// last byte of `GET /v1/sessions/{id}/analysis` (the viewer mounts the player without waiting
+// for the analysis, so the first can come before the second).
 // Results go in BENCHMARKS.md ("Player"). Not a test: it prints numbers and asserts nothing.
 //
 //   npm run build:wasm-analyze && cargo build -p rewind-cli
@@ -98,7 +102,27 @@ try {
       await page.close();
     }
   }
+  results.viewer = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const page = await newPage(browser);
+    await page.goto(`${collector.origin}/#readKey=${KEYS.read}&session=${session}`);
+    const first = await (await page.waitForFunction((rows) => {
+      const body = window.rewindViewer?.player()?.frame?.contentDocument?.querySelector('#orders tbody');
+      return body?.rows.length === rows && performance.now();
+    }, recording.rows, { polling: 'raf', timeout: 300_000 })).jsonValue();
+    const analysis = await (await page.waitForFunction(() => {
+      const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/analysis'));
+      return entry?.responseEnd > 0 && entry.responseEnd;
+    }, null, { polling: 100, timeout: 300_000 })).jsonValue();
+    results.viewer.push({ first, analysis });
+    await page.close();
+  }
   for (const [how, runs] of Object.entries(results)) {
+    if (how === 'viewer') {
+      const f = (k) => `${median(runs.map((r) => r[k])).toFixed(0)} ms (${runs.map((r) => r[k].toFixed(0)).join(', ')})`;
+      console.log(`viewer (deep link): first page ${f('first')}; /analysis answered ${f('analysis')} after the navigation`);
+      continue;
+    }
     const f = (k) => `${median(runs.map((r) => r[k])).toFixed(0)} ms (${runs.map((r) => r[k].toFixed(0)).join(', ')})`;
     console.log(`${how}: first page ${f('first')}; last byte ${f('lastByte')}; longest task to the first page ${f('longestToFirst')}`);
   }

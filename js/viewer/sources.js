@@ -78,11 +78,14 @@ export class Collector {
   /**
    * One page of sessions, newest first: `{rows, total}`. `user` filters by exact visitor id;
    * `withErrors` / `withRage` keep sessions with console errors / rage clicks (counted by the
-   * collector; a session whose rage count is not ready yet is left out).
+   * collector; a session whose rage count is not ready yet is left out); `url` keeps sessions that
+   * visited a page whose URL contains it (the read API's `url`). `limit`: rows per
+   * page, PAGE_SIZE unless asked (the collector caps it at 100).
    */
-  async list({ offset = 0, user = '', withErrors = false, withRage = false } = {}) {
-    const q = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
+  async list({ offset = 0, user = '', withErrors = false, withRage = false, url = '', limit = PAGE_SIZE } = {}) {
+    const q = new URLSearchParams({ limit: String(limit), offset: String(offset) });
     if (user) q.set('user', user);
+    if (url) q.set('url', url);
     if (withErrors) q.set('min_errors', '1');
     if (withRage) q.set('min_rage_clicks', '1');
     const body = await this.get(`/v1/sessions?${q}`);

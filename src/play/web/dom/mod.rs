@@ -32,7 +32,10 @@ pub(super) const BLOCKED_CLASS: &str = "rewind-blocked";
 /// fallback content, an empty inline box, not as a picture of its `width` × `height`. This
 /// gives it that box back (at zero specificity, so the page's own canvas rules still win), and
 /// the overlay paints the replayed bitmap there (`DomView::painted_canvases`).
-const PLAYER_CSS: &str = ".rewind-blocked{background:#d4d4d8 repeating-linear-gradient(45deg,#d4d4d8 0 6px,#c4c4cc 6px 12px)!important;}noscript{display:none!important;}:where(canvas){display:inline-block;width:attr(width px,300px);height:attr(height px,150px)}";
+///
+/// The `.rewind-focus` rule is the replayed focus ring (`extras::FOCUS_CLASS`): `!important`
+/// so a page's `outline: none` cannot hide it, in the viewer's accent colour.
+const PLAYER_CSS: &str = ".rewind-focus{outline:3px solid #4053d6!important;outline-offset:2px!important;}.rewind-blocked{background:#d4d4d8 repeating-linear-gradient(45deg,#d4d4d8 0 6px,#c4c4cc 6px 12px)!important;}noscript{display:none!important;}:where(canvas){display:inline-block;width:attr(width px,300px);height:attr(height px,150px)}";
 
 /// The iframe and the DOM nodes mirroring the virtual DOM's slots.
 pub(super) struct DomView {
@@ -71,6 +74,8 @@ pub(super) struct DomView {
     /// The elements given the class `:hover` (`extras`), to take it off when the hovered
     /// elements change.
     pub(super) hovered: Vec<(u32, Element)>,
+    /// The element showing the focus ring (`extras`), to take it off when focus moves.
+    pub(super) focused: Option<(u32, Element)>,
     /// Swallows rejected `play()` promises.
     pub(super) ignore: wasm_bindgen::prelude::Closure<dyn FnMut(JsValue)>,
 }
@@ -109,6 +114,7 @@ impl DomView {
             fonts_added: 0,
             fonts_refused: 0,
             hovered: Vec::new(),
+            focused: None,
             ignore: media::ignore(),
         })
     }
@@ -145,6 +151,7 @@ impl DomView {
         self.canvases_reset();
         self.pending_selections.clear();
         self.hovered.clear(); // their document is gone
+        self.focused = None;
         let Some(doc) = self.document() else { return };
         let top = vdom.document();
         let quirks = top != NONE
@@ -171,6 +178,7 @@ impl DomView {
         self.sync_canvases(vdom);
         self.apply_all_selections(vdom);
         self.sync_hover(vdom);
+        self.sync_focus(vdom);
     }
 
     /// Applies the changes of one step of playback (in order, reading the final state).
@@ -232,7 +240,7 @@ impl DomView {
                     }
                 }
                 Change::Font => self.sync_fonts(vdom, false),
-                Change::Hover => {} // below, after every change list
+                Change::Hover | Change::Focus => {} // below, after every change list
                 Change::SheetOps { .. } | Change::StyleOps { .. } | Change::Adopt(_) => {
                     self.pending_sheets.push(change.clone());
                 }
@@ -247,6 +255,7 @@ impl DomView {
         if !changes.is_empty() {
             // any change may touch a hovered element (a new class attribute, a rebuilt node)
             self.sync_hover(vdom);
+            self.sync_focus(vdom);
         }
     }
 
