@@ -12,7 +12,7 @@ import { init } from './analyze.js';
 
 export { init };
 
-/** `Player.frame()` result bits (src/play/player.rs). */
+/** `Player.frame()` result bits (src/play/session.rs). */
 const FRAME_TIME = 1;
 const FRAME_ACTION = 2;
 const FRAME_FINISH = 4;

@@ -1,6 +1,6 @@
 //! The virtual DOM of the player: the recorded page as rrweb's Replayer would have rebuilt it,
 //! in plain Rust, so it can be tested natively, cloned into checkpoints and diffed into the
-//! browser's DOM by the wasm edge (`play::dom`).
+//! browser's DOM by the wasm edge (`play::web::dom`).
 //!
 //! Semantics follow rrweb 2.1.1's Replayer (`rebuildFullSnapshot`, `applyMutation`,
 //! `applyInput`, `applyScroll`) and rrweb-snapshot's `buildNode` / `buildNodeWithSN`, case by

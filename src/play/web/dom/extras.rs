@@ -1,4 +1,4 @@
-//! The page layer's selection and fonts: the virtual DOM's [`SelRange`](super::vdom::SelRange)s
+//! The page layer's selection and fonts: the virtual DOM's [`SelRange`](crate::play::vdom::SelRange)s
 //! become the iframe documents' selections (`getSelection()`: `removeAllRanges`, then a `Range`
 //! per recorded range, as rrweb's `applySelection`), and its [`Font`]s `FontFace`s in the
 //! replayed document's `fonts` (as rrweb's Replayer adds them).
@@ -7,8 +7,8 @@
 //! would have on the recorded page. A range the DOM refuses when rebuilt (a boundary past a text
 //! that changed since) is left out.
 
-use super::dom::DomView;
-use super::vdom::{Font, FontSource, VDom};
+use super::DomView;
+use crate::play::vdom::{Font, FontSource, VDom};
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
@@ -16,7 +16,7 @@ use web_sys::Element;
 /// The class rrweb's Replayer gives hovered elements (its style rewrite matches `.\:hover`).
 const HOVER_CLASS: &str = ":hover";
 
-/// The class the focused element gets; the player's own sheet ([`super::dom`]'s `PLAYER_CSS`)
+/// The class the focused element gets; the player's own sheet (`PLAYER_CSS` in [`super`])
 /// draws the focus ring for it.
 pub(super) const FOCUS_CLASS: &str = "rewind-focus";
 

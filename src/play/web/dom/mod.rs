@@ -10,7 +10,13 @@
 //! DOM's [`Change`]s ([`DomView::apply`]), so a frame touches only what changed. Nodes are
 //! kept in a table by virtual-DOM slot.
 
-use super::vdom::{Change, NodeData, VDom, NONE};
+pub(super) mod canvas;
+mod extras;
+mod media;
+mod sheets;
+mod webgl;
+
+use crate::play::vdom::{Change, NodeData, VDom, NONE};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlDocument, HtmlIFrameElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode};
@@ -27,7 +33,7 @@ pub(super) const BLOCKED_CLASS: &str = "rewind-blocked";
 /// gives it that box back (at zero specificity, so the page's own canvas rules still win), and
 /// the overlay paints the replayed bitmap there (`DomView::painted_canvases`).
 ///
-/// The `.rewind-focus` rule is the replayed focus ring (`dom_extras::FOCUS_CLASS`): `!important`
+/// The `.rewind-focus` rule is the replayed focus ring (`extras::FOCUS_CLASS`): `!important`
 /// so a page's `outline: none` cannot hide it, in the viewer's accent colour.
 const PLAYER_CSS: &str = ".rewind-focus{outline:3px solid #4053d6!important;outline-offset:2px!important;}.rewind-blocked{background:#d4d4d8 repeating-linear-gradient(45deg,#d4d4d8 0 6px,#c4c4cc 6px 12px)!important;}noscript{display:none!important;}:where(canvas){display:inline-block;width:attr(width px,300px);height:attr(height px,150px)}";
 
@@ -39,7 +45,7 @@ pub(super) struct DomView {
     pending_values: Vec<u32>,
     pending_scrolls: Vec<u32>,
     /// `<dialog>` slots whose open state (`open`, `rr_open_mode`) must be applied once they are
-    /// in the page (`dom_extras::sync_dialog`).
+    /// in the page (`extras::sync_dialog`).
     pub(super) pending_dialogs: Vec<u32>,
     /// Iframes (slots) whose content document must be built once they are in the page.
     pending_iframes: Vec<u32>,
@@ -51,24 +57,24 @@ pub(super) struct DomView {
     scrolled: Vec<u32>,
     stack: Vec<(u32, u32)>,
     /// Constructed sheets of the page (rrweb's style mirror), by virtual-DOM key.
-    pub(super) constructed: rustc_hash::FxHashMap<super::vdom::SheetKey, JsValue>,
+    pub(super) constructed: rustc_hash::FxHashMap<crate::play::vdom::SheetKey, JsValue>,
     /// Sheet changes of the current step, applied once the tree is in place.
     pub(super) pending_sheets: Vec<Change>,
     /// CSSOM calls the browser refused (bad rules, indices past the end), since creation.
     pub(super) css_refused: u64,
     /// `<audio>`/`<video>` slots with a recorded state (stale ones dropped as found).
     pub(super) media: Vec<u32>,
-    /// Canvas drawing queues (`dom_canvas`).
-    pub(super) canvases: super::dom_canvas::Canvases,
+    /// Canvas drawing queues (`canvas`).
+    pub(super) canvases: canvas::Canvases,
     /// Documents whose selection changed in the current step.
     pending_selections: Vec<u32>,
     /// Fonts of the virtual DOM already added to the document; fonts the browser refused.
     pub(super) fonts_added: usize,
     pub(super) fonts_refused: u64,
-    /// The elements given the class `:hover` (`dom_extras`), to take it off when the hovered
+    /// The elements given the class `:hover` (`extras`), to take it off when the hovered
     /// elements change.
     pub(super) hovered: Vec<(u32, Element)>,
-    /// The element showing the focus ring (`dom_extras`), to take it off when focus moves.
+    /// The element showing the focus ring (`extras`), to take it off when focus moves.
     pub(super) focused: Option<(u32, Element)>,
     /// Swallows rejected `play()` promises.
     pub(super) ignore: wasm_bindgen::prelude::Closure<dyn FnMut(JsValue)>,
@@ -109,7 +115,7 @@ impl DomView {
             fonts_refused: 0,
             hovered: Vec::new(),
             focused: None,
-            ignore: super::dom_media::ignore(),
+            ignore: media::ignore(),
         })
     }
 
@@ -630,7 +636,7 @@ fn adopt_player_css(doc: &Document, frame: &HtmlIFrameElement) {
         let sheet = Reflect::construct(&ctor, &Array::new())?;
         let replace = function(Reflect::get(&sheet, &"replaceSync".into())?)?;
         replace.call1(&sheet, &PLAYER_CSS.into())?;
-        Reflect::set(&sheet, &super::dom_sheets::PLAYER_SHEET_MARK.into(), &JsValue::TRUE)?;
+        Reflect::set(&sheet, &sheets::PLAYER_SHEET_MARK.into(), &JsValue::TRUE)?;
         Ok(sheet)
     })();
     if let Ok(sheet) = sheet {
