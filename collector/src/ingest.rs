@@ -107,8 +107,7 @@ async fn ingest(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Resul
     let (batch, stored) = match first {
         Decoded::Done(done) => done,
         Decoded::Waiting(batch, json, body) => {
-            let share =
-                state.redact_budget.acquire_many(redacting_kib(&json)).await.map_err(ApiError::internal)?;
+            let share = state.redact_budget.acquire_many(redacting_kib(&json)).await.map_err(ApiError::internal)?;
             let done = tokio::task::spawn_blocking(move || finish(batch, &json, body, &policy))
                 .await
                 .map_err(ApiError::internal)??;
@@ -146,10 +145,7 @@ fn check_seq(batch: &BatchInfo, max_seq: u64) -> Result<(), ApiError> {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             Reason::SeqTooHigh,
-            format!(
-                "seq {} is past this collector's limit of {} batches per session (--max-seq)",
-                batch.seq, max_seq
-            ),
+            format!("seq {} is past this collector's limit of {} batches per session (--max-seq)", batch.seq, max_seq),
         ));
     }
     Ok(())
