@@ -10,7 +10,7 @@
 // and queues nothing, so no request is made) and the window keeps them; on a trigger that the
 // roll lets through, the window is released into the Transport and the session goes on as a full one.
 
-/** Bits of `Buffering.push`'s result (PUSH_CHECKOUT, PUSH_TRIGGER in src/buffering_chunk.rs). */
+/** Bits of `Buffering.push`'s result (PUSH_CHECKOUT, PUSH_TRIGGER in src/wasm/buffering.rs). */
 const CHECKOUT = 1;
 const TRIGGER = 2;
 

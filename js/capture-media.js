@@ -1,7 +1,7 @@
 // rewind-replay — opt-in canvas and font capture (`capture.canvas`, `capture.fonts`).
 // Loaded by index.js only when one of them is set, so the always-loaded recorder stays small.
 // The wasm Recorder gives canvas ids and queues the events (`canvasId`, `addMediaEvent`; shapes
-// in src/record/media.rs); this module does the browser work and writes the events:
+// in src/wasm/recorder/media.rs); this module does the browser work and writes the events:
 //
 // - canvas: like rrweb 2.1.1's sampled canvas mode (`recordCanvas: true, sampling: {canvas:
 //   fps}`): at most `fps` times a second (requestAnimationFrame), every recorded, unblocked

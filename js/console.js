@@ -5,7 +5,7 @@
 // every page downloads carries none of it. It wraps the chosen `console` methods (a `Proxy`,
 // ./hooks.js's `wrapMethod`; the hook runs before the original) and listens for uncaught errors
 // and unhandled rejections; the network chunk's small wasm (`ConsolePolicy`, loaded with
-// `loadNetworkWasm` of ./network.js; src/console_chunk.rs, src/privacy/console.rs) writes each
+// `loadNetworkWasm` of ./network.js; src/wasm/console.rs, src/privacy/console.rs) writes each
 // record as rrweb's console plugin does: a Plugin event (rrweb EventType 6)
 // `{plugin: "rrweb/console@1", payload: {level, trace: string[], payload: string[]}}`, every
 // argument stringified, its URLs scrubbed and PII redacted by the recorder's Rust rules,

@@ -16,15 +16,19 @@ export declare const SPEEDS: readonly Speed[];
 
 /**
  * A recording: JSON text or JSON Lines, their bytes or gzip, a `Blob`/`File`, an array of rrweb
- * events, or an object carrying one (`{ events }` or `{ recording }`, e.g. `{ events, analysis }`).
+ * events, a `ReadableStream` of a JSON array of events still arriving (e.g. a `fetch` response's
+ * `body`: the first page shows once its FullSnapshot is in, the rest is decoded as it comes, and
+ * a seek past what arrived lands when it does), or an object carrying one (`{ events }` or
+ * `{ recording }`, e.g. `{ events, analysis }`).
  */
 export type PlayerSource =
   | RecordingInput
   | Blob
   | ArrayBufferView
   | readonly unknown[]
+  | ReadableStream<Uint8Array | string>
   | { events: readonly unknown[]; [key: string]: unknown }
-  | { recording: RecordingInput | Blob | readonly unknown[]; [key: string]: unknown };
+  | { recording: RecordingInput | Blob | readonly unknown[] | ReadableStream<Uint8Array | string>; [key: string]: unknown };
 
 export interface PlayerOptions {
   /** Jump over spans without user activity (gaps over 10 s) while playing. Default `true`. */

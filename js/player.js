@@ -12,7 +12,7 @@ import { init } from './analyze.js';
 
 export { init };
 
-/** `Player.frame()` result bits (src/play/player.rs). */
+/** `Player.frame()` result bits (src/play/session.rs). */
 const FRAME_TIME = 1;
 const FRAME_ACTION = 2;
 const FRAME_FINISH = 4;
@@ -32,6 +32,14 @@ const INDEX_SLICE_MS = 6;
  */
 const SYNC_SEEK_BYTES = 1024 * 1024;
 
+/**
+ * A streamed recording mounts once its bytes hold the first FullSnapshot; each try scans what
+ * arrived, so the next waits for this many more bytes, or for a quarter more than the last
+ * try had (the scans then add up to a few times the bytes before the FullSnapshot, not their
+ * square).
+ */
+const STREAM_RETRY_BYTES = 64 * 1024;
+
 /** Actions or ticks taken from the wasm per idle slice (~5 ms for 1,000 on this machine). */
 const LIST_PIECE = 1_000;
 
@@ -40,8 +48,11 @@ const LIST_PIECE = 1_000;
  *
  * @param {Element} container
  * @param {unknown} source the recording: JSON text or JSON Lines (`string`), their bytes or gzip
- *   (`Uint8Array`, `ArrayBuffer`, `Blob`/`File`), an array of rrweb events, or an object with
- *   `events` (an array) or `recording` (any of the former), e.g. `{ events, analysis }`.
+ *   (`Uint8Array`, `ArrayBuffer`, `Blob`/`File`), an array of rrweb events, a `ReadableStream`
+ *   of a JSON array of events still arriving (`Uint8Array` or `string` chunks, e.g. a
+ *   `fetch` response's `body`: the first page shows once its FullSnapshot is in, the rest is
+ *   decoded as it comes), or an object with `events` (an array) or `recording` (any of the
+ *   former), e.g. `{ events, analysis }`.
  * @param {{ skipInactive?: boolean, speed?: 0.5|1|2|4|8, autoplay?: boolean, labels?: boolean, wasm?: unknown }} [options]
  * @returns {Promise<PlayerHandle>} see player.d.ts
  */
@@ -50,13 +61,71 @@ export async function createPlayer(container, source, options = {}) {
     throw new TypeError('createPlayer: container must be a DOM element');
   }
   const { skipInactive = true, speed = 1, autoplay = false, labels = true } = options;
-  const input = await toInput(source);
+  const stream = isStream(source) ? source : isStream(source?.recording) ? source.recording : null;
+  const input = stream ? null : await toInput(source);
   await init(options.wasm);
   const { Player } = await import('../pkg/rewind.js');
   if (typeof Player !== 'function') throw new Error('createPlayer: the wasm build has no player (build with the `play` feature)');
-  const player = new Player(container, input, Boolean(skipInactive), SPEEDS.includes(speed) ? speed : 1);
+  const args = [Boolean(skipInactive), SPEEDS.includes(speed) ? speed : 1];
+  const { player, feed, streamed } = stream ? await openStream(Player, container, stream, args) : { player: new Player(container, input, ...args), feed: null, streamed: false };
   if (!labels) player.setLabels(false);
-  return handle(player, container, { autoplay });
+  return handle(player, container, { autoplay, feed, streamed });
+}
+
+const isStream = (value) => typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;
+
+const chunkBytes = (chunk) => {
+  if (typeof chunk === 'string') return new TextEncoder().encode(chunk);
+  if (chunk instanceof Uint8Array) return chunk;
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError('createPlayer: a recording stream must yield Uint8Array or string chunks');
+};
+
+const joined = (parts, size) => {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+};
+
+/**
+ * Reads `stream` until its bytes hold the first FullSnapshot and mounts the player on them
+ * (`Player.fromStream`); `feed` is the reader of the rest (null when the stream ended first);
+ * `streamed`: read as a stream (its length known only once decoded), not as a whole input.
+ */
+async function openStream(Player, container, stream, args) {
+  const reader = stream.getReader();
+  const parts = [];
+  let size = 0;
+  let tried = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        // All of it: the array as a stream (what follows its `]` ignored), else as a whole
+        // input, with the decoder's errors for one cut short.
+        const bytes = joined(parts, size);
+        const player = size > tried ? Player.fromStream(container, bytes, ...args) : undefined;
+        if (!player) return { player: new Player(container, bytes, ...args), feed: null, streamed: false };
+        player.endInput();
+        return { player, feed: null, streamed: true };
+      }
+      const bytes = chunkBytes(value);
+      parts.push(bytes);
+      size += bytes.length;
+      if (size - tried < Math.max(STREAM_RETRY_BYTES, tried / 4)) continue;
+      tried = size;
+      const player = Player.fromStream(container, joined(parts, size), ...args);
+      if (player) return { player, feed: reader, streamed: true };
+    }
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    throw error;
+  }
 }
 
 async function toInput(source) {
@@ -79,7 +148,7 @@ async function toInput(source) {
   throw new TypeError('createPlayer: expected a recording (string, Uint8Array, ArrayBuffer, Blob or an array of rrweb events)');
 }
 
-function handle(player, container, { autoplay }) {
+function handle(player, container, { autoplay, feed, streamed }) {
   const listeners = new Map(EVENTS.map((name) => [name, new Set()]));
   let raf = 0;
   let idle = 0;
@@ -90,6 +159,11 @@ function handle(player, container, { autoplay }) {
   // A seek past what is decoded yet, while paused: it lands when the background slices have
   // decoded that far (player.seek would decode up to it at once, one long task on a large file).
   let pendingSeek = null;
+  // A streamed recording (`feed`, the reader of its bytes still arriving): whether the decoding
+  // slices stopped to wait for them (the feed starts them again).
+  let parked = false;
+  // Its length is the last event decoded until all is: a seek is not clamped to it meanwhile.
+  const unsure = () => streamed && !player.loaded;
 
   const emit = (name, ...args) => {
     for (const fn of listeners.get(name)) {
@@ -182,11 +256,40 @@ function handle(player, container, { autoplay }) {
   const load = () => {
     const done = player.loadStep(INDEX_SLICE_MS);
     if (pendingSeek !== null && (done || player.loadedUntil() > pendingSeek)) land();
-    if (!done) return later(load);
+    if (!done) {
+      if (player.waiting) parked = true;
+      else later(load);
+      return;
+    }
     emit('loaded');
     later(analyze);
   };
-  const background = () => later(load);
+  const resume = () => {
+    if (!parked || destroyed) return;
+    parked = false;
+    later(load);
+  };
+  // The rest of a streamed recording, pushed as it arrives; a stream that fails ends the input
+  // there (the player plays what came, with the decoder's warning for the cut).
+  const pump = async () => {
+    try {
+      for (;;) {
+        const { done, value } = await feed.read();
+        if (destroyed) return;
+        if (done) break;
+        player.pushInput(chunkBytes(value));
+        resume();
+      }
+    } catch {
+      if (destroyed) return;
+    }
+    player.endInput();
+    resume();
+  };
+  const background = () => {
+    later(load);
+    if (feed) pump();
+  };
 
   if (typeof ResizeObserver !== 'undefined') {
     resizeObserver = new ResizeObserver(() => {
@@ -216,14 +319,15 @@ function handle(player, container, { autoplay }) {
     },
     /**
      * Jumps to `ms` from the start (clamped to [0, duration]; not finite: 0). Paused, past what a
-     * large recording has decoded so far (more than SYNC_SEEK_BYTES left), it lands when the
-     * background decoding reaches `ms`; `currentTime()` says `ms` meanwhile.
+     * large recording has decoded so far (more than SYNC_SEEK_BYTES left, or a streamed one
+     * not decoded whole: its length is not known, so `ms` is not clamped yet), it lands
+     * when the background decoding reaches `ms`; `currentTime()` says `ms` meanwhile.
      */
     seek(ms) {
       alive();
       const n = Number(ms);
-      const to = Number.isFinite(n) ? Math.max(0, Math.min(player.duration(), n)) : 0;
-      if (!player.playing && !player.loaded && to > player.loadedUntil() && player.undecodedBytes() > SYNC_SEEK_BYTES) {
+      const to = Number.isFinite(n) ? Math.max(0, unsure() ? n : Math.min(player.duration(), n)) : 0;
+      if (!player.playing && !player.loaded && to > player.loadedUntil() && (unsure() || player.undecodedBytes() > SYNC_SEEK_BYTES)) {
         pendingSeek = to;
         emit('timeupdate', to);
         return;
@@ -304,6 +408,7 @@ function handle(player, container, { autoplay }) {
       if (destroyed) return;
       stopLoop();
       clearTimeout(idle);
+      feed?.cancel().catch(() => {});
       resizeObserver?.disconnect();
       player.destroy();
       destroyed = true;

@@ -15,10 +15,11 @@ import { count, duration, page, shortId, when } from './viewer/format.js';
 import { renderEmpty, renderEmptyRecording, renderError, renderLoading, renderSession } from './viewer/panel.js';
 import { copyText, followPlayer, readLink, shareLink, writeLink } from './viewer/location.js';
 import { mountReplay } from './viewer/replay.js';
-import { firstTimestamp, showEarly } from './viewer/early.js';
+import { firstTimestamp, showEarly, showPending } from './viewer/early.js';
 import { mountPanels } from './viewer/panels.js';
 import { LIVE_TAIL_MS, LIVE_WINDOW_MS, Poller, isLive } from './viewer/live.js';
 import { AuthError, Collector, FileSource, PAGE_SIZE } from './viewer/sources.js';
+import { MAX_HEATMAP_SESSIONS, capSet, pageFilter } from './viewer/heatmap-set.js';
 
 const ACCEPT = '.json,.jsonl,.ndjson,.gz,.gzip,application/json,application/gzip,application/x-ndjson,text/plain';
 
@@ -321,19 +322,8 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     pending = { session: null };
     const key = `c:${link.session}`;
     state.at = { key, ms: link.t * 1000 };
-    if (!rowByKey(key)) {
-      const row = { key, source: 'collector', session_id: link.session };
-      main.replaceChildren(renderLoading(row));
-      try {
-        const analysis = await collector.analysis(link.session);
-        state.analyses.set(key, analysis);
-        state.linked = { ...analysis.session, ...row };
-      } catch (error) {
-        if (error instanceof AuthError && !collector.shareToken) return forgetKey();
-        main.replaceChildren(renderError(row, error.message));
-        return;
-      }
-    }
+    // Not on the list's page: a row of its id alone, filled in by its analysis (showStreaming).
+    if (!rowByKey(key)) state.linked = { key, source: 'collector', session_id: link.session };
     await select(key);
   }
 
@@ -385,7 +375,9 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     state.selected = key;
     state.analyses.set(key, analysis);
     root.classList.add('has-session');
-    panels = mountPanels(view, Promise.resolve().then(() => files.recording(key)));
+    const recording = Promise.resolve().then(() => files.recording(key));
+    panels = mountPanels(view, recording);
+    replay?.setHeatmapSet?.((page) => heatmapSet(row, recording, page));
     renderList();
     return true;
   }
@@ -410,6 +402,12 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
       return;
     }
     let analysis = state.analyses.get(key);
+    if (!analysis && row.source === 'collector') {
+      // The replay streams from the first page on; the analysis fills the panel when it comes.
+      if (row.n_events != null && !(Number(row.n_events) > 0)) main.replaceChildren(renderEmptyRecording(row));
+      else showStreaming(row);
+      return;
+    }
     if (!analysis) {
       main.replaceChildren(renderLoading(row));
       try {
@@ -435,15 +433,84 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
    * that grew), so the new one continues where the old one was.
    */
   function show(row, analysis, keep = null) {
-    const key = row.key;
     const view = renderSession(row, analysis, { onVisitor: setVisitor });
     if (keep?.tab) view.panel.select(keep.tab);
     main.replaceChildren(view);
     if (!keep) main.scrollTop = 0;
-    // Collector: the stored events (the player reads `{events}`); files: the bytes as opened.
-    // Fetched once, for the player and the console and network panels.
-    const fetched = row.source === 'file' ? Promise.resolve().then(() => files.recording(key)) : collector.events(row.session_id);
+    const { fetched } = startReplay(row, view, keep);
+    panels = mountPanels(view, fetched);
+    if (row.source === 'collector') followLive(row, view, analysis);
+  }
+
+  /**
+   * A collector session before its analysis: the session view with the replay streaming from
+   * the first page on and the action list busy (viewer/early.js), then the analysis from
+   * `GET /v1/sessions/{id}/analysis` put around the player when it answers, or its failure said
+   * in the panel while the replay plays on. The console and network tabs come with either.
+   */
+  function showStreaming(row) {
+    const key = row.key;
+    let fetched = null;
+    let opened = null;
+    const shown = showPending(main, row, {
+      start: row.start_time,
+      onVisitor: setVisitor,
+      mount: (view) => {
+        ({ fetched, opened } = startReplay(row, view));
+        return replay;
+      },
+    });
+    const current = () => state.selected === key && replay === shown.replay;
+    // Refused or unknown before its first byte (a revoked share link, a wrong id): nothing to
+    // replay, so the session's error state, as for any session that cannot be read.
+    opened.catch((error) => {
+      if (!current()) return;
+      if (error instanceof AuthError && !collector.shareToken) return forgetKey();
+      stopReplay();
+      main.replaceChildren(renderError(row, error.message));
+    });
+    collector.analysis(row.session_id).then((analysis) => {
+      if (!current()) return;
+      state.analyses.set(key, analysis);
+      const full = { ...row, ...analysis.session, key, source: 'collector' };
+      if (state.linked?.key === key) {
+        state.linked = full;
+        renderList();
+      }
+      if (!(Number(analysis.session?.n_events) > 0)) {
+        stopReplay();
+        main.replaceChildren(renderEmptyRecording(row));
+        return;
+      }
+      const view = shown.adopt(full, analysis);
+      if (!view) return;
+      if (copyLink.parentNode !== shown.view.querySelector('.rw-session__meta')) {
+        shown.view.querySelector('.rw-session__meta')?.append(copyLink, copyStatus);
+      }
+      panels = mountPanels(view, fetched);
+      followLive(full, { panel: view.panel, setLive: view.setLive }, analysis);
+    }, (error) => {
+      if (!current()) return;
+      if (error instanceof AuthError && !collector.shareToken) return forgetKey();
+      shown.fail(error.message);
+      panels = mountPanels(shown.view, fetched);
+    });
+  }
+
+  /**
+   * Mounts the replay of `row` in `view`'s player slot (`keep` as for {@link show}) and points
+   * the address at it. Returns `{fetched, opened}`: promises of the recording for the console
+   * and network panels, and (collector) of the opened answer (`Collector.openEvents`).
+   */
+  function startReplay(row, view, keep = null) {
+    const key = row.key;
+    // Collector: the stored events, streamed into the player as they arrive (its first page
+    // shows before the last byte), the whole answer for the console and network panels once
+    // in; files: the bytes as opened. Fetched once, for the player and the panels.
+    const opened = row.source === 'file' ? null : collector.openEvents(row.session_id);
+    const fetched = opened ? opened.then((o) => o.whole) : Promise.resolve().then(() => files.recording(key));
     fetched.catch(() => {}); // the player reports it
+    const source = opened ? () => opened.then((o) => o.events) : () => fetched;
     // A deep link's moment (viewer/location.js), else where a grown live session's replay was.
     const linked = state.at?.key === key ? state.at.ms : 0;
     state.at = null;
@@ -453,13 +520,49 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
     copyLink.hidden = !link;
     if (link) (view.querySelector('.rw-session__meta') ?? view).append(copyLink, copyStatus);
     replay = mountReplay(view.stage, {
-      source: () => fetched, loadPlayer, at, autoplay: keep?.playing ?? false, speed: keep?.speed ?? 1, skip: keep?.skip ?? true,
+      source, loadPlayer, heatmapSet: (page) => heatmapSet(row, fetched, page), at, autoplay: keep?.playing ?? false, speed: keep?.speed ?? 1, skip: keep?.skip ?? true,
       onReady: (player) => {
         if (link && links) stopFollowing = followPlayer(player, link);
       },
     });
-    panels = mountPanels(view, fetched);
-    if (row.source === 'collector') followLive(row, view, analysis);
+    return { fetched, opened: opened ?? Promise.resolve(null) };
+  }
+
+  /**
+   * The sessions the heatmap aggregates for `page` (`{raw}`: the URL on screen), the one on
+   * screen first: the collector's sessions of the list's filters that visited that URL (the
+   * read API's `url` filter; the first MAX_HEATMAP_SESSIONS of them), the opened files matching
+   * the filters offline, or the one session a share link reads. `{sessions: [{key, input(),
+   * actions()}], total, capped}` (viewer/heatmap.js). Actions come from the analysis, which for
+   * a streamed session may still be on its way.
+   */
+  async function heatmapSet(row, fetched, page = {}) {
+    const actionsOf = async (r) =>
+      r.source === 'file' ? files.analysis(r.key).actions : (state.analyses.get(r.key) ?? await collector.analysis(r.session_id)).actions;
+    const own = { key: row.key, input: () => fetched, actions: () => actionsOf(row) };
+    let rows = [];
+    let total = 0;
+    if (row.source === 'file') {
+      rows = files.rows.filter((r) => !r.error && matches(r));
+      total = rows.length;
+    } else if (collector && !collector.shareToken) {
+      const url = pageFilter(page.raw);
+      const listed = await collector.list({ user: state.user, withErrors: state.withErrors, withRage: state.withRage, url, limit: MAX_HEATMAP_SESSIONS });
+      rows = listed.rows.filter(matches);
+      // The search box narrows the page it was given: its total is what is known.
+      total = state.query ? rows.length : listed.total;
+    }
+    const others = rows.filter((r) => r.key !== row.key);
+    const set = capSet([row, ...others], MAX_HEATMAP_SESSIONS, Math.max(total, others.length + 1));
+    return {
+      total: set.total,
+      capped: set.capped,
+      sessions: set.rows.map((r) => (r.key === row.key ? own : {
+        key: r.key,
+        input: r.source === 'file' ? async () => files.recording(r.key) : () => collector.events(r.session_id),
+        actions: () => actionsOf(r),
+      })),
+    };
   }
 
   /**
@@ -468,6 +571,7 @@ export function mountViewer(el, { source = {}, analyzeUrl, playerUrl, links = tr
    * the replay is paused or near its end, so a viewer watching the middle is not interrupted.
    */
   function followLive(row, view, analysis) {
+    // `view`: the session view's `{panel, setLive}`.
     let live = isLive(row);
     let pending = null;
     let heard = Number(row.last_received_at); // the last sign of life, epoch ms

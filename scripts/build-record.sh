@@ -57,7 +57,7 @@ node scripts/shorten-imports.mjs pkg-record/rewind_record_bg.wasm pkg-record/rew
 
 # Network capture's own wasm (feature `network`: the `privacy::network` policy), loaded by
 # js/network.js only when `capture.network` is on (and by js/vitals.js and js/console.js, with
-# console capture's `src/console_chunk.rs`), so the recorder above carries none of it.
+# console capture's `src/wasm/console.rs`), so the recorder above carries none of it.
 cargo build --lib --target wasm32-unknown-unknown --profile release-small \
   --no-default-features --features network \
   --config "target.wasm32-unknown-unknown.rustflags=['--remap-path-prefix=$registry/=', '--remap-path-prefix=$PWD/=']"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine (scripts/setup.sh) and runs every test:
+# Sets up a fresh machine (scripts/setup.sh), checks the Rust formatting and runs every test:
 #   1. native Rust tests (core unit tests, fixture timelines, CLI integration tests), then a
 #      short run of each fuzz target (scripts/fuzz.sh; long runs in FUZZING.md)
 #   2. the wasm build tested in headless Chromium (wasm-bindgen-test): wasm == native
@@ -17,6 +17,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 scripts/setup.sh
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+
+step "formatting (rustfmt, the toolchain's default component)"
+cargo fmt --all -- --check
 
 step "native tests"
 # The criterion bench runs once as a smoke test here; a 1 MiB input is enough for that.

@@ -12,13 +12,16 @@
 //!   browser edge of delivery (`fetch`, timers, `sessionStorage`, `pagehide`).
 //! - [`transport`] — delivery policy: batching, the bounded outbox, the gzip'd batch envelope,
 //!   retries and session ids (pure; driven by `record`).
-//! - `wasm` (wasm32 only) — the `#[wasm_bindgen]` surface: converts and delegates.
+//! - `wasm` (wasm32 only) — every `#[wasm_bindgen]` export (analyzer, bundle, player, recorder,
+//!   transport, the opt-in chunks): converts and delegates.
 //! - [`play`] — the player: a virtual DOM that applies events as rrweb's Replayer does, with
 //!   checkpoints for instant seeking, and the playback index (viewport, URL, pointer, clicks,
-//!   inactivity, scrubber ticks); on wasm32 also its browser edge — the page rebuilt in a
-//!   sandboxed iframe, the overlay canvas and the `Player` export that `js/player.js` wraps.
+//!   inactivity, scrubber ticks) and the playback session (clock, loading, sliced passes); on
+//!   wasm32 also its browser edge (`play::web`) — the page rebuilt in a sandboxed iframe and the
+//!   overlay canvas, driven by the `Player` export that `js/player.js` wraps.
 //!
-//! Everything outside `wasm` is plain Rust with no browser APIs and is tested natively.
+//! Everything outside `wasm`, `record` and `play::web` is plain Rust with no browser APIs and is
+//! tested natively.
 //!
 //! Cargo features (all on by default): `analyze` — [`model`], [`codec`], [`analyze`],
 //! [`analyze_bytes`] and the analyzer's wasm exports (`wasm`); `record` — the recorder.
@@ -58,21 +61,8 @@ pub mod record;
 #[cfg(any(feature = "record", feature = "buffering"))]
 pub mod transport;
 
-#[cfg(all(target_arch = "wasm32", feature = "analyze"))]
+#[cfg(target_arch = "wasm32")]
 pub mod wasm;
-
-/// Network capture's own wasm (feature `network`; `js/network.js` loads it when
-/// `capture.network` is on).
-#[cfg(all(target_arch = "wasm32", feature = "network"))]
-pub mod network_chunk;
-
-/// Console capture's wasm surface, in network capture's wasm (`js/console.js` loads it when
-/// `capture.console` is on).
-#[cfg(all(target_arch = "wasm32", feature = "network"))]
-pub mod console_chunk;
-
-#[cfg(all(target_arch = "wasm32", feature = "buffering"))]
-pub mod buffering_chunk;
 
 // The pure core of the player (virtual DOM, checkpoints, timeline) builds natively too, so it
 // is tested natively; its browser edge inside is wasm32 only.

@@ -8,7 +8,7 @@
 //! `tests/e2e/player.test.mjs`.
 #![cfg(target_arch = "wasm32")]
 
-use rewind::play::player::{Player, FRAME_FINISH, FRAME_TIME};
+use rewind::wasm::player::{Player, FRAME_FINISH, FRAME_TIME};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

@@ -1,4 +1,4 @@
-//! The recorder (`rewind::record::Recorder`) in headless Chromium:
+//! The recorder (`rewind::wasm::Recorder`) in headless Chromium:
 //! `CHROMEDRIVER=/usr/bin/chromedriver wasm-pack test --headless --chrome -- --test record_web`
 //!
 //! Each test builds a page in `document.body`, records it through a JS sink closure that
@@ -661,7 +661,7 @@ fn options_errors_and_payload_redaction() {
     let emit: js_sys::Function = js_sys::Function::new_no_args("");
     let bad = |json: &str| {
         let options = js_sys::JSON::parse(json).unwrap();
-        match rewind::record::Recorder::new(options, emit.clone()) {
+        match rewind::wasm::Recorder::new(options, emit.clone()) {
             Ok(_) => panic!("{json} accepted"),
             Err(e) => js_sys::Error::from(JsValue::from(e)).message().as_string().unwrap(),
         }

@@ -46,8 +46,20 @@ pub fn create_new_private(dest: &Path, bytes: &[u8]) -> io::Result<bool> {
     link_new(dest, write_staging(dest, bytes, Some(0o600))?)
 }
 
-/// Links the written `staging` file to `dest` unless `dest` exists, then removes it.
+/// Moves the written `staging` file to `dest` unless `dest` exists (then removes it).
 fn link_new(dest: &Path, staging: PathBuf) -> io::Result<bool> {
+    match rename_no_replace(&staging, dest) {
+        Some(Ok(())) => return sync_parent(dest).map(|()| true),
+        Some(Err(e)) if e.kind() == io::ErrorKind::AlreadyExists => {
+            let _ = std::fs::remove_file(&staging);
+            return Ok(false);
+        }
+        Some(Err(e)) => {
+            let _ = std::fs::remove_file(&staging);
+            return Err(e);
+        }
+        None => {}
+    }
     let linked = std::fs::hard_link(&staging, dest);
     let _ = std::fs::remove_file(&staging);
     match linked {
@@ -57,6 +69,25 @@ fn link_new(dest: &Path, staging: PathBuf) -> io::Result<bool> {
     }
     sync_parent(dest)?;
     Ok(true)
+}
+
+/// `renameat2(RENAME_NOREPLACE)`: one directory operation where a hard link and an unlink
+/// are two, with the same outcome (a second writer of `dest` fails with `AlreadyExists`).
+/// `None` when the file system or kernel does not support the flag (the caller links).
+#[cfg(target_os = "linux")]
+fn rename_no_replace(staging: &Path, dest: &Path) -> Option<io::Result<()>> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    match renameat_with(CWD, staging, CWD, dest, RenameFlags::NOREPLACE) {
+        Ok(()) => Some(Ok(())),
+        Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::NOTSUP) => None,
+        Err(e) => Some(Err(e.into())),
+    }
+}
+
+/// Elsewhere the caller links (no portable no-replace rename).
+#[cfg(not(target_os = "linux"))]
+fn rename_no_replace(_: &Path, _: &Path) -> Option<io::Result<()>> {
+    None
 }
 
 /// Replaces (or creates) the file at `dest` with `bytes`, atomically: a reader sees the old

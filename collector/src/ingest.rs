@@ -67,7 +67,7 @@ pub async fn handle(State(state): State<Arc<AppState>>, headers: HeaderMap, body
     }
 }
 
-async fn ingest(state: &AppState, headers: &HeaderMap, body: Body) -> Result<(BatchInfo, bool), ApiError> {
+async fn ingest(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Result<(BatchInfo, bool), ApiError> {
     let length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let gzip = match precheck(state, headers, length) {
         Ok(gzip) => gzip,
@@ -88,37 +88,33 @@ async fn ingest(state: &AppState, headers: &HeaderMap, body: Body) -> Result<(Ba
         })??;
     let decode_slot = state.decode_slots.acquire().await.map_err(ApiError::internal)?;
     let policy = state.policy;
-    let (batch, json, body) =
-        tokio::task::spawn_blocking(move || decode(bytes, gzip)).await.map_err(ApiError::internal)??;
-    if batch.seq > state.max_seq {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Reason::SeqTooHigh,
-            format!(
-                "seq {} is past this collector's limit of {} batches per session (--max-seq)",
-                batch.seq, state.max_seq
-            ),
-        ));
-    }
-    // The model's decoder and redaction build trees several times the JSON's size: both run
-    // within the shared budget.
-    let kib = u32::try_from(json.len().div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, MAX_REDACTING_KIB);
-    let share = state.redact_budget.acquire_many(kib).await.map_err(ApiError::internal)?;
-    let (batch, stored) = tokio::task::spawn_blocking(move || {
-        readable(&json)?;
-        if policy.may_change(json.len()) {
-            apply_policy(batch, &json, body, &policy)
-        } else {
-            let stored = match body {
-                Some(gzip) => gzip,
-                None => compress(&json)?,
-            };
-            Ok((batch, stored))
+    let max_seq = state.max_seq;
+    // One blocking task decodes, checks and redacts when the redaction budget has room at
+    // once (the usual case): each hop between the runtime and a blocking thread costs two
+    // thread wake-ups. Only a batch that must wait for the budget waits on the runtime and
+    // finishes in a second blocking task.
+    let shared = Arc::clone(state);
+    let first = tokio::task::spawn_blocking(move || {
+        let (batch, json, body) = decode(bytes, gzip)?;
+        check_seq(&batch, max_seq)?;
+        match shared.redact_budget.try_acquire_many(redacting_kib(&json)) {
+            Ok(_share) => finish(batch, &json, body, &policy).map(Decoded::Done),
+            Err(_) => Ok(Decoded::Waiting(batch, json, body)),
         }
     })
     .await
     .map_err(ApiError::internal)??;
-    drop(share);
+    let (batch, stored) = match first {
+        Decoded::Done(done) => done,
+        Decoded::Waiting(batch, json, body) => {
+            let share = state.redact_budget.acquire_many(redacting_kib(&json)).await.map_err(ApiError::internal)?;
+            let done = tokio::task::spawn_blocking(move || finish(batch, &json, body, &policy))
+                .await
+                .map_err(ApiError::internal)??;
+            drop(share);
+            done
+        }
+    };
     drop(decode_slot);
 
     let now = now_ms();
@@ -132,6 +128,48 @@ async fn ingest(state: &AppState, headers: &HeaderMap, body: Body) -> Result<(Ba
         state.analysis.nudge();
     }
     Ok((batch, created))
+}
+
+/// What the first blocking task of an ingest hands back.
+enum Decoded {
+    /// Checked, redacted and ready to store: the batch as stored and its gzip bytes.
+    Done((BatchInfo, Bytes)),
+    /// Decoded, waiting for its share of the redaction budget: the batch, its JSON and the
+    /// client's gzip body.
+    Waiting(BatchInfo, Bytes, Option<Bytes>),
+}
+
+/// Refuses (413) a `seq` past `--max-seq`.
+fn check_seq(batch: &BatchInfo, max_seq: u64) -> Result<(), ApiError> {
+    if batch.seq > max_seq {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Reason::SeqTooHigh,
+            format!("seq {} is past this collector's limit of {} batches per session (--max-seq)", batch.seq, max_seq),
+        ));
+    }
+    Ok(())
+}
+
+/// The share of [`MAX_REDACTING_KIB`] a batch of `json` holds while it is checked and
+/// redacted: the model's decoder and redaction build trees several times the JSON's size.
+fn redacting_kib(json: &[u8]) -> u32 {
+    u32::try_from(json.len().div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, MAX_REDACTING_KIB)
+}
+
+/// Readability ([`readable`]), then the policy: the batch as stored and the gzip bytes to
+/// store. Runs on a blocking thread, holding its share of the redaction budget.
+fn finish(batch: BatchInfo, json: &[u8], body: Option<Bytes>, policy: &Policy) -> Result<(BatchInfo, Bytes), ApiError> {
+    readable(json)?;
+    if policy.may_change(json.len()) {
+        apply_policy(batch, json, body, policy)
+    } else {
+        let stored = match body {
+            Some(gzip) => gzip,
+            None => compress(json)?,
+        };
+        Ok((batch, stored))
+    }
 }
 
 /// What is checked before the body is read: the key, its rate limit, `Content-Encoding` (the

@@ -31,9 +31,12 @@
 //! - `GET /v1/sessions/{id}` and `/analysis` also take a share token for that session
 //!   (`Authorization: Bearer share.TOKEN`, [`crate::share`]); its readers share
 //!   [`MAX_READS_PER_KEY`] slots.
-//! - `GET /v1/sessions/{id}`: the record, gaps in `seq`, and every event in `seq` order, each
-//!   event's JSON exactly as it was stored: as received, unless server-side redaction or the
-//!   stored-string cap changed it (`super::redact`).
+//! - `GET /v1/sessions/{id}`: `{"session", "gaps", "events", "warnings"}`, in that order: the
+//!   record, gaps in `seq`, every event in `seq` order, each event's JSON exactly as it was
+//!   stored (as received, unless server-side redaction or the stored-string cap changed it:
+//!   `super::redact`), and a warning per batch that could not be read. The head goes out before
+//!   any batch is read, so a client can use the events as they arrive (the viewer's player
+//!   shows the first page before the last byte: `js/viewer/sources.js`).
 //! - `GET /v1/sessions/{id}/analysis`: what `rewind analyze --format json` says of the session
 //!   (one element of its `replays` array: [`rewind::analyze::Analysis::to_replay_json`]),
 //!   redacted as the CLI's output is by default (emails, card numbers… as `[REDACTED:kind]`,
@@ -41,8 +44,7 @@
 //! - `DELETE /v1/sessions/{id}`: the batches, then the index rows.
 //!
 //! Memory is bounded per request, whatever the session's size: `GET /v1/sessions/{id}` streams
-//! its events batch by batch (a first pass over the batches finds the warnings, which come
-//! before the events), and `/analysis` streams the decompressed batches into the analyzer,
+//! its events batch by batch, and `/analysis` streams the decompressed batches into the analyzer,
 //! refusing (413) a session past [`MAX_ANALYSIS_BYTES`], one analysis at a time
 //! ([`MAX_CONCURRENT_ANALYSES`]). Each read or admin key has at most
 //! [`MAX_READS_PER_KEY`] reads in flight; more get 429 with `Retry-After`.
@@ -205,7 +207,10 @@ pub async fn list(
     Ok(json_text(body.to_string()))
 }
 
-/// `GET /v1/sessions/{id}`: streamed, one batch in memory at a time.
+/// `GET /v1/sessions/{id}`: streamed, one batch in memory at a time. The head (record, gaps)
+/// goes out before any batch is read and the warnings come last, so the first batch's events
+/// reach a client as soon as that batch is read, whatever the session's size (a player shows
+/// its first page then: `js/viewer/sources.js`).
 pub async fn get(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -214,60 +219,62 @@ pub async fn get(
     let role = authorize_session(&state, &headers, &id)?;
     let slot = state.reads.take(role)?;
     let (record, listed) = list_session(&state, &id).await?;
-    // Pass 1: which batches are there and which cannot be read (the warnings precede the
-    // events in the response).
-    let mut present = Vec::with_capacity(listed.len());
-    let mut warnings = Vec::new();
-    for (seq, path) in listed {
-        let Some((bytes, _)) = state.store.get(&path).await.map_err(ApiError::store)? else { continue };
-        let events = tokio::task::spawn_blocking(move || events_text(&bytes)).await.map_err(ApiError::internal)?;
-        match events {
-            Ok(_) => present.push((seq, Some(path))),
-            Err(e) => {
-                warnings.push(format!("batch {seq}: {e}"));
-                present.push((seq, None));
-            }
-        }
-    }
     let head = format!(
-        "{{\"session\":{},\"gaps\":{},\"warnings\":{},\"events\":[",
+        "{{\"session\":{},\"gaps\":{},\"events\":[",
         serde_json::to_string(&record.view()).unwrap_or_default(),
-        serde_json::to_string(&gaps(present.iter().map(|(seq, _)| (*seq, *seq)))).unwrap_or_default(),
-        serde_json::to_string(&warnings).unwrap_or_default(),
+        serde_json::to_string(&gaps(listed.iter().map(|(seq, _)| (*seq, *seq)))).unwrap_or_default(),
     );
-    // Pass 2: each readable batch's events, as stored, comma-separated across batches.
-    let readable: Vec<ObjPath> = present.into_iter().filter_map(|(_, path)| path).collect();
+    // Each readable batch's events, as stored, comma-separated across batches; a batch that
+    // cannot be read is a warning, and the warnings close the answer.
     let store = state.store.clone();
-    let batches = futures_util::stream::unfold((readable.into_iter(), false), move |(mut rest, mut any)| {
+    let start = Some(Reading { rest: listed.into_iter(), any: false, warnings: Vec::new(), slot });
+    let batches = futures_util::stream::unfold(start, move |reading| {
         let store = store.clone();
         async move {
+            let mut r = reading?;
             loop {
-                let path = rest.next()?;
+                let Some((seq, path)) = r.rest.next() else {
+                    let tail = format!("],\"warnings\":{}}}", serde_json::to_string(&r.warnings).unwrap_or_default());
+                    drop(r.slot); // held until the last byte
+                    return Some((Ok(Bytes::from(tail)), None));
+                };
                 let bytes = match store.get(&path).await {
                     Ok(Some((bytes, _))) => bytes,
-                    Ok(None) => continue, // deleted since pass 1
-                    Err(e) => return Some((Err(std::io::Error::other(e)), (rest, any))),
+                    Ok(None) => continue, // deleted since it was listed
+                    Err(e) => return Some((Err(std::io::Error::other(e)), None)),
                 };
-                let Ok(Ok(text)) = tokio::task::spawn_blocking(move || events_text(&bytes)).await else { continue };
+                let text = match tokio::task::spawn_blocking(move || events_text(&bytes)).await {
+                    Ok(Ok(text)) => text,
+                    Ok(Err(e)) => {
+                        r.warnings.push(format!("batch {seq}: {e}"));
+                        continue;
+                    }
+                    Err(e) => return Some((Err(std::io::Error::other(e)), None)),
+                };
                 if text.is_empty() {
                     continue;
                 }
-                let chunk = if any { format!(",{text}") } else { text };
-                any = true;
-                return Some((Ok(Bytes::from(chunk)), (rest, any)));
+                let chunk = if r.any { format!(",{text}") } else { text };
+                r.any = true;
+                return Some((Ok(Bytes::from(chunk)), Some(r)));
             }
         }
     });
-    let body = futures_util::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) })
-        .chain(batches)
-        .chain(futures_util::stream::once(async move {
-            drop(slot); // held until the last byte
-            Ok::<_, std::io::Error>(Bytes::from_static(b"]}"))
-        }));
+    let body = futures_util::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) }).chain(batches);
     Response::builder()
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from_stream(body))
         .map_err(ApiError::internal)
+}
+
+/// Where the body of `GET /v1/sessions/{id}` is: the batches left, whether an event was
+/// written (the next needs a `,`), the batches that could not be read, and the read slot,
+/// given back with the last byte.
+struct Reading<I, S> {
+    rest: I,
+    any: bool,
+    warnings: Vec<String>,
+    slot: S,
 }
 
 /// A stored batch's events as their stored JSON texts joined by `,`; the warning text when

@@ -121,3 +121,51 @@ async fn what_ingest_accepts_reads_back_and_what_cannot_be_read_is_refused() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{id}");
     }
 }
+
+/// Every `{seq}.json.gz` stored under `dir` for `session`.
+fn stored_batches(dir: &std::path::Path, session: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.to_string_lossy().contains(session) && p.to_string_lossy().ends_with(".json.gz") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn a_session_is_read_head_first_and_its_unreadable_batches_are_warned_of_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path()).await;
+    for seq in 0..3 {
+        let event = json!({"type": 4, "timestamp": 1_795_248_200_000_i64 + seq, "data": {"href": "https://shop.example/", "width": 800, "height": 600}});
+        let batch = json!({"session_id": "sess-order", "window_id": "w1", "seq": seq, "app_id": "test-app",
+            "sdk_version": "0.1.0", "sent_at": 1_795_248_200_100_i64, "events": [event]});
+        assert_eq!(send(&app, ingest(&batch)).await.0, StatusCode::OK);
+    }
+    let files = stored_batches(dir.path(), "sess-order");
+    let damaged = files.iter().find(|p| p.file_name().is_some_and(|n| n == "1.json.gz")).expect("batch 1 is stored");
+    std::fs::write(damaged, b"not gzip").unwrap();
+
+    let response = app.clone().oneshot(read("/v1/sessions/sess-order")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let at = |key: &str| text.find(&format!("\"{key}\":")).unwrap_or_else(|| panic!("no {key} in {text}"));
+    assert!(at("session") < at("gaps") && at("gaps") < at("events") && at("events") < at("warnings"), "{text}");
+    assert!(text.ends_with("}"), "{text}");
+    let body: Value = serde_json::from_str(&text).unwrap();
+    let times: Vec<_> =
+        body["events"].as_array().unwrap().iter().map(|e| e["timestamp"].as_i64().unwrap() % 10).collect();
+    assert_eq!(times, [0, 2], "the readable batches' events, in seq order: {text}");
+    let warnings = body["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{text}");
+    assert!(warnings[0].as_str().unwrap().starts_with("batch 1: "), "{text}");
+    assert_eq!(body["gaps"], json!([]), "batch 1 is there, unreadable: not a gap");
+}

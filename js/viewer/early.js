@@ -33,28 +33,59 @@ export function firstTimestamp(input) {
  * view with the player. Returns null when its start time cannot be read from its first bytes
  * (the caller then waits for the analysis, as before). Otherwise
  * `{key, replay, adopt(row, analysis), destroy()}`: set `key` to the row's once it exists;
- * `adopt` returns `{stage, panel}` (the stage the replay drives and the analysed view's tabbed
- * panel, for the console and network tabs) or false when the analysis disagrees on the start
- * (the caller renders anew).
+ * `adopt` is {@link showPending}'s.
  */
 export function showEarly(main, { name, input, loadPlayer }) {
   const start = firstTimestamp(input);
   if (start == null) return null;
   const row = { key: null, source: 'file', name, session_id: name };
+  const shown = showPending(main, row, {
+    start,
+    mount: (view) => mountReplay(view.stage, { source: async () => input, loadPlayer }),
+  });
+  return {
+    key: null,
+    replay: shown.replay,
+    adopt: shown.adopt,
+    destroy() {
+      shown.replay.destroy();
+    },
+  };
+}
+
+/**
+ * Shows `row` in `main` before its analysis: the session view with what `row` already says
+ * (a collector's list row: visitor, start, duration, errors; the rest `…`), the action list
+ * busy with a note, and the replay `mount(view)` returns (viewer/replay.js's) in its player
+ * slot. `start`: the recording's first event, Unix epoch ms, when known (the captions count
+ * from it; `adopt` corrects it). Returns `{view, replay, adopt(row, analysis), fail(message)}`:
+ * `adopt` puts the analysis's header, metrics and action list around the player already
+ * playing and returns `{stage, panel, setLive}` (the stage the replay drives, the analysed
+ * view's tabbed panel for the console and network tabs, its Live badge's setter), or false when
+ * the view is gone; `fail` says in the panel that the analysis failed (the replay plays on).
+ */
+export function showPending(main, row, { start = null, onVisitor, mount }) {
   // The same array is filled in by `adopt`: the slot's captions and the replay read it.
   const pending = {
-    session: { start_time: start, n_clicks: PENDING, n_inputs: PENDING, n_pages: PENDING, n_errors: PENDING },
+    session: {
+      start_time: start ?? undefined,
+      n_clicks: PENDING,
+      n_inputs: PENDING,
+      n_pages: PENDING,
+      n_errors: row.n_errors ?? PENDING,
+    },
     actions: [],
     warnings: [],
   };
-  const view = renderSession(row, pending);
+  const view = renderSession(row, pending, { onVisitor });
   view.setAttribute('aria-busy', 'true');
   // The empty list says so, busy (a listbox may then have no options) with a note beside it.
   const list = view.querySelector('.rw-actions');
+  const note = h('p', { className: 'rw-list-note', role: 'status' }, 'Analysing the actions…');
   if (list) {
     list.replaceChildren();
     list.setAttribute('aria-busy', 'true');
-    list.before(h('p', { className: 'rw-list-note', role: 'status' }, 'Analysing the actions…'));
+    list.before(note);
   }
   const stage = view.stage;
   let pick = null;
@@ -65,17 +96,19 @@ export function showEarly(main, { name, input, loadPlayer }) {
   };
   main.replaceChildren(view);
   main.scrollTop = 0;
-  const replay = mountReplay(stage, { source: async () => input, loadPlayer });
+  const replay = mount(view);
 
   return {
-    key: null,
+    view,
     replay,
     adopt(row_, analysis) {
-      if (!view.isConnected || (analysis.session?.start_time ?? start) !== start) return false;
-      const next = renderSession(row_, analysis);
+      if (!view.isConnected) return false;
+      const next = renderSession(row_, analysis, { onVisitor });
       pending.actions.push(...analysis.actions);
       swapAround(view, next, stage.screen.closest('.player-slot'), next.stage.screen.closest('.player-slot'));
       if (pick) next.stage.onPick(pick);
+      // The kept slot's captions count from the analysis's start (a guess until now).
+      stage.setStart(next.stage.start);
       // The kept slot shows the current action's caption and URL; the new list highlights it.
       const highlightSlot = stage.highlight;
       stage.highlight = (index) => {
@@ -86,14 +119,21 @@ export function showEarly(main, { name, input, loadPlayer }) {
       view.removeAttribute('aria-busy');
       // The action at the position now, as the replay marks it on its next update.
       const player = replay.player;
-      const epoch = player ? player.info().start_time + player.currentTime() + 1 : start;
+      const epoch = player ? player.info().start_time + player.currentTime() + 1 : next.stage.start;
       const current = pending.actions.findLastIndex((a) => a.t_ms <= epoch);
       highlightSlot(Math.max(current, 0));
       next.stage.highlight(current);
-      return { stage, panel: next.panel };
+      return { stage, panel: next.panel, setLive: next.setLive };
     },
-    destroy() {
-      replay.destroy();
+    fail(message) {
+      if (!view.isConnected) return;
+      view.removeAttribute('aria-busy');
+      // No list at all rather than an empty listbox that is no longer busy.
+      if (list) list.hidden = true;
+      note.replaceWith(h('div', { className: 'rw-list-alert', role: 'alert' },
+        h('strong', {}, 'Cannot analyse this session'),
+        h('span', {}, message),
+        h('span', {}, 'The replay plays on without the action list.')));
     },
   };
 }

@@ -113,6 +113,12 @@ export function renderSession(row, analysis, { onVisitor } = {}) {
     notice: slot.notice,
     actions: analysis.actions,
     start,
+    /** Corrects `start` (Unix epoch ms) once known: the captions and the panels count from it. */
+    setStart(ms) {
+      if (ms == null) return;
+      article.stage.start = ms;
+      slot.setStart(ms);
+    },
     highlight(index) {
       actions.highlight(index);
       if (index === shown) return;
@@ -218,7 +224,8 @@ function viewportAt(actions, action) {
  * recorded viewport's shape), the controls, and below them the current action's caption and the
  * legend. Nothing is drawn over the page but the pointer; the skip notice sits in the URL bar.
  */
-function playerSlot(start) {
+function playerSlot(first) {
+  let start = first;
   const url = h('span', { className: 'player-slot__url' });
   const size = h('strong', { className: 'player-slot__size' });
   const notice = h('span', { className: 'player-slot__notice', role: 'status', hidden: true });
@@ -244,6 +251,9 @@ function playerSlot(start) {
     controls,
     legend,
     notice,
+    setStart(ms) {
+      start = ms;
+    },
     show(action, viewport, fallbackUrl) {
       const href = action?.url ?? fallbackUrl ?? '';
       url.textContent = href ? page(href) : 'No page recorded';

@@ -34,10 +34,11 @@ const PROBLEM_EPSILON_MS = 1;
  * `legend`, `notice`, `slot`, `actions`, `highlight(i)`, `at(epochMs)`, `onPick(fn)`);
  * `source()`: resolves to what createPlayer takes; `loadPlayer`: resolves to the js/player.js
  * module; `at`: where to start, ms from the first event; `onReady(player)`: called once the
- * player is mounted (deep links seek it and follow it: viewer/location.js). Returns
+ * player is mounted (deep links seek it and follow it: viewer/location.js); `heatmapSet()`: the
+ * sessions the heatmap aggregates (viewer/heatmap.js's `gather`). Returns
  * `{player, destroy()}`.
  */
-export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autoplay = false, speed = 1, skip = true }) {
+export function mountReplay(stage, { source, loadPlayer, onReady, heatmapSet, at = 0, autoplay = false, speed = 1, skip = true }) {
   let player = null;
   let destroyed = false;
   let start = 0;
@@ -64,7 +65,8 @@ export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autopl
   const theatreButton = h('button', { type: 'button', className: 'rw-icon-button rw-icon-button--flat', 'aria-label': 'Theatre mode', 'aria-pressed': 'false', title: 'Theatre mode: hide the list and panel (T)', onclick: () => setTheatre() }, icon('theatre'));
   const fullButton = h('button', { type: 'button', className: 'rw-icon-button rw-icon-button--flat', 'aria-label': 'Fullscreen', 'aria-pressed': 'false', title: 'Fullscreen (F)', onclick: () => fullscreen() }, icon('fullscreen'));
   if (!document.fullscreenEnabled) fullButton.hidden = true;
-  const heatmap = mountHeatmap();
+  let gatherSet = heatmapSet; // a file shown before its analysis gets its set once analysed
+  const heatmap = mountHeatmap({ gather: async (page) => (gatherSet ? gatherSet(page) : { sessions: [], total: 0, capped: false }), loadPlayer });
   const spanLayer = h('div', { className: 'rw-scrubber__spans', 'aria-hidden': 'true' });
   const fill = h('div', { className: 'rw-scrubber__fill', 'aria-hidden': 'true' });
   const ticks = h('div', { className: 'rw-scrubber__ticks', 'aria-hidden': 'true' });
@@ -122,7 +124,9 @@ export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autopl
       if (earlyPick) pick(earlyPick.action, earlyPick.index);
       earlyPick = null;
       update();
-      heatmap.attach(player, () => (player.actions().length ? player.actions() : stage.actions));
+      // The view covers the whole viewport box around the screen: a page snapshot is not bound to
+      // the recording's aspect ratio.
+      heatmap.attach(player, () => (player.actions().length ? player.actions() : stage.actions), stage.screen.parentElement ?? stage.screen);
       onReady?.(player);
       if (autoplay) toggle();
     } catch (error) {
@@ -424,6 +428,10 @@ export function mountReplay(stage, { source, loadPlayer, onReady, at = 0, autopl
     /** The player handle once mounted (tests, embedding). */
     get player() {
       return player;
+    },
+    /** The sessions the heatmap aggregates from now on (see `heatmapSet`). */
+    setHeatmapSet(fn) {
+      gatherSet = fn;
     },
     /** What a new replay of this session should keep: `{at, playing, speed, skip}`. */
     state() {

@@ -45,6 +45,11 @@ export class Collector {
   }
 
   async get(path) {
+    return (await this.request(path)).json();
+  }
+
+  /** GET `path` with the key or share token: the response, once its status is a success. */
+  async request(path) {
     // A share link's token (viewer/location.js) reads its one session instead of the key.
     const key = this.shareToken ? `share.${this.shareToken}` : this.readKey;
     if (!key) throw new AuthError('no read key');
@@ -67,17 +72,20 @@ export class Collector {
       const body = await res.json().catch(() => ({}));
       throw new Error(body.error ?? `the collector answered ${res.status}`);
     }
-    return res.json();
+    return res;
   }
 
   /**
    * One page of sessions, newest first: `{rows, total}`. `user` filters by exact visitor id;
    * `withErrors` / `withRage` keep sessions with console errors / rage clicks (counted by the
-   * collector; a session whose rage count is not ready yet is left out).
+   * collector; a session whose rage count is not ready yet is left out); `url` keeps sessions that
+   * visited a page whose URL contains it (the read API's `url`). `limit`: rows per
+   * page, PAGE_SIZE unless asked (the collector caps it at 100).
    */
-  async list({ offset = 0, user = '', withErrors = false, withRage = false } = {}) {
-    const q = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
+  async list({ offset = 0, user = '', withErrors = false, withRage = false, url = '', limit = PAGE_SIZE } = {}) {
+    const q = new URLSearchParams({ limit: String(limit), offset: String(offset) });
     if (user) q.set('user', user);
+    if (url) q.set('url', url);
     if (withErrors) q.set('min_errors', '1');
     if (withRage) q.set('min_rage_clicks', '1');
     const body = await this.get(`/v1/sessions?${q}`);
@@ -91,10 +99,108 @@ export class Collector {
     return splitReplay(replay);
   }
 
-  /** The stored events, as `{session, gaps, warnings, events}`. */
+  /** The stored events, as `{session, gaps, events, warnings}`. */
   events(sessionId) {
     return this.get(`/v1/sessions/${encodeURIComponent(sessionId)}`);
   }
+
+  /**
+   * The stored events as they arrive: `{events, whole}`, `events` a `ReadableStream` of the
+   * response's `events` array (its bytes, for js/player.js), `whole` the response parsed once
+   * complete (`{session, gaps, events, warnings}`, for the console and network panels).
+   */
+  async openEvents(sessionId) {
+    const res = await this.request(`/v1/sessions/${encodeURIComponent(sessionId)}`);
+    return splitEvents(res.body);
+  }
+}
+
+/**
+ * Splits the body of `GET /v1/sessions/{id}` (`{"session":…,"gaps":…,"events":[…],"warnings":…}`,
+ * streamed by the collector batch by batch) into `{events, whole}`: a stream of the body's bytes
+ * from the `events` array's `[` on, passed on as they arrive (the player reads the array and
+ * ignores what follows its `]`), and a promise of the whole body parsed. The array is found by
+ * its key at the top level, strings and nesting tracked, so a string or a nested key that reads
+ * `events` is not taken for it.
+ */
+export function splitEvents(body) {
+  const reader = body.getReader();
+  const parts = [];
+  let size = 0;
+  let control;
+  let cancelled = false; // the player is gone; the panels still read the whole body
+  const events = new ReadableStream({
+    start(c) {
+      control = c;
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  const pass = (bytes) => {
+    if (!cancelled && bytes.length) control.enqueue(bytes);
+  };
+  // The scanner's state over the head, until the array is found.
+  let found = false;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let key = [];
+  let lastKey = '';
+  const scan = (bytes) => {
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (b === 0x5c) escaped = true;
+        else if (b === 0x22) {
+          inString = false;
+          if (depth === 1) lastKey = String.fromCharCode(...key);
+        } else if (depth === 1 && key.length < 16) key.push(b);
+        continue;
+      }
+      if (b === 0x22) {
+        inString = true;
+        key = [];
+      } else if (b === 0x7b || b === 0x5b) {
+        if (b === 0x5b && depth === 1 && lastKey === 'events') return i;
+        depth++;
+      } else if (b === 0x7d || b === 0x5d) depth--;
+    }
+    return -1;
+  };
+  const whole = (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parts.push(value);
+        size += value.length;
+        if (found) {
+          pass(value);
+          continue;
+        }
+        const at = scan(value);
+        if (at >= 0) {
+          found = true;
+          pass(value.subarray(at));
+        }
+      }
+      if (!found) throw new Error('the collector\'s answer has no events');
+      if (!cancelled) control.close();
+    } catch (error) {
+      if (!cancelled) control.error(error);
+      throw error;
+    }
+    const all = new Uint8Array(size);
+    let at = 0;
+    for (const part of parts) {
+      all.set(part, at);
+      at += part.length;
+    }
+    return JSON.parse(new TextDecoder().decode(all));
+  })();
+  return { events, whole };
 }
 
 /**

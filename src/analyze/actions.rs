@@ -133,7 +133,7 @@ impl Actions {
                 self.snapshot_loaded();
             }
             EventData::IncrementalSnapshot(data) => match data {
-                IncrementalData::Mutation(m) => self.mutation(t, m),
+                IncrementalData::Mutation(m) => self.mutation(t, *m),
                 IncrementalData::MouseInteraction(m) => self.mouse(t, &m),
                 IncrementalData::Scroll(s) => self.scroll(t, &s),
                 IncrementalData::Input(i) => self.input(t, &i),

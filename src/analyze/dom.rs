@@ -511,7 +511,7 @@ mod tests {
         let e: Event =
             serde_json::from_str(&format!(r#"{{"type":3,"timestamp":1,"data":{{"source":0,{json}}}}}"#)).unwrap();
         match e.data {
-            crate::model::EventData::IncrementalSnapshot(crate::model::IncrementalData::Mutation(m)) => m,
+            crate::model::EventData::IncrementalSnapshot(crate::model::IncrementalData::Mutation(m)) => *m,
             _ => unreachable!(),
         }
     }

@@ -128,21 +128,25 @@ impl<'de> Deserialize<'de> for MouseInteraction {
 /// The payload of an IncrementalSnapshot, by source.
 #[derive(Clone, Debug)]
 pub enum IncrementalData {
-    Mutation(MutationData),
+    // The payloads with several lists or strings are boxed: an `Event` is moved by value from
+    // the reader through the order check into its consumer, and these rarer, larger
+    // payloads would otherwise set the size of every event (MouseInteraction and Input, most
+    // of a recording's events, fit inline).
+    Mutation(Box<MutationData>),
     MouseMove(PositionsData),
     MouseInteraction(MouseInteractionData),
     Scroll(ScrollData),
     ViewportResize(ViewportResizeData),
     Input(InputData),
     TouchMove(PositionsData),
-    MediaInteraction(MediaInteractionData),
-    StyleSheetRule(StyleSheetRuleData),
-    CanvasMutation(CanvasMutationData),
+    MediaInteraction(Box<MediaInteractionData>),
+    StyleSheetRule(Box<StyleSheetRuleData>),
+    CanvasMutation(Box<CanvasMutationData>),
     Font(FontData),
     /// Legacy console source; rrweb 1.x+ sends console output as Plugin events instead.
     Log(Box<RawValue>),
     Drag(PositionsData),
-    StyleDeclaration(StyleDeclarationData),
+    StyleDeclaration(Box<StyleDeclarationData>),
     Selection(SelectionData),
     AdoptedStyleSheet(AdoptedStyleSheetData),
     CustomElement(CustomElementData),

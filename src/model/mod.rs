@@ -14,6 +14,7 @@ mod payloads;
 
 pub use event::{
     ConsolePayload, CustomData, Event, EventData, EventType, FullSnapshotData, MetaData, Offset, PluginData,
+    MAX_EVENT_BYTES,
 };
 pub(crate) use event::{EventFields, UNSUPPORTED_MARK};
 pub use incremental::*;

@@ -9,6 +9,11 @@
 //! the whole recording (clock-spike repair, then a stable sort by timestamp), so the events end
 //! up exactly as `decode` returns them. Every other input shape (envelopes, PostHog exports,
 //! JSON Lines) is decoded whole, by `decode`.
+//!
+//! A JSON array still arriving (a response read as it streams in) is read the same way:
+//! [`start_stream`] takes its beginning, [`Loader::push`] the bytes that follow and
+//! [`Loader::end`] says there are no more; a chunk holds only the elements complete so far, and
+//! [`Loader::is_waiting`] says when the decoder has caught up with the input.
 
 use crate::codec::{self, DecodeError};
 use crate::model::{Event, EventData, Recording};
@@ -25,6 +30,10 @@ pub const CHUNK_BYTES: usize = 256 * 1024;
 pub const FIRST_CHUNK_MAX_EVENTS: usize = 4_096;
 /// The first chunk is read this many events at a time, looking for the FullSnapshot.
 const FIRST_CHUNK_STEP: usize = 32;
+/// A streamed input drops the bytes it has decoded once they are this many, so it holds about
+/// what is not decoded yet rather than the whole response (moving the rest costs less than a
+/// chunk's decoding).
+pub const STREAM_COMPACT_BYTES: usize = 1 << 20;
 
 /// How a recording starts.
 pub enum Start {
@@ -44,6 +53,14 @@ pub struct Loader {
     done: bool,
     /// Events decoded so far.
     pub decoded: usize,
+    /// Read from a stream ([`start_stream`]): what follows the array is not read.
+    stream: bool,
+    /// More bytes may still come ([`start_stream`] until [`Loader::end`]).
+    open: bool,
+    /// An element ended at the end of the bytes so far: a `,` or `]` comes next.
+    need_separator: bool,
+    /// The last chunk stopped for lack of bytes (cleared by [`Loader::push`]).
+    starved: bool,
 }
 
 /// Starts decoding `bytes` (any input [`codec::decode`] accepts). Errors are `decode`'s, word
@@ -60,7 +77,7 @@ pub fn start(bytes: Vec<u8>) -> Result<Start, DecodeError> {
     let last_timestamp = last_element(&bytes)
         .and_then(|r| decode_chunk(&bytes, r.0, r.1).ok())
         .and_then(|e| e.last().map(|e| e.timestamp));
-    let mut rest = Loader { bytes, pos: open + 1, done: false, decoded: 0 };
+    let mut rest = Loader::new(bytes, open + 1, false);
     let mut events = Vec::new();
     loop {
         match rest.next_chunk(FIRST_CHUNK_STEP) {
@@ -82,7 +99,83 @@ pub fn start(bytes: Vec<u8>) -> Result<Start, DecodeError> {
     Ok(Start::Progressive { events, last_timestamp, rest })
 }
 
+/// Starts reading a JSON array of events whose bytes are still arriving (a response read as it
+/// streams in; not gzip'd, as `fetch` inflates a `Content-Encoding`): `bytes` is its beginning.
+/// `Ok(None)`: the complete elements so far hold no FullSnapshot yet (nor
+/// [`FIRST_CHUNK_MAX_EVENTS`] events), call again with more of the input. Otherwise the events
+/// up to the first FullSnapshot, as [`Start::Progressive`], and the reader of the rest, which
+/// takes the next bytes through [`Loader::push`]. Anything after the array's `]` is ignored.
+///
+/// Errors: [`DecodeError::UnsupportedFormat`] when the input is not an array, the codec's
+/// error for a malformed or invalid first chunk.
+pub fn start_stream(bytes: Vec<u8>) -> Result<Option<(Vec<Event>, Loader)>, DecodeError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").map_or(0, |_| 3);
+    let Some(open) = bytes.get(body..).and_then(|b| b.iter().position(|b| !b.is_ascii_whitespace())).map(|p| p + body)
+    else {
+        return Ok(None);
+    };
+    if bytes[open] != b'[' {
+        return Err(DecodeError::UnsupportedFormat {
+            seen: "a streamed input that is not a JSON array of events".into(),
+        });
+    }
+    let mut rest = Loader::new(bytes, open + 1, true);
+    let mut events = Vec::new();
+    loop {
+        let chunk = rest.next_chunk(FIRST_CHUNK_STEP)?;
+        if chunk.is_empty() && rest.is_waiting() {
+            return Ok(None);
+        }
+        let snapshot = chunk.iter().any(|e| matches!(e.data, EventData::FullSnapshot(_)));
+        events.extend(chunk);
+        if snapshot || rest.done || events.len() >= FIRST_CHUNK_MAX_EVENTS {
+            return Ok(Some((events, rest)));
+        }
+    }
+}
+
 impl Loader {
+    fn new(bytes: Vec<u8>, pos: usize, open: bool) -> Loader {
+        Loader { bytes, pos, done: false, decoded: 0, stream: open, open, need_separator: false, starved: false }
+    }
+
+    /// Appends the next bytes of a streamed input (ignored once done).
+    pub fn push(&mut self, more: &[u8]) {
+        if self.done || !self.open {
+            return;
+        }
+        if self.pos >= STREAM_COMPACT_BYTES {
+            self.bytes.drain(..self.pos);
+            self.pos = 0;
+        }
+        self.bytes.extend_from_slice(more);
+        self.starved = false;
+    }
+
+    /// A streamed input is complete: what is left is read as a whole input's end is (an array
+    /// not closed is an error, as `decode`'s).
+    pub fn end(&mut self) {
+        self.open = false;
+        self.starved = false;
+    }
+
+    /// True while more bytes may be pushed.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// True while a streamed input's decoding has caught up with its bytes: the next chunk
+    /// needs [`Loader::push`] or [`Loader::end`] first.
+    pub fn is_waiting(&self) -> bool {
+        self.open && self.starved && !self.done
+    }
+
+    /// Nothing more to decode until more bytes arrive.
+    fn starve(&mut self) -> Vec<Event> {
+        self.starved = true;
+        Vec::new()
+    }
+
     /// True when every element has been decoded (or decoding stopped at an error).
     pub fn is_done(&self) -> bool {
         self.done
@@ -100,6 +193,10 @@ impl Loader {
     /// After the array's `]`: nothing, or more top-level values (JSON Lines), decoded whole.
     fn after_array(&mut self, from: usize) -> Result<Vec<Event>, DecodeError> {
         self.done = true;
+        if self.stream {
+            self.bytes = Vec::new(); // a stream's tail may be cut anywhere: ignored (start_stream)
+            return Ok(Vec::new());
+        }
         let tail = &self.bytes[from.min(self.bytes.len())..];
         let events = if tail.iter().all(u8::is_ascii_whitespace) {
             Vec::new()
@@ -117,11 +214,33 @@ impl Loader {
         if self.done {
             return Ok(Vec::new());
         }
-        let first = skip_ws(&self.bytes, self.pos);
+        let mut first = skip_ws(&self.bytes, self.pos);
+        if self.need_separator {
+            match self.bytes.get(first) {
+                None if self.open => return Ok(self.starve()),
+                Some(b',') => {
+                    self.need_separator = false;
+                    first = skip_ws(&self.bytes, first + 1);
+                    self.pos = first;
+                }
+                Some(b']') => {
+                    self.need_separator = false;
+                    return self.after_array(first + 1);
+                }
+                _ => {
+                    self.done = true;
+                    self.bytes = Vec::new();
+                    return Err(DecodeError::Json { message: "expected `,` or `]` after an event".into() });
+                }
+            }
+        }
         if self.bytes.get(first) == Some(&b']') {
             return self.after_array(first + 1);
         }
         if first >= self.bytes.len() {
+            if self.open {
+                return Ok(self.starve());
+            }
             self.done = true;
             return Err(DecodeError::Json { message: "EOF while parsing a list".into() });
         }
@@ -129,6 +248,12 @@ impl Loader {
         let mut next = first;
         while n < max.max(1) {
             let Some(e) = element_end(&self.bytes, next) else {
+                if self.open {
+                    if n == 0 {
+                        return Ok(self.starve()); // this element is still arriving
+                    }
+                    break; // `next` stays at the element still arriving
+                }
                 // malformed: let the decoder say what is wrong with the rest
                 end = self.bytes.len();
                 self.done = true;
@@ -144,6 +269,11 @@ impl Loader {
                 Some(b',') => next = skip_ws(&self.bytes, after + 1),
                 Some(b']') => {
                     next = after; // the next call reads what follows the array
+                    break;
+                }
+                None if self.open => {
+                    next = after; // the separator is still arriving
+                    self.need_separator = true;
                     break;
                 }
                 _ => {
@@ -354,5 +484,103 @@ mod tests {
             let got = all(bad, 1).map(|e| e.len());
             assert_eq!(got, want, "{bad:?}");
         }
+    }
+
+    /// Reads `json` as a stream cut into `piece`-byte parts: the events once all is in.
+    /// `catch_up`: decode all that came after each part, else only once the input ended.
+    fn streamed(json: &str, piece: usize, catch_up: bool) -> Result<Vec<Event>, DecodeError> {
+        let bytes = json.as_bytes();
+        let mut parts = bytes.chunks(piece.max(1));
+        let mut head = Vec::new();
+        let (mut events, mut rest) = loop {
+            match parts.next() {
+                Some(p) => head.extend_from_slice(p),
+                None => return Err(DecodeError::Empty), // never started: not what these tests feed
+            }
+            if let Some(started) = start_stream(head.clone())? {
+                break started;
+            }
+        };
+        for part in parts {
+            rest.push(part);
+            while catch_up && !rest.is_done() && !rest.is_waiting() {
+                events.extend(rest.next_chunk(2)?);
+            }
+        }
+        rest.end();
+        while !rest.is_done() {
+            events.extend(rest.next_chunk(2)?);
+        }
+        finish(&mut events);
+        Ok(events)
+    }
+
+    #[test]
+    fn a_stream_cut_anywhere_reads_as_the_whole_input() {
+        let meta = r#"{"type":4,"data":{"href":"https://a.example/","width":800,"height":600},"timestamp":1}"#;
+        let snapshot = r#"{"type":2,"data":{"node":{"type":0,"childNodes":[],"id":1},"initialOffset":{"left":0,"top":0}},"timestamp":2}"#;
+        let tricky = r#"{"type":5,"data":{"tag":"a]\"}{,","payload":[1,{"x":"\\"}]},"timestamp":4}"#;
+        let late = r#"{"type":5,"data":{"tag":"b"},"timestamp":3}"#;
+        let json = format!(" [ {meta} , {snapshot},{tricky}\n,{late},{late} ] ");
+        let want: Vec<i64> = codec::decode(json.as_bytes()).unwrap().events.iter().map(|e| e.timestamp).collect();
+        for piece in [1, 2, 3, 7, 64, json.len()] {
+            // what follows the array (the collector's `"warnings"`) is not read
+            let body = format!(r#"{json},"warnings":["batch 3: invalid JSON"]}}"#);
+            for catch_up in [true, false] {
+                let got: Vec<i64> = streamed(&json, piece, catch_up).unwrap().iter().map(|e| e.timestamp).collect();
+                assert_eq!(got, want, "cut every {piece} bytes");
+                let got: Vec<i64> = streamed(&body, piece, catch_up).unwrap().iter().map(|e| e.timestamp).collect();
+                assert_eq!(got, want, "cut every {piece} bytes, a tail after the array");
+            }
+        }
+        // The first chunk waits for the FullSnapshot to be complete.
+        let cut = json.find(snapshot).unwrap() + snapshot.len() - 1;
+        assert!(start_stream(json.as_bytes()[..cut].to_vec()).unwrap().is_none());
+        let (first, rest) = start_stream(json.as_bytes()[..cut + 1].to_vec()).unwrap().unwrap();
+        assert_eq!(first.len(), 2, "Meta and FullSnapshot");
+        assert!(!rest.is_done());
+    }
+
+    #[test]
+    fn a_stream_that_ends_early_or_is_no_array_is_an_error() {
+        let snapshot = r#"{"type":2,"data":{"node":{"type":0,"childNodes":[],"id":1},"initialOffset":{"left":0,"top":0}},"timestamp":2}"#;
+        assert!(matches!(start_stream(br#"{"events":[]}"#.to_vec()), Err(DecodeError::UnsupportedFormat { .. })));
+        assert!(start_stream(b"  ".to_vec()).unwrap().is_none(), "nothing yet");
+        let (_, mut rest) = start_stream(format!("[{snapshot},{{\"type\":5").into_bytes()).unwrap().unwrap();
+        assert!(rest.next_chunk(CHUNK_EVENTS).unwrap().is_empty());
+        assert!(rest.is_waiting(), "the second event is still arriving");
+        rest.end();
+        assert!(rest.next_chunk(CHUNK_EVENTS).is_err(), "cut short: the decoder's error");
+        assert!(rest.is_done());
+        let (_, mut rest) = start_stream(format!("[{snapshot}").into_bytes()).unwrap().unwrap();
+        rest.push(b" x");
+        assert!(matches!(rest.next_chunk(CHUNK_EVENTS), Err(DecodeError::Json { .. })), "no separator");
+        let (_, mut rest) = start_stream(format!("[{snapshot}]").into_bytes()).unwrap().unwrap();
+        assert!(rest.next_chunk(CHUNK_EVENTS).unwrap().is_empty());
+        assert!(rest.is_done(), "the array's end ends it, whatever follows");
+        rest.push(b"}");
+        assert_eq!(rest.remaining(), 0);
+    }
+
+    #[test]
+    fn a_stream_drops_what_it_decoded() {
+        let snapshot = r#"{"type":2,"data":{"node":{"type":0,"childNodes":[],"id":1},"initialOffset":{"left":0,"top":0}},"timestamp":2}"#;
+        let big = format!(
+            r#"{{"type":5,"data":{{"tag":"big","payload":"{}"}},"timestamp":3}}"#,
+            "x".repeat(STREAM_COMPACT_BYTES)
+        );
+        let (_, mut rest) = start_stream(format!("[{snapshot},{big},").into_bytes()).unwrap().unwrap();
+        assert_eq!(rest.next_chunk(CHUNK_EVENTS).unwrap().len(), 1);
+        rest.push(snapshot.as_bytes());
+        assert!(
+            rest.bytes.len() < STREAM_COMPACT_BYTES,
+            "the decoded Mutation's bytes are gone ({})",
+            rest.bytes.len()
+        );
+        rest.push(b"]");
+        rest.end();
+        assert_eq!(rest.next_chunk(CHUNK_EVENTS).unwrap().len(), 1);
+        assert!(rest.next_chunk(CHUNK_EVENTS).unwrap().is_empty());
+        assert!(rest.is_done());
     }
 }

@@ -11,10 +11,15 @@
 //! - [`timeline`] — [`timeline::Timeline`]: the index a player needs besides the DOM: times,
 //!   the recorded viewport, the page URL, pointer positions, clicks, inactivity to skip, and the
 //!   scrubber's ticks (from the analyzer's actions and rage clicks).
-//! - `dom`, `canvas`, `player` (wasm32 only) — the browser edge: the iframe rebuild and its
-//!   incremental updates, the overlay canvas, and the `#[wasm_bindgen] Player`.
+//! - [`session`] — [`session::Session`]: one recording being played — the clock, speeds,
+//!   inactivity skipping, progressive loading and the time-sliced analysis and checkpoint
+//!   passes, with the wall clock passed in.
+//! - `web` (wasm32 only) — the browser edge: the iframe rebuild and its incremental updates
+//!   (`web::dom`), the overlay canvas (`web::overlay`), and the page that drives a session
+//!   (`web::player`). The `#[wasm_bindgen] Player` over both is `crate::wasm::player`.
 //!
-//! Everything but the browser edge is plain Rust and tested natively (`tests/play*.rs`).
+//! Everything but the browser edge is plain Rust and tested natively (`session/tests.rs`,
+//! `tests/play*.rs`).
 
 pub mod load;
 pub mod seek;
@@ -22,19 +27,6 @@ pub mod text;
 pub mod timeline;
 pub mod vdom;
 
+pub mod session;
 #[cfg(target_arch = "wasm32")]
-mod canvas;
-#[cfg(target_arch = "wasm32")]
-mod dom;
-#[cfg(target_arch = "wasm32")]
-mod dom_canvas;
-#[cfg(target_arch = "wasm32")]
-mod dom_extras;
-#[cfg(target_arch = "wasm32")]
-mod dom_media;
-#[cfg(target_arch = "wasm32")]
-mod dom_sheets;
-#[cfg(target_arch = "wasm32")]
-mod dom_webgl;
-#[cfg(target_arch = "wasm32")]
-pub mod player;
+pub(crate) mod web;

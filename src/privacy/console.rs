@@ -1,5 +1,5 @@
 //! rrweb's console plugin (`rrweb/console@1`) payloads as the console chunk writes them
-//! (`js/console.js` with [`crate::console_chunk`]): each argument stringified, redacted
+//! (`js/console.js` with `crate::wasm::console`): each argument stringified, redacted
 //! ([`PrivacyOptions::redact_console`]: URLs scrubbed, PII replaced) and truncated, stack-trace
 //! lines cleaned, and at most [`CONSOLE_MAX_LOGS`] records per recording, then one final
 //! warning — rrweb's console plugin's own limits and wording (rrweb `packages/rrweb/src/plugins/console/record`).

@@ -15,7 +15,7 @@
 //! reports it; an opaque (`no-cors`) response, whose status the browser hides, has none.
 //!
 //! Everything here is plain data in, JSON text out; the browser edge (`js/network.js`, which
-//! wraps `fetch` and `XMLHttpRequest`, and `record::bindings`) only gathers the facts.
+//! wraps `fetch` and `XMLHttpRequest`, and the `Recorder` export) only gathers the facts.
 //!
 //! Rules, all applied here:
 //! - The SDK's own ingest requests (under `ingestBaseUrl`) are never recorded.

@@ -19,11 +19,12 @@
 //!   media, navigation (`rewind.navigation` Custom events), and the recorder's side of
 //!   the CSSOM hooks of `js/sheets.js` (`insertRule`, `deleteRule`, `replace`, `replaceSync`,
 //!   `setProperty`, `removeProperty`, the `adoptedStyleSheets` setter).
-//! - [`bindings`] — the `Recorder` class exported to JS.
-//! - [`media`] — opt-in canvas frames and `FontFace` fonts: node ids and rrweb's event shapes
-//!   (the sampling and encoding are in `js/capture-media.js`, loaded only when enabled).
-//! - [`transport`] — the `Transport` class exported to JS: delivery's browser edge (`fetch`,
-//!   timers, `sessionStorage`) driving the pure policy in [`crate::transport`].
+//! - Opt-in canvas frames and `FontFace` fonts: sampled and encoded in `js/capture-media.js`
+//!   (loaded only when enabled), given node ids and queued by `wasm/recorder/media.rs`.
+//! - [`transport`] — delivery's browser edge (`fetch`, timers, `sessionStorage`) driving the
+//!   pure policy in [`crate::transport`].
+//!
+//! The `Recorder` and `Transport` classes exported to JS are in `crate::wasm`.
 //!
 //! Choices that differ from rrweb, all safe for rrweb's Replayer:
 //! - `<script>` elements are kept as elements (so sibling ids and positions line up) but without
@@ -48,20 +49,15 @@
 //! slices of at most 13–15 ms, emitted 130–145 ms after start, with no `longtask` entry (no
 //! task over 50 ms). rrweb 2.1.1 `record()` on the same page: 130–490 ms in one task.
 
-pub mod bindings;
 mod frames;
-mod json;
-mod media;
-mod mirror;
+pub(crate) mod json;
+pub(crate) mod mirror;
 mod mutation;
-mod observers;
-mod options;
+pub(crate) mod observers;
+pub(crate) mod options;
 mod serialize;
 mod shadow;
-mod sheets;
+pub(crate) mod sheets;
 mod snapshot;
-mod state;
+pub(crate) mod state;
 pub mod transport;
-
-pub use bindings::Recorder;
-pub use transport::Transport;

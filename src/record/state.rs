@@ -105,6 +105,10 @@ pub struct State {
     pub scroll_fn: Option<js_sys::Function>,
     /// The FullSnapshot in progress (sliced); events recorded meanwhile are held in it.
     pub job: Option<SnapshotJob>,
+    /// While the events that are part of a FullSnapshot (its document's adopted sheets) are
+    /// pushed: the snapshot's timestamp, so a replayer paused at the snapshot's moment shows
+    /// them (one millisecond later, they would be a change it has not reached yet).
+    snapshot_stamp: Option<f64>,
     /// How the next slice is run in a new task (set by `attach`): a `MessageChannel` port and
     /// its `postMessage`, or else the callback for `setTimeout(0)`. Without either, snapshots
     /// are synchronous.
@@ -164,6 +168,7 @@ impl State {
             move_fn: None,
             scroll_fn: None,
             job: None,
+            snapshot_stamp: None,
             slice_post: None,
             slice_fn: None,
             slice_scheduled: false,
@@ -217,7 +222,7 @@ impl State {
         if !self.recording {
             return;
         }
-        let event = event_text(kind, data, now());
+        let event = event_text(kind, data, self.snapshot_stamp.unwrap_or_else(now));
         match &mut self.job {
             Some(job) => job.deferred.push(event),
             None => self.out.push_back(JsValue::from_str(&event)),
@@ -294,16 +299,20 @@ impl State {
         self.unwatch_roots(false);
         self.unwatch_frames(false);
         let doc_id = self.mirror.id_or_assign(doc.as_ref());
-        self.job = Some(SnapshotJob::event(doc.as_ref(), now(), perf_now(), meta, offset));
+        let timestamp = now();
+        self.job = Some(SnapshotJob::event(doc.as_ref(), timestamp, perf_now(), meta, offset));
         self.mirror.track_known(true);
-        // The document's adopted sheets as they are now, right after the FullSnapshot (held
-        // in the job like every event of the meantime, so later changes to them follow).
+        // The document's adopted sheets as they are now, right after the FullSnapshot and at
+        // its timestamp (held in the job like every event of the meantime, so later changes
+        // to them follow).
         self.sheets.reset();
+        self.snapshot_stamp = Some(timestamp);
         self.push_adopted(
             doc_id,
             &js_sys::Reflect::get(doc.as_ref(), &"adoptedStyleSheets".into()).unwrap_or_default(),
             false,
         );
+        self.snapshot_stamp = None;
         self.snapshot_slice(true)
     }
 

@@ -15,7 +15,7 @@
 //! - [`buffer`] — error-triggered buffering (`sampling: {session, onError}`): the per-session
 //!   decision, and the rolling last-minute window (starting at a Meta + FullSnapshot) that an
 //!   unsampled session keeps in memory until an error, sending nothing before it. Its browser
-//!   edge is its own opt-in wasm (`buffering_chunk`, feature `buffering`), not the recorder's.
+//!   edge is its own opt-in wasm (`wasm::buffering`, feature `buffering`), not the recorder's.
 //!
 //! Times are milliseconds since the Unix epoch (`Date.now()`), sizes bytes.
 

@@ -207,3 +207,16 @@ export async function memoryCounters(page) {
   const wasm = await page.evaluate(async () => (await (await import('/pkg/rewind.js')).default()).memory.buffer.byteLength);
   return { heap: usedSize, nodes, documents, wasm };
 }
+
+const AXE = new URL('node_modules/axe-core/axe.min.js', root);
+
+/**
+ * axe-core's violations (Deque's rule engine: WCAG 2.x A and AA plus its best practices) on the
+ * page as it is now, one `rule (impact): target — why` line each.
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: readFileSync(AXE, 'utf8') });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.flatMap((v) =>
+    v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`));
+}

@@ -9,22 +9,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { browserSkipReason, launch, newPage, root } from './support.mjs';
+import { axeViolations, browserSkipReason, launch, newPage, root } from './support.mjs';
 import { KEYS, collectorSkipReason, ingest, startCollector } from './collector.mjs';
 
 const skip = browserSkipReason() ?? collectorSkipReason() ?? false;
 const WWW = fileURLToPath(new URL('www/', root));
-const AXE = fileURLToPath(new URL('node_modules/axe-core/axe.min.js', root));
 const fixtureText = (name) => readFileSync(new URL(`fixtures/${name}.json`, root), 'utf8');
 const SIZES = [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }];
 
-/** axe's violations on the page as it is now, one `rule (impact): target — why` line each. */
-async function violations(page) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.flatMap((v) =>
-    v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`));
-}
+const violations = axeViolations;
 
 async function setup(t) {
   const collector = await startCollector({ www: WWW });

@@ -140,6 +140,8 @@ test('the collector\'s sessions: key, list, filters, paging, analysis, keyboard'
   await errorRow.click();
   const panel = page.locator('.rw-session');
   await panel.waitFor();
+  // The replay mounts at once; the panel is busy until the collector's analysis is in.
+  await page.locator('.rw-session:not([aria-busy])').waitFor();
   assert.equal(await errorRow.getAttribute('aria-selected'), 'true');
   const metric = (label) => panel.locator('.rw-metric', { hasText: label }).locator('dd').textContent();
   assert.equal(await metric('Clicks'), '3');

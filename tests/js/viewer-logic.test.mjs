@@ -1,11 +1,13 @@
 // The viewer's pure rules, in Node: how the action list folds repeated clicks into one row
 // (BURST_WINDOW_MS, RAGE_THRESHOLD) and says SDK events once, when a collector session counts as
-// live (LIVE_WINDOW_MS), and which captured requests are failures (the analyzer's rule).
+// live (LIVE_WINDOW_MS), which captured requests are failures (the analyzer's rule), and how a
+// collector session's answer is split for the player as it streams in (splitEvents).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BURST_WINDOW_MS, RAGE_THRESHOLD, foldActions, isDead } from '../../js/viewer/actions.js';
 import { LIVE_WINDOW_MS, POLL_MAX_MS, POLL_MS, isLive } from '../../js/viewer/live.js';
 import { failed } from '../../js/viewer/network-panel.js';
+import { splitEvents } from '../../js/viewer/sources.js';
 
 const click = (t, desc = 'Clicked button "Apply coupon"', node = 7) => ({ action: 'click', t_ms: t, description: desc, target_node_id: node });
 
@@ -51,4 +53,31 @@ test('failed requests: 4xx/5xx, or 0 with a method; aborted ones are not failure
   assert.equal(failed({ status: 0 }), false, 'a PerformanceObserver entry without timing access');
   assert.equal(failed({ method: 'GET', status: 0, aborted: true }), false);
   assert.equal(failed({ method: 'GET', status: 200 }), false);
+});
+
+test('a session answer streamed in any pieces: the events array from its own key on, and the whole body parsed', async () => {
+  // Decoys: `events` as a string value, inside a string, and as a key nested in the record.
+  const answer = JSON.stringify({
+    session: { session_id: 's "events":[', entry_url: 'https://a.example/?"events":[1]', findings: { events: [9] }, note: 'events' },
+    gaps: [[1, 2]],
+    events: [{ type: 4, data: { href: '"events":[', width: 1, height: 1 }, timestamp: 1 }, { type: 5, data: { tag: ']}' }, timestamp: 2 }],
+    warnings: ['batch 3: invalid JSON'],
+  });
+  const bytes = new TextEncoder().encode(answer);
+  const from = answer.indexOf('"events":[{') + '"events":'.length;
+  for (const piece of [1, 2, 5, 64, bytes.length]) {
+    const body = new ReadableStream({
+      start(c) {
+        for (let at = 0; at < bytes.length; at += piece) c.enqueue(bytes.slice(at, at + piece));
+        c.close();
+      },
+    });
+    const { events, whole } = splitEvents(body);
+    let text = '';
+    for await (const chunk of events) text += new TextDecoder().decode(chunk, { stream: true });
+    assert.equal(text, answer.slice(from), `pieces of ${piece} bytes: from the array's [ to the end`);
+    assert.deepEqual(await whole, JSON.parse(answer));
+  }
+  const none = splitEvents(new Response('{"session":{},"gaps":[]}').body);
+  await assert.rejects(none.whole, /no events/);
 });

@@ -3,7 +3,7 @@
 
 use super::support::*;
 use gloo_timers::future::TimeoutFuture;
-use rewind::record::Recorder;
+use rewind::wasm::Recorder;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -2,7 +2,7 @@
 //! access, a small rrweb-like replayer (`Replay`) and the live-DOM rendering it is compared with.
 
 use gloo_timers::future::TimeoutFuture;
-use rewind::record::Recorder;
+use rewind::wasm::Recorder;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;

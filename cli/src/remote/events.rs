@@ -1,10 +1,10 @@
 //! A session's events from `GET /v1/sessions/{id}`, streamed into a time-sorted rrweb array
 //! with bounded memory.
 //!
-//! The collector answers `{"session": {…}, "gaps": [[a, b]…], "warnings": […], "events": [
-//! …]}`, the events in `seq` order, each as stored ([`read_session`]). `seq` order is nearly
-//! always time order, but a page's tabs, clock corrections or a batch resent late can break
-//! it, and rrweb-player and the analyzer want the events by `timestamp`. So events pass
+//! The collector answers `{"session": {…}, "gaps": [[a, b]…], "events": […], "warnings": […]}`
+//! (any key order is read), the events in `seq` order, each as stored ([`read_session`]).
+//! `seq` order is nearly always time order, but a page's tabs, clock corrections or a batch
+//! resent late can break it, and rrweb-player and the analyzer want the events by `timestamp`. So events pass
 //! through an [`EventSorter`]: an external merge sort that keeps at most [`RUN_BYTES`] of event
 //! text in memory, spills sorted runs to temporary files past that, and merges the runs while
 //! writing. Events with equal timestamps keep their stored order (rrweb's Meta and FullSnapshot

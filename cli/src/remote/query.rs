@@ -6,32 +6,12 @@ use reqwest::Url;
 use rewind::analyze::bundle::tables::{Cell, TableRow};
 use serde::{Deserialize, Serialize};
 
+/// The signals `has=` filters on: the collector's own definition, so client and server share
+/// one vocabulary.
+pub use rewind_collector::index::Signal;
+
 /// Sessions per page the collector gives at most (collector `MAX_LIST_LIMIT`).
 pub const MAX_PAGE: usize = 100;
-
-/// The signals `has=` filters on (collector `Signal`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum HasSignal {
-    /// At least one console error.
-    Errors,
-    /// At least one rage-click burst (once the session is analysed).
-    Rage,
-    /// At least one dead click (once the session is analysed).
-    Dead,
-    /// At least one click followed by an error (once the session is analysed).
-    ErrorClicks,
-}
-
-impl HasSignal {
-    fn name(self) -> &'static str {
-        match self {
-            HasSignal::Errors => "errors",
-            HasSignal::Rage => "rage",
-            HasSignal::Dead => "dead",
-            HasSignal::ErrorClicks => "error_clicks",
-        }
-    }
-}
 
 /// The filters of `GET /v1/sessions`, all optional, combined with AND. Times are Unix epoch
 /// milliseconds; `from` inclusive, `to` exclusive (the collector's "at or after" / "before").
@@ -52,7 +32,7 @@ pub struct ListQuery {
     /// A visited page's URL or title, the entry URL, or the user id contains this.
     pub text: Option<String>,
     /// Signals every session must have.
-    pub has: Vec<HasSignal>,
+    pub has: Vec<Signal>,
     /// At least this many console errors.
     pub min_errors: Option<u64>,
     /// At least this many rage-click bursts.
@@ -249,7 +229,7 @@ mod tests {
             user: Some("jane doe".into()),
             from_ms: Some(5),
             url: Some("/checkout?x=1".into()),
-            has: vec![HasSignal::Rage, HasSignal::ErrorClicks],
+            has: vec![Signal::Rage, Signal::ErrorClicks],
             min_duration_ms: Some(1500),
             limit: Some(500),
             ..Default::default()

@@ -13,7 +13,8 @@
 use super::{db_error, int, Backend};
 use crate::store::StoreError;
 use crate::wire::BatchInfo;
-use sqlx::AnyPool;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool, Connection};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
@@ -83,12 +84,21 @@ pub(super) fn spawn(pool: AnyPool, backend: Backend, gate: Arc<Mutex<()>>) -> mp
 
 async fn run(pool: AnyPool, backend: Backend, gate: Arc<Mutex<()>>, mut receiver: mpsc::Receiver<Pending>) {
     let mut group: Vec<Pending> = Vec::with_capacity(MAX_GROUP);
+    // The writer keeps one connection rather than taking one from the pool per group (each
+    // acquire pings the connection first); it is given back after an error, in case that
+    // error broke it, and a new one is taken for the next group. A pool of one connection
+    // (an in-memory index) is never kept from its other users.
+    let keep = pool.options().get_max_connections() > 1;
+    let mut held: Option<PoolConnection<Any>> = None;
     while receiver.recv_many(&mut group, MAX_GROUP).await > 0 {
         let rows: Vec<&BatchRow> = group.iter().map(|p| &p.row).collect();
         let result = {
             let _gate = lock(&gate, backend).await;
-            write_group(&pool, &rows).await
+            write_group(&pool, &mut held, &rows).await
         };
+        if !keep {
+            held = None;
+        }
         drop(rows);
         match result {
             Ok(new) => {
@@ -101,8 +111,11 @@ async fn run(pool: AnyPool, backend: Backend, gate: Arc<Mutex<()>>, mut receiver
                 for pending in group.drain(..) {
                     let result = {
                         let _gate = lock(&gate, backend).await;
-                        write_group(&pool, &[&pending.row]).await
+                        write_group(&pool, &mut held, &[&pending.row]).await
                     };
+                    if !keep {
+                        held = None;
+                    }
                     let _ = pending.reply.send(result.map(|new| new[0]));
                 }
             }
@@ -209,8 +222,25 @@ fn max_some(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 /// # Errors
 /// A database error, or [`StoreError::NotFound`] when a new batch's session row is gone
 /// (deleted during its ingest: the client resends).
-async fn write_group(pool: &AnyPool, rows: &[&BatchRow]) -> Result<Vec<bool>, StoreError> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
+async fn write_group(
+    pool: &AnyPool,
+    held: &mut Option<PoolConnection<Any>>,
+    rows: &[&BatchRow],
+) -> Result<Vec<bool>, StoreError> {
+    let conn = match held {
+        Some(conn) => conn,
+        None => held.insert(pool.acquire().await.map_err(db_error)?),
+    };
+    let result = write_rows(conn, rows).await;
+    if result.is_err() {
+        *held = None;
+    }
+    result
+}
+
+/// [`write_group`] on `conn`.
+async fn write_rows(conn: &mut AnyConnection, rows: &[&BatchRow]) -> Result<Vec<bool>, StoreError> {
+    let mut tx = conn.begin().await.map_err(db_error)?;
     let sql = format!(
         "INSERT INTO batches (session_id, seq, bytes, received_at) VALUES {} \
          ON CONFLICT (session_id, seq) DO NOTHING RETURNING session_id, seq",

@@ -2,36 +2,11 @@
 //! [`ListFilter`] by the read API's own parser ([`crate::read::list_filter`]), so a filter
 //! means the same here as in `GET /v1/sessions` and is refused for the same reasons.
 
-use crate::index::ListFilter;
+use crate::index::{ListFilter, Signal};
 use chrono::{DateTime, NaiveDate};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::HashMap;
-
-/// A frustration signal or error a session must have.
-#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum HasSignal {
-    /// At least one console error.
-    Errors,
-    /// At least one rage-click burst (the analyzer's: 3 clicks within 1 s on one element).
-    Rage,
-    /// At least one dead click (the page did not respond).
-    Dead,
-    /// At least one click followed by an error.
-    ErrorClicks,
-}
-
-impl HasSignal {
-    fn name(self) -> &'static str {
-        match self {
-            HasSignal::Errors => "errors",
-            HasSignal::Rage => "rage",
-            HasSignal::Dead => "dead",
-            HasSignal::ErrorClicks => "error_clicks",
-        }
-    }
-}
 
 /// Which sessions: every condition given must hold; none given means every session.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema, PartialEq)]
@@ -49,7 +24,7 @@ pub struct SessionFilter {
     /// `/checkout`.
     pub url: Option<String>,
     /// Signals the session must all have.
-    pub has: Option<Vec<HasSignal>>,
+    pub has: Option<Vec<Signal>>,
     /// Sessions at least this long, in seconds (first to last event).
     pub min_duration_s: Option<f64>,
     /// Free text (case-insensitive) found in a visited page's URL or title or in the user id
@@ -123,7 +98,6 @@ pub struct FilterPage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::Signal;
 
     #[test]
     fn dates_and_fields_map_to_the_read_apis_filter() {
@@ -132,7 +106,7 @@ mod tests {
             from: Some("2026-12-01".into()),
             to: Some("2026-12-01".into()),
             url: Some("/checkout".into()),
-            has: Some(vec![HasSignal::Rage, HasSignal::Errors]),
+            has: Some(vec![Signal::Rage, Signal::Errors]),
             min_duration_s: Some(2.5),
             query: Some("Pay".into()),
         };

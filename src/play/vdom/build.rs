@@ -187,6 +187,7 @@ impl VDom {
         let root = self.build_tree(tree, 0, NONE, true);
         self.record = record;
         self.hover_on_snapshot();
+        self.focus_on_snapshot();
         if let Some(root) = root {
             if matches!(self.nodes[root as usize].data, NodeData::Document { .. }) {
                 self.document = root;

@@ -5,7 +5,7 @@
 //!
 //! The virtual DOM does not draw. Each canvas keeps a [`CanvasLog`]: the picture it started
 //! from (`rr_dataURL`) and the 2D context calls recorded since, as rrweb serialized them (raw
-//! JSON, decoded by the browser edge, `play::dom_canvas`). A seek replays the log onto a fresh
+//! JSON, decoded by the browser edge, `play::web::dom::canvas`). A seek replays the log onto a fresh
 //! canvas; playing forward, the edge appends the new calls.
 //!
 //! The log is bounded ([`MAX_CANVAS_COMMANDS`]). It restarts when the browser itself would

@@ -1,6 +1,6 @@
 //! The virtual DOM of the player: the recorded page as rrweb's Replayer would have rebuilt it,
 //! in plain Rust, so it can be tested natively, cloned into checkpoints and diffed into the
-//! browser's DOM by the wasm edge (`play::dom`).
+//! browser's DOM by the wasm edge (`play::web::dom`).
 //!
 //! Semantics follow rrweb 2.1.1's Replayer (`rebuildFullSnapshot`, `applyMutation`,
 //! `applyInput`, `applyScroll`) and rrweb-snapshot's `buildNode` / `buildNodeWithSN`, case by
@@ -24,6 +24,7 @@ mod build;
 mod canvas;
 mod dump;
 mod extras;
+mod focus;
 mod hover;
 mod hover_css;
 mod media;
@@ -253,6 +254,8 @@ pub enum Change {
     Font,
     /// The pointer target changed: the hovered elements are [`VDom::hover_chain`].
     Hover,
+    /// The focused element changed: it is [`VDom::focused`].
+    Focus,
 }
 
 /// The virtual DOM.
@@ -273,6 +276,8 @@ pub struct VDom {
     sheets: Sheets,
     extras: extras::Extras,
     hover: hover::Hover,
+    /// The focused element's id (`focus.rs`).
+    focus: Option<i64>,
     /// The time of the event being applied (Unix epoch ms): media states are anchored to it.
     now: i64,
     pub warnings: Warnings,
@@ -316,6 +321,7 @@ impl VDom {
             sheets: Sheets::default(),
             extras: Default::default(),
             hover: Default::default(),
+            focus: None,
             now: 0,
             warnings: Warnings::default(),
         }
@@ -415,6 +421,7 @@ impl VDom {
             }
             EventData::IncrementalSnapshot(IncrementalData::MouseInteraction(d)) => {
                 self.apply_mouse_interaction(d);
+                self.focus_on_interaction(d);
                 1
             }
             _ => 0,
@@ -483,6 +490,7 @@ impl VDom {
         let Some(slot) = self.slot_of(d.id) else {
             return; // rrweb: debugNodeNotFound (not a warning)
         };
+        self.focus_on_input(d.id);
         if let NodeData::Element(e) = &mut self.nodes[slot as usize].data {
             e.checked = Some(d.is_checked);
             e.value = Some(d.text.clone());
@@ -504,6 +512,8 @@ impl VDom {
 mod tests;
 #[cfg(test)]
 mod tests_extras;
+#[cfg(test)]
+mod tests_focus;
 #[cfg(test)]
 mod tests_hover;
 #[cfg(test)]

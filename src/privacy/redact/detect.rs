@@ -325,7 +325,7 @@ pub(super) fn luhn(digits: &[u8]) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Card numbers: 13–19 digits, plain or in groups of 4–6 joined by one kind of separator

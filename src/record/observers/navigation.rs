@@ -1,6 +1,6 @@
 //! Page-level observer: SPA navigation (a `rewind.navigation` Custom event whenever the href
 //! changes). Console capture (`rrweb/console@1`) is an opt-in chunk outside the recorder
-//! (`js/console.js` with `src/console_chunk.rs`).
+//! (`js/console.js` with `src/wasm/console.rs`).
 
 use super::{listen, patch, Listener, Patch};
 use crate::record::state::{window, Core, State};

@@ -10,10 +10,10 @@ use wasm_bindgen::JsValue;
 /// Attempts a batch gets inside `flush({final: true})` before the flush gives up on it (it
 /// stays queued and stored, and is resent later or by the next page of the tab); also when a
 /// batch that keeps failing is reported (`onNotice`, once per batch).
-pub(super) const FINAL_FLUSH_ATTEMPTS: u32 = 3;
+pub(crate) const FINAL_FLUSH_ATTEMPTS: u32 = 3;
 
 /// A `flush()` waiting for its batches.
-pub(super) struct Waiter {
+pub(crate) struct Waiter {
     pub resolve: js_sys::Function,
     pub batches: Vec<(String, u64)>,
     pub final_flush: bool,
@@ -27,44 +27,44 @@ impl Inner {
     /// here through `push`, which must not find `Inner` borrowed): without an argument when a
     /// FullSnapshot is needed, with a message when delivery lost or keeps failing to send data.
     #[inline(never)]
-    pub(super) fn notify(&self, failure: Option<String>) {
+    pub(crate) fn notify(&self, failure: Option<String>) {
         let f = self.on_notice.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let _ = f.call1(&JsValue::NULL, &failure.map_or(JsValue::UNDEFINED, JsValue::from));
         });
     }
 
-    pub(super) fn ask_full_snapshot(&self) {
+    pub(crate) fn ask_full_snapshot(&self) {
         self.notify(None);
     }
 
-    pub(super) fn store(&mut self, key: &str, value: &str) {
+    pub(crate) fn store(&mut self, key: &str, value: &str) {
         let full = format!("{}:{key}", self.storage_key);
         if storage().is_none_or(|s| s.set_item(&full, value).is_err()) {
             self.counters.storage_errors += 1;
         }
     }
 
-    pub(super) fn unstore(&self, key: &str) {
+    pub(crate) fn unstore(&self, key: &str) {
         if let Some(s) = storage() {
             let _ = s.remove_item(&format!("{}:{key}", self.storage_key));
         }
     }
 
-    pub(super) fn save_session(&mut self) {
+    pub(crate) fn save_session(&mut self) {
         let text = self.session.to_storage();
         self.store("session", &text);
     }
 
     /// Starts a new session at `now_ms`, with a new id.
-    pub(super) fn new_session(&mut self, now_ms: f64) {
+    pub(crate) fn new_session(&mut self, now_ms: f64) {
         self.session = Session::new(random_id(), now_ms);
         self.sender.session_id = self.session.id.clone();
         self.save_session();
     }
 
     /// Queues the batches an earlier page of this tab stored and did not see accepted.
-    pub(super) fn restore_batches(&mut self) {
+    pub(crate) fn restore_batches(&mut self) {
         let Some(store) = storage() else { return };
         let prefix = format!("{}:batch:", self.storage_key);
         let mut found = Vec::new();
@@ -112,7 +112,7 @@ impl Inner {
     /// Closes the pending events into the next batch of the session, makes and stores its
     /// body, and keeps the outbox under its byte limit.
     #[inline(never)]
-    pub(super) fn close_pending(&mut self) {
+    pub(crate) fn close_pending(&mut self) {
         self.close_timer = None;
         if self.outbox.pending_len() == 0 {
             return;
@@ -145,7 +145,7 @@ impl Inner {
     }
 
     /// The gzip body of a queued batch, made (and stored) on first use.
-    pub(super) fn body_of(&mut self, session_id: &str, seq: u64) -> Option<Vec<u8>> {
+    pub(crate) fn body_of(&mut self, session_id: &str, seq: u64) -> Option<Vec<u8>> {
         let sender = Sender { session_id: session_id.to_string(), ..self.sender.clone() };
         let batch = self.outbox.queue.iter_mut().find(|b| b.seq == seq && b.session_id == session_id)?;
         if let Some(body) = &batch.body {
@@ -161,7 +161,7 @@ impl Inner {
     }
 
     /// Records the outcome of a batch for the `flush()` promises, resolving those that are done.
-    pub(super) fn settle(&mut self, session_id: &str, seq: u64, outcome: Settled) {
+    pub(crate) fn settle(&mut self, session_id: &str, seq: u64, outcome: Settled) {
         if matches!(outcome, Settled::Sent) {
             self.snapshot_asked = false; // delivery resumed: a later overflow may ask again
         }
@@ -179,7 +179,7 @@ impl Inner {
         self.settle_waiters();
     }
 
-    pub(super) fn settle_waiters(&mut self) {
+    pub(crate) fn settle_waiters(&mut self) {
         let (done, waiting): (Vec<Waiter>, Vec<Waiter>) =
             std::mem::take(&mut self.waiters).into_iter().partition(|w| w.batches.is_empty());
         self.waiters = waiting;
@@ -194,7 +194,7 @@ impl Inner {
 }
 
 #[derive(Clone, Copy)]
-pub(super) enum Settled {
+pub(crate) enum Settled {
     Sent,
     Failed,
     Retrying(u32),

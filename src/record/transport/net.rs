@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 
 /// Sends the oldest batch that is due, one request at a time (the collector orders by `seq`,
 /// so this is about not flooding a struggling server); schedules a retry timer otherwise.
-pub(super) fn pump(inner: &Shared) {
+pub(crate) fn pump(inner: &Shared) {
     let next = {
         let mut s = inner.borrow_mut();
         if s.stopped || !s.in_flight.is_empty() {
@@ -47,7 +47,7 @@ pub(super) fn pump(inner: &Shared) {
     }
 }
 
-pub(super) fn send(inner: &Shared, session_id: String, seq: u64, body: Vec<u8>, keepalive: bool) {
+pub(crate) fn send(inner: &Shared, session_id: String, seq: u64, body: Vec<u8>, keepalive: bool) {
     let inner = inner.clone();
     let (endpoint, key) = {
         let s = inner.borrow();

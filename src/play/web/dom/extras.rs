@@ -1,4 +1,4 @@
-//! The page layer's selection and fonts: the virtual DOM's [`SelRange`](super::vdom::SelRange)s
+//! The page layer's selection and fonts: the virtual DOM's [`SelRange`](crate::play::vdom::SelRange)s
 //! become the iframe documents' selections (`getSelection()`: `removeAllRanges`, then a `Range`
 //! per recorded range, as rrweb's `applySelection`), and its [`Font`]s `FontFace`s in the
 //! replayed document's `fonts` (as rrweb's Replayer adds them).
@@ -7,14 +7,18 @@
 //! would have on the recorded page. A range the DOM refuses when rebuilt (a boundary past a text
 //! that changed since) is left out.
 
-use super::dom::DomView;
-use super::vdom::{Font, FontSource, VDom};
+use super::DomView;
+use crate::play::vdom::{Font, FontSource, VDom};
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 
 /// The class rrweb's Replayer gives hovered elements (its style rewrite matches `.\:hover`).
 const HOVER_CLASS: &str = ":hover";
+
+/// The class the focused element gets; the player's own sheet (`PLAYER_CSS` in [`super`])
+/// draws the focus ring for it.
+pub(super) const FOCUS_CLASS: &str = "rewind-focus";
 
 impl DomView {
     /// Gives the class `:hover` to the elements [`VDom::hover_chain`] lists, through
@@ -55,6 +59,38 @@ impl DomView {
             }
         }
         self.hovered = now;
+    }
+
+    /// Gives [`FOCUS_CLASS`] to [`VDom::focused`] and takes it off the element that had it
+    /// (its `class` attribute goes when the token was all of it and the recording has none).
+    /// Run after every change list and after `sync_hover`, so a recorded `class` (or hover's
+    /// restoring it) that dropped the token gets it back.
+    pub(super) fn sync_focus(&mut self, vdom: &VDom) {
+        let now = vdom
+            .focused()
+            .and_then(|slot| Some((slot, self.dom_node(slot)?)))
+            .filter(|(_, n)| n.node_type() == web_sys::Node::ELEMENT_NODE)
+            .map(|(slot, n)| (slot, n.unchecked_into::<Element>()));
+        if let Some((slot, old)) = self.focused.take() {
+            if now.as_ref().is_none_or(|(_, e)| e != &old) {
+                let _ = old.class_list().remove_1(FOCUS_CLASS);
+                let recorded = vdom.element(slot).and_then(|e| e.attr("class")).is_some();
+                if !recorded && old.get_attribute("class").is_some_and(|c| c.trim().is_empty()) {
+                    let _ = old.remove_attribute("class");
+                }
+            }
+        }
+        if let Some((_, el)) = &now {
+            // Last among the tokens, whichever of hover and focus came first, so playing and a
+            // rebuild (hover synced before focus) leave the same `class`.
+            let list = el.class_list();
+            let n = list.length();
+            if n == 0 || list.item(n - 1).as_deref() != Some(FOCUS_CLASS) {
+                let _ = list.remove_1(FOCUS_CLASS);
+                let _ = list.add_1(FOCUS_CLASS);
+            }
+        }
+        self.focused = now;
     }
 
     /// Sets document `doc`'s selection to the virtual DOM's ranges for it.

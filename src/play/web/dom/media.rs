@@ -1,5 +1,5 @@
 //! The page layer's media: `<audio>`/`<video>` elements of the iframe follow the virtual DOM's
-//! [`MediaState`](super::vdom::MediaState) at the playhead — `currentTime`, `volume`, `muted`,
+//! [`MediaState`](crate::play::vdom::MediaState) at the playhead — `currentTime`, `volume`, `muted`,
 //! `loop`, `playbackRate`, and playing only while both the recording and the player play
 //! (rrweb's Replayer likewise pauses recorded media when it pauses). The player's clock is the
 //! reference: a playing element drifting from it by more than [`MAX_DRIFT_S`] is put back.
@@ -7,8 +7,8 @@
 //! A sandboxed frame often cannot load the recorded source; the properties still hold (a
 //! media element without data keeps `currentTime` as its default playback start position).
 
-use super::dom::DomView;
-use super::vdom::VDom;
+use super::DomView;
+use crate::play::vdom::VDom;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,7 +19,7 @@ const MAX_DRIFT_S: f64 = 0.3;
 impl DomView {
     /// Brings every media element to its state at `t_ms` (recording time, Unix epoch ms);
     /// `playing`: whether the player itself is playing.
-    pub(super) fn sync_media(&mut self, vdom: &VDom, t_ms: i64, playing: bool) {
+    pub(in crate::play::web) fn sync_media(&mut self, vdom: &VDom, t_ms: i64, playing: bool) {
         let mut k = 0;
         while k < self.media.len() {
             let slot = self.media[k];

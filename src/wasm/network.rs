@@ -1,7 +1,7 @@
 //! The `#[wasm_bindgen]` surface of network capture's own wasm (`pkg-record/rewind_network*`,
 //! feature `network`), loaded by `js/network.js` only when `capture.network` is on (and by
 //! `js/vitals.js` for its page URLs when `capture.performance` is, and by `js/console.js` for
-//! [`crate::console_chunk`] when `capture.console` is), so the recorder every page
+//! [`super::console`] when `capture.console` is), so the recorder every page
 //! downloads carries none of it. It converts and delegates: the policy is
 //! [`crate::privacy::network`], tested natively. JS values are read field by field (no JSON
 //! parser: serde_json's deserializer and its error formatting were most of this wasm).

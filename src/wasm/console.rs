@@ -4,7 +4,7 @@
 //! carries none of it. It reads the JS values (arguments, errors, stacks) and delegates: the
 //! formatting, limits and redaction are [`crate::privacy::console`], tested natively.
 
-use crate::network_chunk::{field, texts};
+use super::network::{field, texts};
 use crate::privacy::console::{json_arg, payload_json, text_arg, trace};
 use crate::privacy::PrivacyOptions;
 use js_sys::{Array, Reflect};

@@ -14,8 +14,8 @@
 //! (rrweb calls any global by name, which a crafted recording could abuse), and nesting is
 //! limited to [`MAX_ARG_DEPTH`] (rrweb's forms nest three deep at most).
 
-use super::dom::DomView;
-use super::vdom::{decode_base64, CanvasContext, CanvasLog, VDom};
+use super::DomView;
+use crate::play::vdom::{decode_base64, CanvasContext, CanvasLog, VDom};
 use js_sys::{Array, Map, Object, Promise, Reflect, Uint8Array};
 use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
@@ -47,13 +47,13 @@ const CONSTRUCTORS: &[&str] = &[
 
 /// The edge's state for all canvases.
 #[derive(Default)]
-pub(super) struct Canvases {
+pub(in crate::play::web) struct Canvases {
     queues: FxHashMap<u32, Rc<RefCell<Queue>>>,
     /// Canvas slots with new calls (or new to the edge), handled once the tree is in place.
     pending: Vec<u32>,
     images: Rc<RefCell<FxHashMap<String, JsValue>>>,
     /// 2D calls the browser refused, images that failed to decode, since creation.
-    pub(super) refused: Rc<Cell<u64>>,
+    pub(in crate::play::web) refused: Rc<Cell<u64>>,
 }
 
 enum Kind {
@@ -85,7 +85,7 @@ struct Queue {
     /// The context the calls go to (2D for a log with no call yet: its picture is drawn in 2D).
     kind: CanvasContext,
     ctx: Option<JsValue>,
-    /// WebGL: the objects calls returned, per constructor name (`dom_webgl`).
+    /// WebGL: the objects calls returned, per constructor name (`webgl`).
     vars: Map,
     gen: u32,
     /// The log's call index up to which calls are queued (or done).
@@ -122,7 +122,7 @@ impl DomView {
 
     /// The canvases drawn into, for the overlay to paint (a canvas is not shown in the
     /// scriptless frame, see `PLAYER_CSS`); `out` is cleared first.
-    pub(super) fn painted_canvases(&self, out: &mut Vec<JsValue>) {
+    pub(in crate::play::web) fn painted_canvases(&self, out: &mut Vec<JsValue>) {
         out.clear();
         for q in self.canvases.queues.values() {
             let q = q.borrow();
@@ -154,7 +154,7 @@ impl DomView {
             if fresh && kind != CanvasContext::TwoD {
                 // A WebGL context keeps its objects and state as long as its element, and an
                 // element with a 2D context has no WebGL one: start over on a new element.
-                let replace = had_queue || super::dom_webgl::context(&canvas, kind).is_none();
+                let replace = had_queue || super::webgl::context(&canvas, kind).is_none();
                 if replace {
                     match self.fresh_canvas(slot, &canvas) {
                         Some(c) => canvas = c,
@@ -401,7 +401,7 @@ fn pump(q: &Rc<RefCell<Queue>>) {
         }
         qb.items.pop_front();
         if qb.ctx.is_none() {
-            qb.ctx = super::dom_webgl::context(&qb.canvas, qb.kind);
+            qb.ctx = super::webgl::context(&qb.canvas, qb.kind);
         }
     }
 }
@@ -417,19 +417,19 @@ fn then(promise: &JsValue, callback: &JsValue) -> JsValue {
 fn run(q: &Queue, kind: &Kind, args: &Array) -> bool {
     if let Kind::Hold(held) = kind {
         for (name, count) in held {
-            super::dom_webgl::hold_places(&q.vars, name, *count);
+            super::webgl::hold_places(&q.vars, name, *count);
         }
         return true;
     }
     let ctx = match &q.ctx {
         Some(c) => c.clone(),
-        None => match super::dom_webgl::context(&q.canvas, q.kind) {
+        None => match super::webgl::context(&q.canvas, q.kind) {
             Some(c) => c,
             None => return false,
         },
     };
     if let (Kind::Call { property, setter }, CanvasContext::WebGl | CanvasContext::WebGl2) = (kind, q.kind) {
-        return super::dom_webgl::run(&ctx, &q.vars, property, *setter, args);
+        return super::webgl::run(&ctx, &q.vars, property, *setter, args);
     }
     match kind {
         Kind::Hold(_) => true,

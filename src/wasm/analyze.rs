@@ -15,9 +15,6 @@ use js_sys::{Array, ArrayBuffer, Uint8Array, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-mod bundle;
-pub use bundle::{default_label_of, normalize_url, selector_label_of, WasmReplayBundle};
-
 /// Analyses one rrweb recording and returns the replay as a JSON object string.
 ///
 /// `input` is the raw recording: a `string` (JSON text or JSON Lines) or a `Uint8Array` /

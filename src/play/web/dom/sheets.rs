@@ -8,8 +8,8 @@
 //! an index past the end, a rule path that names nothing) is skipped and counted, as rrweb
 //! catches and ignores it.
 
-use super::dom::DomView;
-use super::vdom::{InsertAt, SheetKey, SheetOp, VDom, NONE};
+use super::DomView;
+use crate::play::vdom::{InsertAt, SheetKey, SheetOp, VDom, NONE};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -38,11 +38,13 @@ impl DomView {
         let pending = std::mem::take(&mut self.pending_sheets);
         for change in &pending {
             match *change {
-                super::vdom::Change::SheetOps { slot, gen, from, to } => {
+                crate::play::vdom::Change::SheetOps { slot, gen, from, to } => {
                     self.replay_element_ops(vdom, slot, gen, from, to);
                 }
-                super::vdom::Change::StyleOps { key, from, to } => self.replay_constructed_ops(vdom, key, from, to),
-                super::vdom::Change::Adopt(root) => self.adopt(vdom, root),
+                crate::play::vdom::Change::StyleOps { key, from, to } => {
+                    self.replay_constructed_ops(vdom, key, from, to)
+                }
+                crate::play::vdom::Change::Adopt(root) => self.adopt(vdom, root),
                 _ => {}
             }
         }

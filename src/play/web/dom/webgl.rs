@@ -12,7 +12,7 @@
 //! `{rr_type: "WebGLBuffer", index: 3}` is the fourth of them, looked up when the call is made.
 //! Objects created by calls the log dropped (`vdom/webgl.rs`) hold their places as `null`.
 
-use super::vdom::CanvasContext;
+use crate::play::vdom::CanvasContext;
 use js_sys::{Array, Map, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -10,13 +10,18 @@
 //! DOM's [`Change`]s ([`DomView::apply`]), so a frame touches only what changed. Nodes are
 //! kept in a table by virtual-DOM slot.
 
-use super::vdom::{Change, NodeData, VDom, NONE};
+mod build;
+pub(super) mod canvas;
+mod extras;
+mod media;
+mod sheets;
+mod webgl;
+
+use crate::play::vdom::{Change, NodeData, VDom, NONE};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlDocument, HtmlIFrameElement, Node, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-const SVG_NS: &str = "http://www.w3.org/2000/svg";
-const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
 /// Class added to blocked elements (drawn as grey boxes by [`PLAYER_CSS`]).
 pub(super) const BLOCKED_CLASS: &str = "rewind-blocked";
 /// The player's own rules in the replayed document, adopted (not in the DOM tree): blocked
@@ -26,7 +31,10 @@ pub(super) const BLOCKED_CLASS: &str = "rewind-blocked";
 /// fallback content, an empty inline box, not as a picture of its `width` × `height`. This
 /// gives it that box back (at zero specificity, so the page's own canvas rules still win), and
 /// the overlay paints the replayed bitmap there (`DomView::painted_canvases`).
-const PLAYER_CSS: &str = ".rewind-blocked{background:#d4d4d8 repeating-linear-gradient(45deg,#d4d4d8 0 6px,#c4c4cc 6px 12px)!important;}noscript{display:none!important;}:where(canvas){display:inline-block;width:attr(width px,300px);height:attr(height px,150px)}";
+///
+/// The `.rewind-focus` rule is the replayed focus ring (`extras::FOCUS_CLASS`): `!important`
+/// so a page's `outline: none` cannot hide it, in the viewer's accent colour.
+const PLAYER_CSS: &str = ".rewind-focus{outline:3px solid #4053d6!important;outline-offset:2px!important;}.rewind-blocked{background:#d4d4d8 repeating-linear-gradient(45deg,#d4d4d8 0 6px,#c4c4cc 6px 12px)!important;}noscript{display:none!important;}:where(canvas){display:inline-block;width:attr(width px,300px);height:attr(height px,150px)}";
 
 /// The iframe and the DOM nodes mirroring the virtual DOM's slots.
 pub(super) struct DomView {
@@ -36,7 +44,7 @@ pub(super) struct DomView {
     pending_values: Vec<u32>,
     pending_scrolls: Vec<u32>,
     /// `<dialog>` slots whose open state (`open`, `rr_open_mode`) must be applied once they are
-    /// in the page (`dom_extras::sync_dialog`).
+    /// in the page (`extras::sync_dialog`).
     pub(super) pending_dialogs: Vec<u32>,
     /// Iframes (slots) whose content document must be built once they are in the page.
     pending_iframes: Vec<u32>,
@@ -48,23 +56,25 @@ pub(super) struct DomView {
     scrolled: Vec<u32>,
     stack: Vec<(u32, u32)>,
     /// Constructed sheets of the page (rrweb's style mirror), by virtual-DOM key.
-    pub(super) constructed: rustc_hash::FxHashMap<super::vdom::SheetKey, JsValue>,
+    pub(super) constructed: rustc_hash::FxHashMap<crate::play::vdom::SheetKey, JsValue>,
     /// Sheet changes of the current step, applied once the tree is in place.
     pub(super) pending_sheets: Vec<Change>,
     /// CSSOM calls the browser refused (bad rules, indices past the end), since creation.
     pub(super) css_refused: u64,
     /// `<audio>`/`<video>` slots with a recorded state (stale ones dropped as found).
     pub(super) media: Vec<u32>,
-    /// Canvas drawing queues (`dom_canvas`).
-    pub(super) canvases: super::dom_canvas::Canvases,
+    /// Canvas drawing queues (`canvas`).
+    pub(super) canvases: canvas::Canvases,
     /// Documents whose selection changed in the current step.
     pending_selections: Vec<u32>,
     /// Fonts of the virtual DOM already added to the document; fonts the browser refused.
     pub(super) fonts_added: usize,
     pub(super) fonts_refused: u64,
-    /// The elements given the class `:hover` (`dom_extras`), to take it off when the hovered
+    /// The elements given the class `:hover` (`extras`), to take it off when the hovered
     /// elements change.
     pub(super) hovered: Vec<(u32, Element)>,
+    /// The element showing the focus ring (`extras`), to take it off when focus moves.
+    pub(super) focused: Option<(u32, Element)>,
     /// Swallows rejected `play()` promises.
     pub(super) ignore: wasm_bindgen::prelude::Closure<dyn FnMut(JsValue)>,
 }
@@ -103,7 +113,8 @@ impl DomView {
             fonts_added: 0,
             fonts_refused: 0,
             hovered: Vec::new(),
-            ignore: super::dom_media::ignore(),
+            focused: None,
+            ignore: media::ignore(),
         })
     }
 
@@ -139,6 +150,7 @@ impl DomView {
         self.canvases_reset();
         self.pending_selections.clear();
         self.hovered.clear(); // their document is gone
+        self.focused = None;
         let Some(doc) = self.document() else { return };
         let top = vdom.document();
         let quirks = top != NONE
@@ -165,6 +177,7 @@ impl DomView {
         self.sync_canvases(vdom);
         self.apply_all_selections(vdom);
         self.sync_hover(vdom);
+        self.sync_focus(vdom);
     }
 
     /// Applies the changes of one step of playback (in order, reading the final state).
@@ -204,7 +217,7 @@ impl DomView {
                     if let (Some(node), Some(e)) = (self.node(*slot), vdom.element(*slot)) {
                         if let Some(el) = as_element(node) {
                             match e.attr(name) {
-                                Some(v) => set_attribute(el, e.svg, &e.tag, name, v),
+                                Some(v) => build::set_attribute(el, e.svg, &e.tag, name, v),
                                 None => {
                                     let _ = el.remove_attribute(name);
                                 }
@@ -226,7 +239,7 @@ impl DomView {
                     }
                 }
                 Change::Font => self.sync_fonts(vdom, false),
-                Change::Hover => {} // below, after every change list
+                Change::Hover | Change::Focus => {} // below, after every change list
                 Change::SheetOps { .. } | Change::StyleOps { .. } | Change::Adopt(_) => {
                     self.pending_sheets.push(change.clone());
                 }
@@ -241,6 +254,7 @@ impl DomView {
         if !changes.is_empty() {
             // any change may touch a hovered element (a new class attribute, a rebuilt node)
             self.sync_hover(vdom);
+            self.sync_focus(vdom);
         }
     }
 
@@ -277,288 +291,6 @@ impl DomView {
         }
         self.nodes[slot as usize] = Some(new.clone());
         true
-    }
-
-    /// A node (new or moved) at its place: built if new, inserted before the next sibling the
-    /// page already shows.
-    fn insert(&mut self, vdom: &VDom, slot: u32) {
-        let vn = vdom.node(slot);
-        if matches!(vn.data, NodeData::Free) || vn.parent == NONE {
-            return;
-        }
-        if matches!(vn.data, NodeData::ShadowRoot) {
-            self.ensure_shadow_root(vdom, slot);
-            return;
-        }
-        let Some(parent) = self.node(vn.parent).cloned() else { return };
-        if matches!(vn.data, NodeData::Document { .. }) {
-            // an iframe's new document
-            self.pending_iframes.push(vn.parent);
-            return;
-        }
-        if vdom.element(vn.parent).is_some_and(|e| !e.svg && (e.tag == "noscript" || e.tag == "iframe")) {
-            // What a rebuild never shows (recorded script text, an iframe's fallback content,
-            // see `build_children`) is not shown when it is added or moved there later either.
-            if let Some(n) = self.node(slot) {
-                if let Some(p) = n.parent_node() {
-                    let _ = p.remove_child(n);
-                }
-            }
-            return;
-        }
-        let Some(doc) = self.owner_document(&parent) else { return };
-        let node = match self.node(slot).cloned() {
-            Some(n) => n,
-            None => match self.create(vdom, slot, &doc) {
-                Some(n) => {
-                    self.build_children(vdom, slot, &doc);
-                    n
-                }
-                None => return,
-            },
-        };
-        let mut next = vn.next;
-        let mut before = None;
-        while next != NONE {
-            if let Some(candidate) = self.node(next) {
-                if candidate.parent_node().as_ref() == Some(&parent) {
-                    before = Some(candidate.clone());
-                    break;
-                }
-            }
-            next = vdom.node(next).next;
-        }
-        let _ = parent.insert_before(&node, before.as_ref());
-    }
-
-    fn owner_document(&self, parent: &Node) -> Option<Document> {
-        match as_document(parent) {
-            Some(d) => Some(d.clone()),
-            None => parent.owner_document(),
-        }
-    }
-
-    fn ensure_shadow_root(&mut self, vdom: &VDom, root: u32) {
-        let host = vdom.node(root).parent;
-        if self.node(root).is_some() {
-            return;
-        }
-        let Some(el) = self.node(host).and_then(as_element).cloned() else { return };
-        let shadow: Option<ShadowRoot> =
-            el.shadow_root().or_else(|| el.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).ok());
-        if let Some(s) = shadow {
-            self.nodes[root as usize] = Some(s.into());
-        }
-    }
-
-    /// Builds (or moves in) the children of `slot` under its DOM node, depth first, without
-    /// recursion. Children that already have a DOM node are moved in as they are.
-    fn build_children(&mut self, vdom: &VDom, slot: u32, doc: &Document) {
-        self.stack.clear();
-        self.stack.push((slot, NONE));
-        while let Some((s, _)) = self.stack.pop() {
-            let Some(parent) = self.node(s).cloned() else { continue };
-            if let Some(e) = vdom.element(s) {
-                if e.tag == "noscript" && !e.svg {
-                    continue; // recorded script text is never shown
-                }
-                if e.shadow_root != NONE {
-                    self.ensure_shadow_root(vdom, e.shadow_root);
-                    if self.node(e.shadow_root).is_some() {
-                        self.stack.push((e.shadow_root, NONE));
-                    }
-                }
-                if e.tag == "iframe" && !e.svg {
-                    if vdom.children(s).any(|c| matches!(vdom.node(c).data, NodeData::Document { .. })) {
-                        self.pending_iframes.push(s);
-                    }
-                    continue;
-                }
-            }
-            let mut c = vdom.node(s).first_child;
-            while c != NONE {
-                let existing = self.node(c).cloned();
-                let child = match existing {
-                    Some(n) => Some(n),
-                    None => {
-                        let made = self.create(vdom, c, doc);
-                        if made.is_some() {
-                            self.stack.push((c, NONE));
-                        }
-                        made
-                    }
-                };
-                if let Some(child) = child {
-                    let _ = parent.append_child(&child);
-                }
-                c = vdom.node(c).next;
-            }
-        }
-    }
-
-    /// Creates the DOM node of one slot (no children).
-    fn create(&mut self, vdom: &VDom, slot: u32, doc: &Document) -> Option<Node> {
-        let vn = vdom.node(slot);
-        let node: Node = match &vn.data {
-            NodeData::Element(e) => {
-                let el = if e.svg {
-                    doc.create_element_ns(Some(SVG_NS), &e.tag).ok()?
-                } else {
-                    doc.create_element(&e.tag).ok()?
-                };
-                let refresh =
-                    e.tag == "meta" && e.attr("http-equiv").is_some_and(|v| v.trim().eq_ignore_ascii_case("refresh"));
-                for (name, value) in &e.attrs {
-                    if refresh && name == "http-equiv" {
-                        continue;
-                    }
-                    set_attribute(&el, e.svg, &e.tag, name, value);
-                }
-                if e.blocked {
-                    let _ = el.class_list().add_1(BLOCKED_CLASS);
-                }
-                if e.tag == "iframe" && !e.svg {
-                    self.iframes.push(slot);
-                }
-                if e.tag == "dialog" && !e.svg && e.attr("rr_open_mode").is_some() {
-                    self.pending_dialogs.push(slot);
-                }
-                if e.value.is_some() || e.checked.is_some() {
-                    self.pending_values.push(slot);
-                }
-                if vn.scroll.is_some() {
-                    self.pending_scrolls.push(slot);
-                }
-                if e.media.is_some() {
-                    self.track_media(slot);
-                }
-                if e.canvas.is_some() {
-                    self.canvas_changed(slot);
-                }
-                el.into()
-            }
-            NodeData::Text(t) => doc.create_text_node(t).into(),
-            NodeData::Comment(t) => doc.create_comment(t).into(),
-            NodeData::Doctype { name, public_id, system_id } => {
-                doc.implementation().ok()?.create_document_type(name, public_id, system_id).ok()?.into()
-            }
-            // CDATA sections cannot exist in HTML documents (rrweb's build throws there too);
-            // documents and shadow roots are not created, they are attached.
-            NodeData::CData(_) | NodeData::Document { .. } | NodeData::ShadowRoot | NodeData::Free => return None,
-        };
-        if self.nodes.len() <= slot as usize {
-            self.nodes.resize(slot as usize + 1, None);
-        }
-        self.nodes[slot as usize] = Some(node.clone());
-        Some(node)
-    }
-
-    /// What must wait until nodes are in the page: iframe documents, form values, scrolls.
-    fn finish(&mut self, vdom: &VDom) {
-        // Building a document can move iframes inside other frames: repeat until every iframe
-        // shows the document built for it (bounded: nesting is).
-        for _ in 0..16 {
-            let mut k = 0;
-            while k < self.iframes.len() {
-                let slot = self.iframes[k];
-                let live = vdom.element(slot).is_some_and(|e| e.tag == "iframe") && self.node(slot).is_some();
-                if !live {
-                    self.iframes.swap_remove(k);
-                    continue;
-                }
-                if self.iframe_needs_build(vdom, slot) && !self.pending_iframes.contains(&slot) {
-                    self.pending_iframes.push(slot);
-                }
-                k += 1;
-            }
-            if self.pending_iframes.is_empty() {
-                break;
-            }
-            while let Some(iframe) = self.pending_iframes.pop() {
-                if self.iframe_needs_build(vdom, iframe) {
-                    self.build_iframe_document(vdom, iframe);
-                }
-            }
-        }
-        for k in 0..self.pending_values.len() {
-            let slot = self.pending_values[k];
-            if let (Some(node), Some(e)) = (self.node(slot), vdom.element(slot)) {
-                if let Some(checked) = e.checked {
-                    let _ = Reflect::set(node, &JsValue::from_str("checked"), &JsValue::from_bool(checked));
-                }
-                if let Some(v) = &e.value {
-                    let _ = Reflect::set(node, &JsValue::from_str("value"), &JsValue::from_str(v));
-                }
-            }
-        }
-        self.pending_values.clear();
-        for slot in std::mem::take(&mut self.pending_dialogs) {
-            self.sync_dialog(vdom, slot);
-        }
-        let top = vdom.document();
-        if top != NONE && vdom.node(top).scroll.is_some() {
-            self.pending_scrolls.push(top);
-        }
-        while let Some(slot) = self.pending_scrolls.pop() {
-            if !self.scrolled.contains(&slot) {
-                self.scrolled.push(slot);
-            }
-            self.scroll(vdom, slot);
-        }
-    }
-
-    fn scroll(&self, vdom: &VDom, slot: u32) {
-        let vn = vdom.node(slot);
-        let Some((x, y)) = vn.scroll else { return };
-        let Some(node) = self.node(slot) else { return };
-        if let Some(doc) = as_document(node) {
-            if let Some(win) = doc.default_view() {
-                if win.scroll_x().ok() != Some(x) || win.scroll_y().ok() != Some(y) {
-                    win.scroll_to_with_x_and_y(x, y);
-                }
-            }
-        } else if let Some(el) = as_element(node) {
-            if f64::from(el.scroll_left()) != x.round() {
-                el.set_scroll_left(x as i32);
-            }
-            if f64::from(el.scroll_top()) != y.round() {
-                el.set_scroll_top(y as i32);
-            }
-        }
-    }
-
-    /// Iframe `slot` has a recorded document, and its frame does not show the one built for it
-    /// (never built, or the frame was moved and re-created its document).
-    fn iframe_needs_build(&self, vdom: &VDom, slot: u32) -> bool {
-        let Some(frame) = self.node(slot).filter(|n| n.is_connected()) else { return false };
-        let frame: &HtmlIFrameElement = frame.unchecked_ref();
-        let Some(doc_slot) = vdom.children(slot).find(|&c| matches!(vdom.node(c).data, NodeData::Document { .. }))
-        else {
-            return false; // no recorded document (yet): the frame's own blank one
-        };
-        match (frame.content_document(), self.node(doc_slot)) {
-            (Some(current), Some(built)) => !JsValue::from(current).eq(&JsValue::from(built.clone())),
-            (Some(_), None) => true,
-            (None, _) => false,
-        }
-    }
-
-    /// Builds the document child of iframe `slot` into the iframe's own document.
-    fn build_iframe_document(&mut self, vdom: &VDom, slot: u32) {
-        let Some(frame) = self.node(slot).filter(|n| n.node_name() == "IFRAME") else { return };
-        let frame: HtmlIFrameElement = frame.clone().unchecked_into();
-        let Some(doc_slot) = vdom.children(slot).find(|&c| matches!(vdom.node(c).data, NodeData::Document { .. }))
-        else {
-            return;
-        };
-        let Some(doc) = frame.content_document() else { return };
-        clear_children(doc.as_ref());
-        adopt_player_css(&doc, &frame);
-        self.nodes[doc_slot as usize] = Some(doc.clone().into());
-        let stack = std::mem::take(&mut self.stack);
-        self.stack = Vec::new();
-        self.build_children(vdom, doc_slot, &doc);
-        self.stack = stack;
     }
 }
 
@@ -597,21 +329,6 @@ fn text_of(vdom: &VDom, slot: u32) -> Option<&str> {
     }
 }
 
-/// Sets one recorded attribute, refusing event handlers.
-fn set_attribute(el: &Element, svg: bool, tag: &str, name: &str, value: &str) {
-    if name.len() >= 2 && name[..2].eq_ignore_ascii_case("on") {
-        return;
-    }
-    if tag == "iframe" && name.eq_ignore_ascii_case("srcdoc") {
-        return; // recorded content only comes in through the virtual DOM
-    }
-    let _ = if svg && name == "xlink:href" {
-        el.set_attribute_ns(Some(XLINK_NS), name, value)
-    } else {
-        el.set_attribute(name, value)
-    };
-}
-
 /// Adopts the player's style sheet in `doc` (constructed in the frame's own window, as
 /// adoption requires). Not part of the DOM tree, so the rebuilt tree stays the recorded one.
 fn adopt_player_css(doc: &Document, frame: &HtmlIFrameElement) {
@@ -621,7 +338,7 @@ fn adopt_player_css(doc: &Document, frame: &HtmlIFrameElement) {
         let sheet = Reflect::construct(&ctor, &Array::new())?;
         let replace = function(Reflect::get(&sheet, &"replaceSync".into())?)?;
         replace.call1(&sheet, &PLAYER_CSS.into())?;
-        Reflect::set(&sheet, &super::dom_sheets::PLAYER_SHEET_MARK.into(), &JsValue::TRUE)?;
+        Reflect::set(&sheet, &sheets::PLAYER_SHEET_MARK.into(), &JsValue::TRUE)?;
         Ok(sheet)
     })();
     if let Ok(sheet) = sheet {

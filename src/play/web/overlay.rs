@@ -6,8 +6,8 @@
 //! cursor, pulses and text keep their on-screen size at any scale. A frame allocates nothing
 //! on the Rust side: colours are constants with `globalAlpha`, text is borrowed.
 
-use super::text::fit;
-use super::timeline::{ClickKind, Timeline};
+use crate::play::text::fit;
+use crate::play::timeline::{ClickKind, Timeline};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement};
 

@@ -1,16 +1,18 @@
 //! The `Recorder` class exported to JS (see the module docs of `record` for the format).
 
-use super::json::Obj;
-use super::observers::{attach, Attached};
-use super::state::{window, Core, State, CUSTOM, PLUGIN};
+use crate::record::json::Obj;
+use crate::record::observers::{attach, Attached};
+use crate::record::state::{window, Core, State, CUSTOM, PLUGIN};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
+mod media;
+
 /// Records the page as rrweb events, handed one by one (JSON text) to `emit`.
 #[wasm_bindgen]
 pub struct Recorder {
-    pub(super) core: Core,
+    core: Core,
     attached: RefCell<Option<Attached>>,
 }
 
@@ -33,7 +35,7 @@ impl Recorder {
         #[wasm_bindgen(unchecked_param_type = "(eventJson: string) => void")] emit: js_sys::Function,
     ) -> Result<Recorder, JsError> {
         let (privacy, opts) =
-            super::options::recorder_options(&options).map_err(|e| JsError::new(&format!("Recorder: {e}")))?;
+            crate::record::options::recorder_options(&options).map_err(|e| JsError::new(&format!("Recorder: {e}")))?;
         let state = State::new(privacy, opts);
         Ok(Recorder {
             core: Core { state: Rc::new(RefCell::new(state)), emit: Rc::new(emit) },
@@ -52,9 +54,9 @@ impl Recorder {
             return Err(JsError::new("Recorder.start: the recorder is busy"));
         }
         // Observers first: a snapshot sliced over several tasks needs the mutations meanwhile.
-        let t0 = super::state::perf_now();
+        let t0 = crate::record::state::perf_now();
         *self.attached.borrow_mut() = Some(attach(&self.core));
-        let ms = super::state::perf_now() - t0;
+        let ms = crate::record::state::perf_now() - t0;
         self.core.state.borrow_mut().stats.attach_ms = ms;
         let error = match self.core.with(|s| s.full_snapshot()) {
             Some(Ok(())) => return Ok(()),
@@ -115,8 +117,8 @@ impl Recorder {
             s.inner_listener = None;
             // Release every recorded node (no DOM kept alive by a stopped recorder); a later
             // start() begins again at id 1 with a new FullSnapshot, as rrweb's record() does.
-            s.mirror = super::mirror::Mirror::new();
-            s.sheets = super::sheets::Sheets::new();
+            s.mirror = crate::record::mirror::Mirror::new();
+            s.sheets = crate::record::sheets::Sheets::new();
         }
         attached.detach();
     }
@@ -152,7 +154,7 @@ impl Recorder {
         #[wasm_bindgen(unchecked_param_type = "unknown")] payload: JsValue,
     ) -> Result<(), JsError> {
         let privacy = self.core.state.borrow().privacy.clone();
-        let payload = super::options::redacted_payload_json(&payload, &privacy)
+        let payload = crate::record::options::redacted_payload_json(&payload, &privacy)
             .map_err(|e| JsError::new(&format!("addCustomEvent: {e}")))?;
         self.core.with(|s| {
             let tag = s.privacy.redact(tag);

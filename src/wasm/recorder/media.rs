@@ -13,8 +13,8 @@
 //! - IncrementalSource 10 (Font): `{family, fontSource, buffer, descriptors}`; `fontSource` is
 //!   the CSS `src` text, or (`buffer: true`) the font's bytes as a JSON array of numbers.
 
-use super::bindings::Recorder;
-use super::state::INCREMENTAL;
+use super::Recorder;
+use crate::record::state::INCREMENTAL;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
