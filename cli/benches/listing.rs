@@ -13,6 +13,11 @@
 //! to measure before and after on the same machine); the seeding still goes through this
 //! build's index layer, so both builds must share the index schema's migrations.
 //!
+//! `--index postgres://user@host:port/db` seeds and serves a PostgreSQL index instead (an
+//! empty database: the collector's migrations create the schema). `--data DIR` keeps the data
+//! directory: a later run with the same `--data` (and `--index`) skips seeding when the index
+//! already holds sessions, so two builds can be timed on the same index.
+//!
 //! Sessions (deterministic, seeded PRNG): 20 apps, 50,000 users, first events spread over 30
 //! days, 1–4 batches, 1–4 pages each from 400 URLs of 8 sections (with titles); 20 % have
 //! console errors, 5 % rage clicks, 10 % dead clicks, 3 % error clicks; every session
@@ -20,7 +25,7 @@
 //! from one keep-alive connection, and stops. Run without `--bench` (as `cargo test
 //! --all-targets` does) it seeds 3,000 sessions and sends 3 requests per filter.
 
-use rewind_collector::index::{AnalysisRow, Index, IndexConfig, Seeded, SessionRecord};
+use rewind_collector::index::{AnalysisRow, Index, IndexConfig, ListFilter, Seeded, SessionRecord};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -96,8 +101,13 @@ fn session(i: usize, rng: &mut Rng) -> Seeded {
     (record, (0..n_batches).collect(), pages)
 }
 
-async fn seed(data: &Path, n: usize) {
-    let index = Index::open(&IndexConfig::Sqlite(data.join("index.sqlite"))).await.expect("open index");
+/// Seeds `n` sessions unless the index already holds some (a kept `--data` directory).
+async fn seed(config: &IndexConfig, n: usize) {
+    let index = Index::open(config).await.expect("open index");
+    if !index.list(&ListFilter { limit: 1, ..Default::default() }).await.expect("list").sessions.is_empty() {
+        eprintln!("  the index already holds sessions: not seeded");
+        return;
+    }
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let started = Instant::now();
     let mut done = 0;
@@ -122,14 +132,13 @@ impl Drop for Server {
     }
 }
 
-fn start(rewind: &Path, data: &Path) -> Server {
-    let mut child = Command::new(rewind)
-        .args(["serve", "--addr", "127.0.0.1:0", "--read-key", READ, "--data-dir"])
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("rewind serve starts");
+fn start(rewind: &Path, data: &Path, index: Option<&str>) -> Server {
+    let mut command = Command::new(rewind);
+    command.args(["serve", "--addr", "127.0.0.1:0", "--read-key", READ, "--data-dir"]).arg(data);
+    if let Some(url) = index {
+        command.args(["--index", url]);
+    }
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("rewind serve starts");
     let mut url = None;
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
         let line = line.unwrap();
@@ -194,6 +203,8 @@ fn main() {
     let mut requests = if full { 200usize } else { 3 };
     let mut parent = std::env::temp_dir();
     let mut rewind = std::path::PathBuf::from(env!("CARGO_BIN_EXE_rewind"));
+    let mut index: Option<String> = None;
+    let mut kept: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -201,25 +212,32 @@ fn main() {
             "--requests" => requests = args.next().and_then(|v| v.parse().ok()).expect("--requests N"),
             "--dir" => parent = args.next().expect("--dir DIR").into(),
             "--rewind" => rewind = args.next().expect("--rewind BIN").into(),
+            "--index" => index = Some(args.next().expect("--index postgres://…")),
+            "--data" => kept = Some(std::path::PathBuf::from(args.next().expect("--data DIR"))),
             "--bench" => {}
             other => panic!("unknown argument {other}"),
         }
     }
     let root = tempfile::tempdir_in(parent).expect("temp dir");
-    let data = root.path().join("data");
+    let data = kept.unwrap_or_else(|| root.path().join("data"));
     std::fs::create_dir_all(&data).unwrap();
+    let config = match &index {
+        Some(url) => IndexConfig::Postgres(url.clone()),
+        None => IndexConfig::Sqlite(data.join("index.sqlite")),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     eprintln!("seeding {sessions} sessions");
     let started = Instant::now();
-    runtime.block_on(seed(&data, sessions));
+    runtime.block_on(seed(&config, sessions));
     let size: u64 = std::fs::read_dir(&data).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
     println!(
-        "seeded {sessions} sessions in {:.0} s; index {:.0} MB",
+        "seeded {sessions} sessions in {:.0} s; {} {:.0} MB",
         started.elapsed().as_secs_f64(),
+        if index.is_some() { "data directory (the index is in PostgreSQL)" } else { "index" },
         size as f64 / 1e6
     );
 
-    let server = start(&rewind, &data);
+    let server = start(&rewind, &data, index.as_deref());
     let (_, rss_idle) = memory_kib(server.child.id());
     let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
     let day = |i: usize| T_END - (i % 28) as i64 * DAY_MS;

@@ -19,8 +19,10 @@
 //!
 //!   Answer: `{"sessions": [...], "total": N, "total_capped": bool, "limit", "offset",
 //!   "next_cursor": C|null}`. `total` is exact when `total_capped` is false; when true there
-//!   are at least `total` matches: more than [`crate::index::MAX_LIST_TOTAL`], or (with a
-//!   `url`/`url_prefix`/`q` filter many pages match) matches counted among the next
+//!   are at least `total` matches: more than [`crate::index::MAX_LIST_TOTAL`], more than
+//!   [`crate::index::MAX_WALKED_TOTAL`] with a `url`/`url_prefix`/`q` filter, or (with a
+//!   `url`/`url_prefix`/`q` filter matching more than [`crate::index::MAX_WALKS`] URLs and
+//!   titles, and many pages) matches counted among the next
 //!   [`crate::index::MAX_COUNT_SCAN`] sessions the other filters select, so counting never
 //!   costs more than a bounded walk (the same on SQLite and PostgreSQL). `url` and `q`
 //!   substrings of 3 characters or more are found through a trigram index (FTS5 on SQLite,

@@ -88,7 +88,9 @@ impl Index {
         for chunk in page_rows.chunks(MAX_PARAMS / 3) {
             let values = placeholders(chunk.len(), 3, "");
             let sql = format!(
-                "INSERT INTO pages (session_id, url, title) VALUES {values} ON CONFLICT (session_id, url) DO NOTHING"
+                "INSERT INTO pages (session_id, url, title, sort_time) SELECT v.column1, v.column2, v.column3, s.sort_time \
+                 FROM (VALUES {values}) AS v JOIN sessions s ON s.session_id = v.column1 WHERE true \
+                 ON CONFLICT (session_id, url) DO NOTHING"
             );
             let mut query = sqlx::query(&sql);
             for (id, url, title) in chunk {

@@ -6,21 +6,28 @@
 //! page is read from an index without sorting. Sessions whose first batch is still being
 //! written (no batch counted yet) are left out.
 //!
-//! Page filters (`url`, `url_prefix`, `q`) are written one of two ways, chosen per request by
-//! how many page rows match ([`NARROW_PAGES`], counted from the indexes first):
-//! - narrow: the matching sessions are collected from the indexes (`pages_by_url`,
-//!   `pages_by_title`, and for substrings the `page_texts` dictionary: FTS5 trigram on SQLite,
-//!   `pg_trgm` on PostgreSQL; `q=` also looks user ids up in the `user_texts` dictionary, the
-//!   same way, and their sessions in `sessions_listed_by_user`), then sorted;
-//! - broad: sessions are walked in listing order and each is checked against its own pages
-//!   (primary key), and for `q=` its user id, which stops as soon as the page is full.
+//! Page filters (`url`, `url_prefix`, `q`) are written one of three ways, chosen per request:
+//! - walked: when the filter matches at most [`MAX_WALKS`] URLs and titles (and for `q=` at
+//!   most [`MAX_WALKED_USERS`] user ids), their index walks in listing order are merged
+//!   ([`walk`]), which reads about one page of rows per walk;
+//! - else narrow or broad by how many page rows match ([`NARROW_PAGES`], counted from the
+//!   indexes first). Narrow: the matching sessions are collected from the indexes
+//!   (`pages_listed_by_url`, `pages_listed_by_title`, and for substrings the `page_texts`
+//!   dictionary: FTS5 trigram on SQLite, `pg_trgm` on PostgreSQL; `q=` also looks user ids up
+//!   in the `user_texts` dictionary, the same way, and their sessions in
+//!   `sessions_listed_by_user`), then sorted. Broad: sessions are walked in listing order and
+//!   each is checked against its own pages (primary key), and for `q=` its user id, which
+//!   stops as soon as the page is full.
 //!
-//! `total` is exact up to [`MAX_LIST_TOTAL`]; with a broad page filter it counts the matches
+//! `total` is exact up to [`MAX_LIST_TOTAL`] ([`MAX_WALKED_TOTAL`] with a walked page filter); with a broad page filter it counts the matches
 //! among the next [`MAX_COUNT_SCAN`] sessions the other filters select, and is a lower bound
 //! (`total_capped`) when there are more to look at. Either way counting costs a bounded walk.
 
+mod walk;
+
 use super::{db_error, int, Backend, Index, SessionRecord, RECORD_COLUMNS};
 use crate::store::StoreError;
+pub use walk::{MAX_WALKED_TOTAL, MAX_WALKED_USERS, MAX_WALKS};
 
 /// Sessions per page when `limit` is not given.
 pub const DEFAULT_LIST_LIMIT: usize = 50;
@@ -36,7 +43,7 @@ pub const MAX_LIST_TOTAL: u64 = 10_000;
 /// (BENCHMARKS.md, "Collector session listing").
 pub const NARROW_PAGES: u64 = 5_000;
 /// Distinct URLs and titles a substring may match and still be narrow (each is one lookup in
-/// `pages_by_url` / `pages_by_title`).
+/// `pages_listed_by_url` / `pages_listed_by_title`).
 const NARROW_TEXTS: u64 = 1_000;
 /// With a broad page filter, `total` counts the matches among at most this many sessions (in
 /// listing order) that the other filters select, so counting checks a bounded number of
@@ -260,7 +267,7 @@ impl PageFilter<'_> {
         format!("SELECT t.text FROM {table} t WHERE {condition}")
     }
 
-    /// A URL range for a prefix (a range, not LIKE, so both databases read `pages_by_url`).
+    /// A URL range for a prefix (a range, not LIKE, so both databases read `pages_listed_by_url`).
     fn prefix_range(prefix: &str, w: &mut Where) -> String {
         w.part(
             "p.url >= ? AND p.url < ?",
@@ -380,26 +387,42 @@ fn bind_all<'q>(
     query
 }
 
-/// The listing's conditions with its page filters, each in its form (`narrow[i]` for the
+/// How one page filter of a listing is answered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// Its sessions are collected from the indexes, then sorted.
+    Narrow,
+    /// Sessions are walked in listing order and each is checked.
+    Broad,
+    /// Its URLs' (titles', users') index walks are merged in listing order ([`walk`]); not a
+    /// condition of the `WHERE` clause.
+    Walked,
+}
+
+/// The listing's conditions with its page filters, each in its form (`forms[i]` for the
 /// `i`th of [`page_filters`]): those checked per session ("broad") go to `checks` when given,
 /// else into the `WHERE` clause with the rest.
 fn with_page_filters(
     filter: &ListFilter,
     backend: Backend,
-    narrow: &[bool],
+    forms: &[Form],
     mut checks: Option<&mut Vec<String>>,
 ) -> Where {
     let (sql, args) = conditions(filter);
     let mut w = Where { sql, args };
-    for (page, narrow) in page_filters(filter).into_iter().zip(narrow) {
-        if *narrow {
-            let sessions = page.narrow(backend, &mut w);
-            w.push(&format!("s.session_id IN ({sessions})"), vec![]);
-        } else {
-            let check = page.broad(backend, &mut w);
-            match checks.as_deref_mut() {
-                Some(checks) => checks.push(check),
-                None => w.push(&check, vec![]),
+    for (page, form) in page_filters(filter).into_iter().zip(forms) {
+        match form {
+            Form::Walked => {}
+            Form::Narrow => {
+                let sessions = page.narrow(backend, &mut w);
+                w.push(&format!("s.session_id IN ({sessions})"), vec![]);
+            }
+            Form::Broad => {
+                let check = page.broad(backend, &mut w);
+                match checks.as_deref_mut() {
+                    Some(checks) => checks.push(check),
+                    None => w.push(&check, vec![]),
+                }
             }
         }
     }
@@ -409,12 +432,24 @@ fn with_page_filters(
 impl Index {
     /// One page of sessions matching `filter`, newest first.
     pub async fn list(&self, filter: &ListFilter) -> Result<ListPage, StoreError> {
-        let mut narrow = Vec::new();
+        let mut forms = Vec::new();
+        let mut walks = None;
         for page in page_filters(filter) {
-            narrow.push(self.is_narrow(page).await?);
+            if walks.is_none() {
+                walks = self.walks(page).await?;
+                if walks.is_some() {
+                    forms.push(Form::Walked);
+                    continue;
+                }
+            }
+            forms.push(if self.is_narrow(page).await? { Form::Narrow } else { Form::Broad });
         }
-        let w = with_page_filters(filter, self.backend, &narrow, None);
         let limit = filter.limit.min(MAX_LIST_LIMIT);
+        if let Some(walks) = walks {
+            return self.list_walked(filter, &forms, &walks, limit).await;
+        }
+        let narrow: Vec<bool> = forms.iter().map(|f| *f == Form::Narrow).collect();
+        let w = with_page_filters(filter, self.backend, &forms, None);
         let n = w.args.len();
         let page_sql = format!(
             "SELECT {RECORD_COLUMNS} FROM sessions s WHERE {} \
@@ -435,7 +470,7 @@ impl Index {
             (count.min(MAX_LIST_TOTAL), count > MAX_LIST_TOTAL)
         } else {
             let mut checks = Vec::new();
-            let window = with_page_filters(filter, self.backend, &narrow, Some(&mut checks));
+            let window = with_page_filters(filter, self.backend, &forms, Some(&mut checks));
             let sql = format!(
                 "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) FROM \
                  (SELECT s.session_id, s.distinct_id FROM sessions s WHERE {} ORDER BY s.sort_time DESC, s.session_id LIMIT {MAX_COUNT_SCAN}) AS s",
@@ -445,11 +480,39 @@ impl Index {
             let (scanned, matching) = self.counts(&sql, &window.args).await?;
             (matching, scanned >= MAX_COUNT_SCAN)
         };
-        let next_cursor = (sessions.len() == limit && limit > 0).then(|| sessions.last()).flatten().map(|last| {
-            Cursor { sort_time: last.start_time.unwrap_or(last.first_received_at), session_id: last.session_id.clone() }
-                .encode()
-        });
-        Ok(ListPage { sessions, total, total_capped, next_cursor })
+        Ok(page_of(sessions, limit, total, total_capped))
+    }
+
+    /// A listing whose first walkable page filter is answered by merging index walks in
+    /// listing order ([`walk`]); its other page filters are conditions on each session.
+    /// `total` is exact up to [`MAX_WALKED_TOTAL`], a lower bound (`total_capped`) past it.
+    async fn list_walked(
+        &self,
+        filter: &ListFilter,
+        forms: &[Form],
+        walks: &walk::Walks,
+        limit: usize,
+    ) -> Result<ListPage, StoreError> {
+        if walks.is_empty() {
+            return Ok(page_of(Vec::new(), limit, 0, false));
+        }
+        let mut w = with_page_filters(filter, self.backend, forms, None);
+        let rows = (filter.offset as u64).saturating_add(limit as u64);
+        let ordered = walk::ordered(walks, filter, self.backend, &mut w, rows);
+        let n = w.args.len();
+        let page_sql = format!(
+            "SELECT {RECORD_COLUMNS} FROM ({ordered} LIMIT ${} OFFSET ${}) AS hit \
+             JOIN sessions s ON s.session_id = hit.session_id ORDER BY s.sort_time DESC, s.session_id ASC",
+            n + 1,
+            n + 2
+        );
+        let page = bind_all(sqlx::query(&page_sql), &w.args).bind(int(limit as u64)).bind(int(filter.offset as u64));
+        let sessions = self.fetch_records(page).await?;
+        let mut w = with_page_filters(filter, self.backend, forms, None);
+        let ordered = walk::ordered(walks, filter, self.backend, &mut w, MAX_WALKED_TOTAL + 1);
+        let sql = format!("SELECT COUNT(*), CAST(0 AS BIGINT) FROM ({ordered} LIMIT {}) AS hit", MAX_WALKED_TOTAL + 1);
+        let (count, _) = self.counts(&sql, &w.args).await?;
+        Ok(page_of(sessions, limit, count.min(MAX_WALKED_TOTAL), count > MAX_WALKED_TOTAL))
     }
 
     /// Whether a page filter is narrow: at most [`NARROW_PAGES`] page rows (and, for `q=`,
@@ -485,4 +548,13 @@ impl Index {
         };
         Ok((get(0)?, get(1)?))
     }
+}
+
+/// A page of `sessions` (at most `limit`) with its counts, and the cursor after it when full.
+fn page_of(sessions: Vec<SessionRecord>, limit: usize, total: u64, total_capped: bool) -> ListPage {
+    let next_cursor = (sessions.len() == limit && limit > 0).then(|| sessions.last()).flatten().map(|last| {
+        Cursor { sort_time: last.start_time.unwrap_or(last.first_received_at), session_id: last.session_id.clone() }
+            .encode()
+    });
+    ListPage { sessions, total, total_capped, next_cursor }
 }

@@ -34,7 +34,7 @@ use record::{record_from_row, RECORD_COLUMNS};
 
 pub use list::{
     Cursor, ListFilter, ListPage, Signal, DEFAULT_LIST_LIMIT, MAX_COUNT_SCAN, MAX_LIST_LIMIT, MAX_LIST_TOTAL,
-    NARROW_PAGES,
+    MAX_WALKED_TOTAL, MAX_WALKED_USERS, MAX_WALKS, NARROW_PAGES,
 };
 pub use writer::{MAX_GROUP, WRITE_QUEUE};
 
@@ -54,6 +54,11 @@ use std::time::Duration;
 const LOCK_STRIPES: usize = 256;
 /// Connections to a PostgreSQL index per collector.
 const PG_CONNECTIONS: u32 = 8;
+/// Set on every PostgreSQL connection. A listing with a page filter merges up to
+/// [`list::MAX_WALKS`] short index walks; with parallel query on, PostgreSQL starts a worker
+/// for each walk (Gather Merge), and starting them cost ~10× the walks themselves (a 22-walk
+/// `q=` count: 284 ms with workers, 11–23 ms without, at 1M sessions).
+const PG_SETUP: &str = "SET max_parallel_workers_per_gather = 0";
 /// Connections to a SQLite index: readers run beside the one writer (WAL).
 const SQLITE_CONNECTIONS: u32 = 4;
 /// Set on every SQLite connection. WAL: readers never wait for the writer. `synchronous=NORMAL`:
@@ -173,6 +178,12 @@ impl Index {
                 let pool = AnyPoolOptions::new()
                     .max_connections(PG_CONNECTIONS)
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            sqlx::Executor::execute(conn, PG_SETUP).await?;
+                            Ok(())
+                        })
+                    })
                     .connect_with(options)
                     .await
                     .map_err(|e| fail(&e))?;
@@ -401,14 +412,17 @@ impl Index {
         if updated == 0 {
             return Ok(false);
         }
+        // Each page carries its session's listing key (migration 0004).
         for (url, title) in &analysis.pages {
             let upsert = match self.backend {
                 Backend::Sqlite => {
-                    "INSERT INTO pages (session_id, url, title) VALUES ($1, $2, $3) \
+                    "INSERT INTO pages (session_id, url, title, sort_time) \
+                     VALUES ($1, $2, $3, (SELECT sort_time FROM sessions WHERE session_id = $1)) \
                      ON CONFLICT (session_id, url) DO UPDATE SET title = COALESCE(excluded.title, pages.title)"
                 }
                 Backend::Postgres => {
-                    "INSERT INTO pages (session_id, url, title) VALUES ($1, $2, $3) \
+                    "INSERT INTO pages (session_id, url, title, sort_time) \
+                     VALUES ($1, $2, $3, (SELECT sort_time FROM sessions WHERE session_id = $1)) \
                      ON CONFLICT (session_id, url) DO UPDATE SET title = COALESCE(EXCLUDED.title, pages.title)"
                 }
             };

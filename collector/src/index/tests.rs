@@ -308,6 +308,63 @@ async fn text_matches_user_ids_narrow_and_broad() {
     assert_eq!((ones.1, ones.2), (999, true));
 }
 
+/// A page filter matching a few URLs or titles merges their index walks in listing order: a
+/// session on two matching pages is listed once, its pages follow its `sort_time` when a
+/// later batch moves it (or an analysis adds pages), and cursor pages continue the walk.
+#[tokio::test]
+async fn walked_page_filters_follow_listing_order() {
+    let index = memory().await;
+    for i in 0..6i64 {
+        let id = format!("w{i}");
+        index.ensure(&id, 1_000).await.unwrap();
+        let url = format!("https://shop.example/item/{}", i % 3);
+        let b = batch(&id, 0, (10_000 + i * 1_000, 10_500 + i * 1_000), Some(&url), None);
+        index.record_batch(&b, 10, 2_000).await.unwrap();
+    }
+    // Later batches with earlier events move w0 and w5 to the end of the listing, each with a
+    // second matching page.
+    for (id, start) in [("w0", 5_000), ("w5", 4_000)] {
+        let b = batch(id, 1, (start, start + 100), Some("https://shop.example/item/1"), None);
+        index.record_batch(&b, 10, 3_000).await.unwrap();
+    }
+    let analysis = AnalysisRow {
+        pages: vec![("https://shop.example/help".into(), Some("Help desk".into()))],
+        ..Default::default()
+    };
+    assert!(index.record_analysis("w3", 1, &analysis, 6_000).await.unwrap());
+    let ids = |page: &ListPage| page.sessions.iter().map(|s| s.session_id.clone()).collect::<Vec<_>>();
+    let listing = ids(&page(&index, ListFilter { limit: 100, ..Default::default() }).await);
+    assert_eq!(listing, ["w4", "w3", "w2", "w1", "w0", "w5"]);
+    let items = ListFilter { url_prefix: Some("https://shop.example/item/".into()), limit: 2, ..Default::default() };
+    let mut walked = Vec::new();
+    let mut cursor = None;
+    loop {
+        let p = page(&index, ListFilter { cursor: cursor.take(), ..items.clone() }).await;
+        walked.extend(ids(&p));
+        match p.next_cursor {
+            Some(next) => cursor = Cursor::decode(&next),
+            None => break,
+        }
+    }
+    assert_eq!(walked, listing, "each session once, in listing order, across cursor pages");
+    let first = page(&index, items.clone()).await;
+    assert_eq!((first.total, first.total_capped), (6, false));
+    let offset = page(&index, ListFilter { offset: 4, ..items }).await;
+    assert_eq!(ids(&offset), ["w0", "w5"]);
+    let one = page(&index, ListFilter { url_contains: Some("ITEM/1".into()), limit: 100, ..Default::default() }).await;
+    assert_eq!((ids(&one), one.total), (vec!["w4".to_string(), "w1".into(), "w0".into(), "w5".into()], 4));
+    let window = ListFilter {
+        url_contains: Some("item/".into()),
+        from_ms: Some(5_000),
+        to_ms: Some(13_000),
+        limit: 100,
+        ..Default::default()
+    };
+    assert_eq!(ids(&page(&index, window).await), ["w2", "w1", "w0"]);
+    let help = page(&index, ListFilter { text: Some("help DESK".into()), limit: 100, ..Default::default() }).await;
+    assert_eq!((ids(&help), help.total), (vec!["w3".to_string()], 1), "a title from the analysis");
+}
+
 /// The read API, the MCP filter (serde) and the CLI (clap) read the same `has=` names.
 #[test]
 fn signal_names_are_one_vocabulary() {

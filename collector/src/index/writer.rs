@@ -331,7 +331,11 @@ async fn write_rows(conn: &mut AnyConnection, rows: &[&BatchRow]) -> Result<Vec<
         .collect();
     if !pages.is_empty() {
         let sql = format!(
-            "INSERT INTO pages (session_id, url) VALUES {} ON CONFLICT (session_id, url) DO NOTHING",
+            // Each page carries its session's listing key (migration 0004). `WHERE true`: SQLite
+            // needs it to tell the upsert's `ON` from a join's.
+            "INSERT INTO pages (session_id, url, sort_time) SELECT v.column1, v.column2, s.sort_time \
+             FROM (VALUES {}) AS v JOIN sessions s ON s.session_id = v.column1 WHERE true \
+             ON CONFLICT (session_id, url) DO NOTHING",
             placeholders(pages.len(), 2, "")
         );
         let mut insert = sqlx::query(&sql);
