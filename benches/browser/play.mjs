@@ -463,7 +463,8 @@ async function viewer(name) {
     const seen = {};
     v.openFiles([file]);
     const checks = {
-      first: () => el.querySelector('.player-slot iframe')?.contentDocument?.body?.childElementCount > 0,
+      // the whole first page (it fills in over a few frames): the table's 2,000 rows
+      first: () => (el.querySelector('.player-slot iframe')?.contentDocument?.querySelectorAll('#orders tbody tr').length ?? 0) >= 2000,
       analysis: () => el.querySelector('.rw-actions [role=option]') != null,
       ticks: () => el.querySelector('.rw-scrubber .rw-tick') != null,
     };
