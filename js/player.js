@@ -94,11 +94,13 @@ const nextTask = () => new Promise((resolve) => {
   port2.postMessage(null);
 });
 
-/** Resolves once the page `player` is building in slices is shown (at once when it is). */
-async function built(player, alive = () => true) {
+/**
+ * Resolves once the first page is shown: `player` builds it in steps (`Player.buildStep`), one
+ * per task, so input and frames go on meanwhile and the browser lays out each step's nodes.
+ */
+async function built(player) {
   while (player.building) {
     await nextTask();
-    if (!alive()) return;
     player.buildStep(BUILD_SLICE_MS);
   }
 }
