@@ -18,8 +18,8 @@ const REAPPLY_SCROLL_FRAMES: u32 = 120;
 /// See [`REAPPLY_SCROLL_FRAMES`].
 const REAPPLY_SCROLL_EVERY: u32 = 10;
 /// Wall time (ms) of building the page given to a seek issued while a page is being built in
-/// slices (it starts the build over); `js/player.js` goes on with [`PlayerView::build_step`]
-/// in slices of its own. Kept well under the 50 ms of a long task (the Long Tasks API's
+/// slices (it starts the build over) and to each animation frame meanwhile; `js/player.js`
+/// goes on with [`PlayerView::build_step`] in slices of its own. Kept well under the 50 ms of a long task (the Long Tasks API's
 /// threshold) with room for the rest of the call.
 pub const BUILD_SLICE_MS: f64 = 8.0;
 
