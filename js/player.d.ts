@@ -160,6 +160,8 @@ export interface PlayerHandle {
 /**
  * Decodes the recording (in Rust: JSON, JSON Lines, gzip, PostHog exports…), mounts the player
  * in `container` (filling it; without a height it takes the recording's aspect ratio) and
- * resolves once the first frame is shown. Rejects with the decoder's message for bad input.
+ * resolves once the first frame is shown. A large first page is built over several tasks (the
+ * iframe fills in from the top meanwhile), so the page stays responsive. Rejects with the
+ * decoder's message for bad input.
  */
 export declare function createPlayer(container: Element, source: PlayerSource, options?: PlayerOptions): Promise<PlayerHandle>;

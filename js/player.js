@@ -40,6 +40,14 @@ const SYNC_SEEK_BYTES = 1024 * 1024;
  */
 const STREAM_RETRY_BYTES = 64 * 1024;
 
+/**
+ * Wall time given to building the first page per slice, ms (`Player.buildStep`). The browser
+ * lays out what each slice added before the next (its own task), and that costs several times
+ * the slice: on the 2,000-row table 4 ms of nodes cost 20-60 ms of style and table layout at
+ * load 6-8 on 2 cores, 8 ms up to 90 ms (BENCHMARKS.md, "Player"), so slices stay small.
+ */
+const BUILD_SLICE_MS = 4;
+
 /** Actions or ticks taken from the wasm per idle slice (~5 ms for 1,000 on this machine). */
 const LIST_PIECE = 1_000;
 
@@ -69,7 +77,32 @@ export async function createPlayer(container, source, options = {}) {
   const args = [Boolean(skipInactive), SPEEDS.includes(speed) ? speed : 1];
   const { player, feed, streamed } = stream ? await openStream(Player, container, stream, args) : { player: new Player(container, input, ...args), feed: null, streamed: false };
   if (!labels) player.setLabels(false);
+  await built(player);
   return handle(player, container, { autoplay, feed, streamed });
+}
+
+/**
+ * A task later: a `MessageChannel` message, which the browser runs as its own task without
+ * `setTimeout`'s 4 ms clamp on nested timers (a large page takes dozens of slices).
+ */
+const nextTask = () => new Promise((resolve) => {
+  const { port1, port2 } = new MessageChannel();
+  port1.onmessage = () => {
+    port1.close();
+    resolve();
+  };
+  port2.postMessage(null);
+});
+
+/**
+ * Resolves once the first page is shown: `player` builds it in steps (`Player.buildStep`), one
+ * per task, so input and frames go on meanwhile and the browser lays out each step's nodes.
+ */
+async function built(player) {
+  while (player.building) {
+    await nextTask();
+    player.buildStep(BUILD_SLICE_MS);
+  }
 }
 
 const isStream = (value) => typeof ReadableStream !== 'undefined' && value instanceof ReadableStream;

@@ -42,9 +42,10 @@ fn container() -> Element {
 
 fn player(recording: &str) -> (Player, Element) {
     let el = container();
-    let p = Player::new(el.clone(), JsValue::from_str(recording), false, 1.0).unwrap_or_else(|e| {
+    let mut p = Player::new(el.clone(), JsValue::from_str(recording), false, 1.0).unwrap_or_else(|e| {
         panic!("{:?}", JsValue::from(e));
     });
+    assert!(p.build_step(f64::INFINITY), "an infinite budget builds the first page at once");
     (p, el)
 }
 
@@ -207,6 +208,7 @@ fn damaged_recordings_play_into_the_page_a_rebuild_shows() {
                 el.remove();
                 continue; // a copy the codec refuses (a FullSnapshot without a document) is fine
             };
+            p.build_step(f64::INFINITY);
             let (played, rebuilt) = played_and_rebuilt(&mut p);
             assert_eq!(played, rebuilt);
             p.destroy();
@@ -294,4 +296,51 @@ fn seeks_anywhere_in_a_long_recording_rebuild_the_page_quickly() {
     assert!(page(&p).contains("filler"));
     p.destroy();
     el.remove();
+}
+
+#[wasm_bindgen_test]
+fn the_first_page_builds_in_slices_and_a_seek_meanwhile_lands_where_it_went() {
+    // A ~1,300-node page with its mutations: built 32 nodes per step (a zero budget), the first
+    // page fills in from the top; a seek halfway abandons that build and the page it ends in
+    // is the one a player built at once shows at that time.
+    let events = synth::single_page_from(&synth::parse(SPA), 2 * 60_000, None, 300);
+    let json = String::from_utf8(synth::to_json(&events)).unwrap();
+    let el = container();
+    let mut p = Player::new(el.clone(), JsValue::from_str(&json), false, 1.0).unwrap_or_else(|e| {
+        panic!("{:?}", JsValue::from(e));
+    });
+    assert!(p.building(), "mounting only lays out the stage");
+    assert!(!p.build_step(0.0), "the first step brings the virtual DOM to the position");
+    assert!(!p.build_step(0.0), "the next one starts the page");
+    for _ in 0..5 {
+        assert!(!p.build_step(0.0), "a zero budget builds a few nodes per step");
+    }
+    let partial = page(&p);
+    assert!(partial.contains("<head"), "the page fills in from the top: {partial}");
+    let items = |page: &str| page.matches("<li").count();
+    assert!(items(&partial) < 300, "the 300 list items further down are not all there yet: {}", items(&partial));
+    let target = p.duration() * 0.6;
+    p.seek(target);
+    assert!(p.building(), "a seek during the build starts it over, still in slices");
+    // playing meanwhile: the clock holds until the page is shown
+    p.play();
+    p.frame(1_000.0);
+    p.frame(5_000.0);
+    assert_eq!(p.current_time(), target, "no time passes while the page is built");
+    p.pause();
+    let mut steps = 0;
+    while !p.build_step(0.0) {
+        steps += 1;
+        assert!(steps < 10_000);
+    }
+    let (mut whole, el2) = player(&json);
+    while !whole.load_step(1_000.0) {}
+    whole.seek(target);
+    assert!(!whole.building(), "seeks after the first page are built at once");
+    assert_eq!(page(&p), page(&whole));
+    assert!(page(&p).contains("filler"));
+    p.destroy();
+    whole.destroy();
+    el.remove();
+    el2.remove();
 }

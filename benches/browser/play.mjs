@@ -7,7 +7,7 @@
 //   npm ci                                   # rrweb-player is a devDependency
 //   npm run build:wasm-analyze
 //   REWIND_PLAY_WRITE=/tmp/play-bench cargo bench --bench play -- --test   # writes the inputs
-//   node benches/browser/play.mjs /tmp/play-bench [--reps N] [--seeks N] [--only abc]
+//   node benches/browser/play.mjs /tmp/play-bench [--reps N] [--seeks N] [--only abc] [--input table-20mb]
 //
 // Inputs (benches/play/synth.rs): `single-page-30min.json` (spa-navigation on one page for 30
 // minutes, one FullSnapshot, ~1,300-node page) and `page-loads-30mb.json` (every fixture whole,
@@ -32,8 +32,9 @@
 //     (default 3). rewind reads a JSON array progressively, so its first frame comes before
 //     the whole file is decoded; the times to "loaded" (all decoded), "analyzed" and "indexed"
 //     (all checkpoints, the `indexed` event) are reported too, and the longest task (Long Tasks
-//     API, ≥ 50 ms) from the file until "indexed", the first frame's own task included: how long
-//     the page stops answering input meanwhile.
+//     API, ≥ 50 ms) from the file until "indexed", the first frame's own tasks included: how long
+//     the page stops answering input meanwhile; also split at the first frame (the tasks until
+//     it, as [ms from the file, duration]: decoding, the first page's build in slices).
 // (d) memory: the JS heap (after CDP `HeapProfiler.collectGarbage`, `Runtime.getHeapUsage`),
 //     the wasm linear memory and the DOM nodes (`Memory.getDOMCounters`) before a player, with
 //     it (loaded, analysed, indexed), after `destroy()`, and after a second player and its
@@ -63,6 +64,10 @@ const RRWEB_SEEKS = arg('--rrweb-seeks', 30);
 // `--only b` (or `a`, `c`, `ab`…): run only those parts
 const onlyAt = process.argv.indexOf('--only');
 const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : 'abcde';
+// `--input table-20mb` (or another input's name): run the parts on that recording only
+const inputAt = process.argv.indexOf('--input');
+const INPUT = inputAt > 0 ? process.argv[inputAt + 1] : null;
+const inputs = (names) => names.filter((n) => !INPUT || n === INPUT);
 if (!dir || !existsSync(`${dir}/single-page-30min.json`) || !existsSync(`${dir}/page-loads-30mb.json`)) {
   console.error('usage: node benches/browser/play.mjs DIR  (DIR from `REWIND_PLAY_WRITE=DIR cargo bench --bench play -- --test`)');
   process.exit(2);
@@ -343,10 +348,12 @@ async function firstFrameRewind(name) {
     observer.disconnect();
     const during = tasks.filter((e) => e.startTime >= t0);
     const after = during.filter((e) => e.startTime >= firstAt);
+    const before = during.filter((e) => e.startTime < firstAt);
     const longest = (xs) => Math.max(0, ...xs.map((e) => e.duration));
     return {
       first, loaded, analyzed, indexed,
       longestAll: longest(during), longTasksAll: during.length,
+      longestBefore: longest(before), longTasksBefore: before.map((e) => [Math.round(e.startTime - t0), Math.round(e.duration)]),
       longest: longest(after), longTasks: after.length,
       bytes: buf.byteLength, events: p.info().n_events,
     };
@@ -456,7 +463,8 @@ async function viewer(name) {
     const seen = {};
     v.openFiles([file]);
     const checks = {
-      first: () => el.querySelector('.player-slot iframe')?.contentDocument?.body?.childElementCount > 0,
+      // the whole first page (it fills in over a few frames): the table's 2,000 rows
+      first: () => (el.querySelector('.player-slot iframe')?.contentDocument?.querySelectorAll('#orders tbody tr').length ?? 0) >= 2000,
       analysis: () => el.querySelector('.rw-actions [role=option]') != null,
       ticks: () => el.querySelector('.rw-scrubber .rw-tick') != null,
     };
@@ -483,7 +491,7 @@ async function viewer(name) {
 const out = {};
 const RECORDINGS = [LONG, TABLE];
 const fixed = (xs, d = 0) => xs.map((x) => +x.toFixed(d));
-for (const name of ONLY.includes('a') ? RECORDINGS : []) {
+for (const name of ONLY.includes('a') ? inputs(RECORDINGS) : []) {
   const mine = await seekRewind(name);
   const theirs = await seekRrweb(name);
   const ui = await seekRrwebPlayer(name);
@@ -501,7 +509,7 @@ for (const name of ONLY.includes('a') ? RECORDINGS : []) {
   };
   console.log(`(a) seek ${name}`, JSON.stringify(out[`seek_${name}`]));
 }
-for (const name of ONLY.includes('b') ? RECORDINGS : []) {
+for (const name of ONLY.includes('b') ? inputs(RECORDINGS) : []) {
   for (const speed of [1, 8]) {
     const mine = await framesRewind(speed, name);
     const theirs = await framesRrweb(speed, name);
@@ -521,7 +529,7 @@ for (const name of ONLY.includes('b') ? RECORDINGS : []) {
     console.log(`(b) frames ${name} ${speed}x`, JSON.stringify(out[`frames_${name}_${speed}x`]));
   }
 }
-for (const name of ONLY.includes('c') ? [LOADS, TABLE] : []) {
+for (const name of ONLY.includes('c') ? inputs([LOADS, TABLE]) : []) {
   const mine = [];
   const theirs = [];
   const ui = [];
@@ -539,6 +547,8 @@ for (const name of ONLY.includes('c') ? [LOADS, TABLE] : []) {
     rewind_indexed_ms: fixed(mine.map((m) => m.indexed)),
     rewind_longest_task_while_loading_ms: fixed(mine.map((m) => m.longestAll)),
     rewind_long_tasks_while_loading: mine.map((m) => m.longTasksAll),
+    rewind_longest_task_until_first_frame_ms: fixed(mine.map((m) => m.longestBefore)),
+    rewind_long_tasks_until_first_frame: mine.map((m) => m.longTasksBefore),
     rewind_longest_task_after_first_frame_ms: fixed(mine.map((m) => m.longest)),
     rewind_long_tasks_after_first_frame: mine.map((m) => m.longTasks),
     rrweb_first_frame_ms: fixed(theirs.map((m) => m.first)),
@@ -550,7 +560,7 @@ for (const name of ONLY.includes('c') ? [LOADS, TABLE] : []) {
   };
   console.log(`(c) first frame ${name}`, JSON.stringify(out[`first_frame_${name}`]));
 }
-for (const name of ONLY.includes('d') ? RECORDINGS : []) {
+for (const name of ONLY.includes('d') ? inputs(RECORDINGS) : []) {
   out[`memory_${name}`] = { rewind: await memory(name, 'rewind'), rrweb_player: await memory(name, 'rrweb-player') };
   console.log(`(d) memory ${name}`, JSON.stringify(out[`memory_${name}`]));
 }

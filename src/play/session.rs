@@ -214,6 +214,13 @@ impl Session {
         self.last_now = None;
     }
 
+    /// Holds the clock at the position for this frame (the page is not shown yet): the next
+    /// [`Session::tick`] only takes the time, so playing goes on from where the page is shown
+    /// instead of jumping by the wait.
+    pub fn hold(&mut self) {
+        self.last_now = None;
+    }
+
     /// Whether it is playing.
     pub fn playing(&self) -> bool {
         self.playing

@@ -22,9 +22,10 @@ pub struct Player {
 #[wasm_bindgen]
 impl Player {
     /// Decodes `input` (a `string` of JSON / JSON Lines, a `Uint8Array` or `ArrayBuffer` of
-    /// those or their gzip, or an array of rrweb event objects) and mounts the player in
-    /// `container`: a sandboxed iframe with the page and a canvas over it, showing the first
-    /// frame. Throws the decoder's error for bad input.
+    /// those or their gzip, or an array of rrweb event objects) up to its first page and mounts
+    /// the player in `container`: a sandboxed iframe for the page and a canvas over it. The page
+    /// itself is built by [`Player::build_step`] (`building` until then). Throws the decoder's
+    /// error for bad input.
     #[wasm_bindgen(constructor)]
     pub fn new(
         container: Element,
@@ -59,6 +60,24 @@ impl Player {
             Some(session) => Player::mount(&container, session).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// True while the page is being built in slices: after mounting (the first step brings the
+    /// virtual DOM to the position, the next ones build the document from the top, `<head>`
+    /// first, so the browser lays it out between slices) and after a seek issued meanwhile
+    /// (the build starts over for it). The clock holds until [`Player::build_step`] returns
+    /// true. `js/player.js` builds the first page this way before `createPlayer` resolves.
+    #[wasm_bindgen(getter)]
+    pub fn building(&self) -> bool {
+        self.view.building()
+    }
+
+    /// Goes on building the page for up to `budget_ms` of wall time; true once it is shown (or
+    /// when no build is in progress). A seek or the rest of the file decoded meanwhile restarts
+    /// the build for the new position.
+    #[wasm_bindgen(js_name = buildStep)]
+    pub fn build_step(&mut self, budget_ms: f64) -> bool {
+        self.view.build_step(&mut self.session, budget_ms)
     }
 
     /// The next bytes of a recording mounted by [`Player::from_stream`] (ignored otherwise).

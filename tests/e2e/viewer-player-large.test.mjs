@@ -71,7 +71,7 @@ test('the viewer plays an opened large file while its worker analyses it, and ke
   const page = await newPage(browser);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${server.origin}/pages/replay.html`);
-  const r = await page.evaluate(async () => {
+  const r = await page.evaluate(async (ROWS) => {
     document.head.append(Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/js/viewer.css' }));
     const el = document.createElement('div');
     el.style.cssText = 'height:800px';
@@ -80,17 +80,19 @@ test('the viewer plays an opened large file while its worker analyses it, and ke
     const viewer = (window.rewindViewer = mountViewer(el, {}));
     const file = new File([await (await fetch('/build/table.json')).arrayBuffer()], 'table.json');
     const opened = viewer.openFiles([file]);
-    // the first frame: the table in the player's iframe
+    // the first frame: the table's first rows in the player's iframe (the page fills in over
+    // a few frames; the whole table is checked once it is in)
     const rows = () => el.querySelector('.player-slot iframe')?.contentDocument?.querySelectorAll('#orders tbody tr').length ?? 0;
     while (!rows()) await new Promise((res) => requestAnimationFrame(res));
     const doc = el.querySelector('.player-slot iframe').contentDocument;
     doc.__marker = 'first document';
     const atFirstFrame = {
-      rows: rows(),
       busy: el.querySelector('.rw-session')?.getAttribute('aria-busy'),
       listedActions: el.querySelectorAll('.rw-actions [role=option]').length,
       note: el.querySelector('.rw-session .rw-list-note')?.textContent,
     };
+    while (rows() < ROWS) await new Promise((res) => requestAnimationFrame(res));
+    atFirstFrame.rows = rows();
     await opened;
     while (!el.querySelectorAll('.rw-actions [role=option]').length) await new Promise((res) => requestAnimationFrame(res));
     const session = el.querySelector('.rw-session');
@@ -118,7 +120,7 @@ test('the viewer plays an opened large file while its worker analyses it, and ke
         caption: el.querySelector('.player-slot__caption')?.textContent,
       },
     };
-  });
+  }, recording.rows);
   assert.equal(r.atFirstFrame.rows, recording.rows, 'the table shows');
   assert.equal(r.atFirstFrame.busy, 'true', 'before the analysis is done');
   assert.equal(r.atFirstFrame.listedActions, 0);

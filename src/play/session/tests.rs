@@ -56,6 +56,23 @@ fn the_clock_moves_by_wall_time_times_speed_and_a_stall_costs_at_most_one_step()
 }
 
 #[test]
+fn a_held_frame_does_not_move_the_clock_and_playing_goes_on_from_there() {
+    let mut s = session(&[(1_000, MOVE), (60_000, MOVE)], false);
+    s.play();
+    s.tick(1_000.0);
+    s.tick(1_100.0);
+    assert_eq!(s.current_time(), 100.0);
+    // the page is being built for 200 ms: the frames meanwhile hold the clock
+    s.hold();
+    s.hold();
+    assert_eq!(s.tick(1_300.0), FRAME_TIME, "the first tick after holding only takes the time");
+    assert_eq!(s.current_time(), 100.0, "no jump by the time the page took");
+    s.tick(1_316.0);
+    assert_eq!(s.current_time(), 116.0);
+    assert!(s.playing());
+}
+
+#[test]
 fn speeds_outside_the_list_are_ignored() {
     let mut s = session(&[(1_000, MOVE)], false);
     assert_eq!(s.set_speed(3.0), 1.0);

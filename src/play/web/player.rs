@@ -17,6 +17,11 @@ use web_sys::{Document, Element, HtmlElement};
 const REAPPLY_SCROLL_FRAMES: u32 = 120;
 /// See [`REAPPLY_SCROLL_FRAMES`].
 const REAPPLY_SCROLL_EVERY: u32 = 10;
+/// Wall time (ms) of building the page given to a seek issued while a page is being built in
+/// slices (it starts the build over) and to each animation frame meanwhile; `js/player.js`
+/// goes on with [`PlayerView::build_step`] in slices of its own. Kept well under the 50 ms of a long task (the Long Tasks API's
+/// threshold) with room for the rest of the call.
+pub const BUILD_SLICE_MS: f64 = 8.0;
 
 /// The page a session plays into: a stage in the container holding the iframe and the
 /// overlay canvas over it.
@@ -34,11 +39,19 @@ pub struct PlayerView {
     /// The viewport the stage is laid out for, CSS px.
     viewport: (f64, f64),
     frames_since_rebuild: u32,
+    /// Whether the page has been started: mounting only lays out the stage, the first
+    /// [`PlayerView::build_step`] (a task of its own) brings the virtual DOM to the position
+    /// and starts building the page.
+    started: bool,
+    /// Whether `changes` already holds the virtual DOM's changes up to the position (the first
+    /// build step's work), for the next sync to add to instead of taking anew.
+    advanced: bool,
 }
 
 impl PlayerView {
-    /// Mounts the player in `container` (a sandboxed iframe with a canvas over it) and shows
-    /// `session`'s current frame. Errors: the container is not in a document, or the browser
+    /// Mounts the player in `container` (a sandboxed iframe with a canvas over it); the page
+    /// is built by [`PlayerView::build_step`] (in slices, or at once with an infinite budget).
+    /// Errors: the container is not in a document, or the browser
     /// refused to create the elements.
     pub fn mount(container: &Element, session: &mut Session) -> Result<PlayerView, JsValue> {
         let host: Document = container.owner_document().ok_or("container is not in a document")?;
@@ -68,16 +81,63 @@ impl PlayerView {
             labels: true,
             viewport: (0.0, 0.0),
             frames_since_rebuild: 0,
+            started: false,
+            advanced: false,
         };
         view.resize(session);
-        view.sync(session);
-        view.draw(session);
         Ok(view)
+    }
+
+    /// Whether the page is being built in slices (after mounting, or a seek issued meanwhile):
+    /// the document fills in from the top, `<head>` first, until [`PlayerView::build_step`]
+    /// returns true, and the clock does not move meanwhile.
+    pub fn building(&self) -> bool {
+        !self.started || self.dom.building()
+    }
+
+    /// Goes on building the page for up to `budget_ms` of wall time (at least a few dozen
+    /// nodes); true when it is in place (or no build was in progress). The position may have
+    /// moved since the build began (a seek, the rest of the file decoded): the build then
+    /// starts over for it.
+    pub fn build_step(&mut self, s: &mut Session, budget_ms: f64) -> bool {
+        if !self.started {
+            // A step of its own each: bringing the virtual DOM to the position (a large
+            // FullSnapshot applied), then emptying the document; the nodes come in the next
+            // steps.
+            if budget_ms.is_finite() && !self.advanced {
+                s.advance(&mut self.changes);
+                self.advanced = true;
+                return false;
+            }
+            let first = if budget_ms.is_finite() { 0.0 } else { f64::INFINITY };
+            self.sync_sliced(s, true, first);
+            return !self.building();
+        }
+        if !self.dom.building() {
+            return true;
+        }
+        s.advance(&mut self.changes);
+        if !self.changes.is_empty() {
+            self.dom.start_rebuild(s.vdom());
+        }
+        if !self.dom.build_step(s.vdom(), &mut now, budget_ms) {
+            return false;
+        }
+        self.frames_since_rebuild = 0;
+        self.dom.sync_media(s.vdom(), s.dom_time(), s.playing());
+        self.draw(s);
+        true
     }
 
     /// One animation frame at `now` (ms): ticks the session's clock, updates the page and
     /// redraws the overlay. Returns the session's `FRAME_*` bits.
     pub fn frame(&mut self, s: &mut Session, now: f64) -> u32 {
+        if self.building() {
+            // the page is not there yet: hold the clock, so playing starts where it is shown
+            s.hold();
+            self.build_step(s, BUILD_SLICE_MS);
+            return 0;
+        }
         // Read the page's scroll metrics before this frame's changes: the browser has just laid
         // the page out, so this costs nothing, where reading after the changes would force a
         // layout inside the frame. The scroll bar lags the page by one frame.
@@ -200,13 +260,41 @@ impl PlayerView {
     /// Brings the page to the session's position; returns `FRAME_ACTION` when the current
     /// action changed.
     fn sync(&mut self, s: &mut Session) -> u32 {
-        s.advance(&mut self.changes);
+        self.sync_sliced(s, false, BUILD_SLICE_MS)
+    }
+
+    /// [`PlayerView::sync`]; a rebuild of the page is done in slices (the first of `slice_ms`)
+    /// when `sliced`, before the page was started, or when a build in slices is already in
+    /// progress (it is abandoned for the new position).
+    fn sync_sliced(&mut self, s: &mut Session, sliced: bool, slice_ms: f64) -> u32 {
+        let sliced = sliced || !self.started;
+        self.started = true;
+        if std::mem::take(&mut self.advanced) {
+            let mut more = Vec::new();
+            s.advance(&mut more);
+            self.changes.extend(more);
+        } else {
+            s.advance(&mut self.changes);
+        }
         if !self.changes.is_empty() {
             let rebuilt = self.changes.iter().any(|c| matches!(c, Change::Reset));
-            self.dom.apply(s.vdom(), &self.changes);
-            if rebuilt {
+            if self.dom.building() || (rebuilt && sliced) {
+                self.dom.start_rebuild(s.vdom());
+                if !self.dom.build_step(s.vdom(), &mut now, slice_ms) {
+                    if s.viewport() != self.viewport {
+                        self.resize(s);
+                    }
+                    return s.update_action();
+                }
                 self.frames_since_rebuild = 0;
+            } else {
+                self.dom.apply(s.vdom(), &self.changes);
+                if rebuilt {
+                    self.frames_since_rebuild = 0;
+                }
             }
+        } else if self.dom.building() {
+            return s.update_action();
         }
         self.dom.sync_media(s.vdom(), s.dom_time(), s.playing());
         // Images and styles arriving after a rebuild change what can scroll: keep the

@@ -54,7 +54,11 @@ pub(super) struct DomView {
     /// Elements with a scroll offset, re-applied while the page loads (images and styles
     /// change the scrollable size after the rebuild).
     scrolled: Vec<u32>,
+    /// Nodes whose children are still to be built, each with the child to go on from (`NONE`:
+    /// not started).
     stack: Vec<(u32, u32)>,
+    /// The rebuild in progress, if any (`start_rebuild`, `build_step`).
+    building: Option<build::Building>,
     /// Constructed sheets of the page (rrweb's style mirror), by virtual-DOM key.
     pub(super) constructed: rustc_hash::FxHashMap<crate::play::vdom::SheetKey, JsValue>,
     /// Sheet changes of the current step, applied once the tree is in place.
@@ -104,6 +108,7 @@ impl DomView {
             iframes: Vec::new(),
             scrolled: Vec::new(),
             stack: Vec::new(),
+            building: None,
             constructed: Default::default(),
             pending_sheets: Vec::new(),
             css_refused: 0,
@@ -139,18 +144,31 @@ impl DomView {
         Some((y, f64::from(root.scroll_height()), f64::from(root.client_height())))
     }
 
-    /// Rebuilds the whole document from the virtual DOM.
+    /// Rebuilds the whole document from the virtual DOM, at once.
     pub(super) fn rebuild(&mut self, vdom: &VDom) {
+        self.start_rebuild(vdom);
+        self.build_step(vdom, &mut || 0.0, f64::INFINITY);
+    }
+
+    /// Starts rebuilding the document from the virtual DOM ([`DomView::build_step`] builds it),
+    /// abandoning a rebuild in progress: the document is emptied and the page built into it
+    /// from the top, in document order.
+    pub(super) fn start_rebuild(&mut self, vdom: &VDom) {
         self.nodes.clear();
         self.nodes.resize(vdom.capacity(), None);
         self.scrolled.clear();
         self.media.clear();
         self.iframes.clear();
         self.pending_iframes.clear();
+        self.pending_values.clear();
+        self.pending_scrolls.clear();
+        self.pending_dialogs.clear();
         self.canvases_reset();
         self.pending_selections.clear();
         self.hovered.clear(); // their document is gone
         self.focused = None;
+        self.stack.clear();
+        self.building = None;
         let Some(doc) = self.document() else { return };
         let top = vdom.document();
         let quirks = top != NONE
@@ -166,11 +184,40 @@ impl DomView {
         clear_children(doc.as_ref());
         adopt_player_css(&doc, &self.iframe);
         self.sync_fonts(vdom, true);
-        if top == NONE {
-            return;
+        if top != NONE {
+            self.nodes[top as usize] = Some(doc.clone().into());
+            self.stack.push((top, vdom.node(top).first_child));
         }
-        self.nodes[top as usize] = Some(doc.clone().into());
-        self.build_children(vdom, top, &doc);
+        self.building = Some(build::Building { doc, top });
+    }
+
+    /// Whether a rebuild is in progress ([`DomView::start_rebuild`]).
+    pub(super) fn building(&self) -> bool {
+        self.building.is_some()
+    }
+
+    /// Continues the rebuild in progress for up to `budget_ms` of `clock` (ms; looked at every
+    /// [`build::CHECK_NODES`] nodes, so a slice may run over by that many nodes); the browser
+    /// lays out what is built between slices. True when there is no rebuild left (done, or
+    /// none was in progress); the page is then complete: form values, scroll offsets, iframe
+    /// documents, CSSOM, canvases, selections, hover and focus are set.
+    pub(super) fn build_step(&mut self, vdom: &VDom, clock: &mut dyn FnMut() -> f64, budget_ms: f64) -> bool {
+        let Some(b) = self.building.as_ref() else { return true };
+        let (doc, top) = (b.doc.clone(), b.top);
+        if top != NONE && (top as usize >= vdom.capacity() || !matches!(vdom.node(top).data, NodeData::Document { .. }))
+        {
+            // the virtual DOM is not the one this rebuild started from: start over
+            self.start_rebuild(vdom);
+            return self.build_step(vdom, clock, budget_ms);
+        }
+        let deadline = if budget_ms.is_finite() { clock() + budget_ms } else { f64::INFINITY };
+        if !self.build_nodes(vdom, &doc, clock, deadline) {
+            return false;
+        }
+        self.building = None;
+        if top == NONE {
+            return true;
+        }
         self.finish(vdom);
         self.pending_sheets.clear();
         self.rebuild_sheets(vdom);
@@ -178,6 +225,7 @@ impl DomView {
         self.apply_all_selections(vdom);
         self.sync_hover(vdom);
         self.sync_focus(vdom);
+        true
     }
 
     /// Applies the changes of one step of playback (in order, reading the final state).
