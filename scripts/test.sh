@@ -25,6 +25,8 @@ step "native tests"
 # The criterion bench runs once as a smoke test here; a 1 MiB input is enough for that.
 REWIND_BENCH_MB=1 cargo test --workspace --all-targets --quiet
 cargo test --workspace --doc --quiet
+# The CLI's optional parts (serve, export, mcp) are features: it must also build without them.
+cargo check --quiet -p rewind-cli --no-default-features
 
 step "collector memory goals (release: the real binary under the hostile patterns, peak RSS < 1 GB)"
 cargo test --release --quiet -p rewind-cli --test serve_memory --test serve_memory_worker -- --ignored

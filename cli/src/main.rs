@@ -81,6 +81,7 @@ pub enum Command {
     #[cfg(feature = "export")]
     Export(export::ExportArgs),
     /// Run the collector: ingest batches from the SDK, store them, serve the read API and viewer.
+    #[cfg(feature = "serve")]
     Serve(Box<rewind_collector::ServeArgs>),
     /// Serve a collector's MCP tools (search, summaries, timelines, the page at a moment,
     /// friction, cohorts) to an AI agent over stdio; the read key from env REWIND_READ_KEY.
@@ -128,6 +129,7 @@ fn main() -> ExitCode {
             Command::Export(args) => export::run(&args),
             #[cfg(feature = "mcp")]
             Command::Mcp(args) => mcp_cmd::run(&args, &collector),
+            #[cfg(feature = "serve")]
             Command::Serve(args) => match rewind_collector::run(&args) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(reason) => {

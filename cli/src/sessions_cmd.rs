@@ -6,7 +6,7 @@
 //! /v1/sessions`, newest first, paged with its cursor), filtered there: no recording is
 //! downloaded. Those rows have the collector's columns ([`RemoteSession`]).
 
-use crate::remote::query::{parse_time, DayEnd, ListQuery, RemoteSession, Signal, MAX_PAGE};
+use crate::remote::query::{parse_time, signal_parser, DayEnd, ListQuery, RemoteSession, Signal, MAX_PAGE};
 use crate::remote::{Collector, CollectorArgs, RemoteError};
 use crate::report_cmd::{analyse_all, finish};
 use crate::{remote_failure, source, Source, EXIT_BAD_INPUT};
@@ -138,7 +138,7 @@ pub struct CollectorFilterArgs {
     /// Only sessions with console errors, rage clicks, dead clicks or error clicks (repeat
     /// or comma-separate for all of them). Collector only; rage, dead and error_clicks once
     /// the collector has analysed the session.
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "SIGNAL")]
+    #[arg(long, value_parser = signal_parser(), value_delimiter = ',', value_name = "SIGNAL")]
     pub has: Vec<Signal>,
 
     /// Only sessions with at least N console errors. Collector only.

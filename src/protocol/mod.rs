@@ -91,6 +91,45 @@ pub mod envelope {
     pub const EVENTS: &str = "events";
 }
 
+/// A frustration signal or error a session has: the `has=` vocabulary of the collector's
+/// `GET /v1/sessions`, its MCP tools' `has` filter and the CLI's `--has`, one definition for
+/// all three. Names are snake_case everywhere (`errors`, `rage`, `dead`, `error_clicks`); the
+/// signals are the analyzer's (rage: 3 clicks within 1 s on one element; dead: the page did
+/// not respond).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    /// At least one console error (`errors`).
+    Errors,
+    /// At least one rage-click burst (`rage`; once the session is analysed).
+    Rage,
+    /// At least one dead click (`dead`; once the session is analysed).
+    Dead,
+    /// At least one click followed by an error (`error_clicks`; once the session is analysed).
+    ErrorClicks,
+}
+
+impl Signal {
+    /// Every signal, in the order the docs list them.
+    pub const ALL: [Signal; 4] = [Signal::Errors, Signal::Rage, Signal::Dead, Signal::ErrorClicks];
+
+    /// The `has=` name: `errors`, `rage`, `dead`, `error_clicks`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Errors => "errors",
+            Signal::Rage => "rage",
+            Signal::Dead => "dead",
+            Signal::ErrorClicks => "error_clicks",
+        }
+    }
+
+    /// The signal a `has=` name names, if any (the inverse of [`Signal::name`]).
+    pub fn parse(name: &str) -> Option<Signal> {
+        Signal::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +138,17 @@ mod tests {
     fn numbers_are_rrwebs() {
         assert_eq!([event_type::FULL_SNAPSHOT, event_type::META, event_type::PLUGIN, event_type::ASSET], [2, 4, 6, 7]);
         assert_eq!([incremental_source::MUTATION, incremental_source::CUSTOM_ELEMENT], [0, 16]);
+    }
+
+    #[test]
+    fn signal_names_round_trip_through_parse_and_serde() {
+        for signal in Signal::ALL {
+            let name = signal.name();
+            assert_eq!(Signal::parse(name), Some(signal));
+            assert_eq!(serde_json::from_value::<Signal>(serde_json::json!(name)).unwrap(), signal);
+            assert_eq!(serde_json::to_value(signal).unwrap(), serde_json::json!(name));
+        }
+        assert_eq!(Signal::parse("error-clicks"), None);
+        assert!(serde_json::from_value::<Signal>(serde_json::json!("clicks")).is_err());
     }
 }

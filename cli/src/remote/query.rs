@@ -8,7 +8,15 @@ use serde::{Deserialize, Serialize};
 
 /// The signals `has=` filters on: the collector's own definition, so client and server share
 /// one vocabulary.
-pub use rewind_collector::index::Signal;
+pub use rewind::protocol::Signal;
+
+/// `--has`'s parser: one of [`Signal::ALL`]'s names (`errors`, `rage`, `dead`,
+/// `error_clicks`), which clap lists in `--help` and in the error for any other word.
+pub fn signal_parser() -> impl clap::builder::TypedValueParser<Value = Signal> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Signal::ALL.map(Signal::name))
+        .try_map(|name| Signal::parse(&name).ok_or_else(|| format!("not a signal: {name}")))
+}
 
 /// Sessions per page the collector gives at most (collector `MAX_LIST_LIMIT`).
 pub const MAX_PAGE: usize = 100;

@@ -53,51 +53,16 @@ pub const MAX_COUNT_SCAN: u64 = 5_000;
 /// are matched by scanning the dictionary of distinct URLs and titles.
 const MIN_TRIGRAM_CHARS: usize = 3;
 
-/// A frustration signal or error a session has: the `has=` vocabulary of `GET /v1/sessions`,
-/// the MCP tools' `has` filter and the CLI's `--has`, one definition for all three. Names are
-/// snake_case everywhere (`errors`, `rage`, `dead`, `error_clicks`); the signals are the
-/// analyzer's (rage: 3 clicks within 1 s on one element; dead: the page did not respond).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
-pub enum Signal {
-    /// At least one console error (`errors`).
-    Errors,
-    /// At least one rage-click burst (`rage`; once the session is analysed).
-    Rage,
-    /// At least one dead click (`dead`; once the session is analysed).
-    Dead,
-    /// At least one click followed by an error (`error_clicks`; once the session is analysed).
-    ErrorClicks,
-}
+pub use rewind::protocol::Signal;
 
-impl Signal {
-    /// Every signal, in the order the docs list them.
-    pub const ALL: [Signal; 4] = [Signal::Errors, Signal::Rage, Signal::Dead, Signal::ErrorClicks];
-
-    /// The `has=` name: `errors`, `rage`, `dead`, `error_clicks`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Signal::Errors => "errors",
-            Signal::Rage => "rage",
-            Signal::Dead => "dead",
-            Signal::ErrorClicks => "error_clicks",
-        }
-    }
-
-    /// The signal a `has=` name names, if any (the inverse of [`Signal::name`]).
-    pub fn parse(name: &str) -> Option<Signal> {
-        Signal::ALL.into_iter().find(|s| s.name() == name)
-    }
-
-    /// The SQL condition, written exactly as the partial index it uses (`sessions_with_*`).
-    fn condition(self) -> &'static str {
-        match self {
-            Signal::Errors => "s.n_errors > 0",
-            Signal::Rage => "s.n_rage_clicks > 0",
-            Signal::Dead => "s.n_dead_clicks > 0",
-            Signal::ErrorClicks => "s.n_error_clicks > 0",
-        }
+/// The SQL condition of a signal, written exactly as the partial index it uses
+/// (`sessions_listed_with_*`).
+fn condition(signal: Signal) -> &'static str {
+    match signal {
+        Signal::Errors => "s.n_errors > 0",
+        Signal::Rage => "s.n_rage_clicks > 0",
+        Signal::Dead => "s.n_dead_clicks > 0",
+        Signal::ErrorClicks => "s.n_error_clicks > 0",
     }
 }
 
@@ -354,7 +319,7 @@ fn conditions(filter: &ListFilter) -> (String, Vec<Arg>) {
         w.push("s.sort_time < ?", vec![Arg::Int(to)]);
     }
     for signal in &filter.has {
-        w.push(signal.condition(), vec![]);
+        w.push(condition(*signal), vec![]);
     }
     if filter.min_errors > 0 {
         w.push("s.n_errors > 0 AND s.n_errors >= ?", vec![Arg::Int(int(filter.min_errors))]);

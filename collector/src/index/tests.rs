@@ -364,17 +364,3 @@ async fn walked_page_filters_follow_listing_order() {
     let help = page(&index, ListFilter { text: Some("help DESK".into()), limit: 100, ..Default::default() }).await;
     assert_eq!((ids(&help), help.total), (vec!["w3".to_string()], 1), "a title from the analysis");
 }
-
-/// The read API, the MCP filter (serde) and the CLI (clap) read the same `has=` names.
-#[test]
-fn signal_names_are_one_vocabulary() {
-    use clap::ValueEnum;
-    for signal in Signal::ALL {
-        let name = signal.name();
-        assert_eq!(Signal::parse(name), Some(signal));
-        assert_eq!(serde_json::from_value::<Signal>(serde_json::json!(name)).unwrap(), signal);
-        assert_eq!(Signal::from_str(name, false), Ok(signal));
-    }
-    assert_eq!(Signal::parse("error-clicks"), None);
-    assert!(serde_json::from_value::<Signal>(serde_json::json!("clicks")).is_err());
-}
