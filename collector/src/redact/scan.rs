@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 /// What one scan of JSON text tells.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub(super) struct Shape<'a> {
+pub(super) struct Shape {
     /// The deepest nesting of arrays and objects.
     pub(super) depth: usize,
     /// A string holds a `\` escape.
@@ -18,18 +18,17 @@ pub(super) struct Shape<'a> {
     /// alone. Keys are followed by `"`, never by their `:`, so the rule for `key: value` text
     /// does not judge every JSON key (that is [`secret_key`]'s job, once per distinct key).
     pub(super) scalars: String,
-    /// The distinct object keys, borrowed from the text unless they hold an escape: an
-    /// event's keys are many and short, and an allocation each cost more than reading them.
-    pub(super) keys: Vec<Cow<'a, str>>,
+    /// The distinct object keys.
+    pub(super) keys: Vec<String>,
 }
 
-impl<'a> Shape<'a> {
-    pub(super) fn of(json: &'a [u8]) -> Shape<'a> {
+impl Shape {
+    pub(super) fn of(json: &[u8]) -> Shape {
         let mut shape = Shape { scalars: String::with_capacity(json.len()), ..Shape::default() };
         let (mut depth, mut in_string, mut escaped, mut start, mut had_escape) = (0usize, false, false, 0usize, false);
         let mut bare: Option<usize> = None;
         let mut last_string: Option<(usize, usize)> = None;
-        let text = |from: usize, to: usize| -> &'a str { std::str::from_utf8(&json[from..to]).unwrap_or_default() };
+        let text = |from: usize, to: usize| std::str::from_utf8(&json[from..to]).unwrap_or_default();
         for (i, &b) in json.iter().enumerate() {
             if in_string {
                 if escaped {
@@ -65,13 +64,13 @@ impl<'a> Shape<'a> {
             if b == b':' {
                 if let Some((from, to)) = last_string {
                     let raw_key = text(from, to);
-                    let key: Cow<'a, str> = if raw_key.contains('\\') {
+                    let key: Cow<str> = if raw_key.contains('\\') {
                         serde_json::from_slice::<String>(&json[from - 1..=to]).unwrap_or_default().into()
                     } else {
                         raw_key.into()
                     };
                     if !shape.keys.iter().any(|k| *k == key) {
-                        shape.keys.push(key);
+                        shape.keys.push(key.into_owned());
                     }
                 }
             }
