@@ -11,9 +11,7 @@
 //!    then server-side redaction and the stored-string cap ([`super::redact`]), on a blocking
 //!    thread; the session index is fed from the redacted batch;
 //! 6. storage: `PutMode::Create` at `sessions/{day}/{session_id}/{seq}.json.gz`, so a resent
-//!    batch is stored once (`{"stored":false,"duplicate":true}`), then the session index. A
-//!    local store's file is written by the blocking task of step 4 when the session's day is
-//!    known ([`place`]).
+//!    batch is stored once (`{"stored":false,"duplicate":true}`), then the session index.
 //!
 //! Nothing is written before step 6, so a refused request stores nothing. A request refused
 //! before its body was read whole has the rest of its body drained (bounded), so the client
@@ -39,7 +37,6 @@ use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::OwnedMutexGuard;
 
 /// gzip level for bodies stored in another form than they came: uncompressed ones (small
 /// keepalive batches) and redacted ones (1: fastest).
@@ -89,57 +86,43 @@ async fn ingest(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Resul
             error.close = true;
             error
         })??;
-    // The slot is given back by the blocking task itself once the batch is checked, before
-    // its file is written (`DecodeSlot`), so writes do not hold decode slots.
-    state.decode_slots.acquire().await.map_err(ApiError::internal)?.forget();
-    let slot = DecodeSlot(Arc::clone(state));
+    let decode_slot = state.decode_slots.acquire().await.map_err(ApiError::internal)?;
     let policy = state.policy;
     let max_seq = state.max_seq;
-    // One blocking task decodes, checks, redacts and, when the session's day is known (every
-    // batch of a session but its first), writes the batch: each hop between the runtime and a
-    // blocking thread costs two thread wake-ups. Only a batch that must wait for the redaction
-    // budget waits on the runtime and finishes in a second blocking task.
+    // One blocking task decodes, checks and redacts when the redaction budget has room at
+    // once (the usual case): each hop between the runtime and a blocking thread costs two
+    // thread wake-ups. Only a batch that must wait for the budget waits on the runtime and
+    // finishes in a second blocking task.
     let shared = Arc::clone(state);
     let first = tokio::task::spawn_blocking(move || {
         let (batch, json, body) = decode(bytes, gzip)?;
         check_seq(&batch, max_seq)?;
         match shared.redact_budget.try_acquire_many(redacting_kib(&json)) {
-            Ok(share) => {
-                let (batch, stored) = finish(batch, &json, body, &policy)?;
-                drop((share, json, slot));
-                place(&shared, batch, stored).map(Decoded::Placed)
-            }
-            Err(_) => Ok(Decoded::Waiting(batch, json, body, slot)),
+            Ok(_share) => finish(batch, &json, body, &policy).map(Decoded::Done),
+            Err(_) => Ok(Decoded::Waiting(batch, json, body)),
         }
     })
     .await
     .map_err(ApiError::internal)??;
-    let placed = match first {
-        Decoded::Placed(placed) => placed,
-        Decoded::Waiting(batch, json, body, slot) => {
+    let (batch, stored) = match first {
+        Decoded::Done(done) => done,
+        Decoded::Waiting(batch, json, body) => {
             let share = state.redact_budget.acquire_many(redacting_kib(&json)).await.map_err(ApiError::internal)?;
-            let shared = Arc::clone(state);
-            let placed = tokio::task::spawn_blocking(move || {
-                let (batch, stored) = finish(batch, &json, body, &policy)?;
-                drop((json, slot));
-                place(&shared, batch, stored)
-            })
-            .await
-            .map_err(ApiError::internal)?;
+            let done = tokio::task::spawn_blocking(move || finish(batch, &json, body, &policy))
+                .await
+                .map_err(ApiError::internal)??;
             drop(share);
-            placed?
+            done
         }
     };
-    let (batch, created, stored_bytes, now, _session) = match placed {
-        Placed::Written { batch, created, stored_bytes, now, session } => (batch, created, stored_bytes, now, session),
-        Placed::Ready { batch, stored, now, session } => {
-            let day = state.index.ensure(&batch.session_id, now).await.map_err(ApiError::store)?;
-            let path = Store::batch_path(&day, &batch.session_id, batch.seq);
-            let stored_bytes = stored.len() as u64;
-            let created = state.store.create(&path, stored).await.map_err(ApiError::store)?;
-            (batch, created, stored_bytes, now, session)
-        }
-    };
+    drop(decode_slot);
+
+    let now = now_ms();
+    let _session = state.index.lock(&batch.session_id).await;
+    let day = state.index.ensure(&batch.session_id, now).await.map_err(ApiError::store)?;
+    let path = Store::batch_path(&day, &batch.session_id, batch.seq);
+    let stored_bytes = stored.len() as u64;
+    let created = state.store.create(&path, stored).await.map_err(ApiError::store)?;
     // Also for a duplicate: the index may have missed it if an earlier attempt failed midway.
     if state.index.record_batch(&batch, stored_bytes, now).await.map_err(ApiError::store)? {
         state.analysis.nudge();
@@ -149,46 +132,11 @@ async fn ingest(state: &Arc<AppState>, headers: &HeaderMap, body: Body) -> Resul
 
 /// What the first blocking task of an ingest hands back.
 enum Decoded {
-    /// Checked, redacted and placed ([`place`]).
-    Placed(Placed),
-    /// Decoded, waiting for its share of the redaction budget: the batch, its JSON, the
-    /// client's gzip body and the decode slot.
-    Waiting(BatchInfo, Bytes, Option<Bytes>, DecodeSlot),
-}
-
-/// A slot of [`AppState::decode_slots`], given back when dropped, in whichever task that is.
-struct DecodeSlot(Arc<AppState>);
-
-impl Drop for DecodeSlot {
-    fn drop(&mut self) {
-        self.0.decode_slots.add_permits(1);
-    }
-}
-
-/// A checked batch under its session's lock (held until it is indexed). Times are Unix epoch
-/// milliseconds.
-enum Placed {
-    /// Written by the blocking task (or found there already: `created` false), the session's
-    /// day being known.
-    Written { batch: BatchInfo, created: bool, stored_bytes: u64, now: i64, session: OwnedMutexGuard<()> },
-    /// Still to write, after [`super::index::Index::ensure`]: the session's first batch in this
-    /// process, or a store that is not local.
-    Ready { batch: BatchInfo, stored: Bytes, now: i64, session: OwnedMutexGuard<()> },
-}
-
-/// Takes the session's lock and, when the session's day is known and the store local, writes
-/// the batch durably, all on the calling blocking thread.
-fn place(state: &AppState, batch: BatchInfo, stored: Bytes) -> Result<Placed, ApiError> {
-    let now = now_ms();
-    let session = state.index.lock_blocking(&batch.session_id);
-    if let Some(day) = state.index.cached_day(&batch.session_id) {
-        let path = Store::batch_path(&day, &batch.session_id, batch.seq);
-        if let Some(created) = state.store.create_local_blocking(&path, &stored) {
-            let created = created.map_err(ApiError::store)?;
-            return Ok(Placed::Written { batch, created, stored_bytes: stored.len() as u64, now, session });
-        }
-    }
-    Ok(Placed::Ready { batch, stored, now, session })
+    /// Checked, redacted and ready to store: the batch as stored and its gzip bytes.
+    Done((BatchInfo, Bytes)),
+    /// Decoded, waiting for its share of the redaction budget: the batch, its JSON and the
+    /// client's gzip body.
+    Waiting(BatchInfo, Bytes, Option<Bytes>),
 }
 
 /// Refuses (413) a `seq` past `--max-seq`.

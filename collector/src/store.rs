@@ -173,15 +173,6 @@ impl Store {
         Ok(UpdateVersion { e_tag: result.e_tag, version: result.version })
     }
 
-    /// [`Store::create`] on the calling thread, for a caller already on a blocking thread
-    /// (ingest writes a batch in the blocking task that decoded it, saving a hop to another
-    /// blocking thread and back). `None` when the store is not local: the caller awaits
-    /// [`Store::create`].
-    pub fn create_local_blocking(&self, path: &ObjPath, bytes: &[u8]) -> Option<Result<bool, StoreError>> {
-        let file = self.local_file(path)?;
-        Some(durable::create_new(&file, bytes).map_err(|source| local_error(path, source)))
-    }
-
     /// The file of `path` when the store is local.
     fn local_file(&self, path: &ObjPath) -> Option<PathBuf> {
         self.local_root.as_ref().map(|root| root.join(path.as_ref()))
@@ -248,16 +239,12 @@ async fn local_io<T: Send + 'static>(
     path: &ObjPath,
     write: impl FnOnce() -> std::io::Result<T> + Send + 'static,
 ) -> Result<T, StoreError> {
+    let generic = |source: Box<dyn std::error::Error + Send + Sync>| StoreError::Generic { store: "local", source };
     match tokio::task::spawn_blocking(write).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(source)) => Err(local_error(path, source)),
-        Err(e) => Err(StoreError::Generic { store: "local", source: e.to_string().into() }),
+        Ok(Err(source)) => Err(generic(Box::new(durable::LocalIoError { path: path.to_string(), source }))),
+        Err(e) => Err(generic(e.to_string().into())),
     }
-}
-
-/// The error of a failed local write of `path`.
-fn local_error(path: &ObjPath, source: std::io::Error) -> StoreError {
-    StoreError::Generic { store: "local", source: Box::new(durable::LocalIoError { path: path.to_string(), source }) }
 }
 
 /// The UTC calendar day of `epoch_ms` as `YYYY/MM/DD` (proleptic Gregorian).

@@ -145,7 +145,7 @@ fn int(v: u64) -> i64 {
 pub struct Index {
     pool: AnyPool,
     backend: Backend,
-    stripes: Vec<Arc<tokio::sync::Mutex<()>>>,
+    stripes: Vec<tokio::sync::Mutex<()>>,
     /// SQLite: one writer at a time in this process, so no write ever waits in SQLite's busy
     /// handler (which sleeps in steps of milliseconds).
     write_gate: Arc<tokio::sync::Mutex<()>>,
@@ -218,7 +218,7 @@ impl Index {
         Ok(Index {
             pool,
             backend,
-            stripes: (0..LOCK_STRIPES).map(|_| Arc::new(tokio::sync::Mutex::new(()))).collect(),
+            stripes: (0..LOCK_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
             write_gate,
             writer,
             days,
@@ -234,20 +234,9 @@ impl Index {
     /// Serializes ingest of one session within this process (hold the guard across the batch
     /// write and its indexing).
     pub async fn lock(&self, session_id: &str) -> tokio::sync::MutexGuard<'_, ()> {
-        self.stripe(session_id).lock().await
-    }
-
-    /// [`Index::lock`] from a blocking thread (never from async code, where it would stall
-    /// the runtime): ingest takes it in the blocking task that decoded the batch, so that the
-    /// same task can write the batch.
-    pub fn lock_blocking(&self, session_id: &str) -> tokio::sync::OwnedMutexGuard<()> {
-        Arc::clone(self.stripe(session_id)).blocking_lock_owned()
-    }
-
-    fn stripe(&self, session_id: &str) -> &Arc<tokio::sync::Mutex<()>> {
         let hash =
             session_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        &self.stripes[(hash % LOCK_STRIPES as u64) as usize]
+        self.stripes[(hash % LOCK_STRIPES as u64) as usize].lock().await
     }
 
     /// Held around every write on SQLite; nothing on PostgreSQL.
@@ -258,9 +247,7 @@ impl Index {
         }
     }
 
-    /// The session's day if this process already knows it (from [`Index::ensure`]), without
-    /// touching the database; `None` also when days are not cached (PostgreSQL).
-    pub fn cached_day(&self, session_id: &str) -> Option<String> {
+    fn cached_day(&self, session_id: &str) -> Option<String> {
         self.days.as_ref()?.lock().unwrap_or_else(|e| e.into_inner()).get(session_id).cloned()
     }
 
