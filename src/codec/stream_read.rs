@@ -473,6 +473,22 @@ mod tests {
     }
 
     #[test]
+    fn bytes_that_are_not_utf8_fall_back_to_decode() {
+        // The window is text: a byte that is not UTF-8 (here in a member no reader keeps, and
+        // a character cut by the input's end) ends the streaming pass; `decode` has the say.
+        let mut ignored = EVENTS.replace(r#""timestamp":1002}"#, r#""timestamp":1002,"x":"?"}"#).into_bytes();
+        let at = ignored.iter().rposition(|&b| b == b'?').unwrap();
+        ignored[at] = 0xFF;
+        let mut cut = EVENTS.as_bytes().to_vec();
+        cut.extend_from_slice(b" \xC3");
+        for input in [ignored, cut] {
+            for step in [1, 2, 4096] {
+                assert_eq!(check(&input, step), 2);
+            }
+        }
+    }
+
+    #[test]
     fn gzip_is_inflated_into_the_window() {
         use std::io::Write;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
