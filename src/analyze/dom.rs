@@ -223,6 +223,17 @@ impl DomTracker {
             self.generation += 1;
         }
         if let Some(TrackedNode { data: NodeData::Element { attributes, .. }, .. }) = self.nodes.get_mut(&id) {
+            // Every keystroke sets `value` again: when it is already the last attribute and
+            // the only one of its name, it is replaced where it is (the order removing and
+            // appending it would give), without new strings when the text is unchanged.
+            if let (Some(value), Some(((last, old), rest))) = (value, attributes.split_last_mut()) {
+                if &**last == name && rest.iter().all(|(k, _)| &**k != name) {
+                    if &**old != value {
+                        *old = value.into();
+                    }
+                    return;
+                }
+            }
             attributes.retain(|(k, _)| &**k != name);
             if let Some(value) = value {
                 attributes.push((name.into(), value.into()));
@@ -582,6 +593,25 @@ mod tests {
         assert_eq!(dom.get(5).unwrap().parent, Some(2));
         assert_eq!(dom.get(2).unwrap().parent, Some(1));
         assert_eq!(dom.text_of(1, 100), "one");
+    }
+
+    #[test]
+    fn live_values_replace_the_recorded_ones() {
+        let mut dom = DomTracker::new();
+        // A repeated name (possible in a hand-made export) is replaced whole, as always.
+        dom.load_snapshot(tree(
+            r#"{"type":0,"id":1,"childNodes":[{"type":2,"tagName":"input","id":2,"attributes":{"value":"a","name":"q","value":"b"},"childNodes":[]},
+                {"type":2,"tagName":"input","id":3,"attributes":{"name":"r"},"childNodes":[]}]}"#,
+        ));
+        for (id, typed) in [(2, "c"), (2, "cd"), (2, "cd"), (3, "x"), (3, "xy")] {
+            dom.set_live_state(id, "value", Some(typed));
+            assert_eq!(dom.attr(id, "value"), Some(typed));
+        }
+        let Some(TrackedNode { data: NodeData::Element { attributes, .. }, .. }) = dom.get(2) else { panic!() };
+        let names: Vec<&str> = attributes.iter().map(|(k, _)| &**k).collect();
+        assert_eq!(names, ["name", "value"]);
+        dom.set_live_state(3, "value", None);
+        assert_eq!(dom.attr(3, "value"), None);
     }
 
     #[test]
