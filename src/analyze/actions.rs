@@ -219,15 +219,17 @@ impl Actions {
 
     /// [`describe`] of node `id`, from the last description when the DOM has not changed since.
     pub(super) fn target(&mut self, id: i64) -> Target {
+        self.described_target(id).clone()
+    }
+
+    /// [`Actions::target`] borrowed from the cache, for callers that read it only.
+    pub(super) fn described_target(&mut self, id: i64) -> &Target {
         let generation = self.dom.generation();
-        if let Some((g, last, target)) = &self.described {
-            if *g == generation && *last == id {
-                return target.clone();
-            }
+        let fresh = self.described.as_ref().is_some_and(|(g, last, _)| *g == generation && *last == id);
+        if !fresh {
+            self.described = Some((generation, id, describe(&self.dom, id)));
         }
-        let target = describe(&self.dom, id);
-        self.described = Some((generation, id, target.clone()));
-        target
+        &self.described.as_ref().expect("set above").2
     }
 
     fn mouse(&mut self, t: i64, m: &MouseInteractionData) {

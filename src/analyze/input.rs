@@ -46,9 +46,12 @@ impl Actions {
     /// An Input event: the known state is updated whatever happens, then the rules in the
     /// module docs decide whether and how it is an action.
     pub(super) fn input(&mut self, t: i64, i: &InputData) {
-        let tag = self.dom.tag(i.id).unwrap_or("").to_string();
-        let input_type = self.dom.attr(i.id, "type").map(|t| t.trim().to_ascii_lowercase());
-        let toggle = tag == "input" && matches!(input_type.as_deref(), Some("checkbox" | "radio"));
+        // Read without copies: an Input event comes with every keystroke.
+        let tag = self.dom.tag(i.id).unwrap_or("");
+        let (is_input, is_select) = (tag == "input", tag == "select");
+        let input_type = self.dom.attr(i.id, "type").map(str::trim);
+        let radio = input_type.is_some_and(|t| t.eq_ignore_ascii_case("radio"));
+        let toggle = is_input && (radio || input_type.is_some_and(|t| t.eq_ignore_ascii_case("checkbox")));
         let unchanged = if toggle {
             self.dom.attr(i.id, "checked").is_some() == i.is_checked
         } else {
@@ -66,11 +69,11 @@ impl Actions {
         }
         if toggle {
             // rrweb also reports the radios a click unchecked; the checked one is the action.
-            if input_type.as_deref() == Some("radio") && !i.is_checked {
+            if radio && !i.is_checked {
                 return;
             }
             self.tick(t, i.id, i.is_checked);
-        } else if tag == "select" {
+        } else if is_select {
             self.choose(t, i.id, &i.text);
         } else {
             self.typed(t, i.id, &i.text);
@@ -172,7 +175,8 @@ impl Actions {
                 update(&mut self.list[index], description, metadata);
                 let entry = self.inputs.get_mut(&id).expect("found above");
                 entry.last = t;
-                entry.value = value.to_string();
+                entry.value.clear();
+                entry.value.push_str(value);
                 return;
             }
         }
@@ -196,7 +200,8 @@ impl Actions {
     }
 
     fn typed_description(&mut self, id: i64, value: &str) -> (String, Map<String, Value>) {
-        let desc = self.target(id).desc;
+        // The description's text only: the cached target is borrowed, not cloned.
+        let desc = &self.described_target(id).desc;
         let mut metadata = Map::new();
         if is_masked(value) {
             let n = value.chars().count();

@@ -161,10 +161,10 @@ impl Actions {
                 IncrementalData::Input(i) => {
                     respond = true;
                     let tag = self.dom.tag(i.id).unwrap_or("");
-                    let kind = self.dom.attr(i.id, "type").map(str::to_ascii_lowercase);
+                    let kind = self.dom.attr(i.id, "type").unwrap_or("");
                     let toggle = tag == "select"
                         || (tag == "input"
-                            && matches!(kind.as_deref(), Some("checkbox" | "radio" | "range" | "color")));
+                            && ["checkbox", "radio", "range", "color"].iter().any(|k| kind.eq_ignore_ascii_case(k)));
                     if !toggle && i.user_triggered != Some(false) {
                         // Typing: the field shows it, then the user has moved on.
                         if let Some(w) = &mut self.outcomes.watch {

@@ -90,7 +90,11 @@ fn stream<S: EventSink>(bytes: &[u8], sink: &mut S) -> Option<Recording> {
     let mut recording = Recording::default();
     {
         let mut push = |event: Event| order.push(event);
-        let mut de = serde_json::Deserializer::from_slice(bytes);
+        // Checked as UTF-8 once, the input is read with serde_json's `str` reader, which does
+        // not check every string again as the slice reader does; input that is not UTF-8 is
+        // not JSON, and the fallback reports it.
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut de = serde_json::Deserializer::from_str(text);
         // As in `decode_batches`: node trees are depth-checked by the model's own seeds.
         de.disable_recursion_limit();
         loop {
