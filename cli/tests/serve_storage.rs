@@ -129,7 +129,7 @@ async fn a_full_disk_answers_507_corrupts_nothing_and_recovers() {
                 refused = Some(seq);
                 break;
             }
-            other => panic!("seq {seq}: {other} {}", response.text().await.unwrap()),
+            other => panic!("seq {seq}: {other} {}\n{}", response.text().await.unwrap(), server.log()),
         }
     }
     let df = Command::new("df").arg(&server.data).output().unwrap();

@@ -136,9 +136,49 @@ impl Backend {
     }
 }
 
-/// A database error as the store's error type, which the handlers answer with 503.
-pub(crate) fn db_error(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Generic { store: "index", source: e.to_string().into() }
+/// A database error as the store's error type, which the handlers answer with 503, or with
+/// 507 and `Retry-After` when the index's disk is full (`durable::is_disk_full` finds the
+/// ENOSPC that [`IndexFull`] carries), as for a full batch directory.
+pub(crate) fn db_error(e: impl std::fmt::Display + 'static) -> StoreError {
+    let any = &e as &dyn std::any::Any;
+    let full = any.downcast_ref::<sqlx::Error>().is_some_and(sqlx_disk_full)
+        || any.downcast_ref::<StoreError>().is_some_and(|s| crate::durable::is_disk_full(s));
+    let message = e.to_string();
+    let source: Box<dyn std::error::Error + Send + Sync> = if full {
+        Box::new(IndexFull { message, source: std::io::Error::from_raw_os_error(28) })
+    } else {
+        message.into()
+    };
+    StoreError::Generic { store: "index", source }
+}
+
+/// Whether the database said it is out of space: SQLite's `SQLITE_FULL` (13, "database or
+/// disk is full"), PostgreSQL's `disk_full` (SQLSTATE 53100), or ENOSPC from the driver's I/O.
+fn sqlx_disk_full(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => matches!(db.code().as_deref(), Some("13" | "53100")),
+        sqlx::Error::Io(io) => crate::durable::is_disk_full(io),
+        _ => false,
+    }
+}
+
+/// The index could not write for lack of space: its message, and ENOSPC as its source.
+#[derive(Debug)]
+struct IndexFull {
+    message: String,
+    source: std::io::Error,
+}
+
+impl std::fmt::Display for IndexFull {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for IndexFull {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
 }
 
 fn int(v: u64) -> i64 {

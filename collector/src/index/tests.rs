@@ -364,3 +364,15 @@ async fn walked_page_filters_follow_listing_order() {
     let help = page(&index, ListFilter { text: Some("help DESK".into()), limit: 100, ..Default::default() }).await;
     assert_eq!((ids(&help), help.total), (vec!["w3".to_string()], 1), "a title from the analysis");
 }
+
+/// A full disk under the index answers 507 like a full batch directory: `db_error` keeps
+/// ENOSPC findable through the driver's error and through a second wrapping.
+#[test]
+fn a_full_index_disk_is_recognised() {
+    use crate::durable::is_disk_full;
+    let full = super::db_error(sqlx::Error::Io(std::io::Error::from_raw_os_error(28)));
+    assert!(is_disk_full(&full));
+    assert!(is_disk_full(&super::db_error(full)), "wrapped again");
+    assert!(!is_disk_full(&super::db_error(sqlx::Error::RowNotFound)));
+    assert!(!is_disk_full(&super::db_error("no such table")));
+}

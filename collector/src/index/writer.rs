@@ -119,9 +119,10 @@ async fn run(pool: AnyPool, backend: Backend, gate: Arc<Mutex<()>>, mut receiver
                     let _ = pending.reply.send(result.map(|new| new[0]));
                 }
             }
+            // One batch: a group of several was retried one by one above.
             Err(e) => {
-                for pending in group.drain(..) {
-                    let _ = pending.reply.send(Err(db_error(&e)));
+                if let Some(pending) = group.pop() {
+                    let _ = pending.reply.send(Err(db_error(e)));
                 }
             }
         }
