@@ -23,7 +23,8 @@
 //! envelope, gzip'd at level 6 before the clock starts; session `c{K}-{n}` gets `seq` 0..49,
 //! then the connection moves on to a new session. Every answer must be 200 with
 //! `"stored":true`, and the stored file count is checked at the end. Bounded: it sends exactly
-//! warm-up + `--batches` requests and stops.
+//! warm-up + `--batches` requests and stops. Run without `--bench` (as `cargo test
+//! --all-targets` does) it sends 400 batches per collector in one round: a smoke run.
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -48,19 +49,24 @@ enum Modes {
     Off,
 }
 
+/// Batches and rounds per collector when run by `cargo test --all-targets` (no `--bench`): a
+/// smoke run of every phase and check, not a measurement.
+const SMOKE_BATCHES: usize = 400;
+
 fn main() {
-    let mut batches = 20_000usize;
+    let mut batches: Option<usize> = None;
     let mut connections = 16usize;
-    let mut rounds = 2usize;
+    let mut rounds: Option<usize> = None;
+    let mut bench = false;
     let mut modes = Modes::Both;
     let mut parent = std::env::temp_dir();
     let mut baseline: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--batches" => batches = args.next().and_then(|v| v.parse().ok()).expect("--batches N"),
+            "--batches" => batches = Some(args.next().and_then(|v| v.parse().ok()).expect("--batches N")),
             "--connections" => connections = args.next().and_then(|v| v.parse().ok()).expect("--connections K"),
-            "--rounds" => rounds = args.next().and_then(|v| v.parse().ok()).expect("--rounds R"),
+            "--rounds" => rounds = Some(args.next().and_then(|v| v.parse().ok()).expect("--rounds R")),
             "--dir" => parent = args.next().expect("--dir DIR").into(),
             "--baseline" => baseline = Some(args.next().expect("--baseline BIN").into()),
             "--redaction" => {
@@ -71,9 +77,12 @@ fn main() {
                     _ => panic!("--redaction both|on|off"),
                 }
             }
-            _ => {} // `cargo bench` passes --bench
+            "--bench" => bench = true, // passed by `cargo bench`
+            _ => {}
         }
     }
+    let batches = batches.unwrap_or(if bench { 20_000 } else { SMOKE_BATCHES });
+    let rounds = rounds.unwrap_or(if bench { 2 } else { 1 });
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(run(batches, connections.max(1), rounds.max(1), modes, &parent, baseline.as_deref()));
 }
