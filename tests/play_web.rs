@@ -300,10 +300,13 @@ fn seeks_anywhere_in_a_long_recording_rebuild_the_page_quickly() {
 
 #[wasm_bindgen_test]
 fn the_first_page_builds_in_slices_and_a_seek_meanwhile_lands_where_it_went() {
-    // A ~1,300-node page with its mutations: built 32 nodes per step (a zero budget), the first
-    // page fills in from the top; a seek halfway abandons that build and the page it ends in
-    // is the one a player built at once shows at that time.
-    let events = synth::single_page_from(&synth::parse(SPA), 2 * 60_000, None, 300);
+    // A page of ~7,000 nodes with its mutations: built 32 nodes per step (a zero budget), the
+    // first page fills in from the top; a seek halfway abandons that build and the page it ends
+    // in is the one a player built at once shows at that time. The page is big enough that the
+    // seek's own first slice (`BUILD_SLICE_MS`, 8 ms) cannot build all of it on a fast
+    // machine either (a 1,300-node page could).
+    const FILLER: usize = 3_000;
+    let events = synth::single_page_from(&synth::parse(SPA), 2 * 60_000, None, FILLER);
     let json = String::from_utf8(synth::to_json(&events)).unwrap();
     let el = container();
     let mut p = Player::new(el.clone(), JsValue::from_str(&json), false, 1.0).unwrap_or_else(|e| {
@@ -318,7 +321,7 @@ fn the_first_page_builds_in_slices_and_a_seek_meanwhile_lands_where_it_went() {
     let partial = page(&p);
     assert!(partial.contains("<head"), "the page fills in from the top: {partial}");
     let items = |page: &str| page.matches("<li").count();
-    assert!(items(&partial) < 300, "the 300 list items further down are not all there yet: {}", items(&partial));
+    assert!(items(&partial) < FILLER, "the list items further down are not all there yet: {}", items(&partial));
     let target = p.duration() * 0.6;
     p.seek(target);
     assert!(p.building(), "a seek during the build starts it over, still in slices");
