@@ -400,6 +400,14 @@ impl PrivacyOptions {
         redact::redact_text(text, &self.redact_patterns)
     }
 
+    /// True when [`redact`](Self::redact) would change `text`, found without building the
+    /// redacted copy (the same detectors and app patterns; it may also say true, never false,
+    /// where an app pattern's match happens to equal its marker). The collector screens every
+    /// event's strings with this before decoding it.
+    pub fn finds_pii(&self, text: &str) -> bool {
+        redact::finds_pii(text, &self.redact_patterns)
+    }
+
     /// An input value (IncrementalSource 5 `text`, an input's `value`) as a store keeps it when
     /// it was recorded unmasked: [`redact`](Self::redact), then a typed prefix of an email or
     /// a card (`jane.doe@exa`, `4111 1111 11`: what one keystroke's event of a longer value

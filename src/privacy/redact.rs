@@ -120,6 +120,18 @@ pub(crate) fn redact_text(text: &str, patterns: &[String]) -> String {
 /// each `%XX` escape of an ASCII byte is decoded, and a span found in the decoded text
 /// replaces the bytes it came from. App patterns see the text as it is.
 pub fn redact_text_seen(text: &str, patterns: &[String], seen: &mut dyn FnMut(&str)) -> String {
+    apply_spans(text, spans_of(text, patterns), seen)
+}
+
+/// True when [`redact_text`] would replace something in `text`, without building the
+/// redacted text: the collector's check that an event holds no PII (most do not).
+pub(crate) fn finds_pii(text: &str, patterns: &[String]) -> bool {
+    spans_of(text, patterns).iter().any(|s| usable(text, s))
+}
+
+/// Every span [`redact_text_seen`] replaces in `text` (may overlap, unsorted; see
+/// `apply_spans`).
+fn spans_of(text: &str, patterns: &[String]) -> Vec<Span> {
     let mut spans = Vec::new();
     match percent_decoded(text) {
         Some((decoded, escapes)) => {
@@ -134,7 +146,12 @@ pub fn redact_text_seen(text: &str, patterns: &[String], seen: &mut dyn FnMut(&s
         None => builtin_spans(text, &mut spans),
     }
     app_spans(text, patterns, &mut spans);
-    apply_spans(text, spans, seen)
+    spans
+}
+
+/// A span `apply_spans` replaces: not empty, and cut at char boundaries of `text`.
+fn usable(text: &str, s: &Span) -> bool {
+    s.start < s.end && text.is_char_boundary(s.start) && text.is_char_boundary(s.end)
 }
 
 /// False only when [`redact_text_seen`] with no app patterns would return `text` unchanged
@@ -157,6 +174,13 @@ fn percent_decoded(text: &str) -> Option<(String, Vec<usize>)> {
     let mut copied = 0;
     let mut i = 0;
     while i + 2 < b.len() {
+        match memchr::memchr(b'%', &b[i..]) {
+            Some(k) => i += k,
+            None => break,
+        }
+        if i + 2 >= b.len() {
+            break;
+        }
         let c = match (b[i], hex_value(b[i + 1]), hex_value(b[i + 2])) {
             (b'%', Some(h), Some(l)) if h < 8 => h << 4 | l,
             _ => {
@@ -272,7 +296,7 @@ pub fn card_number_marker(digits: &str) -> Option<&'static str> {
 /// Replaces each span (overlapping spans merged; the earliest-starting, then longest, span
 /// names the merged one) with its marker.
 fn apply_spans(text: &str, mut spans: Vec<Span>, seen: &mut dyn FnMut(&str)) -> String {
-    spans.retain(|s| s.start < s.end && text.is_char_boundary(s.start) && text.is_char_boundary(s.end));
+    spans.retain(|s| usable(text, s));
     if spans.is_empty() {
         return text.to_string();
     }

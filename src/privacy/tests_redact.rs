@@ -484,3 +484,31 @@ fn the_pii_screen_never_skips_what_the_detectors_find() {
     // Both sides were exercised, so the check above means something.
     assert!(screened_out > 1_000 && found > 100, "screened out {screened_out}, redacted {found}");
 }
+
+#[test]
+fn finds_pii_agrees_with_redact() {
+    let app = PrivacyOptions { redact_patterns: vec![r"ACME-\d{6}".into()], ..opts() };
+    let texts = [
+        "nothing to see here",
+        "",
+        "mail zelda@example.org now",
+        "zelda%40example.org",
+        "icon@2x.png 2026-11-21 1.234.567.890",
+        "card 4111 1111 1111 1111",
+        "4111111111111112",
+        "ssn 123456789",
+        "call +33 6 12 34 56 78",
+        "Authorization: Bearer abcdefgh12345678",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig",
+        "password=hunter2&x=1",
+        "color: red; width=3",
+        "Grüße, 1700000000000 ms",
+        "order ACME-123456 shipped",
+        "%E2%9C%93 done",
+    ];
+    for t in texts {
+        for o in [opts(), app.clone()] {
+            assert_eq!(o.finds_pii(t), o.redact(t) != t, "{t:?} with {:?}", o.redact_patterns);
+        }
+    }
+}

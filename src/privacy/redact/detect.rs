@@ -1,5 +1,7 @@
 //! The built-in PII detectors of [`super`]: hand-written byte scanners, each linear in the
-//! input. Every match starts and ends at an ASCII byte or at the text's ends.
+//! input. Every match starts and ends at an ASCII byte or at the text's ends. Each scanner
+//! jumps to its candidates (`@`, `J` of `eyJ`, `b` of `bearer`, `:`/`=`, digits) with `memchr`
+//! or eight bytes at a time, so text without them (most of it) costs little more than a read.
 
 use super::json::secret_key;
 use super::{PiiKind, Span};
@@ -52,8 +54,10 @@ fn is_b64url(c: u8) -> bool {
 fn scan_jwts(b: &[u8], out: &mut Vec<Span>) {
     let n = b.len();
     let mut i = 0;
-    while i + 3 <= n {
-        if &b[i..i + 3] != b"eyJ" || (i > 0 && (is_b64url(b[i - 1]) || b[i - 1] == b'.')) {
+    // Candidates are found by their `J` (rare in text) with memchr, then checked for `ey`.
+    while let Some(k) = memchr::memchr(b'J', b.get(i + 2..).unwrap_or_default()) {
+        i += k;
+        if &b[i..i + 2] != b"ey" || (i > 0 && (is_b64url(b[i - 1]) || b[i - 1] == b'.')) {
             i += 1;
             continue;
         }
@@ -95,6 +99,10 @@ fn scan_bearer(b: &[u8], out: &mut Vec<Span>) {
     let n = b.len();
     let mut i = 0;
     while i + WORD.len() < n {
+        match memchr::memchr2(b'b', b'B', &b[i..n - WORD.len()]) {
+            Some(k) => i += k,
+            None => break,
+        }
         if !b[i..i + WORD.len()].eq_ignore_ascii_case(WORD) || (i > 0 && is_word(b[i - 1])) {
             i += 1;
             continue;
@@ -164,8 +172,8 @@ fn valid_domain(d: &[u8]) -> bool {
 fn scan_emails(b: &[u8], out: &mut Vec<Span>) {
     let n = b.len();
     let mut floor = 0; // no match may start before the end of the previous one
-    for at in 0..n {
-        if b[at] != b'@' || at < floor {
+    for at in memchr::memchr_iter(b'@', b) {
+        if at < floor {
             continue;
         }
         let mut s = at;
@@ -192,15 +200,22 @@ fn scan_emails(b: &[u8], out: &mut Vec<Span>) {
     }
 }
 
+/// Groups of a [`Run`] kept (a run rarely has more than 5; 24 tells the shapes apart).
+const MAX_GROUPS: usize = 24;
+/// Digits of a [`Run`] kept: the longest card number has 19.
+const MAX_DIGITS: usize = 20;
+
 /// A maximal run of digit groups joined by short separators, as read by [`read_run`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Run {
     /// Byte index after the last digit.
     end: usize,
-    /// Digit count of each group (only the first 24 groups are kept).
-    groups: Vec<usize>,
-    /// The digits (only the first 20 are kept; `digit_count` has the total).
-    digits: Vec<u8>,
+    /// Digit count of each group (only the first [`MAX_GROUPS`] are kept): see `groups()`.
+    group_sizes: [usize; MAX_GROUPS],
+    group_count: usize,
+    /// The digits (only the first [`MAX_DIGITS`] are kept; `digit_count` has the total): see
+    /// `digits()`.
+    first_digits: [u8; MAX_DIGITS],
     digit_count: usize,
     plus: bool,
     paren: bool,
@@ -210,22 +225,44 @@ struct Run {
 }
 
 impl Run {
+    fn new() -> Run {
+        Run {
+            end: 0,
+            group_sizes: [0; MAX_GROUPS],
+            group_count: 0,
+            first_digits: [0; MAX_DIGITS],
+            digit_count: 0,
+            plus: false,
+            paren: false,
+            space: false,
+            dash: false,
+            dot: false,
+        }
+    }
+    /// Digit count of each group (the first [`MAX_GROUPS`]).
+    fn groups(&self) -> &[usize] {
+        &self.group_sizes[..self.group_count]
+    }
+    /// The first [`MAX_DIGITS`] digits.
+    fn digits(&self) -> &[u8] {
+        &self.first_digits[..self.digit_count.min(MAX_DIGITS)]
+    }
     fn separated(&self) -> bool {
-        self.groups.len() > 1
+        self.group_count > 1
     }
     /// True when the run's only separator kind is the given one (no parentheses).
     fn only(&self, space: bool, dash: bool, dot: bool) -> bool {
         !self.paren && self.space == space && self.dash == dash && self.dot == dot
     }
     fn first_digit(&self) -> u8 {
-        self.digits.first().copied().unwrap_or(b'0')
+        self.digits().first().copied().unwrap_or(b'0')
     }
 }
 
 /// Reads the run starting at `i` (a digit, or `+`/`(` followed by a digit).
 fn read_run(b: &[u8], i: usize) -> Run {
     let n = b.len();
-    let mut r = Run::default();
+    let mut r = Run::new();
     let mut j = i;
     if b[j] == b'+' {
         r.plus = true;
@@ -234,14 +271,15 @@ fn read_run(b: &[u8], i: usize) -> Run {
     loop {
         let gs = j;
         while j < n && b[j].is_ascii_digit() {
-            if r.digits.len() < 20 {
-                r.digits.push(b[j]);
+            if r.digit_count + (j - gs) < MAX_DIGITS {
+                r.first_digits[r.digit_count + (j - gs)] = b[j];
             }
             j += 1;
         }
         if j > gs {
-            if r.groups.len() < 24 {
-                r.groups.push(j - gs);
+            if r.group_count < MAX_GROUPS {
+                r.group_sizes[r.group_count] = j - gs;
+                r.group_count += 1;
             }
             r.digit_count += j - gs;
             r.end = j;
@@ -335,15 +373,15 @@ fn is_card(r: &Run) -> bool {
     if r.plus || r.paren || r.dot || (r.space && r.dash) || !(13..=19).contains(&r.digit_count) {
         return false;
     }
-    if r.separated() && !r.groups.iter().all(|&g| (3..=6).contains(&g)) {
+    if r.separated() && !r.groups().iter().all(|&g| (3..=6).contains(&g)) {
         return false;
     }
-    matches!(r.first_digit(), b'2'..=b'6') && luhn(&r.digits)
+    matches!(r.first_digit(), b'2'..=b'6') && luhn(r.digits())
 }
 
 /// US SSN shape: `ddd-dd-dddd` (or spaces).
 fn ssn_shaped(r: &Run) -> bool {
-    r.groups == [3, 2, 4] && (r.only(false, true, false) || r.only(true, false, false)) && !r.plus
+    r.groups() == [3, 2, 4] && (r.only(false, true, false) || r.only(true, false, false)) && !r.plus
 }
 
 /// Words that, just before 9 plain digits, make them an SSN (`ssn 123456789`,
@@ -370,7 +408,7 @@ fn ssn_context(before: &[u8]) -> bool {
 
 /// A valid SSN: area not 000, 666 or 9xx; group not 00; serial not 0000 (SSA rules).
 fn is_ssn(r: &Run) -> bool {
-    let d = &r.digits;
+    let d = r.digits();
     let area = &d[0..3];
     area != b"000" && area != b"666" && area[0] != b'9' && &d[3..5] != b"00" && &d[5..9] != b"0000"
 }
@@ -388,14 +426,15 @@ fn is_ssn(r: &Run) -> bool {
 /// of single digits. Dates are skipped before this (see [`date_prefix`]).
 fn is_phone(r: &Run) -> bool {
     let n = r.digit_count;
-    let intl = r.plus || (r.digits.starts_with(b"00") && r.digits.get(2).is_some_and(|&c| c != b'0'));
+    let d = r.digits();
+    let intl = r.plus || (d.starts_with(b"00") && d.get(2).is_some_and(|&c| c != b'0'));
     if !(9..=15).contains(&n) {
         return false;
     }
     if !r.separated() {
-        return intl || (r.digits[0] == b'0' && r.digits[1] != b'0' && (10..=12).contains(&n));
+        return intl || (d[0] == b'0' && d[1] != b'0' && (10..=12).contains(&n));
     }
-    let groups = &r.groups;
+    let groups = r.groups();
     let first = groups[0];
     if r.dot {
         if groups.iter().any(|&g| g > 4) {
@@ -427,12 +466,45 @@ fn is_phone(r: &Run) -> bool {
     true
 }
 
+/// Bytes a run read by [`scan_numbers`] can start at: a digit, `+` or `(`.
+static NUMBER_STARTS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = b'0';
+    while c <= b'9' {
+        table[c as usize] = true;
+        c += 1;
+    }
+    table[b'+' as usize] = true;
+    table[b'(' as usize] = true;
+    table
+};
+
+/// The first index at or after `i` whose byte is in [`NUMBER_STARTS`] (`b.len()` if none).
+/// Eight bytes are tested per step without a branch each: most of the text the collector
+/// screens (tag names, attribute values, page text) is far from any digit.
+fn next_number_start(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        if chunk.iter().fold(false, |any, &c| any | NUMBER_STARTS[usize::from(c)]) {
+            break;
+        }
+        i += 8;
+    }
+    while i < b.len() && !NUMBER_STARTS[usize::from(b[i])] {
+        i += 1;
+    }
+    i
+}
+
 /// Card numbers, SSNs and phone numbers, in one pass over digit runs. A run must stand
 /// alone (no letter, digit or `_` glued to either end, and not the tail of a decimal).
 fn scan_numbers(b: &[u8], out: &mut Vec<Span>) {
     let n = b.len();
     let mut i = 0;
-    while i < n {
+    loop {
+        i = next_number_start(b, i);
+        if i >= n {
+            break;
+        }
         let c = b[i];
         let opener = (c == b'+' || c == b'(') && i + 1 < n && b[i + 1].is_ascii_digit();
         if !(c.is_ascii_digit() || opener)
@@ -458,7 +530,7 @@ fn scan_numbers(b: &[u8], out: &mut Vec<Span>) {
             }
             continue;
         }
-        let kind = if ssn_shaped(&r) || (r.groups == [9] && !r.plus && ssn_context(&b[..i])) {
+        let kind = if ssn_shaped(&r) || (r.groups() == [9] && !r.plus && ssn_context(&b[..i])) {
             is_ssn(&r).then_some(PiiKind::Ssn)
         } else if is_card(&r) {
             Some(PiiKind::Card)
@@ -495,25 +567,29 @@ const AUTH_SCHEMES: &[&[u8]] = &[b"basic", b"bearer", b"token", b"digest", b"neg
 fn scan_secret_pairs(text: &str, out: &mut Vec<Span>) {
     let b = text.as_bytes();
     let n = b.len();
-    let mut i = 0;
-    while i < n {
-        if !is_key_char(b[i]) || (i > 0 && is_key_char(b[i - 1])) {
-            i += 1;
+    // Found from their separator (memchr, as `:` and `=` are rare in most text), walking back
+    // over spaces, one optional quote and the key. No key may start before `floor`, the end of
+    // the previous pair's value.
+    let mut floor = 0;
+    let mut from = 0;
+    while let Some(k) = memchr::memchr2(b':', b'=', b.get(from..).unwrap_or_default()) {
+        let mut j = from + k;
+        from = j + 1;
+        if j + 1 < n && matches!(b[j + 1], b'=' | b'/') {
             continue;
         }
-        let ks = i;
-        while i < n && is_key_char(b[i]) {
-            i += 1;
+        let mut ke = j;
+        while ke > floor && b[ke - 1] == b' ' {
+            ke -= 1;
         }
-        let ke = i;
-        let mut j = ke;
-        if j < n && (b[j] == b'"' || b[j] == b'\'') {
-            j += 1;
+        if ke > floor && (b[ke - 1] == b'"' || b[ke - 1] == b'\'') {
+            ke -= 1;
         }
-        while j < n && b[j] == b' ' {
-            j += 1;
+        let mut ks = ke;
+        while ks > 0 && is_key_char(b[ks - 1]) {
+            ks -= 1;
         }
-        if j >= n || !(b[j] == b':' || b[j] == b'=') || (j + 1 < n && matches!(b[j + 1], b'=' | b'/')) {
+        if ks == ke || ks < floor {
             continue;
         }
         let Some((kind, _)) = secret_key(text.get(ks..ke).unwrap_or_default()) else {
@@ -556,6 +632,7 @@ fn scan_secret_pairs(text: &str, out: &mut Vec<Span>) {
         if ve > vs {
             out.push(Span { start: vs, end: ve, kind });
         }
-        i = ve.max(ke);
+        floor = ve.max(ke);
+        from = from.max(floor);
     }
 }
