@@ -143,26 +143,28 @@ pub fn process_batch(json: &[u8], policy: &Policy) -> Result<Option<Vec<u8>>, Pr
     let text = std::str::from_utf8(json).map_err(|e| ProcessError::Json(e.to_string()))?;
     let fields = serde_json::from_str::<Fields>(text).map_err(|e| ProcessError::Json(e.to_string()))?.0;
     let mut changed = false;
-    let mut out_fields: Vec<(String, Cow<str>)> = Vec::with_capacity(fields.len());
-    for (key, raw) in fields {
-        let value: Cow<str> = match key.as_str() {
-            "session_id" | "seq" | "window_id" | "app_id" | "sdk_version" | "sent_at" => Cow::Borrowed(raw.get()),
-            "events" => match process_events(raw, policy)? {
-                Some(events) => Cow::Owned(events),
-                None => Cow::Borrowed(raw.get()),
+    let mut out_fields: Vec<(String, Output)> = Vec::with_capacity(fields.len());
+    for (key, field) in fields {
+        let value = match field {
+            Field::Events(events) => match process_events(&events, policy)? {
+                Some(text) => Output::Text(Cow::Owned(text)),
+                None => Output::Events(events),
             },
-            "distinct_id" => {
-                match process_value(raw.get(), Kind::Label, policy).map_err(|_| ProcessError::TooDeep(None))? {
+            Field::Raw(raw) => Output::Text(match key.as_str() {
+                "session_id" | "seq" | "window_id" | "app_id" | "sdk_version" | "sent_at" => Cow::Borrowed(raw.get()),
+                "distinct_id" => {
+                    match process_value(raw.get(), Kind::Label, policy).map_err(|_| ProcessError::TooDeep(None))? {
+                        Some(v) => Cow::Owned(v),
+                        None => Cow::Borrowed(raw.get()),
+                    }
+                }
+                _ => match process_value(raw.get(), Kind::Other, policy).map_err(|_| ProcessError::TooDeep(None))? {
                     Some(v) => Cow::Owned(v),
                     None => Cow::Borrowed(raw.get()),
-                }
-            }
-            _ => match process_value(raw.get(), Kind::Other, policy).map_err(|_| ProcessError::TooDeep(None))? {
-                Some(v) => Cow::Owned(v),
-                None => Cow::Borrowed(raw.get()),
-            },
+                },
+            }),
         };
-        changed |= matches!(value, Cow::Owned(_));
+        changed |= matches!(value, Output::Text(Cow::Owned(_)));
         out_fields.push((key, value));
     }
     if !changed {
@@ -176,41 +178,54 @@ pub fn process_batch(json: &[u8], policy: &Policy) -> Result<Option<Vec<u8>>, Pr
         }
         out.push_str(&serde_json::to_string(key).map_err(|e| ProcessError::Json(e.to_string()))?);
         out.push(':');
-        out.push_str(value);
+        match value {
+            Output::Text(text) => out.push_str(text),
+            Output::Events(events) => push_events(&mut out, events.iter().map(|e| e.get())),
+        }
     }
     out.push('}');
     Ok(Some(out.into_bytes()))
 }
 
-/// The `events` array: `Some(new array text)` when an event changed.
-fn process_events(raw: &RawValue, policy: &Policy) -> Result<Option<String>, ProcessError> {
-    let events: Vec<&RawValue> = serde_json::from_str(raw.get()).map_err(|e| ProcessError::Json(e.to_string()))?;
-    let mut out: Option<String> = None;
-    for (i, event) in events.iter().enumerate() {
-        let new = process_value(event.get(), Kind::Event, policy).map_err(|TooDeep| ProcessError::TooDeep(Some(i)))?;
-        if new.is_some() && out.is_none() {
-            // The first change: copy the events before it as they were.
-            let mut text = String::with_capacity(raw.get().len() + 256);
-            text.push('[');
-            for (j, before) in events[..i].iter().enumerate() {
-                if j > 0 {
-                    text.push(',');
-                }
-                text.push_str(before.get());
-            }
-            out = Some(text);
+/// One envelope field as stored.
+enum Output<'a> {
+    /// Its JSON text.
+    Text(Cow<'a, str>),
+    /// The `events` array, unchanged: each event as received, joined by commas.
+    Events(Vec<&'a RawValue>),
+}
+
+/// Appends `[e0,e1,…]`.
+fn push_events<'a>(out: &mut String, events: impl Iterator<Item = &'a str>) {
+    out.push('[');
+    for (i, event) in events.enumerate() {
+        if i > 0 {
+            out.push(',');
         }
-        if let Some(text) = &mut out {
-            if i > 0 {
-                text.push(',');
-            }
-            text.push_str(new.as_deref().unwrap_or(event.get()));
+        out.push_str(event);
+    }
+    out.push(']');
+}
+
+/// The `events` array: `Some(new array text)` when an event changed.
+fn process_events(events: &[&RawValue], policy: &Policy) -> Result<Option<String>, ProcessError> {
+    let mut new: Vec<Option<String>> = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        let processed =
+            process_value(event.get(), Kind::Event, policy).map_err(|TooDeep| ProcessError::TooDeep(Some(i)))?;
+        if processed.is_some() && new.is_empty() {
+            new.resize(events.len(), None);
+        }
+        if let Some(slot) = new.get_mut(i) {
+            *slot = processed;
         }
     }
-    Ok(out.map(|mut text| {
-        text.push(']');
-        text
-    }))
+    if new.is_empty() {
+        return Ok(None);
+    }
+    let mut text = String::with_capacity(events.iter().map(|e| e.get().len() + 1).sum::<usize>() + 256);
+    push_events(&mut text, events.iter().zip(&new).map(|(event, new)| new.as_deref().unwrap_or(event.get())));
+    Ok(Some(text))
 }
 
 /// Nested deeper than [`MAX_REDACT_DEPTH`].
@@ -231,22 +246,23 @@ enum Kind {
 ///
 /// Fast path (measured in BENCHMARKS.md, "Collector ingest"): most events hold no personal
 /// data (pointer moves, scrolls, clean text), so an event's strings and numbers are first
-/// scanned straight from its JSON text with the same rules ([`PrivacyOptions::redact`]) and
-/// its keys checked once each ([`Shape::pii_free`]). When that finds nothing, `redact_json`
-/// is skipped; the event is decoded only if it has URLs to strip or strings past the cap.
+/// scanned straight from its JSON text with the same rules ([`PrivacyOptions::finds_pii`],
+/// which builds no redacted copy) and its keys classed as they pass ([`Shape::pii_free`]).
+/// When that finds nothing, `redact_json` is skipped; the event is decoded only if it has
+/// URLs to strip, may be a typed prefix, or has strings past the cap.
 fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String>, TooDeep> {
     let cap = policy.max_string_bytes;
     let over_cap = cap > 0 && raw.len() > cap;
     if !policy.redact && !over_cap {
         return Ok(None);
     }
-    let shape = Shape::of(raw.as_bytes());
+    let shape = Shape::of(raw);
     if shape.depth > MAX_REDACT_DEPTH {
         return Err(TooDeep);
     }
     let pii_free = policy.redact && shape.pii_free();
-    let urls = policy.redact && kind == Kind::Event && may_hold_urls(raw);
-    let typed = policy.redact && kind == Kind::Event && may_be_typed(raw);
+    let urls = policy.redact && kind == Kind::Event && may_hold_urls(raw, &shape);
+    let typed = policy.redact && kind == Kind::Event && may_be_typed(raw, &shape);
     if (pii_free || !policy.redact) && !urls && !typed && !over_cap {
         return Ok(None);
     }
@@ -290,47 +306,43 @@ fn process_value(raw: &str, kind: Kind, policy: &Policy) -> Result<Option<String
     Ok(changed.then(|| value.to_string()))
 }
 
-/// True when `strip_event_urls` may change the event: it has a query or fragment mark, or a
-/// run of characters long enough to be a token path segment, and names a URL attribute (or
-/// the Meta `href`) as a key, or holds an http(s) URL. A quick superset: most events (pointer
-/// moves, scrolls, inputs, snapshots of pages whose URLs have no query and no token in their
-/// paths) are not decoded for URLs.
-fn may_hold_urls(raw: &str) -> bool {
+/// True when `strip_event_urls` may change the event (`shape` is its [`Shape`]): it names a
+/// URL attribute as a key, or holds an `<object>` (whose `data` is a URL), an http(s) URL or
+/// a CSS `url(`; and it has a query or fragment mark, or a run of characters long enough to
+/// be a token path segment. A quick superset: most events (pointer moves, scrolls, inputs,
+/// snapshots of pages whose URLs have no query and no token in their paths) are not decoded
+/// for URLs. The cheap tests come first: most events fail the first.
+fn may_hold_urls(raw: &str, shape: &Shape) -> bool {
+    let named = shape.url_key
+        || memchr::memmem::find(raw.as_bytes(), b"http").is_some()
+        || memchr::memmem::find(raw.as_bytes(), b"\"object\"").is_some()
+        || has_css_url(raw);
+    if !named {
+        return false;
+    }
     let b = raw.as_bytes();
     // Stripping changes a URL only if it has a query or a fragment: a `?`, or a `#` glued to a
     // URL character (not CSS colours such as `"#333"` or `color: #333`); or if a path segment
     // is a token (emails, JWTs, cards… in a path are found by the text rules anyway).
-    let marked = raw.contains('?')
-        || raw.match_indices('#').any(|(at, _)| {
-            at > 0 && (b[at - 1].is_ascii_alphanumeric() || matches!(b[at - 1], b'/' | b'.' | b'_' | b'-'))
-        })
-        || has_token_run(b);
-    if !marked {
-        return false;
-    }
-    let key = |name: &str| {
-        raw.match_indices(name).any(|(at, _)| at > 0 && b[at - 1] == b'"' && b.get(at + name.len()) == Some(&b'"'))
-    };
-    // Every event has a `"data"` key: the `data` attribute (of `<object>`) is looked for with
-    // its element.
-    URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|name| *name != "data" && key(name))
-        || (raw.contains("\"object\"") && key("data"))
-        || raw.contains("http")
-        || has_css_url(raw)
+    memchr::memchr(b'?', b).is_some()
+        || memchr::memchr_iter(b'#', b)
+            .any(|at| at > 0 && (b[at - 1].is_ascii_alphanumeric() || matches!(b[at - 1], b'/' | b'.' | b'_' | b'-')))
+        || has_token_run(b)
 }
 
 /// True when `text` holds a CSS `url(` (any case, as CSS reads function names).
 fn has_css_url(text: &str) -> bool {
-    text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"url("))
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'(', b).any(|at| at >= 3 && b[at - 3..at].eq_ignore_ascii_case(b"url"))
 }
 
-/// True when the event may be an Input event (IncrementalSource 5) whose value is a typed
-/// prefix: its text names `"source"` with the value 5, and a `"text"` string is one
+/// True when the event (`shape` is its [`Shape`]) may be an Input event (IncrementalSource 5)
+/// whose value is a typed prefix: a `"source"` key has the value 5, and a `"text"` string is one
 /// ([`rewind::privacy::redact::typed_prefix`]) or holds an escape. Read from the JSON text:
 /// decoding every Input event (a fifth of the fixtures' events) cost the collector more than
 /// all other redaction work (BENCHMARKS.md, "Collector ingest").
-fn may_be_typed(raw: &str) -> bool {
-    may_be_input(raw)
+fn may_be_typed(raw: &str, shape: &Shape) -> bool {
+    shape.input_source
         && raw.match_indices("\"text\"").any(|(at, key)| {
             let rest = raw.get(at + key.len()..).unwrap_or_default().trim_start();
             let Some(rest) = rest.strip_prefix(':').map(str::trim_start).and_then(|r| r.strip_prefix('"')) else {
@@ -339,19 +351,6 @@ fn may_be_typed(raw: &str) -> bool {
             let value = rest.find('"').map_or(rest, |end| rest.get(..end).unwrap_or_default());
             value.contains('\\') || rewind::privacy::redact::typed_prefix(value).is_some()
         })
-}
-
-/// True when the event may be an Input event (IncrementalSource 5): its text names
-/// `"source"` with the value 5. A superset.
-fn may_be_input(raw: &str) -> bool {
-    let b = raw.as_bytes();
-    raw.match_indices("\"source\"").any(|(at, key)| {
-        let mut i = at + key.len();
-        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b':') {
-            i += 1;
-        }
-        b.get(i) == Some(&b'5') && !b.get(i + 1).is_some_and(u8::is_ascii_digit)
-    })
 }
 
 /// An Input event's value (`data.text`, already redacted) with a typed prefix of an email or a
@@ -540,8 +539,17 @@ fn floor_char_boundary(s: &str, i: usize) -> usize {
     i
 }
 
-/// The envelope's fields in the order received, each value as its JSON text.
-struct Fields<'a>(Vec<(String, &'a RawValue)>);
+/// The envelope's fields in the order received: `events` split into its events in the same
+/// pass, every other field as its JSON text.
+struct Fields<'a>(Vec<(String, Field<'a>)>);
+
+/// One envelope field.
+enum Field<'a> {
+    /// The `events` array's elements.
+    Events(Vec<&'a RawValue>),
+    /// Any other field's JSON text.
+    Raw(&'a RawValue),
+}
 
 impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -553,8 +561,13 @@ impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'a>, A::Error> {
                 let mut fields = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
-                    fields.push((key, value));
+                while let Some(key) = map.next_key::<String>()? {
+                    let field = if key == "events" {
+                        Field::Events(map.next_value::<Vec<&'de RawValue>>()?)
+                    } else {
+                        Field::Raw(map.next_value::<&'de RawValue>()?)
+                    };
+                    fields.push((key, field));
                 }
                 Ok(Fields(fields))
             }

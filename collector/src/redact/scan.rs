@@ -1,8 +1,9 @@
 //! One scan of an event's JSON text for the fast path of [`super::process_batch`]: its depth,
-//! its decoded strings and numbers, and its keys, so that the privacy rules can be run over
-//! the text without decoding the event.
+//! its decoded strings and numbers, and what its keys are, so that the privacy rules can be
+//! run over the text without decoding the event.
 
-use super::RULES;
+use super::{RULES, URL_LIST_ATTRIBUTES};
+use rewind::privacy::options::URL_ATTRIBUTES;
 use rewind::privacy::redact::{secret_field_marker, FieldValue};
 use std::borrow::Cow;
 
@@ -16,83 +17,111 @@ pub(super) struct Shape {
     /// Every string (keys included, decoded) and every number, literal or other bare token,
     /// each followed by a `"`: what the text rules must find nothing in for the event to be left
     /// alone. Keys are followed by `"`, never by their `:`, so the rule for `key: value` text
-    /// does not judge every JSON key (that is [`secret_key`]'s job, once per distinct key).
+    /// does not judge every JSON key (that is [`key_class`]'s job).
     pub(super) scalars: String,
-    /// The distinct object keys.
-    pub(super) keys: Vec<String>,
+    /// An object key names a secret field ([`secret_field_marker`]).
+    pub(super) secret_key: bool,
+    /// An object key is a URL attribute (`href`, `src`, `srcset`…, any case; not `data`,
+    /// which every event has as a key).
+    pub(super) url_key: bool,
+    /// A `"source"` key has the number 5 as its value: the event may be an Input event
+    /// (rrweb IncrementalSource 5).
+    pub(super) input_source: bool,
 }
 
 impl Shape {
-    pub(super) fn of(json: &[u8]) -> Shape {
+    /// Scans `json` (one JSON value, as text) once. String bodies are skipped with `memchr`
+    /// to their closing quote or next escape, so the cost is mostly one copy of each string
+    /// into [`scalars`](Self::scalars). An unterminated string ends the scan.
+    pub(super) fn of(json: &str) -> Shape {
+        let b = json.as_bytes();
         let mut shape = Shape { scalars: String::with_capacity(json.len()), ..Shape::default() };
-        let (mut depth, mut in_string, mut escaped, mut start, mut had_escape) = (0usize, false, false, 0usize, false);
-        let mut bare: Option<usize> = None;
+        // Every range cut below starts and ends next to an ASCII byte (a quote or JSON
+        // punctuation), so it lies on char boundaries.
+        let text = |from: usize, to: usize| json.get(from..to).unwrap_or_default();
+        let mut depth = 0usize;
+        // Body of the last string, while only whitespace followed it: a key if `:` comes.
         let mut last_string: Option<(usize, usize)> = None;
-        let text = |from: usize, to: usize| std::str::from_utf8(&json[from..to]).unwrap_or_default();
-        for (i, &b) in json.iter().enumerate() {
-            if in_string {
-                if escaped {
-                    escaped = false;
-                } else if b == b'\\' {
-                    escaped = true;
-                    shape.escapes = true;
-                    had_escape = true;
-                } else if b == b'"' {
-                    in_string = false;
-                    if had_escape {
-                        // The rules see the decoded string, as `redact_json` does.
-                        let decoded = serde_json::from_slice::<String>(&json[start - 1..=i]).unwrap_or_default();
-                        shape.scalars.push_str(&decoded);
-                    } else {
-                        shape.scalars.push_str(text(start, i));
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            if c == b'"' {
+                let start = i + 1;
+                let mut at = start;
+                let mut escaped = false;
+                let end = loop {
+                    match memchr::memchr2(b'"', b'\\', b.get(at..).unwrap_or_default()) {
+                        Some(k) if b[at + k] == b'\\' => {
+                            escaped = true;
+                            shape.escapes = true;
+                            at += k + 2;
+                        }
+                        Some(k) => break Some(at + k),
+                        None => break None,
                     }
-                    shape.scalars.push('"');
-                    last_string = Some((start, i));
+                };
+                let Some(end) = end else {
+                    return shape; // unterminated: nothing after it is JSON
+                };
+                if escaped {
+                    // The rules see the decoded string, as `redact_json` does.
+                    let decoded = serde_json::from_str::<String>(text(i, end + 1)).unwrap_or_default();
+                    shape.scalars.push_str(&decoded);
+                } else {
+                    shape.scalars.push_str(text(start, end));
                 }
+                shape.scalars.push('"');
+                last_string = Some((start, end));
+                i = end + 1;
                 continue;
             }
-            let token = !(b.is_ascii_whitespace() || matches!(b, b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':'));
-            match (bare, token) {
-                (None, true) => bare = Some(i),
-                (Some(from), false) => {
-                    shape.scalars.push_str(text(from, i));
-                    shape.scalars.push('"');
-                    bare = None;
-                }
-                _ => {}
-            }
-            if b == b':' {
-                if let Some((from, to)) = last_string {
-                    let raw_key = text(from, to);
-                    let key: Cow<str> = if raw_key.contains('\\') {
-                        serde_json::from_slice::<String>(&json[from - 1..=to]).unwrap_or_default().into()
-                    } else {
-                        raw_key.into()
-                    };
-                    if !shape.keys.iter().any(|k| *k == key) {
-                        shape.keys.push(key.into_owned());
+            match c {
+                b':' => {
+                    if let Some((from, to)) = last_string {
+                        let raw_key = text(from, to);
+                        let key: Cow<str> = if raw_key.contains('\\') {
+                            serde_json::from_str::<String>(text(from - 1, to + 1)).unwrap_or_default().into()
+                        } else {
+                            raw_key.into()
+                        };
+                        let class = key_class(&key);
+                        shape.secret_key |= class.secret;
+                        shape.url_key |= class.url;
+                        if key == "source" {
+                            let value = text(i + 1, b.len()).trim_start().as_bytes();
+                            shape.input_source |=
+                                value.first() == Some(&b'5') && !value.get(1).is_some_and(u8::is_ascii_digit);
+                        }
                     }
-                }
-            }
-            if !b.is_ascii_whitespace() && b != b'"' {
-                last_string = None;
-            }
-            match b {
-                b'"' => {
-                    in_string = true;
-                    had_escape = false;
-                    start = i + 1;
                 }
                 b'{' | b'[' => {
                     depth += 1;
                     shape.depth = shape.depth.max(depth);
                 }
                 b'}' | b']' => depth = depth.saturating_sub(1),
-                _ => {}
+                b',' => {}
+                c if c.is_ascii_whitespace() => {
+                    i += 1;
+                    continue; // a string followed only by whitespace may still be a key
+                }
+                _ => {
+                    // A bare token (number, literal): read whole; a `"` ends it unless it
+                    // ends the text.
+                    let from = i;
+                    i += 1; // `c` is a bare byte: every other byte has its arm above
+                    while b.get(i).is_some_and(|&c| is_bare(c)) {
+                        i += 1;
+                    }
+                    shape.scalars.push_str(text(from, i));
+                    if i < b.len() {
+                        shape.scalars.push('"');
+                    }
+                    last_string = None;
+                    continue;
+                }
             }
-        }
-        if let Some(from) = bare {
-            shape.scalars.push_str(text(from, json.len()));
+            last_string = None;
+            i += 1;
         }
         shape
     }
@@ -102,29 +131,93 @@ impl Shape {
     /// a `"`, which the rules treat as a word boundary like the end of a text — finds nothing.
     /// Checked over every fixture in the tests.
     pub(super) fn pii_free(&self) -> bool {
-        !self.keys.iter().any(|k| secret_key(k)) && RULES.redact(&self.scalars) == self.scalars
+        !self.secret_key && !RULES.finds_pii(&self.scalars)
     }
 }
 
-thread_local! {
-    /// [`secret_key`]'s answers: events reuse a small vocabulary of keys.
-    static SECRET_KEYS: std::cell::RefCell<std::collections::HashMap<String, bool>> = Default::default();
+/// A byte of a bare JSON token (number, `true`, `false`, `null`): not whitespace, not a quote
+/// and not structural punctuation.
+fn is_bare(c: u8) -> bool {
+    !(c.is_ascii_whitespace() || matches!(c, b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':'))
 }
 
-/// True when the value of field `key` is replaced whole by the privacy rules (as a string or
-/// as a number), from [`secret_field_marker`], remembered per thread (at most 4,096 keys).
-pub(super) fn secret_key(key: &str) -> bool {
-    SECRET_KEYS.with(|cache| {
+/// What an object key is, for the fast path.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct KeyClass {
+    /// The key names a secret field: its value is replaced whole, as a string or as a number
+    /// ([`secret_field_marker`]).
+    pub(super) secret: bool,
+    /// The key is a URL attribute ([`URL_ATTRIBUTES`] but `data`, [`URL_LIST_ATTRIBUTES`]),
+    /// in any case.
+    pub(super) url: bool,
+}
+
+thread_local! {
+    /// [`key_class`]'s answers: events reuse a small vocabulary of keys, and every key of every
+    /// event is looked up, so the map hashes with foldhash rather than SipHash (keys come from
+    /// clients, but the map is bounded and cleared when full, so collisions cost little).
+    static KEY_CLASSES: std::cell::RefCell<std::collections::HashMap<String, KeyClass, foldhash::fast::RandomState>> =
+        Default::default();
+}
+
+/// Keys of rrweb's own event structure (rrweb-snapshot's serialized nodes, the data of each
+/// event type), most frequent first: most keys of every event are one of these, and they are
+/// classed without the map. None is secret or a URL attribute (checked in the tests).
+pub(super) const STRUCTURAL_KEYS: &[&str] = &[
+    "id",
+    "type",
+    "tagName",
+    "attributes",
+    "childNodes",
+    "textContent",
+    "x",
+    "y",
+    "timeOffset",
+    "data",
+    "timestamp",
+    "source",
+    "positions",
+    "parentId",
+    "nextId",
+    "node",
+    "adds",
+    "removes",
+    "texts",
+    "class",
+    "isSVG",
+    "isStyle",
+    "name",
+    "publicId",
+    "systemId",
+];
+
+/// Most distinct keys [`key_class`] remembers per thread before starting over.
+const MAX_REMEMBERED_KEYS: usize = 4_096;
+
+/// What object key `key` is, remembered per thread (at most [`MAX_REMEMBERED_KEYS`] keys).
+pub(super) fn key_class(key: &str) -> KeyClass {
+    if STRUCTURAL_KEYS.contains(&key) {
+        return KeyClass { secret: false, url: false };
+    }
+    KEY_CLASSES.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some(&secret) = cache.get(key) {
-            return secret;
+        if let Some(&class) = cache.get(key) {
+            return class;
         }
-        let secret = secret_field_marker(key, FieldValue::Text).is_some()
-            || secret_field_marker(key, FieldValue::Number).is_some();
-        if cache.len() >= 4_096 {
+        let class = classify(key);
+        if cache.len() >= MAX_REMEMBERED_KEYS {
             cache.clear();
         }
-        cache.insert(key.to_string(), secret);
-        secret
+        cache.insert(key.to_string(), class);
+        class
     })
+}
+
+/// [`key_class`] without the map.
+pub(super) fn classify(key: &str) -> KeyClass {
+    KeyClass {
+        secret: secret_field_marker(key, FieldValue::Text).is_some()
+            || secret_field_marker(key, FieldValue::Number).is_some(),
+        url: URL_ATTRIBUTES.iter().chain(URL_LIST_ATTRIBUTES).any(|a| *a != "data" && a.eq_ignore_ascii_case(key)),
+    }
 }

@@ -150,8 +150,18 @@ fn too_deep_events_are_refused_not_recursed() {
     let batch_ok = format!(r#"{{"session_id":"s","seq":0,"events":[{{"type":5,"timestamp":1,"data":{ok}}}]}}"#);
     assert_eq!(process_batch(batch_ok.as_bytes(), &on()), Ok(None));
     assert_eq!(process_batch(batch.as_bytes(), &off()), Ok(None));
-    let shape = Shape::of(br#"{"a":"[[[{{","b":[1,{"c":"\"]"}]}"#);
+    let shape = Shape::of(r#"{"a":"[[[{{","b":[1,{"c":"\"]"}]}"#);
     assert_eq!((shape.depth, shape.escapes), (3, true));
+}
+
+/// [`may_be_typed`] of one event's JSON text.
+fn typed_prefix_candidate(raw: &str) -> bool {
+    may_be_typed(raw, &Shape::of(raw))
+}
+
+/// [`may_hold_urls`] of one event's JSON text.
+fn urls(raw: &str) -> bool {
+    may_hold_urls(raw, &Shape::of(raw))
 }
 
 #[test]
@@ -189,7 +199,7 @@ fn the_fast_path_skips_only_events_redaction_would_not_change() {
     assert!(events.len() > 500, "{}", events.len());
     let mut skipped = 0;
     for raw in &events {
-        if Shape::of(raw.as_bytes()).pii_free() {
+        if Shape::of(raw).pii_free() {
             skipped += 1;
             let mut value: Value = serde_json::from_str(raw).unwrap();
             let before = value.clone();
@@ -210,31 +220,34 @@ fn what_the_text_scan_cannot_see_takes_the_full_path() {
         (r#"{"type":5,"timestamp":1,"data":{"tag":"t","payload":"mail zelda\u0040hyrulemoon.org"}}"#, "hyrulemoon"),
         (r#"{"type":6,"timestamp":1,"data":{"plugin":"p","payload":["{\"password\":\"hunter2\"}"]}}"#, "hunter2"),
     ] {
-        assert!(!Shape::of(event.as_bytes()).pii_free(), "{event}");
+        assert!(!Shape::of(event).pii_free(), "{event}");
         let batch = format!(r#"{{"session_id":"s","seq":0,"events":[{event}]}}"#);
         let out = String::from_utf8(process_batch(batch.as_bytes(), &on()).unwrap().expect("redacted")).unwrap();
         assert!(!out.contains(secret) && out.contains("[REDACTED:"), "{out}");
     }
-    let shape = Shape::of(br#"{"a-b_1":"x y","c":[{"d":"e f"}, 12, true],"d":-1.5e3}"#);
+    let shape = Shape::of(r#"{"a-b_1":"x y","c":[{"d":"e f"}, 12, true],"d":-1.5e3}"#);
     assert_eq!(shape.scalars, r#"a-b_1"x y"c"d"e f"12"true"d"-1.5e3""#);
-    assert_eq!(shape.keys, ["a-b_1", "c", "d"]);
+    assert!(!shape.secret_key && !shape.url_key);
+    // Bare tokens end at any punctuation or whitespace; the last one ends the text.
+    assert_eq!(Shape::of("[1,-2 , 3e4]").scalars, r#"1"-2"3e4""#);
+    assert_eq!(Shape::of("12 34").scalars, r#"12"34"#);
     assert!(shape.pii_free() && !shape.escapes);
-    assert!(!Shape::of(br#"{"pin": 1234}"#).pii_free(), "a secret key");
-    assert!(!Shape::of(br#"{"n": 4539148803436467}"#).pii_free(), "a card number as a number");
+    assert!(!Shape::of(r#"{"pin": 1234}"#).pii_free(), "a secret key");
+    assert!(!Shape::of(r#"{"n": 4539148803436467}"#).pii_free(), "a card number as a number");
     // Which events are decoded for their URLs.
-    assert!(!may_hold_urls(r#"{"type":3,"data":{"source":1,"positions":[]}}"#), "every event has a data key");
-    assert!(may_hold_urls(r#"{"type":4,"data":{"href":"https://a.test/?q"}}"#));
-    assert!(may_hold_urls(r#"{"type":4,"data":{"href":"https://a.test/#top"}}"#));
-    assert!(!may_hold_urls(r#"{"type":4,"data":{"href":"https://a.test/"}}"#), "nothing to strip");
-    assert!(!may_hold_urls(r##"{"attributes":{"href":"/a","style":"color: #333","fill":"#333"}}"##));
-    assert!(may_hold_urls(r#"{"tagName":"object","attributes":{"data":"/f.swf?x"}}"#));
-    assert!(may_hold_urls(r#"{"type":6,"data":{"payload":["https://a.test/?q"]}}"#));
-    assert!(!may_hold_urls(r#"{"type":6,"data":{"payload":["https://a.test/"]}}"#));
+    assert!(!urls(r#"{"type":3,"data":{"source":1,"positions":[]}}"#), "every event has a data key");
+    assert!(urls(r#"{"type":4,"data":{"href":"https://a.test/?q"}}"#));
+    assert!(urls(r#"{"type":4,"data":{"href":"https://a.test/#top"}}"#));
+    assert!(!urls(r#"{"type":4,"data":{"href":"https://a.test/"}}"#), "nothing to strip");
+    assert!(!urls(r##"{"attributes":{"href":"/a","style":"color: #333","fill":"#333"}}"##));
+    assert!(urls(r#"{"tagName":"object","attributes":{"data":"/f.swf?x"}}"#));
+    assert!(urls(r#"{"type":6,"data":{"payload":["https://a.test/?q"]}}"#));
+    assert!(!urls(r#"{"type":6,"data":{"payload":["https://a.test/"]}}"#));
     // Token path segments without `?` or `#`: hex, base64, percent-escaped.
-    assert!(may_hold_urls(r#"{"type":4,"data":{"href":"https://a.test/reset/9f86d081884c7d659a2feaa0c55ad015"}}"#));
-    assert!(may_hold_urls(r#"{"attributes":{"href":"/r/rZ8kQ2vXwNaT5nP7mYqBhF3j/go"}}"#));
-    assert!(may_hold_urls(r#"{"attributes":{"src":"/r/rZ8kQ2vXwN%2BaT5nP7mYqBhF3j"}}"#));
-    assert!(!may_hold_urls(r#"{"attributes":{"href":"/products/summer-sale-2026/shoes"}}"#));
+    assert!(urls(r#"{"type":4,"data":{"href":"https://a.test/reset/9f86d081884c7d659a2feaa0c55ad015"}}"#));
+    assert!(urls(r#"{"attributes":{"href":"/r/rZ8kQ2vXwNaT5nP7mYqBhF3j/go"}}"#));
+    assert!(urls(r#"{"attributes":{"src":"/r/rZ8kQ2vXwN%2BaT5nP7mYqBhF3j"}}"#));
+    assert!(!urls(r#"{"attributes":{"href":"/products/summer-sale-2026/shoes"}}"#));
 }
 
 #[test]
@@ -275,19 +288,16 @@ fn typed_prefixes_in_input_events_are_redacted() {
     // The same text elsewhere is not an input value: kept.
     let custom = json!({"type": 5, "timestamp": 1, "data": {"tag": "t", "payload": {"text": "price@10", "source": 5}}});
     assert_eq!(run(&envelope(json!([custom.clone()])), &on())["events"][0], custom);
-    assert!(may_be_input(r#"{"type":3,"data":{"source" : 5,"text":"x"}}"#));
-    assert!(!may_be_input(r#"{"type":3,"data":{"source":15}}"#));
-    assert!(!may_be_input(r#"{"type":3,"data":{"source":2}}"#));
     // Only Input events whose value may be a typed prefix are decoded.
-    assert!(may_be_typed(r#"{"type":3,"data":{"source":5,"text": "jane@exa","id":7}}"#));
-    assert!(may_be_typed(r#"{"type":3,"data":{"source":5,"text":"jane\u0040exa","id":7}}"#));
-    assert!(!may_be_typed(r#"{"type":3,"data":{"source":5,"text":"hello","id":7}}"#));
-    assert!(!may_be_typed(r#"{"type":3,"data":{"source":2,"text":"jane@exa"}}"#));
+    assert!(typed_prefix_candidate(r#"{"type":3,"data":{"source":5,"text": "jane@exa","id":7}}"#));
+    assert!(typed_prefix_candidate(r#"{"type":3,"data":{"source":5,"text":"jane\u0040exa","id":7}}"#));
+    assert!(!typed_prefix_candidate(r#"{"type":3,"data":{"source":5,"text":"hello","id":7}}"#));
+    assert!(!typed_prefix_candidate(r#"{"type":3,"data":{"source":2,"text":"jane@exa"}}"#));
     // The fixtures type emails and cards into unmasked inputs: those prefixes are decoded, the
     // other Input events are not.
     let events = fixture_events();
-    let inputs = events.iter().filter(|e| may_be_input(e)).count();
-    let decoded = events.iter().filter(|e| may_be_typed(e)).count();
+    let inputs = events.iter().filter(|e| Shape::of(e).input_source).count();
+    let decoded = events.iter().filter(|e| typed_prefix_candidate(e)).count();
     assert!(decoded > 0 && decoded * 4 < inputs, "{decoded} of {inputs} Input events decoded for typed prefixes");
 }
 
@@ -335,4 +345,25 @@ fn numbers_of_structural_events_are_kept_and_payload_numbers_redacted() {
     assert_eq!(out["events"][1]["data"]["payload"]["pin"], "[REDACTED:secret]");
     let text = serde_json::to_vec(&out["events"]).unwrap();
     assert_eq!(rewind::codec::decode(&text).map(|r| r.events.len()).ok(), Some(2), "reads back");
+}
+
+#[test]
+fn the_scan_classes_keys_once_whatever_their_spelling() {
+    let shape = Shape::of(r#"{"type":2,"data":{"attributes":{"HREF":"/a","class":"x"}}}"#);
+    assert!(shape.url_key && !shape.secret_key);
+    let shape = Shape::of(r#"{"type":5,"data":{"payload":{"api\u005fToken":"t","srcset":"/a.png 2x"}}}"#);
+    assert!(shape.url_key && shape.secret_key, "an escaped key is decoded first");
+    let shape = Shape::of(r#"{"type":3,"data":{"source":1,"positions":[{"x":1,"y":2,"id":3,"timeOffset":0}]}}"#);
+    assert!(!shape.url_key && !shape.secret_key);
+    // A key spelled like a URL attribute inside a string value is not a key.
+    assert!(!Shape::of(r#"{"text":"href: token"}"#).url_key);
+    for key in super::scan::STRUCTURAL_KEYS {
+        let class = super::scan::classify(key);
+        assert!(!class.secret && !class.url, "{key} is classed without the map");
+    }
+    // The Input source, as a number only.
+    assert!(Shape::of(r#"{"type":3,"data":{"source" : 5,"text":"a","id":3}}"#).input_source);
+    for other in [r#"{"data":{"source":55}}"#, r#"{"data":{"source":"5"}}"#, r#"{"data":{"source":2,"x":5}}"#] {
+        assert!(!Shape::of(other).input_source, "{other}");
+    }
 }
