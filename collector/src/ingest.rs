@@ -157,18 +157,18 @@ fn redacting_kib(json: &[u8]) -> u32 {
     u32::try_from(json.len().div_ceil(1024)).unwrap_or(u32::MAX).clamp(1, MAX_REDACTING_KIB)
 }
 
-/// Readability ([`readable`]), then the policy: the batch as stored and the gzip bytes to
-/// store. Runs on a blocking thread, holding its share of the redaction budget.
+/// [`prepare`], then the gzip bytes to store: the client's own when nothing changed and it
+/// sent gzip. Runs on a blocking thread, holding its share of the redaction budget.
 fn finish(batch: BatchInfo, json: &[u8], body: Option<Bytes>, policy: &Policy) -> Result<(BatchInfo, Bytes), ApiError> {
-    readable(json)?;
-    if policy.may_change(json.len()) {
-        apply_policy(batch, json, body, policy)
-    } else {
-        let stored = match body {
-            Some(gzip) => gzip,
-            None => compress(json)?,
-        };
-        Ok((batch, stored))
+    match prepare(batch, json, policy)? {
+        (batch, Some(new)) => Ok((batch, compress(&new)?)),
+        (batch, None) => Ok((
+            batch,
+            match body {
+                Some(gzip) => gzip,
+                None => compress(json)?,
+            },
+        )),
     }
 }
 
@@ -300,8 +300,8 @@ fn decode(body: Bytes, gzip_header: Option<bool>) -> Result<(BatchInfo, Bytes, O
 
 /// Every check ingest makes of a decompressed batch, in its order: the envelope
 /// ([`parse_batch`]: 400 or 413) and [`readable`] (400). What passes is stored (after the
-/// policy, re-checked when it changed anything) and reads back whole; the fuzz target
-/// `ingest_roundtrip` (fuzz/, FUZZING.md) checks that.
+/// policy: [`prepare`]) and reads back whole; the fuzz target `ingest_roundtrip` (fuzz/,
+/// FUZZING.md) checks that.
 ///
 /// # Errors
 /// The refusal ingest answers with.
@@ -328,27 +328,26 @@ pub fn readable(json: &[u8]) -> Result<(), ApiError> {
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, Reason::Invalid, format!("unreadable batch: {e}")))
 }
 
-/// Redacts and caps a batch by `policy`; returns the batch as stored (its index facts read
-/// again from the new JSON when it changed) and the gzip bytes to store: the client's own
-/// body when nothing changed and it sent gzip. An event too deep to redact refuses the batch
-/// (400).
-fn apply_policy(
-    batch: BatchInfo,
-    json: &[u8],
-    body: Option<Bytes>,
-    policy: &Policy,
-) -> Result<(BatchInfo, Bytes), ApiError> {
+/// Step 5 for a decompressed batch whose envelope ([`parse_batch`]) is `batch`: [`readable`],
+/// then redaction and the string cap by `policy` ([`process_batch`]). Returns the batch as
+/// stored and, when the policy changed it, the JSON to store instead of `json`, its index
+/// facts read again from it. Of a changed batch only the envelope and the changed events are
+/// checked again: every other event is byte for byte one that [`readable`] passed. The fuzz
+/// target `ingest_roundtrip` reads what this returns back through every read path.
+///
+/// # Errors
+/// 400 for an unreadable batch or an event too deep to redact; 500 if redaction's output is
+/// not JSON (a bug).
+pub fn prepare(batch: BatchInfo, json: &[u8], policy: &Policy) -> Result<(BatchInfo, Option<Vec<u8>>), ApiError> {
+    readable(json)?;
+    if !policy.may_change(json.len()) {
+        return Ok((batch, None));
+    }
     match process_batch(json, policy) {
-        Ok(None) => Ok((
-            batch,
-            match body {
-                Some(gzip) => gzip,
-                None => compress(json)?,
-            },
-        )),
-        Ok(Some(new)) => {
-            readable(&new)?;
-            Ok((parse(&new)?, compress(&new)?))
+        Ok(None) => Ok((batch, None)),
+        Ok(Some(processed)) => {
+            readable(processed.changed_events.as_bytes())?;
+            Ok((parse(&processed.json)?, Some(processed.json)))
         }
         Err(e @ ProcessError::TooDeep(_)) => {
             Err(ApiError::new(StatusCode::BAD_REQUEST, Reason::Invalid, format!("invalid batch: {e}")))

@@ -135,19 +135,35 @@ impl fmt::Display for ProcessError {
     }
 }
 
+/// A batch [`process_batch`] changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Processed {
+    /// The batch to store: the envelope with its fields in the order received and every event,
+    /// changed or not.
+    pub json: Vec<u8>,
+    /// The events that changed, alone, as a JSON array (`[e,…]`, batch order; `[]` when only
+    /// envelope fields changed): what a reader has not seen yet. Every other event in `json`
+    /// is byte for byte as received.
+    pub changed_events: String,
+}
+
 /// Redacts and caps one decompressed batch (already checked by [`super::wire::parse_batch`]).
-/// `Ok(None)`: nothing changed, store the batch as received. `Ok(Some(json))`: store `json`,
-/// the envelope with its fields in the order received and every event, changed or not.
-pub fn process_batch(json: &[u8], policy: &Policy) -> Result<Option<Vec<u8>>, ProcessError> {
+/// `Ok(None)`: nothing changed, store the batch as received. `Ok(Some(processed))`: store
+/// `processed.json`.
+pub fn process_batch(json: &[u8], policy: &Policy) -> Result<Option<Processed>, ProcessError> {
     let json = json.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(json);
     let text = std::str::from_utf8(json).map_err(|e| ProcessError::Json(e.to_string()))?;
     let fields = serde_json::from_str::<Fields>(text).map_err(|e| ProcessError::Json(e.to_string()))?.0;
     let mut changed = false;
+    let mut changed_events = String::new();
     let mut out_fields: Vec<(String, Output)> = Vec::with_capacity(fields.len());
     for (key, field) in fields {
         let value = match field {
             Field::Events(events) => match process_events(&events, policy)? {
-                Some(text) => Output::Text(Cow::Owned(text)),
+                Some((text, changed)) => {
+                    changed_events = changed;
+                    Output::Text(Cow::Owned(text))
+                }
                 None => Output::Events(events),
             },
             Field::Raw(raw) => Output::Text(match key.as_str() {
@@ -184,7 +200,10 @@ pub fn process_batch(json: &[u8], policy: &Policy) -> Result<Option<Vec<u8>>, Pr
         }
     }
     out.push('}');
-    Ok(Some(out.into_bytes()))
+    if changed_events.is_empty() {
+        changed_events.push_str("[]");
+    }
+    Ok(Some(Processed { json: out.into_bytes(), changed_events }))
 }
 
 /// One envelope field as stored.
@@ -207,8 +226,9 @@ fn push_events<'a>(out: &mut String, events: impl Iterator<Item = &'a str>) {
     out.push(']');
 }
 
-/// The `events` array: `Some(new array text)` when an event changed.
-fn process_events(events: &[&RawValue], policy: &Policy) -> Result<Option<String>, ProcessError> {
+/// The `events` array: `Some((new array text, the changed events' array text))` when an
+/// event changed.
+fn process_events(events: &[&RawValue], policy: &Policy) -> Result<Option<(String, String)>, ProcessError> {
     let mut new: Vec<Option<String>> = Vec::new();
     for (i, event) in events.iter().enumerate() {
         let processed =
@@ -225,7 +245,9 @@ fn process_events(events: &[&RawValue], policy: &Policy) -> Result<Option<String
     }
     let mut text = String::with_capacity(events.iter().map(|e| e.get().len() + 1).sum::<usize>() + 256);
     push_events(&mut text, events.iter().zip(&new).map(|(event, new)| new.as_deref().unwrap_or(event.get())));
-    Ok(Some(text))
+    let mut changed = String::with_capacity(new.iter().flatten().map(|e| e.len() + 1).sum::<usize>() + 2);
+    push_events(&mut changed, new.iter().flatten().map(String::as_str));
+    Ok(Some((text, changed)))
 }
 
 /// Nested deeper than [`MAX_REDACT_DEPTH`].

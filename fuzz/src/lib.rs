@@ -106,16 +106,18 @@ pub fn play_all(bytes: &[u8]) {
 /// - the analyzer's decoder (`codec::decode`, what `/analysis` and `rewind analyze` run) reads
 ///   as many events as `codec::check` counted, from the JSON and from its gzip, without salvage.
 ///
-/// The same holds for the batch server-side redaction makes of it: ingest checks it again
-/// before storing, and a batch that redaction made unreadable would be refused (400) and lost.
-/// (Found by this target on 2026-12-07: a structural event's number that passes the card
-/// checks became `[REDACTED:card]`; structural events now keep their numbers.)
+/// The same holds for the batch ingest stores after server-side redaction
+/// (`ingest::prepare`, which checks again only the envelope and the events redaction
+/// changed): it must read back whole too. (Found by this target on 2026-12-07: a structural
+/// event's number that passes the card checks became `[REDACTED:card]`; structural events now
+/// keep their numbers.)
 pub fn ingest_roundtrip(bytes: &[u8]) {
-    use rewind_collector::redact;
+    use rewind_collector::{ingest, redact};
     if !reads_back(bytes) {
         return;
     }
-    if let Ok(Some(redacted)) = redact::process_batch(bytes, &redact::Policy::default()) {
+    let batch = ingest::check_batch(bytes).expect("reads_back checked it");
+    if let Ok((_, Some(redacted))) = ingest::prepare(batch, bytes, &redact::Policy::default()) {
         assert!(reads_back(&redacted), "server-side redaction keeps an accepted batch readable");
     }
 }

@@ -17,7 +17,7 @@ fn off() -> Policy {
 fn run(batch: &Value, policy: &Policy) -> Value {
     let text = serde_json::to_vec(batch).unwrap();
     match process_batch(&text, policy).unwrap() {
-        Some(out) => serde_json::from_slice(&out).unwrap(),
+        Some(out) => serde_json::from_slice(&out.json).unwrap(),
         None => batch.clone(),
     }
 }
@@ -91,9 +91,20 @@ fn unchanged_batches_and_events_are_kept_byte_for_byte() {
     // One event changes: the others keep their spelling (spaces, key order) and the envelope
     // its field order.
     let mixed = r#"{"seq":0,"session_id":"s","events":[{"timestamp":1, "type":3,"data":{}},{"type":5,"timestamp":2,"data":{"tag":"t","payload":"a@b.io"}}]}"#;
-    let out = String::from_utf8(process_batch(mixed.as_bytes(), &on()).unwrap().unwrap()).unwrap();
+    let processed = process_batch(mixed.as_bytes(), &on()).unwrap().unwrap();
+    let out = String::from_utf8(processed.json).unwrap();
     assert!(out.starts_with(r#"{"seq":0,"session_id":"s","events":[{"timestamp":1, "type":3,"data":{}},"#), "{out}");
     assert!(out.contains("[REDACTED:email]") && !out.contains("a@b.io"), "{out}");
+    // Only the changed event is handed back for checking, as an array.
+    assert_eq!(
+        serde_json::from_str::<Value>(&processed.changed_events).unwrap(),
+        json!([{"type": 5, "timestamp": 2, "data": {"tag": "t", "payload": "[REDACTED:email]"}}])
+    );
+    // Only an envelope field changed: no event to check.
+    let id_only = r#"{"session_id":"s","seq":0,"distinct_id":"a@b.io","events":[{"type":3,"timestamp":1,"data":{"source":1,"positions":[]}}]}"#;
+    let processed = process_batch(id_only.as_bytes(), &on()).unwrap().unwrap();
+    assert_eq!(processed.changed_events, "[]");
+    assert!(!String::from_utf8(processed.json).unwrap().contains("a@b.io"));
     // Off: nothing is decoded or changed.
     assert_eq!(process_batch(mixed.as_bytes(), &off()).unwrap(), None);
 }
@@ -222,7 +233,7 @@ fn what_the_text_scan_cannot_see_takes_the_full_path() {
     ] {
         assert!(!Shape::of(event).pii_free(), "{event}");
         let batch = format!(r#"{{"session_id":"s","seq":0,"events":[{event}]}}"#);
-        let out = String::from_utf8(process_batch(batch.as_bytes(), &on()).unwrap().expect("redacted")).unwrap();
+        let out = String::from_utf8(process_batch(batch.as_bytes(), &on()).unwrap().expect("redacted").json).unwrap();
         assert!(!out.contains(secret) && out.contains("[REDACTED:"), "{out}");
     }
     let shape = Shape::of(r#"{"a-b_1":"x y","c":[{"d":"e f"}, 12, true],"d":-1.5e3}"#);
