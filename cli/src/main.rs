@@ -19,6 +19,7 @@
 
 #![warn(missing_docs)]
 
+mod allocator;
 mod analyze_cmd;
 #[cfg(feature = "export")]
 mod export;

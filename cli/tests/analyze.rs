@@ -276,3 +276,16 @@ fn help_documents_formats_and_out() {
         assert!(help.contains(word), "help mentions {word}: {help}");
     }
 }
+
+/// The binary allocates with mimalloc, with the two options `cli/src/allocator.rs` sets (its
+/// constants are positions in mimalloc's option table: this checks them by name).
+#[test]
+#[cfg(target_os = "linux")]
+fn the_allocator_is_mimalloc_with_its_options() {
+    let out = rewind().arg("--version").env("MIMALLOC_VERBOSE", "1").output().expect("rewind runs");
+    assert_eq!(out.status.code(), Some(0));
+    let options = stderr(&out);
+    for line in ["option 'arena_eager_commit': 0", "option 'arena_purge_mult': 1"] {
+        assert!(options.lines().any(|l| l.trim_end() == line), "{line:?} in mimalloc's options:\n{options}");
+    }
+}

@@ -172,15 +172,22 @@ pub fn analyze_bytes_with(
 /// `open` gives a reader from the start of the input; it is called again when the input needs
 /// the decoder's sorting or salvage. Native only.
 ///
+/// Reading and decoding run on a second thread while this one analyses (at most
+/// [`codec::PIPELINE_DEPTH`] chunks of decoded events between them), so one recording takes
+/// about the longer of the two instead of their sum. Callers that already keep every core
+/// busy with one recording each (`rewind report`'s workers) use
+/// [`session::AnalyzedSession::from_reader_with`], which stays on the calling thread.
+///
 /// # Errors
-/// `open`'s error, [`DecodeError::Io`] when the input cannot be read again, or the decoder's.
+/// `open`'s error, [`DecodeError::Io`] when the input cannot be read again or the second
+/// thread cannot start, or the decoder's.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn analyze_reader_with<R: std::io::Read>(
-    open: impl FnMut() -> Result<R, DecodeError>,
+    open: impl FnMut() -> Result<R, DecodeError> + Send,
     fallback_id: Option<&str>,
     options: AnalyzeOptions,
 ) -> Result<Analysis, DecodeError> {
-    let decoded = codec::decode_lean_reader_into(open, || Analyzer::with_options(options), Some(dom::LEAN))?;
+    let decoded = codec::decode_lean_reader_pipelined(open, || Analyzer::with_options(options), Some(dom::LEAN))?;
     Ok(finish_decoded(decoded, fallback_id))
 }
 

@@ -21,6 +21,8 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod dir;
 mod envelope;
+#[cfg(not(target_arch = "wasm32"))]
+mod pipeline;
 pub mod salvage;
 mod stream;
 #[cfg(not(target_arch = "wasm32"))]
@@ -29,6 +31,10 @@ mod stream_read;
 #[cfg(not(target_arch = "wasm32"))]
 pub use dir::{decode_dir, is_batch_dir};
 pub use envelope::BatchEnvelope;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use pipeline::decode_lean_reader_pipelined;
+#[cfg(not(target_arch = "wasm32"))]
+pub use pipeline::{PIPELINE_CHUNK_WEIGHT, PIPELINE_DEPTH};
 pub use salvage::{Salvage, SALVAGE_WARNING};
 pub(crate) use stream::decode_lean_into;
 pub use stream::{decode_into, EventSink};
