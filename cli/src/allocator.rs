@@ -14,8 +14,8 @@
 //! - `arena_purge_mult` 1: freed arena memory is returned after `purge_delay` (1 s), not ten
 //!   times that.
 //!
-//! With the defaults, the peak RSS of `rewind analyze` on the 50 MB recording was 2.2× the
-//! file (past its 2× goal); with these, 1.8×. The first allocation, before `main`, reserves an
+//! With the defaults, the peak RSS of `rewind analyze` on the 50 MB recording was 2.1–2.2×
+//! the file (past its 2× goal); with these, 1.7×. The first allocation, before `main`, reserves an
 //! arena, so the options are set from an ELF constructor that runs before mimalloc's own
 //! (`.init_array` entries run in priority order, and mimalloc's has priority 101 or none).
 //! Elsewhere than Linux, mimalloc's defaults apply. `cli/tests/analyze.rs` checks the options
