@@ -1,4 +1,5 @@
 use super::scan::Shape;
+use super::urls::map_tokens;
 use super::*;
 use serde_json::json;
 
