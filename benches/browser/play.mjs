@@ -21,7 +21,10 @@
 //     which updates its controller and calls `pause(ms)`) plus a forced layout of the
 //     replayed document, so the time covers the DOM work a frame needs. rewind is measured
 //     after its background indexing finished ("warm") and on a fresh player for its first seek
-//     ("cold": before any checkpoint exists past the start).
+//     ("cold": before any checkpoint exists past the start). `browser_floor`: the same seeks
+//     done by the browser alone, each seek's final page set as HTML (`innerHTML`, the
+//     browser's own parser) in an iframe of the same size and laid out; 0 when the page is the
+//     one already shown. No player can show a page sooner than the browser lays it out.
 // (b) frame time while playing the 30-minute page at 1× and 8× for 10 s each: for rewind the
 //     time inside `Player.frame()` per animation frame; for both, the intervals between
 //     animation frames seen by a separate rAF loop (dropped frames: intervals > 25 ms).
@@ -203,7 +206,31 @@ async function seekRewind(name) {
     const index = performance.now() - t0;
     const lat = window.__seekLatencies(positions, (ms) => p.seek(ms), () => p.frame.contentDocument);
     const nodes = p.frame.contentDocument.getElementsByTagName('*').length;
-    return { cold, index, lat, nodes, loadingCall, loadingLands };
+    // The browser's own floor for the same seeks: the page each seek shows, given as HTML to
+    // the browser's parser in a second iframe of the player's size and laid out, as a player
+    // that knew every page's final DOM would at best do. A seek whose page is the one already
+    // shown costs nothing there. Only distinct pages are kept (the table has 11).
+    const distinct = new Map();
+    const pages = positions.map((ms) => {
+      p.seek(ms);
+      const html = p.frame.contentDocument.documentElement.innerHTML;
+      if (!distinct.has(html)) distinct.set(html, html);
+      return distinct.get(html);
+    });
+    const floorFrame = document.createElement('iframe');
+    floorFrame.style.cssText = 'width:1280px;height:720px;border:0';
+    document.body.append(floorFrame);
+    const floorDoc = floorFrame.contentDocument;
+    let shown = null;
+    const floor = pages.map((html) => {
+      if (html === shown) return 0;
+      shown = html;
+      const s = performance.now();
+      floorDoc.documentElement.innerHTML = html;
+      window.__layout(floorDoc);
+      return performance.now() - s;
+    });
+    return { cold, index, lat, nodes, loadingCall, loadingLands, floor, distinctPages: distinct.size };
   }, { SEEKS, name });
   await page.context().close();
   return r;
@@ -502,6 +529,7 @@ for (const name of ONLY.includes('a') ? inputs(RECORDINGS) : []) {
     rewind_seek_while_loading: { call_ms: +mine.loadingCall.toFixed(1), lands_ms: +mine.loadingLands.toFixed(1) },
     rewind_cold_first_seek_ms: +mine.cold.toFixed(1),
     rewind_index_ms: +mine.index.toFixed(1),
+    browser_floor: { ...stats(mine.floor), distinct_pages: mine.distinctPages },
     rrweb: stats(theirs.lat),
     rrweb_player: player,
     ratio_rrweb_player_over_rewind: { p50: +(player.p50 / warm.p50).toFixed(1), p99: +(player.p99 / warm.p99).toFixed(1) },
