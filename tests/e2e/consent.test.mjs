@@ -132,8 +132,11 @@ for (const impl of IMPLS) {
       assert.deepEqual(custom[2].payload, { step: 2 });
 
       // optOut: stops observers now, drops what is buffered, records nothing more.
-      await page.evaluate(() => window.rw.addCustomEvent('buffered-then-dropped', {}));
-      await page.evaluate(() => window.rw.optOut());
+      // In one task: a delivery timer firing between the two calls would rightly deliver it.
+      await page.evaluate(() => {
+        window.rw.addCustomEvent('buffered-then-dropped', {});
+        return window.rw.optOut();
+      });
       await sleep(200);
       const before = await state(page);
       assert.equal(before.status, 'denied');
