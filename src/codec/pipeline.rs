@@ -25,8 +25,8 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 
 /// Weight of a chunk handed from the reading thread to the sink's thread: events plus the
 /// nodes of their node trees (FullSnapshots, Mutation adds). A chunk is sent once it reaches
-/// this, so an event heavier than this ends the chunk it joins. A node read lean is about 100 bytes, so a
-/// chunk is a few MB at most beside the event that ends it.
+/// this, so an event heavier than this ends the chunk it joins. A node read lean is about
+/// 100 bytes, so a chunk is a few MB at most beside the event that ends it.
 pub const PIPELINE_CHUNK_WEIGHT: usize = 4_096;
 
 /// Chunks waiting between the threads, at most: the reader is one chunk ahead while the
